@@ -1,0 +1,146 @@
+//! One module per command; `run` dispatches and returns the exit code.
+
+mod apply;
+mod console;
+mod fmt;
+mod output;
+mod validate;
+mod version;
+
+use crate::args::{normalize, var_args_in_order, Cli, Command, VarArgs};
+use crate::output::Ui;
+use crate::workdir::WorkDir;
+use clap::Parser;
+use std::io::{BufRead, IsTerminal, Write};
+use strata_config::{ModuleTree, Variable};
+use strata_core::{collect_root_variables, evaluate_root, EvalMode, EvalSettings, ModuleResult, VarArg};
+use strata_diag::{Diagnostic, Diagnostics};
+use strata_lang::Functions;
+
+pub fn run(argv: Vec<String>) -> u8 {
+    let argv = normalize(argv);
+    let cli = match Cli::try_parse_from(std::iter::once("strata".to_string()).chain(argv.iter().cloned())) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    if cli.version {
+        return version::run(false);
+    }
+    let Some(command) = cli.command else {
+        use clap::CommandFactory;
+        let _ = Cli::command().print_help();
+        return 0;
+    };
+    let no_color = argv.iter().any(|a| a == "--no-color");
+    let ui = Ui::new(no_color);
+    let workdir = match WorkDir::new(cli.chdir.as_deref()) {
+        Ok(w) => w,
+        Err(e) => {
+            ui.print_diagnostics(&Diagnostic::error("Invalid -chdir option").with_detail(e).into());
+            return 1;
+        }
+    };
+    let var_args = var_args_in_order(&argv);
+    match command {
+        Command::Version { json } => version::run(json),
+        Command::Validate { json, .. } => validate::run(&workdir, json, ui),
+        Command::Fmt(args) => fmt::run(&workdir, &args, ui),
+        Command::Console { vars, .. } => console::run(&workdir, &vars, &var_args, ui),
+        Command::Plan { vars, lock, detailed_exitcode, state, .. } => {
+            apply::run(&workdir, apply::Mode::Plan { detailed_exitcode }, &vars, &var_args, &lock, state.as_deref(), ui)
+        }
+        Command::Apply { auto_approve, vars, lock, state, .. } => {
+            apply::run(&workdir, apply::Mode::Apply { auto_approve }, &vars, &var_args, &lock, state.as_deref(), ui)
+        }
+        Command::Output { json, raw, state, name, .. } => {
+            output::run(&workdir, json, raw, state.as_deref(), name.as_deref(), ui)
+        }
+    }
+}
+
+/// A loaded and evaluated configuration.
+pub struct Evaluated {
+    pub tree: ModuleTree,
+    pub result: ModuleResult,
+    pub settings: EvalSettings,
+    pub functions: Functions,
+}
+
+/// Loads the configuration, gathers variables and evaluates it. Returns
+/// `None` (having printed diagnostics) when there are errors.
+pub fn load_and_evaluate(
+    workdir: &WorkDir,
+    mode: EvalMode,
+    vars: &VarArgs,
+    var_args: &[VarArg],
+    ui: Ui,
+) -> Option<Evaluated> {
+    let (tree, mut diags) = workdir.load();
+    let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
+        ui.print_diagnostics(&diags);
+        return None;
+    };
+    if tree.module.files.is_empty() {
+        diags.push(Diagnostic::error("No configuration files").with_detail(format!(
+            "The directory {} contains no Terraform configuration files (*.tf).",
+            workdir.dir.display()
+        )));
+        ui.print_diagnostics(&diags);
+        return None;
+    }
+    let interactive = vars.input.unwrap_or(true)
+        && std::env::var("TF_INPUT").map(|v| v != "0" && v != "false").unwrap_or(true)
+        && std::io::stdin().is_terminal();
+    let prompter = TerminalPrompter;
+    let (raw, vdiags) = collect_root_variables(
+        &tree.module,
+        &workdir.dir,
+        var_args,
+        &WorkDir::environment(),
+        if interactive && mode == EvalMode::Apply { Some(&prompter) } else { None },
+    );
+    diags.extend(vdiags);
+    let settings = EvalSettings {
+        mode,
+        workspace: workdir.workspace(),
+        cwd: workdir.dir.clone(),
+        plan_timestamp: Some(strata_state::now_rfc3339()),
+    };
+    let functions = Functions::builtin();
+    let (result, edits) = evaluate_root(&tree, &raw, &settings, &functions);
+    diags.extend(edits);
+    if diags.has_errors() {
+        ui.print_diagnostics(&diags);
+        return None;
+    }
+    if !diags.is_empty() {
+        ui.print_diagnostics(&diags);
+    }
+    Some(Evaluated { tree, result, settings, functions })
+}
+
+struct TerminalPrompter;
+
+impl strata_core::variables::Prompter for TerminalPrompter {
+    fn prompt(&self, var: &Variable) -> Option<String> {
+        let mut out = std::io::stdout();
+        let _ = write!(out, "var.{}\n", var.name);
+        if let Some(d) = &var.description {
+            let _ = write!(out, "  {d}\n");
+        }
+        let _ = write!(out, "\n  Enter a value: ");
+        let _ = out.flush();
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).ok()?;
+        println!();
+        Some(line.trim_end_matches(['\n', '\r']).to_string())
+    }
+}
+
+pub fn print_all(ui: Ui, diags: Diagnostics) {
+    ui.print_diagnostics(&diags);
+}

@@ -1,0 +1,46 @@
+//! `strata validate [-json]`
+
+use crate::output::Ui;
+use crate::workdir::WorkDir;
+use strata_core::{evaluate_root, EvalMode, EvalSettings};
+use strata_diag::Diagnostics;
+use strata_lang::Functions;
+
+pub fn run(workdir: &WorkDir, json: bool, ui: Ui) -> u8 {
+    let diags = validate(workdir).sorted();
+    if json {
+        let v = serde_json::json!({
+            "format_version": "1.0",
+            "valid": !diags.has_errors(),
+            "error_count": diags.error_count(),
+            "warning_count": diags.warning_count(),
+            "diagnostics": diags.iter().map(|d| d.to_json()).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).expect("json"));
+    } else {
+        ui.print_diagnostics(&diags);
+        if !diags.has_errors() {
+            println!("{}", ui.green(&ui.bold("Success! The configuration is valid.")));
+        }
+    }
+    u8::from(diags.has_errors())
+}
+
+/// Loads and evaluates with unknown root variables: everything that can be
+/// checked without input values or state.
+pub fn validate(workdir: &WorkDir) -> Diagnostics {
+    let (tree, mut diags) = workdir.load();
+    let Some(tree) = tree else { return diags };
+    if diags.has_errors() {
+        return diags;
+    }
+    let settings = EvalSettings {
+        mode: EvalMode::Validate,
+        workspace: workdir.workspace(),
+        cwd: workdir.dir.clone(),
+        plan_timestamp: None,
+    };
+    let (_, edits) = evaluate_root(&tree, &Default::default(), &settings, &Functions::builtin());
+    diags.extend(edits);
+    diags
+}

@@ -1,0 +1,30 @@
+//! The `strata` command. Only this crate prints: library crates return
+//! values and diagnostics, and this crate renders them.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod args;
+mod commands;
+mod output;
+mod workdir;
+
+use std::process::ExitCode;
+
+/// Deep-but-valid configurations recurse deeply; give the work a big stack.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let worker =
+        std::thread::Builder::new().name("strata".into()).stack_size(STACK_SIZE).spawn(move || commands::run(argv));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(_)) => {
+            eprintln!("Error: Strata crashed. This is a bug; please report it with the command you ran.");
+            ExitCode::from(11)
+        }
+        Err(e) => {
+            eprintln!("Error: could not start: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The static configuration model: a module is every `*.tf` file of a
+//! directory; this crate loads them, checks their structure (block types,
+//! labels, required and duplicate arguments) and builds the module tree from
+//! local `source` paths. It evaluates nothing but type constraints and
+//! knows nothing of state, plans or providers' schemas.
+
+mod load;
+mod model;
+mod version;
+
+pub use load::{load_module, load_module_tree, LoadOptions};
+pub use model::*;
+pub use version::{check_required_version, VersionConstraint, TERRAFORM_COMPAT_VERSION};

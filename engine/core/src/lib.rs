@@ -1,0 +1,12 @@
+//! The engine core: evaluates a loaded module tree in dependency order —
+//! input variables from every source in Terraform's precedence, locals,
+//! child module calls (with count/for_each) and outputs — with every error
+//! of a run collected. Planning resources and applying them through
+//! providers build on this. Knows nothing of the CLI or of rendering.
+
+pub mod graph;
+pub mod module_eval;
+pub mod variables;
+
+pub use module_eval::{evaluate_in_root, evaluate_root, EvalMode, EvalSettings, ModuleResult, OutputValue};
+pub use variables::{collect_root_variables, RawVariable, ValueSource, VarArg};

@@ -1,0 +1,763 @@
+//! Evaluating a module tree: variables, then locals, module calls and
+//! outputs in dependency order, each module in its own scope.
+
+use crate::graph::DependencyGraph;
+use crate::variables::{RawVariable, ValueSource};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use strata_config::{CheckRule, Expr, Module, ModuleCall, ModuleTree, ResourceMode, Variable};
+use strata_diag::{Diagnostic, Diagnostics, Span};
+use strata_lang::convert::convert;
+use strata_lang::functions::{CallContext, Functions};
+use strata_lang::refs::references;
+use strata_lang::typeexpr::apply_defaults;
+use strata_lang::{Evaluator, Kind, Marks, Scope, Type, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvalMode {
+    /// `validate`: root variables are unknown; only the configuration itself is checked.
+    Validate,
+    /// Real values for plan, apply and console.
+    Apply,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalSettings {
+    pub mode: EvalMode,
+    pub workspace: String,
+    /// Absolute working directory (`path.cwd`).
+    pub cwd: PathBuf,
+    pub plan_timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutputValue {
+    pub value: Value,
+    pub sensitive: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ModuleResult {
+    pub variables: BTreeMap<String, Value>,
+    pub locals: BTreeMap<String, Value>,
+    pub outputs: BTreeMap<String, OutputValue>,
+    /// Child module results, by call name (first instance for expanded calls).
+    pub children: BTreeMap<String, ModuleResult>,
+    /// What `module.NAME` evaluates to, by call name.
+    pub module_values: BTreeMap<String, Value>,
+}
+
+/// Evaluates the whole tree; every error is collected.
+pub fn evaluate_root(
+    tree: &ModuleTree,
+    raw_vars: &BTreeMap<String, RawVariable>,
+    settings: &EvalSettings,
+    functions: &Functions,
+) -> (ModuleResult, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let vars = finalize_variables(&tree.module, raw_vars, settings, functions, true, &mut diags);
+    let result = evaluate_module(tree, vars, settings, functions, &mut diags);
+    (result, diags)
+}
+
+/// Converts, defaults, marks and validates each declared variable.
+fn finalize_variables(
+    module: &Module,
+    raw: &BTreeMap<String, RawVariable>,
+    settings: &EvalSettings,
+    functions: &Functions,
+    is_root: bool,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Value> {
+    let mut out = BTreeMap::new();
+    for decl in &module.variables {
+        let ty = decl.type_constraint.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
+        let value = match finalize_one(module, decl, raw.get(&decl.name), settings, functions, is_root) {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                Value::unknown(strata_lang::convert::strip_optional(&ty))
+            }
+        };
+        let value = if decl.sensitive { value.mark_sensitive() } else { value };
+        out.insert(decl.name.clone(), value);
+    }
+    // Validation rules see every variable (Terraform 1.9+ allows cross-references).
+    for decl in &module.variables {
+        let Some(value) = out.get(&decl.name).cloned() else { continue };
+        let source = raw.get(&decl.name).map(|r| r.source.clone()).unwrap_or(ValueSource::Default);
+        for rule in &decl.validations {
+            let scope = ValidationScope { vars: &out, module };
+            if let Err(d) = check_rule(rule, &scope, settings, functions, module, "Invalid value for variable") {
+                let mut d = d;
+                let blame = source.span().unwrap_or_else(|| decl.span.clone());
+                if d.summary == "Invalid value for variable" {
+                    d.detail = format!(
+                        "{}\n\nThis was checked by the validation rule at {}.",
+                        d.detail,
+                        rule.condition.span()
+                    );
+                    d.span = Some(blame);
+                }
+                diags.push(d);
+            }
+            let _ = &value;
+        }
+    }
+    out
+}
+
+fn finalize_one(
+    module: &Module,
+    decl: &Variable,
+    raw: Option<&RawVariable>,
+    settings: &EvalSettings,
+    functions: &Functions,
+    is_root: bool,
+) -> Result<Value, Diagnostic> {
+    let ty = decl.type_constraint.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
+    let eval_default = || -> Result<Option<Value>, Diagnostic> {
+        let Some(d) = &decl.default else { return Ok(None) };
+        let no_functions = Functions::default();
+        let ctx = CallContext::default();
+        let v = Evaluator::new(&strata_lang::EmptyScope, &no_functions, &ctx, &d.file).eval(&d.expr)?;
+        Ok(Some(v))
+    };
+    let (value, source) = match raw {
+        Some(r) => (r.value.clone(), r.source.clone()),
+        None if settings.mode == EvalMode::Validate && is_root => {
+            return Ok(Value::unknown(strata_lang::convert::strip_optional(&ty)));
+        }
+        None => match eval_default()? {
+            Some(v) => (v, ValueSource::Default),
+            None if is_root => {
+                return Err(Diagnostic::error("No value for required variable")
+                    .with_detail(format!(
+                        "The root module input variable {:?} is not set, and has no default value. Use a -var or -var-file command line argument to provide a value for this variable.",
+                        decl.name
+                    ))
+                    .with_span(decl.span.clone()))
+            }
+            None => return Ok(Value::dynamic_null()), // reported by the module call
+        },
+    };
+    let value = if value.is_null() && !decl.nullable {
+        match eval_default()? {
+            Some(d) if !matches!(source, ValueSource::Default) => d,
+            _ => {
+                return Err(Diagnostic::error("Required variable not set")
+                    .with_detail(format!("Unsuitable value for var.{} set from outside of the configuration: required variable may not be set to null.", decl.name))
+                    .with_span_opt(source.span())
+                    .with_span(decl.span.clone()))
+            }
+        }
+    } else {
+        value
+    };
+    let value = match &decl.type_constraint {
+        Some(tc) => apply_defaults(&value, &tc.ty, &tc.defaults),
+        None => value,
+    };
+    convert(&value, &ty).map_err(|e| {
+        let d = Diagnostic::error("Invalid value for input variable");
+        let d = d.with_detail(format!(
+            "The given value is not suitable for var.{} declared at {}: {e}.",
+            decl.name, decl.span
+        ));
+        let _ = module;
+        d.with_span(source.span().unwrap_or_else(|| match &decl.default {
+            Some(def) if matches!(source, ValueSource::Default) => def.span(),
+            _ => decl.span.clone(),
+        }))
+    })
+}
+
+struct ValidationScope<'a> {
+    vars: &'a BTreeMap<String, Value>,
+    module: &'a Module,
+}
+
+impl Scope for ValidationScope<'_> {
+    fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+        match (root, attrs.first()) {
+            ("var", Some(name)) => match self.vars.get(*name) {
+                Some(v) => Ok((v.clone(), 1)),
+                None => Err(undeclared_variable(self.module, name, span)),
+            },
+            _ => Err(Diagnostic::error("Invalid reference in variable validation")
+                .with_detail("The condition for variable validation may refer only to input variables.")
+                .with_span(span.clone())),
+        }
+    }
+}
+
+fn undeclared_variable(module: &Module, name: &str, span: &Span) -> Diagnostic {
+    let mut detail = format!("An input variable with the name {name:?} has not been declared.");
+    if let Some(s) = strata_diag::did_you_mean(name, module.variables.iter().map(|v| v.name.as_str())) {
+        detail.push_str(&format!(" Did you mean var.{s}?"));
+    } else {
+        detail.push_str(&format!(" This variable can be declared with a variable {name:?} {{}} block."));
+    }
+    Diagnostic::error("Reference to undeclared input variable").with_detail(detail).with_span(span.clone())
+}
+
+/// Evaluates a condition/error_message pair; `Err` when it fails.
+fn check_rule(
+    rule: &CheckRule,
+    scope: &dyn Scope,
+    settings: &EvalSettings,
+    functions: &Functions,
+    module: &Module,
+    summary: &str,
+) -> Result<(), Diagnostic> {
+    let ctx = call_context(module, settings);
+    let ev = Evaluator::new(scope, functions, &ctx, &rule.condition.file);
+    let c = ev.eval(&rule.condition.expr)?;
+    let (c, _) = c.unmark_deep();
+    if c.is_unknown() {
+        return Ok(());
+    }
+    if c.is_null() {
+        return Err(Diagnostic::error("Invalid condition result")
+            .with_detail("The condition expression must not produce a null value.")
+            .with_span(rule.condition.span()));
+    }
+    let c = convert(&c, &Type::Bool).map_err(|e| {
+        Diagnostic::error("Invalid condition result")
+            .with_detail(format!("The condition must be a bool: {e}."))
+            .with_span(rule.condition.span())
+    })?;
+    if c.as_bool() == Some(true) {
+        return Ok(());
+    }
+    let ev = Evaluator::new(scope, functions, &ctx, &rule.error_message.file);
+    let message = match ev.eval(&rule.error_message.expr) {
+        Ok(m) if m.is_sensitive() => "The error message includes a sensitive value, so it is not shown.".to_string(),
+        Ok(m) => convert(&m, &Type::String)
+            .ok()
+            .and_then(|s| s.as_str().map(String::from))
+            .unwrap_or_else(|| "(error message is not a string)".into()),
+        Err(d) => format!("(the error message could not be evaluated: {})", d.summary),
+    };
+    Err(Diagnostic::error(summary).with_detail(message).with_span(rule.condition.span()))
+}
+
+fn call_context(module: &Module, settings: &EvalSettings) -> CallContext {
+    CallContext { base_dir: module.dir.clone(), plan_timestamp: settings.plan_timestamp.clone() }
+}
+
+/// Resolves references inside one module instance.
+struct ModuleScope<'a> {
+    module: &'a Module,
+    vars: &'a BTreeMap<String, Value>,
+    /// "local.x", "module.y" → value, filled in dependency order.
+    values: RefCell<HashMap<String, Value>>,
+    settings: &'a EvalSettings,
+}
+
+impl Scope for ModuleScope<'_> {
+    fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+        let need_attr = |what: &str| {
+            Diagnostic::error("Invalid reference")
+                .with_detail(format!(
+                    "The {what:?} object cannot be accessed directly. Instead, access one of its attributes."
+                ))
+                .with_span(span.clone())
+        };
+        match root {
+            "var" => {
+                let name = attrs.first().ok_or_else(|| need_attr("var"))?;
+                match self.vars.get(*name) {
+                    Some(v) => Ok((v.clone(), 1)),
+                    None => Err(undeclared_variable(self.module, name, span)),
+                }
+            }
+            "local" => {
+                let name = attrs.first().ok_or_else(|| need_attr("local"))?;
+                let key = format!("local.{name}");
+                if let Some(v) = self.values.borrow().get(&key) {
+                    return Ok((v.clone(), 1));
+                }
+                if self.module.local(name).is_none() {
+                    let mut detail = format!("A local value with the name {name:?} has not been declared.");
+                    if let Some(s) = strata_diag::did_you_mean(name, self.module.locals.iter().map(|l| l.name.as_str())) {
+                        detail.push_str(&format!(" Did you mean local.{s}?"));
+                    }
+                    return Err(Diagnostic::error("Reference to undeclared local value").with_detail(detail).with_span(span.clone()));
+                }
+                // A local that failed already reported its error; stay quiet here.
+                Ok((self.values.borrow().get(&format!("local.{name}")).cloned().unwrap_or_else(Value::dynamic_unknown), 1))
+            }
+            "module" => {
+                let name = attrs.first().ok_or_else(|| need_attr("module"))?;
+                if self.module.module_call(name).is_none() {
+                    let mut detail = format!("No module call named {name:?} is declared in {}.", module_label(self.module));
+                    if let Some(s) = strata_diag::did_you_mean(name, self.module.module_calls.iter().map(|l| l.name.as_str())) {
+                        detail.push_str(&format!(" Did you mean module.{s}?"));
+                    }
+                    return Err(Diagnostic::error("Reference to undeclared module").with_detail(detail).with_span(span.clone()));
+                }
+                Ok((self.values.borrow().get(&format!("module.{name}")).cloned().unwrap_or_else(Value::dynamic_unknown), 1))
+            }
+            "path" => {
+                let attr = attrs.first().ok_or_else(|| need_attr("path"))?;
+                let v = match *attr {
+                    "module" => if self.module.display_dir.is_empty() { ".".to_string() } else { self.module.display_dir.clone() },
+                    "root" => ".".to_string(),
+                    "cwd" => self.settings.cwd.display().to_string(),
+                    other => {
+                        return Err(Diagnostic::error("Invalid \"path\" attribute")
+                            .with_detail(format!("The \"path\" object does not have an attribute named {other:?}. The supported attributes are path.cwd, path.module, and path.root."))
+                            .with_span(span.clone()))
+                    }
+                };
+                Ok((Value::string(v), 1))
+            }
+            "terraform" => match attrs.first() {
+                Some(&"workspace") => Ok((Value::string(self.settings.workspace.as_str()), 1)),
+                Some(other) => Err(Diagnostic::error("Invalid \"terraform\" attribute")
+                    .with_detail(format!("The \"terraform\" object does not have an attribute named {other:?}. The only supported attribute is terraform.workspace, the name of the currently-selected workspace."))
+                    .with_span(span.clone())),
+                None => Err(need_attr("terraform")),
+            },
+            "count" => Err(Diagnostic::error("Reference to \"count\" in non-counted context")
+                .with_detail("The \"count\" object can only be used in \"module\", \"resource\", and \"data\" blocks, and only when the \"count\" argument is set.")
+                .with_span(span.clone())),
+            "each" => Err(Diagnostic::error("Reference to \"each\" in context without for_each")
+                .with_detail("The \"each\" object can be used only in \"module\" or \"resource\" blocks, and only when the \"for_each\" argument is set.")
+                .with_span(span.clone())),
+            "self" => Err(Diagnostic::error("Invalid \"self\" reference")
+                .with_detail("The \"self\" object is not available in this context. It can be used only in provisioner and connection blocks, and in preconditions and postconditions of resources.")
+                .with_span(span.clone())),
+            "data" => {
+                let (Some(t), Some(n)) = (attrs.first(), attrs.get(1)) else {
+                    return Err(Diagnostic::error("Invalid reference")
+                        .with_detail("The \"data\" object must be followed by two attribute names: the data source type and the resource name.")
+                        .with_span(span.clone()));
+                };
+                self.resource_ref(ResourceMode::Data, t, n, span).map(|v| (v, 2))
+            }
+            t => {
+                let Some(n) = attrs.first() else {
+                    return Err(Diagnostic::error("Invalid reference")
+                        .with_detail("A reference to a resource type must be followed by at least one attribute access, specifying the resource name.")
+                        .with_span(span.clone()));
+                };
+                self.resource_ref(ResourceMode::Managed, t, n, span).map(|v| (v, 1))
+            }
+        }
+    }
+}
+
+impl ModuleScope<'_> {
+    fn resource_ref(&self, mode: ResourceMode, type_name: &str, name: &str, span: &Span) -> Result<Value, Diagnostic> {
+        let declared =
+            self.module.resources.iter().any(|r| r.mode == mode && r.type_name == type_name && r.name == name);
+        if declared {
+            // Resource values come from planning, which a later layer adds.
+            return Ok(Value::dynamic_unknown());
+        }
+        let what = if mode == ResourceMode::Data { "data resource" } else { "managed resource" };
+        let prefix = if mode == ResourceMode::Data { "data." } else { "" };
+        let mut detail =
+            format!("A {what} \"{type_name}\" \"{name}\" has not been declared in {}.", module_label(self.module));
+        let candidates: Vec<String> = self
+            .module
+            .resources
+            .iter()
+            .filter(|r| r.mode == mode)
+            .map(|r| format!("{}.{}", r.type_name, r.name))
+            .collect();
+        if let Some(s) =
+            strata_diag::did_you_mean(&format!("{type_name}.{name}"), candidates.iter().map(String::as_str))
+        {
+            detail.push_str(&format!(" Did you mean {prefix}{s}?"));
+        }
+        Err(Diagnostic::error("Reference to undeclared resource").with_detail(detail).with_span(span.clone()))
+    }
+}
+
+fn module_label(m: &Module) -> String {
+    if m.display_dir.is_empty() {
+        "the root module".into()
+    } else {
+        format!("the module at {}", m.display_dir)
+    }
+}
+
+/// Graph node name for each evaluable item of a module.
+fn node_of(root: &str, attrs: &[String]) -> Option<String> {
+    match (root, attrs.first()) {
+        ("local", Some(n)) => Some(format!("local.{n}")),
+        ("module", Some(n)) => Some(format!("module.{n}")),
+        _ => None,
+    }
+}
+
+fn evaluate_module(
+    tree: &ModuleTree,
+    vars: BTreeMap<String, Value>,
+    settings: &EvalSettings,
+    functions: &Functions,
+    diags: &mut Diagnostics,
+) -> ModuleResult {
+    let module = &tree.module;
+    let mut graph = DependencyGraph::new();
+    let mut add_refs = |graph: &mut DependencyGraph, node: &str, expr: &Expr, bound: &[&str]| {
+        for r in references(&expr.expr, &expr.file, bound) {
+            if let Some(target) = node_of(&r.root, &r.attrs) {
+                graph.add_edge(node, &target, r.span);
+            }
+        }
+    };
+    for l in &module.locals {
+        let node = format!("local.{}", l.name);
+        graph.add_node(&node);
+        add_refs(&mut graph, &node, &l.expr, &[]);
+    }
+    for c in &module.module_calls {
+        let node = format!("module.{}", c.name);
+        graph.add_node(&node);
+        for (_, e) in &c.inputs {
+            add_refs(&mut graph, &node, e, &["count", "each"]);
+        }
+        for e in c.count.iter().chain(c.for_each.iter()).chain(c.depends_on.iter()) {
+            add_refs(&mut graph, &node, e, &[]);
+        }
+    }
+    for o in &module.outputs {
+        let node = format!("output.{}", o.name);
+        graph.add_node(&node);
+        add_refs(&mut graph, &node, &o.value, &[]);
+        for e in &o.depends_on {
+            add_refs(&mut graph, &node, e, &[]);
+        }
+        for p in &o.preconditions {
+            add_refs(&mut graph, &node, &p.condition, &[]);
+            add_refs(&mut graph, &node, &p.error_message, &[]);
+        }
+    }
+    let (order, cycle_diags) = graph.order();
+    diags.extend(cycle_diags);
+
+    let scope = ModuleScope { module, vars: &vars, values: RefCell::new(HashMap::new()), settings };
+    let ctx = call_context(module, settings);
+    let mut result = ModuleResult { variables: vars.clone(), ..Default::default() };
+    // Index by name once: lookups per node must not scan (linear overall).
+    let locals: HashMap<&str, &strata_config::Local> = module.locals.iter().map(|l| (l.name.as_str(), l)).collect();
+    for node in order {
+        let (kind, name) = node.split_once('.').expect("node names are kind.name");
+        match kind {
+            "local" => {
+                let Some(l) = locals.get(name) else { continue };
+                let ev = Evaluator::new(&scope, functions, &ctx, &l.expr.file);
+                match ev.eval(&l.expr.expr) {
+                    Ok(v) => {
+                        result.locals.insert(name.to_string(), v.clone());
+                        scope.values.borrow_mut().insert(node.clone(), v);
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            "module" => {
+                let Some(call) = module.module_call(name) else { continue };
+                let Some(child) = tree.children.get(name) else { continue };
+                let (value, child_result) = evaluate_call(call, child, &scope, &ctx, settings, functions, diags);
+                result.module_values.insert(name.to_string(), value.clone());
+                scope.values.borrow_mut().insert(node.clone(), value);
+                if let Some(r) = child_result {
+                    result.children.insert(name.to_string(), r);
+                }
+            }
+            "output" => {
+                let Some(o) = module.output(name) else { continue };
+                for e in &o.depends_on {
+                    let ev = Evaluator::new(&scope, functions, &ctx, &e.file);
+                    if let Err(d) = ev.eval(&e.expr) {
+                        diags.push(d);
+                    }
+                }
+                let mut failed = false;
+                for p in &o.preconditions {
+                    if let Err(d) =
+                        check_rule(p, &scope, settings, functions, module, "Module output value precondition failed")
+                    {
+                        diags.push(d);
+                        failed = true;
+                    }
+                }
+                let ev = Evaluator::new(&scope, functions, &ctx, &o.value.file);
+                match ev.eval(&o.value.expr) {
+                    Ok(v) => {
+                        if !o.sensitive && v.marks_deep().contains(Marks::SENSITIVE) {
+                            diags.push(
+                                Diagnostic::error("Output refers to sensitive values")
+                                    .with_detail("To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Strata requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true")
+                                    .with_span(o.span.clone()),
+                            );
+                            failed = true;
+                        }
+                        if !failed {
+                            let v = if o.sensitive { v.mark_sensitive() } else { v };
+                            result.outputs.insert(
+                                name.to_string(),
+                                OutputValue { value: v, sensitive: o.sensitive, description: o.description.clone() },
+                            );
+                        }
+                    }
+                    Err(d) => diags.push(d),
+                }
+            }
+            _ => {}
+        }
+    }
+    result
+}
+
+/// Evaluates one module call: its instances (count/for_each), their inputs
+/// and the child module; returns the value `module.NAME` refers to.
+fn evaluate_call(
+    call: &ModuleCall,
+    child: &ModuleTree,
+    scope: &ModuleScope,
+    ctx: &CallContext,
+    settings: &EvalSettings,
+    functions: &Functions,
+    diags: &mut Diagnostics,
+) -> (Value, Option<ModuleResult>) {
+    let parent_file = call.span.file.clone();
+    let ev = Evaluator::new(scope, functions, ctx, &parent_file);
+    // Instances: (key for the result, bindings)
+    enum Keys {
+        Single,
+        Count(Vec<Value>),
+        ForEach(Vec<(String, Value)>),
+        Unknown,
+    }
+    let keys = if let Some(count) = &call.count {
+        let cev = Evaluator::new(scope, functions, ctx, &count.file);
+        match cev.eval(&count.expr).and_then(|v| count_value(&v, count)) {
+            Ok(Some(n)) => Keys::Count((0..n).map(Value::int).collect()),
+            Ok(None) => Keys::Unknown,
+            Err(d) => {
+                diags.push(d);
+                return (Value::dynamic_unknown(), None);
+            }
+        }
+    } else if let Some(fe) = &call.for_each {
+        let fev = Evaluator::new(scope, functions, ctx, &fe.file);
+        match fev.eval(&fe.expr).and_then(|v| for_each_value(&v, fe)) {
+            Ok(Some(pairs)) => Keys::ForEach(pairs),
+            Ok(None) => Keys::Unknown,
+            Err(d) => {
+                diags.push(d);
+                return (Value::dynamic_unknown(), None);
+            }
+        }
+    } else {
+        Keys::Single
+    };
+    let _ = ev;
+    let instance = |bindings: Vec<(&str, Value)>, diags: &mut Diagnostics| -> (Value, ModuleResult) {
+        let mut raw = BTreeMap::new();
+        for (name, e) in &call.inputs {
+            if child.module.variable(name).is_none() {
+                continue;
+            }
+            let iev = Evaluator::new(scope, functions, ctx, &e.file);
+            let eval = || iev.eval(&e.expr);
+            let r = bind_all(&iev, &bindings, eval);
+            match r {
+                Ok(v) => {
+                    raw.insert(name.clone(), RawVariable { value: v, source: ValueSource::ModuleArgument(e.span()) });
+                }
+                Err(d) => {
+                    diags.push(d);
+                    raw.insert(
+                        name.clone(),
+                        RawVariable { value: Value::dynamic_unknown(), source: ValueSource::ModuleArgument(e.span()) },
+                    );
+                }
+            }
+        }
+        let vars = finalize_variables(&child.module, &raw, settings, functions, false, diags);
+        let r = evaluate_module(child, vars, settings, functions, diags);
+        let obj: BTreeMap<String, Value> = child
+            .module
+            .outputs
+            .iter()
+            .map(|o| {
+                (o.name.clone(), r.outputs.get(&o.name).map_or_else(Value::dynamic_unknown, |ov| ov.value.clone()))
+            })
+            .collect();
+        (Value::object(obj), r)
+    };
+    // Arguments are checked once per call, not per instance.
+    for (name, e) in &call.inputs {
+        if child.module.variable(name).is_none() {
+            let mut detail = format!(
+                "An argument named {name:?} is not expected here: the module at {} declares no variable of that name.",
+                call.source
+            );
+            if let Some(s) = strata_diag::did_you_mean(name, child.module.variables.iter().map(|v| v.name.as_str())) {
+                detail.push_str(&format!(" Did you mean {s:?}?"));
+            }
+            diags.push(Diagnostic::error("Unsupported argument").with_detail(detail).with_span(e.span()));
+        }
+    }
+    for v in &child.module.variables {
+        if v.default.is_none() && !call.inputs.iter().any(|(n, _)| n == &v.name) {
+            diags.push(
+                Diagnostic::error("Missing required argument")
+                    .with_detail(format!("The argument {:?} is required, but no definition was found.", v.name))
+                    .with_span(call.span.clone()),
+            );
+        }
+    }
+    match keys {
+        Keys::Single => {
+            let (v, r) = instance(vec![], diags);
+            (v, Some(r))
+        }
+        Keys::Count(idx) => {
+            let mut items = Vec::new();
+            let mut first = None;
+            for i in idx {
+                let (v, r) = instance(vec![("count", obj1("index", i))], diags);
+                items.push(v);
+                first.get_or_insert(r);
+            }
+            (Value::tuple(items), first)
+        }
+        Keys::ForEach(pairs) => {
+            let mut items = BTreeMap::new();
+            let mut first = None;
+            for (k, val) in pairs {
+                let each = Value::object(BTreeMap::from([
+                    ("key".to_string(), Value::string(k.as_str())),
+                    ("value".to_string(), val),
+                ]));
+                let (v, r) = instance(vec![("each", each)], diags);
+                items.insert(k, v);
+                first.get_or_insert(r);
+            }
+            (Value::object(items), first)
+        }
+        Keys::Unknown => {
+            // Still check the child once, with unknown instance keys.
+            let each = Value::object(BTreeMap::from([
+                ("key".to_string(), Value::unknown(Type::String)),
+                ("value".to_string(), Value::dynamic_unknown()),
+            ]));
+            let (_, r) = instance(vec![("count", obj1("index", Value::unknown(Type::Number))), ("each", each)], diags);
+            (Value::dynamic_unknown(), Some(r))
+        }
+    }
+}
+
+fn obj1(k: &str, v: Value) -> Value {
+    Value::object(BTreeMap::from([(k.to_string(), v)]))
+}
+
+fn bind_all<T>(ev: &Evaluator, bindings: &[(&str, Value)], f: impl FnOnce() -> T) -> T {
+    match bindings.split_first() {
+        None => f(),
+        Some(((name, v), rest)) => ev.with_binding(name, v.clone(), |ev| bind_all(ev, rest, f)),
+    }
+}
+
+/// A `count` value: `Ok(None)` when unknown (validate only).
+pub fn count_value(v: &Value, expr: &Expr) -> Result<Option<i64>, Diagnostic> {
+    let invalid = |detail: &str| {
+        Err(Diagnostic::error("Invalid count argument").with_detail(detail.to_string()).with_span(expr.span()))
+    };
+    if v.is_sensitive() {
+        return invalid(
+            "Sensitive values, or values derived from sensitive values, cannot be used as count arguments.",
+        );
+    }
+    if v.is_null() {
+        return invalid("The given \"count\" argument value is null. An integer is required.");
+    }
+    if v.is_unknown() {
+        return Ok(None);
+    }
+    let n = match convert(v, &Type::Number) {
+        Ok(n) => n,
+        Err(e) => return invalid(&format!("The given \"count\" argument value is unsuitable: {e}.")),
+    };
+    let n = n.as_number().expect("number");
+    match n.to_i64() {
+        Some(i) if i >= 0 => Ok(Some(i)),
+        Some(_) => invalid("The given \"count\" argument value is unsuitable: must be greater than or equal to zero."),
+        None if !n.is_integer() => {
+            invalid("The given \"count\" argument value is unsuitable: the value must be a whole number.")
+        }
+        None => invalid("The given \"count\" argument value is too large."),
+    }
+}
+
+/// `for_each` instance keys and values: `Ok(None)` when unknown (validate only).
+pub fn for_each_value(v: &Value, expr: &Expr) -> Result<Option<Vec<(String, Value)>>, Diagnostic> {
+    let invalid =
+        |detail: String| Err(Diagnostic::error("Invalid for_each argument").with_detail(detail).with_span(expr.span()));
+    if v.is_sensitive() {
+        return invalid("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.".into());
+    }
+    if v.is_null() {
+        return invalid("The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.".into());
+    }
+    if v.is_unknown() {
+        return Ok(None);
+    }
+    match v.kind() {
+        Kind::Map(_, items) | Kind::Object(items) => Ok(Some(items.iter().map(|(k, x)| (k.clone(), x.clone())).collect())),
+        Kind::Set(t, items) => {
+            if *t != Type::String && !(items.iter().all(|i| i.ty() == Type::String)) {
+                return invalid(format!(
+                    "The given \"for_each\" argument value is unsuitable: \"for_each\" supports maps and sets of strings, but you have provided a set containing type {}.",
+                    t.friendly_name()
+                ));
+            }
+            let mut out = Vec::new();
+            for i in items.iter() {
+                if i.is_unknown() {
+                    return Ok(None);
+                }
+                match i.as_str() {
+                    Some(s) => out.push((s.to_string(), i.clone())),
+                    None => return invalid("The given \"for_each\" argument value is unsuitable: \"for_each\" sets must not contain null values.".into()),
+                }
+            }
+            Ok(Some(out))
+        }
+        _ => invalid(format!(
+            "The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}.",
+            v.ty().friendly_name()
+        )),
+    }
+}
+
+/// Evaluates an expression in the root module's scope after evaluation
+/// (the console): variables, locals and module outputs as computed.
+pub fn evaluate_in_root(
+    module: &Module,
+    result: &ModuleResult,
+    settings: &EvalSettings,
+    functions: &Functions,
+    expr: &hcl_edit::expr::Expression,
+    file: &std::sync::Arc<strata_diag::SourceFile>,
+) -> Result<Value, Diagnostic> {
+    let mut values = HashMap::new();
+    for (k, v) in &result.locals {
+        values.insert(format!("local.{k}"), v.clone());
+    }
+    for (k, v) in &result.module_values {
+        values.insert(format!("module.{k}"), v.clone());
+    }
+    let scope = ModuleScope { module, vars: &result.variables, values: RefCell::new(values), settings };
+    let ctx = call_context(module, settings);
+    Evaluator::new(&scope, functions, &ctx, file).eval(expr)
+}

@@ -1,0 +1,12 @@
+resource "aws_instance" "web" {
+  ami = "x"
+}
+resource "a" "b" {
+}
+provider "aws" {
+  region = "us-east-1"
+}
+module "vpc" {
+  source = "./vpc"
+}
+data "a" "b" {}

@@ -1,0 +1,5 @@
+resource "a\"b" "c\\d" {}
+resource "日本" "x" {}
+resource "a$b" "c" {}
+resource "" "x" {}
+resource "tab\there" "x" {}

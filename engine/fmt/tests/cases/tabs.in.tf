@@ -1,0 +1,9 @@
+resource "a" "b" {
+	x	=	1
+	list = [
+		1,
+	]
+	doc = <<-EOT
+		tabbed
+	EOT
+}

@@ -1,0 +1,74 @@
+# An offline quick start: variables, locals, a child module and outputs.
+# `strata apply` evaluates it and records the outputs in terraform.tfstate.
+
+terraform {
+  required_version = ">= 1.5"
+}
+
+variable "environment" {
+  type        = string
+  description = "Deployment environment."
+  default     = "dev"
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "services" {
+  description = "Services to run, with their sizing."
+  type = map(object({
+    cpu      = number
+    memory   = optional(number, 512)
+    replicas = optional(number, 1)
+  }))
+  default = {
+    api    = { cpu = 256, replicas = 2 }
+    worker = { cpu = 512, memory = 1024 }
+  }
+}
+
+variable "db_password" {
+  type      = string
+  sensitive = true
+  default   = "change-me-in-tfvars"
+}
+
+locals {
+  vpc_cidr     = "10.42.0.0/16"
+  total_cpu    = sum([for s in var.services : s.cpu * s.replicas])
+  service_list = sort(keys(var.services))
+  summary = join("\n", [
+    for name in local.service_list :
+    "${name}: ${var.services[name].replicas} x ${var.services[name].cpu} CPU"
+  ])
+}
+
+module "naming" {
+  source      = "./modules/naming"
+  environment = var.environment
+  services    = local.service_list
+}
+
+output "service_names" {
+  description = "Fully qualified service names."
+  value       = module.naming.names
+}
+
+output "total_cpu" {
+  value = local.total_cpu
+}
+
+output "vpc_cidr" {
+  value = local.vpc_cidr
+}
+
+output "summary" {
+  value = local.summary
+}
+
+output "db_password" {
+  value     = var.db_password
+  sensitive = true
+}

@@ -1,0 +1,4 @@
+variable "env" {}
+variable "env" {
+  default = "dev"
+}

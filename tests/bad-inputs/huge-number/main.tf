@@ -1,0 +1,3 @@
+output "big" {
+  value = 1e999999999
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: each runs the real `strata` binary in a temporary
+//! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
+
+mod cli;
+mod diagnostics;
+mod differential;
+mod support;
