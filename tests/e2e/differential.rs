@@ -14,7 +14,10 @@ fn terraform() -> Option<&'static str> {
     if ok {
         Some("terraform")
     } else {
-        eprintln!("note: terraform not found on PATH; differential tests skipped");
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("note: terraform not found on PATH; differential tests skipped");
+        }
         None
     }
 }

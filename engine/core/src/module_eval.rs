@@ -74,7 +74,7 @@ fn finalize_variables(
     let mut out = BTreeMap::new();
     for decl in &module.variables {
         let ty = decl.type_constraint.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
-        let value = match finalize_one(module, decl, raw.get(&decl.name), settings, functions, is_root) {
+        let value = match finalize_one(decl, raw.get(&decl.name), settings, is_root) {
             Ok(v) => v,
             Err(d) => {
                 diags.push(d);
@@ -86,7 +86,6 @@ fn finalize_variables(
     }
     // Validation rules see every variable (Terraform 1.9+ allows cross-references).
     for decl in &module.variables {
-        let Some(value) = out.get(&decl.name).cloned() else { continue };
         let source = raw.get(&decl.name).map(|r| r.source.clone()).unwrap_or(ValueSource::Default);
         for rule in &decl.validations {
             let scope = ValidationScope { vars: &out, module };
@@ -103,18 +102,15 @@ fn finalize_variables(
                 }
                 diags.push(d);
             }
-            let _ = &value;
         }
     }
     out
 }
 
 fn finalize_one(
-    module: &Module,
     decl: &Variable,
     raw: Option<&RawVariable>,
     settings: &EvalSettings,
-    functions: &Functions,
     is_root: bool,
 ) -> Result<Value, Diagnostic> {
     let ty = decl.type_constraint.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
@@ -166,7 +162,6 @@ fn finalize_one(
             "The given value is not suitable for var.{} declared at {}: {e}.",
             decl.name, decl.span
         ));
-        let _ = module;
         d.with_span(source.span().unwrap_or_else(|| match &decl.default {
             Some(def) if matches!(source, ValueSource::Default) => def.span(),
             _ => decl.span.clone(),
@@ -292,6 +287,9 @@ impl Scope for ModuleScope<'_> {
             }
             "module" => {
                 let name = attrs.first().ok_or_else(|| need_attr("module"))?;
+                if let Some(v) = self.values.borrow().get(&format!("module.{name}")) {
+                    return Ok((v.clone(), 1));
+                }
                 if self.module.module_call(name).is_none() {
                     let mut detail = format!("No module call named {name:?} is declared in {}.", module_label(self.module));
                     if let Some(s) = strata_diag::did_you_mean(name, self.module.module_calls.iter().map(|l| l.name.as_str())) {
@@ -405,7 +403,7 @@ fn evaluate_module(
 ) -> ModuleResult {
     let module = &tree.module;
     let mut graph = DependencyGraph::new();
-    let mut add_refs = |graph: &mut DependencyGraph, node: &str, expr: &Expr, bound: &[&str]| {
+    let add_refs = |graph: &mut DependencyGraph, node: &str, expr: &Expr, bound: &[&str]| {
         for r in references(&expr.expr, &expr.file, bound) {
             if let Some(target) = node_of(&r.root, &r.attrs) {
                 graph.add_edge(node, &target, r.span);
@@ -447,6 +445,8 @@ fn evaluate_module(
     let mut result = ModuleResult { variables: vars.clone(), ..Default::default() };
     // Index by name once: lookups per node must not scan (linear overall).
     let locals: HashMap<&str, &strata_config::Local> = module.locals.iter().map(|l| (l.name.as_str(), l)).collect();
+    let calls: HashMap<&str, &ModuleCall> = module.module_calls.iter().map(|c| (c.name.as_str(), c)).collect();
+    let outputs: HashMap<&str, &strata_config::Output> = module.outputs.iter().map(|o| (o.name.as_str(), o)).collect();
     for node in order {
         let (kind, name) = node.split_once('.').expect("node names are kind.name");
         match kind {
@@ -462,7 +462,7 @@ fn evaluate_module(
                 }
             }
             "module" => {
-                let Some(call) = module.module_call(name) else { continue };
+                let Some(call) = calls.get(name) else { continue };
                 let Some(child) = tree.children.get(name) else { continue };
                 let (value, child_result) = evaluate_call(call, child, &scope, &ctx, settings, functions, diags);
                 result.module_values.insert(name.to_string(), value.clone());
@@ -472,7 +472,7 @@ fn evaluate_module(
                 }
             }
             "output" => {
-                let Some(o) = module.output(name) else { continue };
+                let Some(o) = outputs.get(name) else { continue };
                 for e in &o.depends_on {
                     let ev = Evaluator::new(&scope, functions, &ctx, &e.file);
                     if let Err(d) = ev.eval(&e.expr) {
@@ -527,8 +527,6 @@ fn evaluate_call(
     functions: &Functions,
     diags: &mut Diagnostics,
 ) -> (Value, Option<ModuleResult>) {
-    let parent_file = call.span.file.clone();
-    let ev = Evaluator::new(scope, functions, ctx, &parent_file);
     // Instances: (key for the result, bindings)
     enum Keys {
         Single,
@@ -559,7 +557,6 @@ fn evaluate_call(
     } else {
         Keys::Single
     };
-    let _ = ev;
     let instance = |bindings: Vec<(&str, Value)>, diags: &mut Diagnostics| -> (Value, ModuleResult) {
         let mut raw = BTreeMap::new();
         for (name, e) in &call.inputs {

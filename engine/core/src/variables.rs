@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use strata_config::{Module, Variable};
 use strata_diag::{Diagnostic, Diagnostics, SourceFile, Span};
 use strata_lang::functions::{CallContext, Functions};
-use strata_lang::{EmptyScope, Evaluator, Type, Value};
+use strata_lang::{EmptyScope, Evaluator, Value};
 
 /// A `-var` or `-var-file` argument, kept in command-line order.
 #[derive(Debug, Clone)]
@@ -196,11 +196,7 @@ pub fn collect_root_variables(
 /// A value given as a string (`-var`, `TF_VAR_`, prompt): kept as a string
 /// for primitive or untyped variables, parsed as an expression otherwise.
 fn parse_raw_string(decl: &Variable, raw: &str, name: &str) -> Result<Value, Diagnostic> {
-    let ty = decl.type_constraint.as_ref().map(|t| &t.ty);
-    let as_string = match ty {
-        None => true,
-        Some(t) => t.is_primitive() || *t == Type::Dynamic && false,
-    };
+    let as_string = decl.type_constraint.as_ref().is_none_or(|t| t.ty.is_primitive());
     if as_string {
         return Ok(Value::string(raw));
     }

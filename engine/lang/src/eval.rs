@@ -153,17 +153,17 @@ impl<'a> Evaluator<'a> {
                 if let [Element::Interpolation(i)] = elements.as_slice() {
                     return self.eval(&i.expr);
                 }
-                self.eval_template_string(t, expr)
+                self.eval_template_string(t)
             }
-            Expression::HeredocTemplate(h) => self.eval_template_string(&h.template, expr),
+            Expression::HeredocTemplate(h) => self.eval_template_string(&h.template),
             Expression::Parenthesis(p) => self.eval(p.inner()),
             Expression::Variable(v) => self.eval_reference(v.value().as_str(), &[], self.span_of(expr)),
             Expression::Conditional(c) => self.eval_conditional(&c.cond_expr, &c.true_expr, &c.false_expr),
             Expression::FuncCall(call) => self.eval_call(call, expr),
             Expression::Traversal(t) => self.eval_traversal(t),
-            Expression::UnaryOp(op) => self.eval_unary(op, expr),
+            Expression::UnaryOp(op) => self.eval_unary(op),
             Expression::BinaryOp(op) => self.eval_binary(op, expr),
-            Expression::ForExpr(f) => self.eval_for(f, expr),
+            Expression::ForExpr(f) => self.eval_for(f),
         }
     }
 
@@ -215,7 +215,7 @@ impl<'a> Evaluator<'a> {
                             _ => unreachable!(),
                         })
                         .collect();
-                    let end = t.operators.iter().take(attrs.len().max(1)).last().and_then(|o| o.span()).map(|r| r.end);
+                    let end = t.operators.get(attrs.len().max(1) - 1).and_then(|o| o.span()).map(|r| r.end);
                     let start = root.span().map(|r| r.start).unwrap_or(0);
                     let span = self.span_range(Some(start..end.unwrap_or(start)));
                     let span = if attrs.is_empty() { self.span_range(root.span()) } else { span };
@@ -385,10 +385,10 @@ impl<'a> Evaluator<'a> {
                 let n = n.as_number().expect("converted");
                 match n.to_i64() {
                     Some(i) if i >= 0 && (i as usize) < items.len() => Ok(items[i as usize].clone().mark(marks)),
-                    Some(_) if n.is_integer() => invalid(
-                        "The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection.".to_string()
-                            .replace("greater than or equal to the length of the collection", if n.is_negative() { "negative" } else { "greater than or equal to the length of the collection" }),
-                    ),
+                    Some(_) if n.is_integer() => invalid(format!(
+                        "The given key does not identify an element in this collection value: the given index is {}.",
+                        if n.is_negative() { "negative" } else { "greater than or equal to the length of the collection" }
+                    )),
                     _ => invalid("The given key does not identify an element in this collection value: indexes must be whole numbers.".into()),
                 }
             }
@@ -408,8 +408,8 @@ impl<'a> Evaluator<'a> {
                 match items.get(k) {
                     Some(v) => Ok(v.clone().mark(marks)),
                     None if matches!(value.kind(), Kind::Object(_)) => invalid(format!(
-                        "The given key does not identify an element in this collection value."
-                    ) + &format!(" This object does not have an attribute named {k:?}.")),
+                        "The given key does not identify an element in this collection value. This object does not have an attribute named {k:?}."
+                    )),
                     None => invalid("The given key does not identify an element in this collection value.".into()),
                 }
             }
@@ -588,7 +588,7 @@ impl<'a> Evaluator<'a> {
 
     // ------------------------------------------------------------ operators
 
-    fn eval_unary(&self, op: &hcl_edit::expr::UnaryOp, expr: &Expression) -> EvalResult {
+    fn eval_unary(&self, op: &hcl_edit::expr::UnaryOp) -> EvalResult {
         let v = self.eval(&op.expr)?;
         let (v, marks) = v.unmark();
         let (want, name) = match op.operator.value() {
@@ -608,7 +608,6 @@ impl<'a> Evaluator<'a> {
         if v.is_unknown() {
             return Ok(Value::unknown(want).mark(marks));
         }
-        let _ = expr;
         Ok(match op.operator.value() {
             UnaryOperator::Neg => Value::number(v.as_number().expect("number").neg()),
             UnaryOperator::Not => Value::bool(!v.as_bool().expect("bool")),
@@ -658,17 +657,14 @@ impl<'a> Evaluator<'a> {
                 };
                 let arith = |r: Result<Number, NumberError>| -> EvalResult {
                     r.map(Value::number).map_err(|e| {
+                        let function = if operator == B::Mod { "modulo" } else { "divide" };
                         let (summary, detail) = match e {
                             NumberError::DivideByZero => (
-                                "Error in function call".to_string(),
-                                "Call to function \"divide\" failed: can't divide by zero.".to_string(),
+                                "Error in function call",
+                                format!("Call to function \"{function}\" failed: can't divide by zero."),
                             ),
-                            e => ("Invalid arithmetic".to_string(), format!("{e}.")),
+                            e => ("Invalid arithmetic", format!("{e}.")),
                         };
-                        let summary =
-                            if operator == B::Mod && summary == "Error in function call" { summary } else { summary };
-                        let detail =
-                            if operator == B::Mod { detail.replace("\"divide\"", "\"modulo\"") } else { detail };
                         Diagnostic::error(summary).with_detail(detail).with_span(self.span_of(expr))
                     })
                 };
@@ -703,7 +699,7 @@ impl<'a> Evaluator<'a> {
 
     // ------------------------------------------------------------ for
 
-    fn eval_for(&self, f: &hcl_edit::expr::ForExpr, expr: &Expression) -> EvalResult {
+    fn eval_for(&self, f: &hcl_edit::expr::ForExpr) -> EvalResult {
         let coll = self.eval(&f.intro.collection_expr)?;
         let (coll, marks) = coll.unmark();
         let coll_span = self.span_of(&f.intro.collection_expr);
@@ -713,8 +709,7 @@ impl<'a> Evaluator<'a> {
                 .with_span(coll_span));
         }
         if coll.is_unknown() {
-            let ty = if f.key_expr.is_some() { Type::Dynamic } else { Type::Dynamic };
-            return Ok(Value::unknown(ty).mark(marks));
+            return Ok(Value::dynamic_unknown().mark(marks));
         }
         if coll.as_seq().is_none() && coll.as_entries().is_none() {
             return Err(Diagnostic::error("Iteration over non-iterable value")
@@ -784,14 +779,20 @@ impl<'a> Evaluator<'a> {
                         let value = self.eval(&f.value_expr)?;
                         if f.grouping {
                             grouped.entry(key).or_default().push(value);
-                        } else if object_out.contains_key(&key) {
-                            return Err(Diagnostic::error("Duplicate object key")
-                                .with_detail(format!(
-                                    "Two different items produced the key {key:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."
-                                ))
-                                .with_span(self.span_of(key_expr)));
                         } else {
-                            object_out.insert(key, value);
+                            match object_out.entry(key) {
+                                std::collections::btree_map::Entry::Occupied(e) => {
+                                    return Err(Diagnostic::error("Duplicate object key")
+                                        .with_detail(format!(
+                                            "Two different items produced the key {:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
+                                            e.key()
+                                        ))
+                                        .with_span(self.span_of(key_expr)));
+                                }
+                                std::collections::btree_map::Entry::Vacant(e) => {
+                                    e.insert(value);
+                                }
+                            }
                         }
                     }
                 }
@@ -800,7 +801,6 @@ impl<'a> Evaluator<'a> {
             self.locals.borrow_mut().truncate(n);
             step?;
         }
-        let _ = expr;
         if unknown_result {
             return Ok(Value::dynamic_unknown().mark(out_marks));
         }
@@ -814,12 +814,11 @@ impl<'a> Evaluator<'a> {
 
     // ------------------------------------------------------------ templates
 
-    fn eval_template_string(&self, t: &Template, expr: &Expression) -> EvalResult {
+    fn eval_template_string(&self, t: &Template) -> EvalResult {
         let mut out = String::new();
         let mut marks = Marks::NONE;
         let mut unknown = false;
         self.render_template(t, false, false, &mut out, &mut marks, &mut unknown)?;
-        let _ = expr;
         if unknown {
             return Ok(Value::unknown(Type::String).mark(marks));
         }

@@ -36,7 +36,7 @@ pub struct TypeConstraint {
 
 pub fn parse_type(expr: &Expression, file: &Arc<SourceFile>) -> Result<TypeConstraint, Diagnostic> {
     let mut p = Parser { file };
-    let (ty, defaults) = p.ty(expr, false)?;
+    let (ty, defaults) = p.ty(expr)?;
     Ok(TypeConstraint { ty, defaults })
 }
 
@@ -51,8 +51,7 @@ impl Parser<'_> {
             .with_span(Span::new(self.file, e.span().unwrap_or(0..0)))
     }
 
-    fn ty(&mut self, e: &Expression, in_object: bool) -> Result<(Type, Defaults), Diagnostic> {
-        let _ = in_object;
+    fn ty(&mut self, e: &Expression) -> Result<(Type, Defaults), Diagnostic> {
         match e {
             Expression::Variable(v) => match v.value().as_str() {
                 "string" => Ok((Type::String, Defaults::default())),
@@ -80,7 +79,7 @@ impl Parser<'_> {
                         if args.len() != 1 {
                             return Err(self.err(e, format!("The {name} type constructor requires one argument specifying the element type.")));
                         }
-                        let (elem, d) = self.ty(args[0], false)?;
+                        let (elem, d) = self.ty(args[0])?;
                         let mut defaults = Defaults::default();
                         if !d.is_empty() {
                             defaults.children.insert(String::new(), d);
@@ -99,7 +98,7 @@ impl Parser<'_> {
                         let mut types = Vec::new();
                         let mut defaults = Defaults::default();
                         for (i, item) in items.iter().enumerate() {
-                            let (t, d) = self.ty(item, false)?;
+                            let (t, d) = self.ty(item)?;
                             if !d.is_empty() {
                                 defaults.children.insert(i.to_string(), d);
                             }
@@ -128,7 +127,7 @@ impl Parser<'_> {
                                     if oargs.is_empty() || oargs.len() > 2 {
                                         return Err(self.err(ve, "Optional attribute modifier expects at most two arguments: an attribute type, and a default value."));
                                     }
-                                    let (t, d) = self.ty(oargs[0], true)?;
+                                    let (t, d) = self.ty(oargs[0])?;
                                     if !d.is_empty() {
                                         defaults.children.insert(key.clone(), d);
                                     }
@@ -147,7 +146,7 @@ impl Parser<'_> {
                                     continue;
                                 }
                             }
-                            let (t, d) = self.ty(ve, true)?;
+                            let (t, d) = self.ty(ve)?;
                             if !d.is_empty() {
                                 defaults.children.insert(key.clone(), d);
                             }

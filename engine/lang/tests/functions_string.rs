@@ -1,54 +1,9 @@
 //! Table-driven tests for the string functions, evaluated through the real
 //! evaluator; expected values are what Terraform 1.11.4 prints in its console.
 
-use strata_diag::{Diagnostic, SourceFile, Span};
-use strata_lang::eval::{parse_expression, Evaluator, Scope};
-use strata_lang::functions::{CallContext, Functions};
-use strata_lang::render::console;
-use strata_lang::{Type, Value};
+mod support;
 
-/// Resolves `var.unknown_*` to unknown values of the named type.
-struct Vars;
-
-impl Scope for Vars {
-    fn resolve(&self, root: &str, attrs: &[&str], _span: &Span) -> Result<(Value, usize), Diagnostic> {
-        let v = match (root, attrs.first().copied()) {
-            ("var", Some("unknown_string")) => Value::unknown(Type::String),
-            ("var", Some("unknown_number")) => Value::unknown(Type::Number),
-            ("var", Some("unknown_bool")) => Value::unknown(Type::Bool),
-            ("var", Some("unknown_list")) => Value::unknown(Type::list(Type::String)),
-            ("var", Some("unknown_map")) => Value::unknown(Type::map(Type::String)),
-            ("var", Some("unknown")) => Value::dynamic_unknown(),
-            _ => return Err(Diagnostic::error("Unknown variable")),
-        };
-        Ok((v, 1))
-    }
-}
-
-fn eval(src: &str) -> Result<String, String> {
-    let file = SourceFile::new("<test>", src);
-    let expr = parse_expression(src, &file).map_err(|d| format!("parse: {}: {}", d.summary, d.detail))?;
-    let functions = Functions::builtin();
-    let ctx = CallContext::default();
-    let ev = Evaluator::new(&Vars, &functions, &ctx, &file);
-    ev.eval(&expr).map(|v| console(&v)).map_err(|d| format!("{}: {}", d.summary, d.detail))
-}
-
-#[track_caller]
-fn check(src: &str, want: &str) {
-    match eval(src) {
-        Ok(got) => assert_eq!(got, want, "for {src}"),
-        Err(e) => panic!("{src}: unexpected error {e}"),
-    }
-}
-
-#[track_caller]
-fn check_err(src: &str, want: &str) {
-    match eval(src) {
-        Ok(got) => panic!("{src}: expected error {want:?}, got {got}"),
-        Err(e) => assert!(e.starts_with(want), "{src}: got error {e}"),
-    }
-}
+use support::{check, check_err_prefix as check_err};
 #[test]
 fn string_values() {
     for (src, want) in [

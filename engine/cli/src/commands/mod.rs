@@ -14,7 +14,7 @@ use clap::Parser;
 use std::io::{BufRead, IsTerminal, Write};
 use strata_config::{ModuleTree, Variable};
 use strata_core::{collect_root_variables, evaluate_root, EvalMode, EvalSettings, ModuleResult, VarArg};
-use strata_diag::{Diagnostic, Diagnostics};
+use strata_diag::Diagnostic;
 use strata_lang::Functions;
 
 pub fn run(argv: Vec<String>) -> u8 {
@@ -128,9 +128,9 @@ struct TerminalPrompter;
 impl strata_core::variables::Prompter for TerminalPrompter {
     fn prompt(&self, var: &Variable) -> Option<String> {
         let mut out = std::io::stdout();
-        let _ = write!(out, "var.{}\n", var.name);
+        let _ = writeln!(out, "var.{}", var.name);
         if let Some(d) = &var.description {
-            let _ = write!(out, "  {d}\n");
+            let _ = writeln!(out, "  {d}");
         }
         let _ = write!(out, "\n  Enter a value: ");
         let _ = out.flush();
@@ -139,8 +139,4 @@ impl strata_core::variables::Prompter for TerminalPrompter {
         println!();
         Some(line.trim_end_matches(['\n', '\r']).to_string())
     }
-}
-
-pub fn print_all(ui: Ui, diags: Diagnostics) {
-    ui.print_diagnostics(&diags);
 }

@@ -453,7 +453,7 @@ fn format_date(format: &str, t: &Time) -> Result<String, String> {
         let verb: String = chars[i..j].iter().collect();
         i = j;
         let bad = |why: &str| Err(format!("invalid date format verb {verb:?}: {why}"));
-        let h12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 };
+        let h12 = if c.hour.is_multiple_of(12) { 12 } else { c.hour % 12 };
         match verb.as_str() {
             "YYYY" => {
                 if c.year < 0 {

@@ -358,7 +358,10 @@ enum CsvErr {
 
 /// Go's `encoding/csv` reader with default settings: records with the
 /// line each started on, or (line, error).
-fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, CsvErr)> {
+/// Records with their 1-based line numbers.
+type CsvRecords = Vec<(usize, Vec<String>)>;
+
+fn csv_records(text: &str) -> Result<CsvRecords, (usize, CsvErr)> {
     let text = text.replace("\r\n", "\n");
     let chars: Vec<char> = text.chars().collect();
     let mut records = Vec::new();

@@ -6,7 +6,7 @@ use crate::convert::convert;
 use crate::types::Type;
 use crate::value::{Marks, Value};
 
-fn conversion(name: &'static str, target: fn(&Value) -> Type) -> Function {
+fn conversion(name: &'static str) -> Function {
     fn imp(_: &CallContext, args: &[Value], ret: &Type) -> FnResult {
         convert(&args[0], ret).map_err(|e| {
             FunctionError::arg(
@@ -20,7 +20,6 @@ fn conversion(name: &'static str, target: fn(&Value) -> Type) -> Function {
             )
         })
     }
-    let _ = target;
     Function {
         name,
         params: vec![Param::new("v", Type::Dynamic).allow_null().allow_unknown().allow_marked()],
@@ -61,12 +60,12 @@ fn collection_type(v: &Value, make: fn(Type) -> Type) -> Result<Type, FunctionEr
 
 pub(super) fn functions() -> Vec<Function> {
     vec![
-        conversion("tostring", |_| Type::String),
-        conversion("tonumber", |_| Type::Number),
-        conversion("tobool", |_| Type::Bool),
-        conversion("tolist", |_| Type::list(Type::Dynamic)),
-        conversion("toset", |_| Type::set(Type::Dynamic)),
-        conversion("tomap", |_| Type::map(Type::Dynamic)),
+        conversion("tostring"),
+        conversion("tonumber"),
+        conversion("tobool"),
+        conversion("tolist"),
+        conversion("toset"),
+        conversion("tomap"),
         Function {
             name: "sensitive",
             params: vec![Param::new("value", Type::Dynamic).allow_null().allow_unknown().allow_marked()],
