@@ -1,28 +1,35 @@
-//! Differential tests against Terraform itself, when it is installed
-//! (skipped elsewhere): the same configuration must give the same outputs.
+//! Differential cases under tests/differential/<case>: each holds a
+//! configuration and `expected.json`, the `output -json` that Terraform
+//! 1.11.4 printed for it. Strata must print the same. Where `terraform` is
+//! installed, the expectation is re-derived from it too, so it cannot drift.
 
-use crate::support::{run, TempDir};
+use crate::support::{repo_root, run, TempDir};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn terraform() -> Option<&'static str> {
-    let ok = Command::new("terraform")
+fn terraform_available() -> bool {
+    Command::new("terraform")
         .arg("version")
         .env("CHECKPOINT_DISABLE", "1")
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
         .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ok {
-        Some("terraform")
-    } else {
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!("note: terraform not found on PATH; differential tests skipped");
+        .is_ok_and(|o| o.status.success())
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else if entry.file_name() != "expected.json" {
+            std::fs::copy(entry.path(), target).unwrap();
         }
-        None
     }
 }
 
-fn terraform_outputs(dir: &std::path::Path) -> serde_json::Value {
+fn terraform_outputs(dir: &Path) -> serde_json::Value {
     let rc = dir.join(".terraformrc");
     std::fs::write(&rc, "").unwrap();
     let tf = |args: &[&str]| {
@@ -42,63 +49,30 @@ fn terraform_outputs(dir: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&tf(&["output", "-json"]).stdout).unwrap()
 }
 
-const CONFIG: &str = r#"
-variable "services" {
-  type = map(object({
-    cpu      = number
-    replicas = optional(number, 1)
-    tags     = optional(map(string), {})
-  }))
-  default = {
-    api    = { cpu = 256, replicas = 2 }
-    worker = { cpu = 512, tags = { tier = "batch" } }
-  }
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> =
+        std::fs::read_dir(repo_root().join("tests/differential")).unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
+    cases
 }
-locals {
-  names    = sort(keys(var.services))
-  by_cpu   = { for k, s in var.services : tostring(s.cpu) => k... }
-  total    = sum([for s in values(var.services) : s.cpu * s.replicas])
-  ratio    = 1 / 3
-  exact    = 0.1 + 0.2
-  big      = 12345678901234567890 * 1000
-  rendered = "%{for n in local.names}[${n}]%{endfor}"
-  cond     = length(local.names) > 1 ? "many" : "one"
-  nested   = [for s in var.services : [for t in keys(s.tags) : t]]
-  splat    = [{ a = 1 }, { a = 2 }][*].a
-}
-module "child" {
-  source = "./child"
-  items  = local.names
-}
-output "names"    { value = local.names }
-output "by_cpu"   { value = local.by_cpu }
-output "total"    { value = local.total }
-output "ratio"    { value = local.ratio }
-output "exact"    { value = local.exact }
-output "big"      { value = local.big }
-output "rendered" { value = local.rendered }
-output "cond"     { value = local.cond }
-output "nested"   { value = local.nested }
-output "splat"    { value = local.splat }
-output "child"    { value = module.child.joined }
-output "services" { value = var.services }
-output "secret" {
-  value     = "x"
-  sensitive = true
-}
-"#;
 
 #[test]
 fn outputs_match_terraform() {
-    if terraform().is_none() {
-        return;
+    let with_terraform = terraform_available();
+    for case in cases() {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(case.join("expected.json")).unwrap()).unwrap();
+        let ours = TempDir::new(&format!("diff-{name}"));
+        copy_tree(&case, ours.path());
+        let out = run(ours.path(), &["apply", "-auto-approve", "-no-color"]);
+        assert_eq!(out.code, 0, "{name}: {}", out.transcript());
+        let strata: serde_json::Value = serde_json::from_str(&run(ours.path(), &["output", "-json"]).stdout).unwrap();
+        assert_eq!(strata, expected, "{name}: strata differs from Terraform's recorded output");
+        if with_terraform {
+            let theirs = TempDir::new(&format!("diff-tf-{name}"));
+            copy_tree(&case, theirs.path());
+            assert_eq!(terraform_outputs(theirs.path()), expected, "{name}: expected.json is stale");
+        }
     }
-    let files = [("main.tf", CONFIG), ("child/main.tf", "variable \"items\" {\n  type = list(string)\n}\noutput \"joined\" {\n  value = join(\",\", var.items)\n}\n")];
-    let ours = TempDir::with_files("diff-strata", &files);
-    let theirs = TempDir::with_files("diff-terraform", &files);
-    let out = run(ours.path(), &["apply", "-auto-approve", "-no-color"]);
-    assert_eq!(out.code, 0, "{}", out.transcript());
-    let strata: serde_json::Value = serde_json::from_str(&run(ours.path(), &["output", "-json"]).stdout).unwrap();
-    let tf = terraform_outputs(theirs.path());
-    assert_eq!(strata, tf, "strata and terraform disagree");
 }

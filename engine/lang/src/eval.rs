@@ -153,9 +153,12 @@ impl<'a> Evaluator<'a> {
                 if let [Element::Interpolation(i)] = elements.as_slice() {
                     return self.eval(&i.expr);
                 }
-                self.eval_template_string(t)
+                self.eval_template(t, TemplateMode::Quoted)
             }
-            Expression::HeredocTemplate(h) => self.eval_template_string(&h.template),
+            Expression::HeredocTemplate(h) => {
+                let flush = self.file.text.get(self.span_of(expr).start..).is_some_and(|t| t.starts_with("<<-"));
+                self.eval_template(&h.template, TemplateMode::Heredoc { flush })
+            }
             Expression::Parenthesis(p) => self.eval(p.inner()),
             Expression::Variable(v) => self.eval_reference(v.value().as_str(), &[], self.span_of(expr)),
             Expression::Conditional(c) => self.eval_conditional(&c.cond_expr, &c.true_expr, &c.false_expr),
@@ -814,134 +817,154 @@ impl<'a> Evaluator<'a> {
 
     // ------------------------------------------------------------ templates
 
-    fn eval_template_string(&self, t: &Template) -> EvalResult {
+    /// Evaluates a template as HCL does: literal tokens (one per line in
+    /// heredocs and template files), `~` strip markers applied to the
+    /// adjacent literal token, then the flush-heredoc dedent, then rendering.
+    pub fn eval_template(&self, t: &Template, mode: TemplateMode) -> EvalResult {
+        let mut tokens = Vec::new();
+        self.flatten(t, mode, &mut tokens);
+        apply_strip_markers(&mut tokens);
+        if mode == (TemplateMode::Heredoc { flush: true }) {
+            flush_heredoc(&mut tokens);
+        }
         let mut out = String::new();
         let mut marks = Marks::NONE;
         let mut unknown = false;
-        self.render_template(t, false, false, &mut out, &mut marks, &mut unknown)?;
+        let matching = match_directives(&tokens);
+        self.render_tokens(&tokens, &matching, 0, tokens.len(), &mut out, &mut marks, &mut unknown)?;
         if unknown {
             return Ok(Value::unknown(Type::String).mark(marks));
         }
         Ok(Value::string(out).mark(marks))
     }
 
-    /// Renders `t`, trimming leading whitespace of its first literal when
-    /// `strip_first` and trailing whitespace of its last when `strip_last`
-    /// (the `~` markers of an enclosing directive).
-    pub fn render_template(
+    fn flatten<'t>(&self, t: &'t Template, mode: TemplateMode, out: &mut Vec<TemplateToken<'t>>) {
+        for el in t.iter() {
+            match el {
+                Element::Literal(lit) => {
+                    if mode == TemplateMode::Quoted {
+                        out.push(TemplateToken::plain(TokenKind::Literal(lit.value().to_string())));
+                        continue;
+                    }
+                    // Heredocs and template files: the source text as written
+                    // (no backslash escapes), one token per line.
+                    let raw = lit.span().and_then(|r| self.file.text.get(r)).unwrap_or(lit.value().as_str());
+                    let raw = raw.replace("$${", "${").replace("%%{", "%{");
+                    for line in raw.split_inclusive('\n') {
+                        out.push(TemplateToken::plain(TokenKind::Literal(line.to_string())));
+                    }
+                }
+                Element::Interpolation(i) => out.push(TemplateToken::new(TokenKind::Interpolation(&i.expr), i.strip)),
+                Element::Directive(d) => match &**d {
+                    Directive::If(ifd) => {
+                        out.push(TemplateToken::new(TokenKind::If(&ifd.if_expr.cond_expr), ifd.if_expr.strip));
+                        self.flatten(&ifd.if_expr.template, mode, out);
+                        if let Some(e) = &ifd.else_expr {
+                            out.push(TemplateToken::new(TokenKind::Else, e.strip));
+                            self.flatten(&e.template, mode, out);
+                        }
+                        out.push(TemplateToken::new(TokenKind::EndIf, ifd.endif_expr.strip));
+                    }
+                    Directive::For(fd) => {
+                        let f = &fd.for_expr;
+                        out.push(TemplateToken::new(
+                            TokenKind::For {
+                                key: f.key_var.as_ref().map(|k| k.value().as_str()),
+                                value: f.value_var.value().as_str(),
+                                collection: &f.collection_expr,
+                            },
+                            f.strip,
+                        ));
+                        self.flatten(&f.template, mode, out);
+                        out.push(TemplateToken::new(TokenKind::EndFor, fd.endfor_expr.strip));
+                    }
+                },
+            }
+        }
+    }
+
+    /// Renders tokens `from..to`; directive bodies recurse.
+    #[allow(clippy::too_many_arguments)]
+    fn render_tokens(
         &self,
-        t: &Template,
-        strip_first: bool,
-        strip_last: bool,
+        tokens: &[TemplateToken],
+        matching: &[usize],
+        from: usize,
+        to: usize,
         out: &mut String,
         marks: &mut Marks,
         unknown: &mut bool,
     ) -> Result<(), Diagnostic> {
-        let elements: Vec<&Element> = t.iter().collect();
-        for (i, el) in elements.iter().enumerate() {
-            match el {
-                Element::Literal(lit) => {
-                    let mut s: &str = lit.value();
-                    let strip_before = if i == 0 { strip_first } else { strips_after(elements[i - 1]) };
-                    let strip_after = if i + 1 == elements.len() { strip_last } else { strips_before(elements[i + 1]) };
-                    if strip_before {
-                        s = s.trim_start();
-                    }
-                    if strip_after {
-                        s = s.trim_end();
-                    }
-                    out.push_str(s);
+        let mut i = from;
+        while i < to {
+            match &tokens[i].kind {
+                TokenKind::Literal(s) => out.push_str(s),
+                TokenKind::Interpolation(expr) => {
+                    let v = self.eval(expr)?;
+                    self.append_interpolation(&v, expr, out, marks, unknown)?;
                 }
-                Element::Interpolation(interp) => {
-                    let v = self.eval(&interp.expr)?;
-                    self.append_interpolation(&v, &interp.expr, out, marks, unknown)?;
-                }
-                Element::Directive(d) => match &**d {
-                    Directive::If(ifd) => {
-                        let c = self.eval(&ifd.if_expr.cond_expr)?;
-                        let (c, cm) = c.unmark();
-                        *marks |= cm;
-                        if c.is_null() {
-                            return Err(Diagnostic::error("Invalid 'if' condition")
-                                .with_detail("The condition value is null. Conditions must either be true or false.")
-                                .with_span(self.span_of(&ifd.if_expr.cond_expr)));
-                        }
-                        let c = convert(&c, &Type::Bool).map_err(|e| {
-                            Diagnostic::error("Invalid 'if' condition")
-                                .with_detail(format!("The 'if' condition must be a bool: {e}."))
-                                .with_span(self.span_of(&ifd.if_expr.cond_expr))
-                        })?;
-                        if c.is_unknown() {
-                            *unknown = true;
-                            continue;
-                        }
-                        let else_strip_start = ifd.else_expr.as_ref().map(|e| strip_start(e.strip));
-                        let end_strip_start = strip_start(ifd.endif_expr.strip);
-                        if c.as_bool() == Some(true) {
-                            let last = else_strip_start.unwrap_or(end_strip_start);
-                            self.render_template(
-                                &ifd.if_expr.template,
-                                strip_end(ifd.if_expr.strip),
-                                last,
-                                out,
-                                marks,
-                                unknown,
-                            )?;
-                        } else if let Some(e) = &ifd.else_expr {
-                            self.render_template(
-                                &e.template,
-                                strip_end(e.strip),
-                                end_strip_start,
-                                out,
-                                marks,
-                                unknown,
-                            )?;
-                        }
+                TokenKind::If(cond) => {
+                    let end = matching[i];
+                    let else_at =
+                        (i + 1..end).find(|j| matches!(tokens[*j].kind, TokenKind::Else) && matching[*j] == end);
+                    let c = self.eval(cond)?;
+                    let (c, cm) = c.unmark();
+                    *marks |= cm;
+                    if c.is_null() {
+                        return Err(Diagnostic::error("Invalid 'if' condition")
+                            .with_detail("The condition value is null. Conditions must either be true or false.")
+                            .with_span(self.span_of(cond)));
                     }
-                    Directive::For(fd) => {
-                        let f = &fd.for_expr;
-                        let coll = self.eval(&f.collection_expr)?;
-                        let (coll, cm) = coll.unmark();
-                        *marks |= cm;
-                        if coll.is_null() {
-                            return Err(Diagnostic::error("Iteration over null value")
-                                .with_detail("A null value cannot be used as the collection in a 'for' directive.")
-                                .with_span(self.span_of(&f.collection_expr)));
-                        }
-                        if coll.is_unknown() {
-                            *unknown = true;
-                            continue;
-                        }
-                        if coll.as_seq().is_none() && coll.as_entries().is_none() {
-                            return Err(Diagnostic::error("Iteration over non-iterable value")
-                                .with_detail(format!(
-                                    "A value of type {} cannot be used as the collection in a 'for' directive.",
-                                    coll.ty().friendly_name()
-                                ))
-                                .with_span(self.span_of(&f.collection_expr)));
-                        }
-                        let key_var = f.key_var.as_ref().map(|k| k.value().as_str().to_string());
-                        let value_var = f.value_var.value().as_str().to_string();
+                    let c = convert(&c, &Type::Bool).map_err(|e| {
+                        Diagnostic::error("Invalid 'if' condition")
+                            .with_detail(format!("The 'if' condition must be a bool: {e}."))
+                            .with_span(self.span_of(cond))
+                    })?;
+                    if c.is_unknown() {
+                        *unknown = true;
+                    } else if c.as_bool() == Some(true) {
+                        self.render_tokens(tokens, matching, i + 1, else_at.unwrap_or(end), out, marks, unknown)?;
+                    } else if let Some(e) = else_at {
+                        self.render_tokens(tokens, matching, e + 1, end, out, marks, unknown)?;
+                    }
+                    i = end;
+                }
+                TokenKind::For { key, value, collection } => {
+                    let end = matching[i];
+                    let coll = self.eval(collection)?;
+                    let (coll, cm) = coll.unmark();
+                    *marks |= cm;
+                    if coll.is_null() {
+                        return Err(Diagnostic::error("Iteration over null value")
+                            .with_detail("A null value cannot be used as the collection in a 'for' expression.")
+                            .with_span(self.span_of(collection)));
+                    }
+                    if coll.is_unknown() {
+                        *unknown = true;
+                    } else if coll.as_seq().is_none() && coll.as_entries().is_none() {
+                        return Err(Diagnostic::error("Iteration over non-iterable value")
+                            .with_detail(format!(
+                                "A value of type {} cannot be used as the collection in a 'for' expression.",
+                                coll.ty().friendly_name()
+                            ))
+                            .with_span(self.span_of(collection)));
+                    } else {
                         for (k, v) in coll.iter_pairs() {
                             let n = self.locals.borrow().len();
-                            if let Some(kv) = &key_var {
-                                self.locals.borrow_mut().push((kv.clone(), k));
+                            if let Some(kv) = key {
+                                self.locals.borrow_mut().push((kv.to_string(), k));
                             }
-                            self.locals.borrow_mut().push((value_var.clone(), v));
-                            let r = self.render_template(
-                                &f.template,
-                                strip_end(f.strip),
-                                strip_start(fd.endfor_expr.strip),
-                                out,
-                                marks,
-                                unknown,
-                            );
+                            self.locals.borrow_mut().push((value.to_string(), v));
+                            let r = self.render_tokens(tokens, matching, i + 1, end, out, marks, unknown);
                             self.locals.borrow_mut().truncate(n);
                             r?;
                         }
                     }
-                },
+                    i = end;
+                }
+                TokenKind::Else | TokenKind::EndIf | TokenKind::EndFor => {}
             }
+            i += 1;
         }
         Ok(())
     }
@@ -988,36 +1011,133 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-fn strip_start(s: Strip) -> bool {
-    matches!(s, Strip::Start | Strip::Both)
+/// How a template's literal text is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TemplateMode {
+    /// A quoted string: literals with backslash escapes already decoded.
+    Quoted,
+    /// A heredoc (`<<-` when `flush`) or a template file: source text as written.
+    Heredoc { flush: bool },
 }
 
-fn strip_end(s: Strip) -> bool {
-    matches!(s, Strip::End | Strip::Both)
+enum TokenKind<'t> {
+    Literal(String),
+    Interpolation(&'t Expression),
+    If(&'t Expression),
+    Else,
+    EndIf,
+    For { key: Option<&'t str>, value: &'t str, collection: &'t Expression },
+    EndFor,
 }
 
-/// Whether the element asks for whitespace after it to be stripped (`~}`).
-fn strips_after(el: &Element) -> bool {
-    match el {
-        Element::Literal(_) => false,
-        Element::Interpolation(i) => strip_end(i.strip),
-        Element::Directive(d) => match &**d {
-            Directive::If(i) => strip_end(i.endif_expr.strip),
-            Directive::For(f) => strip_end(f.endfor_expr.strip),
-        },
+/// One template token with its `~` markers: `trim_before` for `${~`/`%{~`,
+/// `trim_after` for `~}`.
+struct TemplateToken<'t> {
+    kind: TokenKind<'t>,
+    trim_before: bool,
+    trim_after: bool,
+}
+
+impl<'t> TemplateToken<'t> {
+    fn new(kind: TokenKind<'t>, strip: Strip) -> Self {
+        TemplateToken {
+            kind,
+            trim_before: matches!(strip, Strip::Start | Strip::Both),
+            trim_after: matches!(strip, Strip::End | Strip::Both),
+        }
+    }
+
+    fn plain(kind: TokenKind<'t>) -> Self {
+        TemplateToken { kind, trim_before: false, trim_after: false }
     }
 }
 
-/// Whether the element asks for whitespace before it to be stripped (`{~`).
-fn strips_before(el: &Element) -> bool {
-    match el {
-        Element::Literal(_) => false,
-        Element::Interpolation(i) => strip_start(i.strip),
-        Element::Directive(d) => match &**d {
-            Directive::If(i) => strip_start(i.if_expr.strip),
-            Directive::For(f) => strip_start(f.for_expr.strip),
-        },
+/// HCL's rule: `~}` trims leading whitespace of the very next token when it
+/// is a literal; `{~` trims trailing whitespace of the literal token right
+/// before it.
+fn apply_strip_markers(tokens: &mut [TemplateToken]) {
+    let mut trim_next = false;
+    for i in 0..tokens.len() {
+        let trim = std::mem::take(&mut trim_next);
+        if let TokenKind::Literal(s) = &mut tokens[i].kind {
+            if trim {
+                *s = s.trim_start().to_string();
+            }
+            continue;
+        }
+        if tokens[i].trim_before && i > 0 {
+            if let TokenKind::Literal(prev) = &mut tokens[i - 1].kind {
+                let kept = prev.trim_end().len();
+                prev.truncate(kept);
+            }
+        }
+        trim_next = tokens[i].trim_after;
     }
+}
+
+/// `<<-` heredocs: remove the smallest indentation of any line from every
+/// line, counting a line that starts with a non-literal as unindented and
+/// ignoring blank lines — after strip markers, as HCL does.
+fn flush_heredoc(tokens: &mut [TemplateToken]) {
+    let mut min = usize::MAX;
+    let mut adjust = Vec::new();
+    let mut at_line_start = true;
+    for (i, t) in tokens.iter().enumerate() {
+        if at_line_start {
+            at_line_start = false;
+            match &t.kind {
+                TokenKind::Literal(s) => {
+                    let trimmed = s.trim_start();
+                    if !(trimmed.is_empty() && s.ends_with('\n')) {
+                        min = min.min(s[..s.len() - trimmed.len()].chars().count());
+                        adjust.push(i);
+                    }
+                }
+                _ => min = 0,
+            }
+        }
+        if let TokenKind::Literal(s) = &t.kind {
+            if s.ends_with('\n') {
+                at_line_start = true;
+            }
+        }
+    }
+    if min == usize::MAX || min == 0 {
+        return;
+    }
+    for i in adjust {
+        if let TokenKind::Literal(s) = &mut tokens[i].kind {
+            let cut = s.char_indices().nth(min).map_or(s.len(), |(b, _)| b);
+            s.replace_range(..cut, "");
+        }
+    }
+}
+
+/// For each `if`/`for` token the index of its `endif`/`endfor`; for each
+/// `else` the index of the `endif` it belongs to.
+fn match_directives(tokens: &[TemplateToken]) -> Vec<usize> {
+    let mut matching = vec![0; tokens.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let mut elses: Vec<(usize, usize)> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        match t.kind {
+            TokenKind::If(_) | TokenKind::For { .. } => open.push(i),
+            TokenKind::Else => elses.push((open.len(), i)),
+            TokenKind::EndIf | TokenKind::EndFor => {
+                let start = open.pop().expect("hcl-edit balances directives");
+                matching[start] = i;
+                while let Some(&(depth, e)) = elses.last() {
+                    if depth != open.len() + 1 {
+                        break;
+                    }
+                    matching[e] = i;
+                    elses.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    matching
 }
 
 /// Parses and evaluates a standalone expression (console, tests).

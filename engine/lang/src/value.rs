@@ -107,8 +107,15 @@ impl Value {
     pub fn int(i: i64) -> Value {
         Value::number(Number::from_i64(i))
     }
+    /// A string, in Unicode normal form C as cty keeps every string (so
+    /// `upper("noe\u0308l")` equals `upper("noël")`).
     pub fn string(s: impl Into<Arc<str>>) -> Value {
-        Value::of(Kind::String(s.into()))
+        use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+        let s: Arc<str> = s.into();
+        if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+            return Value::of(Kind::String(s));
+        }
+        Value::of(Kind::String(s.nfc().collect::<String>().into()))
     }
     pub fn tuple(items: Vec<Value>) -> Value {
         Value::of(Kind::Tuple(Arc::new(items)))

@@ -126,6 +126,10 @@ fn unknown_and_sensitive_values_propagate() {
         (r#"nonsensitive(sensitive(1))"#, "1"),
         (r#"sensitive({a = 1}).a"#, "(sensitive value)"),
         (r#"sensitive(true) ? 1 : 2"#, "(sensitive value)"),
+        (r#"ephemeralasnull("not ephemeral")"#, r#""not ephemeral""#),
+        // Strings are kept in Unicode NFC, as cty does: e + U+0308 is ë.
+        (r#""noe\u0308l" == "no\u00ebl""#, "true"),
+        (r#"upper("noe\u0308l")"#, "\"NO\u{cb}L\""),
     ] {
         check(src, want);
     }

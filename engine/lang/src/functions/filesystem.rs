@@ -4,7 +4,7 @@
 
 use super::encoding::{arg_fail, b64_encode, fail};
 use super::{CallContext, FnResult, Function, FunctionError, Functions, Param, ReturnType};
-use crate::eval::{Evaluator, Scope};
+use crate::eval::{Evaluator, Scope, TemplateMode};
 use crate::types::Type;
 use crate::value::{Marks, Value};
 use std::collections::BTreeMap;
@@ -543,7 +543,12 @@ fn render(ctx: &CallContext, name: &str, text: &str, vars: &Value, vars_arg: usi
     functions.add(recursive_stub("templatestring"));
     let scope = VarsScope { vars: entries, file: name.to_string() };
     let ev = Evaluator::new(&scope, &functions, ctx, &file);
-    ev.eval(&expr).map_err(|d| fail(format!("{}: {}; {}", range_of(&scope.file, &d), d.summary, d.detail)))
+    // A template that is a single interpolation yields its value unchanged, as in HCL.
+    let result = match template.iter().collect::<Vec<_>>().as_slice() {
+        [hcl_edit::template::Element::Interpolation(i)] => ev.eval(&i.expr),
+        _ => ev.eval_template(&template, TemplateMode::Heredoc { flush: false }),
+    };
+    result.map_err(|d| fail(format!("{}: {}; {}", range_of(&scope.file, &d), d.summary, d.detail)))
 }
 
 fn range_of(name: &str, d: &Diagnostic) -> String {

@@ -84,6 +84,13 @@ pub(super) fn functions() -> Vec<Function> {
             },
         },
         Function {
+            name: "ephemeralasnull",
+            params: vec![Param::new("value", Type::Dynamic).allow_null().allow_unknown().allow_marked()],
+            var_param: None,
+            ret: ReturnType::FromArgs(|a| Ok(a[0].ty())),
+            imp: |_, a, _| Ok(ephemeral_as_null(&a[0])),
+        },
+        Function {
             name: "issensitive",
             params: vec![Param::new("value", Type::Dynamic).allow_null().allow_unknown().allow_marked()],
             var_param: None,
@@ -91,4 +98,26 @@ pub(super) fn functions() -> Vec<Function> {
             imp: |_, a, _| Ok(Value::bool(a[0].is_sensitive())),
         },
     ]
+}
+
+/// The value with every ephemeral part replaced by a null of its type.
+fn ephemeral_as_null(v: &Value) -> Value {
+    use crate::value::Kind;
+    if v.marks().contains(Marks::EPHEMERAL) {
+        return Value::null(v.ty()).mark(v.marks().without(Marks::EPHEMERAL));
+    }
+    if !v.marks_deep().contains(Marks::EPHEMERAL) {
+        return v.clone();
+    }
+    let out = match v.kind() {
+        Kind::List(t, items) => Value::list(t.clone(), items.iter().map(ephemeral_as_null).collect()),
+        Kind::Set(t, items) => Value::set(t.clone(), items.iter().map(ephemeral_as_null).collect()),
+        Kind::Tuple(items) => Value::tuple(items.iter().map(ephemeral_as_null).collect()),
+        Kind::Map(t, items) => {
+            Value::map(t.clone(), items.iter().map(|(k, x)| (k.clone(), ephemeral_as_null(x))).collect())
+        }
+        Kind::Object(items) => Value::object(items.iter().map(|(k, x)| (k.clone(), ephemeral_as_null(x))).collect()),
+        _ => v.clone(),
+    };
+    out.mark(v.marks())
 }

@@ -1,0 +1,6 @@
+variable "items" {
+  type = list(string)
+}
+output "joined" {
+  value = join(",", var.items)
+}
