@@ -142,7 +142,8 @@ EOT"#,
         (r#"join("", ["horse", "face"])"#, r#""horseface""#),
         (r#"lower("HELLO")"#, r#""hello""#),
         (r#"upper("hello")"#, r#""HELLO""#),
-        (r#"upper("noël")"#, r#""NOËL""#),
+        // cty keeps strings in NFC, so the decomposed ë comes back composed (Terraform 1.11.4).
+        (r#"upper("noël")"#, r#""NOËL""#),
         (r#"regex("[a-z]+", "53453453.345345aaabbbccc23454")"#, r#""aaabbbccc""#),
         (
             r#"regex("(\\d+)([a-z]+)", "aaa111bbb222")"#,
