@@ -513,7 +513,48 @@ fn evaluate_module(
             _ => {}
         }
     }
+    for r in &module.resources {
+        check_resource_body(r, &scope, &ctx, functions, diags);
+    }
     result
+}
+
+/// Meta-arguments of resource blocks, handled by the engine, not the provider.
+const RESOURCE_META: &[&str] =
+    &["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"];
+
+/// Evaluates a resource's body without a schema (dynamic blocks expanded,
+/// `count.index` and `each` unknown), so that bad references and
+/// expressions inside resources are reported before any planning.
+fn check_resource_body(
+    r: &strata_config::Resource,
+    scope: &ModuleScope,
+    ctx: &CallContext,
+    functions: &Functions,
+    diags: &mut Diagnostics,
+) {
+    let ev = Evaluator::new(scope, functions, ctx, &r.body.file);
+    for meta in r.count.iter().chain(r.for_each.iter()) {
+        if let Err(d) = ev.eval(&meta.expr) {
+            diags.push(d);
+        }
+    }
+    let mut bindings: Vec<(&str, Value)> = Vec::new();
+    if r.count.is_some() {
+        bindings.push(("count", obj1("index", Value::unknown(Type::Number))));
+    }
+    if r.for_each.is_some() {
+        bindings.push((
+            "each",
+            Value::object(BTreeMap::from([
+                ("key".to_string(), Value::unknown(Type::String)),
+                ("value".to_string(), Value::dynamic_unknown()),
+            ])),
+        ));
+    }
+    if let Err(ds) = bind_all(&ev, &bindings, || strata_lang::body::evaluate_body(&ev, &r.body.body, RESOURCE_META)) {
+        diags.extend(ds);
+    }
 }
 
 /// Evaluates one module call: its instances (count/for_each), their inputs

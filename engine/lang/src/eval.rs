@@ -76,6 +76,11 @@ impl<'a> Evaluator<'a> {
         out
     }
 
+    /// The file expressions given to this evaluator come from.
+    pub fn file(&self) -> &Arc<SourceFile> {
+        &self.file
+    }
+
     pub fn span_of(&self, expr: &Expression) -> Span {
         Span::new(&self.file, expr.span().unwrap_or(0..0))
     }

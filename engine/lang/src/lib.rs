@@ -3,6 +3,7 @@
 //! function library. It knows nothing of files on disk, modules, state or
 //! providers: callers supply an [`eval::Scope`] that resolves references.
 
+pub mod body;
 pub mod convert;
 pub mod eval;
 pub mod functions;
