@@ -107,11 +107,12 @@ impl<'a> Evaluator<'a> {
             Expression::Null(_) => Ok(Value::dynamic_null()),
             Expression::Bool(b) => Ok(Value::bool(*b.value())),
             Expression::Number(n) => {
-                let text = n
-                    .as_repr()
-                    .map(|r| r.to_string())
-                    .filter(|r| !r.is_empty())
-                    .unwrap_or_else(|| n.value().to_string());
+                // The source text, not hcl-edit's f64: exact digits, and
+                // literals beyond f64's range (see syntax::parse_with_big_numbers).
+                let text = match n.span().and_then(|r| self.file.text.get(r)) {
+                    Some(t) => t.to_string(),
+                    None => n.value().to_string(),
+                };
                 Number::parse(&text.replace(char::is_whitespace, "")).map(Value::number).map_err(|e| {
                     Diagnostic::error("Invalid number literal")
                         .with_detail(format!("{e}."))
@@ -1147,5 +1148,5 @@ fn match_directives(tokens: &[TemplateToken]) -> Vec<usize> {
 
 /// Parses and evaluates a standalone expression (console, tests).
 pub fn parse_expression(text: &str, file: &Arc<SourceFile>) -> Result<Expression, Diagnostic> {
-    hcl_edit::parser::parse_expr(text.trim_end()).map_err(|e| crate::syntax::parse_error_diagnostic(&e, file))
+    crate::syntax::parse_expr(file, text.trim_end())
 }

@@ -52,6 +52,10 @@ fn literals_and_operators() {
         ("null == null", "true"),
         ("\"a\" != \"b\"", "true"),
         ("12345678901234567890 * 10", "123456789012345678900"),
+        // Beyond f64's range, as Terraform's arbitrary precision allows.
+        ("1e400 / 1e399", "10"),
+        ("-2.5e-400 * 1e400", "-2.5"),
+        ("[1e309, 2][1]", "2"),
     ] {
         check(src, want);
     }
@@ -155,6 +159,7 @@ fn errors_are_reported_not_panicked() {
         (r#"null ? 1 : 2"#, "Null condition"),
         (r#"toset([1])[0]"#, "Invalid index"),
         (r#"foo::bar(1)"#, "Call to unknown function"),
+        ("1e999999999", "Invalid number literal"),
     ] {
         check_err(src, want);
     }
