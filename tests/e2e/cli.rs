@@ -295,3 +295,48 @@ fn state_lock_is_held_and_corrupt_state_is_left_untouched() {
     assert!(out.stderr.contains("Failed to load state"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap(), "{\"version\": 4, \"seri");
 }
+
+/// Runs strata on a pseudo-terminal (util-linux `script`), typing `input`
+/// after a moment; `None` where `script` is unavailable.
+fn run_on_terminal(dir: &std::path::Path, args: &str, input: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    if Command::new("script").arg("--version").output().is_err() {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("note: `script` not found; terminal tests skipped");
+        }
+        return None;
+    }
+    let cmd = format!("{} {args}", crate::support::strata_bin().display());
+    let mut child = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn terminal_prompts_for_missing_variables_and_approval() {
+    let d = TempDir::with_files(
+        "prompt",
+        &[("main.tf", "variable \"name\" {\n  description = \"Your name\"\n}\noutput \"hi\" {\n  value = \"hi ${var.name}\"\n}\n")],
+    );
+    let Some(screen) = run_on_terminal(d.path(), "apply -no-color", "world\nyes\n") else { return };
+    assert!(screen.contains("var.name\r\n  Your name\r\n\r\n  Enter a value: "), "{screen}");
+    assert!(screen.contains("Do you want to perform these actions?"), "{screen}");
+    assert!(screen.contains("Apply complete!"), "{screen}");
+    assert_eq!(run(d.path(), &["output", "-raw", "hi"]).stdout, "hi world");
+
+    let Some(refused) = run_on_terminal(d.path(), "apply -no-color -var name=other", "no\n") else { return };
+    assert!(refused.contains("Apply cancelled"), "{refused}");
+    assert_eq!(run(d.path(), &["output", "-raw", "hi"]).stdout, "hi world", "a refused apply changes nothing");
+}

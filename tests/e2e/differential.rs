@@ -29,19 +29,19 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("terraform")
+        .args(args)
+        .current_dir(dir)
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .env("TF_IN_AUTOMATION", "1")
+        .output()
+        .expect("terraform runs")
+}
+
 fn terraform_outputs(dir: &Path) -> serde_json::Value {
-    let rc = dir.join(".terraformrc");
-    std::fs::write(&rc, "").unwrap();
-    let tf = |args: &[&str]| {
-        Command::new("terraform")
-            .args(args)
-            .current_dir(dir)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_CLI_CONFIG_FILE", &rc)
-            .env("TF_IN_AUTOMATION", "1")
-            .output()
-            .expect("terraform runs")
-    };
+    let tf = |args: &[&str]| terraform(dir, args);
     let init = tf(&["init", "-input=false", "-no-color"]);
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     let apply = tf(&["apply", "-auto-approve", "-input=false", "-no-color"]);
@@ -73,6 +73,16 @@ fn outputs_match_terraform() {
             let theirs = TempDir::new(&format!("diff-tf-{name}"));
             copy_tree(&case, theirs.path());
             assert_eq!(terraform_outputs(theirs.path()), expected, "{name}: expected.json is stale");
+            // Each reads the other's state file.
+            let tf_reads_ours: serde_json::Value =
+                serde_json::from_slice(&terraform(ours.path(), &["output", "-json"]).stdout).unwrap();
+            assert_eq!(tf_reads_ours, expected, "{name}: terraform reads strata's state differently");
+            let ours_reads_tf: serde_json::Value =
+                serde_json::from_str(&run(theirs.path(), &["output", "-json"]).stdout).unwrap();
+            assert_eq!(ours_reads_tf, expected, "{name}: strata reads terraform's state differently");
+            // And a plan of the other's state finds nothing to do.
+            let plan = run(theirs.path(), &["plan", "-detailed-exitcode", "-no-color"]);
+            assert_eq!(plan.code, 0, "{name}: strata plans changes on terraform's state:\n{}", plan.transcript());
         }
     }
 }
