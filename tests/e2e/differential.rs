@@ -86,3 +86,36 @@ fn outputs_match_terraform() {
         }
     }
 }
+
+/// tests/console/cases.json: expressions and what `terraform console`
+/// printed for each. Strata's console must print the same, byte for byte.
+#[test]
+fn console_prints_as_terraform() {
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("tests/console/cases.json")).unwrap()).unwrap();
+    let dir = TempDir::new("console-diff");
+    let with_terraform = terraform_available();
+    for case in &cases {
+        let expr = case["expr"].as_str().unwrap();
+        let want = case["output"].as_str().unwrap();
+        let out = crate::support::run_with(dir.path(), &["console"], &[], Some(&format!("{expr}\n")));
+        assert_eq!(out.stdout, want, "console output for {expr}");
+        if with_terraform {
+            let tf = Command::new("terraform")
+                .arg("console")
+                .current_dir(dir.path())
+                .env("CHECKPOINT_DISABLE", "1")
+                .env("TF_CLI_CONFIG_FILE", "/dev/null")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .and_then(|mut c| {
+                    use std::io::Write;
+                    c.stdin.take().unwrap().write_all(format!("{expr}\n").as_bytes())?;
+                    c.wait_with_output()
+                })
+                .unwrap();
+            assert_eq!(String::from_utf8_lossy(&tf.stdout), want, "cases.json is stale for {expr}");
+        }
+    }
+}

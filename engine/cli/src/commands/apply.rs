@@ -36,7 +36,7 @@ pub fn run(
     state: Option<&Path>,
     ui: Ui,
 ) -> u8 {
-    let Some(ev) = load_and_evaluate(workdir, EvalMode::Apply, vars, var_args, ui) else { return 1 };
+    let Some(ev) = load_and_evaluate(workdir, EvalMode::Apply, vars, var_args, true, ui) else { return 1 };
     if let Some(d) = unsupported_resources(&ev.tree) {
         ui.print_diagnostics(&d.into());
         return 1;

@@ -9,7 +9,7 @@ use strata_core::{evaluate_in_root, EvalMode, VarArg};
 use strata_diag::SourceFile;
 
 pub fn run(workdir: &WorkDir, vars: &VarArgs, var_args: &[VarArg], ui: Ui) -> u8 {
-    let Some(ev) = load_and_evaluate(workdir, EvalMode::Apply, vars, var_args, ui) else { return 1 };
+    let Some(ev) = load_and_evaluate(workdir, EvalMode::Apply, vars, var_args, false, ui) else { return 1 };
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     let mut status = 0;

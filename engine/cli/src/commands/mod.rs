@@ -72,11 +72,14 @@ pub struct Evaluated {
 
 /// Loads the configuration, gathers variables and evaluates it. Returns
 /// `None` (having printed diagnostics) when there are errors.
+/// `require_files`: whether a directory without `*.tf` files is an error
+/// (it is for plan and apply, not for the console).
 pub fn load_and_evaluate(
     workdir: &WorkDir,
     mode: EvalMode,
     vars: &VarArgs,
     var_args: &[VarArg],
+    require_files: bool,
     ui: Ui,
 ) -> Option<Evaluated> {
     let (tree, mut diags) = workdir.load();
@@ -84,7 +87,7 @@ pub fn load_and_evaluate(
         ui.print_diagnostics(&diags);
         return None;
     };
-    if tree.module.files.is_empty() {
+    if require_files && tree.module.files.is_empty() {
         diags.push(Diagnostic::error("No configuration files").with_detail(format!(
             "The directory {} contains no Terraform configuration files (*.tf).",
             workdir.dir.display()
