@@ -1,5 +1,6 @@
-# An offline quick start: variables, locals, a child module and outputs.
-# `strata apply` evaluates it and records the outputs in terraform.tfstate.
+# An offline quick start: variables, locals, a child module, resources of
+# the built-in terraform_data provider, and outputs. `strata apply` plans
+# and applies it, recording everything in terraform.tfstate.
 
 terraform {
   required_version = ">= 1.5"
@@ -49,6 +50,32 @@ module "naming" {
   source      = "./modules/naming"
   environment = var.environment
   services    = local.service_list
+}
+
+# One object per service; changing a service's sizing updates it in place,
+# changing the environment replaces it.
+resource "terraform_data" "service" {
+  for_each = var.services
+
+  input = {
+    name     = module.naming.names[each.key]
+    cpu      = each.value.cpu
+    memory   = each.value.memory
+    replicas = each.value.replicas
+  }
+  triggers_replace = var.environment
+}
+
+resource "terraform_data" "database" {
+  input = {
+    engine   = "postgres"
+    password = var.db_password
+  }
+}
+
+output "service_ids" {
+  description = "Ids of the service objects."
+  value       = { for k, s in terraform_data.service : k => s.id }
 }
 
 output "service_names" {

@@ -328,7 +328,10 @@ fn run_on_terminal(dir: &std::path::Path, args: &str, input: &str) -> Option<Str
 fn terminal_prompts_for_missing_variables_and_approval() {
     let d = TempDir::with_files(
         "prompt",
-        &[("main.tf", "variable \"name\" {\n  description = \"Your name\"\n}\noutput \"hi\" {\n  value = \"hi ${var.name}\"\n}\n")],
+        &[(
+            "main.tf",
+            "variable \"name\" {\n  description = \"Your name\"\n}\noutput \"hi\" {\n  value = \"hi ${var.name}\"\n}\n",
+        )],
     );
     let Some(screen) = run_on_terminal(d.path(), "apply -no-color", "world\nyes\n") else { return };
     assert!(screen.contains("var.name\r\n  Your name\r\n\r\n  Enter a value: "), "{screen}");

@@ -4,4 +4,5 @@
 mod cli;
 mod diagnostics;
 mod differential;
+mod resources;
 mod support;

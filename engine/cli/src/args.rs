@@ -55,12 +55,29 @@ pub enum Command {
         /// Exit 0 for no changes, 2 for changes, 1 for errors.
         #[arg(long)]
         detailed_exitcode: bool,
+        /// Plan to destroy every object in the state.
+        #[arg(long)]
+        destroy: bool,
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
     },
     /// Create or update infrastructure.
     Apply {
         /// Skip interactive approval of the plan before applying.
+        #[arg(long)]
+        auto_approve: bool,
+        #[command(flatten)]
+        vars: VarArgs,
+        #[command(flatten)]
+        ui: Ui,
+        #[command(flatten)]
+        lock: LockArgs,
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+    },
+    /// Destroy every object the state tracks.
+    Destroy {
+        /// Skip interactive approval before destroying.
         #[arg(long)]
         auto_approve: bool,
         #[command(flatten)]

@@ -2,9 +2,32 @@
 //! values and diagnostics, and this crate renders them.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// Like std's, but a closed stdout (`strata plan | head`) is not a crash:
+/// the output is dropped and the work (an apply!) goes on.
+macro_rules! println {
+    () => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock());
+    }};
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// See `println!`.
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod args;
 mod commands;
 mod output;
+mod plan_view;
+mod providers;
 mod workdir;
 
 use std::process::ExitCode;

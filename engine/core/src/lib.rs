@@ -4,9 +4,15 @@
 //! of a run collected. Planning resources and applying them through
 //! providers build on this. Knows nothing of the CLI or of rendering.
 
+pub mod decode;
 pub mod graph;
 pub mod module_eval;
+pub mod resources;
 pub mod variables;
 
-pub use module_eval::{evaluate_in_root, evaluate_root, EvalMode, EvalSettings, ModuleResult, OutputValue};
+pub use module_eval::{
+    evaluate_in_root, evaluate_root, evaluate_root_with, EvalMode, EvalSettings, ModuleResult, OutputValue,
+    ResourceHandler,
+};
+pub use resources::{Action, ApplySink, Operation, PlannedChange, Progress, ResourceEngine};
 pub use variables::{collect_root_variables, RawVariable, ValueSource, VarArg};

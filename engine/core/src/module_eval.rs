@@ -4,9 +4,11 @@
 use crate::graph::DependencyGraph;
 use crate::variables::{RawVariable, ValueSource};
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use strata_config::{CheckRule, Expr, Module, ModuleCall, ModuleTree, ResourceMode, Variable};
+use strata_addrs::{InstanceKey, ModuleInstance};
+use strata_config::{CheckRule, Expr, Module, ModuleCall, ModuleTree, Resource, ResourceMode, Variable};
 use strata_diag::{Diagnostic, Diagnostics, Span};
 use strata_lang::convert::convert;
 use strata_lang::functions::{CallContext, Functions};
@@ -49,16 +51,52 @@ pub struct ModuleResult {
     pub module_values: BTreeMap<String, Value>,
 }
 
-/// Evaluates the whole tree; every error is collected.
+/// Evaluates the whole tree; every error is collected. Resources evaluate
+/// to unknown values (validate, console).
 pub fn evaluate_root(
     tree: &ModuleTree,
     raw_vars: &BTreeMap<String, RawVariable>,
     settings: &EvalSettings,
     functions: &Functions,
 ) -> (ModuleResult, Diagnostics) {
+    evaluate_root_with(tree, raw_vars, settings, functions, None)
+}
+
+/// Plans (and applies) resources through `resources` as the walk reaches them.
+pub trait ResourceHandler: Sync {
+    /// Handles every instance of resource `r` of module instance `path`,
+    /// and returns the value that references to the resource see.
+    fn resource(
+        &self,
+        path: &ModuleInstance,
+        module: &Module,
+        r: &Resource,
+        scope: &dyn Scope,
+        ctx: &CallContext,
+        functions: &Functions,
+        diags: &mut Diagnostics,
+    ) -> Value;
+}
+
+/// What one walk over the tree shares.
+struct Walk<'a> {
+    settings: &'a EvalSettings,
+    functions: &'a Functions,
+    resources: Option<&'a dyn ResourceHandler>,
+}
+
+/// Evaluates the whole tree, handing resources to `resources` in dependency order.
+pub fn evaluate_root_with(
+    tree: &ModuleTree,
+    raw_vars: &BTreeMap<String, RawVariable>,
+    settings: &EvalSettings,
+    functions: &Functions,
+    resources: Option<&dyn ResourceHandler>,
+) -> (ModuleResult, Diagnostics) {
     let mut diags = Diagnostics::new();
     let vars = finalize_variables(&tree.module, raw_vars, settings, functions, true, &mut diags);
-    let result = evaluate_module(tree, vars, settings, functions, &mut diags);
+    let walk = Walk { settings, functions, resources };
+    let result = evaluate_module(tree, vars, &walk, &ModuleInstance::root(), &mut diags);
     (result, diags)
 }
 
@@ -351,10 +389,14 @@ impl Scope for ModuleScope<'_> {
 
 impl ModuleScope<'_> {
     fn resource_ref(&self, mode: ResourceMode, type_name: &str, name: &str, span: &Span) -> Result<Value, Diagnostic> {
+        let node = resource_node(mode, type_name, name);
+        if let Some(v) = self.values.borrow().get(&node) {
+            return Ok(v.clone());
+        }
         let declared =
             self.module.resources.iter().any(|r| r.mode == mode && r.type_name == type_name && r.name == name);
         if declared {
-            // Resource values come from planning, which a later layer adds.
+            // Not planned in this walk (validate, console): known after apply.
             return Ok(Value::dynamic_unknown());
         }
         let what = if mode == ResourceMode::Data { "data resource" } else { "managed resource" };
@@ -385,31 +427,60 @@ fn module_label(m: &Module) -> String {
     }
 }
 
-/// Graph node name for each evaluable item of a module.
-fn node_of(root: &str, attrs: &[String]) -> Option<String> {
-    match (root, attrs.first()) {
-        ("local", Some(n)) => Some(format!("local.{n}")),
-        ("module", Some(n)) => Some(format!("module.{n}")),
-        _ => None,
+fn resource_node(mode: ResourceMode, type_name: &str, name: &str) -> String {
+    match mode {
+        ResourceMode::Managed => format!("resource.{type_name}.{name}"),
+        ResourceMode::Data => format!("data.{type_name}.{name}"),
+    }
+}
+
+/// Graph node name for each evaluable item of a module; references to
+/// resources are one edge per resource, whatever its instance count.
+fn node_of(module: &Module, resources: &HashSet<String>, root: &str, attrs: &[String]) -> Option<String> {
+    match (root, attrs.first(), attrs.get(1)) {
+        ("local", Some(n), _) => Some(format!("local.{n}")),
+        ("module", Some(n), _) => Some(format!("module.{n}")),
+        ("var" | "path" | "terraform" | "count" | "each" | "self", _, _) => None,
+        ("data", Some(t), Some(n)) => Some(resource_node(ResourceMode::Data, t, n)).filter(|k| resources.contains(k)),
+        (t, Some(n), _) => Some(resource_node(ResourceMode::Managed, t, n)).filter(|k| resources.contains(k)),
+        _ => {
+            let _ = module;
+            None
+        }
     }
 }
 
 fn evaluate_module(
     tree: &ModuleTree,
     vars: BTreeMap<String, Value>,
-    settings: &EvalSettings,
-    functions: &Functions,
+    walk: &Walk,
+    path: &ModuleInstance,
     diags: &mut Diagnostics,
 ) -> ModuleResult {
+    let (settings, functions) = (walk.settings, walk.functions);
     let module = &tree.module;
     let mut graph = DependencyGraph::new();
+    let resource_nodes: HashSet<String> =
+        module.resources.iter().map(|r| resource_node(r.mode, &r.type_name, &r.name)).collect();
     let add_refs = |graph: &mut DependencyGraph, node: &str, expr: &Expr, bound: &[&str]| {
         for r in references(&expr.expr, &expr.file, bound) {
-            if let Some(target) = node_of(&r.root, &r.attrs) {
+            if let Some(target) = node_of(module, &resource_nodes, &r.root, &r.attrs) {
                 graph.add_edge(node, &target, r.span);
             }
         }
     };
+    for r in &module.resources {
+        let node = resource_node(r.mode, &r.type_name, &r.name);
+        graph.add_node(&node);
+        for e in r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter()) {
+            add_refs(&mut graph, &node, e, &[]);
+        }
+        for reference in strata_lang::refs::body_references(&r.body.body, &r.body.file) {
+            if let Some(target) = node_of(module, &resource_nodes, &reference.root, &reference.attrs) {
+                graph.add_edge(&node, &target, reference.span);
+            }
+        }
+    }
     for l in &module.locals {
         let node = format!("local.{}", l.name);
         graph.add_node(&node);
@@ -447,6 +518,8 @@ fn evaluate_module(
     let locals: HashMap<&str, &strata_config::Local> = module.locals.iter().map(|l| (l.name.as_str(), l)).collect();
     let calls: HashMap<&str, &ModuleCall> = module.module_calls.iter().map(|c| (c.name.as_str(), c)).collect();
     let outputs: HashMap<&str, &strata_config::Output> = module.outputs.iter().map(|o| (o.name.as_str(), o)).collect();
+    let resources: HashMap<String, &Resource> =
+        module.resources.iter().map(|r| (resource_node(r.mode, &r.type_name, &r.name), r)).collect();
     for node in order {
         let (kind, name) = node.split_once('.').expect("node names are kind.name");
         match kind {
@@ -464,7 +537,7 @@ fn evaluate_module(
             "module" => {
                 let Some(call) = calls.get(name) else { continue };
                 let Some(child) = tree.children.get(name) else { continue };
-                let (value, child_result) = evaluate_call(call, child, &scope, &ctx, settings, functions, diags);
+                let (value, child_result) = evaluate_call(call, child, &scope, &ctx, walk, path, diags);
                 result.module_values.insert(name.to_string(), value.clone());
                 scope.values.borrow_mut().insert(node.clone(), value);
                 if let Some(r) = child_result {
@@ -510,17 +583,25 @@ fn evaluate_module(
                     Err(d) => diags.push(d),
                 }
             }
+            "resource" | "data" => {
+                let Some(r) = resources.get(node.as_str()) else { continue };
+                let value = match walk.resources {
+                    Some(handler) => handler.resource(path, module, r, &scope, &ctx, functions, diags),
+                    None => {
+                        check_resource_body(r, &scope, &ctx, functions, diags);
+                        Value::dynamic_unknown()
+                    }
+                };
+                scope.values.borrow_mut().insert(node.clone(), value);
+            }
             _ => {}
         }
-    }
-    for r in &module.resources {
-        check_resource_body(r, &scope, &ctx, functions, diags);
     }
     result
 }
 
 /// Meta-arguments of resource blocks, handled by the engine, not the provider.
-const RESOURCE_META: &[&str] =
+pub(crate) const RESOURCE_META: &[&str] =
     &["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"];
 
 /// Evaluates a resource's body without a schema (dynamic blocks expanded,
@@ -564,10 +645,11 @@ fn evaluate_call(
     child: &ModuleTree,
     scope: &ModuleScope,
     ctx: &CallContext,
-    settings: &EvalSettings,
-    functions: &Functions,
+    walk: &Walk,
+    path: &ModuleInstance,
     diags: &mut Diagnostics,
 ) -> (Value, Option<ModuleResult>) {
+    let (settings, functions) = (walk.settings, walk.functions);
     // Instances: (key for the result, bindings)
     enum Keys {
         Single,
@@ -598,7 +680,7 @@ fn evaluate_call(
     } else {
         Keys::Single
     };
-    let instance = |bindings: Vec<(&str, Value)>, diags: &mut Diagnostics| -> (Value, ModuleResult) {
+    let instance = |key: InstanceKey, bindings: Vec<(&str, Value)>, diags: &mut Diagnostics| -> (Value, ModuleResult) {
         let mut raw = BTreeMap::new();
         for (name, e) in &call.inputs {
             if child.module.variable(name).is_none() {
@@ -621,7 +703,7 @@ fn evaluate_call(
             }
         }
         let vars = finalize_variables(&child.module, &raw, settings, functions, false, diags);
-        let r = evaluate_module(child, vars, settings, functions, diags);
+        let r = evaluate_module(child, vars, walk, &path.child(&call.name, key), diags);
         let obj: BTreeMap<String, Value> = child
             .module
             .outputs
@@ -656,14 +738,14 @@ fn evaluate_call(
     }
     match keys {
         Keys::Single => {
-            let (v, r) = instance(vec![], diags);
+            let (v, r) = instance(InstanceKey::None, vec![], diags);
             (v, Some(r))
         }
         Keys::Count(idx) => {
             let mut items = Vec::new();
             let mut first = None;
-            for i in idx {
-                let (v, r) = instance(vec![("count", obj1("index", i))], diags);
+            for (n, i) in idx.into_iter().enumerate() {
+                let (v, r) = instance(InstanceKey::Int(n as i64), vec![("count", obj1("index", i))], diags);
                 items.push(v);
                 first.get_or_insert(r);
             }
@@ -677,7 +759,7 @@ fn evaluate_call(
                     ("key".to_string(), Value::string(k.as_str())),
                     ("value".to_string(), val),
                 ]));
-                let (v, r) = instance(vec![("each", each)], diags);
+                let (v, r) = instance(InstanceKey::Str(k.clone()), vec![("each", each)], diags);
                 items.insert(k, v);
                 first.get_or_insert(r);
             }
@@ -689,7 +771,11 @@ fn evaluate_call(
                 ("key".to_string(), Value::unknown(Type::String)),
                 ("value".to_string(), Value::dynamic_unknown()),
             ]));
-            let (_, r) = instance(vec![("count", obj1("index", Value::unknown(Type::Number))), ("each", each)], diags);
+            let (_, r) = instance(
+                InstanceKey::None,
+                vec![("count", obj1("index", Value::unknown(Type::Number))), ("each", each)],
+                diags,
+            );
             (Value::dynamic_unknown(), Some(r))
         }
     }
@@ -699,7 +785,7 @@ fn obj1(k: &str, v: Value) -> Value {
     Value::object(BTreeMap::from([(k.to_string(), v)]))
 }
 
-fn bind_all<T>(ev: &Evaluator, bindings: &[(&str, Value)], f: impl FnOnce() -> T) -> T {
+pub(crate) fn bind_all<T>(ev: &Evaluator, bindings: &[(&str, Value)], f: impl FnOnce() -> T) -> T {
     match bindings.split_first() {
         None => f(),
         Some(((name, v), rest)) => ev.with_binding(name, v.clone(), |ev| bind_all(ev, rest, f)),

@@ -4,7 +4,7 @@
 use crate::number::Number;
 use crate::types::Type;
 use crate::value::{Kind, Value};
-use serde_json::Value as Json;
+pub use serde_json::Value as Json;
 use std::collections::BTreeMap;
 
 /// A number as a JSON number, keeping every digit.
@@ -54,7 +54,14 @@ pub fn from_json_typed(j: &Json, ty: &Type) -> Result<Value, String> {
         return Ok(Value::null(ty.clone()));
     }
     match ty {
-        Type::Dynamic => from_json_implied(j),
+        // Where the schema says "any type", cty stores the type with the value.
+        Type::Dynamic => match j.as_object() {
+            Some(o) if o.len() == 2 && o.contains_key("value") && o.contains_key("type") => {
+                let t = Type::from_json(&o["type"]).ok_or("invalid type in dynamic value")?;
+                from_json_typed(&o["value"], &t)
+            }
+            _ => from_json_implied(j),
+        },
         Type::Bool => j.as_bool().map(Value::bool).ok_or_else(|| "bool required".into()),
         Type::Number => match j {
             Json::Number(n) => Number::parse(&n.to_string()).map(Value::number).map_err(|e| e.to_string()),
@@ -105,5 +112,37 @@ pub fn from_json_typed(j: &Json, ty: &Type) -> Result<Value, String> {
             }
             Ok(Value::object(m))
         }
+    }
+}
+
+/// Encodes a value as cty does for a known type: where the type is `any`,
+/// the value is wrapped as `{"value": ..., "type": ...}` (state files).
+pub fn to_json_typed(v: &Value, ty: &Type) -> Json {
+    if v.is_null() || v.is_unknown() {
+        return Json::Null;
+    }
+    match (ty, v.kind()) {
+        (Type::Dynamic, _) => {
+            let mut o = serde_json::Map::new();
+            o.insert("value".into(), to_json(v));
+            o.insert("type".into(), v.ty().to_json());
+            Json::Object(o)
+        }
+        (Type::List(e) | Type::Set(e), Kind::List(_, items) | Kind::Set(_, items) | Kind::Tuple(items)) => {
+            Json::Array(items.iter().map(|x| to_json_typed(x, e)).collect())
+        }
+        (Type::Tuple(ts), Kind::List(_, items) | Kind::Tuple(items)) => {
+            Json::Array(items.iter().zip(ts.iter()).map(|(x, t)| to_json_typed(x, t)).collect())
+        }
+        (Type::Map(e), Kind::Map(_, items) | Kind::Object(items)) => {
+            Json::Object(items.iter().map(|(k, x)| (k.clone(), to_json_typed(x, e))).collect())
+        }
+        (Type::Object(o), Kind::Map(_, items) | Kind::Object(items)) => Json::Object(
+            o.attrs
+                .iter()
+                .map(|(k, t)| (k.clone(), items.get(k).map_or(Json::Null, |x| to_json_typed(x, t))))
+                .collect(),
+        ),
+        _ => to_json(v),
     }
 }

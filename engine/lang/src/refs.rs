@@ -149,3 +149,49 @@ impl Walker<'_> {
         }
     }
 }
+
+/// Every reference in a block body (attributes and nested blocks). Inside a
+/// `dynamic` block, its iterator name is bound, not a reference.
+pub fn body_references(body: &hcl_edit::structure::Body, file: &Arc<SourceFile>) -> Vec<Reference> {
+    let mut w = Walker { file, bound: Vec::new(), out: Vec::new() };
+    w.body(body);
+    w.out
+}
+
+impl Walker<'_> {
+    fn body(&mut self, body: &hcl_edit::structure::Body) {
+        for s in body.iter() {
+            match s {
+                hcl_edit::structure::Structure::Attribute(a) => self.expr(&a.value),
+                hcl_edit::structure::Structure::Block(b) if b.ident.as_str() == "dynamic" => {
+                    let iterator = b
+                        .body
+                        .get_attribute("iterator")
+                        .and_then(|a| match &a.value {
+                            Expression::Variable(v) => Some(v.value().as_str().to_string()),
+                            _ => None,
+                        })
+                        .or_else(|| b.labels.first().map(|l| l.as_str().to_string()));
+                    if let Some(fe) = b.body.get_attribute("for_each") {
+                        self.expr(&fe.value);
+                    }
+                    let n = self.bound.len();
+                    if let Some(it) = iterator {
+                        self.bound.push(it);
+                    }
+                    for s in b.body.iter() {
+                        match s {
+                            hcl_edit::structure::Structure::Attribute(a) if a.key.as_str() == "labels" => {
+                                self.expr(&a.value)
+                            }
+                            hcl_edit::structure::Structure::Block(c) => self.body(&c.body),
+                            _ => {}
+                        }
+                    }
+                    self.bound.truncate(n);
+                }
+                hcl_edit::structure::Structure::Block(b) => self.body(&b.body),
+            }
+        }
+    }
+}

@@ -51,6 +51,89 @@ fn base64_and_gzip() {
     check_err(r#"textdecodebase64("YW*j", "UTF-8")"#, "invalid base64 symbol at offset 2");
 }
 
+/// base64gzip must be byte-identical to Terraform 1.11.4 (Go's compress/gzip
+/// at the default level after Write, Flush and Close); each expected value
+/// is Terraform's output for the same expression.
+#[test]
+fn base64gzip_matches_terraform() {
+    for (src, want) in [
+        (r##"base64gzip("a")"##, r##""H4sIAAAAAAAA/0oEAAAA//8BAAD//0O+t+gBAAAA""##),
+        (r##"base64gzip("hello world")"##, r##""H4sIAAAAAAAA/8pIzcnJVyjPL8pJAQAAAP//AQAA//+FEUoNCwAAAA==""##),
+        (
+            r##"base64gzip("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")"##,
+            r##""H4sIAAAAAAAA/0qkAwAAAAD//wEAAP//ZHpwr2QAAAA=""##,
+        ),
+        (
+            r##"base64gzip("The quick brown fox jumps over the lazy dog. The quick brown fox jumps over the lazy dog.")"##,
+            r##""H4sIAAAAAAAA/wrJSFUoLM1MzlZIKsovz1NIy69QyCrNLShWyC9LLVIoyUhVyEmsqlRIyU/XUyBFMQAAAP//AQAA//+nCumaWQAAAA==""##,
+        ),
+        (
+            r##"base64gzip("héllo wörld — 中文 😀 \t\u0001\u007f")"##,
+            r##""H4sIAAAAAAAA/8o4vDInJ1+h/PC2opwUhUcNUxSe7Fj7bFq7wof5MxoUOBnrAQAAAP//AQAA///YD420IQAAAA==""##,
+        ),
+        (
+            r##"base64gzip(join(",", [for i in range(40) : "item-${i}"]))"##,
+            r##""H4sIAAAAAAAA/zTPPQ6DQBBD4QslUmyHnz0QBQUd9xcSflu9aj6Nz/u4vr/PGzVu0vybpVmbrdmbwflkcAQkJEEJS2BCE5zwjOf5F57xjGc84xnPeMYLXvAyh+IFL3jBC17wMh4AAAD//wEAAP//5E2tMTUBAAA=""##,
+        ),
+        // Longer outputs are compared through sha256 of the whole base64 text.
+        (
+            r##"sha256(base64gzip(join("", [for i in range(60) : sha256(tostring(i))])))"##,
+            r##""772053f64b3f08c996dc4b34d48232d1a35fbb4850c6bfaebcefc8aa08df096d""##,
+        ),
+        // 48,890 bytes of numbered lines.
+        (
+            r##"sha256(base64gzip(join("", [for i in range(1000) : join("", [for j in range(5) : "line ${i * 5 + j}\n"])])))"##,
+            r##""bd33a8e62803c8c073c5baabb64993be5b9fd901718f4f83617e47ecdd3346d2""##,
+        ),
+        // "a" x 100,000 (one long run of maximal matches).
+        (
+            r##"sha256(base64gzip(join("", [for i in range(1000) : join("", [for j in range(100) : "a"])])))"##,
+            r##""1e31436b84bc65c449ed6360a46d31fd2eb97d445b1e2021763d4f011648aa69""##,
+        ),
+        // 192,000 hex digits (> 64 KiB; mostly literals).
+        (
+            r##"sha256(base64gzip(join("", [for i in range(1000) : join("", [for j in range(3) : sha256("${i}-${j}")])])))"##,
+            r##""e676db139ac3e0df455fa70b6727dc182459a8347d2e6e6d8c3b685ec64fcc06""##,
+        ),
+        // 1,492,650 bytes (> 1 MiB): long matches at varied distances between literal runs.
+        (
+            r##"sha256(base64gzip(join("", [for c in [join("", [for i in range(500) : "${i}:${sha1(tostring(i))}\n"])] : join("", [for k in range(80) : "${k}|${substr(c, (k * 37) % 5000, 22000 - (k * 101) % 7000)}"])])))"##,
+            r##""cdea032a2664d35e8c7bcf02917d6a2b6f08fd18e7942670e9eef5bdec9c00c6""##,
+        ),
+        // A realistic cloud-init document.
+        (
+            r##"sha256(base64gzip(join("\n", concat(["#cloud-config", "package_update: true", "packages:"], [for i in range(300) : "  - pkg-${i % 37}-${md5(tostring(i % 11))}"], ["write_files:"], flatten([for i in range(200) : ["  - path: /etc/app/conf.d/svc_${i}.conf", "    permissions: \"0644\"", "    content: |", "      [section_${i % 17}]", "      key = ${sha1(tostring(i % 23))}", "      enabled = ${i % 3 == 0}"]]), ["runcmd:"], [for i in range(500) : "  - [ sh, -c, \"echo ${i} >> /var/log/init.log && systemctl restart svc-${i % 13}\" ]"]))))"##,
+            r##""04e1170f22594f709ebec390b39870ffbbde7dc8a5aaa0820ac8f6c22afccd3c""##,
+        ),
+        // Mixed 1-4 byte UTF-8 with control characters.
+        (
+            r##"sha256(base64gzip(join("", [for c in [join("", [for i in range(1000) : substr("aé中😀\t\u0001\u007f€𝄞ÿ", i % 10, 1 + i % 3)])] : join("", [for k in range(20) : substr(c, k * 13, 2000 - k * 29)])])))"##,
+            r##""ec2f6cf07c817260c416c112e6cf25a5f9fe6591e19913b5d00359ff295a9d6c""##,
+        ),
+        // Runs of up to 299 identical bytes.
+        (
+            r##"sha256(base64gzip(join("", [for c in [join("", [for j in range(300) : "x"])] : join("", [for i in range(1000) : "${replace(substr(c, 0, (i * 7919) % 300), "x", substr("xyz", i % 3, 1))}${i}"])])))"##,
+            r##""12cc53e0aa94ce98f223e61f5844468b3de88c870c6c55bf7d818ad26eeb2023""##,
+        ),
+        // 243,360 bytes of many short, distinct matches.
+        (
+            r##"sha256(base64gzip(join("", [for c in [join("", [for i in range(1000) : md5(tostring(i))])] : join("", [for k in range(8) : join("", [for i in range(1000) : substr(c, (i * 7919 + k * 104729) % 31000, 1 + (i * 31 + k) % 60)])])])))"##,
+            r##""6dd2dec728740b77ab46f812994fb9ae3d8607aed537e670a233028da2cf8563""##,
+        ),
+        // 66,048 hex digits: just over 64 KiB.
+        (
+            r##"sha256(base64gzip(join("", [for i in range(2) : join("", [for j in range(516) : sha256("${i}/${j}")])])))"##,
+            r##""ce90d366052b883618f72494b49ce5e836a4f3402ca8b4ce34bb08252f167d44""##,
+        ),
+    ] {
+        check(src, want);
+    }
+    check(
+        r#"base64gunzip(base64gzip(join("", [for i in range(1000) : "line ${i}\n"]))) == join("", [for i in range(1000) : "line ${i}\n"])"#,
+        "true",
+    );
+}
+
 #[test]
 fn csv() {
     check(

@@ -4,9 +4,11 @@
 //! and refuses to overwrite a state of another lineage or a newer serial.
 //! This crate knows nothing of configuration or evaluation.
 
+mod journal;
 mod local;
 mod model;
 
+pub use journal::{apply_entry, read_journal, Journal, JournalEntry, JournalHeader};
 pub use local::{now_rfc3339, LocalState, LockInfo, StateLock};
 pub use model::*;
 

@@ -122,6 +122,42 @@ impl LocalState {
         Ok(StateLock { file, info_path: self.info_path() })
     }
 
+    /// Where the apply journal lives: beside the state file.
+    pub fn journal_path(&self) -> PathBuf {
+        let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("terraform.tfstate");
+        self.path.with_file_name(format!("{name}.journal"))
+    }
+
+    /// Folds a journal left by an interrupted run into the state file.
+    /// Returns how many operations were recovered (0: no journal).
+    pub fn recover(&self, lock: &StateLock, version: &str) -> Result<usize, StateError> {
+        let path = self.journal_path();
+        let Some((header, entries)) = crate::journal::read_journal(&path)? else {
+            let _ = std::fs::remove_file(&path);
+            return Ok(0);
+        };
+        let mut state = self.read()?.unwrap_or_else(|| {
+            let mut s = StateFile::new(version);
+            s.lineage = header.lineage.clone();
+            s
+        });
+        if state.lineage != header.lineage {
+            return Err(StateError::Conflict(format!(
+                "{} holds operations for state lineage {:?}, but {} has lineage {:?}. Move the journal aside after checking it by hand.",
+                path.display(),
+                header.lineage,
+                self.path.display(),
+                state.lineage
+            )));
+        }
+        for e in &entries {
+            crate::journal::apply_entry(&mut state, e);
+        }
+        self.write(lock, state)?;
+        std::fs::remove_file(&path).map_err(|e| StateError::Io(format!("Removing {}: {e}.", path.display())))?;
+        Ok(entries.len())
+    }
+
     fn lock_file_path(&self) -> PathBuf {
         let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("terraform.tfstate");
         self.path.with_file_name(format!(".{name}.lock"))

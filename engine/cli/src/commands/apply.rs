@@ -1,23 +1,28 @@
-//! `strata plan` and `strata apply` — for now, configurations whose changes
-//! are output values only; resources arrive with the planning engine.
+//! `strata plan`, `strata apply` and `strata destroy`: a plan walk (shown,
+//! and confirmed for apply), then an apply walk that journals every
+//! completed operation before anything depending on it starts.
 
-use super::load_and_evaluate;
+use super::{prepare, Prepared};
 use crate::args::{LockArgs, VarArgs};
 use crate::output::Ui;
+use crate::plan_view;
 use crate::workdir::{parse_duration, WorkDir};
 use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use strata_config::{ModuleTree, TERRAFORM_COMPAT_VERSION};
-use strata_core::{EvalMode, VarArg};
+use std::sync::{Arc, Mutex};
+use strata_config::TERRAFORM_COMPAT_VERSION;
+use strata_core::{
+    evaluate_root_with, Action, ApplySink, EvalMode, ModuleResult, Operation, Progress, ResourceEngine, VarArg,
+};
 use strata_diag::{Diagnostic, Diagnostics};
 use strata_lang::render::console;
 use strata_lang::Value;
-use strata_state::{LocalState, OutputState, StateFile};
+use strata_state::{apply_entry, Journal, JournalEntry, LocalState, OutputState, StateFile, StateLock};
 
 pub enum Mode {
-    Plan { detailed_exitcode: bool },
-    Apply { auto_approve: bool },
+    Plan { detailed_exitcode: bool, destroy: bool },
+    Apply { auto_approve: bool, destroy: bool },
 }
 
 /// A planned change to one root output.
@@ -36,11 +41,7 @@ pub fn run(
     state: Option<&Path>,
     ui: Ui,
 ) -> u8 {
-    let Some(ev) = load_and_evaluate(workdir, EvalMode::Apply, vars, var_args, true, ui) else { return 1 };
-    if let Some(d) = unsupported_resources(&ev.tree) {
-        ui.print_diagnostics(&d.into());
-        return 1;
-    }
+    let Some(prepared) = prepare(workdir, EvalMode::Apply, vars, var_args, true, ui) else { return 1 };
     let store = LocalState::new(workdir.state_path(state));
     let timeout = match lock.lock_timeout.as_deref().map(parse_duration) {
         None => std::time::Duration::ZERO,
@@ -53,7 +54,9 @@ pub fn run(
         }
     };
     let operation = if matches!(mode, Mode::Plan { .. }) { "OperationTypePlan" } else { "OperationTypeApply" };
-    let held = if lock.lock.unwrap_or(true) {
+    // Writing commands always lock; -lock=false only skips it for plan.
+    let must_lock = lock.lock.unwrap_or(true) || matches!(mode, Mode::Apply { .. });
+    let held = if must_lock {
         match store.lock(operation, timeout, TERRAFORM_COMPAT_VERSION) {
             Ok(l) => Some(l),
             Err(e) => {
@@ -64,6 +67,23 @@ pub fn run(
     } else {
         None
     };
+    if let Some(l) = &held {
+        match store.recover(l, TERRAFORM_COMPAT_VERSION) {
+            Ok(0) => {}
+            Ok(n) => ui.print_diagnostics(
+                &Diagnostic::warning("Recovered an interrupted apply")
+                    .with_detail(format!(
+                        "A previous run stopped before it finished. The {n} operation(s) it completed were recorded in {} and are now in the state.",
+                        store.journal_path().display()
+                    ))
+                    .into(),
+            ),
+            Err(e) => {
+                ui.print_diagnostics(&e.to_diagnostic().into());
+                return 1;
+            }
+        }
+    }
     let prior = match store.read() {
         Ok(s) => s,
         Err(e) => {
@@ -71,67 +91,164 @@ pub fn run(
             return 1;
         }
     };
-    let changes = output_changes(prior.as_ref(), &ev.result.outputs);
-    print_plan(&changes, ui);
-    match mode {
-        Mode::Plan { detailed_exitcode } => {
-            if detailed_exitcode && !changes.is_empty() {
-                2
-            } else {
-                0
-            }
+    let destroy = matches!(mode, Mode::Plan { destroy: true, .. } | Mode::Apply { destroy: true, .. });
+    let registry = crate::providers::registry();
+
+    // The plan.
+    let plan_op = if destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
+    let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref());
+    let (result, mut diags) = walk(&prepared, &engine);
+    let changes = engine.changes();
+    diags.extend(prepared.diags.clone());
+    if diags.has_errors() {
+        ui.print_diagnostics(&diags);
+        return 1;
+    }
+    ui.print_diagnostics(&diags);
+    let outputs = if destroy { BTreeMap::new() } else { result.outputs.clone() };
+    let output_changes = output_changes(prior.as_ref(), &outputs);
+    let resource_text = plan_view::render(&changes, ui);
+    let has_changes = changes.iter().any(|c| c.action != Action::NoOp) || !output_changes.is_empty();
+    print!("{resource_text}");
+    print_output_changes(&output_changes, resource_text.is_empty(), ui);
+    if !has_changes {
+        println!("\n{}\n", ui.bold("No changes. Your infrastructure matches the configuration."));
+        println!("Strata has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
+    }
+    let auto_approve = match mode {
+        Mode::Plan { detailed_exitcode, .. } => return if detailed_exitcode && has_changes { 2 } else { 0 },
+        Mode::Apply { auto_approve, .. } => auto_approve,
+    };
+    if has_changes && !auto_approve && !confirm(vars, destroy, ui) {
+        return 1;
+    }
+    let lock_guard = held.expect("apply always locks");
+
+    // The apply: every completed operation is journalled, then folded into state.
+    let base = prior.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
+    let journal = match Journal::create(&store.journal_path(), &base) {
+        Ok(j) => j,
+        Err(e) => {
+            ui.print_diagnostics(&e.to_diagnostic().into());
+            return 1;
         }
-        Mode::Apply { auto_approve } => {
-            if !changes.is_empty() && !auto_approve && !confirm(vars, ui) {
-                return 1;
-            }
-            let mut next = prior.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
-            next.terraform_version = TERRAFORM_COMPAT_VERSION.to_string();
-            next.outputs = ev
-                .result
-                .outputs
-                .iter()
-                .filter(|(_, o)| !o.value.is_null())
-                .map(|(k, o)| (k.clone(), output_state(&o.value, o.sensitive)))
-                .collect();
-            let lock_guard = match held {
-                Some(l) => l,
-                None => match store.lock(operation, timeout, TERRAFORM_COMPAT_VERSION) {
-                    Ok(l) => l,
-                    Err(e) => {
-                        ui.print_diagnostics(&e.to_diagnostic().into());
-                        return 1;
-                    }
-                },
-            };
-            if let Err(e) = store.write(&lock_guard, next) {
+    };
+    let shared = Arc::new(Mutex::new((journal, base)));
+    let progress = |p: Progress| print_progress(&p, ui);
+    let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
+    let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
+        .with_sink(Box::new(JournalSink(shared.clone())), &progress);
+    let (result, diags) = walk(&prepared, &engine);
+    let done = engine.changes();
+    drop(engine);
+    let (journal, mut next) =
+        Arc::try_unwrap(shared).ok().expect("the engine is gone").into_inner().expect("no poisoned locks");
+    next.terraform_version = TERRAFORM_COMPAT_VERSION.to_string();
+    if !diags.has_errors() {
+        next.outputs = if destroy { BTreeMap::new() } else { state_outputs(&result) };
+    }
+    let status = finish_state(&store, &lock_guard, journal, next, ui);
+    ui.print_diagnostics(&diags);
+    if diags.has_errors() || status != 0 {
+        return 1;
+    }
+    let n = plan_view::counts(&done);
+    let verb = if destroy { "Destroy" } else { "Apply" };
+    if destroy {
+        println!("\n{}\n", ui.green(&ui.bold(&format!("{verb} complete! Resources: {} destroyed.", n.destroy))));
+    } else {
+        println!(
+            "\n{}\n",
+            ui.green(&ui.bold(&format!(
+                "{verb} complete! Resources: {} added, {} changed, {} destroyed.",
+                n.add, n.change, n.destroy
+            )))
+        );
+        print_outputs(&result.outputs, ui);
+    }
+    0
+}
+
+fn walk(p: &Prepared, engine: &ResourceEngine) -> (ModuleResult, Diagnostics) {
+    let (result, mut diags) = evaluate_root_with(&p.tree, &p.raw_vars, &p.settings, &p.functions, Some(engine));
+    engine.finish(&mut diags);
+    (result, diags)
+}
+
+/// Journals each operation and keeps the state being built.
+struct JournalSink(Arc<Mutex<(Journal, StateFile)>>);
+
+impl ApplySink for JournalSink {
+    fn record(&mut self, entry: JournalEntry) -> Result<(), Diagnostic> {
+        let mut guard = self.0.lock().expect("no poisoned locks");
+        let (journal, state) = &mut *guard;
+        journal.record(&entry).map_err(|e| e.to_diagnostic())?;
+        apply_entry(state, &entry);
+        Ok(())
+    }
+}
+
+/// Folds the apply into the state file; on failure keeps the journal and an
+/// `errored.tfstate`, and says how to recover.
+fn finish_state(store: &LocalState, lock: &StateLock, journal: Journal, next: StateFile, ui: Ui) -> u8 {
+    match store.write(lock, next.clone()) {
+        Ok(_) => {
+            if let Err(e) = journal.finish() {
                 ui.print_diagnostics(&e.to_diagnostic().into());
-                return 1;
             }
-            drop(lock_guard);
-            println!("\n{}\n", ui.green(&ui.bold("Apply complete! Resources: 0 added, 0 changed, 0 destroyed.")));
-            print_outputs(&ev.result.outputs, ui);
             0
+        }
+        Err(e) => {
+            let _ = std::fs::write("errored.tfstate", next.to_json());
+            ui.print_diagnostics(
+                &e.to_diagnostic()
+                    .with_detail(format!(
+                        "{}\n\nEvery completed operation is kept in {} and in errored.tfstate; the next run recovers the journal, or push the state with `strata state push errored.tfstate`.",
+                        e.to_diagnostic().detail,
+                        store.journal_path().display()
+                    ))
+                    .into(),
+            );
+            1
         }
     }
 }
 
-fn unsupported_resources(tree: &ModuleTree) -> Option<Diagnostic> {
-    let mut stack = vec![tree];
-    while let Some(t) = stack.pop() {
-        if let Some(r) = t.module.resources.first() {
-            return Some(
-                Diagnostic::error("Resources are not supported yet")
-                    .with_detail(format!(
-                        "This version of Strata evaluates variables, locals, modules and outputs, but cannot plan resources yet; {} is a resource. Use `strata validate` to check this configuration.",
-                        r.address()
-                    ))
-                    .with_span(r.span.clone()),
-            );
+fn print_progress(p: &Progress, ui: Ui) {
+    let line = match p {
+        Progress::Started { addr, action } => format!(
+            "{addr}: {}",
+            match action {
+                Action::Create | Action::Replace => "Creating...",
+                Action::Update => "Modifying...",
+                Action::Delete => "Destroying...",
+                Action::NoOp => return,
+            }
+        ),
+        Progress::Finished { addr, action, seconds, id } => {
+            let what = match action {
+                Action::Create | Action::Replace => "Creation complete",
+                Action::Update => "Modifications complete",
+                Action::Delete => "Destruction complete",
+                Action::NoOp => return,
+            };
+            match id {
+                Some(id) => format!("{addr}: {what} after {seconds}s [id={id}]"),
+                None => format!("{addr}: {what} after {seconds}s"),
+            }
         }
-        stack.extend(t.children.values());
-    }
-    None
+        Progress::Failed { addr, action } => format!("{addr}: {:?} failed", action),
+    };
+    println!("{}", ui.bold(&line));
+}
+
+fn state_outputs(result: &ModuleResult) -> BTreeMap<String, OutputState> {
+    result
+        .outputs
+        .iter()
+        .filter(|(_, o)| !o.value.is_null() && o.value.is_wholly_known())
+        .map(|(k, o)| (k.clone(), output_state(&o.value, o.sensitive)))
+        .collect()
 }
 
 fn output_state(v: &Value, sensitive: bool) -> OutputState {
@@ -159,8 +276,10 @@ fn output_changes(
         let a = outputs.get(name).filter(|o| !o.value.is_null());
         let same = match (b, a) {
             (Some(b), Some(a)) => {
-                let s = output_state(&a.value, a.sensitive);
-                s.value == b.value && s.ty == b.ty && s.sensitive == b.sensitive
+                a.value.is_wholly_known() && {
+                    let s = output_state(&a.value, a.sensitive);
+                    s.value == b.value && s.ty == b.ty && s.sensitive == b.sensitive
+                }
             }
             (None, None) => true,
             _ => false,
@@ -186,10 +305,8 @@ fn state_value(o: &OutputState) -> Value {
     }
 }
 
-fn print_plan(changes: &[OutputChange], ui: Ui) {
+fn print_output_changes(changes: &[OutputChange], outputs_only: bool, ui: Ui) {
     if changes.is_empty() {
-        println!("\n{}\n", ui.bold("No changes. Your infrastructure matches the configuration."));
-        println!("Strata has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
         return;
     }
     println!("\nChanges to Outputs:");
@@ -197,18 +314,23 @@ fn print_plan(changes: &[OutputChange], ui: Ui) {
     for c in changes {
         let name = format!("{:width$}", c.name);
         match (&c.before, &c.after) {
-            (None, Some((v, _))) => println!("  + {name} = {}", indent_rest(&console(v), 4)),
-            (Some(b), Some((v, _))) => println!(
-                "  ~ {name} = {} -> {}",
-                indent_rest(&console(&state_value(b)), 4),
-                indent_rest(&console(v), 4)
-            ),
-            (Some(b), None) => println!("  - {name} = {} -> null", indent_rest(&console(&state_value(b)), 4)),
+            (None, Some((v, _))) => println!("  + {name} = {}", indent_rest(&plan_view::show(v), 4)),
+            (Some(b), Some((v, _))) => {
+                println!(
+                    "  ~ {name} = {} -> {}",
+                    indent_rest(&plan_view::show(&state_value(b)), 4),
+                    indent_rest(&plan_view::show(v), 4)
+                )
+            }
+            (Some(b), None) => println!("  - {name} = {} -> null", indent_rest(&plan_view::show(&state_value(b)), 4)),
             (None, None) => {}
         }
     }
-    println!("\nYou can apply this plan to save these new output values to the Terraform");
-    println!("state, without changing any real infrastructure.");
+    if outputs_only {
+        println!("\nYou can apply this plan to save these new output values to the Terraform");
+        println!("state, without changing any real infrastructure.");
+    }
+    let _ = ui;
 }
 
 fn indent_rest(s: &str, n: usize) -> String {
@@ -230,7 +352,7 @@ fn print_outputs(outputs: &BTreeMap<String, strata_core::OutputValue>, ui: Ui) {
     }
 }
 
-fn confirm(vars: &VarArgs, ui: Ui) -> bool {
+fn confirm(vars: &VarArgs, destroy: bool, ui: Ui) -> bool {
     let interactive = vars.input.unwrap_or(true) && std::io::stdin().is_terminal();
     if !interactive {
         let d: Diagnostics = Diagnostic::error("No confirmation given")
@@ -239,17 +361,24 @@ fn confirm(vars: &VarArgs, ui: Ui) -> bool {
         ui.print_diagnostics(&d);
         return false;
     }
-    print!(
-        "\n{}\n  Strata will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  {}",
-        ui.bold("Do you want to perform these actions?"),
-        ui.bold("Enter a value: ")
-    );
+    let question =
+        if destroy { "Do you really want to destroy all resources?" } else { "Do you want to perform these actions?" };
+    let what = if destroy {
+        "Strata will destroy all your managed infrastructure, as shown above.\n  There is no undo. Only 'yes' will be accepted to confirm."
+    } else {
+        "Strata will perform the actions described above.\n  Only 'yes' will be accepted to approve."
+    };
+    print!("\n{}\n  {what}\n\n  {}", ui.bold(question), ui.bold("Enter a value: "));
     let _ = std::io::stdout().flush();
     let mut line = String::new();
     let _ = std::io::stdin().lock().read_line(&mut line);
     if line.trim() == "yes" {
         return true;
     }
-    ui.print_diagnostics(&Diagnostic::error("Apply cancelled").with_detail("Only 'yes' approves.").into());
+    ui.print_diagnostics(
+        &Diagnostic::error(if destroy { "Destroy cancelled" } else { "Apply cancelled" })
+            .with_detail("Only 'yes' approves.")
+            .into(),
+    );
     false
 }

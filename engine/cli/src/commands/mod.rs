@@ -50,12 +50,33 @@ pub fn run(argv: Vec<String>) -> u8 {
         Command::Validate { json, .. } => validate::run(&workdir, json, ui),
         Command::Fmt(args) => fmt::run(&workdir, &args, ui),
         Command::Console { vars, .. } => console::run(&workdir, &vars, &var_args, ui),
-        Command::Plan { vars, lock, detailed_exitcode, state, .. } => {
-            apply::run(&workdir, apply::Mode::Plan { detailed_exitcode }, &vars, &var_args, &lock, state.as_deref(), ui)
-        }
-        Command::Apply { auto_approve, vars, lock, state, .. } => {
-            apply::run(&workdir, apply::Mode::Apply { auto_approve }, &vars, &var_args, &lock, state.as_deref(), ui)
-        }
+        Command::Plan { vars, lock, detailed_exitcode, destroy, state, .. } => apply::run(
+            &workdir,
+            apply::Mode::Plan { detailed_exitcode, destroy },
+            &vars,
+            &var_args,
+            &lock,
+            state.as_deref(),
+            ui,
+        ),
+        Command::Apply { auto_approve, vars, lock, state, .. } => apply::run(
+            &workdir,
+            apply::Mode::Apply { auto_approve, destroy: false },
+            &vars,
+            &var_args,
+            &lock,
+            state.as_deref(),
+            ui,
+        ),
+        Command::Destroy { auto_approve, vars, lock, state, .. } => apply::run(
+            &workdir,
+            apply::Mode::Apply { auto_approve, destroy: true },
+            &vars,
+            &var_args,
+            &lock,
+            state.as_deref(),
+            ui,
+        ),
         Command::Output { json, raw, state, name, .. } => {
             output::run(&workdir, json, raw, state.as_deref(), name.as_deref(), ui)
         }
@@ -70,18 +91,28 @@ pub struct Evaluated {
     pub functions: Functions,
 }
 
-/// Loads the configuration, gathers variables and evaluates it. Returns
-/// `None` (having printed diagnostics) when there are errors.
-/// `require_files`: whether a directory without `*.tf` files is an error
-/// (it is for plan and apply, not for the console).
-pub fn load_and_evaluate(
+/// A loaded configuration with its root variables gathered.
+pub struct Prepared {
+    pub tree: ModuleTree,
+    pub raw_vars: std::collections::BTreeMap<String, strata_core::RawVariable>,
+    pub settings: EvalSettings,
+    pub functions: Functions,
+    /// Warnings so far (printed with the walk's diagnostics).
+    pub diags: strata_diag::Diagnostics,
+}
+
+/// Loads the configuration and gathers root variables (prompting on a
+/// terminal). `require_files`: whether a directory without `*.tf` files is
+/// an error (it is for plan and apply, not for the console). Returns `None`
+/// (having printed diagnostics) on errors.
+pub fn prepare(
     workdir: &WorkDir,
     mode: EvalMode,
     vars: &VarArgs,
     var_args: &[VarArg],
     require_files: bool,
     ui: Ui,
-) -> Option<Evaluated> {
+) -> Option<Prepared> {
     let (tree, mut diags) = workdir.load();
     let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
         ui.print_diagnostics(&diags);
@@ -107,14 +138,32 @@ pub fn load_and_evaluate(
         if interactive && mode == EvalMode::Apply { Some(&prompter) } else { None },
     );
     diags.extend(vdiags);
+    if diags.has_errors() {
+        ui.print_diagnostics(&diags);
+        return None;
+    }
     let settings = EvalSettings {
         mode,
         workspace: workdir.workspace(),
         cwd: workdir.dir.clone(),
         plan_timestamp: Some(strata_state::now_rfc3339()),
     };
-    let functions = Functions::builtin();
-    let (result, edits) = evaluate_root(&tree, &raw, &settings, &functions);
+    Some(Prepared { tree, raw_vars: raw, settings, functions: Functions::builtin(), diags })
+}
+
+/// Loads the configuration, gathers variables and evaluates it without
+/// resources (the console). Returns `None` (having printed diagnostics) on errors.
+pub fn load_and_evaluate(
+    workdir: &WorkDir,
+    mode: EvalMode,
+    vars: &VarArgs,
+    var_args: &[VarArg],
+    require_files: bool,
+    ui: Ui,
+) -> Option<Evaluated> {
+    let p = prepare(workdir, mode, vars, var_args, require_files, ui)?;
+    let mut diags = p.diags;
+    let (result, edits) = evaluate_root(&p.tree, &p.raw_vars, &p.settings, &p.functions);
     diags.extend(edits);
     if diags.has_errors() {
         ui.print_diagnostics(&diags);
@@ -123,7 +172,7 @@ pub fn load_and_evaluate(
     if !diags.is_empty() {
         ui.print_diagnostics(&diags);
     }
-    Some(Evaluated { tree, result, settings, functions })
+    Some(Evaluated { tree: p.tree, result, settings: p.settings, functions: p.functions })
 }
 
 struct TerminalPrompter;

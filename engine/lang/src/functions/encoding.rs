@@ -121,22 +121,11 @@ fn base64decode_imp(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
 
 /// Go's `compress/gzip` writer output for `Write`, `Flush`, `Close`.
 fn gzip_go(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-    out.extend_from_slice(&gzipgo::deflate_go(data));
-    out.extend_from_slice(&crc32(data).to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    out
+    super::deflate::gzip(data)
 }
 
 fn crc32(data: &[u8]) -> u32 {
-    let mut crc: u32 = !0;
-    for &b in data {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    !crc
+    super::deflate::crc32(data)
 }
 
 fn gunzip(data: &[u8]) -> Result<Vec<u8>, String> {
@@ -1765,140 +1754,5 @@ mod yaml {
             return Err(at(&span, "unexpected extra content after value"));
         }
         Ok(v)
-    }
-}
-
-/// Go's `compress/gzip` deflate stream for one Write, Flush and Close.
-mod gzipgo {
-    /// Byte-exact with Go for short inputs without repeats (a fixed-Huffman
-    /// or stored block); longer inputs use miniz's deflate in Go's framing
-    /// (a valid stream that decodes identically, though its bytes differ).
-    pub(super) fn deflate_go(data: &[u8]) -> Vec<u8> {
-        let mut w = BitWriter::default();
-        if data.is_empty() {
-            // Go writes nothing before the sync marker for empty input.
-        } else if data.len() <= 8 && !has_repeat(data) {
-            let fixed_bits: usize = 3 + data.iter().map(|b| if *b < 144 { 8 } else { 9 }).sum::<usize>() + 7;
-            let stored_bits = (data.len() + 5) * 8;
-            if stored_bits < fixed_bits {
-                w.stored(data, false);
-            } else {
-                w.bits(0b010, 3); // BFINAL=0, fixed Huffman
-                for &b in data {
-                    w.fixed_literal(b as u16);
-                }
-                w.fixed_literal(256);
-            }
-        } else {
-            let raw = miniz_oxide::deflate::core::compress_to_output(data);
-            return raw;
-        }
-        // Flush: empty stored block (sync marker); Close: final empty stored block.
-        w.stored(&[], false);
-        w.stored(&[], true);
-        w.finish()
-    }
-
-    fn has_repeat(data: &[u8]) -> bool {
-        data.windows(4).enumerate().any(|(i, w)| data.windows(4).skip(i + 1).any(|x| x == w))
-    }
-
-    #[derive(Default)]
-    struct BitWriter {
-        out: Vec<u8>,
-        acc: u64,
-        n: u32,
-    }
-
-    impl BitWriter {
-        fn bits(&mut self, v: u32, n: u32) {
-            self.acc |= (v as u64) << self.n;
-            self.n += n;
-            while self.n >= 8 {
-                self.out.push(self.acc as u8);
-                self.acc >>= 8;
-                self.n -= 8;
-            }
-        }
-
-        fn align(&mut self) {
-            if self.n > 0 {
-                self.out.push(self.acc as u8);
-                self.acc = 0;
-                self.n = 0;
-            }
-        }
-
-        fn fixed_literal(&mut self, sym: u16) {
-            let (code, len) = match sym {
-                0..=143 => (0x30 + sym as u32, 8),
-                144..=255 => (0x190 + (sym as u32 - 144), 9),
-                256..=279 => (sym as u32 - 256, 7),
-                _ => (0xC0 + (sym as u32 - 280), 8),
-            };
-            // Huffman codes are written most significant bit first.
-            let mut rev = 0;
-            for i in 0..len {
-                if code & (1 << i) != 0 {
-                    rev |= 1 << (len - 1 - i);
-                }
-            }
-            self.bits(rev, len);
-        }
-
-        fn stored(&mut self, data: &[u8], last: bool) {
-            self.bits(if last { 1 } else { 0 }, 3);
-            self.align();
-            let len = data.len() as u16;
-            self.out.extend_from_slice(&len.to_le_bytes());
-            self.out.extend_from_slice(&(!len).to_le_bytes());
-            self.out.extend_from_slice(data);
-        }
-
-        fn finish(mut self) -> Vec<u8> {
-            self.align();
-            self.out
-        }
-    }
-
-    mod miniz_oxide {
-        pub mod deflate {
-            pub mod core {
-                /// A raw deflate stream ending like Go's (sync marker, then
-                /// a final empty stored block).
-                pub fn compress_to_output(data: &[u8]) -> Vec<u8> {
-                    use ::miniz_oxide::deflate::core::{
-                        compress, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
-                    };
-                    let mut c = CompressorOxide::new(create_comp_flags_from_zip_params(6, 0, 0));
-                    let mut out = vec![0u8; data.len() + data.len() / 2 + 64];
-                    let mut in_pos = 0;
-                    let mut out_pos = 0;
-                    loop {
-                        let (status, n_in, n_out) =
-                            compress(&mut c, &data[in_pos..], &mut out[out_pos..], TDEFLFlush::Sync);
-                        in_pos += n_in;
-                        out_pos += n_out;
-                        match status {
-                            TDEFLStatus::Okay if in_pos >= data.len() => break,
-                            TDEFLStatus::Okay | TDEFLStatus::Done => {
-                                if out_pos >= out.len() {
-                                    let n = out.len() * 2;
-                                    out.resize(n, 0);
-                                }
-                                if in_pos >= data.len() {
-                                    break;
-                                }
-                            }
-                            _ => break,
-                        }
-                    }
-                    out.truncate(out_pos);
-                    // Final empty stored block.
-                    out.extend_from_slice(&[0x01, 0x00, 0x00, 0xff, 0xff]);
-                    out
-                }
-            }
-        }
     }
 }

@@ -10,6 +10,7 @@
 mod collection;
 mod crypto;
 mod datetime;
+mod deflate;
 mod encoding;
 mod filesystem;
 mod ipnet;

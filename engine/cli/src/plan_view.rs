@@ -1,0 +1,178 @@
+//! The human plan: Terraform's conventions (`+`, `~`, `-/+`, `-`,
+//! `(known after apply)`, `(sensitive value)`, `# forces replacement`).
+
+use crate::output::Ui;
+use std::collections::BTreeMap;
+use strata_core::{Action, PlannedChange};
+use strata_lang::render::console;
+use strata_lang::{Kind, Value};
+use strata_provider::PathStep;
+
+pub struct Counts {
+    pub add: usize,
+    pub change: usize,
+    pub destroy: usize,
+}
+
+pub fn counts(changes: &[PlannedChange]) -> Counts {
+    let mut c = Counts { add: 0, change: 0, destroy: 0 };
+    for ch in changes {
+        match ch.action {
+            Action::Create => c.add += 1,
+            Action::Update => c.change += 1,
+            Action::Replace => {
+                c.add += 1;
+                c.destroy += 1
+            }
+            Action::Delete => c.destroy += 1,
+            Action::NoOp => {}
+        }
+    }
+    c
+}
+
+/// The resource part of a plan; empty when nothing changes.
+pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
+    let shown: Vec<&PlannedChange> = changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    if shown.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\nStrata used the selected providers to generate the following execution\nplan. Resource actions are indicated with the following symbols:\n",
+    );
+    let mut legend: Vec<(&str, &str)> = Vec::new();
+    for (a, sym, text) in [
+        (Action::Create, "+", "create"),
+        (Action::Update, "~", "update in-place"),
+        (Action::Delete, "-", "destroy"),
+        (Action::Replace, "-/+", "destroy and then create replacement"),
+    ] {
+        if shown.iter().any(|c| c.action == a) {
+            legend.push((sym, text));
+        }
+    }
+    for (sym, text) in legend {
+        out.push_str(&format!("{sym:>3} {text}\n"));
+    }
+    out.push_str("\nStrata will perform the following actions:\n");
+    for c in shown {
+        out.push('\n');
+        out.push_str(&render_change(c, ui));
+    }
+    let n = counts(changes);
+    out.push_str(&format!(
+        "\n{} {} to add, {} to change, {} to destroy.\n",
+        ui.bold("Plan:"),
+        n.add,
+        n.change,
+        n.destroy
+    ));
+    out
+}
+
+fn header(c: &PlannedChange) -> String {
+    let what = match c.action {
+        Action::Create => "will be created".to_string(),
+        Action::Update => "will be updated in-place".to_string(),
+        Action::Replace if c.reason == Some("replace_because_tainted") => "is tainted, so must be replaced".to_string(),
+        Action::Replace => "must be replaced".to_string(),
+        Action::Delete => "will be destroyed".to_string(),
+        Action::NoOp => "has no changes".to_string(),
+    };
+    let mut h = format!("  # {} {what}\n", c.addr);
+    match c.reason {
+        Some("delete_because_no_resource_config") => {
+            h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.local()))
+        }
+        Some("delete_because_no_module") => {
+            h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.module))
+        }
+        Some("delete_because_count_index") => h.push_str(&format!(
+            "  # (because index {} is out of range for count)\n",
+            c.addr.key.to_string().trim_matches(['[', ']'])
+        )),
+        Some("delete_because_each_key") => h.push_str(&format!(
+            "  # (because key {} is not in for_each map)\n",
+            c.addr.key.to_string().trim_matches(['[', ']'])
+        )),
+        _ => {}
+    }
+    h
+}
+
+fn render_change(c: &PlannedChange, ui: Ui) -> String {
+    let sym = match c.action {
+        Action::Create => "+",
+        Action::Update => "~",
+        Action::Replace => "-/+",
+        Action::Delete => "-",
+        Action::NoOp => " ",
+    };
+    let mut out = ui.bold(&header(c));
+    out.push_str(&format!("{:>3} resource {:?} {:?} {{\n", sym, c.addr.resource.type_name, c.addr.resource.name));
+    let empty = BTreeMap::new();
+    let before = c.before.as_entries().unwrap_or(&empty);
+    let after = c.after.as_entries().unwrap_or(&empty);
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort();
+    names.dedup();
+    let mut lines: Vec<(String, String, String)> = Vec::new(); // (symbol, name, rendering)
+    let mut hidden = 0;
+    let null = Value::dynamic_null();
+    for name in names {
+        let b = before.get(name).unwrap_or(&null);
+        let a = after.get(name).unwrap_or(&null);
+        let forces = c.replace_paths.iter().any(|p| p.first() == Some(&PathStep::Attr(name.clone())));
+        let suffix = if forces { " # forces replacement" } else { "" };
+        match c.action {
+            Action::Create if !a.is_null() => lines.push(("+".into(), name.clone(), show(a))),
+            Action::Delete if !b.is_null() => lines.push(("-".into(), name.clone(), format!("{} -> null", show(b)))),
+            Action::Update | Action::Replace => {
+                let same = !a.is_unknown()
+                    && a.unmark_deep().0.raw_equal(&b.unmark_deep().0)
+                    && a.is_sensitive() == b.is_sensitive();
+                if same {
+                    if name == "id" || name == "name" {
+                        lines.push((" ".into(), name.clone(), show(a)));
+                    } else if !a.is_null() {
+                        hidden += 1;
+                    }
+                } else if b.is_null() {
+                    lines.push(("+".into(), name.clone(), format!("{}{suffix}", show(a))));
+                } else if a.is_null() {
+                    lines.push(("-".into(), name.clone(), format!("{} -> null{suffix}", show(b))));
+                } else {
+                    lines.push(("~".into(), name.clone(), format!("{} -> {}{suffix}", show(b), show(a))));
+                }
+            }
+            _ => {}
+        }
+    }
+    let width = lines.iter().map(|(_, n, _)| n.len()).max().unwrap_or(0);
+    for (sym, name, text) in lines {
+        let text = text.replace('\n', "\n        ");
+        out.push_str(&format!("      {sym} {name:width$} = {text}\n"));
+    }
+    if hidden > 0 {
+        out.push_str(&format!(
+            "        # ({hidden} unchanged attribute{} hidden)\n",
+            if hidden == 1 { "" } else { "s" }
+        ));
+    }
+    out.push_str("    }\n");
+    out
+}
+
+/// One value in a plan: secrets and unknowns never print.
+pub fn show(v: &Value) -> String {
+    if v.is_sensitive() {
+        return "(sensitive value)".into();
+    }
+    if v.is_unknown() {
+        return "(known after apply)".into();
+    }
+    match v.kind() {
+        Kind::Null(_) => "null".into(),
+        _ => console(v),
+    }
+}

@@ -1,0 +1,809 @@
+//! Resources in the walk: expanding count/for_each, decoding configuration
+//! against the provider's schema, planning each instance through its
+//! provider and — when applying — applying it and journalling the result
+//! before anything that depends on it starts.
+
+use crate::decode::{apply_sensitive_paths, decode_config, proposed_new, sensitive_paths};
+use crate::graph::DependencyGraph;
+use crate::module_eval::{count_value, for_each_value, ResourceHandler};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use strata_addrs::{InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAddr, ResourceMode};
+use strata_config::{Module, Resource};
+use strata_diag::{Diagnostic, Diagnostics, Span};
+use strata_lang::functions::{CallContext, Functions};
+use strata_lang::{Evaluator, Scope, Value};
+use strata_provider::{AttributePath, PathStep, Provider, ProviderDiagnostic, Registry, ResourceSchema};
+use strata_state::{InstanceState, JournalEntry, StateFile};
+
+/// What a walk does with resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    Plan,
+    Apply,
+    /// Plan or apply the destruction of everything in state.
+    Destroy {
+        apply: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NoOp,
+    Create,
+    Update,
+    /// Delete, then create (Terraform's default replacement order).
+    Replace,
+    Delete,
+}
+
+/// One instance's planned change.
+#[derive(Debug, Clone)]
+pub struct PlannedChange {
+    pub addr: ResourceInstanceAddr,
+    pub provider: String,
+    pub action: Action,
+    /// Null when creating.
+    pub before: Value,
+    /// Null when deleting; may hold unknowns.
+    pub after: Value,
+    pub replace_paths: Vec<AttributePath>,
+    /// Terraform's `action_reason`, when there is one.
+    pub reason: Option<&'static str>,
+}
+
+/// Progress of an apply, for the CLI to show.
+#[derive(Debug, Clone)]
+pub enum Progress {
+    Started { addr: ResourceInstanceAddr, action: Action },
+    Finished { addr: ResourceInstanceAddr, action: Action, seconds: u64, id: Option<String> },
+    Failed { addr: ResourceInstanceAddr, action: Action },
+}
+
+/// Where an apply writes each completed operation (the state journal).
+pub trait ApplySink: Send {
+    fn record(&mut self, entry: JournalEntry) -> Result<(), Diagnostic>;
+}
+
+struct PriorResource {
+    provider: String,
+    instances: BTreeMap<InstanceKey, InstanceState>,
+}
+
+/// The prior state, indexed by resource.
+pub struct PriorState {
+    resources: HashMap<ResourceAddr, PriorResource>,
+}
+
+impl PriorState {
+    pub fn new(state: Option<&StateFile>) -> PriorState {
+        let mut resources = HashMap::new();
+        for r in state.map_or(&[][..], |s| &s.resources) {
+            let Some(module) = ModuleInstance::parse(r.module.as_deref().unwrap_or("")) else { continue };
+            let mode = if r.mode == "data" { ResourceMode::Data } else { ResourceMode::Managed };
+            let addr = ResourceAddr { module, mode, type_name: r.type_name.clone(), name: r.name.clone() };
+            let instances = r
+                .instances
+                .iter()
+                .filter(|i| i.deposed.is_none())
+                .map(|i| (key_from_json(i.index_key.as_ref()), i.clone()))
+                .collect();
+            resources.insert(addr, PriorResource { provider: r.provider.clone(), instances });
+        }
+        PriorState { resources }
+    }
+
+    fn instance(&self, addr: &ResourceInstanceAddr) -> Option<(&str, &InstanceState)> {
+        let r = self.resources.get(&addr.resource)?;
+        r.instances.get(&addr.key).map(|i| (r.provider.as_str(), i))
+    }
+
+    fn all(&self) -> impl Iterator<Item = (ResourceInstanceAddr, &str, &InstanceState)> {
+        self.resources
+            .iter()
+            .flat_map(|(a, r)| r.instances.iter().map(move |(k, i)| (a.instance(k.clone()), r.provider.as_str(), i)))
+    }
+}
+
+fn key_from_json(k: Option<&serde_json::Value>) -> InstanceKey {
+    match k {
+        Some(serde_json::Value::Number(n)) => n.as_i64().map_or(InstanceKey::None, InstanceKey::Int),
+        Some(serde_json::Value::String(s)) => InstanceKey::Str(s.clone()),
+        _ => InstanceKey::None,
+    }
+}
+
+fn key_to_json(k: &InstanceKey) -> Option<serde_json::Value> {
+    match k {
+        InstanceKey::None => None,
+        InstanceKey::Int(i) => Some((*i).into()),
+        InstanceKey::Str(s) => Some(s.clone().into()),
+    }
+}
+
+/// Plans (and applies) resources during a walk.
+pub struct ResourceEngine<'a> {
+    pub operation: Operation,
+    registry: &'a Registry,
+    root: &'a Module,
+    prior: PriorState,
+    providers: Mutex<HashMap<String, Arc<dyn Provider>>>,
+    visited: Mutex<HashSet<ResourceInstanceAddr>>,
+    /// Resources and module instances the configuration still has.
+    visited_resources: Mutex<HashSet<ResourceAddr>>,
+    visited_modules: Mutex<HashSet<ModuleInstance>>,
+    changes: Mutex<Vec<PlannedChange>>,
+    sink: Option<Mutex<Box<dyn ApplySink + 'a>>>,
+    progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+}
+
+impl<'a> ResourceEngine<'a> {
+    pub fn new(operation: Operation, registry: &'a Registry, root: &'a Module, prior: Option<&StateFile>) -> Self {
+        ResourceEngine {
+            operation,
+            registry,
+            root,
+            prior: PriorState::new(prior),
+            providers: Mutex::new(HashMap::new()),
+            visited: Mutex::new(HashSet::new()),
+            visited_resources: Mutex::new(HashSet::new()),
+            visited_modules: Mutex::new(HashSet::new()),
+            changes: Mutex::new(Vec::new()),
+            sink: None,
+            progress: None,
+        }
+    }
+
+    /// Applying: every completed operation goes to `sink` first.
+    pub fn with_sink(mut self, sink: Box<dyn ApplySink + 'a>, progress: &'a (dyn Fn(Progress) + Sync)) -> Self {
+        self.sink = Some(Mutex::new(sink));
+        self.progress = Some(progress);
+        self
+    }
+
+    fn applying(&self) -> bool {
+        matches!(self.operation, Operation::Apply | Operation::Destroy { apply: true })
+    }
+
+    /// Planned changes so far, in address order.
+    pub fn changes(&self) -> Vec<PlannedChange> {
+        let mut c = self.changes.lock().expect("no poisoned locks").clone();
+        c.sort_by(|a, b| a.addr.cmp(&b.addr));
+        c
+    }
+
+    /// After the walk: objects in state that the configuration no longer has
+    /// (or everything, when destroying) are deleted — dependents first.
+    pub fn finish(&self, diags: &mut Diagnostics) {
+        let visited = self.visited.lock().expect("no poisoned locks").clone();
+        let mut orphans: Vec<(ResourceInstanceAddr, String, InstanceState)> = self
+            .prior
+            .all()
+            .filter(|(a, _, _)| !visited.contains(a))
+            .map(|(a, p, i)| (a, p.to_string(), i.clone()))
+            .collect();
+        orphans.sort_by(|a, b| a.0.cmp(&b.0));
+        // Dependents are deleted before what they depend on.
+        let mut graph = DependencyGraph::new();
+        let file = strata_diag::SourceFile::new("<state>", "");
+        for (a, _, i) in &orphans {
+            let name = a.resource.to_string();
+            graph.add_node(&name);
+            for d in i.dependencies.iter().flatten() {
+                graph.add_edge(&name, d, Span::file_start(&file));
+            }
+        }
+        let (order, _) = graph.order();
+        let rank: HashMap<String, usize> = order.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
+        orphans.sort_by_key(|(a, _, _)| std::cmp::Reverse(rank.get(&a.resource.to_string()).copied().unwrap_or(0)));
+        for (addr, provider_addr, inst) in orphans {
+            let reason = if matches!(self.operation, Operation::Destroy { .. }) {
+                None
+            } else if !addr.resource.module.is_root()
+                && !self.visited_modules.lock().expect("no poisoned locks").contains(&addr.resource.module)
+            {
+                Some("delete_because_no_module")
+            } else if !self.visited_resources.lock().expect("no poisoned locks").contains(&addr.resource) {
+                Some("delete_because_no_resource_config")
+            } else {
+                Some(orphan_reason(&addr))
+            };
+            let Some((provider, schema)) = self.provider_for_state(&addr, &provider_addr, diags) else { continue };
+            let before = decode_state(&inst, &schema);
+            self.changes.lock().expect("no poisoned locks").push(PlannedChange {
+                addr: addr.clone(),
+                provider: provider_addr.clone(),
+                action: Action::Delete,
+                before: before.clone(),
+                after: Value::null(schema.block.implied_type()),
+                replace_paths: Vec::new(),
+                reason,
+            });
+            if self.applying() {
+                let _ = self.delete(&addr, &provider_addr, &*provider, &before, &inst, diags);
+            }
+        }
+    }
+
+    fn provider_for_state(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<(Arc<dyn Provider>, ResourceSchema)> {
+        // provider["registry.terraform.io/hashicorp/aws"].alias
+        let source = provider_addr
+            .split('"')
+            .nth(1)
+            .map(|s| {
+                s.trim_start_matches("registry.terraform.io/").trim_start_matches("registry.opentofu.org/").to_string()
+            })
+            .unwrap_or_default();
+        let provider = self.provider_instance(provider_addr, &source, None, diags)?;
+        let schema = provider.schema();
+        let rs = match addr.resource.mode {
+            ResourceMode::Managed => schema.resources.get(&addr.resource.type_name),
+            ResourceMode::Data => schema.data_sources.get(&addr.resource.type_name),
+        };
+        match rs {
+            Some(rs) => Some((provider, rs.clone())),
+            None => {
+                diags.push(
+                    Diagnostic::error("Unknown resource type in state")
+                        .with_detail(format!("The state has {addr}, of a type the provider {source} does not have.")),
+                );
+                None
+            }
+        }
+    }
+
+    /// The configured instance for a provider configuration address.
+    fn provider_instance(
+        &self,
+        config_addr: &str,
+        source: &str,
+        span: Option<&Span>,
+        diags: &mut Diagnostics,
+    ) -> Option<Arc<dyn Provider>> {
+        if let Some(p) = self.providers.lock().expect("no poisoned locks").get(config_addr) {
+            return Some(p.clone());
+        }
+        let Some(factory) = self.registry.get(source) else {
+            let available: Vec<&str> = self.registry.sources().collect();
+            diags.push(
+                Diagnostic::error("Provider not available")
+                    .with_detail(format!(
+                        "Strata has no provider {source:?} built in. Available providers: {}.",
+                        available.join(", ")
+                    ))
+                    .with_span_opt(span.cloned()),
+            );
+            return None;
+        };
+        let p = factory.new_instance();
+        let config = Value::empty_object();
+        let pd = p.configure(strata_provider::ConfigureRequest { config: &config });
+        if report(pd, span, diags) {
+            return None;
+        }
+        self.providers.lock().expect("no poisoned locks").insert(config_addr.to_string(), p.clone());
+        Some(p)
+    }
+
+    fn delete(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        provider: &dyn Provider,
+        before: &Value,
+        inst: &InstanceState,
+        diags: &mut Diagnostics,
+    ) -> Result<(), ()> {
+        self.progress(Progress::Started { addr: addr.clone(), action: Action::Delete });
+        let t = Instant::now();
+        let null = Value::null(before.ty());
+        let private = inst.private.as_deref().map(decode_private).unwrap_or_default();
+        let resp = provider.apply_resource(strata_provider::ApplyRequest {
+            type_name: &addr.resource.type_name,
+            prior: before,
+            planned: &null,
+            config: &null,
+            planned_private: &private,
+        });
+        if report(resp.diagnostics, None, diags) {
+            self.progress(Progress::Failed { addr: addr.clone(), action: Action::Delete });
+            return Err(());
+        }
+        self.record(addr, provider_addr, None, None, diags);
+        self.progress(Progress::Finished {
+            addr: addr.clone(),
+            action: Action::Delete,
+            seconds: t.elapsed().as_secs(),
+            id: None,
+        });
+        Ok(())
+    }
+
+    fn progress(&self, p: Progress) {
+        if let Some(f) = self.progress {
+            f(p);
+        }
+    }
+
+    /// Writes one completed operation to the journal.
+    fn record(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        instance: Option<InstanceState>,
+        each: Option<&str>,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(sink) = &self.sink else { return };
+        let entry = JournalEntry {
+            module: (!addr.resource.module.is_root()).then(|| addr.resource.module.to_string()),
+            mode: if addr.resource.mode == ResourceMode::Data { "data".into() } else { "managed".into() },
+            type_name: addr.resource.type_name.clone(),
+            name: addr.resource.name.clone(),
+            each: each.map(String::from),
+            provider: provider_addr.to_string(),
+            index_key: key_to_json(&addr.key),
+            deposed: None,
+            instance,
+        };
+        if let Err(d) = sink.lock().expect("no poisoned locks").record(entry) {
+            diags.push(d);
+        }
+    }
+
+    /// Resolves `provider = x.alias` or the type's prefix to (config address, source).
+    fn provider_of(&self, module: &Module, r: &Resource) -> (String, String) {
+        let (local, alias) = match &r.provider {
+            Some(e) => {
+                let text = e.span().text().trim().to_string();
+                match text.split_once('.') {
+                    Some((l, a)) => (l.to_string(), Some(a.to_string())),
+                    None => (text, None),
+                }
+            }
+            None => (r.type_name.split('_').next().unwrap_or(&r.type_name).to_string(), None),
+        };
+        let required =
+            |m: &Module| m.terraform.iter().find_map(|t| t.required_providers.get(&local).map(|p| p.source.clone()));
+        let source = if local == "terraform" {
+            "terraform.io/builtin/terraform".to_string()
+        } else {
+            required(module).or_else(|| required(self.root)).unwrap_or_else(|| format!("hashicorp/{local}"))
+        };
+        let host_source = if source.starts_with("terraform.io/") {
+            source.clone()
+        } else {
+            format!("registry.terraform.io/{source}")
+        };
+        let mut addr = format!("provider[\"{host_source}\"]");
+        if let Some(a) = alias {
+            addr.push('.');
+            addr.push_str(&a);
+        }
+        (addr, source)
+    }
+}
+
+fn orphan_reason(addr: &ResourceInstanceAddr) -> &'static str {
+    match addr.key {
+        InstanceKey::Int(_) => "delete_because_count_index",
+        InstanceKey::Str(_) => "delete_because_each_key",
+        InstanceKey::None => "delete_because_no_resource_config",
+    }
+}
+
+/// Reports provider diagnostics; true when there were errors.
+fn report(pd: Vec<ProviderDiagnostic>, span: Option<&Span>, diags: &mut Diagnostics) -> bool {
+    let mut errors = false;
+    for d in pd {
+        errors |= d.error;
+        let mut detail = d.detail;
+        if let Some(path) = &d.attribute {
+            detail = format!("{detail}\n\n(at {})", path_text(path));
+        }
+        let base = if d.error { Diagnostic::error(d.summary) } else { Diagnostic::warning(d.summary) };
+        diags.push(base.with_detail(detail).with_span_opt(span.cloned()));
+    }
+    errors
+}
+
+pub fn path_text(path: &AttributePath) -> String {
+    let mut s = String::new();
+    for step in path {
+        match step {
+            PathStep::Attr(a) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(a);
+            }
+            PathStep::Key(k) => s.push_str(&format!("[{k:?}]")),
+            PathStep::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+fn decode_private(s: &str) -> Vec<u8> {
+    s.as_bytes().to_vec()
+}
+
+/// An instance's stored object as a value, with its sensitive marks.
+fn decode_state(inst: &InstanceState, schema: &ResourceSchema) -> Value {
+    let v = strata_lang::json::from_json_typed(&inst.attributes, &schema.block.implied_type())
+        .unwrap_or_else(|_| Value::null(schema.block.implied_type()));
+    apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &inst.sensitive_attributes)
+}
+
+/// Marks attributes the schema declares sensitive.
+fn mark_schema_sensitive(v: Value, block: &strata_provider::Block) -> Value {
+    let Some(entries) = v.as_entries() else { return v };
+    if !block.attributes.values().any(|a| a.sensitive) {
+        return v;
+    }
+    let marks = v.marks();
+    let mut m = entries.clone();
+    for (k, a) in &block.attributes {
+        if a.sensitive {
+            if let Some(x) = m.remove(k) {
+                m.insert(k.clone(), x.mark_sensitive());
+            }
+        }
+    }
+    Value::object(m).mark(marks)
+}
+
+fn instance_state(
+    key: &InstanceKey,
+    value: &Value,
+    schema: &ResourceSchema,
+    private: &[u8],
+    dependencies: Vec<String>,
+    tainted: bool,
+) -> InstanceState {
+    let (plain, _) = value.unmark_deep();
+    InstanceState {
+        index_key: key_to_json(key),
+        status: tainted.then(|| "tainted".to_string()),
+        deposed: None,
+        schema_version: schema.version,
+        attributes: strata_lang::json::to_json_typed(&plain, &schema.block.implied_type()),
+        sensitive_attributes: sensitive_paths(value),
+        private: (!private.is_empty()).then(|| String::from_utf8_lossy(private).into_owned()),
+        dependencies: (!dependencies.is_empty()).then_some(dependencies),
+        create_before_destroy: None,
+        extra: Default::default(),
+    }
+}
+
+/// Paths whose values differ between `a` and `b` (or are unknown in `b`).
+fn differs_at(a: &Value, b: &Value, path: &AttributePath) -> bool {
+    fn get(v: &Value, path: &[PathStep]) -> Option<Value> {
+        let Some((step, rest)) = path.split_first() else { return Some(v.clone()) };
+        if v.is_unknown() {
+            return Some(v.clone());
+        }
+        let next = match step {
+            PathStep::Attr(k) | PathStep::Key(k) => v.as_entries()?.get(k)?.clone(),
+            PathStep::Index(i) => v.as_seq()?.get(*i as usize)?.clone(),
+        };
+        get(&next, rest)
+    }
+    match (get(a, path), get(b, path)) {
+        (Some(x), Some(y)) => y.is_unknown() || !x.unmark_deep().0.raw_equal(&y.unmark_deep().0),
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+impl ResourceHandler for ResourceEngine<'_> {
+    fn resource(
+        &self,
+        path: &ModuleInstance,
+        module: &Module,
+        r: &Resource,
+        scope: &dyn Scope,
+        ctx: &CallContext,
+        functions: &Functions,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let mode = match r.mode {
+            strata_config::ResourceMode::Managed => ResourceMode::Managed,
+            strata_config::ResourceMode::Data => ResourceMode::Data,
+        };
+        let addr = ResourceAddr { module: path.clone(), mode, type_name: r.type_name.clone(), name: r.name.clone() };
+        self.visited_resources.lock().expect("no poisoned locks").insert(addr.clone());
+        self.visited_modules.lock().expect("no poisoned locks").insert(path.clone());
+        if matches!(self.operation, Operation::Destroy { .. }) {
+            return Value::dynamic_unknown();
+        }
+        if mode == ResourceMode::Data {
+            diags.push(
+                Diagnostic::error("Data sources are not supported yet")
+                    .with_detail("Strata plans managed resources; data sources arrive next.")
+                    .with_span(r.span.clone()),
+            );
+            return Value::dynamic_unknown();
+        }
+        let (provider_addr, source) = self.provider_of(module, r);
+        let Some(provider) = self.provider_instance(&provider_addr, &source, Some(&r.span), diags) else {
+            return Value::dynamic_unknown();
+        };
+        let schema_all = provider.schema();
+        let Some(schema) = schema_all.resources.get(&r.type_name).cloned() else {
+            let mut detail = format!("The provider {source} does not support resource type {:?}.", r.type_name);
+            if let Some(s) = strata_diag::did_you_mean(&r.type_name, schema_all.resources.keys().map(String::as_str)) {
+                detail.push_str(&format!(" Did you mean {s:?}?"));
+            }
+            diags.push(Diagnostic::error("Invalid resource type").with_detail(detail).with_span(r.span.clone()));
+            return Value::dynamic_unknown();
+        };
+        let ev = Evaluator::new(scope, functions, ctx, &r.body.file);
+        // Instances: key and the bindings their configuration sees.
+        let mut instances: Vec<(InstanceKey, Vec<(&str, Value)>)> = Vec::new();
+        let each_mode;
+        if let Some(count) = &r.count {
+            each_mode = Some("list");
+            match ev.eval(&count.expr).and_then(|v| count_value(&v, count)) {
+                Ok(Some(n)) => {
+                    for i in 0..n {
+                        instances.push((InstanceKey::Int(i), vec![("count", obj1("index", Value::int(i)))]));
+                    }
+                }
+                Ok(None) => {
+                    diags.push(Diagnostic::error("Invalid count argument").with_detail("The \"count\" value depends on resource attributes that cannot be determined until apply, so Strata cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.").with_span(count.span()));
+                    return Value::dynamic_unknown();
+                }
+                Err(d) => {
+                    diags.push(d);
+                    return Value::dynamic_unknown();
+                }
+            }
+        } else if let Some(fe) = &r.for_each {
+            each_mode = Some("map");
+            match ev.eval(&fe.expr).and_then(|v| for_each_value(&v, fe)) {
+                Ok(Some(pairs)) => {
+                    for (k, v) in pairs {
+                        let each = Value::object(BTreeMap::from([
+                            ("key".to_string(), Value::string(k.as_str())),
+                            ("value".to_string(), v),
+                        ]));
+                        instances.push((InstanceKey::Str(k), vec![("each", each)]));
+                    }
+                }
+                Ok(None) => {
+                    diags.push(Diagnostic::error("Invalid for_each argument").with_detail("The \"for_each\" map includes keys derived from resource attributes that cannot be determined until apply, and so Strata cannot determine the full set of keys that will identify the instances of this resource. When working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.").with_span(fe.span()));
+                    return Value::dynamic_unknown();
+                }
+                Err(d) => {
+                    diags.push(d);
+                    return Value::dynamic_unknown();
+                }
+            }
+        } else {
+            each_mode = None;
+            instances.push((InstanceKey::None, Vec::new()));
+        }
+        let dependencies = dependencies_of(r, path, module);
+        let mut values: Vec<(InstanceKey, Value)> = Vec::new();
+        for (key, bindings) in instances {
+            let iaddr = addr.instance(key.clone());
+            self.visited.lock().expect("no poisoned locks").insert(iaddr.clone());
+            let body = crate::module_eval::bind_all(&ev, &bindings, || {
+                strata_lang::body::evaluate_body(&ev, &r.body.body, crate::module_eval::RESOURCE_META)
+            });
+            let body = match body {
+                Ok(b) => b,
+                Err(ds) => {
+                    diags.extend(ds);
+                    values.push((key, Value::dynamic_unknown()));
+                    continue;
+                }
+            };
+            let mut local = Diagnostics::new();
+            let config = decode_config(&body, &schema.block, &r.span, &mut local);
+            let failed = local.has_errors();
+            diags.extend(local);
+            if failed {
+                values.push((key, Value::dynamic_unknown()));
+                continue;
+            }
+            let value = self.instance(
+                &iaddr,
+                &provider_addr,
+                &*provider,
+                &schema,
+                &config,
+                &r.span,
+                each_mode,
+                &dependencies,
+                diags,
+            );
+            values.push((key, value));
+        }
+        match each_mode {
+            None => values.pop().map(|(_, v)| v).unwrap_or_else(Value::dynamic_unknown),
+            Some("list") => Value::tuple(values.into_iter().map(|(_, v)| v).collect()),
+            _ => Value::object(
+                values
+                    .into_iter()
+                    .map(|(k, v)| (if let InstanceKey::Str(s) = k { s } else { String::new() }, v))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+fn obj1(k: &str, v: Value) -> Value {
+    Value::object(BTreeMap::from([(k.to_string(), v)]))
+}
+
+/// Absolute addresses of the resources `r` refers to (state `dependencies`).
+fn dependencies_of(r: &Resource, path: &ModuleInstance, module: &Module) -> Vec<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let exprs = r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter());
+    let mut refs: Vec<strata_lang::refs::Reference> =
+        exprs.flat_map(|e| strata_lang::refs::references(&e.expr, &e.file, &[])).collect();
+    refs.extend(strata_lang::refs::body_references(&r.body.body, &r.body.file));
+    for reference in refs {
+        let (mode, t, n) = match (reference.root.as_str(), reference.attrs.first(), reference.attrs.get(1)) {
+            ("data", Some(t), Some(n)) => (strata_config::ResourceMode::Data, t.clone(), n.clone()),
+            (t, Some(n), _) => (strata_config::ResourceMode::Managed, t.to_string(), n.clone()),
+            _ => continue,
+        };
+        if module.resources.iter().any(|x| x.mode == mode && x.type_name == t && x.name == n) {
+            let local =
+                if mode == strata_config::ResourceMode::Data { format!("data.{t}.{n}") } else { format!("{t}.{n}") };
+            out.insert(if path.is_root() { local } else { format!("{path}.{local}") });
+        }
+    }
+    out.into_iter().collect()
+}
+
+impl ResourceEngine<'_> {
+    /// Plans one instance and, when applying, applies it. Returns the value
+    /// references to the instance see.
+    #[allow(clippy::too_many_arguments)]
+    fn instance(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        provider: &dyn Provider,
+        schema: &ResourceSchema,
+        config: &Value,
+        span: &Span,
+        each: Option<&str>,
+        dependencies: &[String],
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let prior_inst = self.prior.instance(addr).map(|(_, i)| i.clone());
+        let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
+        let prior =
+            prior_inst.as_ref().map_or_else(|| Value::null(schema.block.implied_type()), |i| decode_state(i, schema));
+        let prior_private =
+            prior_inst.as_ref().and_then(|i| i.private.as_deref()).map(decode_private).unwrap_or_default();
+        let plan = |prior: &Value| {
+            let proposed = proposed_new(&schema.block, prior, config);
+            provider.plan_resource(strata_provider::PlanRequest {
+                type_name: &addr.resource.type_name,
+                prior,
+                proposed: &proposed,
+                config,
+                prior_private: &prior_private,
+            })
+        };
+        let resp = if tainted { plan(&Value::null(schema.block.implied_type())) } else { plan(&prior) };
+        if report(resp.diagnostics, Some(span), diags) {
+            return Value::dynamic_unknown();
+        }
+        let mut replace_paths = resp.requires_replace.clone();
+        for (name, a) in &schema.block.attributes {
+            let p = vec![PathStep::Attr(name.clone())];
+            if a.force_new && !prior.is_null() && differs_at(&prior, &resp.planned, &p) && !replace_paths.contains(&p) {
+                replace_paths.push(p);
+            }
+        }
+        replace_paths.retain(|p| prior.is_null() || differs_at(&prior, &resp.planned, p));
+        let (action, reason) = if prior.is_null() {
+            (Action::Create, None)
+        } else if tainted {
+            (Action::Replace, Some("replace_because_tainted"))
+        } else if !replace_paths.is_empty() {
+            (Action::Replace, Some("replace_because_cannot_update"))
+        } else if resp.planned.unmark_deep().0.raw_equal(&prior.unmark_deep().0) && resp.planned.is_wholly_known() {
+            (Action::NoOp, None)
+        } else {
+            (Action::Update, None)
+        };
+        let mut planned = resp.planned.clone();
+        let mut planned_private = resp.private.clone();
+        if action == Action::Replace && !tainted {
+            // The new object is planned as a create.
+            let create = plan(&Value::null(schema.block.implied_type()));
+            if report(create.diagnostics, Some(span), diags) {
+                return Value::dynamic_unknown();
+            }
+            planned = create.planned;
+            planned_private = create.private;
+        }
+        self.changes.lock().expect("no poisoned locks").push(PlannedChange {
+            addr: addr.clone(),
+            provider: provider_addr.to_string(),
+            action,
+            before: prior.clone(),
+            after: planned.clone(),
+            replace_paths,
+            reason,
+        });
+        if !self.applying() || action == Action::NoOp {
+            if action == Action::NoOp && self.applying() {
+                // Dependencies may have changed; keep them current.
+                let inst = instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false);
+                if prior_inst.as_ref().and_then(|p| p.dependencies.as_ref()) != inst.dependencies.as_ref() {
+                    self.record(addr, provider_addr, Some(inst), each, diags);
+                }
+            }
+            return planned;
+        }
+        if action == Action::Replace {
+            let inst = prior_inst.clone().expect("replace has a prior object");
+            if self.delete(addr, provider_addr, provider, &prior, &inst, diags).is_err() {
+                return Value::dynamic_unknown();
+            }
+        }
+        let verb = if action == Action::Update { Action::Update } else { Action::Create };
+        self.progress(Progress::Started { addr: addr.clone(), action: verb });
+        let t = Instant::now();
+        let before = if action == Action::Update { prior.clone() } else { Value::null(schema.block.implied_type()) };
+        let applied = provider.apply_resource(strata_provider::ApplyRequest {
+            type_name: &addr.resource.type_name,
+            prior: &before,
+            planned: &planned,
+            config,
+            planned_private: &planned_private,
+        });
+        let failed = report(applied.diagnostics, Some(span), diags);
+        let new_state = mark_schema_sensitive(applied.new_state.clone(), &schema.block);
+        let new_state = if config.marks_deep().contains(strata_lang::Marks::SENSITIVE) {
+            carry_sensitive(&new_state, config)
+        } else {
+            new_state
+        };
+        if failed {
+            self.progress(Progress::Failed { addr: addr.clone(), action: verb });
+            if !applied.new_state.is_null() {
+                // Half-created: keep it, tainted, so the next plan replaces it.
+                let inst = instance_state(&addr.key, &new_state, schema, &applied.private, dependencies.to_vec(), true);
+                self.record(addr, provider_addr, Some(inst), each, diags);
+            }
+            return Value::dynamic_unknown();
+        }
+        if !new_state.is_wholly_known() {
+            diags.push(
+                Diagnostic::error("Provider returned invalid result object after apply")
+                    .with_detail(format!(
+                        "After applying {addr}, the provider left some values unknown. This is a bug in the provider."
+                    ))
+                    .with_span(span.clone()),
+            );
+        }
+        let inst = instance_state(&addr.key, &new_state, schema, &applied.private, dependencies.to_vec(), false);
+        self.record(addr, provider_addr, Some(inst), each, diags);
+        let id = new_state.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str().map(String::from));
+        self.progress(Progress::Finished { addr: addr.clone(), action: verb, seconds: t.elapsed().as_secs(), id });
+        new_state
+    }
+}
+
+/// Keeps the sensitivity a configuration gave (e.g. `input = var.secret`)
+/// on the same paths of the applied object, whatever the provider returned:
+/// a provider cannot launder a secret.
+fn carry_sensitive(state: &Value, config: &Value) -> Value {
+    apply_sensitive_paths(state.clone(), &sensitive_paths(config))
+}

@@ -1,0 +1,109 @@
+//! Schemas: what attributes and nested blocks a resource type has.
+
+use std::collections::BTreeMap;
+use strata_lang::Type;
+
+#[derive(Debug, Clone, Default)]
+pub struct ProviderSchema {
+    /// The `provider "x" {}` block's schema.
+    pub provider: Block,
+    pub resources: BTreeMap<String, ResourceSchema>,
+    pub data_sources: BTreeMap<String, ResourceSchema>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResourceSchema {
+    /// Bumped when the stored shape changes; older states are upgraded.
+    pub version: u64,
+    pub block: Block,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Block {
+    pub attributes: BTreeMap<String, Attribute>,
+    pub blocks: BTreeMap<String, NestedBlock>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub ty: Type,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    pub sensitive: bool,
+    /// Changing it replaces the object (providers may also decide this in plan).
+    pub force_new: bool,
+    pub description: String,
+}
+
+impl Attribute {
+    pub fn required(ty: Type) -> Attribute {
+        Attribute {
+            ty,
+            required: true,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            force_new: false,
+            description: String::new(),
+        }
+    }
+    pub fn optional(ty: Type) -> Attribute {
+        Attribute { required: false, optional: true, ..Attribute::required(ty) }
+    }
+    pub fn computed(ty: Type) -> Attribute {
+        Attribute { required: false, computed: true, ..Attribute::required(ty) }
+    }
+    pub fn optional_computed(ty: Type) -> Attribute {
+        Attribute { optional: true, ..Attribute::computed(ty) }
+    }
+    pub fn sensitive(mut self) -> Attribute {
+        self.sensitive = true;
+        self
+    }
+    pub fn force_new(mut self) -> Attribute {
+        self.force_new = true;
+        self
+    }
+    pub fn describe(mut self, d: &str) -> Attribute {
+        self.description = d.to_string();
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    List,
+    Set,
+    Map,
+}
+
+#[derive(Debug, Clone)]
+pub struct NestedBlock {
+    pub nesting: Nesting,
+    pub block: Block,
+    pub min_items: u64,
+    pub max_items: u64,
+}
+
+impl Block {
+    /// The object type values of this block have.
+    pub fn implied_type(&self) -> Type {
+        let mut attrs: BTreeMap<String, Type> =
+            self.attributes.iter().map(|(k, a)| (k.clone(), a.ty.clone())).collect();
+        for (k, b) in &self.blocks {
+            let inner = b.block.implied_type();
+            attrs.insert(
+                k.clone(),
+                match b.nesting {
+                    Nesting::Single => inner,
+                    Nesting::List => Type::list(inner),
+                    Nesting::Set => Type::set(inner),
+                    Nesting::Map => Type::map(inner),
+                },
+            );
+        }
+        Type::object(attrs)
+    }
+}

@@ -1,0 +1,223 @@
+//! Resources end to end with the built-in `terraform_data` provider:
+//! create → no-op → update → replace → destroy, count and for_each growth
+//! and shrink, modules, sensitivity, and recovery of an interrupted apply.
+
+use crate::support::{run, TempDir};
+use serde_json::Value as Json;
+
+fn state(dir: &std::path::Path) -> Json {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("terraform.tfstate")).unwrap()).unwrap()
+}
+
+fn ids(st: &Json) -> Vec<(String, Json, String)> {
+    let mut out = Vec::new();
+    for r in st["resources"].as_array().unwrap() {
+        for i in r["instances"].as_array().unwrap() {
+            out.push((
+                r["name"].as_str().unwrap().to_string(),
+                i["index_key"].clone(),
+                i["attributes"]["id"].as_str().unwrap().to_string(),
+            ));
+        }
+    }
+    out.sort_by(|a, b| (a.0.clone(), a.1.to_string()).cmp(&(b.0.clone(), b.1.to_string())));
+    out
+}
+
+const CONFIG: &str = r#"
+variable "v" {
+  default = "one"
+}
+variable "n" {
+  default = 2
+}
+resource "terraform_data" "a" {
+  input = var.v
+}
+resource "terraform_data" "b" {
+  count            = var.n
+  input            = "${terraform_data.a.output}-${count.index}"
+  triggers_replace = var.v == "three" ? "x" : "y"
+}
+output "b" {
+  value = terraform_data.b[*].output
+}
+"#;
+
+#[test]
+fn lifecycle_create_noop_update_replace_destroy() {
+    let d = TempDir::with_files("lifecycle", &[("main.tf", CONFIG)]);
+    let plan = run(d.path(), &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, 2, "{}", plan.transcript());
+    assert!(plan.stdout.contains("# terraform_data.b[1] will be created"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Plan: 3 to add, 0 to change, 0 to destroy."));
+    assert!(!d.path().join("terraform.tfstate").exists(), "plan writes no state");
+
+    let create = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(create.code, 0, "{}", create.transcript());
+    assert!(create.stdout.contains("terraform_data.a: Creation complete after 0s [id="), "{}", create.stdout);
+    assert!(create.stdout.contains("Apply complete! Resources: 3 added, 0 changed, 0 destroyed."));
+    let st = state(d.path());
+    assert_eq!(st["outputs"]["b"]["value"], serde_json::json!(["one-0", "one-1"]));
+    assert_eq!(st["resources"][1]["each"], "list");
+    assert_eq!(st["resources"][1]["instances"][0]["dependencies"], serde_json::json!(["terraform_data.a"]));
+    assert_eq!(
+        st["resources"][0]["instances"][0]["attributes"]["input"],
+        serde_json::json!({"value": "one", "type": "string"})
+    );
+    assert!(!d.path().join("terraform.tfstate.journal").exists(), "the journal is folded in and removed");
+    let first = ids(&st);
+
+    let noop = run(d.path(), &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(noop.code, 0, "{}", noop.transcript());
+    assert!(noop.stdout.contains("No changes."));
+
+    let update = run(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "v=two"]);
+    assert_eq!(update.code, 0, "{}", update.transcript());
+    assert!(update.stdout.contains("~ input  = \"one\" -> \"two\""), "{}", update.stdout);
+    assert!(update.stdout.contains("Resources: 0 added, 3 changed, 0 destroyed."));
+    assert_eq!(ids(&state(d.path())), first, "in-place updates keep ids");
+
+    let replace = run(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "v=three"]);
+    assert_eq!(replace.code, 0, "{}", replace.transcript());
+    assert!(replace.stdout.contains("# terraform_data.b[0] must be replaced"), "{}", replace.stdout);
+    assert!(replace.stdout.contains("~ triggers_replace = \"y\" -> \"x\" # forces replacement"), "{}", replace.stdout);
+    assert!(replace.stdout.contains("Resources: 2 added, 1 changed, 2 destroyed."));
+    let after = ids(&state(d.path()));
+    assert_eq!(after[0], first[0], "a is updated, not replaced");
+    assert_ne!(after[1].2, first[1].2, "b[0] got a new id");
+
+    let shrink = run(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "v=three", "-var", "n=1"]);
+    assert_eq!(shrink.code, 0, "{}", shrink.transcript());
+    assert!(shrink.stdout.contains("# terraform_data.b[1] will be destroyed"), "{}", shrink.stdout);
+    assert!(shrink.stdout.contains("# (because index 1 is out of range for count)"), "{}", shrink.stdout);
+    assert_eq!(ids(&state(d.path())).len(), 2);
+
+    let destroy = run(d.path(), &["destroy", "-auto-approve", "-no-color", "-var", "v=three", "-var", "n=1"]);
+    assert_eq!(destroy.code, 0, "{}", destroy.transcript());
+    assert!(destroy.stdout.contains("Destroy complete! Resources: 2 destroyed."), "{}", destroy.stdout);
+    let b0 = destroy.stdout.find("terraform_data.b[0]: Destroying...").unwrap();
+    let a = destroy.stdout.find("terraform_data.a: Destroying...").unwrap();
+    assert!(b0 < a, "dependents are destroyed first:\n{}", destroy.stdout);
+    let st = state(d.path());
+    assert_eq!(st["resources"], serde_json::json!([]));
+    assert_eq!(st["outputs"], serde_json::json!({}));
+}
+
+#[test]
+fn for_each_keys_modules_and_removed_resources() {
+    let d = TempDir::with_files(
+        "foreach",
+        &[
+            (
+                "main.tf",
+                r#"
+variable "keys" {
+  type    = list(string)
+  default = ["x", "y"]
+}
+resource "terraform_data" "m" {
+  for_each = toset(var.keys)
+  input    = "item-${each.key}"
+}
+module "child" {
+  source = "./child"
+  name   = terraform_data.m["x"].output
+}
+output "child" {
+  value = module.child.out
+}
+"#,
+            ),
+            ("child/main.tf", "variable \"name\" {}\nresource \"terraform_data\" \"c\" {\n  input = \"child of ${var.name}\"\n}\noutput \"out\" {\n  value = terraform_data.c.output\n}\n"),
+        ],
+    );
+    let out = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let st = state(d.path());
+    assert_eq!(st["outputs"]["child"]["value"], "child of item-x");
+    let child = st["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["module"] == "module.child")
+        .expect("child resource in state");
+    assert_eq!(child["provider"], "provider[\"terraform.io/builtin/terraform\"]");
+    let m = st["resources"].as_array().unwrap().iter().find(|r| r["name"] == "m").unwrap();
+    assert_eq!(m["each"], "map");
+    assert_eq!(m["instances"][1]["index_key"], "y");
+
+    let shrink = run(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "keys=[\"x\"]"]);
+    assert_eq!(shrink.code, 0, "{}", shrink.transcript());
+    assert!(shrink.stdout.contains("# terraform_data.m[\"y\"] will be destroyed"), "{}", shrink.stdout);
+    assert!(shrink.stdout.contains("# (because key \"y\" is not in for_each map)"), "{}", shrink.stdout);
+
+    // Removing the resource block deletes what it managed.
+    std::fs::write(d.path().join("main.tf"), "output \"none\" {\n  value = 1\n}\n").unwrap();
+    let removed = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(removed.code, 0, "{}", removed.transcript());
+    assert!(removed.stdout.contains("# (because terraform_data.m is not in configuration)"), "{}", removed.stdout);
+    assert!(removed.stdout.contains("module.child.terraform_data.c will be destroyed"), "{}", removed.stdout);
+    assert!(removed.stdout.contains("# (because module.child is not in configuration)"), "{}", removed.stdout);
+    assert_eq!(state(d.path())["resources"], serde_json::json!([]));
+}
+
+#[test]
+fn secrets_stay_out_of_plans_and_are_marked_in_state() {
+    let d = TempDir::with_files(
+        "secret",
+        &[(
+            "main.tf",
+            "variable \"pw\" {\n  sensitive = true\n  default   = \"hunter2\"\n}\nresource \"terraform_data\" \"s\" {\n  input = { user = \"admin\", password = var.pw }\n}\n",
+        )],
+    );
+    let out = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(!out.transcript().contains("hunter2"), "{}", out.transcript());
+    let st = state(d.path());
+    let paths = &st["resources"][0]["instances"][0]["sensitive_attributes"];
+    assert!(paths.to_string().contains("password"), "{paths}");
+    let plan = run(d.path(), &["plan", "-no-color", "-var", "pw=other"]);
+    assert!(!plan.transcript().contains("hunter2") && !plan.transcript().contains("other"), "{}", plan.transcript());
+}
+
+#[test]
+fn an_interrupted_apply_is_recovered_from_the_journal() {
+    let d = TempDir::with_files("journal", &[("main.tf", "resource \"terraform_data\" \"a\" {\n  input = 1\n}\n")]);
+    assert_eq!(run(d.path(), &["apply", "-auto-approve"]).code, 0);
+    let st = state(d.path());
+    // A run that died after completing one operation left this journal.
+    let header = serde_json::json!({"lineage": st["lineage"], "serial": st["serial"]});
+    let entry = serde_json::json!({
+        "mode": "managed", "type": "terraform_data", "name": "orphan",
+        "provider": "provider[\"terraform.io/builtin/terraform\"]",
+        "instance": {"schema_version": 0, "attributes": {"id": "abc", "input": null, "output": null, "triggers_replace": null}, "sensitive_attributes": []}
+    });
+    std::fs::write(d.path().join("terraform.tfstate.journal"), format!("{header}\n{entry}\n{{\"torn")).unwrap();
+    let out = run(d.path(), &["plan", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(out.stderr.contains("Recovered an interrupted apply"), "{}", out.stderr);
+    assert!(
+        out.stdout.contains("# terraform_data.orphan will be destroyed"),
+        "the recovered object is known:\n{}",
+        out.stdout
+    );
+    assert!(!d.path().join("terraform.tfstate.journal").exists());
+    assert_eq!(state(d.path())["serial"], st["serial"].as_u64().unwrap() + 1);
+}
+
+#[test]
+fn unknown_count_and_bad_resources_are_diagnosed() {
+    let d = TempDir::with_files(
+        "bad",
+        &[(
+            "main.tf",
+            "resource \"terraform_data\" \"a\" {}\nresource \"terraform_data\" \"b\" {\n  count = length(terraform_data.a.id)\n}\nresource \"terraform_data\" \"c\" {\n  inputt = 1\n}\nresource \"nosuch_thing\" \"d\" {}\n",
+        )],
+    );
+    let out = run(d.path(), &["plan", "-no-color"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("Invalid count argument"), "{}", out.stderr);
+    assert!(out.stderr.contains("Did you mean \"input\"?"), "{}", out.stderr);
+    assert!(out.stderr.contains("Provider not available"), "{}", out.stderr);
+}
