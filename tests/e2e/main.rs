@@ -4,5 +4,6 @@
 mod cli;
 mod diagnostics;
 mod differential;
+mod failures;
 mod resources;
 mod support;

@@ -556,6 +556,7 @@ impl ResourceHandler for ResourceEngine<'_> {
                         instances.push((InstanceKey::Int(i), vec![("count", obj1("index", Value::int(i)))]));
                     }
                 }
+                Ok(None) if self.applying() && diags.has_errors() => return Value::dynamic_unknown(),
                 Ok(None) => {
                     diags.push(Diagnostic::error("Invalid count argument").with_detail("The \"count\" value depends on resource attributes that cannot be determined until apply, so Strata cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.").with_span(count.span()));
                     return Value::dynamic_unknown();
@@ -577,6 +578,7 @@ impl ResourceHandler for ResourceEngine<'_> {
                         instances.push((InstanceKey::Str(k), vec![("each", each)]));
                     }
                 }
+                Ok(None) if self.applying() && diags.has_errors() => return Value::dynamic_unknown(),
                 Ok(None) => {
                     diags.push(Diagnostic::error("Invalid for_each argument").with_detail("The \"for_each\" map includes keys derived from resource attributes that cannot be determined until apply, and so Strata cannot determine the full set of keys that will identify the instances of this resource. When working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.").with_span(fe.span()));
                     return Value::dynamic_unknown();
@@ -611,6 +613,21 @@ impl ResourceHandler for ResourceEngine<'_> {
             let failed = local.has_errors();
             diags.extend(local);
             if failed {
+                values.push((key, Value::dynamic_unknown()));
+                continue;
+            }
+            if self.applying() && !config.is_wholly_known() {
+                // Something this depends on failed (or was skipped): leave it
+                // untouched rather than apply a half-known configuration.
+                if !diags.has_errors() {
+                    diags.push(
+                        Diagnostic::error("Configuration still unknown at apply")
+                            .with_detail(format!(
+                                "{iaddr} depends on values that are still unknown; it was not changed."
+                            ))
+                            .with_span(r.span.clone()),
+                    );
+                }
                 values.push((key, Value::dynamic_unknown()));
                 continue;
             }

@@ -1,0 +1,167 @@
+//! `testing_resource` (provider `strata/testing`): a resource whose
+//! operations can be delayed, made to fail, or to fail half-way (leaving a
+//! partial object), and whose every call is appended to the file named by
+//! `STRATA_TESTING_LOG`, so tests can count calls and see their order.
+//! Linked only into debug builds of the binary.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::Arc;
+use strata_lang::{Type, Value};
+use strata_provider::*;
+
+pub struct Factory;
+
+impl ProviderFactory for Factory {
+    fn source(&self) -> &str {
+        "strata/testing"
+    }
+    fn new_instance(&self) -> Arc<dyn Provider> {
+        Arc::new(Testing)
+    }
+}
+
+struct Testing;
+
+fn log(line: &str) {
+    if let Ok(path) = std::env::var("STRATA_TESTING_LOG") {
+        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+fn attr(v: &Value, name: &str) -> Value {
+    v.as_entries().and_then(|m| m.get(name).cloned()).unwrap_or_else(Value::dynamic_null)
+}
+
+fn flag(v: &Value, name: &str) -> bool {
+    attr(v, name).as_bool().unwrap_or(false)
+}
+
+fn text(v: &Value, name: &str) -> String {
+    attr(v, name).as_str().unwrap_or_default().to_string()
+}
+
+fn delay(v: &Value) {
+    if let Some(ms) = attr(v, "delay_ms").as_number().and_then(|n| n.to_i64()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms.clamp(0, 60_000) as u64));
+    }
+}
+
+impl Provider for Testing {
+    fn schema(&self) -> Arc<ProviderSchema> {
+        let block = Block {
+            attributes: BTreeMap::from([
+                ("id".to_string(), Attribute::computed(Type::String)),
+                ("name".to_string(), Attribute::required(Type::String).force_new()),
+                ("value".to_string(), Attribute::optional(Type::String)),
+                ("delay_ms".to_string(), Attribute::optional(Type::Number)),
+                ("fail_create".to_string(), Attribute::optional(Type::Bool)),
+                ("fail_update".to_string(), Attribute::optional(Type::Bool)),
+                ("fail_delete".to_string(), Attribute::optional(Type::Bool)),
+                ("partial_create".to_string(), Attribute::optional(Type::Bool)),
+                ("result".to_string(), Attribute::computed(Type::String)),
+            ]),
+            blocks: BTreeMap::new(),
+        };
+        Arc::new(ProviderSchema {
+            provider: Block::default(),
+            resources: BTreeMap::from([(
+                "testing_resource".to_string(),
+                ResourceSchema { version: 0, block: block.clone() },
+            )]),
+            data_sources: BTreeMap::from([("testing_echo".to_string(), ResourceSchema { version: 0, block })]),
+        })
+    }
+
+    fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {
+        log(&format!("read {}", text(req.current, "name")));
+        ReadResourceResponse {
+            new_state: Some(req.current.clone()),
+            private: req.private.to_vec(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn plan_resource(&self, req: PlanRequest) -> PlanResponse {
+        let mut planned = req.proposed.clone();
+        if !planned.is_null() {
+            let value = attr(&planned, "value");
+            let changed = req.prior.is_null() || !value.raw_equal(&attr(req.prior, "value"));
+            if changed {
+                let mut m = planned.as_entries().cloned().unwrap_or_default();
+                m.insert("result".into(), Value::unknown(Type::String));
+                planned = Value::object(m);
+            }
+        }
+        PlanResponse { planned, requires_replace: Vec::new(), private: Vec::new(), diagnostics: Vec::new() }
+    }
+
+    fn apply_resource(&self, req: ApplyRequest) -> ApplyResponse {
+        let deleting = req.planned.is_null();
+        let creating = req.prior.is_null();
+        let subject = if deleting { req.prior } else { req.planned };
+        let name = text(subject, "name");
+        let verb = if deleting {
+            "delete"
+        } else if creating {
+            "create"
+        } else {
+            "update"
+        };
+        log(&format!("{verb} {name} start"));
+        delay(subject);
+        let fail = |summary: &str| ApplyResponse {
+            new_state: if deleting {
+                req.prior.clone()
+            } else if creating {
+                Value::null(req.planned.ty())
+            } else {
+                req.prior.clone()
+            },
+            private: Vec::new(),
+            diagnostics: vec![ProviderDiagnostic::error(
+                summary,
+                format!("testing_resource {name:?} was told to fail."),
+            )],
+        };
+        if deleting {
+            if flag(req.prior, "fail_delete") {
+                return fail("Deletion failed");
+            }
+            log(&format!("delete {name} done"));
+            return ApplyResponse { new_state: req.planned.clone(), private: Vec::new(), diagnostics: Vec::new() };
+        }
+        let mut m = req.planned.as_entries().cloned().unwrap_or_default();
+        if m.get("id").is_none_or(|v| v.is_unknown()) {
+            m.insert("id".into(), Value::string(format!("id-{name}")));
+        }
+        m.insert("result".into(), Value::string(format!("{}!", text(req.planned, "value"))));
+        let new_state = Value::object(m);
+        if creating && flag(req.planned, "partial_create") {
+            log(&format!("create {name} partial"));
+            return ApplyResponse {
+                new_state,
+                private: Vec::new(),
+                diagnostics: vec![ProviderDiagnostic::error(
+                    "Creation failed half-way",
+                    format!("testing_resource {name:?} exists but is not ready."),
+                )],
+            };
+        }
+        if (creating && flag(req.planned, "fail_create")) || (!creating && flag(req.planned, "fail_update")) {
+            return fail(if creating { "Creation failed" } else { "Update failed" });
+        }
+        log(&format!("{verb} {name} done"));
+        ApplyResponse { new_state, private: Vec::new(), diagnostics: Vec::new() }
+    }
+
+    fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse {
+        log(&format!("data {}", text(req.config, "name")));
+        let mut m = req.config.as_entries().cloned().unwrap_or_default();
+        m.insert("id".into(), Value::string(format!("data-{}", text(req.config, "name"))));
+        m.insert("result".into(), Value::string(format!("{}!", text(req.config, "value"))));
+        ReadDataResponse { state: Value::object(m), diagnostics: Vec::new() }
+    }
+}

@@ -1,0 +1,108 @@
+//! Failures during apply, with the test provider (debug builds only): every
+//! success is in state, nothing that depends on a failure starts,
+//! independent work finishes, half-created objects are tainted, and a
+//! re-apply converges.
+
+use crate::support::{run_with, TempDir};
+use serde_json::Value as Json;
+
+const CONFIG: &str = r#"
+terraform {
+  required_providers {
+    testing = { source = "strata/testing" }
+  }
+}
+variable "fail" {
+  default = true
+}
+variable "partial" {
+  default = false
+}
+resource "testing_resource" "a" {
+  name  = "a"
+  value = "1"
+}
+resource "testing_resource" "b" {
+  name        = "b"
+  value       = testing_resource.a.result
+  fail_create = var.fail
+}
+resource "testing_resource" "c" {
+  name  = "c"
+  value = testing_resource.b.result
+}
+resource "testing_resource" "d" {
+  name     = "d"
+  value    = "independent"
+  delay_ms = 50
+}
+resource "testing_resource" "e" {
+  name           = "e"
+  partial_create = var.partial
+}
+output "c" {
+  value = testing_resource.c.result
+}
+"#;
+
+fn names_in_state(dir: &std::path::Path) -> Vec<(String, Option<String>)> {
+    let st: Json = serde_json::from_str(&std::fs::read_to_string(dir.join("terraform.tfstate")).unwrap()).unwrap();
+    let mut out: Vec<(String, Option<String>)> = st["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["instances"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| (r["name"].as_str().unwrap().to_string(), i["status"].as_str().map(String::from)))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_failure_keeps_every_success_and_stops_only_its_dependents() {
+    let d = TempDir::with_files("failure", &[("main.tf", CONFIG)]);
+    let log = d.path().join("calls.log");
+    let env = [("STRATA_TESTING_LOG", log.to_str().unwrap())];
+    let out = run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &env, None);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("Error: Creation failed"), "{}", out.stderr);
+    assert_eq!(
+        names_in_state(d.path()),
+        vec![("a".into(), None), ("d".into(), None), ("e".into(), None)],
+        "successes are in state, the failure and its dependent are not"
+    );
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(!calls.contains("create c"), "c depends on the failure and must not start:\n{calls}");
+    assert!(calls.contains("create d done"), "independent work finishes:\n{calls}");
+    assert!(!d.path().join("terraform.tfstate.journal").exists());
+
+    let fixed = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "fail=false"], &env, None);
+    assert_eq!(fixed.code, 0, "{}", fixed.transcript());
+    assert!(fixed.stdout.contains("Resources: 2 added, 0 changed, 0 destroyed."), "{}", fixed.stdout);
+    assert_eq!(names_in_state(d.path()).len(), 5);
+    let again = run_with(d.path(), &["plan", "-no-color", "-detailed-exitcode", "-var", "fail=false"], &env, None);
+    assert_eq!(again.code, 0, "a re-apply converges:\n{}", again.transcript());
+}
+
+#[test]
+fn a_half_created_object_is_tainted_and_replaced_next_time() {
+    let d = TempDir::with_files("tainted", &[("main.tf", CONFIG)]);
+    let out = run_with(
+        d.path(),
+        &["apply", "-auto-approve", "-no-color", "-var", "fail=false", "-var", "partial=true"],
+        &[],
+        None,
+    );
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(names_in_state(d.path()).contains(&("e".into(), Some("tainted".into()))), "{:?}", names_in_state(d.path()));
+    let plan = run_with(d.path(), &["plan", "-no-color", "-var", "fail=false"], &[], None);
+    assert!(plan.stdout.contains("# testing_resource.e is tainted, so must be replaced"), "{}", plan.stdout);
+    let fixed = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "fail=false"], &[], None);
+    assert_eq!(fixed.code, 0, "{}", fixed.transcript());
+    assert!(names_in_state(d.path()).contains(&("e".into(), None)));
+}
