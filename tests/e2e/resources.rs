@@ -20,7 +20,7 @@ fn ids(st: &Json) -> Vec<(String, Json, String)> {
             ));
         }
     }
-    out.sort_by(|a, b| (a.0.clone(), a.1.to_string()).cmp(&(b.0.clone(), b.1.to_string())));
+    out.sort_by_key(|a| (a.0.clone(), a.1.to_string()));
     out
 }
 

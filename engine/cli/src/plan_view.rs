@@ -25,7 +25,7 @@ pub fn counts(changes: &[PlannedChange]) -> Counts {
                 c.destroy += 1
             }
             Action::Delete => c.destroy += 1,
-            Action::NoOp => {}
+            Action::NoOp | Action::Read => {}
         }
     }
     c
@@ -46,6 +46,7 @@ pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
         (Action::Update, "~", "update in-place"),
         (Action::Delete, "-", "destroy"),
         (Action::Replace, "-/+", "destroy and then create replacement"),
+        (Action::Read, "<=", "read (data resources)"),
     ] {
         if shown.iter().any(|c| c.action == a) {
             legend.push((sym, text));
@@ -77,6 +78,7 @@ fn header(c: &PlannedChange) -> String {
         Action::Replace if c.reason == Some("replace_because_tainted") => "is tainted, so must be replaced".to_string(),
         Action::Replace => "must be replaced".to_string(),
         Action::Delete => "will be destroyed".to_string(),
+        Action::Read => "will be read during apply".to_string(),
         Action::NoOp => "has no changes".to_string(),
     };
     let mut h = format!("  # {} {what}\n", c.addr);
@@ -84,6 +86,7 @@ fn header(c: &PlannedChange) -> String {
         Some("delete_because_no_resource_config") => {
             h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.local()))
         }
+        Some("read_because_config_unknown") => h.push_str("  # (config refers to values not yet known)\n"),
         Some("delete_because_no_module") => {
             h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.module))
         }
@@ -100,16 +103,49 @@ fn header(c: &PlannedChange) -> String {
     h
 }
 
+/// The "Objects have changed outside of Strata" section; empty without drift.
+pub fn render_drift(drift: &[strata_core::Drift], ui: Ui) -> String {
+    if drift.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n{}\n\nStrata detected the following changes made outside of Strata since the\nlast \"strata apply\" which may have affected this plan:\n",
+        ui.bold("Note: Objects have changed outside of Strata")
+    );
+    for d in drift {
+        let deleted = d.after.is_null();
+        let change = PlannedChange {
+            addr: d.addr.clone(),
+            provider: String::new(),
+            action: if deleted { Action::Delete } else { Action::Update },
+            before: d.before.clone(),
+            after: d.after.clone(),
+            replace_paths: Vec::new(),
+            reason: None,
+        };
+        let body = render_change(&change, ui);
+        let first_line_end = body.find('\n').map_or(0, |i| i + 1);
+        let what = if deleted { "has been deleted" } else { "has changed" };
+        out.push('\n');
+        out.push_str(&ui.bold(&format!("  # {} {what}\n", d.addr)));
+        out.push_str(&body[first_line_end..]);
+    }
+    out.push_str("\nUnless you have made equivalent changes to your configuration, or ignored the\nrelevant attributes using ignore_changes, the following plan may include\nactions to undo or respond to these changes.\n\n─────────────────────────────────────────────────────────────────────────────\n");
+    out
+}
+
 fn render_change(c: &PlannedChange, ui: Ui) -> String {
     let sym = match c.action {
         Action::Create => "+",
         Action::Update => "~",
         Action::Replace => "-/+",
         Action::Delete => "-",
+        Action::Read => "<=",
         Action::NoOp => " ",
     };
     let mut out = ui.bold(&header(c));
-    out.push_str(&format!("{:>3} resource {:?} {:?} {{\n", sym, c.addr.resource.type_name, c.addr.resource.name));
+    let kind = if c.addr.resource.mode == strata_addrs::ResourceMode::Data { "data" } else { "resource" };
+    out.push_str(&format!("{:>3} {kind} {:?} {:?} {{\n", sym, c.addr.resource.type_name, c.addr.resource.name));
     let empty = BTreeMap::new();
     let before = c.before.as_entries().unwrap_or(&empty);
     let after = c.after.as_entries().unwrap_or(&empty);
@@ -125,7 +161,7 @@ fn render_change(c: &PlannedChange, ui: Ui) -> String {
         let forces = c.replace_paths.iter().any(|p| p.first() == Some(&PathStep::Attr(name.clone())));
         let suffix = if forces { " # forces replacement" } else { "" };
         match c.action {
-            Action::Create if !a.is_null() => lines.push(("+".into(), name.clone(), show(a))),
+            Action::Create | Action::Read if !a.is_null() => lines.push(("+".into(), name.clone(), show(a))),
             Action::Delete if !b.is_null() => lines.push(("-".into(), name.clone(), format!("{} -> null", show(b)))),
             Action::Update | Action::Replace => {
                 let same = !a.is_unknown()

@@ -14,5 +14,5 @@ pub use module_eval::{
     evaluate_in_root, evaluate_root, evaluate_root_with, EvalMode, EvalSettings, ModuleResult, OutputValue,
     ResourceHandler,
 };
-pub use resources::{Action, ApplySink, Operation, PlannedChange, Progress, ResourceEngine};
+pub use resources::{Action, ApplySink, Drift, Operation, PlannedChange, Progress, ResourceEngine};
 pub use variables::{collect_root_variables, RawVariable, ValueSource, VarArg};

@@ -66,6 +66,7 @@ pub fn evaluate_root(
 pub trait ResourceHandler: Sync {
     /// Handles every instance of resource `r` of module instance `path`,
     /// and returns the value that references to the resource see.
+    #[allow(clippy::too_many_arguments)]
     fn resource(
         &self,
         path: &ModuleInstance,

@@ -36,6 +36,8 @@ pub enum Action {
     /// Delete, then create (Terraform's default replacement order).
     Replace,
     Delete,
+    /// Read a data source during apply (its configuration is not known yet).
+    Read,
 }
 
 /// One instance's planned change.
@@ -51,6 +53,14 @@ pub struct PlannedChange {
     pub replace_paths: Vec<AttributePath>,
     /// Terraform's `action_reason`, when there is one.
     pub reason: Option<&'static str>,
+}
+
+/// An object that changed outside Strata (`after` null: deleted).
+#[derive(Debug, Clone)]
+pub struct Drift {
+    pub addr: ResourceInstanceAddr,
+    pub before: Value,
+    pub after: Value,
 }
 
 /// Progress of an apply, for the CLI to show.
@@ -130,6 +140,8 @@ pub struct ResourceEngine<'a> {
     prior: PriorState,
     providers: Mutex<HashMap<String, Arc<dyn Provider>>>,
     visited: Mutex<HashSet<ResourceInstanceAddr>>,
+    drift: Mutex<Vec<Drift>>,
+    refresh: bool,
     /// Resources and module instances the configuration still has.
     visited_resources: Mutex<HashSet<ResourceAddr>>,
     visited_modules: Mutex<HashSet<ModuleInstance>>,
@@ -147,6 +159,8 @@ impl<'a> ResourceEngine<'a> {
             prior: PriorState::new(prior),
             providers: Mutex::new(HashMap::new()),
             visited: Mutex::new(HashSet::new()),
+            drift: Mutex::new(Vec::new()),
+            refresh: true,
             visited_resources: Mutex::new(HashSet::new()),
             visited_modules: Mutex::new(HashSet::new()),
             changes: Mutex::new(Vec::new()),
@@ -160,6 +174,19 @@ impl<'a> ResourceEngine<'a> {
         self.sink = Some(Mutex::new(sink));
         self.progress = Some(progress);
         self
+    }
+
+    /// `-refresh=false`: plan against the stored state without reading objects.
+    pub fn with_refresh(mut self, refresh: bool) -> Self {
+        self.refresh = refresh;
+        self
+    }
+
+    /// Objects that changed outside Strata, found by refreshing.
+    pub fn drift(&self) -> Vec<Drift> {
+        let mut d = self.drift.lock().expect("no poisoned locks").clone();
+        d.sort_by(|a, b| a.addr.cmp(&b.addr));
+        d
     }
 
     fn applying(&self) -> bool {
@@ -198,6 +225,12 @@ impl<'a> ResourceEngine<'a> {
         let rank: HashMap<String, usize> = order.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         orphans.sort_by_key(|(a, _, _)| std::cmp::Reverse(rank.get(&a.resource.to_string()).copied().unwrap_or(0)));
         for (addr, provider_addr, inst) in orphans {
+            if addr.resource.mode == ResourceMode::Data {
+                if self.applying() {
+                    self.record(&addr, &provider_addr, None, None, diags);
+                }
+                continue;
+            }
             let reason = if matches!(self.operation, Operation::Destroy { .. }) {
                 None
             } else if !addr.resource.module.is_root()
@@ -523,25 +556,20 @@ impl ResourceHandler for ResourceEngine<'_> {
         if matches!(self.operation, Operation::Destroy { .. }) {
             return Value::dynamic_unknown();
         }
-        if mode == ResourceMode::Data {
-            diags.push(
-                Diagnostic::error("Data sources are not supported yet")
-                    .with_detail("Strata plans managed resources; data sources arrive next.")
-                    .with_span(r.span.clone()),
-            );
-            return Value::dynamic_unknown();
-        }
         let (provider_addr, source) = self.provider_of(module, r);
         let Some(provider) = self.provider_instance(&provider_addr, &source, Some(&r.span), diags) else {
             return Value::dynamic_unknown();
         };
         let schema_all = provider.schema();
-        let Some(schema) = schema_all.resources.get(&r.type_name).cloned() else {
-            let mut detail = format!("The provider {source} does not support resource type {:?}.", r.type_name);
-            if let Some(s) = strata_diag::did_you_mean(&r.type_name, schema_all.resources.keys().map(String::as_str)) {
+        let types = if mode == ResourceMode::Data { &schema_all.data_sources } else { &schema_all.resources };
+        let Some(schema) = types.get(&r.type_name).cloned() else {
+            let what = if mode == ResourceMode::Data { "data source" } else { "resource type" };
+            let mut detail = format!("The provider {source} does not support {what} {:?}.", r.type_name);
+            if let Some(s) = strata_diag::did_you_mean(&r.type_name, types.keys().map(String::as_str)) {
                 detail.push_str(&format!(" Did you mean {s:?}?"));
             }
-            diags.push(Diagnostic::error("Invalid resource type").with_detail(detail).with_span(r.span.clone()));
+            let summary = if mode == ResourceMode::Data { "Invalid data source" } else { "Invalid resource type" };
+            diags.push(Diagnostic::error(summary).with_detail(detail).with_span(r.span.clone()));
             return Value::dynamic_unknown();
         };
         let ev = Evaluator::new(scope, functions, ctx, &r.body.file);
@@ -631,17 +659,31 @@ impl ResourceHandler for ResourceEngine<'_> {
                 values.push((key, Value::dynamic_unknown()));
                 continue;
             }
-            let value = self.instance(
-                &iaddr,
-                &provider_addr,
-                &*provider,
-                &schema,
-                &config,
-                &r.span,
-                each_mode,
-                &dependencies,
-                diags,
-            );
+            let value = if mode == ResourceMode::Data {
+                self.data_instance(
+                    &iaddr,
+                    &provider_addr,
+                    &*provider,
+                    &schema,
+                    &config,
+                    &r.span,
+                    each_mode,
+                    &dependencies,
+                    diags,
+                )
+            } else {
+                self.instance(
+                    &iaddr,
+                    &provider_addr,
+                    &*provider,
+                    &schema,
+                    &config,
+                    &r.span,
+                    each_mode,
+                    &dependencies,
+                    diags,
+                )
+            };
             values.push((key, value));
         }
         match each_mode {
@@ -684,6 +726,64 @@ fn dependencies_of(r: &Resource, path: &ModuleInstance, module: &Module) -> Vec<
 }
 
 impl ResourceEngine<'_> {
+    /// Reads a data source now when its configuration is known; otherwise
+    /// plans the read for apply time (`<= read`).
+    #[allow(clippy::too_many_arguments)]
+    fn data_instance(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        provider: &dyn Provider,
+        schema: &ResourceSchema,
+        config: &Value,
+        span: &Span,
+        each: Option<&str>,
+        dependencies: &[String],
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let prior = self
+            .prior
+            .instance(addr)
+            .map_or_else(|| Value::null(schema.block.implied_type()), |(_, i)| decode_state(i, schema));
+        if !config.is_wholly_known() {
+            let planned = proposed_new(&schema.block, &Value::null(schema.block.implied_type()), config);
+            self.changes.lock().expect("no poisoned locks").push(PlannedChange {
+                addr: addr.clone(),
+                provider: provider_addr.to_string(),
+                action: Action::Read,
+                before: prior,
+                after: planned.clone(),
+                replace_paths: Vec::new(),
+                reason: Some("read_because_config_unknown"),
+            });
+            return planned;
+        }
+        let t = Instant::now();
+        if self.applying() {
+            self.progress(Progress::Started { addr: addr.clone(), action: Action::Read });
+        }
+        let resp =
+            provider.read_data_source(strata_provider::ReadDataRequest { type_name: &addr.resource.type_name, config });
+        if report(resp.diagnostics, Some(span), diags) {
+            return Value::dynamic_unknown();
+        }
+        if self.applying() {
+            let id = resp.state.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str().map(String::from));
+            self.progress(Progress::Finished {
+                addr: addr.clone(),
+                action: Action::Read,
+                seconds: t.elapsed().as_secs(),
+                id,
+            });
+        }
+        let value = carry_sensitive(&mark_schema_sensitive(resp.state, &schema.block), config);
+        if self.applying() && !value.unmark_deep().0.raw_equal(&prior.unmark_deep().0) {
+            let inst = instance_state(&addr.key, &value, schema, &[], dependencies.to_vec(), false);
+            self.record(addr, provider_addr, Some(inst), each, diags);
+        }
+        value
+    }
+
     /// Plans one instance and, when applying, applies it. Returns the value
     /// references to the instance see.
     #[allow(clippy::too_many_arguments)]
@@ -701,10 +801,34 @@ impl ResourceEngine<'_> {
     ) -> Value {
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i.clone());
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
-        let prior =
+        let stored =
             prior_inst.as_ref().map_or_else(|| Value::null(schema.block.implied_type()), |i| decode_state(i, schema));
-        let prior_private =
+        let mut prior_private =
             prior_inst.as_ref().and_then(|i| i.private.as_deref()).map(decode_private).unwrap_or_default();
+        // Refresh: what the object looks like now, outside our state.
+        let mut prior = stored.clone();
+        if self.refresh && !stored.is_null() && !tainted {
+            let resp = provider.read_resource(strata_provider::ReadResourceRequest {
+                type_name: &addr.resource.type_name,
+                current: &stored,
+                private: &prior_private,
+            });
+            if report(resp.diagnostics, Some(span), diags) {
+                return Value::dynamic_unknown();
+            }
+            prior = match resp.new_state {
+                None => Value::null(schema.block.implied_type()),
+                Some(v) => apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&stored)),
+            };
+            prior_private = resp.private;
+            if !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0) {
+                self.drift.lock().expect("no poisoned locks").push(Drift {
+                    addr: addr.clone(),
+                    before: stored.clone(),
+                    after: prior.clone(),
+                });
+            }
+        }
         let plan = |prior: &Value| {
             let proposed = proposed_new(&schema.block, prior, config);
             provider.plan_resource(strata_provider::PlanRequest {
@@ -760,9 +884,11 @@ impl ResourceEngine<'_> {
         });
         if !self.applying() || action == Action::NoOp {
             if action == Action::NoOp && self.applying() {
-                // Dependencies may have changed; keep them current.
+                // Keep the refreshed object and current dependencies.
                 let inst = instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false);
-                if prior_inst.as_ref().and_then(|p| p.dependencies.as_ref()) != inst.dependencies.as_ref() {
+                let refreshed = !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0);
+                if refreshed || prior_inst.as_ref().and_then(|p| p.dependencies.as_ref()) != inst.dependencies.as_ref()
+                {
                     self.record(addr, provider_addr, Some(inst), each, diags);
                 }
             }

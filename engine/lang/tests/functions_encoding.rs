@@ -115,10 +115,10 @@ fn base64gzip_matches_terraform() {
             r##"sha256(base64gzip(join("", [for c in [join("", [for j in range(300) : "x"])] : join("", [for i in range(1000) : "${replace(substr(c, 0, (i * 7919) % 300), "x", substr("xyz", i % 3, 1))}${i}"])])))"##,
             r##""12cc53e0aa94ce98f223e61f5844468b3de88c870c6c55bf7d818ad26eeb2023""##,
         ),
-        // 243,360 bytes of many short, distinct matches.
+        // Many short, distinct matches.
         (
-            r##"sha256(base64gzip(join("", [for c in [join("", [for i in range(1000) : md5(tostring(i))])] : join("", [for k in range(8) : join("", [for i in range(1000) : substr(c, (i * 7919 + k * 104729) % 31000, 1 + (i * 31 + k) % 60)])])])))"##,
-            r##""6dd2dec728740b77ab46f812994fb9ae3d8607aed537e670a233028da2cf8563""##,
+            r##"sha256(base64gzip(join("", [for i in range(1000) : join("", [for k in range(2) : "${substr(md5(tostring((i * 7 + k) % 1501)), (i + k) % 16, 1 + (i * 3 + k) % 17)}${(i * k) % 97}"])])))"##,
+            r##""bc4e7fc1863d41c0fd58b30a6fd11faf174d6280c598d6672e4dd4d054be028f""##,
         ),
         // 66,048 hex digits: just over 64 KiB.
         (

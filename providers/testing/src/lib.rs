@@ -75,13 +75,25 @@ impl Provider for Testing {
         })
     }
 
+    /// Changes made "outside Strata" come from `STRATA_TESTING_WORLD`: a
+    /// file `<name>.gone` there means the object was deleted, `<name>.value`
+    /// holds a value someone set by hand.
     fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {
-        log(&format!("read {}", text(req.current, "name")));
-        ReadResourceResponse {
-            new_state: Some(req.current.clone()),
-            private: req.private.to_vec(),
-            diagnostics: Vec::new(),
+        let name = text(req.current, "name");
+        log(&format!("read {name}"));
+        let mut current = req.current.clone();
+        if let Ok(world) = std::env::var("STRATA_TESTING_WORLD") {
+            let dir = std::path::Path::new(&world);
+            if dir.join(format!("{name}.gone")).exists() {
+                return ReadResourceResponse { new_state: None, private: Vec::new(), diagnostics: Vec::new() };
+            }
+            if let Ok(v) = std::fs::read_to_string(dir.join(format!("{name}.value"))) {
+                let mut m = current.as_entries().cloned().unwrap_or_default();
+                m.insert("value".into(), Value::string(v.trim()));
+                current = Value::object(m);
+            }
         }
+        ReadResourceResponse { new_state: Some(current), private: req.private.to_vec(), diagnostics: Vec::new() }
     }
 
     fn plan_resource(&self, req: PlanRequest) -> PlanResponse {

@@ -96,7 +96,8 @@ pub fn run(
 
     // The plan.
     let plan_op = if destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
-    let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref());
+    let refresh = lock.refresh.unwrap_or(true);
+    let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref()).with_refresh(refresh);
     let (result, mut diags) = walk(&prepared, &engine);
     let changes = engine.changes();
     diags.extend(prepared.diags.clone());
@@ -107,6 +108,8 @@ pub fn run(
     ui.print_diagnostics(&diags);
     let outputs = if destroy { BTreeMap::new() } else { result.outputs.clone() };
     let output_changes = output_changes(prior.as_ref(), &outputs);
+    let drift = engine.drift();
+    print!("{}", plan_view::render_drift(&drift, ui));
     let resource_text = plan_view::render(&changes, ui);
     let has_changes = changes.iter().any(|c| c.action != Action::NoOp) || !output_changes.is_empty();
     print!("{resource_text}");
@@ -137,6 +140,7 @@ pub fn run(
     let progress = |p: Progress| print_progress(&p, ui);
     let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
+        .with_refresh(refresh)
         .with_sink(Box::new(JournalSink(shared.clone())), &progress);
     let (result, diags) = walk(&prepared, &engine);
     let done = engine.changes();
@@ -222,6 +226,7 @@ fn print_progress(p: &Progress, ui: Ui) {
                 Action::Create | Action::Replace => "Creating...",
                 Action::Update => "Modifying...",
                 Action::Delete => "Destroying...",
+                Action::Read => "Reading...",
                 Action::NoOp => return,
             }
         ),
@@ -230,6 +235,7 @@ fn print_progress(p: &Progress, ui: Ui) {
                 Action::Create | Action::Replace => "Creation complete",
                 Action::Update => "Modifications complete",
                 Action::Delete => "Destruction complete",
+                Action::Read => "Read complete",
                 Action::NoOp => return,
             };
             match id {

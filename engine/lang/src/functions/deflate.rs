@@ -278,7 +278,7 @@ impl HuffmanEncoder {
             self.list = list;
             return;
         }
-        list.sort_unstable_by(|a, b| (a.freq, a.literal).cmp(&(b.freq, b.literal)));
+        list.sort_unstable_by_key(|node| (node.freq, node.literal));
         let bit_count = bit_counts(&list, max_bits);
         self.assign(&bit_count, &mut list);
         self.list = list;
@@ -379,10 +379,9 @@ fn bit_counts(list: &[Node], max_bits: i32) -> Vec<i32> {
 
     let mut bit_count = vec![0i32; max_bits + 1];
     let counts = &leaf_counts[max_bits];
-    let mut bits = 1;
-    for level in (1..=max_bits).rev() {
+    // Level `max_bits` holds the symbols with the shortest codes.
+    for (bits, level) in (1..).zip((1..=max_bits).rev()) {
         bit_count[bits] = counts[level] - counts[level - 1];
-        bits += 1;
     }
     bit_count
 }
@@ -650,8 +649,9 @@ impl HuffmanBitWriter {
             for code in LENGTH_CODES_START + 8..num_literals {
                 extra_bits += self.literal_freq[code] as i64 * LENGTH_EXTRA_BITS[code - LENGTH_CODES_START] as i64;
             }
-            for code in 4..num_offsets {
-                extra_bits += self.offset_freq[code] as i64 * OFFSET_EXTRA_BITS[code] as i64;
+            let offsets = self.offset_freq[..num_offsets].iter().zip(OFFSET_EXTRA_BITS);
+            for (&freq, extra) in offsets.skip(4) {
+                extra_bits += freq as i64 * extra as i64;
             }
         }
 
@@ -1048,7 +1048,7 @@ mod tests {
                 2 => {
                     let b = rng.below(alphabet) as u8;
                     let n = rng.below(600) as usize;
-                    v.extend(std::iter::repeat(b).take(n));
+                    v.extend(std::iter::repeat_n(b, n));
                 }
                 _ => {
                     let n = rng.below(40) as usize;
