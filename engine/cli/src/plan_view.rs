@@ -20,7 +20,7 @@ pub fn counts(changes: &[PlannedChange]) -> Counts {
         match ch.action {
             Action::Create => c.add += 1,
             Action::Update => c.change += 1,
-            Action::Replace => {
+            Action::Replace | Action::CreateThenDelete => {
                 c.add += 1;
                 c.destroy += 1
             }
@@ -46,6 +46,7 @@ pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
         (Action::Update, "~", "update in-place"),
         (Action::Delete, "-", "destroy"),
         (Action::Replace, "-/+", "destroy and then create replacement"),
+        (Action::CreateThenDelete, "+/-", "create replacement and then destroy"),
         (Action::Read, "<=", "read (data resources)"),
     ] {
         if shown.iter().any(|c| c.action == a) {
@@ -76,7 +77,7 @@ fn header(c: &PlannedChange) -> String {
         Action::Create => "will be created".to_string(),
         Action::Update => "will be updated in-place".to_string(),
         Action::Replace if c.reason == Some("replace_because_tainted") => "is tainted, so must be replaced".to_string(),
-        Action::Replace => "must be replaced".to_string(),
+        Action::Replace | Action::CreateThenDelete => "must be replaced".to_string(),
         Action::Delete => "will be destroyed".to_string(),
         Action::Read => "will be read during apply".to_string(),
         Action::NoOp => "has no changes".to_string(),
@@ -139,6 +140,7 @@ fn render_change(c: &PlannedChange, ui: Ui) -> String {
         Action::Create => "+",
         Action::Update => "~",
         Action::Replace => "-/+",
+        Action::CreateThenDelete => "+/-",
         Action::Delete => "-",
         Action::Read => "<=",
         Action::NoOp => " ",
@@ -163,7 +165,7 @@ fn render_change(c: &PlannedChange, ui: Ui) -> String {
         match c.action {
             Action::Create | Action::Read if !a.is_null() => lines.push(("+".into(), name.clone(), show(a))),
             Action::Delete if !b.is_null() => lines.push(("-".into(), name.clone(), format!("{} -> null", show(b)))),
-            Action::Update | Action::Replace => {
+            Action::Update | Action::Replace | Action::CreateThenDelete => {
                 let same = !a.is_unknown()
                     && a.unmark_deep().0.raw_equal(&b.unmark_deep().0)
                     && a.is_sensitive() == b.is_sensitive();

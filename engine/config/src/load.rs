@@ -737,6 +737,10 @@ impl FileLoader<'_> {
                     .with_span(fe.span()),
             );
         }
+        let mut lifecycle = Lifecycle::default();
+        for lb in b.body.get_blocks("lifecycle") {
+            lifecycle = self.lifecycle(lb);
+        }
         self.module.resources.push(Resource {
             mode,
             type_name: labels[0].clone(),
@@ -745,9 +749,89 @@ impl FileLoader<'_> {
             for_each,
             provider,
             depends_on,
+            lifecycle,
             body: RawBody { body: b.body.clone(), file: self.file.clone() },
             span: header,
         });
+    }
+
+    fn lifecycle(&mut self, b: &Block) -> Lifecycle {
+        let header = self.header_span(b);
+        let attrs = self.decode(
+            &b.body,
+            "a lifecycle block",
+            &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"],
+            &[],
+            &["precondition", "postcondition"],
+            &header,
+        );
+        let mut l = Lifecycle::default();
+        if let Some(a) = attrs.get("create_before_destroy") {
+            l.create_before_destroy = self.literal_bool(a).unwrap_or(false);
+        }
+        if let Some(a) = attrs.get("prevent_destroy") {
+            l.prevent_destroy = self.literal_bool(a).unwrap_or(false);
+        }
+        if let Some(a) = attrs.get("ignore_changes") {
+            l.ignore_changes = match &a.value {
+                Expression::Variable(v) if v.value().as_str() == "all" => IgnoreChanges::All,
+                Expression::Array(items) => {
+                    let mut names = Vec::new();
+                    for item in items.iter() {
+                        let name = match item {
+                            Expression::Variable(v) => Some(v.value().as_str().to_string()),
+                            Expression::Traversal(t) => match &t.expr {
+                                Expression::Variable(v) => Some(v.value().as_str().to_string()),
+                                _ => None,
+                            },
+                            e => literal_string(e),
+                        };
+                        match name {
+                            Some(n) => names.push(n),
+                            None => self.diags.push(
+                                Diagnostic::error("Invalid ignore_changes")
+                                    .with_detail(
+                                        "ignore_changes takes attribute names, like [tags, ami], or the keyword all.",
+                                    )
+                                    .with_span(self.span(item.span())),
+                            ),
+                        }
+                    }
+                    IgnoreChanges::Attributes(names)
+                }
+                other => {
+                    self.diags.push(
+                        Diagnostic::error("Invalid ignore_changes")
+                            .with_detail("ignore_changes takes a list of attribute names, or the keyword all.")
+                            .with_span(self.span(other.span())),
+                    );
+                    IgnoreChanges::None
+                }
+            };
+        }
+        if let Some(a) = attrs.get("replace_triggered_by") {
+            match &a.value {
+                Expression::Array(items) => l.replace_triggered_by = items.iter().map(|i| self.expr(i)).collect(),
+                other => self.diags.push(
+                    Diagnostic::error("Invalid replace_triggered_by")
+                        .with_detail(
+                            "replace_triggered_by takes a list of references to resources or their attributes.",
+                        )
+                        .with_span(self.span(other.span())),
+                ),
+            }
+        }
+        for p in b.body.get_blocks("precondition") {
+            if let Some(rule) = self.check_rule(p, "precondition") {
+                l.preconditions.push(rule);
+            }
+        }
+        for p in b.body.get_blocks("postcondition") {
+            if let Some(rule) = self.check_rule(p, "postcondition") {
+                l.postconditions.push(rule);
+            }
+        }
+        l
     }
 
     fn module_call(&mut self, b: &Block) {

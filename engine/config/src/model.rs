@@ -156,9 +156,32 @@ pub struct Resource {
     pub for_each: Option<Expr>,
     pub provider: Option<Expr>,
     pub depends_on: Vec<Expr>,
-    /// The body without meta-arguments' blocks removed; decoded by the engine against the provider schema.
+    pub lifecycle: Lifecycle,
+    /// The body as written (meta-arguments included); decoded by the engine against the provider schema.
     pub body: RawBody,
     pub span: Span,
+}
+
+/// A resource's `lifecycle` block.
+#[derive(Debug, Clone, Default)]
+pub struct Lifecycle {
+    pub create_before_destroy: bool,
+    pub prevent_destroy: bool,
+    pub ignore_changes: IgnoreChanges,
+    /// References whose change replaces this resource.
+    pub replace_triggered_by: Vec<Expr>,
+    pub preconditions: Vec<CheckRule>,
+    pub postconditions: Vec<CheckRule>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum IgnoreChanges {
+    #[default]
+    None,
+    /// `ignore_changes = all`
+    All,
+    /// Top-level attribute names.
+    Attributes(Vec<String>),
 }
 
 impl Resource {

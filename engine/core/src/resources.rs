@@ -35,6 +35,8 @@ pub enum Action {
     Update,
     /// Delete, then create (Terraform's default replacement order).
     Replace,
+    /// Create the replacement, then delete the old object (`create_before_destroy`).
+    CreateThenDelete,
     Delete,
     /// Read a data source during apply (its configuration is not known yet).
     Read,
@@ -145,6 +147,8 @@ pub struct ResourceEngine<'a> {
     /// Resources and module instances the configuration still has.
     visited_resources: Mutex<HashSet<ResourceAddr>>,
     visited_modules: Mutex<HashSet<ModuleInstance>>,
+    /// Resources with `prevent_destroy` (checked when destroying).
+    protected: Mutex<HashSet<ResourceAddr>>,
     changes: Mutex<Vec<PlannedChange>>,
     sink: Option<Mutex<Box<dyn ApplySink + 'a>>>,
     progress: Option<&'a (dyn Fn(Progress) + Sync)>,
@@ -163,6 +167,7 @@ impl<'a> ResourceEngine<'a> {
             refresh: true,
             visited_resources: Mutex::new(HashSet::new()),
             visited_modules: Mutex::new(HashSet::new()),
+            protected: Mutex::new(HashSet::new()),
             changes: Mutex::new(Vec::new()),
             sink: None,
             progress: None,
@@ -242,6 +247,10 @@ impl<'a> ResourceEngine<'a> {
             } else {
                 Some(orphan_reason(&addr))
             };
+            if self.protected.lock().expect("no poisoned locks").contains(&addr.resource) {
+                diags.push(prevent_destroy_error(&addr, &Span::file_start(&file)));
+                continue;
+            }
             let Some((provider, schema)) = self.provider_for_state(&addr, &provider_addr, diags) else { continue };
             let before = decode_state(&inst, &schema);
             self.changes.lock().expect("no poisoned locks").push(PlannedChange {
@@ -333,6 +342,7 @@ impl<'a> ResourceEngine<'a> {
         inst: &InstanceState,
         diags: &mut Diagnostics,
     ) -> Result<(), ()> {
+        let deposed = inst.deposed.clone();
         self.progress(Progress::Started { addr: addr.clone(), action: Action::Delete });
         let t = Instant::now();
         let null = Value::null(before.ty());
@@ -348,7 +358,10 @@ impl<'a> ResourceEngine<'a> {
             self.progress(Progress::Failed { addr: addr.clone(), action: Action::Delete });
             return Err(());
         }
-        self.record(addr, provider_addr, None, None, diags);
+        match &deposed {
+            Some(key) => self.record_deposed(addr, provider_addr, key, None, None, diags),
+            None => self.record(addr, provider_addr, None, None, diags),
+        }
         self.progress(Progress::Finished {
             addr: addr.clone(),
             action: Action::Delete,
@@ -554,6 +567,9 @@ impl ResourceHandler for ResourceEngine<'_> {
         self.visited_resources.lock().expect("no poisoned locks").insert(addr.clone());
         self.visited_modules.lock().expect("no poisoned locks").insert(path.clone());
         if matches!(self.operation, Operation::Destroy { .. }) {
+            if r.lifecycle.prevent_destroy {
+                self.protected.lock().expect("no poisoned locks").insert(addr.clone());
+            }
             return Value::dynamic_unknown();
         }
         let (provider_addr, source) = self.provider_of(module, r);
@@ -659,6 +675,15 @@ impl ResourceHandler for ResourceEngine<'_> {
                 values.push((key, Value::dynamic_unknown()));
                 continue;
             }
+            if let Some(d) =
+                self.check_conditions(&ev, &bindings, &r.lifecycle.preconditions, None, "Resource precondition failed")
+            {
+                diags.push(d);
+                values.push((key, Value::dynamic_unknown()));
+                continue;
+            }
+            let triggered = self.triggered(path, module, &r.lifecycle.replace_triggered_by);
+            let opts = InstanceOpts { lifecycle: &r.lifecycle, triggered };
             let value = if mode == ResourceMode::Data {
                 self.data_instance(
                     &iaddr,
@@ -681,9 +706,21 @@ impl ResourceHandler for ResourceEngine<'_> {
                     &r.span,
                     each_mode,
                     &dependencies,
+                    &opts,
                     diags,
                 )
             };
+            if value.is_wholly_known() {
+                if let Some(d) = self.check_conditions(
+                    &ev,
+                    &bindings,
+                    &r.lifecycle.postconditions,
+                    Some(&value),
+                    "Resource postcondition failed",
+                ) {
+                    diags.push(d);
+                }
+            }
             values.push((key, value));
         }
         match each_mode {
@@ -797,6 +834,7 @@ impl ResourceEngine<'_> {
         span: &Span,
         each: Option<&str>,
         dependencies: &[String],
+        opts: &InstanceOpts,
         diags: &mut Diagnostics,
     ) -> Value {
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i.clone());
@@ -829,6 +867,7 @@ impl ResourceEngine<'_> {
                 });
             }
         }
+        let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
         let plan = |prior: &Value| {
             let proposed = proposed_new(&schema.block, prior, config);
             provider.plan_resource(strata_provider::PlanRequest {
@@ -857,14 +896,25 @@ impl ResourceEngine<'_> {
             (Action::Replace, Some("replace_because_tainted"))
         } else if !replace_paths.is_empty() {
             (Action::Replace, Some("replace_because_cannot_update"))
+        } else if opts.triggered {
+            (Action::Replace, Some("replace_by_triggers"))
         } else if resp.planned.unmark_deep().0.raw_equal(&prior.unmark_deep().0) && resp.planned.is_wholly_known() {
             (Action::NoOp, None)
         } else {
             (Action::Update, None)
         };
+        let action = if action == Action::Replace && opts.lifecycle.create_before_destroy {
+            Action::CreateThenDelete
+        } else {
+            action
+        };
+        if matches!(action, Action::Replace | Action::CreateThenDelete) && opts.lifecycle.prevent_destroy {
+            diags.push(prevent_destroy_error(addr, span));
+            return Value::dynamic_unknown();
+        }
         let mut planned = resp.planned.clone();
         let mut planned_private = resp.private.clone();
-        if action == Action::Replace && !tainted {
+        if matches!(action, Action::Replace | Action::CreateThenDelete) && !tainted {
             // The new object is planned as a create.
             let create = plan(&Value::null(schema.block.implied_type()));
             if report(create.diagnostics, Some(span), diags) {
@@ -900,6 +950,17 @@ impl ResourceEngine<'_> {
                 return Value::dynamic_unknown();
             }
         }
+        // create_before_destroy: the old object is kept, deposed, until the
+        // new one exists; the journal says so before anything happens.
+        let deposed = if action == Action::CreateThenDelete {
+            let mut inst = prior_inst.clone().expect("replace has a prior object");
+            let key = crate::resources::deposed_key();
+            inst.deposed = Some(key.clone());
+            self.record_deposed(addr, provider_addr, &key, Some(inst.clone()), each, diags);
+            Some((key, inst))
+        } else {
+            None
+        };
         let verb = if action == Action::Update { Action::Update } else { Action::Create };
         self.progress(Progress::Started { addr: addr.clone(), action: verb });
         let t = Instant::now();
@@ -940,8 +1001,137 @@ impl ResourceEngine<'_> {
         self.record(addr, provider_addr, Some(inst), each, diags);
         let id = new_state.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str().map(String::from));
         self.progress(Progress::Finished { addr: addr.clone(), action: verb, seconds: t.elapsed().as_secs(), id });
+        if let Some((key, old)) = deposed {
+            let _ = key;
+            let _ = self.delete(addr, provider_addr, provider, &prior, &old, diags);
+        }
         new_state
     }
+
+    fn record_deposed(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        key: &str,
+        instance: Option<InstanceState>,
+        each: Option<&str>,
+        diags: &mut Diagnostics,
+    ) {
+        let Some(sink) = &self.sink else { return };
+        let entry = JournalEntry {
+            module: (!addr.resource.module.is_root()).then(|| addr.resource.module.to_string()),
+            mode: "managed".into(),
+            type_name: addr.resource.type_name.clone(),
+            name: addr.resource.name.clone(),
+            each: each.map(String::from),
+            provider: provider_addr.to_string(),
+            index_key: key_to_json(&addr.key),
+            deposed: Some(key.to_string()),
+            instance,
+        };
+        if let Err(d) = sink.lock().expect("no poisoned locks").record(entry) {
+            diags.push(d);
+        }
+    }
+
+    /// Evaluates precondition/postcondition rules with the instance's
+    /// bindings (and `self` for postconditions); the first failure.
+    fn check_conditions(
+        &self,
+        ev: &Evaluator,
+        bindings: &[(&str, Value)],
+        rules: &[strata_config::CheckRule],
+        self_value: Option<&Value>,
+        summary: &str,
+    ) -> Option<Diagnostic> {
+        let mut all: Vec<(&str, Value)> = bindings.to_vec();
+        if let Some(v) = self_value {
+            all.push(("self", v.clone()));
+        }
+        for rule in rules {
+            let outcome = crate::module_eval::bind_all(ev, &all, || {
+                let c = ev.eval(&rule.condition.expr)?;
+                let (c, _) = c.unmark_deep();
+                if c.is_unknown() || c.as_bool() != Some(false) {
+                    return Ok(None);
+                }
+                let message = ev
+                    .eval(&rule.error_message.expr)
+                    .ok()
+                    .filter(|m| !m.is_sensitive())
+                    .and_then(|m| m.as_str().map(String::from))
+                    .unwrap_or_else(|| "The condition is false.".into());
+                Ok(Some(message))
+            });
+            match outcome {
+                Ok(None) => {}
+                Ok(Some(message)) => {
+                    return Some(Diagnostic::error(summary).with_detail(message).with_span(rule.condition.span()))
+                }
+                Err(d) => return Some(d),
+            }
+        }
+        None
+    }
+
+    /// Whether any reference in `replace_triggered_by` names a resource
+    /// (of the same module instance) planned to change.
+    fn triggered(&self, path: &ModuleInstance, module: &Module, refs: &[strata_config::Expr]) -> bool {
+        if refs.is_empty() {
+            return false;
+        }
+        let changes = self.changes.lock().expect("no poisoned locks");
+        refs.iter().flat_map(|e| strata_lang::refs::references(&e.expr, &e.file, &[])).any(|reference| {
+            let Some(name) = reference.attrs.first() else { return false };
+            if !module.resources.iter().any(|r| r.type_name == reference.root && &r.name == name) {
+                return false;
+            }
+            changes.iter().any(|c| {
+                c.addr.resource.module == *path
+                    && c.addr.resource.type_name == reference.root
+                    && &c.addr.resource.name == name
+                    && matches!(c.action, Action::Update | Action::Replace | Action::CreateThenDelete)
+            })
+        })
+    }
+}
+
+/// Options one instance's plan takes from its resource block.
+struct InstanceOpts<'l> {
+    lifecycle: &'l strata_config::Lifecycle,
+    /// A `replace_triggered_by` reference changed.
+    triggered: bool,
+}
+
+/// Configuration with `ignore_changes` attributes taken from the prior object.
+fn ignore_changes(config: &Value, prior: &Value, ignore: &strata_config::IgnoreChanges) -> Value {
+    let (Some(c), Some(p)) = (config.as_entries(), prior.as_entries()) else { return config.clone() };
+    let names: Vec<&String> = match ignore {
+        strata_config::IgnoreChanges::None => return config.clone(),
+        strata_config::IgnoreChanges::All => c.keys().collect(),
+        strata_config::IgnoreChanges::Attributes(names) => names.iter().collect(),
+    };
+    let mut out = c.clone();
+    for n in names {
+        if let (Some(_), Some(pv)) = (out.get(n), p.get(n)) {
+            out.insert(n.clone(), pv.clone());
+        }
+    }
+    Value::object(out).mark(config.marks())
+}
+
+fn prevent_destroy_error(addr: &ResourceInstanceAddr, span: &Span) -> Diagnostic {
+    Diagnostic::error("Instance cannot be destroyed")
+        .with_detail(format!(
+            "Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag."
+        ))
+        .with_span(span.clone())
+}
+
+/// A deposed object's key: 8 hex digits, as Terraform.
+pub(crate) fn deposed_key() -> String {
+    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{:08x}", n ^ std::process::id().rotate_left(16))
 }
 
 /// Keeps the sensitivity a configuration gave (e.g. `input = var.secret`)

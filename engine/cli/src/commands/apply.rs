@@ -223,7 +223,7 @@ fn print_progress(p: &Progress, ui: Ui) {
         Progress::Started { addr, action } => format!(
             "{addr}: {}",
             match action {
-                Action::Create | Action::Replace => "Creating...",
+                Action::Create | Action::Replace | Action::CreateThenDelete => "Creating...",
                 Action::Update => "Modifying...",
                 Action::Delete => "Destroying...",
                 Action::Read => "Reading...",
@@ -232,7 +232,7 @@ fn print_progress(p: &Progress, ui: Ui) {
         ),
         Progress::Finished { addr, action, seconds, id } => {
             let what = match action {
-                Action::Create | Action::Replace => "Creation complete",
+                Action::Create | Action::Replace | Action::CreateThenDelete => "Creation complete",
                 Action::Update => "Modifications complete",
                 Action::Delete => "Destruction complete",
                 Action::Read => "Read complete",
