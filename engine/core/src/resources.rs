@@ -76,6 +76,9 @@ pub enum Progress {
 /// Where an apply writes each completed operation (the state journal).
 pub trait ApplySink: Send {
     fn record(&mut self, entry: JournalEntry) -> Result<(), Diagnostic>;
+    /// Makes everything recorded so far durable; called before work that
+    /// may depend on it starts.
+    fn sync(&mut self) -> Result<(), Diagnostic>;
 }
 
 struct PriorResource {
@@ -722,6 +725,12 @@ impl ResourceHandler for ResourceEngine<'_> {
                 }
             }
             values.push((key, value));
+        }
+        // What depends on this resource starts only once its results are on disk.
+        if let Some(sink) = &self.sink {
+            if let Err(d) = sink.lock().expect("no poisoned locks").sync() {
+                diags.push(d);
+            }
         }
         match each_mode {
             None => values.pop().map(|(_, v)| v).unwrap_or_else(Value::dynamic_unknown),

@@ -463,6 +463,11 @@ impl fmt::Display for Number {
         if self.is_zero() {
             return f.write_str("0");
         }
+        // Integers below 2^63 are exact at 512 bits, so their digits are the
+        // shortest form: skip the big decimal expansions (the hot path).
+        if let Some(i) = self.to_i64() {
+            return write!(f, "{i}");
+        }
         let (digits, point) = self.shortest_decimal();
         let mut out = String::with_capacity(digits.len() + 4);
         if self.neg {

@@ -55,13 +55,19 @@ impl Journal {
         Ok(Journal { path: path.to_path_buf(), file })
     }
 
-    /// Appends one entry and makes it durable before returning.
+    /// Appends one entry. It reaches the kernel at once (so it survives the
+    /// process dying); `sync` makes it survive the machine dying too.
     pub fn record(&mut self, entry: &JournalEntry) -> Result<(), StateError> {
         let io = |e: std::io::Error| StateError::Io(format!("Writing {}: {e}.", self.path.display()));
         let mut line = serde_json::to_string(entry).expect("entry serializes");
         line.push('\n');
-        self.file.write_all(line.as_bytes()).map_err(io)?;
-        self.file.sync_data().map_err(io)
+        self.file.write_all(line.as_bytes()).map_err(io)
+    }
+
+    /// Flushes recorded entries to disk. The engine calls it before work
+    /// that depends on them starts (after each resource's instances).
+    pub fn sync(&mut self) -> Result<(), StateError> {
+        self.file.sync_data().map_err(|e| StateError::Io(format!("Syncing {}: {e}.", self.path.display())))
     }
 
     /// Removes the journal once its entries are in the state file.
@@ -96,40 +102,176 @@ pub fn read_journal(path: &Path) -> Result<Option<(JournalHeader, Vec<JournalEnt
     Ok(Some((header, entries)))
 }
 
-/// Applies one entry to a state: upserts or removes the instance (or
-/// deposed object), creating or dropping the resource entry as needed.
-pub fn apply_entry(state: &mut StateFile, e: &JournalEntry) {
-    let pos = state
-        .resources
-        .iter()
-        .position(|r| r.module == e.module && r.mode == e.mode && r.type_name == e.type_name && r.name == e.name);
-    let same_instance = |i: &InstanceState| i.index_key == e.index_key && i.deposed == e.deposed;
-    match (pos, &e.instance) {
-        (Some(p), Some(inst)) => {
-            let r = &mut state.resources[p];
-            r.provider = e.provider.clone();
-            r.each = e.each.clone();
-            match r.instances.iter().position(same_instance) {
-                Some(i) => r.instances[i] = inst.clone(),
-                None => r.instances.push(inst.clone()),
+/// A state being updated entry by entry, with indexes so that each entry
+/// costs the same whatever the number of resources and instances
+/// (`apply_entry` on a plain `StateFile` scans).
+pub struct StateBuilder {
+    base: StateFile,
+    resources: Vec<BuilderResource>,
+    by_resource: std::collections::HashMap<(Option<String>, String, String, String), usize>,
+}
+
+struct BuilderResource {
+    meta: ResourceState,
+    instances: Vec<Option<InstanceState>>,
+    by_key: std::collections::HashMap<(String, Option<String>), usize>,
+}
+
+fn key_text(k: &Option<Json>) -> String {
+    k.as_ref().map(|v| v.to_string()).unwrap_or_default()
+}
+
+impl StateBuilder {
+    pub fn new(mut state: StateFile) -> StateBuilder {
+        let mut b = StateBuilder {
+            resources: Vec::new(),
+            by_resource: Default::default(),
+            base: StateFile { resources: Vec::new(), ..state.clone() },
+        };
+        for mut r in std::mem::take(&mut state.resources) {
+            let instances = std::mem::take(&mut r.instances);
+            let idx = b.resources.len();
+            b.by_resource.insert((r.module.clone(), r.mode.clone(), r.type_name.clone(), r.name.clone()), idx);
+            let mut br = BuilderResource { meta: r, instances: Vec::new(), by_key: Default::default() };
+            for i in instances {
+                br.by_key.insert((key_text(&i.index_key), i.deposed.clone()), br.instances.len());
+                br.instances.push(Some(i));
+            }
+            b.resources.push(br);
+        }
+        b
+    }
+
+    pub fn apply(&mut self, e: &JournalEntry) {
+        let rkey = (e.module.clone(), e.mode.clone(), e.type_name.clone(), e.name.clone());
+        let idx = match (self.by_resource.get(&rkey), &e.instance) {
+            (Some(i), _) => *i,
+            (None, None) => return,
+            (None, Some(_)) => {
+                let idx = self.resources.len();
+                self.resources.push(BuilderResource {
+                    meta: ResourceState {
+                        module: e.module.clone(),
+                        mode: e.mode.clone(),
+                        type_name: e.type_name.clone(),
+                        name: e.name.clone(),
+                        each: e.each.clone(),
+                        provider: e.provider.clone(),
+                        instances: Vec::new(),
+                        extra: Default::default(),
+                    },
+                    instances: Vec::new(),
+                    by_key: Default::default(),
+                });
+                self.by_resource.insert(rkey, idx);
+                idx
+            }
+        };
+        let r = &mut self.resources[idx];
+        let ikey = (key_text(&e.index_key), e.deposed.clone());
+        match &e.instance {
+            Some(inst) => {
+                r.meta.provider = e.provider.clone();
+                r.meta.each = e.each.clone();
+                match r.by_key.get(&ikey) {
+                    Some(i) => r.instances[*i] = Some(inst.clone()),
+                    None => {
+                        r.by_key.insert(ikey, r.instances.len());
+                        r.instances.push(Some(inst.clone()));
+                    }
+                }
+            }
+            None => {
+                if let Some(i) = r.by_key.remove(&ikey) {
+                    r.instances[i] = None;
+                }
             }
         }
-        (None, Some(inst)) => state.resources.push(ResourceState {
-            module: e.module.clone(),
-            mode: e.mode.clone(),
-            type_name: e.type_name.clone(),
-            name: e.name.clone(),
-            each: e.each.clone(),
-            provider: e.provider.clone(),
-            instances: vec![inst.clone()],
+    }
+
+    /// The state as built: removed instances dropped, empty resources too.
+    pub fn finish(&self) -> StateFile {
+        let mut out = self.base.clone();
+        for r in &self.resources {
+            let instances: Vec<InstanceState> = r.instances.iter().flatten().cloned().collect();
+            if !instances.is_empty() {
+                out.resources.push(ResourceState { instances, ..r.meta.clone() });
+            }
+        }
+        out
+    }
+
+    /// Sets fields outside resources (outputs, version stamp).
+    pub fn base_mut(&mut self) -> &mut StateFile {
+        &mut self.base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inst(key: Option<Json>, deposed: Option<&str>, id: &str) -> InstanceState {
+        InstanceState {
+            index_key: key,
+            status: None,
+            deposed: deposed.map(String::from),
+            schema_version: 0,
+            attributes: serde_json::json!({"id": id}),
+            sensitive_attributes: serde_json::json!([]),
+            private: None,
+            dependencies: None,
+            create_before_destroy: None,
             extra: Default::default(),
-        }),
-        (Some(p), None) => {
-            state.resources[p].instances.retain(|i| !same_instance(i));
-            if state.resources[p].instances.is_empty() {
-                state.resources.remove(p);
-            }
         }
-        (None, None) => {}
+    }
+
+    fn entry(name: &str, key: Option<Json>, deposed: Option<&str>, instance: Option<InstanceState>) -> JournalEntry {
+        JournalEntry {
+            module: None,
+            mode: "managed".into(),
+            type_name: "t".into(),
+            name: name.into(),
+            each: None,
+            provider: "p".into(),
+            index_key: key,
+            deposed: deposed.map(String::from),
+            instance,
+        }
+    }
+
+    #[test]
+    fn the_builder_upserts_removes_and_keeps_deposed_objects_apart() {
+        let mut b = StateBuilder::new(StateFile::new("1.11.4"));
+        b.apply(&entry("a", Some(0.into()), None, Some(inst(Some(0.into()), None, "a0"))));
+        b.apply(&entry("a", Some(1.into()), None, Some(inst(Some(1.into()), None, "a1"))));
+        b.apply(&entry("a", Some(0.into()), Some("d1"), Some(inst(Some(0.into()), Some("d1"), "old"))));
+        b.apply(&entry("a", Some(0.into()), None, Some(inst(Some(0.into()), None, "a0-new"))));
+        b.apply(&entry("b", None, None, Some(inst(None, None, "b"))));
+        b.apply(&entry("b", None, None, None));
+        b.apply(&entry("a", Some(0.into()), Some("d1"), None));
+        b.apply(&entry("c", None, None, None));
+        let s = b.finish();
+        assert_eq!(s.resources.len(), 1, "b was emptied and dropped");
+        let ids: Vec<&Json> = s.resources[0].instances.iter().map(|i| &i.attributes["id"]).collect();
+        assert_eq!(ids, [&Json::from("a0-new"), &Json::from("a1")]);
+    }
+
+    #[test]
+    fn a_journal_reads_back_without_its_torn_last_line() {
+        let dir = std::env::temp_dir().join(format!("strata-journal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("j");
+        let base = StateFile::new("1.11.4");
+        let mut j = Journal::create(&path, &base).unwrap();
+        j.record(&entry("a", None, None, Some(inst(None, None, "x")))).unwrap();
+        j.sync().unwrap();
+        drop(j);
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"mode\": \"man").unwrap();
+        let (header, entries) = read_journal(&path).unwrap().unwrap();
+        assert_eq!(header.lineage, base.lineage);
+        assert_eq!(entries.len(), 1);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

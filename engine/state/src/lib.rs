@@ -8,7 +8,7 @@ mod journal;
 mod local;
 mod model;
 
-pub use journal::{apply_entry, read_journal, Journal, JournalEntry, JournalHeader};
+pub use journal::{read_journal, Journal, JournalEntry, JournalHeader, StateBuilder};
 pub use local::{now_rfc3339, LocalState, LockInfo, StateLock};
 pub use model::*;
 

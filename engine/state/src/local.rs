@@ -136,7 +136,7 @@ impl LocalState {
             let _ = std::fs::remove_file(&path);
             return Ok(0);
         };
-        let mut state = self.read()?.unwrap_or_else(|| {
+        let state = self.read()?.unwrap_or_else(|| {
             let mut s = StateFile::new(version);
             s.lineage = header.lineage.clone();
             s
@@ -150,10 +150,11 @@ impl LocalState {
                 state.lineage
             )));
         }
+        let mut builder = crate::journal::StateBuilder::new(state);
         for e in &entries {
-            crate::journal::apply_entry(&mut state, e);
+            builder.apply(e);
         }
-        self.write(lock, state)?;
+        self.write(lock, builder.finish())?;
         std::fs::remove_file(&path).map_err(|e| StateError::Io(format!("Removing {}: {e}.", path.display())))?;
         Ok(entries.len())
     }

@@ -18,7 +18,7 @@ use strata_core::{
 use strata_diag::{Diagnostic, Diagnostics};
 use strata_lang::render::console;
 use strata_lang::Value;
-use strata_state::{apply_entry, Journal, JournalEntry, LocalState, OutputState, StateFile, StateLock};
+use strata_state::{Journal, JournalEntry, LocalState, OutputState, StateBuilder, StateFile, StateLock};
 
 pub enum Mode {
     Plan { detailed_exitcode: bool, destroy: bool },
@@ -136,7 +136,7 @@ pub fn run(
             return 1;
         }
     };
-    let shared = Arc::new(Mutex::new((journal, base)));
+    let shared = Arc::new(Mutex::new((journal, StateBuilder::new(base))));
     let progress = |p: Progress| print_progress(&p, ui);
     let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
@@ -145,8 +145,9 @@ pub fn run(
     let (result, diags) = walk(&prepared, &engine);
     let done = engine.changes();
     drop(engine);
-    let (journal, mut next) =
+    let (journal, built) =
         Arc::try_unwrap(shared).ok().expect("the engine is gone").into_inner().expect("no poisoned locks");
+    let mut next = built.finish();
     next.terraform_version = TERRAFORM_COMPAT_VERSION.to_string();
     if !diags.has_errors() {
         next.outputs = if destroy { BTreeMap::new() } else { state_outputs(&result) };
@@ -180,15 +181,19 @@ fn walk(p: &Prepared, engine: &ResourceEngine) -> (ModuleResult, Diagnostics) {
 }
 
 /// Journals each operation and keeps the state being built.
-struct JournalSink(Arc<Mutex<(Journal, StateFile)>>);
+struct JournalSink(Arc<Mutex<(Journal, StateBuilder)>>);
 
 impl ApplySink for JournalSink {
     fn record(&mut self, entry: JournalEntry) -> Result<(), Diagnostic> {
         let mut guard = self.0.lock().expect("no poisoned locks");
         let (journal, state) = &mut *guard;
         journal.record(&entry).map_err(|e| e.to_diagnostic())?;
-        apply_entry(state, &entry);
+        state.apply(&entry);
         Ok(())
+    }
+
+    fn sync(&mut self) -> Result<(), Diagnostic> {
+        self.0.lock().expect("no poisoned locks").0.sync().map_err(|e| e.to_diagnostic())
     }
 }
 
