@@ -6,6 +6,7 @@ mod cli;
 mod diagnostics;
 mod differential;
 mod failures;
+mod interrupt;
 mod lifecycle;
 mod refresh;
 mod resources;

@@ -155,6 +155,9 @@ pub struct ResourceEngine<'a> {
     changes: Mutex<Vec<PlannedChange>>,
     sink: Option<Mutex<Box<dyn ApplySink + 'a>>>,
     progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// Set on Ctrl-C: start no new operation, let running ones finish.
+    stop: Option<&'a std::sync::atomic::AtomicBool>,
+    stop_reported: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> ResourceEngine<'a> {
@@ -174,6 +177,8 @@ impl<'a> ResourceEngine<'a> {
             changes: Mutex::new(Vec::new()),
             sink: None,
             progress: None,
+            stop: None,
+            stop_reported: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -182,6 +187,27 @@ impl<'a> ResourceEngine<'a> {
         self.sink = Some(Mutex::new(sink));
         self.progress = Some(progress);
         self
+    }
+
+    /// Stops starting new operations once `stop` is set (Ctrl-C).
+    pub fn with_stop(mut self, stop: &'a std::sync::atomic::AtomicBool) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// True (and reported once) when an interrupt asked us to stop.
+    fn stopping(&self, diags: &mut Diagnostics) -> bool {
+        use std::sync::atomic::Ordering;
+        let Some(stop) = self.stop else { return false };
+        if !stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        if !self.stop_reported.swap(true, Ordering::SeqCst) {
+            diags.push(Diagnostic::error("Operation interrupted").with_detail(
+                "Strata stopped starting new operations after an interrupt. Everything that completed is in the state; run apply again to finish.",
+            ));
+        }
+        true
     }
 
     /// `-refresh=false`: plan against the stored state without reading objects.
@@ -265,7 +291,7 @@ impl<'a> ResourceEngine<'a> {
                 replace_paths: Vec::new(),
                 reason,
             });
-            if self.applying() {
+            if self.applying() && !self.stopping(diags) {
                 let _ = self.delete(&addr, &provider_addr, &*provider, &before, &inst, diags);
             }
         }
@@ -952,6 +978,9 @@ impl ResourceEngine<'_> {
                 }
             }
             return planned;
+        }
+        if self.stopping(diags) {
+            return Value::dynamic_unknown();
         }
         if action == Action::Replace {
             let inst = prior_inst.clone().expect("replace has a prior object");

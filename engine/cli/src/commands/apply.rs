@@ -139,8 +139,10 @@ pub fn run(
     let shared = Arc::new(Mutex::new((journal, StateBuilder::new(base))));
     let progress = |p: Progress| print_progress(&p, ui);
     let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
+    let stop = install_interrupt_handler(ui);
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_refresh(refresh)
+        .with_stop(stop)
         .with_sink(Box::new(JournalSink(shared.clone())), &progress);
     let (result, diags) = walk(&prepared, &engine);
     let done = engine.changes();
@@ -392,4 +394,23 @@ fn confirm(vars: &VarArgs, destroy: bool, ui: Ui) -> bool {
             .into(),
     );
     false
+}
+
+/// First Ctrl-C: start no new operation, finish running ones, save state.
+/// Second: exit at once — every completed operation is already journalled,
+/// and the next run folds the journal into the state.
+fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    static STOP: AtomicBool = AtomicBool::new(false);
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let _ = ctrlc::set_handler(move || {
+        if COUNT.fetch_add(1, Ordering::SeqCst) == 0 {
+            STOP.store(true, Ordering::SeqCst);
+            eprintln!("{}", ui.bold("\nInterrupt received. Finishing running operations and saving state; interrupt again to exit at once."));
+        } else {
+            eprintln!("{}", ui.bold("\nTwo interrupts received. Exiting now; completed operations are in the journal and will be recovered by the next run."));
+            std::process::exit(130);
+        }
+    });
+    &STOP
 }
