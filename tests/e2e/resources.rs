@@ -221,3 +221,36 @@ fn unknown_count_and_bad_resources_are_diagnosed() {
     assert!(out.stderr.contains("Did you mean \"input\"?"), "{}", out.stderr);
     assert!(out.stderr.contains("Provider not available"), "{}", out.stderr);
 }
+
+#[test]
+fn state_list_and_graph() {
+    let d = TempDir::with_files(
+        "statelist",
+        &[(
+            "main.tf",
+            "resource \"terraform_data\" \"a\" {}\nresource \"terraform_data\" \"b\" {\n  count = 12\n  input = terraform_data.a.id\n}\noutput \"o\" {\n  value = terraform_data.b[0].id\n}\n",
+        )],
+    );
+    let none = run(d.path(), &["state", "list"]);
+    assert_eq!(none.code, 1, "no state file is an error, as in Terraform");
+    assert_eq!(run(d.path(), &["apply", "-auto-approve"]).code, 0);
+    let all = run(d.path(), &["state", "list"]);
+    let lines: Vec<&str> = all.stdout.lines().collect();
+    assert_eq!(lines.len(), 13);
+    assert_eq!(lines[0], "terraform_data.a");
+    assert_eq!(lines[2], "terraform_data.b[1]");
+    assert_eq!(lines[3], "terraform_data.b[2]", "numeric order");
+    assert_eq!(run(d.path(), &["state", "list", "terraform_data.a"]).stdout, "terraform_data.a\n");
+    let st = state(d.path());
+    let id = st["resources"][0]["instances"][0]["attributes"]["id"].as_str().unwrap().to_string();
+    assert_eq!(run(d.path(), &["state", "list", &format!("-id={id}")]).stdout, "terraform_data.a\n");
+    let dot = run(d.path(), &["graph"]);
+    assert!(dot.stdout.starts_with("digraph {"), "{}", dot.stdout);
+    assert!(dot.stdout.contains("\"terraform_data.b\" -> \"terraform_data.a\""), "{}", dot.stdout);
+    assert_eq!(
+        dot.stdout.matches("terraform_data.b\" ->").count(),
+        1,
+        "one edge per resource, not per instance:\n{}",
+        dot.stdout
+    );
+}

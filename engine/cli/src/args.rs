@@ -89,6 +89,14 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
     },
+    /// Print the configuration's dependency graph in DOT.
+    Graph {
+        #[command(flatten)]
+        ui: Ui,
+    },
+    /// Inspect the state.
+    #[command(subcommand)]
+    State(StateCommand),
     /// Show output values from the state.
     Output {
         /// Print the outputs as JSON.
@@ -222,4 +230,20 @@ mod tests {
         );
         assert_eq!(n, ["--chdir=x", "apply", "--auto-approve", "--var", "-x=1", "--input=false", "-5"]);
     }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StateCommand {
+    /// List resource instances in the state, optionally filtered by address.
+    List {
+        /// Only instances whose resource has this id.
+        #[arg(long)]
+        id: Option<String>,
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        ui: Ui,
+        /// Addresses (or prefixes like module.vpc) to list.
+        addresses: Vec<String>,
+    },
 }

@@ -134,3 +134,98 @@ mod tests {
         assert!(diags[0].detail.contains("local.z refers to local.x at main.tf:1:6"), "{}", diags[0].detail);
     }
 }
+
+/// The configuration's dependency graph as DOT (`strata graph`): one node
+/// per variable, local, output, module call and resource of every module,
+/// edges from references (a count/for_each resource is one node).
+pub fn config_dot(tree: &strata_config::ModuleTree) -> String {
+    let mut nodes = std::collections::BTreeSet::new();
+    let mut edges = std::collections::BTreeSet::new();
+    collect_dot(tree, "", &mut nodes, &mut edges);
+    let mut out = String::from("digraph {\n  rankdir = \"RL\"\n  node [shape = \"box\"]\n");
+    for n in &nodes {
+        out.push_str(&format!("  {n:?}\n"));
+    }
+    for (a, b) in &edges {
+        out.push_str(&format!("  {a:?} -> {b:?}\n"));
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn collect_dot(
+    tree: &strata_config::ModuleTree,
+    prefix: &str,
+    nodes: &mut std::collections::BTreeSet<String>,
+    edges: &mut std::collections::BTreeSet<(String, String)>,
+) {
+    use strata_config::ResourceMode;
+    let m = &tree.module;
+    let resource_name = |mode: ResourceMode, t: &str, n: &str| match mode {
+        ResourceMode::Managed => format!("{prefix}{t}.{n}"),
+        ResourceMode::Data => format!("{prefix}data.{t}.{n}"),
+    };
+    let target = |root: &str, attrs: &[String]| -> Option<String> {
+        match (root, attrs.first(), attrs.get(1)) {
+            ("var", Some(n), _) if m.variable(n).is_some() => Some(format!("{prefix}var.{n}")),
+            ("local", Some(n), _) if m.local(n).is_some() => Some(format!("{prefix}local.{n}")),
+            ("module", Some(n), _) if m.module_call(n).is_some() => Some(format!("{prefix}module.{n}")),
+            ("data", Some(t), Some(n)) => m
+                .resources
+                .iter()
+                .any(|r| r.mode == ResourceMode::Data && &r.type_name == t && &r.name == n)
+                .then(|| resource_name(ResourceMode::Data, t, n)),
+            (t, Some(n), _) => m
+                .resources
+                .iter()
+                .any(|r| r.mode == ResourceMode::Managed && r.type_name == t && &r.name == n)
+                .then(|| resource_name(ResourceMode::Managed, t, n)),
+            _ => None,
+        }
+    };
+    let add = |from: String,
+               refs: Vec<strata_lang::refs::Reference>,
+               nodes: &mut std::collections::BTreeSet<String>,
+               edges: &mut std::collections::BTreeSet<(String, String)>| {
+        nodes.insert(from.clone());
+        for r in refs {
+            if let Some(t) = target(&r.root, &r.attrs) {
+                if t != from {
+                    edges.insert((from.clone(), t));
+                }
+            }
+        }
+    };
+    let refs = |e: &strata_config::Expr| strata_lang::refs::references(&e.expr, &e.file, &["count", "each"]);
+    for v in &m.variables {
+        add(format!("{prefix}var.{}", v.name), Vec::new(), nodes, edges);
+    }
+    for l in &m.locals {
+        add(format!("{prefix}local.{}", l.name), refs(&l.expr), nodes, edges);
+    }
+    for o in &m.outputs {
+        let mut rs = refs(&o.value);
+        rs.extend(o.depends_on.iter().flat_map(refs));
+        add(format!("{prefix}output.{}", o.name), rs, nodes, edges);
+    }
+    for r in &m.resources {
+        let mut rs: Vec<_> =
+            r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter()).flat_map(refs).collect();
+        rs.extend(strata_lang::refs::body_references(&r.body.body, &r.body.file));
+        add(resource_name(r.mode, &r.type_name, &r.name), rs, nodes, edges);
+    }
+    for c in &m.module_calls {
+        let mut rs: Vec<_> = c.inputs.iter().flat_map(|(_, e)| refs(e)).collect();
+        rs.extend(c.count.iter().chain(c.for_each.iter()).chain(c.depends_on.iter()).flat_map(refs));
+        let name = format!("{prefix}module.{}", c.name);
+        add(name.clone(), rs, nodes, edges);
+        if let Some(child) = tree.children.get(&c.name) {
+            let child_prefix = format!("{name}.");
+            // The call depends on what the child's outputs depend on.
+            for o in &child.module.outputs {
+                edges.insert((name.clone(), format!("{child_prefix}output.{}", o.name)));
+            }
+            collect_dot(child, &child_prefix, nodes, edges);
+        }
+    }
+}

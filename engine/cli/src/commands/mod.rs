@@ -4,6 +4,7 @@ mod apply;
 mod console;
 mod fmt;
 mod output;
+mod state;
 mod validate;
 mod version;
 
@@ -77,6 +78,10 @@ pub fn run(argv: Vec<String>) -> u8 {
             state.as_deref(),
             ui,
         ),
+        Command::Graph { .. } => graph(&workdir, ui),
+        Command::State(crate::args::StateCommand::List { id, state, addresses, .. }) => {
+            state::list(&workdir, state.as_deref(), id.as_deref(), &addresses, ui)
+        }
         Command::Output { json, raw, state, name, .. } => {
             output::run(&workdir, json, raw, state.as_deref(), name.as_deref(), ui)
         }
@@ -190,5 +195,20 @@ impl strata_core::variables::Prompter for TerminalPrompter {
         std::io::stdin().lock().read_line(&mut line).ok()?;
         println!();
         Some(line.trim_end_matches(['\n', '\r']).to_string())
+    }
+}
+
+/// `strata graph`
+fn graph(workdir: &WorkDir, ui: Ui) -> u8 {
+    let (tree, diags) = workdir.load();
+    match tree.filter(|_| !diags.has_errors()) {
+        Some(tree) => {
+            print!("{}", strata_core::graph::config_dot(&tree));
+            0
+        }
+        None => {
+            ui.print_diagnostics(&diags);
+            1
+        }
     }
 }
