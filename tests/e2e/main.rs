@@ -5,6 +5,7 @@ mod builtin_providers;
 mod cli;
 mod diagnostics;
 mod differential;
+mod differential_plans;
 mod failures;
 mod interrupt;
 mod lifecycle;

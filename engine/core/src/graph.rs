@@ -111,30 +111,6 @@ impl DependencyGraph {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use strata_diag::SourceFile;
-
-    #[test]
-    fn orders_dependencies_first_and_reports_whole_cycles() {
-        let f = SourceFile::new("main.tf", "x".repeat(100));
-        let sp = |a: usize| Span::new(&f, a..a + 1);
-        let mut g = DependencyGraph::new();
-        g.add_edge("local.b", "local.a", sp(1));
-        g.add_edge("output.o", "local.b", sp(2));
-        g.add_edge("local.x", "local.y", sp(3));
-        g.add_edge("local.y", "local.z", sp(4));
-        g.add_edge("local.z", "local.x", sp(5));
-        let (order, diags) = g.order();
-        let pos = |n: &str| order.iter().position(|o| o == n).unwrap();
-        assert!(pos("local.a") < pos("local.b") && pos("local.b") < pos("output.o"));
-        assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].summary, "Cycle: local.x → local.y → local.z → local.x");
-        assert!(diags[0].detail.contains("local.z refers to local.x at main.tf:1:6"), "{}", diags[0].detail);
-    }
-}
-
 /// The configuration's dependency graph as DOT (`strata graph`): one node
 /// per variable, local, output, module call and resource of every module,
 /// edges from references (a count/for_each resource is one node).
@@ -227,5 +203,29 @@ fn collect_dot(
             }
             collect_dot(child, &child_prefix, nodes, edges);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_diag::SourceFile;
+
+    #[test]
+    fn orders_dependencies_first_and_reports_whole_cycles() {
+        let f = SourceFile::new("main.tf", "x".repeat(100));
+        let sp = |a: usize| Span::new(&f, a..a + 1);
+        let mut g = DependencyGraph::new();
+        g.add_edge("local.b", "local.a", sp(1));
+        g.add_edge("output.o", "local.b", sp(2));
+        g.add_edge("local.x", "local.y", sp(3));
+        g.add_edge("local.y", "local.z", sp(4));
+        g.add_edge("local.z", "local.x", sp(5));
+        let (order, diags) = g.order();
+        let pos = |n: &str| order.iter().position(|o| o == n).unwrap();
+        assert!(pos("local.a") < pos("local.b") && pos("local.b") < pos("output.o"));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].summary, "Cycle: local.x → local.y → local.z → local.x");
+        assert!(diags[0].detail.contains("local.z refers to local.x at main.tf:1:6"), "{}", diags[0].detail);
     }
 }
