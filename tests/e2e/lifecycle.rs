@@ -117,3 +117,20 @@ resource "terraform_data" "vol" {
     );
     assert_eq!(run(d.path(), &["apply", "-auto-approve", "-var", "size=5"]).code, 0);
 }
+
+#[test]
+fn replace_on_request_and_a_warning_for_a_typo() {
+    let d = TempDir::with_files(
+        "replace",
+        &[("main.tf", "resource \"terraform_data\" \"a\" {\n  count = 2\n  input = count.index\n}\n")],
+    );
+    assert_eq!(run(d.path(), &["apply", "-auto-approve"]).code, 0);
+    let plan = run(d.path(), &["plan", "-no-color", "-replace=terraform_data.a[1]"]);
+    assert!(plan.stdout.contains("# terraform_data.a[1] will be replaced, as requested"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Plan: 1 to add, 0 to change, 1 to destroy."), "{}", plan.stdout);
+    let typo = run(d.path(), &["plan", "-no-color", "-replace=terraform_data.b"]);
+    assert_eq!(typo.code, 0);
+    assert!(typo.stderr.contains("Replacement address matches nothing"), "{}", typo.stderr);
+    let applied = run(d.path(), &["apply", "-auto-approve", "-no-color", "-replace=terraform_data.a[0]"]);
+    assert!(applied.stdout.contains("Resources: 1 added, 0 changed, 1 destroyed."), "{}", applied.stdout);
+}

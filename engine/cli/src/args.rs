@@ -144,6 +144,9 @@ pub struct LockArgs {
     /// How long to retry taking the state lock, e.g. 30s or 5m.
     #[arg(long, value_name = "DURATION")]
     pub lock_timeout: Option<String>,
+    /// Replace this resource instance even if nothing changed (repeatable).
+    #[arg(long = "replace", value_name = "ADDR")]
+    pub replace: Vec<String>,
     /// Read the real objects before planning (default true).
     #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
     pub refresh: Option<bool>,

@@ -77,6 +77,9 @@ fn header(c: &PlannedChange) -> String {
         Action::Create => "will be created".to_string(),
         Action::Update => "will be updated in-place".to_string(),
         Action::Replace if c.reason == Some("replace_because_tainted") => "is tainted, so must be replaced".to_string(),
+        Action::Replace | Action::CreateThenDelete if c.reason == Some("replace_by_request") => {
+            "will be replaced, as requested".to_string()
+        }
         Action::Replace | Action::CreateThenDelete => "must be replaced".to_string(),
         Action::Delete => "will be destroyed".to_string(),
         Action::Read => "will be read during apply".to_string(),

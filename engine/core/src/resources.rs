@@ -147,6 +147,9 @@ pub struct ResourceEngine<'a> {
     visited: Mutex<HashSet<ResourceInstanceAddr>>,
     drift: Mutex<Vec<Drift>>,
     refresh: bool,
+    /// `-replace=ADDR` instances, and which of them were found.
+    replace: Vec<String>,
+    replace_found: Mutex<HashSet<String>>,
     /// Resources and module instances the configuration still has.
     visited_resources: Mutex<HashSet<ResourceAddr>>,
     visited_modules: Mutex<HashSet<ModuleInstance>>,
@@ -171,6 +174,8 @@ impl<'a> ResourceEngine<'a> {
             visited: Mutex::new(HashSet::new()),
             drift: Mutex::new(Vec::new()),
             refresh: true,
+            replace: Vec::new(),
+            replace_found: Mutex::new(HashSet::new()),
             visited_resources: Mutex::new(HashSet::new()),
             visited_modules: Mutex::new(HashSet::new()),
             protected: Mutex::new(HashSet::new()),
@@ -208,6 +213,19 @@ impl<'a> ResourceEngine<'a> {
             ));
         }
         true
+    }
+
+    /// `-replace=ADDR`: replace these instances even if nothing changed.
+    pub fn with_replace(mut self, addrs: Vec<String>) -> Self {
+        self.replace = addrs;
+        self
+    }
+
+    /// `-replace` addresses that matched nothing (a typo there silently
+    /// replaces nothing in Terraform; Strata warns).
+    pub fn unmatched_replace(&self) -> Vec<String> {
+        let found = self.replace_found.lock().expect("no poisoned locks");
+        self.replace.iter().filter(|a| !found.contains(*a)).cloned().collect()
     }
 
     /// `-refresh=false`: plan against the stored state without reading objects.
@@ -931,6 +949,9 @@ impl ResourceEngine<'_> {
             (Action::Replace, Some("replace_because_tainted"))
         } else if !replace_paths.is_empty() {
             (Action::Replace, Some("replace_because_cannot_update"))
+        } else if self.replace.contains(&addr.to_string()) {
+            self.replace_found.lock().expect("no poisoned locks").insert(addr.to_string());
+            (Action::Replace, Some("replace_by_request"))
         } else if opts.triggered {
             (Action::Replace, Some("replace_by_triggers"))
         } else if resp.planned.unmark_deep().0.raw_equal(&prior.unmark_deep().0) && resp.planned.is_wholly_known() {

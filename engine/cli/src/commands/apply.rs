@@ -97,8 +97,15 @@ pub fn run(
     // The plan.
     let plan_op = if destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
     let refresh = lock.refresh.unwrap_or(true);
-    let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref()).with_refresh(refresh);
+    let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
+        .with_refresh(refresh)
+        .with_replace(lock.replace.clone());
     let (result, mut diags) = walk(&prepared, &engine);
+    for a in engine.unmatched_replace() {
+        diags.push(Diagnostic::warning("Replacement address matches nothing").with_detail(format!(
+            "-replace={a} names no resource instance in the configuration or state, so nothing is replaced because of it. Check the address (instances look like aws_instance.web[0] or module.app.aws_instance.web[\"a\"])."
+        )));
+    }
     let changes = engine.changes();
     diags.extend(prepared.diags.clone());
     if diags.has_errors() {
@@ -142,6 +149,7 @@ pub fn run(
     let stop = install_interrupt_handler(ui);
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_refresh(refresh)
+        .with_replace(lock.replace.clone())
         .with_stop(stop)
         .with_sink(Box::new(JournalSink(shared.clone())), &progress);
     let (result, diags) = walk(&prepared, &engine);
