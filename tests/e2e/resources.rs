@@ -254,3 +254,35 @@ fn state_list_and_graph() {
         dot.stdout
     );
 }
+
+#[test]
+fn saved_plans_apply_exactly_and_refuse_when_stale() {
+    let d = TempDir::with_files("saved", &[("main.tf", CONFIG)]);
+    let plan = run(d.path(), &["plan", "-no-color", "-out=tf.plan", "-var", "v=saved"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(plan.stdout.contains("strata apply \"tf.plan\""), "{}", plan.stdout);
+    let show = run(d.path(), &["show", "-no-color", "tf.plan"]);
+    assert!(
+        show.stdout.contains("# terraform_data.a will be created") && show.stdout.contains("+ input  = \"saved\""),
+        "{}",
+        show.stdout
+    );
+    let applied = run(d.path(), &["apply", "-no-color", "tf.plan"]);
+    assert_eq!(applied.code, 0, "a saved plan applies without asking:\n{}", applied.transcript());
+    assert_eq!(
+        state(d.path())["outputs"]["b"]["value"],
+        serde_json::json!(["saved-0", "saved-1"]),
+        "the plan's variables are used"
+    );
+    let again = run(d.path(), &["apply", "-no-color", "tf.plan"]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("Saved plan is stale"), "{}", again.stderr);
+
+    assert_eq!(run(d.path(), &["plan", "-out=next.plan", "-var", "v=next"]).code, 0);
+    std::fs::write(d.path().join("main.tf"), format!("{CONFIG}\n# edited\n")).unwrap();
+    let edited = run(d.path(), &["apply", "-no-color", "next.plan"]);
+    assert_eq!(edited.code, 1);
+    assert!(edited.stderr.contains("Saved plan does not match the configuration"), "{}", edited.stderr);
+    std::fs::write(d.path().join("bogus.plan"), "{\"format\": \"x\"}").unwrap();
+    assert_eq!(run(d.path(), &["apply", "bogus.plan"]).code, 1);
+}

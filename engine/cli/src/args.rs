@@ -58,6 +58,9 @@ pub enum Command {
         /// Plan to destroy every object in the state.
         #[arg(long)]
         destroy: bool,
+        /// Save the plan to this file, for `strata apply FILE`.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
     },
@@ -74,6 +77,15 @@ pub enum Command {
         lock: LockArgs,
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
+        /// A plan saved with `plan -out`: apply exactly it, without asking.
+        plan_file: Option<PathBuf>,
+    },
+    /// Show a saved plan.
+    Show {
+        #[command(flatten)]
+        ui: Ui,
+        /// The plan file.
+        plan_file: PathBuf,
     },
     /// Destroy every object the state tracks.
     Destroy {

@@ -7,6 +7,7 @@
 pub mod decode;
 pub mod graph;
 pub mod module_eval;
+pub mod plan_file;
 pub mod resources;
 pub mod variables;
 

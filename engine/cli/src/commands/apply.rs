@@ -12,6 +12,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use strata_config::TERRAFORM_COMPAT_VERSION;
+use strata_core::plan_file::{
+    action_name, encode, SavedChange, SavedOutputChange, SavedPlan, PLAN_FORMAT, PLAN_VERSION,
+};
 use strata_core::{
     evaluate_root_with, Action, ApplySink, EvalMode, ModuleResult, Operation, Progress, ResourceEngine, VarArg,
 };
@@ -21,8 +24,19 @@ use strata_lang::Value;
 use strata_state::{Journal, JournalEntry, LocalState, OutputState, StateBuilder, StateFile, StateLock};
 
 pub enum Mode {
-    Plan { detailed_exitcode: bool, destroy: bool },
-    Apply { auto_approve: bool, destroy: bool },
+    Plan {
+        detailed_exitcode: bool,
+        destroy: bool,
+        out: Option<std::path::PathBuf>,
+    },
+    Apply {
+        auto_approve: bool,
+        destroy: bool,
+    },
+    /// `apply PLANFILE`: exactly that plan, without asking.
+    ApplySaved {
+        plan: Box<SavedPlan>,
+    },
 }
 
 /// A planned change to one root output.
@@ -41,7 +55,11 @@ pub fn run(
     state: Option<&Path>,
     ui: Ui,
 ) -> u8 {
-    let Some(prepared) = prepare(workdir, EvalMode::Apply, vars, var_args, true, ui) else { return 1 };
+    let prepared = match &mode {
+        Mode::ApplySaved { plan } => prepare_saved(workdir, plan, ui),
+        _ => prepare(workdir, EvalMode::Apply, vars, var_args, true, ui),
+    };
+    let Some(prepared) = prepared else { return 1 };
     let store = LocalState::new(workdir.state_path(state));
     let timeout = match lock.lock_timeout.as_deref().map(parse_duration) {
         None => std::time::Duration::ZERO,
@@ -91,15 +109,38 @@ pub fn run(
             return 1;
         }
     };
-    let destroy = matches!(mode, Mode::Plan { destroy: true, .. } | Mode::Apply { destroy: true, .. });
+    if let Mode::ApplySaved { plan } = &mode {
+        let (lineage, serial) = (prior.as_ref().map(|p| p.lineage.clone()), prior.as_ref().map(|p| p.serial));
+        if plan.lineage.is_some() && plan.lineage != lineage {
+            ui.print_diagnostics(
+                &Diagnostic::error("Saved plan does not match the given state")
+                    .with_detail(
+                        "The given plan file can not be applied because it was created from a different state lineage.",
+                    )
+                    .into(),
+            );
+            return 1;
+        }
+        if plan.serial != serial {
+            ui.print_diagnostics(&Diagnostic::error("Saved plan is stale").with_detail("The given plan file can no longer be applied because the state was changed by another operation after the plan was created.").into());
+            return 1;
+        }
+    }
+    let destroy = match &mode {
+        Mode::Plan { destroy, .. } | Mode::Apply { destroy, .. } => *destroy,
+        Mode::ApplySaved { plan } => plan.destroy,
+    };
+    let (refresh, replace) = match &mode {
+        Mode::ApplySaved { plan } => (plan.refresh, plan.replace.clone()),
+        _ => (lock.refresh.unwrap_or(true), lock.replace.clone()),
+    };
     let registry = crate::providers::registry();
 
     // The plan.
     let plan_op = if destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
-    let refresh = lock.refresh.unwrap_or(true);
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_refresh(refresh)
-        .with_replace(lock.replace.clone());
+        .with_replace(replace.clone());
     let (result, mut diags) = walk(&prepared, &engine);
     for a in engine.unmatched_replace() {
         diags.push(Diagnostic::warning("Replacement address matches nothing").with_detail(format!(
@@ -125,9 +166,65 @@ pub fn run(
         println!("\n{}\n", ui.bold("No changes. Your infrastructure matches the configuration."));
         println!("Strata has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
     }
-    let auto_approve = match mode {
-        Mode::Plan { detailed_exitcode, .. } => return if detailed_exitcode && has_changes { 2 } else { 0 },
-        Mode::Apply { auto_approve, .. } => auto_approve,
+    let auto_approve = match &mode {
+        Mode::Plan { detailed_exitcode, out, .. } => {
+            if let Some(path) = out {
+                let saved = SavedPlan {
+                    format: PLAN_FORMAT.into(),
+                    version: PLAN_VERSION,
+                    strata_version: env!("CARGO_PKG_VERSION").into(),
+                    timestamp: strata_state::now_rfc3339(),
+                    lineage: prior.as_ref().map(|p| p.lineage.clone()),
+                    serial: prior.as_ref().map(|p| p.serial),
+                    workspace: workdir.workspace(),
+                    destroy,
+                    refresh,
+                    replace: replace.clone(),
+                    config_digest: config_digest(&prepared.tree),
+                    variables: prepared.raw_vars.iter().map(|(k, v)| (k.clone(), encode(&v.value))).collect(),
+                    changes: changes.iter().map(SavedChange::from_change).collect(),
+                    output_changes: output_changes
+                        .iter()
+                        .map(|c| SavedOutputChange {
+                            name: c.name.clone(),
+                            before: c.before.as_ref().map_or(serde_json::Value::Null, |b| encode(&state_value(b))),
+                            after: c.after.as_ref().map_or(serde_json::Value::Null, |(v, _)| encode(v)),
+                        })
+                        .collect(),
+                    errored: false,
+                };
+                if let Err(e) = std::fs::write(path, serde_json::to_string(&saved).expect("plan serializes")) {
+                    ui.print_diagnostics(
+                        &Diagnostic::error("Failed to write plan file")
+                            .with_detail(format!("{}: {e}.", path.display()))
+                            .into(),
+                    );
+                    return 1;
+                }
+                println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    strata apply {:?}", path.display(), path.display().to_string());
+            }
+            return if *detailed_exitcode && has_changes { 2 } else { 0 };
+        }
+        Mode::Apply { auto_approve, .. } => *auto_approve,
+        Mode::ApplySaved { plan } => {
+            let now: Vec<(String, String)> = changes
+                .iter()
+                .filter(|c| c.action != Action::NoOp)
+                .map(|c| (c.addr.to_string(), action_name(c.action).to_string()))
+                .collect();
+            let then: Vec<(String, String)> = plan
+                .changes
+                .iter()
+                .filter(|c| c.action != "no-op")
+                .filter_map(|c| c.to_change())
+                .map(|c| (c.addr.to_string(), action_name(c.action).to_string()))
+                .collect();
+            if now != then {
+                ui.print_diagnostics(&Diagnostic::error("Saved plan no longer matches").with_detail("Planning again with the saved plan's variables gives different actions than the saved plan (something changed outside Strata since). Run plan again.").into());
+                return 1;
+            }
+            true
+        }
     };
     if has_changes && !auto_approve && !confirm(vars, destroy, ui) {
         return 1;
@@ -421,4 +518,64 @@ fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
         }
     });
     &STOP
+}
+
+/// The configuration and variables of a saved plan; the configuration on
+/// disk must be the one the plan was made from.
+fn prepare_saved(workdir: &WorkDir, plan: &SavedPlan, ui: Ui) -> Option<super::Prepared> {
+    let (tree, diags) = workdir.load();
+    let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
+        ui.print_diagnostics(&diags);
+        return None;
+    };
+    if config_digest(&tree) != plan.config_digest {
+        ui.print_diagnostics(&Diagnostic::error("Saved plan does not match the configuration").with_detail("The configuration files changed since this plan was made; apply only what was reviewed. Run plan again.").into());
+        return None;
+    }
+    let mut raw_vars = BTreeMap::new();
+    for (k, v) in &plan.variables {
+        let Some(value) = strata_core::plan_file::decode(v) else {
+            ui.print_diagnostics(
+                &Diagnostic::error("Invalid plan file")
+                    .with_detail(format!("The saved value of variable {k:?} is unreadable."))
+                    .into(),
+            );
+            return None;
+        };
+        raw_vars.insert(
+            k.clone(),
+            strata_core::RawVariable { value, source: strata_core::ValueSource::CommandLine("the saved plan".into()) },
+        );
+    }
+    let settings = strata_core::EvalSettings {
+        mode: EvalMode::Apply,
+        workspace: plan.workspace.clone(),
+        cwd: workdir.dir.clone(),
+        plan_timestamp: Some(plan.timestamp.clone()),
+    };
+    Some(super::Prepared { tree, raw_vars, settings, functions: strata_lang::Functions::builtin(), diags })
+}
+
+/// sha256 over every configuration file of the tree (name and text).
+pub fn config_digest(tree: &strata_config::ModuleTree) -> String {
+    use sha2::{Digest, Sha256};
+    let mut files: Vec<(String, &str)> = Vec::new();
+    let mut stack = vec![(String::new(), tree)];
+    while let Some((prefix, t)) = stack.pop() {
+        for f in &t.module.files {
+            files.push((format!("{prefix}{}", f.name), &f.text));
+        }
+        for (name, child) in &t.children {
+            stack.push((format!("{prefix}module.{name}/"), child));
+        }
+    }
+    files.sort();
+    let mut h = Sha256::new();
+    for (name, text) in files {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -51,15 +51,31 @@ pub fn run(argv: Vec<String>) -> u8 {
         Command::Validate { json, .. } => validate::run(&workdir, json, ui),
         Command::Fmt(args) => fmt::run(&workdir, &args, ui),
         Command::Console { vars, .. } => console::run(&workdir, &vars, &var_args, ui),
-        Command::Plan { vars, lock, detailed_exitcode, destroy, state, .. } => apply::run(
+        Command::Plan { vars, lock, detailed_exitcode, destroy, out, state, .. } => apply::run(
             &workdir,
-            apply::Mode::Plan { detailed_exitcode, destroy },
+            apply::Mode::Plan { detailed_exitcode, destroy, out },
             &vars,
             &var_args,
             &lock,
             state.as_deref(),
             ui,
         ),
+        Command::Apply { plan_file: Some(path), vars, lock, state, .. } => match read_plan(&path, ui) {
+            Some(plan) => apply::run(
+                &workdir,
+                apply::Mode::ApplySaved { plan: Box::new(plan) },
+                &vars,
+                &var_args,
+                &lock,
+                state.as_deref(),
+                ui,
+            ),
+            None => 1,
+        },
+        Command::Show { plan_file, .. } => match read_plan(&plan_file, ui) {
+            Some(plan) => show_plan(&plan, ui),
+            None => 1,
+        },
         Command::Apply { auto_approve, vars, lock, state, .. } => apply::run(
             &workdir,
             apply::Mode::Apply { auto_approve, destroy: false },
@@ -211,4 +227,52 @@ fn graph(workdir: &WorkDir, ui: Ui) -> u8 {
             1
         }
     }
+}
+
+fn read_plan(path: &std::path::Path, ui: Ui) -> Option<strata_core::plan_file::SavedPlan> {
+    use strata_core::plan_file::{SavedPlan, PLAN_FORMAT, PLAN_VERSION};
+    let fail = |detail: String| {
+        ui.print_diagnostics(&Diagnostic::error("Failed to load the plan file").with_detail(detail).into());
+        None
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => return fail(format!("{}: {e}.", path.display())),
+    };
+    let plan: SavedPlan = match serde_json::from_str(&text) {
+        Ok(p) => p,
+        Err(e) => return fail(format!("{} is not a Strata plan file ({e}).", path.display())),
+    };
+    if plan.format != PLAN_FORMAT || plan.version != PLAN_VERSION {
+        return fail(format!(
+            "{} is a plan of format {} version {}; this Strata reads {PLAN_FORMAT} version {PLAN_VERSION}.",
+            path.display(),
+            plan.format,
+            plan.version
+        ));
+    }
+    Some(plan)
+}
+
+/// `strata show PLANFILE`
+fn show_plan(plan: &strata_core::plan_file::SavedPlan, ui: Ui) -> u8 {
+    let changes: Vec<strata_core::PlannedChange> = plan.changes.iter().filter_map(|c| c.to_change()).collect();
+    let text = crate::plan_view::render(&changes, ui);
+    print!("{text}");
+    if !plan.output_changes.is_empty() {
+        println!("\nChanges to Outputs:");
+        for c in &plan.output_changes {
+            let show = |j: &serde_json::Value| strata_core::plan_file::decode(j).map(|v| crate::plan_view::show(&v));
+            match (show(&c.before), show(&c.after)) {
+                (None, Some(a)) => println!("  + {} = {a}", c.name),
+                (Some(b), Some(a)) => println!("  ~ {} = {b} -> {a}", c.name),
+                (Some(b), None) => println!("  - {} = {b} -> null", c.name),
+                _ => {}
+            }
+        }
+    }
+    if text.is_empty() && plan.output_changes.is_empty() {
+        println!("No changes. Your infrastructure matches the configuration.");
+    }
+    0
 }

@@ -1,0 +1,255 @@
+//! Saved plans (`plan -out=FILE`): a versioned, self-contained JSON file
+//! with the variables, the state it was made against (lineage and serial),
+//! a digest of the configuration, and every planned change with its values
+//! — unknown and sensitive marks included — so `show` can render it and
+//! `apply FILE` can refuse it when anything moved.
+
+use crate::resources::{Action, PlannedChange};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value as Json};
+use std::collections::BTreeMap;
+use strata_addrs::{InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAddr, ResourceMode};
+use strata_lang::{Kind, Type, Value};
+
+pub const PLAN_FORMAT: &str = "strata-plan";
+pub const PLAN_VERSION: u64 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedPlan {
+    pub format: String,
+    pub version: u64,
+    pub strata_version: String,
+    pub timestamp: String,
+    /// The state the plan was made against (`None`: no state yet).
+    pub lineage: Option<String>,
+    pub serial: Option<u64>,
+    pub workspace: String,
+    pub destroy: bool,
+    pub refresh: bool,
+    pub replace: Vec<String>,
+    /// sha256 of every configuration file, so applying refuses a changed configuration.
+    pub config_digest: String,
+    /// Root variables as the plan used them (encoded values).
+    pub variables: BTreeMap<String, Json>,
+    pub changes: Vec<SavedChange>,
+    pub output_changes: Vec<SavedOutputChange>,
+    pub errored: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedChange {
+    pub module: String,
+    pub mode: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub name: String,
+    pub key: Json,
+    pub provider: String,
+    pub action: String,
+    pub reason: Option<String>,
+    pub before: Json,
+    pub after: Json,
+    pub replace_paths: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedOutputChange {
+    pub name: String,
+    /// Encoded values; `null` when absent.
+    pub before: Json,
+    pub after: Json,
+}
+
+pub fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::NoOp => "no-op",
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Replace => "delete-create",
+        Action::CreateThenDelete => "create-delete",
+        Action::Delete => "delete",
+        Action::Read => "read",
+    }
+}
+
+fn action_from(s: &str) -> Option<Action> {
+    Some(match s {
+        "no-op" => Action::NoOp,
+        "create" => Action::Create,
+        "update" => Action::Update,
+        "delete-create" => Action::Replace,
+        "create-delete" => Action::CreateThenDelete,
+        "delete" => Action::Delete,
+        "read" => Action::Read,
+        _ => return None,
+    })
+}
+
+static REASONS: &[&str] = &[
+    "replace_because_cannot_update",
+    "replace_because_tainted",
+    "replace_by_request",
+    "replace_by_triggers",
+    "delete_because_no_resource_config",
+    "delete_because_count_index",
+    "delete_because_each_key",
+    "delete_because_no_module",
+    "read_because_config_unknown",
+];
+
+impl SavedChange {
+    pub fn from_change(c: &PlannedChange) -> SavedChange {
+        SavedChange {
+            module: c.addr.resource.module.to_string(),
+            mode: if c.addr.resource.mode == ResourceMode::Data { "data".into() } else { "managed".into() },
+            type_name: c.addr.resource.type_name.clone(),
+            name: c.addr.resource.name.clone(),
+            key: match &c.addr.key {
+                InstanceKey::None => Json::Null,
+                InstanceKey::Int(i) => json!(i),
+                InstanceKey::Str(s) => json!(s),
+            },
+            provider: c.provider.clone(),
+            action: action_name(c.action).into(),
+            reason: c.reason.map(String::from),
+            before: encode(&c.before),
+            after: encode(&c.after),
+            replace_paths: c
+                .replace_paths
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|s| match s {
+                            strata_provider::PathStep::Attr(a) => a.clone(),
+                            strata_provider::PathStep::Key(k) => format!("[{k:?}]"),
+                            strata_provider::PathStep::Index(i) => format!("[{i}]"),
+                        })
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    pub fn to_change(&self) -> Option<PlannedChange> {
+        let resource = ResourceAddr {
+            module: ModuleInstance::parse(&self.module)?,
+            mode: if self.mode == "data" { ResourceMode::Data } else { ResourceMode::Managed },
+            type_name: self.type_name.clone(),
+            name: self.name.clone(),
+        };
+        let key = match &self.key {
+            Json::Number(n) => InstanceKey::Int(n.as_i64()?),
+            Json::String(s) => InstanceKey::Str(s.clone()),
+            _ => InstanceKey::None,
+        };
+        Some(PlannedChange {
+            addr: ResourceInstanceAddr { resource, key },
+            provider: self.provider.clone(),
+            action: action_from(&self.action)?,
+            before: decode(&self.before)?,
+            after: decode(&self.after)?,
+            replace_paths: self
+                .replace_paths
+                .iter()
+                .map(|p| p.iter().map(|s| strata_provider::PathStep::Attr(s.clone())).collect())
+                .collect(),
+            reason: self.reason.as_deref().and_then(|r| REASONS.iter().copied().find(|x| *x == r)),
+        })
+    }
+}
+
+/// Encodes a value exactly, marks included: `{"!": true}` marks sensitive.
+pub fn encode(v: &Value) -> Json {
+    let mut o = Map::new();
+    match v.kind() {
+        Kind::Unknown(t) => {
+            o.insert("unknown".into(), t.to_json());
+        }
+        Kind::Null(t) => {
+            o.insert("null".into(), t.to_json());
+        }
+        Kind::Bool(b) => {
+            o.insert("bool".into(), json!(b));
+        }
+        Kind::Number(n) => {
+            o.insert("number".into(), json!(n.to_string()));
+        }
+        Kind::String(s) => {
+            o.insert("string".into(), json!(&**s));
+        }
+        Kind::List(t, items) => {
+            o.insert("list".into(), Json::Array(items.iter().map(encode).collect()));
+            o.insert("of".into(), t.to_json());
+        }
+        Kind::Set(t, items) => {
+            o.insert("set".into(), Json::Array(items.iter().map(encode).collect()));
+            o.insert("of".into(), t.to_json());
+        }
+        Kind::Map(t, items) => {
+            o.insert("map".into(), Json::Object(items.iter().map(|(k, x)| (k.clone(), encode(x))).collect()));
+            o.insert("of".into(), t.to_json());
+        }
+        Kind::Tuple(items) => {
+            o.insert("tuple".into(), Json::Array(items.iter().map(encode).collect()));
+        }
+        Kind::Object(items) => {
+            o.insert("object".into(), Json::Object(items.iter().map(|(k, x)| (k.clone(), encode(x))).collect()));
+        }
+    }
+    if v.is_sensitive() {
+        o.insert("!".into(), json!(true));
+    }
+    Json::Object(o)
+}
+
+pub fn decode(j: &Json) -> Option<Value> {
+    let o = j.as_object()?;
+    let of = || o.get("of").and_then(Type::from_json);
+    let seq = |k: &str| -> Option<Vec<Value>> { o.get(k)?.as_array()?.iter().map(decode).collect() };
+    let entries = |k: &str| -> Option<BTreeMap<String, Value>> {
+        o.get(k)?.as_object()?.iter().map(|(k, x)| Some((k.clone(), decode(x)?))).collect()
+    };
+    let v = if let Some(t) = o.get("unknown") {
+        Value::unknown(Type::from_json(t)?)
+    } else if let Some(t) = o.get("null") {
+        Value::null(Type::from_json(t)?)
+    } else if let Some(b) = o.get("bool") {
+        Value::bool(b.as_bool()?)
+    } else if let Some(n) = o.get("number") {
+        Value::number(strata_lang::Number::parse(n.as_str()?).ok()?)
+    } else if let Some(s) = o.get("string") {
+        Value::string(s.as_str()?)
+    } else if o.contains_key("list") {
+        Value::list(of()?, seq("list")?)
+    } else if o.contains_key("set") {
+        Value::set(of()?, seq("set")?)
+    } else if o.contains_key("map") {
+        Value::map(of()?, entries("map")?)
+    } else if o.contains_key("tuple") {
+        Value::tuple(seq("tuple")?)
+    } else {
+        Value::object(entries("object")?)
+    };
+    Some(if o.get("!").and_then(Json::as_bool) == Some(true) { v.mark_sensitive() } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_with_their_marks() {
+        let v = Value::object(BTreeMap::from([
+            ("a".into(), Value::unknown(Type::String)),
+            ("b".into(), Value::string("x").mark_sensitive()),
+            ("c".into(), Value::list(Type::Number, vec![Value::int(1), Value::int(2)])),
+            ("d".into(), Value::set(Type::String, vec![Value::string("z")])),
+            ("e".into(), Value::null(Type::Bool)),
+            ("f".into(), Value::tuple(vec![Value::number(strata_lang::Number::parse("0.1").unwrap())])),
+        ]));
+        let back = decode(&encode(&v)).unwrap();
+        assert!(back.raw_equal(&v));
+        assert!(back.as_entries().unwrap()["b"].is_sensitive());
+        assert!(back.as_entries().unwrap()["a"].is_unknown());
+    }
+}
