@@ -286,3 +286,44 @@ fn saved_plans_apply_exactly_and_refuse_when_stale() {
     std::fs::write(d.path().join("bogus.plan"), "{\"format\": \"x\"}").unwrap();
     assert_eq!(run(d.path(), &["apply", "bogus.plan"]).code, 1);
 }
+
+#[test]
+fn json_and_multi_line_strings_are_shown_as_line_diffs() {
+    let config = r##"
+variable "actions" {
+  type    = list(string)
+  default = ["s3:GetObject"]
+}
+variable "script" {
+  default = "#!/bin/sh\necho one\necho two\n"
+}
+resource "terraform_data" "policy" {
+  input = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }] })
+}
+resource "terraform_data" "script" {
+  input = var.script
+}
+"##;
+    let d = TempDir::with_files("jsondiff", &[("main.tf", config)]);
+    assert_eq!(run(d.path(), &["apply", "-auto-approve"]).code, 0);
+    let plan = run(
+        d.path(),
+        &[
+            "plan",
+            "-no-color",
+            "-var",
+            "actions=[\"s3:GetObject\", \"s3:PutObject\"]",
+            "-var",
+            "script=#!/bin/sh\necho one\necho 2\n",
+        ],
+    );
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(plan.stdout.contains("~ input  = jsonencode("), "{}", plan.stdout);
+    assert!(
+        plan.stdout.lines().any(|l| l.trim_start().starts_with("+ ") && l.trim_end().ends_with("\"s3:PutObject\"")),
+        "the added action is an added line:\n{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("- echo two") && plan.stdout.contains("+ echo 2"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("    echo one"), "unchanged lines are kept as context:\n{}", plan.stdout);
+}
