@@ -134,3 +134,64 @@ fn replace_on_request_and_a_warning_for_a_typo() {
     let applied = run(d.path(), &["apply", "-auto-approve", "-no-color", "-replace=terraform_data.a[0]"]);
     assert!(applied.stdout.contains("Resources: 1 added, 0 changed, 1 destroyed."), "{}", applied.stdout);
 }
+
+#[test]
+fn provider_configurations_aliases_and_passing_them_to_modules() {
+    let config = r#"
+terraform {
+  required_providers {
+    testing = { source = "strata/testing" }
+  }
+}
+variable "region" {
+  default = "east"
+}
+provider "testing" {
+  prefix = "${var.region}-"
+}
+provider "testing" {
+  alias  = "west"
+  prefix = "west-"
+}
+resource "testing_resource" "here" {
+  name = "here"
+}
+resource "testing_resource" "there" {
+  provider = testing.west
+  name     = "there"
+}
+module "standby" {
+  source    = "./child"
+  providers = { testing = testing.west }
+}
+module "inherits" {
+  source = "./child"
+}
+"#;
+    let child = "resource \"testing_resource\" \"c\" {\n  name = \"c\"\n}\n";
+    let d = TempDir::with_files("providers", &[("main.tf", config), ("child/main.tf", child)]);
+    let out = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let st: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap()).unwrap();
+    let find = |module: Option<&str>, name: &str| {
+        st["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name && r["module"].as_str() == module)
+            .cloned()
+            .unwrap_or_else(|| panic!("{module:?} {name} in state"))
+    };
+    let here = find(None, "here");
+    assert_eq!(here["instances"][0]["attributes"]["id"], "id-east-here");
+    assert_eq!(here["provider"], "provider[\"registry.terraform.io/strata/testing\"]");
+    let there = find(None, "there");
+    assert_eq!(there["instances"][0]["attributes"]["id"], "id-west-there");
+    assert_eq!(there["provider"], "provider[\"registry.terraform.io/strata/testing\"].west");
+    let standby = find(Some("module.standby"), "c");
+    assert_eq!(standby["instances"][0]["attributes"]["id"], "id-west-c", "providers = {{ testing = testing.west }}");
+    assert_eq!(standby["provider"], "provider[\"registry.terraform.io/strata/testing\"].west");
+    let inherits = find(Some("module.inherits"), "c");
+    assert_eq!(inherits["instances"][0]["attributes"]["id"], "id-east-c", "the default configuration is inherited");
+}

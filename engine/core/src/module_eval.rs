@@ -77,6 +77,30 @@ pub trait ResourceHandler: Sync {
         functions: &Functions,
         diags: &mut Diagnostics,
     ) -> Value;
+
+    /// A `provider` block of module instance `path`, reached in dependency order.
+    #[allow(clippy::too_many_arguments)]
+    fn provider_block(
+        &self,
+        _path: &ModuleInstance,
+        _module: &Module,
+        _block: &strata_config::ProviderConfig,
+        _scope: &dyn Scope,
+        _ctx: &CallContext,
+        _functions: &Functions,
+        _diags: &mut Diagnostics,
+    ) {
+    }
+
+    /// A module instance is about to be evaluated (providers pass down here).
+    fn enter_module(
+        &self,
+        _parent: &ModuleInstance,
+        _call: &ModuleCall,
+        _child: &ModuleInstance,
+        _child_module: &Module,
+    ) {
+    }
 }
 
 /// What one walk over the tree shares.
@@ -470,9 +494,30 @@ fn evaluate_module(
             }
         }
     };
+    let provider_nodes: Vec<String> = module
+        .providers
+        .iter()
+        .map(|p| match &p.alias {
+            Some(a) => format!("provider.{}.{a}", p.name),
+            None => format!("provider.{}", p.name),
+        })
+        .collect();
+    for (p, node) in module.providers.iter().zip(&provider_nodes) {
+        graph.add_node(node);
+        for reference in strata_lang::refs::body_references(&p.config.body, &p.config.file) {
+            if let Some(target) = node_of(module, &resource_nodes, &reference.root, &reference.attrs) {
+                graph.add_edge(node, &target, reference.span);
+            }
+        }
+    }
     for r in &module.resources {
         let node = resource_node(r.mode, &r.type_name, &r.name);
         graph.add_node(&node);
+        // Resources (and module calls) come after this module's provider
+        // configurations, which they may use.
+        for p in &provider_nodes {
+            graph.add_edge(&node, p, r.span.clone());
+        }
         for e in r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter()) {
             add_refs(&mut graph, &node, e, &[]);
         }
@@ -490,6 +535,9 @@ fn evaluate_module(
     for c in &module.module_calls {
         let node = format!("module.{}", c.name);
         graph.add_node(&node);
+        for p in &provider_nodes {
+            graph.add_edge(&node, p, c.span.clone());
+        }
         for (_, e) in &c.inputs {
             add_refs(&mut graph, &node, e, &["count", "each"]);
         }
@@ -582,6 +630,17 @@ fn evaluate_module(
                         }
                     }
                     Err(d) => diags.push(d),
+                }
+            }
+            "provider" => {
+                let Some(p) = module.providers.iter().find(|p| match &p.alias {
+                    Some(a) => format!("{}.{a}", p.name) == name,
+                    None => p.name == name,
+                }) else {
+                    continue;
+                };
+                if let Some(handler) = walk.resources {
+                    handler.provider_block(path, module, p, &scope, &ctx, functions, diags);
                 }
             }
             "resource" | "data" => {
@@ -704,7 +763,11 @@ fn evaluate_call(
             }
         }
         let vars = finalize_variables(&child.module, &raw, settings, functions, false, diags);
-        let r = evaluate_module(child, vars, walk, &path.child(&call.name, key), diags);
+        let child_path = path.child(&call.name, key);
+        if let Some(handler) = walk.resources {
+            handler.enter_module(path, call, &child_path, &child.module);
+        }
+        let r = evaluate_module(child, vars, walk, &child_path, diags);
         let obj: BTreeMap<String, Value> = child
             .module
             .outputs

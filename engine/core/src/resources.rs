@@ -144,6 +144,10 @@ pub struct ResourceEngine<'a> {
     root: &'a Module,
     prior: PriorState,
     providers: Mutex<HashMap<String, Arc<dyn Provider>>>,
+    /// Evaluated `provider` block configurations, by configuration address.
+    provider_configs: Mutex<HashMap<String, Value>>,
+    /// Per module instance: provider key (`aws`, `aws.west`) → configuration address.
+    provider_maps: Mutex<HashMap<ModuleInstance, HashMap<String, String>>>,
     visited: Mutex<HashSet<ResourceInstanceAddr>>,
     drift: Mutex<Vec<Drift>>,
     refresh: bool,
@@ -171,6 +175,8 @@ impl<'a> ResourceEngine<'a> {
             root,
             prior: PriorState::new(prior),
             providers: Mutex::new(HashMap::new()),
+            provider_configs: Mutex::new(HashMap::new()),
+            provider_maps: Mutex::new(HashMap::new()),
             visited: Mutex::new(HashSet::new()),
             drift: Mutex::new(Vec::new()),
             refresh: true,
@@ -371,7 +377,13 @@ impl<'a> ResourceEngine<'a> {
             return None;
         };
         let p = factory.new_instance();
-        let config = Value::empty_object();
+        let config = self
+            .provider_configs
+            .lock()
+            .expect("no poisoned locks")
+            .get(config_addr)
+            .cloned()
+            .unwrap_or_else(|| Value::null(p.schema().provider.implied_type()));
         let pd = p.configure(strata_provider::ConfigureRequest { config: &config });
         if report(pd, span, diags) {
             return None;
@@ -451,35 +463,31 @@ impl<'a> ResourceEngine<'a> {
     }
 
     /// Resolves `provider = x.alias` or the type's prefix to (config address, source).
-    fn provider_of(&self, module: &Module, r: &Resource) -> (String, String) {
-        let (local, alias) = match &r.provider {
-            Some(e) => {
-                let text = e.span().text().trim().to_string();
-                match text.split_once('.') {
-                    Some((l, a)) => (l.to_string(), Some(a.to_string())),
-                    None => (text, None),
-                }
-            }
-            None => (r.type_name.split('_').next().unwrap_or(&r.type_name).to_string(), None),
+    /// The provider configuration a resource of module instance `path`
+    /// uses: (configuration address, source). `provider = aws.west` picks an
+    /// alias; otherwise the type's prefix names the provider.
+    fn provider_of(&self, path: &ModuleInstance, module: &Module, r: &Resource) -> (String, String) {
+        let key = match &r.provider {
+            Some(e) => e.span().text().trim().to_string(),
+            None => r.type_name.split('_').next().unwrap_or(&r.type_name).to_string(),
         };
+        let local = key.split('.').next().unwrap_or(&key).to_string();
+        let source = self.source_of(module, &local);
+        let mapped = self.provider_maps.lock().expect("no poisoned locks").get(path).and_then(|m| m.get(&key).cloned());
+        let addr = mapped
+            .unwrap_or_else(|| config_address(&ModuleInstance::root(), &source, key.split_once('.').map(|(_, a)| a)));
+        (addr, source)
+    }
+
+    /// The source address a module's local provider name stands for.
+    fn source_of(&self, module: &Module, local: &str) -> String {
         let required =
-            |m: &Module| m.terraform.iter().find_map(|t| t.required_providers.get(&local).map(|p| p.source.clone()));
-        let source = if local == "terraform" {
+            |m: &Module| m.terraform.iter().find_map(|t| t.required_providers.get(local).map(|p| p.source.clone()));
+        if local == "terraform" {
             "terraform.io/builtin/terraform".to_string()
         } else {
             required(module).or_else(|| required(self.root)).unwrap_or_else(|| format!("hashicorp/{local}"))
-        };
-        let host_source = if source.starts_with("terraform.io/") {
-            source.clone()
-        } else {
-            format!("registry.terraform.io/{source}")
-        };
-        let mut addr = format!("provider[\"{host_source}\"]");
-        if let Some(a) = alias {
-            addr.push('.');
-            addr.push_str(&a);
         }
-        (addr, source)
     }
 }
 
@@ -596,6 +604,69 @@ fn differs_at(a: &Value, b: &Value, path: &AttributePath) -> bool {
 }
 
 impl ResourceHandler for ResourceEngine<'_> {
+    fn provider_block(
+        &self,
+        path: &ModuleInstance,
+        module: &Module,
+        block: &strata_config::ProviderConfig,
+        scope: &dyn Scope,
+        ctx: &CallContext,
+        functions: &Functions,
+        diags: &mut Diagnostics,
+    ) {
+        let addr = self.register_provider_block(path, module, block);
+        let source = self.source_of(module, &block.name);
+        let Some(factory) = self.registry.get(&source) else { return };
+        let schema = factory.new_instance().schema();
+        let ev = Evaluator::new(scope, functions, ctx, &block.config.file);
+        match strata_lang::body::evaluate_body(&ev, &block.config.body, &["alias", "version"]) {
+            Ok(body) => {
+                let config = decode_config(&body, &schema.provider, &block.span, diags);
+                self.provider_configs.lock().expect("no poisoned locks").insert(addr, config);
+            }
+            Err(ds) => diags.extend(ds),
+        }
+    }
+
+    fn enter_module(
+        &self,
+        parent: &ModuleInstance,
+        call: &strata_config::ModuleCall,
+        child: &ModuleInstance,
+        _child_module: &Module,
+    ) {
+        let mut maps = self.provider_maps.lock().expect("no poisoned locks");
+        let parent_map = maps.get(parent).cloned().unwrap_or_default();
+        // Default (unaliased) configurations are inherited implicitly.
+        let mut child_map: HashMap<String, String> =
+            parent_map.iter().filter(|(k, _)| !k.contains('.')).map(|(k, v)| (k.clone(), v.clone())).collect();
+        // `providers = { aws = aws.west }` passes configurations explicitly.
+        if let Some(expr) = &call.providers {
+            if let hcl_edit::expr::Expression::Object(obj) = &expr.expr {
+                for (k, v) in obj.iter() {
+                    let text = |r: Option<std::ops::Range<usize>>| {
+                        expr.file.text.get(r.unwrap_or(0..0)).unwrap_or("").trim().trim_matches('"').to_string()
+                    };
+                    let child_key = match k {
+                        hcl_edit::expr::ObjectKey::Ident(id) => id.as_str().to_string(),
+                        hcl_edit::expr::ObjectKey::Expression(e) => text(hcl_edit::Span::span(e)),
+                    };
+                    let parent_key = text(hcl_edit::Span::span(v.expr()));
+                    let local = parent_key.split('.').next().unwrap_or(&parent_key).to_string();
+                    let addr = parent_map.get(&parent_key).cloned().unwrap_or_else(|| {
+                        config_address(
+                            &ModuleInstance::root(),
+                            &self.source_of(self.root, &local),
+                            parent_key.split_once('.').map(|(_, a)| a),
+                        )
+                    });
+                    child_map.insert(child_key, addr);
+                }
+            }
+        }
+        maps.insert(child.clone(), child_map);
+    }
+
     fn resource(
         &self,
         path: &ModuleInstance,
@@ -619,7 +690,7 @@ impl ResourceHandler for ResourceEngine<'_> {
             }
             return Value::dynamic_unknown();
         }
-        let (provider_addr, source) = self.provider_of(module, r);
+        let (provider_addr, source) = self.provider_of(path, module, r);
         let Some(provider) = self.provider_instance(&provider_addr, &source, Some(&r.span), diags) else {
             return Value::dynamic_unknown();
         };
@@ -1198,4 +1269,47 @@ pub(crate) fn deposed_key() -> String {
 /// a provider cannot launder a secret.
 fn carry_sensitive(state: &Value, config: &Value) -> Value {
     apply_sensitive_paths(state.clone(), &sensitive_paths(config))
+}
+
+/// `provider["registry.terraform.io/hashicorp/aws"].west`, prefixed with the
+/// module path when the configuration lives in a child module.
+fn config_address(module: &ModuleInstance, source: &str, alias: Option<&str>) -> String {
+    let host_source = if source.starts_with("terraform.io/") {
+        source.to_string()
+    } else {
+        format!("registry.terraform.io/{source}")
+    };
+    let mut addr = String::new();
+    if !module.is_root() {
+        addr.push_str(&format!("{module}."));
+    }
+    addr.push_str(&format!("provider[\"{host_source}\"]"));
+    if let Some(a) = alias {
+        addr.push('.');
+        addr.push_str(a);
+    }
+    addr
+}
+
+impl ResourceEngine<'_> {
+    fn register_provider_block(
+        &self,
+        path: &ModuleInstance,
+        module: &Module,
+        block: &strata_config::ProviderConfig,
+    ) -> String {
+        let source = self.source_of(module, &block.name);
+        let addr = config_address(path, &source, block.alias.as_deref());
+        let key = match &block.alias {
+            Some(a) => format!("{}.{a}", block.name),
+            None => block.name.clone(),
+        };
+        self.provider_maps
+            .lock()
+            .expect("no poisoned locks")
+            .entry(path.clone())
+            .or_default()
+            .insert(key, addr.clone());
+        addr
+    }
 }

@@ -17,11 +17,16 @@ impl ProviderFactory for Factory {
         "strata/testing"
     }
     fn new_instance(&self) -> Arc<dyn Provider> {
-        Arc::new(Testing)
+        Arc::new(Testing::default())
     }
 }
 
-struct Testing;
+/// `provider "testing" { prefix = "..." }` prefixes every id it creates,
+/// so tests can see which configuration (alias) made an object.
+#[derive(Default)]
+struct Testing {
+    prefix: std::sync::Mutex<String>,
+}
 
 fn log(line: &str) {
     if let Ok(path) = std::env::var("STRATA_TESTING_LOG") {
@@ -50,6 +55,12 @@ fn delay(v: &Value) {
 }
 
 impl Provider for Testing {
+    fn configure(&self, req: ConfigureRequest) -> Diagnostics {
+        log(&format!("configure {}", text(req.config, "prefix")));
+        *self.prefix.lock().expect("no poisoned locks") = text(req.config, "prefix");
+        Vec::new()
+    }
+
     fn schema(&self) -> Arc<ProviderSchema> {
         let block = Block {
             attributes: BTreeMap::from([
@@ -65,8 +76,12 @@ impl Provider for Testing {
             ]),
             blocks: BTreeMap::new(),
         };
+        let provider = Block {
+            attributes: BTreeMap::from([("prefix".to_string(), Attribute::optional(Type::String))]),
+            blocks: BTreeMap::new(),
+        };
         Arc::new(ProviderSchema {
-            provider: Block::default(),
+            provider,
             resources: BTreeMap::from([(
                 "testing_resource".to_string(),
                 ResourceSchema { version: 0, block: block.clone() },
@@ -147,7 +162,8 @@ impl Provider for Testing {
         }
         let mut m = req.planned.as_entries().cloned().unwrap_or_default();
         if m.get("id").is_none_or(|v| v.is_unknown()) {
-            m.insert("id".into(), Value::string(format!("id-{name}")));
+            let prefix = self.prefix.lock().expect("no poisoned locks").clone();
+            m.insert("id".into(), Value::string(format!("id-{prefix}{name}")));
         }
         m.insert("result".into(), Value::string(format!("{}!", text(req.planned, "value"))));
         let new_state = Value::object(m);
