@@ -106,3 +106,54 @@ fn a_half_created_object_is_tainted_and_replaced_next_time() {
     assert_eq!(fixed.code, 0, "{}", fixed.transcript());
     assert!(names_in_state(d.path()).contains(&("e".into(), None)));
 }
+
+/// Most operations running at once, from the test provider's call log.
+fn max_concurrency(log: &str) -> usize {
+    let (mut now, mut max) = (0usize, 0usize);
+    for line in log.lines() {
+        if line.ends_with(" start") {
+            now += 1;
+            max = max.max(now);
+        } else if line.ends_with(" done") {
+            now = now.saturating_sub(1);
+        }
+    }
+    max
+}
+
+#[test]
+fn instances_of_a_resource_apply_in_parallel_up_to_the_limit() {
+    let config = r#"
+terraform {
+  required_providers {
+    testing = { source = "strata/testing" }
+  }
+}
+resource "testing_resource" "many" {
+  count    = 6
+  name     = "m${count.index}"
+  delay_ms = 200
+}
+"#;
+    let d = TempDir::with_files("parallel", &[("main.tf", config)]);
+    let log = d.path().join("calls.log");
+    let env = [("STRATA_TESTING_LOG", log.to_str().unwrap())];
+    let out = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-parallelism=3"], &env, None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(max_concurrency(&calls), 3, "{calls}");
+    let st: Json = serde_json::from_str(&std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap()).unwrap();
+    let keys: Vec<i64> =
+        st["resources"][0]["instances"].as_array().unwrap().iter().map(|i| i["index_key"].as_i64().unwrap()).collect();
+    assert_eq!(keys, [0, 1, 2, 3, 4, 5], "state lists instances in key order whatever order they finished in");
+    let d2 = TempDir::with_files("serial", &[("main.tf", config)]);
+    let log2 = d2.path().join("calls.log");
+    let out = run_with(
+        d2.path(),
+        &["apply", "-auto-approve", "-parallelism=1"],
+        &[("STRATA_TESTING_LOG", log2.to_str().unwrap())],
+        None,
+    );
+    assert_eq!(out.code, 0);
+    assert_eq!(max_concurrency(&std::fs::read_to_string(&log2).unwrap()), 1);
+}

@@ -151,6 +151,8 @@ pub struct ResourceEngine<'a> {
     visited: Mutex<HashSet<ResourceInstanceAddr>>,
     drift: Mutex<Vec<Drift>>,
     refresh: bool,
+    /// How many provider operations may run at once (`-parallelism`).
+    parallelism: usize,
     /// `-replace=ADDR` instances, and which of them were found.
     replace: Vec<String>,
     replace_found: Mutex<HashSet<String>>,
@@ -180,6 +182,7 @@ impl<'a> ResourceEngine<'a> {
             visited: Mutex::new(HashSet::new()),
             drift: Mutex::new(Vec::new()),
             refresh: true,
+            parallelism: 10,
             replace: Vec::new(),
             replace_found: Mutex::new(HashSet::new()),
             visited_resources: Mutex::new(HashSet::new()),
@@ -219,6 +222,12 @@ impl<'a> ResourceEngine<'a> {
             ));
         }
         true
+    }
+
+    /// `-parallelism=N` (Terraform's default is 10).
+    pub fn with_parallelism(mut self, n: usize) -> Self {
+        self.parallelism = n.max(1);
+        self
     }
 
     /// `-replace=ADDR`: replace these instances even if nothing changed.
@@ -755,7 +764,8 @@ impl ResourceHandler for ResourceEngine<'_> {
             instances.push((InstanceKey::None, Vec::new()));
         }
         let dependencies = dependencies_of(r, path, module);
-        let mut values: Vec<(InstanceKey, Value)> = Vec::new();
+        // 1. Configurations, in order (the evaluator is single-threaded).
+        let mut jobs: Vec<(InstanceKey, Vec<(&str, Value)>, Option<(Value, bool)>)> = Vec::new();
         for (key, bindings) in instances {
             let iaddr = addr.instance(key.clone());
             self.visited.lock().expect("no poisoned locks").insert(iaddr.clone());
@@ -766,7 +776,7 @@ impl ResourceHandler for ResourceEngine<'_> {
                 Ok(b) => b,
                 Err(ds) => {
                     diags.extend(ds);
-                    values.push((key, Value::dynamic_unknown()));
+                    jobs.push((key, bindings, None));
                     continue;
                 }
             };
@@ -775,7 +785,7 @@ impl ResourceHandler for ResourceEngine<'_> {
             let failed = local.has_errors();
             diags.extend(local);
             if failed {
-                values.push((key, Value::dynamic_unknown()));
+                jobs.push((key, bindings, None));
                 continue;
             }
             if self.applying() && !config.is_wholly_known() {
@@ -790,29 +800,36 @@ impl ResourceHandler for ResourceEngine<'_> {
                             .with_span(r.span.clone()),
                     );
                 }
-                values.push((key, Value::dynamic_unknown()));
+                jobs.push((key, bindings, None));
                 continue;
             }
             if let Some(d) =
                 self.check_conditions(&ev, &bindings, &r.lifecycle.preconditions, None, "Resource precondition failed")
             {
                 diags.push(d);
-                values.push((key, Value::dynamic_unknown()));
+                jobs.push((key, bindings, None));
                 continue;
             }
             let triggered = self.triggered(path, module, &r.lifecycle.replace_triggered_by);
+            jobs.push((key, bindings, Some((config, triggered))));
+        }
+        // 2. Provider calls: the instances of one resource are independent,
+        // so up to `parallelism` of them run at once.
+        let run_one = |key: &InstanceKey, config: &Value, triggered: bool| -> (Value, Diagnostics) {
+            let mut local = Diagnostics::new();
+            let iaddr = addr.instance(key.clone());
             let opts = InstanceOpts { lifecycle: &r.lifecycle, triggered };
-            let value = if mode == ResourceMode::Data {
+            let v = if mode == ResourceMode::Data {
                 self.data_instance(
                     &iaddr,
                     &provider_addr,
                     &*provider,
                     &schema,
-                    &config,
+                    config,
                     &r.span,
                     each_mode,
                     &dependencies,
-                    diags,
+                    &mut local,
                 )
             } else {
                 self.instance(
@@ -820,14 +837,46 @@ impl ResourceHandler for ResourceEngine<'_> {
                     &provider_addr,
                     &*provider,
                     &schema,
-                    &config,
+                    config,
                     &r.span,
                     each_mode,
                     &dependencies,
                     &opts,
-                    diags,
+                    &mut local,
                 )
             };
+            (v, local)
+        };
+        let work: Vec<usize> = (0..jobs.len()).filter(|i| jobs[*i].2.is_some()).collect();
+        let results: Vec<Mutex<Option<(Value, Diagnostics)>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+        let workers = self.parallelism.min(work.len());
+        if workers <= 1 {
+            for &i in &work {
+                let (config, triggered) = jobs[i].2.as_ref().expect("work has a configuration");
+                *results[i].lock().expect("no poisoned locks") = Some(run_one(&jobs[i].0, config, *triggered));
+            }
+        } else {
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            std::thread::scope(|scope| {
+                for _ in 0..workers {
+                    scope.spawn(|| loop {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(&i) = work.get(n) else { break };
+                        let (config, triggered) = jobs[i].2.as_ref().expect("work has a configuration");
+                        let out = run_one(&jobs[i].0, config, *triggered);
+                        *results[i].lock().expect("no poisoned locks") = Some(out);
+                    });
+                }
+            });
+        }
+        // 3. Results in instance order, postconditions checked.
+        let mut values: Vec<(InstanceKey, Value)> = Vec::new();
+        for ((key, bindings, _), result) in jobs.into_iter().zip(results) {
+            let Some((value, local)) = result.into_inner().expect("no poisoned locks") else {
+                values.push((key, Value::dynamic_unknown()));
+                continue;
+            };
+            diags.extend(local);
             if value.is_wholly_known() {
                 if let Some(d) = self.check_conditions(
                     &ev,

@@ -193,7 +193,9 @@ impl StateBuilder {
     pub fn finish(&self) -> StateFile {
         let mut out = self.base.clone();
         for r in &self.resources {
-            let instances: Vec<InstanceState> = r.instances.iter().flatten().cloned().collect();
+            let mut instances: Vec<InstanceState> = r.instances.iter().flatten().cloned().collect();
+            // Operations may finish in any order; state lists instances by key.
+            instances.sort_by(|a, b| instance_order(a).cmp(&instance_order(b)));
             if !instances.is_empty() {
                 out.resources.push(ResourceState { instances, ..r.meta.clone() });
             }
@@ -274,4 +276,13 @@ mod tests {
         assert_eq!(entries.len(), 1);
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+fn instance_order(i: &InstanceState) -> (i64, String, String) {
+    let key = match &i.index_key {
+        Some(Json::Number(n)) => (n.as_i64().unwrap_or(0), String::new()),
+        Some(Json::String(s)) => (0, s.clone()),
+        _ => (-1, String::new()),
+    };
+    (key.0, key.1, i.deposed.clone().unwrap_or_default())
 }

@@ -31,7 +31,8 @@ struct Testing {
 fn log(line: &str) {
     if let Ok(path) = std::env::var("STRATA_TESTING_LOG") {
         if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-            let _ = writeln!(f, "{line}");
+            // One write per line: appends from parallel calls don't interleave.
+            let _ = f.write_all(format!("{line}\n").as_bytes());
         }
     }
 }

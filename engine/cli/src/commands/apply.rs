@@ -140,6 +140,7 @@ pub fn run(
     let plan_op = if destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_refresh(refresh)
+        .with_parallelism(lock.parallelism.unwrap_or(10))
         .with_replace(replace.clone());
     let (result, mut diags) = walk(&prepared, &engine);
     for a in engine.unmatched_replace() {
@@ -246,7 +247,8 @@ pub fn run(
     let stop = install_interrupt_handler(ui);
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_refresh(refresh)
-        .with_replace(lock.replace.clone())
+        .with_parallelism(lock.parallelism.unwrap_or(10))
+        .with_replace(replace.clone())
         .with_stop(stop)
         .with_sink(Box::new(JournalSink(shared.clone())), &progress);
     let (result, diags) = walk(&prepared, &engine);
