@@ -195,7 +195,7 @@ impl StateBuilder {
         for r in &self.resources {
             let mut instances: Vec<InstanceState> = r.instances.iter().flatten().cloned().collect();
             // Operations may finish in any order; state lists instances by key.
-            instances.sort_by(|a, b| instance_order(a).cmp(&instance_order(b)));
+            instances.sort_by_key(instance_order);
             if !instances.is_empty() {
                 out.resources.push(ResourceState { instances, ..r.meta.clone() });
             }
@@ -207,6 +207,15 @@ impl StateBuilder {
     pub fn base_mut(&mut self) -> &mut StateFile {
         &mut self.base
     }
+}
+
+fn instance_order(i: &InstanceState) -> (i64, String, String) {
+    let key = match &i.index_key {
+        Some(Json::Number(n)) => (n.as_i64().unwrap_or(0), String::new()),
+        Some(Json::String(s)) => (0, s.clone()),
+        _ => (-1, String::new()),
+    };
+    (key.0, key.1, i.deposed.clone().unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -276,13 +285,4 @@ mod tests {
         assert_eq!(entries.len(), 1);
         let _ = std::fs::remove_dir_all(&dir);
     }
-}
-
-fn instance_order(i: &InstanceState) -> (i64, String, String) {
-    let key = match &i.index_key {
-        Some(Json::Number(n)) => (n.as_i64().unwrap_or(0), String::new()),
-        Some(Json::String(s)) => (0, s.clone()),
-        _ => (-1, String::new()),
-    };
-    (key.0, key.1, i.deposed.clone().unwrap_or_default())
 }
