@@ -765,7 +765,7 @@ impl ResourceHandler for ResourceEngine<'_> {
         }
         let dependencies = dependencies_of(r, path, module);
         // 1. Configurations, in order (the evaluator is single-threaded).
-        let mut jobs: Vec<(InstanceKey, Vec<(&str, Value)>, Option<(Value, bool)>)> = Vec::new();
+        let mut jobs: Vec<InstanceJob> = Vec::new();
         for (key, bindings) in instances {
             let iaddr = addr.instance(key.clone());
             self.visited.lock().expect("no poisoned locks").insert(iaddr.clone());
@@ -1274,6 +1274,11 @@ impl ResourceEngine<'_> {
         })
     }
 }
+
+/// One instance to plan: its key, the bindings its configuration sees, and
+/// (when it could be evaluated) its configuration and whether a
+/// `replace_triggered_by` reference changed.
+type InstanceJob<'b> = (InstanceKey, Vec<(&'b str, Value)>, Option<(Value, bool)>);
 
 /// Options one instance's plan takes from its resource block.
 struct InstanceOpts<'l> {
