@@ -195,3 +195,39 @@ module "inherits" {
     let inherits = find(Some("module.inherits"), "c");
     assert_eq!(inherits["instances"][0]["attributes"]["id"], "id-east-c", "the default configuration is inherited");
 }
+
+#[test]
+fn target_plans_only_the_target_and_what_it_needs() {
+    let config = r#"
+resource "terraform_data" "a" {
+  input = "a"
+}
+locals {
+  from_a = terraform_data.a.output
+}
+resource "terraform_data" "b" {
+  input = local.from_a
+}
+resource "terraform_data" "c" {
+  count = 3
+  input = count.index
+}
+"#;
+    let d = TempDir::with_files("target", &[("main.tf", config)]);
+    let plan = run(d.path(), &["plan", "-no-color", "-target=terraform_data.b"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(
+        plan.stdout.contains("# terraform_data.a will be created")
+            && plan.stdout.contains("# terraform_data.b will be created"),
+        "{}",
+        plan.stdout
+    );
+    assert!(!plan.stdout.contains("terraform_data.c"), "{}", plan.stdout);
+    assert!(plan.stderr.contains("Resource targeting is in effect"), "{}", plan.stderr);
+    let one = run(d.path(), &["apply", "-auto-approve", "-no-color", "-target=terraform_data.c[1]"]);
+    assert_eq!(one.code, 0, "{}", one.transcript());
+    assert!(one.stdout.contains("Resources: 1 added, 0 changed, 0 destroyed."), "{}", one.stdout);
+    assert_eq!(run(d.path(), &["state", "list"]).stdout, "terraform_data.c[1]\n");
+    let rest = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert!(rest.stdout.contains("Resources: 4 added, 0 changed, 0 destroyed."), "{}", rest.stdout);
+}

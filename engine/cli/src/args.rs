@@ -156,6 +156,9 @@ pub struct LockArgs {
     /// How long to retry taking the state lock, e.g. 30s or 5m.
     #[arg(long, value_name = "DURATION")]
     pub lock_timeout: Option<String>,
+    /// Plan only this resource or instance and what it depends on (repeatable).
+    #[arg(long = "target", value_name = "ADDR")]
+    pub target: Vec<String>,
     /// How many resource operations may run at once (default 10).
     #[arg(long, value_name = "N")]
     pub parallelism: Option<usize>,

@@ -115,9 +115,7 @@ impl DependencyGraph {
 /// per variable, local, output, module call and resource of every module,
 /// edges from references (a count/for_each resource is one node).
 pub fn config_dot(tree: &strata_config::ModuleTree) -> String {
-    let mut nodes = std::collections::BTreeSet::new();
-    let mut edges = std::collections::BTreeSet::new();
-    collect_dot(tree, "", &mut nodes, &mut edges);
+    let (nodes, edges) = config_graph(tree);
     let mut out = String::from("digraph {\n  rankdir = \"RL\"\n  node [shape = \"box\"]\n");
     for n in &nodes {
         out.push_str(&format!("  {n:?}\n"));
@@ -126,6 +124,36 @@ pub fn config_dot(tree: &strata_config::ModuleTree) -> String {
         out.push_str(&format!("  {a:?} -> {b:?}\n"));
     }
     out.push_str("}\n");
+    out
+}
+
+/// Every configuration item (`var.x`, `module.m.aws_vpc.main`, ...) and the
+/// references between them, across the module tree.
+pub type ConfigGraph = (std::collections::BTreeSet<String>, std::collections::BTreeSet<(String, String)>);
+
+pub fn config_graph(tree: &strata_config::ModuleTree) -> ConfigGraph {
+    let mut nodes = std::collections::BTreeSet::new();
+    let mut edges = std::collections::BTreeSet::new();
+    collect_dot(tree, "", &mut nodes, &mut edges);
+    (nodes, edges)
+}
+
+/// Everything the given items depend on, directly or not (themselves included).
+pub fn dependency_closure(graph: &ConfigGraph, start: &[String]) -> std::collections::HashSet<String> {
+    let mut out: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut by_from: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for (a, b) in &graph.1 {
+        by_from.entry(a.as_str()).or_default().push(b.as_str());
+    }
+    let mut stack: Vec<String> = start.to_vec();
+    while let Some(n) = stack.pop() {
+        if !out.insert(n.clone()) {
+            continue;
+        }
+        for d in by_from.get(n.as_str()).into_iter().flatten() {
+            stack.push(d.to_string());
+        }
+    }
     out
 }
 

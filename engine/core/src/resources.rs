@@ -153,6 +153,8 @@ pub struct ResourceEngine<'a> {
     refresh: bool,
     /// How many provider operations may run at once (`-parallelism`).
     parallelism: usize,
+    /// `-target=ADDR`: (the addresses given, the configuration items they need).
+    targets: Option<(Vec<String>, HashSet<String>)>,
     /// `-replace=ADDR` instances, and which of them were found.
     replace: Vec<String>,
     replace_found: Mutex<HashSet<String>>,
@@ -183,6 +185,7 @@ impl<'a> ResourceEngine<'a> {
             drift: Mutex::new(Vec::new()),
             refresh: true,
             parallelism: 10,
+            targets: None,
             replace: Vec::new(),
             replace_found: Mutex::new(HashSet::new()),
             visited_resources: Mutex::new(HashSet::new()),
@@ -222,6 +225,29 @@ impl<'a> ResourceEngine<'a> {
             ));
         }
         true
+    }
+
+    /// `-target=ADDR`: plan only these resources (or instances) and what
+    /// they depend on. `needed` is the dependency closure of the targets'
+    /// resources in the configuration graph.
+    pub fn with_targets(mut self, targets: Vec<String>, needed: HashSet<String>) -> Self {
+        if !targets.is_empty() {
+            self.targets = Some((targets, needed));
+        }
+        self
+    }
+
+    /// Whether a resource is in a targeted plan; and if only some of its
+    /// instances were named, which.
+    fn targeted(&self, addr: &ResourceAddr) -> (bool, Option<Vec<String>>) {
+        let Some((targets, needed)) = &self.targets else { return (true, None) };
+        let name = addr.to_string();
+        let unkeyed = strip_module_keys(&name);
+        let instances: Vec<String> = targets.iter().filter(|t| t.starts_with(&format!("{name}["))).cloned().collect();
+        if targets.iter().any(|t| *t == name) || !instances.is_empty() {
+            return (true, (!instances.is_empty() && !targets.iter().any(|t| *t == name)).then_some(instances));
+        }
+        (needed.contains(&unkeyed), None)
     }
 
     /// `-parallelism=N` (Terraform's default is 10).
@@ -292,6 +318,11 @@ impl<'a> ResourceEngine<'a> {
         let rank: HashMap<String, usize> = order.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         orphans.sort_by_key(|(a, _, _)| std::cmp::Reverse(rank.get(&a.resource.to_string()).copied().unwrap_or(0)));
         for (addr, provider_addr, inst) in orphans {
+            if self.targets.as_ref().is_some_and(|(targets, _)| {
+                !targets.iter().any(|t| *t == addr.to_string() || *t == addr.resource.to_string())
+            }) {
+                continue;
+            }
             if addr.resource.mode == ResourceMode::Data {
                 if self.applying() {
                     self.record(&addr, &provider_addr, None, None, diags);
@@ -693,6 +724,7 @@ impl ResourceHandler for ResourceEngine<'_> {
         let addr = ResourceAddr { module: path.clone(), mode, type_name: r.type_name.clone(), name: r.name.clone() };
         self.visited_resources.lock().expect("no poisoned locks").insert(addr.clone());
         self.visited_modules.lock().expect("no poisoned locks").insert(path.clone());
+        let (in_plan, only_instances) = self.targeted(&addr);
         if matches!(self.operation, Operation::Destroy { .. }) {
             if r.lifecycle.prevent_destroy {
                 self.protected.lock().expect("no poisoned locks").insert(addr.clone());
@@ -766,9 +798,17 @@ impl ResourceHandler for ResourceEngine<'_> {
         let dependencies = dependencies_of(r, path, module);
         // 1. Configurations, in order (the evaluator is single-threaded).
         let mut jobs: Vec<InstanceJob> = Vec::new();
+        let mut untouched: Vec<(InstanceKey, Value)> = Vec::new();
         for (key, bindings) in instances {
             let iaddr = addr.instance(key.clone());
             self.visited.lock().expect("no poisoned locks").insert(iaddr.clone());
+            let wanted = in_plan && only_instances.as_ref().is_none_or(|only| only.contains(&iaddr.to_string()));
+            if !wanted {
+                // Outside -target: keep the stored object as it is.
+                let stored = self.prior.instance(&iaddr).map(|(_, i)| decode_state(i, &schema));
+                untouched.push((key, stored.unwrap_or_else(|| Value::unknown(schema.block.implied_type()))));
+                continue;
+            }
             let body = crate::module_eval::bind_all(&ev, &bindings, || {
                 strata_lang::body::evaluate_body(&ev, &r.body.body, crate::module_eval::RESOURCE_META)
             });
@@ -870,7 +910,7 @@ impl ResourceHandler for ResourceEngine<'_> {
             });
         }
         // 3. Results in instance order, postconditions checked.
-        let mut values: Vec<(InstanceKey, Value)> = Vec::new();
+        let mut values: Vec<(InstanceKey, Value)> = untouched;
         for ((key, bindings, _), result) in jobs.into_iter().zip(results) {
             let Some((value, local)) = result.into_inner().expect("no poisoned locks") else {
                 values.push((key, Value::dynamic_unknown()));
@@ -890,6 +930,7 @@ impl ResourceHandler for ResourceEngine<'_> {
             }
             values.push((key, value));
         }
+        values.sort_by(|a, b| a.0.cmp(&b.0));
         // What depends on this resource starts only once its results are on disk.
         if let Some(sink) = &self.sink {
             if let Err(d) = sink.lock().expect("no poisoned locks").sync() {
@@ -1366,4 +1407,21 @@ impl ResourceEngine<'_> {
             .insert(key, addr.clone());
         addr
     }
+}
+
+/// `module.a["x"].aws_vpc.main` → `module.a.aws_vpc.main` (configuration graph names).
+pub fn strip_module_keys(addr: &str) -> String {
+    let mut out = String::with_capacity(addr.len());
+    let mut depth = 0;
+    let mut in_quotes = false;
+    for c in addr.chars() {
+        match c {
+            '"' if depth > 0 => in_quotes = !in_quotes,
+            '[' if !in_quotes => depth += 1,
+            ']' if !in_quotes && depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }

@@ -138,7 +138,16 @@ pub fn run(
 
     // The plan.
     let plan_op = if destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
+    let targets = lock.target.clone();
+    let needed = if targets.is_empty() {
+        std::collections::HashSet::new()
+    } else {
+        let graph = strata_core::graph::config_graph(&prepared.tree);
+        let start: Vec<String> = targets.iter().map(|t| strata_core::resources::strip_module_keys(t)).collect();
+        strata_core::graph::dependency_closure(&graph, &start)
+    };
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
+        .with_targets(targets.clone(), needed.clone())
         .with_refresh(refresh)
         .with_parallelism(lock.parallelism.unwrap_or(10))
         .with_replace(replace.clone());
@@ -150,6 +159,11 @@ pub fn run(
     }
     let changes = engine.changes();
     diags.extend(prepared.diags.clone());
+    if !targets.is_empty() {
+        diags.push(Diagnostic::warning("Resource targeting is in effect").with_detail(
+            "You are creating a plan with -target, which may not apply all of the changes your configuration calls for. Use it for exceptional situations only, such as recovering from errors or mistakes.",
+        ));
+    }
     if diags.has_errors() {
         ui.print_diagnostics(&diags);
         return 1;
@@ -246,6 +260,7 @@ pub fn run(
     let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
     let stop = install_interrupt_handler(ui);
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
+        .with_targets(targets.clone(), needed.clone())
         .with_refresh(refresh)
         .with_parallelism(lock.parallelism.unwrap_or(10))
         .with_replace(replace.clone())
