@@ -244,8 +244,8 @@ impl<'a> ResourceEngine<'a> {
         let name = addr.to_string();
         let unkeyed = strip_module_keys(&name);
         let instances: Vec<String> = targets.iter().filter(|t| t.starts_with(&format!("{name}["))).cloned().collect();
-        if targets.iter().any(|t| *t == name) || !instances.is_empty() {
-            return (true, (!instances.is_empty() && !targets.iter().any(|t| *t == name)).then_some(instances));
+        if targets.contains(&name) || !instances.is_empty() {
+            return (true, (!instances.is_empty() && !targets.contains(&name)).then_some(instances));
         }
         (needed.contains(&unkeyed), None)
     }
