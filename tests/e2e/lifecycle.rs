@@ -231,3 +231,31 @@ resource "terraform_data" "c" {
     let rest = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
     assert!(rest.stdout.contains("Resources: 4 added, 0 changed, 0 destroyed."), "{}", rest.stdout);
 }
+
+#[test]
+fn check_blocks_warn_but_never_fail() {
+    let config = r#"
+variable "replicas" {
+  default = 1
+}
+resource "terraform_data" "app" {
+  input = var.replicas
+}
+check "capacity" {
+  assert {
+    condition     = var.replicas >= 2
+    error_message = "Run at least two replicas in production."
+  }
+}
+"#;
+    let d = TempDir::with_files("check", &[("main.tf", config)]);
+    let out = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(
+        out.stderr.contains("Warning: Check block assertion failed") && out.stderr.contains("at least two replicas"),
+        "{}",
+        out.stderr
+    );
+    let fine = run(d.path(), &["plan", "-no-color", "-var", "replicas=3"]);
+    assert!(!fine.stderr.contains("Check block assertion failed"), "{}", fine.stderr);
+}

@@ -657,6 +657,44 @@ fn evaluate_module(
             _ => {}
         }
     }
+    // `check` blocks: failed assertions are warnings, never errors.
+    for check in &module.checks {
+        let name = check.labels.first().cloned().unwrap_or_default();
+        for assert in check.body.body.get_blocks("assert") {
+            let (Some(cond), Some(msg)) =
+                (assert.body.get_attribute("condition"), assert.body.get_attribute("error_message"))
+            else {
+                continue;
+            };
+            let ev = Evaluator::new(&scope, functions, &ctx, &check.body.file);
+            let span = Span::new(&check.body.file, hcl_edit::Span::span(&cond.value).unwrap_or(0..0));
+            let outcome = ev.eval(&cond.value).map(|c| c.unmark_deep().0);
+            let failed = match outcome {
+                Ok(c) => c.as_bool() == Some(false),
+                Err(d) => {
+                    diags.push(
+                        Diagnostic::warning(format!("Check block assertion could not be evaluated: {}", d.summary))
+                            .with_detail(d.detail)
+                            .with_span(span.clone()),
+                    );
+                    false
+                }
+            };
+            if failed {
+                let message = ev
+                    .eval(&msg.value)
+                    .ok()
+                    .filter(|m| !m.is_sensitive())
+                    .and_then(|m| m.as_str().map(String::from))
+                    .unwrap_or_else(|| "The condition is false.".into());
+                diags.push(
+                    Diagnostic::warning("Check block assertion failed")
+                        .with_detail(format!("{message}\n\n(check {name:?})"))
+                        .with_span(span),
+                );
+            }
+        }
+    }
     result
 }
 
