@@ -30,12 +30,6 @@ variable "services" {
   }
 }
 
-variable "db_password" {
-  type      = string
-  sensitive = true
-  default   = "change-me-in-tfvars"
-}
-
 locals {
   vpc_cidr     = "10.42.0.0/16"
   total_cpu    = sum([for s in var.services : s.cpu * s.replicas])
@@ -66,10 +60,21 @@ resource "terraform_data" "service" {
   triggers_replace = var.environment
 }
 
+# A generated password (random provider): sensitive, never printed.
+resource "random_password" "database" {
+  length  = 24
+  special = false
+}
+
+resource "random_pet" "database" {
+  prefix = var.environment
+}
+
 resource "terraform_data" "database" {
   input = {
     engine   = "postgres"
-    password = var.db_password
+    name     = random_pet.database.id
+    password = random_password.database.result
   }
 }
 
@@ -96,6 +101,10 @@ output "summary" {
 }
 
 output "db_password" {
-  value     = var.db_password
+  value     = random_password.database.result
   sensitive = true
+}
+
+output "db_name" {
+  value = random_pet.database.id
 }
