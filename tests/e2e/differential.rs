@@ -3,7 +3,7 @@
 //! 1.11.4 printed for it. Strata must print the same. Where `terraform` is
 //! installed, the expectation is re-derived from it too, so it cannot drift.
 
-use crate::support::{repo_root, run, TempDir};
+use crate::support::{repo_root, run, terraform, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,17 +27,6 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
-}
-
-fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("terraform")
-        .args(args)
-        .current_dir(dir)
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("TF_IN_AUTOMATION", "1")
-        .output()
-        .expect("terraform runs")
 }
 
 fn terraform_outputs(dir: &Path) -> serde_json::Value {

@@ -3,21 +3,10 @@
 //! with both tools, must plan the same action for every instance — and
 //! Strata planning on Terraform's state must agree too.
 
-use crate::support::{run, TempDir};
+use crate::support::{run, terraform, TempDir};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
-
-fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("terraform")
-        .args(args)
-        .current_dir(dir)
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("TF_IN_AUTOMATION", "1")
-        .output()
-        .expect("terraform runs")
-}
 
 /// (address, action) from the `# ADDR will be ...` headers both tools print.
 fn actions(plan: &str) -> BTreeSet<(String, String)> {

@@ -476,7 +476,7 @@ impl<'a> ResourceEngine<'a> {
         }
     }
 
-    /// Writes one completed operation to the journal.
+    /// Writes one completed operation on the current object to the journal.
     fn record(
         &self,
         addr: &ResourceInstanceAddr,
@@ -485,21 +485,7 @@ impl<'a> ResourceEngine<'a> {
         each: Option<&str>,
         diags: &mut Diagnostics,
     ) {
-        let Some(sink) = &self.sink else { return };
-        let entry = JournalEntry {
-            module: (!addr.resource.module.is_root()).then(|| addr.resource.module.to_string()),
-            mode: if addr.resource.mode == ResourceMode::Data { "data".into() } else { "managed".into() },
-            type_name: addr.resource.type_name.clone(),
-            name: addr.resource.name.clone(),
-            each: each.map(String::from),
-            provider: provider_addr.to_string(),
-            index_key: key_to_json(&addr.key),
-            deposed: None,
-            instance,
-        };
-        if let Err(d) = sink.lock().expect("no poisoned locks").record(entry) {
-            diags.push(d);
-        }
+        self.journal(addr, provider_addr, None, instance, each, diags);
     }
 
     /// Resolves `provider = x.alias` or the type's prefix to (config address, source).
@@ -1228,6 +1214,7 @@ impl ResourceEngine<'_> {
         new_state
     }
 
+    /// Writes one completed operation on a deposed object to the journal.
     fn record_deposed(
         &self,
         addr: &ResourceInstanceAddr,
@@ -1237,16 +1224,28 @@ impl ResourceEngine<'_> {
         each: Option<&str>,
         diags: &mut Diagnostics,
     ) {
+        self.journal(addr, provider_addr, Some(key), instance, each, diags);
+    }
+
+    fn journal(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        deposed: Option<&str>,
+        instance: Option<InstanceState>,
+        each: Option<&str>,
+        diags: &mut Diagnostics,
+    ) {
         let Some(sink) = &self.sink else { return };
         let entry = JournalEntry {
             module: (!addr.resource.module.is_root()).then(|| addr.resource.module.to_string()),
-            mode: "managed".into(),
+            mode: if addr.resource.mode == ResourceMode::Data { "data".into() } else { "managed".into() },
             type_name: addr.resource.type_name.clone(),
             name: addr.resource.name.clone(),
             each: each.map(String::from),
             provider: provider_addr.to_string(),
             index_key: key_to_json(&addr.key),
-            deposed: Some(key.to_string()),
+            deposed: deposed.map(String::from),
             instance,
         };
         if let Err(d) = sink.lock().expect("no poisoned locks").record(entry) {
