@@ -5,7 +5,6 @@
 
 use crate::support::{run, terraform, TempDir};
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
 /// (address, action) from the `# ADDR will be ...` headers both tools print.
