@@ -13,7 +13,7 @@ use strata_addrs::{InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAd
 use strata_config::{Module, Resource};
 use strata_diag::{Diagnostic, Diagnostics, Span};
 use strata_lang::functions::{CallContext, Functions};
-use strata_lang::{Evaluator, Scope, Value};
+use strata_lang::{Evaluator, Kind, Scope, Value};
 use strata_provider::{AttributePath, PathStep, Provider, ProviderDiagnostic, Registry, ResourceSchema};
 use strata_state::{InstanceState, JournalEntry, StateFile};
 
@@ -571,7 +571,7 @@ fn decode_state(inst: &InstanceState, schema: &ResourceSchema) -> Value {
 /// Marks attributes the schema declares sensitive.
 fn mark_schema_sensitive(v: Value, block: &strata_provider::Block) -> Value {
     let Some(entries) = v.as_entries() else { return v };
-    if !block.attributes.values().any(|a| a.sensitive) {
+    if !has_sensitive(block) {
         return v;
     }
     let marks = v.marks();
@@ -583,7 +583,34 @@ fn mark_schema_sensitive(v: Value, block: &strata_provider::Block) -> Value {
             }
         }
     }
+    // Nested blocks: each element is an object of the nested schema.
+    for (k, nb) in &block.blocks {
+        if !has_sensitive(&nb.block) {
+            continue;
+        }
+        let Some(x) = m.remove(k) else { continue };
+        let xm = x.marks();
+        let marked = match x.kind() {
+            Kind::List(t, items) => {
+                Value::list(t.clone(), items.iter().map(|e| mark_schema_sensitive(e.clone(), &nb.block)).collect())
+            }
+            Kind::Set(t, items) => {
+                Value::set(t.clone(), items.iter().map(|e| mark_schema_sensitive(e.clone(), &nb.block)).collect())
+            }
+            Kind::Map(t, items) => Value::map(
+                t.clone(),
+                items.iter().map(|(k, e)| (k.clone(), mark_schema_sensitive(e.clone(), &nb.block))).collect(),
+            ),
+            Kind::Object(_) => mark_schema_sensitive(x.clone(), &nb.block),
+            _ => x.clone(),
+        };
+        m.insert(k.clone(), marked.mark(xm));
+    }
     Value::object(m).mark(marks)
+}
+
+fn has_sensitive(block: &strata_provider::Block) -> bool {
+    block.attributes.values().any(|a| a.sensitive) || block.blocks.values().any(|b| has_sensitive(&b.block))
 }
 
 fn instance_state(
@@ -1078,6 +1105,13 @@ impl ResourceEngine<'_> {
                 prior_private: &prior_private,
             })
         };
+        let checked = provider.validate_resource(strata_provider::ValidateResourceRequest {
+            type_name: &addr.resource.type_name,
+            config,
+        });
+        if report(checked, Some(span), diags) {
+            return Value::dynamic_unknown();
+        }
         let resp = if tainted { plan(&Value::null(schema.block.implied_type())) } else { plan(&prior) };
         if report(resp.diagnostics, Some(span), diags) {
             return Value::dynamic_unknown();
@@ -1115,7 +1149,7 @@ impl ResourceEngine<'_> {
             diags.push(prevent_destroy_error(addr, span));
             return Value::dynamic_unknown();
         }
-        let mut planned = resp.planned.clone();
+        let mut planned = mark_schema_sensitive(resp.planned.clone(), &schema.block);
         let mut planned_private = resp.private.clone();
         if matches!(action, Action::Replace | Action::CreateThenDelete) && !tainted {
             // The new object is planned as a create.
@@ -1123,7 +1157,7 @@ impl ResourceEngine<'_> {
             if report(create.diagnostics, Some(span), diags) {
                 return Value::dynamic_unknown();
             }
-            planned = create.planned;
+            planned = mark_schema_sensitive(create.planned, &schema.block);
             planned_private = create.private;
         }
         self.changes.lock().expect("no poisoned locks").push(PlannedChange {
