@@ -65,3 +65,30 @@ fn drift_is_shown_and_corrected_and_deleted_objects_recreated() {
     assert!(gone.stdout.contains("# testing_resource.a has been deleted"), "{}", gone.stdout);
     assert!(gone.stdout.contains("# testing_resource.a will be created"), "{}", gone.stdout);
 }
+
+#[test]
+fn refresh_only_records_drift_without_changing_anything() {
+    let d = TempDir::with_files("refresh-only", &[("main.tf", CONFIG)]);
+    let world = TempDir::new("world2");
+    let log = d.path().join("calls.log");
+    let env = [("STRATA_TESTING_WORLD", world.path().to_str().unwrap()), ("STRATA_TESTING_LOG", log.to_str().unwrap())];
+    assert_eq!(run_with(d.path(), &["apply", "-auto-approve"], &env, None).code, 0);
+    let none = run_with(d.path(), &["plan", "-no-color", "-refresh-only", "-detailed-exitcode"], &env, None);
+    assert_eq!(none.code, 0, "{}", none.transcript());
+
+    std::fs::write(world.path().join("a.value"), "edited").unwrap();
+    let plan = run_with(d.path(), &["plan", "-no-color", "-refresh-only", "-detailed-exitcode"], &env, None);
+    assert_eq!(plan.code, 2, "{}", plan.transcript());
+    assert!(plan.stdout.contains("This is a refresh-only plan"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("will be updated"), "a refresh-only plan changes nothing:\n{}", plan.stdout);
+    std::fs::write(&log, "").unwrap();
+    let applied = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-refresh-only"], &env, None);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(!calls.contains("update") && !calls.contains("create"), "nothing is changed:\n{calls}");
+    let st = std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap();
+    assert!(st.contains("\"value\": \"edited\""), "the state records what is really there");
+    // A normal plan now wants to put the configured value back.
+    let back = run_with(d.path(), &["plan", "-no-color"], &env, None);
+    assert!(back.stdout.contains("~ value  = \"edited\" -> \"configured\""), "{}", back.stdout);
+}

@@ -156,6 +156,9 @@ pub struct LockArgs {
     /// How long to retry taking the state lock, e.g. 30s or 5m.
     #[arg(long, value_name = "DURATION")]
     pub lock_timeout: Option<String>,
+    /// Only update the state to match the real objects; change nothing.
+    #[arg(long)]
+    pub refresh_only: bool,
     /// Plan only this resource or instance and what it depends on (repeatable).
     #[arg(long = "target", value_name = "ADDR")]
     pub target: Vec<String>,

@@ -153,6 +153,8 @@ pub struct ResourceEngine<'a> {
     refresh: bool,
     /// How many provider operations may run at once (`-parallelism`).
     parallelism: usize,
+    /// `-refresh-only`: update state from the real objects, change nothing.
+    refresh_only: bool,
     /// `-target=ADDR`: (the addresses given, the configuration items they need).
     targets: Option<(Vec<String>, HashSet<String>)>,
     /// `-replace=ADDR` instances, and which of them were found.
@@ -185,6 +187,7 @@ impl<'a> ResourceEngine<'a> {
             drift: Mutex::new(Vec::new()),
             refresh: true,
             parallelism: 10,
+            refresh_only: false,
             targets: None,
             replace: Vec::new(),
             replace_found: Mutex::new(HashSet::new()),
@@ -250,6 +253,13 @@ impl<'a> ResourceEngine<'a> {
         (needed.contains(&unkeyed), None)
     }
 
+    /// `-refresh-only`: plan (and apply) only the state updates that
+    /// refreshing finds; never create, change or delete anything.
+    pub fn with_refresh_only(mut self, on: bool) -> Self {
+        self.refresh_only = on;
+        self
+    }
+
     /// `-parallelism=N` (Terraform's default is 10).
     pub fn with_parallelism(mut self, n: usize) -> Self {
         self.parallelism = n.max(1);
@@ -296,6 +306,9 @@ impl<'a> ResourceEngine<'a> {
     /// After the walk: objects in state that the configuration no longer has
     /// (or everything, when destroying) are deleted — dependents first.
     pub fn finish(&self, diags: &mut Diagnostics) {
+        if self.refresh_only {
+            return;
+        }
         let visited = self.visited.lock().expect("no poisoned locks").clone();
         let mut orphans: Vec<(ResourceInstanceAddr, String, InstanceState)> = self
             .prior
@@ -1093,6 +1106,15 @@ impl ResourceEngine<'_> {
                     after: prior.clone(),
                 });
             }
+        }
+        if self.refresh_only {
+            // Only bring the state up to date with the real objects.
+            if self.applying() && !stored.is_null() && !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0) {
+                let inst = (!prior.is_null())
+                    .then(|| instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), tainted));
+                self.record(addr, provider_addr, inst, each, diags);
+            }
+            return if prior.is_null() { Value::unknown(schema.block.implied_type()) } else { prior };
         }
         let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
         let plan = |prior: &Value| {

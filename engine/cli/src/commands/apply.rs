@@ -148,6 +148,7 @@ pub fn run(
     };
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_targets(targets.clone(), needed.clone())
+        .with_refresh_only(lock.refresh_only)
         .with_refresh(refresh)
         .with_parallelism(lock.parallelism.unwrap_or(10))
         .with_replace(replace.clone());
@@ -174,7 +175,12 @@ pub fn run(
     let drift = engine.drift();
     print!("{}", plan_view::render_drift(&drift, ui));
     let resource_text = plan_view::render(&changes, ui);
-    let has_changes = changes.iter().any(|c| c.action != Action::NoOp) || !output_changes.is_empty();
+    let has_changes = changes.iter().any(|c| c.action != Action::NoOp)
+        || !output_changes.is_empty()
+        || (lock.refresh_only && !drift.is_empty());
+    if lock.refresh_only && !drift.is_empty() {
+        println!("\nThis is a refresh-only plan, so Strata will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the Strata state without changing any remote\nobjects.");
+    }
     print!("{resource_text}");
     print_output_changes(&output_changes, resource_text.is_empty(), ui);
     if !has_changes {
@@ -261,6 +267,7 @@ pub fn run(
     let stop = install_interrupt_handler(ui);
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_targets(targets.clone(), needed.clone())
+        .with_refresh_only(lock.refresh_only)
         .with_refresh(refresh)
         .with_parallelism(lock.parallelism.unwrap_or(10))
         .with_replace(replace.clone())
