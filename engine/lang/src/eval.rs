@@ -672,6 +672,9 @@ impl<'a> Evaluator<'a> {
                                 "Error in function call",
                                 format!("Call to function \"{function}\" failed: can't divide by zero."),
                             ),
+                            NumberError::NotANumber(why) => {
+                                ("Operation failed", format!("Error during operation: {why}."))
+                            }
                             e => ("Invalid arithmetic", format!("{e}.")),
                         };
                         Diagnostic::error(summary).with_detail(detail).with_span(self.span_of(expr))

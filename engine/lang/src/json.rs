@@ -9,7 +9,11 @@ use std::collections::BTreeMap;
 
 /// A number as a JSON number, keeping every digit.
 pub fn number_to_json(n: &Number) -> Json {
-    Json::Number(n.to_string().parse().expect("shortest decimal is valid JSON"))
+    match n.to_string().parse() {
+        Ok(num) => Json::Number(num),
+        // JSON has no infinities; callers that must refuse check `is_infinite` first.
+        Err(_) => Json::String(n.to_string()),
+    }
 }
 
 /// Encodes a wholly known value; unknowns become null and marks are ignored

@@ -20,10 +20,12 @@ const MAX_EXP: i64 = 1 << 20;
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Number {
     neg: bool,
-    /// Odd, or zero for the value zero.
+    /// Odd, or zero for the value zero (and for infinities).
     mant: BigUint,
     /// value = mant * 2^exp
     exp: i64,
+    /// ±Inf (the sign in `neg`), as cty's numbers allow (`log(0, 10)`).
+    inf: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +33,8 @@ pub enum NumberError {
     Syntax,
     OutOfRange,
     DivideByZero,
+    /// Inf - Inf, 0 * Inf and the like.
+    NotANumber(&'static str),
 }
 
 impl fmt::Display for NumberError {
@@ -39,6 +43,7 @@ impl fmt::Display for NumberError {
             NumberError::Syntax => "not a valid number",
             NumberError::OutOfRange => "number is too large or too small to represent",
             NumberError::DivideByZero => "can't divide by zero",
+            NumberError::NotANumber(why) => why,
         })
     }
 }
@@ -49,7 +54,16 @@ fn bit_len(m: &BigUint) -> i64 {
 
 impl Number {
     pub fn zero() -> Number {
-        Number { neg: false, mant: BigUint::zero(), exp: 0 }
+        Number { neg: false, mant: BigUint::zero(), exp: 0, inf: false }
+    }
+
+    /// +Inf or -Inf.
+    pub fn infinity(negative: bool) -> Number {
+        Number { neg: negative, mant: BigUint::zero(), exp: 0, inf: true }
+    }
+
+    pub fn is_infinite(&self) -> bool {
+        self.inf
     }
 
     /// Rounds `(-1)^neg * mant * 2^exp` (plus a sticky "something below")
@@ -82,7 +96,7 @@ impl Number {
         if top < -MAX_EXP {
             return Ok(Number::zero());
         }
-        Ok(Number { neg, mant, exp })
+        Ok(Number { neg, mant, exp, inf: false })
     }
 
     pub fn from_i64(v: i64) -> Number {
@@ -95,7 +109,10 @@ impl Number {
 
     /// Exact conversion of a finite f64; `None` for NaN and infinities.
     pub fn from_f64(v: f64) -> Option<Number> {
-        if !v.is_finite() {
+        if v.is_infinite() {
+            return Some(Number::infinity(v < 0.0));
+        }
+        if v.is_nan() {
             return None;
         }
         if v == 0.0 {
@@ -117,6 +134,11 @@ impl Number {
     /// fraction and exponent (`-1.5e3`).
     pub fn parse(s: &str) -> Result<Number, NumberError> {
         let s = s.trim();
+        match s {
+            "+Inf" | "Inf" | "inf" | "+inf" => return Ok(Number::infinity(false)),
+            "-Inf" | "-inf" => return Ok(Number::infinity(true)),
+            _ => {}
+        }
         let (neg, body) = match s.as_bytes().first() {
             Some(b'-') => (true, &s[1..]),
             Some(b'+') => (false, &s[1..]),
@@ -186,7 +208,7 @@ impl Number {
     }
 
     pub fn is_zero(&self) -> bool {
-        self.mant.is_zero()
+        !self.inf && self.mant.is_zero()
     }
 
     pub fn is_negative(&self) -> bool {
@@ -194,7 +216,7 @@ impl Number {
     }
 
     pub fn is_integer(&self) -> bool {
-        self.is_zero() || self.exp >= 0
+        !self.inf && (self.is_zero() || self.exp >= 0)
     }
 
     pub fn neg(&self) -> Number {
@@ -209,6 +231,14 @@ impl Number {
     }
 
     pub fn add(&self, other: &Number) -> Result<Number, NumberError> {
+        match (self.inf, other.inf) {
+            (true, true) if self.neg != other.neg => {
+                return Err(NumberError::NotANumber("can't add infinities of opposite signs"))
+            }
+            (true, _) => return Ok(self.clone()),
+            (false, true) => return Ok(other.clone()),
+            _ => {}
+        }
         if self.is_zero() {
             return Ok(other.clone());
         }
@@ -233,12 +263,24 @@ impl Number {
     }
 
     pub fn mul(&self, other: &Number) -> Result<Number, NumberError> {
+        if self.inf || other.inf {
+            if self.is_zero() || other.is_zero() {
+                return Err(NumberError::NotANumber("can't multiply zero by infinity"));
+            }
+            return Ok(Number::infinity(self.neg != other.neg));
+        }
         Number::round(self.neg != other.neg, &self.mant * &other.mant, self.exp + other.exp, false)
     }
 
     pub fn div(&self, other: &Number) -> Result<Number, NumberError> {
         if other.is_zero() {
             return Err(NumberError::DivideByZero);
+        }
+        match (self.inf, other.inf) {
+            (true, true) => return Err(NumberError::NotANumber("can't divide infinity by infinity")),
+            (true, false) => return Ok(Number::infinity(self.neg != other.neg)),
+            (false, true) => return Ok(Number::zero()),
+            _ => {}
         }
         if self.is_zero() {
             return Ok(Number::zero());
@@ -251,13 +293,17 @@ impl Number {
         if other.is_zero() {
             return Err(NumberError::DivideByZero);
         }
+        // As cty: an infinite dividend stays infinite, an infinite divisor leaves the dividend.
+        if self.inf || other.inf {
+            return Ok(self.clone());
+        }
         let q = self.div(other)?.trunc();
         self.sub(&other.mul(&q)?)
     }
 
     /// Rounds toward zero to an integer.
     pub fn trunc(&self) -> Number {
-        if self.is_integer() {
+        if self.inf || self.is_integer() {
             return self.clone();
         }
         let shift = (-self.exp) as u64;
@@ -265,6 +311,9 @@ impl Number {
     }
 
     pub fn floor(&self) -> Number {
+        if self.inf {
+            return self.clone();
+        }
         let t = self.trunc();
         if self.is_negative() && t != *self {
             t.sub(&Number::from_i64(1)).expect("in range")
@@ -274,6 +323,9 @@ impl Number {
     }
 
     pub fn ceil(&self) -> Number {
+        if self.inf {
+            return self.clone();
+        }
         let t = self.trunc();
         if !self.is_negative() && t != *self {
             t.add(&Number::from_i64(1)).expect("in range")
@@ -300,6 +352,9 @@ impl Number {
 
     /// The nearest f64 (infinite when out of range).
     pub fn to_f64(&self) -> f64 {
+        if self.inf {
+            return if self.neg { f64::NEG_INFINITY } else { f64::INFINITY };
+        }
         if self.is_zero() {
             return 0.0;
         }
@@ -439,6 +494,14 @@ impl PartialOrd for Number {
 
 impl Ord for Number {
     fn cmp(&self, other: &Number) -> Ordering {
+        let rank = |n: &Number| match (n.inf, n.neg) {
+            (true, true) => -1,
+            (true, false) => 1,
+            _ => 0,
+        };
+        if self.inf || other.inf {
+            return rank(self).cmp(&rank(other));
+        }
         let diff = self.sub(other).unwrap_or_else(|_| {
             // Out of range only when magnitudes are huge and opposite; the sign decides.
             if self.is_negative() {
@@ -460,6 +523,9 @@ impl Ord for Number {
 impl fmt::Display for Number {
     /// Go's `Text('f', -1)`: shortest round-tripping digits, no exponent.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.inf {
+            return f.write_str(if self.neg { "-Inf" } else { "+Inf" });
+        }
         if self.is_zero() {
             return f.write_str("0");
         }

@@ -56,6 +56,17 @@ fn literals_and_operators() {
         ("1e400 / 1e399", "10"),
         ("-2.5e-400 * 1e400", "-2.5"),
         ("[1e309, 2][1]", "2"),
+        // Infinities, as cty has them (checked against Terraform 1.11.4).
+        ("log(0, 10)", "-Inf"),
+        ("pow(10, 400)", "+Inf"),
+        ("-log(0, 10)", "+Inf"),
+        ("log(0, 10) + 1", "-Inf"),
+        ("tostring(log(0, 10))", r#""-Inf""#),
+        ("log(0, 10) < 5", "true"),
+        ("max(1, pow(10, 400))", "+Inf"),
+        (r#"format("%v", log(0, 10))"#, r#""-Inf""#),
+        (r#"tonumber("+Inf")"#, "+Inf"),
+        ("abs(log(0, 10))", "+Inf"),
     ] {
         check(src, want);
     }
@@ -160,6 +171,9 @@ fn errors_are_reported_not_panicked() {
         (r#"toset([1])[0]"#, "Invalid index"),
         (r#"foo::bar(1)"#, "Call to unknown function"),
         ("1e999999999", "Invalid number literal"),
+        ("log(0, 10) * 0", "Operation failed"),
+        ("jsonencode(log(0, 10))", "Error in function call"),
+        ("log(0, 10) + pow(10, 400)", "Operation failed"),
     ] {
         check_err(src, want);
     }

@@ -899,6 +899,9 @@ pub(super) fn functions() -> Vec<Function> {
             var_param: None,
             ret: fixed_string(),
             imp: |_, a, _| {
+                if has_infinity(&a[0]) {
+                    return Err(FunctionError::new("cannot serialize infinity as JSON."));
+                }
                 let mut out = String::new();
                 json_encode(&a[0], &mut out);
                 Ok(Value::string(out))
@@ -1755,4 +1758,9 @@ mod yaml {
         }
         Ok(v)
     }
+}
+
+/// JSON has no infinities; jsonencode refuses them as Terraform does.
+fn has_infinity(v: &Value) -> bool {
+    v.as_number().is_some_and(|n| n.is_infinite()) || v.children().any(has_infinity)
 }

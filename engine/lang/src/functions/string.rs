@@ -592,6 +592,10 @@ fn fmt_f(out: &mut String, prec: i64, d: &Decimal) {
 
 /// big.Float.Text / Append for 'e', 'E', 'f', 'g', 'G' (prec < 0: shortest).
 fn float_text(n: &Number, fmt: char, prec: i64) -> String {
+    if n.is_infinite() {
+        // Go's big.Float text for infinities.
+        return n.to_string();
+    }
     let mut out = String::new();
     if n.is_negative() {
         out.push('-');
