@@ -108,3 +108,18 @@ fn console_prints_as_terraform() {
         }
     }
 }
+
+/// Strata takes over a state Terraform wrote and plans nothing.
+#[test]
+fn terraform_state_fixture_plans_no_changes() {
+    let fixtures = repo_root().join("state-fixtures");
+    let d = TempDir::new("fixture");
+    copy_tree(&fixtures.join("config"), d.path());
+    std::fs::copy(fixtures.join("terraform-1.11.4-modules-count-for_each.tfstate"), d.path().join("terraform.tfstate"))
+        .unwrap();
+    let plan = run(d.path(), &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let list = run(d.path(), &["state", "list"]);
+    assert_eq!(list.stdout.lines().count(), 7, "{}", list.stdout);
+    assert!(list.stdout.contains("module.child.terraform_data.c[\"x\"]"), "{}", list.stdout);
+}
