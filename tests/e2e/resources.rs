@@ -179,6 +179,18 @@ fn secrets_stay_out_of_plans_and_are_marked_in_state() {
     assert!(paths.to_string().contains("password"), "{paths}");
     let plan = run(d.path(), &["plan", "-no-color", "-var", "pw=other"]);
     assert!(!plan.transcript().contains("hunter2") && !plan.transcript().contains("other"), "{}", plan.transcript());
+    let show = run(d.path(), &["show", "-no-color"]);
+    assert_eq!(show.code, 0, "{}", show.transcript());
+    assert!(
+        show.stdout.contains("# terraform_data.s:") && show.stdout.contains("\"user\" = \"admin\""),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains("\"password\" = (sensitive value)") && !show.stdout.contains("hunter2"),
+        "{}",
+        show.stdout
+    );
 }
 
 #[test]

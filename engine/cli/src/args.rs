@@ -80,12 +80,14 @@ pub enum Command {
         /// A plan saved with `plan -out`: apply exactly it, without asking.
         plan_file: Option<PathBuf>,
     },
-    /// Show a saved plan.
+    /// Show the current state, or a saved plan.
     Show {
         #[command(flatten)]
         ui: Ui,
-        /// The plan file.
-        plan_file: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        /// A saved plan; the current state when omitted.
+        plan_file: Option<PathBuf>,
     },
     /// Destroy every object the state tracks.
     Destroy {

@@ -72,10 +72,11 @@ pub fn run(argv: Vec<String>) -> u8 {
             ),
             None => 1,
         },
-        Command::Show { plan_file, .. } => match read_plan(&plan_file, ui) {
+        Command::Show { plan_file: Some(plan_file), .. } => match read_plan(&plan_file, ui) {
             Some(plan) => show_plan(&plan, ui),
             None => 1,
         },
+        Command::Show { plan_file: None, state, .. } => state::show(&workdir, state.as_deref(), ui),
         Command::Apply { auto_approve, vars, lock, state, .. } => apply::run(
             &workdir,
             apply::Mode::Apply { auto_approve, destroy: false },
