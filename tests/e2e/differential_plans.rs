@@ -28,6 +28,14 @@ fn actions(plan: &str) -> BTreeSet<(String, String)> {
     out
 }
 
+/// The resource blocks of a plan: from the first `  # ` header to the
+/// `Plan:` summary (both tools word the rest differently).
+fn resource_blocks(plan: &str) -> String {
+    let Some(start) = plan.find("\n  # ") else { return String::new() };
+    let end = plan.find("\nPlan: ").unwrap_or(plan.len());
+    plan[start..end.max(start)].to_string()
+}
+
 fn var_args(vars: &[(&str, &str)]) -> Vec<String> {
     vars.iter().flat_map(|(k, v)| ["-var".to_string(), format!("{k}={v}")]).collect()
 }
@@ -39,6 +47,27 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
+    Case {
+        // Nested objects, maps, tuples: rendered element by element.
+        name: "nested_values",
+        files: &[(
+            "main.tf",
+            r#"
+variable "team" { default = "a" }
+variable "extra" { default = false }
+resource "terraform_data" "nested" {
+  input = {
+    name = "x"
+    tags = merge({ Team = var.team, Env = "dev" }, var.extra ? { New = "y" } : {})
+    list = var.extra ? ["p", "z", "r", "s"] : ["p", "q", "r"]
+    n    = var.extra ? 2 : 1
+  }
+  triggers_replace = var.extra ? { on = true } : null
+}
+"#,
+        )],
+        steps: &[&[], &[("team", "b")], &[("extra", "true")], &[("team", "c"), ("extra", "false")]],
+    },
     Case {
         name: "count_and_updates",
         files: &[(
@@ -123,12 +152,19 @@ fn plans_agree_with_terraform() {
             let ours_plan = run(ours.path(), &st_plan);
             assert_eq!(ours_plan.code, 0, "{}", ours_plan.transcript());
             assert_eq!(actions(&ours_plan.stdout), tf_actions, "{} step {i}: plans differ", case.name);
-            // Strata planning on Terraform's state agrees as well.
+            // Strata planning on Terraform's state agrees as well, down to
+            // the rendering of every resource block.
             let on_tf_state = run(theirs.path(), &st_plan);
             assert_eq!(
                 actions(&on_tf_state.stdout),
                 tf_actions,
                 "{} step {i}: plan on terraform's state differs",
+                case.name
+            );
+            assert_eq!(
+                resource_blocks(&on_tf_state.stdout),
+                resource_blocks(&String::from_utf8_lossy(&tf.stdout)),
+                "{} step {i}: the plans render differently",
                 case.name
             );
             let mut tf_apply = vec!["apply", "-auto-approve", "-no-color", "-input=false"];

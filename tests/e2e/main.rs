@@ -3,12 +3,18 @@
 
 mod builtin_providers;
 mod cli;
+mod concurrency;
 mod diagnostics;
 mod differential;
 mod differential_plans;
 mod failures;
+mod imports;
 mod interrupt;
 mod lifecycle;
+mod refactoring;
 mod refresh;
 mod resources;
+mod show_json;
+mod state_commands;
 mod support;
+mod workspaces;

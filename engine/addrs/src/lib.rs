@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+mod parse;
+pub use parse::{AddrError, Target};
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum InstanceKey {
     /// No `count` or `for_each`.

@@ -61,6 +61,9 @@ pub enum Command {
         /// Save the plan to this file, for `strata apply FILE`.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Write configuration for `import` targets that have none to this new file.
+        #[arg(long, value_name = "FILE")]
+        generate_config_out: Option<PathBuf>,
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
     },
@@ -82,6 +85,9 @@ pub enum Command {
     },
     /// Show the current state, or a saved plan.
     Show {
+        /// Print the state in Terraform's JSON representation.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         ui: Ui,
         #[arg(long, value_name = "PATH")]
@@ -108,9 +114,52 @@ pub enum Command {
         #[command(flatten)]
         ui: Ui,
     },
-    /// Inspect the state.
+    /// Inspect and edit the state: list, show, mv, rm, pull, push, replace-provider.
     #[command(subcommand)]
     State(StateCommand),
+    /// Mark a resource instance for replacement (prefer `apply -replace=ADDR`).
+    ///
+    /// Strata uses the term "tainted" for a resource instance that may not be
+    /// fully functional, either because its creation partially failed or
+    /// because it was marked with this command. This does not change your
+    /// infrastructure; the next plan destroys the object and creates a new one
+    /// to replace it. `strata untaint` removes the mark.
+    ///
+    /// We recommend `strata apply -replace=ADDR` (or `plan -replace=ADDR`)
+    /// instead, as Terraform does since v0.15.2: it shows the replacement in a
+    /// plan before anything happens, while taint changes the shared state at
+    /// once, for everyone's next plan.
+    ///
+    /// The address is a resource instance, such as aws_instance.foo,
+    /// aws_instance.bar[1] or module.foo.module.bar.aws_instance.baz.
+    Taint(TaintArgs),
+    /// Remove the "tainted" mark from a resource instance.
+    ///
+    /// The instance is then seen as fully functional and no longer planned for
+    /// replacement. This does not change your infrastructure.
+    Untaint(TaintArgs),
+    /// Associate an existing remote object with a resource instance.
+    ///
+    /// The resource block must already exist in the configuration. Prefer an
+    /// `import` block, which shows the import in a plan first (and, with
+    /// `plan -generate-config-out=FILE`, writes the resource block for you).
+    Import {
+        #[command(flatten)]
+        vars: VarArgs,
+        #[command(flatten)]
+        ui: Ui,
+        #[command(flatten)]
+        lock: LockArgs,
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        /// Where to import to, such as aws_vpc.main or module.net.aws_subnet.private[0].
+        addr: String,
+        /// The object's id, as the resource type's import documentation describes it.
+        id: String,
+    },
+    /// Workspace management: new, list, show, select and delete workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
     /// Show output values from the state.
     Output {
         /// Print the outputs as JSON.
@@ -271,5 +320,182 @@ pub enum StateCommand {
         ui: Ui,
         /// Addresses (or prefixes like module.vpc) to list.
         addresses: Vec<String>,
+    },
+    /// Show the attributes of one resource instance in the state.
+    Show {
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        ui: Ui,
+        /// A resource instance address, such as aws_instance.web[0].
+        address: String,
+    },
+    /// Move an instance, a resource or a module instance to another address.
+    ///
+    /// With -state-out, the objects move into another state file. The state
+    /// is backed up first (terraform.tfstate.backup and a timestamped copy).
+    Mv {
+        /// Print what would move, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        write: StateWriteArgs,
+        /// Move the objects into this state file instead.
+        #[arg(long, value_name = "PATH")]
+        state_out: Option<PathBuf>,
+        /// Where to back up the -state-out file before changing it.
+        #[arg(long, value_name = "PATH")]
+        backup_out: Option<PathBuf>,
+        #[command(flatten)]
+        ui: Ui,
+        /// What to move: module.a[0], aws_instance.web or aws_instance.web[1].
+        source: String,
+        /// Where to: an address of the same kind (a resource instance may also
+        /// go to a bare resource address).
+        destination: String,
+    },
+    /// Forget resource instances without destroying the real objects.
+    ///
+    /// A resource address removes all its instances; a module address removes
+    /// everything in it and in its child modules.
+    Rm {
+        /// Print what would be removed, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        write: StateWriteArgs,
+        #[command(flatten)]
+        ui: Ui,
+        /// Instances, resources or modules to forget.
+        #[arg(required = true)]
+        addresses: Vec<String>,
+    },
+    /// Print the current state, exactly as stored.
+    Pull {
+        #[command(flatten)]
+        ui: Ui,
+    },
+    /// Replace the current state with a state file.
+    ///
+    /// A state of another lineage, an older serial, or the same serial with
+    /// other content is refused unless -force.
+    Push {
+        /// Write the state even if the lineages differ or the stored serial is higher.
+        #[arg(long)]
+        force: bool,
+        /// Hold a state lock during the operation (default true).
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        lock: Option<bool>,
+        /// How long to retry taking the state lock, e.g. 30s or 5m.
+        #[arg(long, value_name = "DURATION")]
+        lock_timeout: Option<String>,
+        #[command(flatten)]
+        ui: Ui,
+        /// The state file to push; `-` reads standard input.
+        path: String,
+    },
+    /// Point the resources of one provider at another.
+    ///
+    /// For a provider that moved to a new namespace or registry; the change is
+    /// shown and confirmed first unless -auto-approve.
+    ReplaceProvider {
+        /// Skip interactive approval.
+        #[arg(long)]
+        auto_approve: bool,
+        #[command(flatten)]
+        write: StateWriteArgs,
+        #[command(flatten)]
+        ui: Ui,
+        /// The provider to replace, e.g. hashicorp/aws or registry.terraform.io/hashicorp/aws.
+        from: String,
+        /// The provider to use instead.
+        to: String,
+    },
+}
+
+/// Options of the commands that write the state.
+#[derive(Args, Debug, Clone, Default)]
+pub struct StateWriteArgs {
+    /// Hold a state lock during the operation (default true).
+    #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub lock: Option<bool>,
+    /// How long to retry taking the state lock, e.g. 30s or 5m.
+    #[arg(long, value_name = "DURATION")]
+    pub lock_timeout: Option<String>,
+    /// The state file to change (default: the selected workspace's state).
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Where to write a copy of the state before changing it (besides
+    /// terraform.tfstate.backup).
+    #[arg(long, value_name = "PATH")]
+    pub backup: Option<PathBuf>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TaintArgs {
+    /// Succeed (exit 0) even if the instance is not in the state.
+    #[arg(long)]
+    pub allow_missing: bool,
+    #[command(flatten)]
+    pub write: StateWriteArgs,
+    /// Write the changed state to this file instead of -state.
+    #[arg(long, value_name = "PATH")]
+    pub state_out: Option<PathBuf>,
+    #[command(flatten)]
+    pub ui: Ui,
+    /// A resource instance address, such as aws_instance.web[0].
+    pub address: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WorkspaceCommand {
+    /// Create a new workspace and switch to it.
+    New {
+        /// Hold a state lock during the operation (default true).
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        lock: Option<bool>,
+        /// How long to retry taking the state lock, e.g. 30s or 5m.
+        #[arg(long, value_name = "DURATION")]
+        lock_timeout: Option<String>,
+        /// Copy an existing state file into the new workspace.
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
+        #[command(flatten)]
+        ui: Ui,
+        name: String,
+    },
+    /// Select a different workspace.
+    Select {
+        /// Create the workspace if it doesn't exist.
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        or_create: Option<bool>,
+        #[command(flatten)]
+        ui: Ui,
+        name: String,
+    },
+    /// List workspaces; `*` marks the current one.
+    List {
+        #[command(flatten)]
+        ui: Ui,
+    },
+    /// Show the name of the current workspace.
+    Show {
+        #[command(flatten)]
+        ui: Ui,
+    },
+    /// Delete a workspace.
+    Delete {
+        /// Remove a workspace even if it is managing resources.
+        #[arg(long)]
+        force: bool,
+        /// Hold a state lock during the operation (default true).
+        #[arg(long, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        lock: Option<bool>,
+        /// How long to retry taking the state lock, e.g. 30s or 5m.
+        #[arg(long, value_name = "DURATION")]
+        lock_timeout: Option<String>,
+        #[command(flatten)]
+        ui: Ui,
+        name: String,
     },
 }

@@ -28,6 +28,7 @@ mod commands;
 mod output;
 mod plan_view;
 mod providers;
+mod value_diff;
 mod workdir;
 
 use std::process::ExitCode;

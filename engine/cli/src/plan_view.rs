@@ -2,21 +2,24 @@
 //! `(known after apply)`, `(sensitive value)`, `# forces replacement`).
 
 use crate::output::Ui;
-use std::collections::BTreeMap;
+use crate::value_diff::Mode;
 use strata_core::{Action, PlannedChange};
 use strata_lang::render::console;
 use strata_lang::{Kind, Value};
-use strata_provider::PathStep;
 
 pub struct Counts {
+    pub import: usize,
     pub add: usize,
     pub change: usize,
     pub destroy: usize,
 }
 
 pub fn counts(changes: &[PlannedChange]) -> Counts {
-    let mut c = Counts { add: 0, change: 0, destroy: 0 };
+    let mut c = Counts { import: 0, add: 0, change: 0, destroy: 0 };
     for ch in changes {
+        if ch.importing.is_some() {
+            c.import += 1;
+        }
         match ch.action {
             Action::Create => c.add += 1,
             Action::Update => c.change += 1,
@@ -25,7 +28,7 @@ pub fn counts(changes: &[PlannedChange]) -> Counts {
                 c.destroy += 1
             }
             Action::Delete => c.destroy += 1,
-            Action::NoOp | Action::Read => {}
+            Action::NoOp | Action::Read | Action::Forget => {}
         }
     }
     c
@@ -33,7 +36,7 @@ pub fn counts(changes: &[PlannedChange]) -> Counts {
 
 /// The resource part of a plan; empty when nothing changes.
 pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
-    let shown: Vec<&PlannedChange> = changes.iter().filter(|c| c.action != Action::NoOp).collect();
+    let shown: Vec<&PlannedChange> = changes.iter().filter(|c| shows(c)).collect();
     if shown.is_empty() {
         return String::new();
     }
@@ -62,8 +65,9 @@ pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
         out.push_str(&render_change(c, ui));
     }
     let n = counts(changes);
+    let imports = if n.import > 0 { format!("{} to import, ", n.import) } else { String::new() };
     out.push_str(&format!(
-        "\n{} {} to add, {} to change, {} to destroy.\n",
+        "\n{} {imports}{} to add, {} to change, {} to destroy.\n",
         ui.bold("Plan:"),
         n.add,
         n.change,
@@ -72,7 +76,25 @@ pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
     out
 }
 
+/// Whether a change appears in the plan: every action, and objects that
+/// only moved.
+pub fn shows(c: &PlannedChange) -> bool {
+    c.action != Action::NoOp || c.moved_from.is_some() || c.importing.is_some()
+}
+
 fn header(c: &PlannedChange) -> String {
+    if c.action == Action::Forget {
+        return format!(
+            " # {} will no longer be managed by Strata, but will not be destroyed\n # (destroy = false is set in the configuration)\n",
+            c.addr
+        );
+    }
+    if let (Action::NoOp, Some(from)) = (c.action, &c.moved_from) {
+        return format!("  # {from} has moved to {}\n", c.addr);
+    }
+    if let (Action::NoOp, Some(_)) = (c.action, &c.importing) {
+        return format!("  # {} will be imported\n", c.addr);
+    }
     let what = match c.action {
         Action::Create => "will be created".to_string(),
         Action::Update => "will be updated in-place".to_string(),
@@ -84,6 +106,7 @@ fn header(c: &PlannedChange) -> String {
         Action::Delete => "will be destroyed".to_string(),
         Action::Read => "will be read during apply".to_string(),
         Action::NoOp => "has no changes".to_string(),
+        Action::Forget => unreachable!("handled above"),
     };
     let mut h = format!("  # {} {what}\n", c.addr);
     match c.reason {
@@ -94,15 +117,19 @@ fn header(c: &PlannedChange) -> String {
         Some("delete_because_no_module") => {
             h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.module))
         }
-        Some("delete_because_count_index") => h.push_str(&format!(
-            "  # (because index {} is out of range for count)\n",
-            c.addr.key.to_string().trim_matches(['[', ']'])
-        )),
-        Some("delete_because_each_key") => h.push_str(&format!(
-            "  # (because key {} is not in for_each map)\n",
-            c.addr.key.to_string().trim_matches(['[', ']'])
-        )),
+        Some("delete_because_count_index") => {
+            h.push_str(&format!("  # (because index {} is out of range for count)\n", c.addr.key))
+        }
+        Some("delete_because_each_key") => {
+            h.push_str(&format!("  # (because key {} is not in for_each map)\n", c.addr.key))
+        }
         _ => {}
+    }
+    if let Some(from) = &c.moved_from {
+        h.push_str(&format!("  # (moved from {from})\n"));
+    }
+    if let Some(id) = &c.importing {
+        h.push_str(&format!("  # (imported from {id:?})\n"));
     }
     h
 }
@@ -126,6 +153,8 @@ pub fn render_drift(drift: &[strata_core::Drift], ui: Ui) -> String {
             after: d.after.clone(),
             replace_paths: Vec::new(),
             reason: None,
+            moved_from: None,
+            importing: None,
         };
         let body = render_change(&change, ui);
         let first_line_end = body.find('\n').map_or(0, |i| i + 1);
@@ -147,62 +176,44 @@ fn render_change(c: &PlannedChange, ui: Ui) -> String {
         Action::Delete => "-",
         Action::Read => "<=",
         Action::NoOp => " ",
+        Action::Forget => ".",
     };
     let mut out = ui.bold(&header(c));
     let kind = if c.addr.resource.mode == strata_addrs::ResourceMode::Data { "data" } else { "resource" };
-    out.push_str(&format!("{:>3} {kind} {:?} {:?} {{\n", sym, c.addr.resource.type_name, c.addr.resource.name));
-    let empty = BTreeMap::new();
-    let before = c.before.as_entries().unwrap_or(&empty);
-    let after = c.after.as_entries().unwrap_or(&empty);
-    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
-    names.sort();
-    names.dedup();
-    let mut lines: Vec<(String, String, String)> = Vec::new(); // (symbol, name, rendering)
-    let mut hidden = 0;
-    let null = Value::dynamic_null();
-    for name in names {
-        let b = before.get(name).unwrap_or(&null);
-        let a = after.get(name).unwrap_or(&null);
-        let forces = c.replace_paths.iter().any(|p| p.first() == Some(&PathStep::Attr(name.clone())));
-        let suffix = if forces { " # forces replacement" } else { "" };
-        match c.action {
-            Action::Create | Action::Read if !a.is_null() => lines.push(("+".into(), name.clone(), show(a))),
-            Action::Delete if !b.is_null() => lines.push(("-".into(), name.clone(), format!("{} -> null", show(b)))),
-            Action::Update | Action::Replace | Action::CreateThenDelete => {
-                let same = !a.is_unknown()
-                    && a.unmark_deep().0.raw_equal(&b.unmark_deep().0)
-                    && a.is_sensitive() == b.is_sensitive();
-                if same {
-                    if name == "id" || name == "name" {
-                        lines.push((" ".into(), name.clone(), show(a)));
-                    } else if !a.is_null() {
-                        hidden += 1;
-                    }
-                } else if b.is_null() {
-                    lines.push(("+".into(), name.clone(), format!("{}{suffix}", show(a))));
-                } else if a.is_null() {
-                    lines.push(("-".into(), name.clone(), format!("{} -> null{suffix}", show(b))));
-                } else {
-                    let text = text_diff(b, a).unwrap_or_else(|| format!("{} -> {}", show(b), show(a)));
-                    lines.push(("~".into(), name.clone(), format!("{text}{suffix}")));
-                }
-            }
-            _ => {}
-        }
-    }
-    let width = lines.iter().map(|(_, n, _)| n.len()).max().unwrap_or(0);
-    for (sym, name, text) in lines {
-        let text = text.replace('\n', "\n        ");
-        out.push_str(&format!("      {sym} {name:width$} = {text}\n"));
-    }
-    if hidden > 0 {
-        out.push_str(&format!(
-            "        # ({hidden} unchanged attribute{} hidden)\n",
-            if hidden == 1 { "" } else { "s" }
-        ));
-    }
+    // Terraform sets the forget marker one column further left.
+    let sym = if c.action == Action::Forget { format!(" {sym}") } else { format!("{sym:>3}") };
+    out.push_str(&format!("{sym} {kind} {:?} {:?} {{\n", c.addr.resource.type_name, c.addr.resource.name));
+    let mode = match c.action {
+        Action::Create | Action::Read => Mode::Create,
+        Action::Delete => Mode::Delete,
+        _ => Mode::Update,
+    };
+    // A forgotten object stays as it is: shown unchanged.
+    let after = if c.action == Action::Forget { &c.before } else { &c.after };
+    let schema = resource_schema(c);
+    out.push_str(&crate::value_diff::body(&c.before, after, schema.as_ref(), mode, 6, &c.replace_paths));
     out.push_str("    }\n");
     out
+}
+
+/// The schema of a change's resource type, from the provider linked in.
+fn resource_schema(c: &PlannedChange) -> Option<strata_provider::Block> {
+    thread_local! {
+        static SCHEMAS: std::cell::RefCell<std::collections::HashMap<String, Option<std::sync::Arc<strata_provider::ProviderSchema>>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    let fqn = strata_state::ops::provider_fqn(&c.provider)?;
+    let source = fqn.trim_start_matches("registry.terraform.io/").trim_start_matches("registry.opentofu.org/");
+    let schema = SCHEMAS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(source.to_string())
+            .or_insert_with(|| crate::providers::registry().get(source).map(|f| f.new_instance().schema()))
+            .clone()
+    })?;
+    let types =
+        if c.addr.resource.mode == strata_addrs::ResourceMode::Data { &schema.data_sources } else { &schema.resources };
+    types.get(&c.addr.resource.type_name).map(|r| r.block.clone())
 }
 
 /// One value in a plan: secrets and unknowns never print.
@@ -222,7 +233,7 @@ pub fn show(v: &Value) -> String {
 /// A changed multi-line or JSON string as a line diff rather than one huge
 /// changed string (IAM policies, task definitions, scripts). `None` when a
 /// plain `old -> new` reads better.
-fn text_diff(before: &Value, after: &Value) -> Option<String> {
+pub(crate) fn text_diff(before: &Value, after: &Value) -> Option<String> {
     if before.is_sensitive() || after.is_sensitive() || after.is_unknown() {
         return None;
     }

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use strata_config::{load_module_tree, LoadOptions, ModuleTree};
 use strata_diag::Diagnostics;
 
+pub mod workspaces;
+
 pub struct WorkDir {
     /// Absolute path of the working directory (after -chdir).
     pub dir: PathBuf,
@@ -50,12 +52,7 @@ impl WorkDir {
         if let Some(p) = explicit {
             return self.dir.join(p);
         }
-        let ws = self.workspace();
-        if ws == "default" {
-            self.dir.join("terraform.tfstate")
-        } else {
-            self.dir.join("terraform.tfstate.d").join(ws).join("terraform.tfstate")
-        }
+        self.workspaces().state_path(&self.workspace())
     }
 
     pub fn environment() -> BTreeMap<String, String> {

@@ -40,6 +40,12 @@ impl DependencyGraph {
         }
     }
 
+    /// What `name` needs directly (targets of its edges).
+    pub fn dependencies_of<'g>(&'g self, name: &str) -> impl Iterator<Item = &'g str> + 'g {
+        let node = self.index.get(name).copied();
+        node.into_iter().flat_map(move |n| self.graph.neighbors(n).map(move |t| self.graph[t].as_str()))
+    }
+
     /// Items in an order where dependencies come first, and one diagnostic
     /// per cycle. Items on a cycle are left out of the order.
     pub fn order(&self) -> (Vec<String>, Vec<Diagnostic>) {

@@ -6,7 +6,10 @@
 
 pub mod decode;
 pub mod graph;
+pub mod imports;
 pub mod module_eval;
+pub mod moves;
+pub mod parallel;
 pub mod plan_file;
 pub mod resources;
 pub mod variables;

@@ -3,10 +3,10 @@
 
 use crate::graph::DependencyGraph;
 use crate::variables::{RawVariable, ValueSource};
-use std::cell::RefCell;
 use std::collections::HashSet;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::{Mutex, RwLock};
 use strata_addrs::{InstanceKey, ModuleInstance};
 use strata_config::{CheckRule, Expr, Module, ModuleCall, ModuleTree, Resource, ResourceMode, Variable};
 use strata_diag::{Diagnostic, Diagnostics, Span};
@@ -85,6 +85,25 @@ pub trait ResourceHandler: Sync {
         _path: &ModuleInstance,
         _module: &Module,
         _block: &strata_config::ProviderConfig,
+        _scope: &dyn Scope,
+        _ctx: &CallContext,
+        _functions: &Functions,
+        _diags: &mut Diagnostics,
+    ) {
+    }
+
+    /// How many resources (and their provider operations) may be walked at once.
+    fn parallelism(&self) -> usize {
+        1
+    }
+
+    /// Some node of the walk failed: what depends on it will see unknowns.
+    fn note_errors(&self) {}
+
+    /// An `import` block of the root module, reached before its target.
+    fn import_block(
+        &self,
+        _block: &strata_config::RawBlock,
         _scope: &dyn Scope,
         _ctx: &CallContext,
         _functions: &Functions,
@@ -311,7 +330,7 @@ struct ModuleScope<'a> {
     module: &'a Module,
     vars: &'a BTreeMap<String, Value>,
     /// "local.x", "module.y" → value, filled in dependency order.
-    values: RefCell<HashMap<String, Value>>,
+    values: RwLock<HashMap<String, Value>>,
     settings: &'a EvalSettings,
 }
 
@@ -335,7 +354,7 @@ impl Scope for ModuleScope<'_> {
             "local" => {
                 let name = attrs.first().ok_or_else(|| need_attr("local"))?;
                 let key = format!("local.{name}");
-                if let Some(v) = self.values.borrow().get(&key) {
+                if let Some(v) = self.values.read().expect("no poisoned locks").get(&key) {
                     return Ok((v.clone(), 1));
                 }
                 if self.module.local(name).is_none() {
@@ -346,11 +365,11 @@ impl Scope for ModuleScope<'_> {
                     return Err(Diagnostic::error("Reference to undeclared local value").with_detail(detail).with_span(span.clone()));
                 }
                 // A local that failed already reported its error; stay quiet here.
-                Ok((self.values.borrow().get(&format!("local.{name}")).cloned().unwrap_or_else(Value::dynamic_unknown), 1))
+                Ok((self.values.read().expect("no poisoned locks").get(&format!("local.{name}")).cloned().unwrap_or_else(Value::dynamic_unknown), 1))
             }
             "module" => {
                 let name = attrs.first().ok_or_else(|| need_attr("module"))?;
-                if let Some(v) = self.values.borrow().get(&format!("module.{name}")) {
+                if let Some(v) = self.values.read().expect("no poisoned locks").get(&format!("module.{name}")) {
                     return Ok((v.clone(), 1));
                 }
                 if self.module.module_call(name).is_none() {
@@ -360,7 +379,7 @@ impl Scope for ModuleScope<'_> {
                     }
                     return Err(Diagnostic::error("Reference to undeclared module").with_detail(detail).with_span(span.clone()));
                 }
-                Ok((self.values.borrow().get(&format!("module.{name}")).cloned().unwrap_or_else(Value::dynamic_unknown), 1))
+                Ok((self.values.read().expect("no poisoned locks").get(&format!("module.{name}")).cloned().unwrap_or_else(Value::dynamic_unknown), 1))
             }
             "path" => {
                 let attr = attrs.first().ok_or_else(|| need_attr("path"))?;
@@ -415,7 +434,7 @@ impl Scope for ModuleScope<'_> {
 impl ModuleScope<'_> {
     fn resource_ref(&self, mode: ResourceMode, type_name: &str, name: &str, span: &Span) -> Result<Value, Diagnostic> {
         let node = resource_node(mode, type_name, name);
-        if let Some(v) = self.values.borrow().get(&node) {
+        if let Some(v) = self.values.read().expect("no poisoned locks").get(&node) {
             return Ok(v.clone());
         }
         let declared =
@@ -557,44 +576,69 @@ fn evaluate_module(
             add_refs(&mut graph, &node, &p.error_message, &[]);
         }
     }
+    // `import` blocks (root module only): evaluated before their target.
+    let mut imports: HashMap<String, &strata_config::RawBlock> = HashMap::new();
+    if path.is_root() && walk.resources.is_some() {
+        for (i, block) in module.imports.iter().enumerate() {
+            let node = format!("import.{i}");
+            graph.add_node(&node);
+            for name in ["id", "for_each"] {
+                if let Some(attr) = block.body.body.get_attribute(name) {
+                    for r in references(&attr.value, &block.body.file, &["each"]) {
+                        if let Some(target) = node_of(module, &resource_nodes, &r.root, &r.attrs) {
+                            graph.add_edge(&node, &target, r.span);
+                        }
+                    }
+                }
+            }
+            if let Some(to) = block.body.body.get_attribute("to") {
+                for r in references(&to.value, &block.body.file, &["each"]).into_iter().take(1) {
+                    if let Some(target) = node_of(module, &resource_nodes, &r.root, &r.attrs) {
+                        graph.add_edge(&target, &node, r.span);
+                    }
+                }
+            }
+            imports.insert(node, block);
+        }
+    }
     let (order, cycle_diags) = graph.order();
     diags.extend(cycle_diags);
 
-    let scope = ModuleScope { module, vars: &vars, values: RefCell::new(HashMap::new()), settings };
+    let scope = ModuleScope { module, vars: &vars, values: RwLock::new(HashMap::new()), settings };
     let ctx = call_context(module, settings);
-    let mut result = ModuleResult { variables: vars.clone(), ..Default::default() };
+    let result = Mutex::new(ModuleResult { variables: vars.clone(), ..Default::default() });
     // Index by name once: lookups per node must not scan (linear overall).
     let locals: HashMap<&str, &strata_config::Local> = module.locals.iter().map(|l| (l.name.as_str(), l)).collect();
     let calls: HashMap<&str, &ModuleCall> = module.module_calls.iter().map(|c| (c.name.as_str(), c)).collect();
     let outputs: HashMap<&str, &strata_config::Output> = module.outputs.iter().map(|o| (o.name.as_str(), o)).collect();
     let resources: HashMap<String, &Resource> =
         module.resources.iter().map(|r| (resource_node(r.mode, &r.type_name, &r.name), r)).collect();
-    for node in order {
+    let evaluate_node = |node: &String, diags: &mut Diagnostics| {
         let (kind, name) = node.split_once('.').expect("node names are kind.name");
         match kind {
             "local" => {
-                let Some(l) = locals.get(name) else { continue };
+                let Some(l) = locals.get(name) else { return };
                 let ev = Evaluator::new(&scope, functions, &ctx, &l.expr.file);
                 match ev.eval(&l.expr.expr) {
                     Ok(v) => {
-                        result.locals.insert(name.to_string(), v.clone());
-                        scope.values.borrow_mut().insert(node.clone(), v);
+                        result.lock().expect("no poisoned locks").locals.insert(name.to_string(), v.clone());
+                        scope.values.write().expect("no poisoned locks").insert(node.clone(), v);
                     }
                     Err(d) => diags.push(d),
                 }
             }
             "module" => {
-                let Some(call) = calls.get(name) else { continue };
-                let Some(child) = tree.children.get(name) else { continue };
+                let Some(call) = calls.get(name) else { return };
+                let Some(child) = tree.children.get(name) else { return };
                 let (value, child_result) = evaluate_call(call, child, &scope, &ctx, walk, path, diags);
-                result.module_values.insert(name.to_string(), value.clone());
-                scope.values.borrow_mut().insert(node.clone(), value);
+                result.lock().expect("no poisoned locks").module_values.insert(name.to_string(), value.clone());
+                scope.values.write().expect("no poisoned locks").insert(node.clone(), value);
                 if let Some(r) = child_result {
-                    result.children.insert(name.to_string(), r);
+                    result.lock().expect("no poisoned locks").children.insert(name.to_string(), r);
                 }
             }
             "output" => {
-                let Some(o) = outputs.get(name) else { continue };
+                let Some(o) = outputs.get(name) else { return };
                 for e in &o.depends_on {
                     let ev = Evaluator::new(&scope, functions, &ctx, &e.file);
                     if let Err(d) = ev.eval(&e.expr) {
@@ -623,7 +667,7 @@ fn evaluate_module(
                         }
                         if !failed {
                             let v = if o.sensitive { v.mark_sensitive() } else { v };
-                            result.outputs.insert(
+                            result.lock().expect("no poisoned locks").outputs.insert(
                                 name.to_string(),
                                 OutputValue { value: v, sensitive: o.sensitive, description: o.description.clone() },
                             );
@@ -637,14 +681,18 @@ fn evaluate_module(
                     Some(a) => format!("{}.{a}", p.name) == name,
                     None => p.name == name,
                 }) else {
-                    continue;
+                    return;
                 };
                 if let Some(handler) = walk.resources {
                     handler.provider_block(path, module, p, &scope, &ctx, functions, diags);
                 }
             }
+            "import" => {
+                let (Some(block), Some(handler)) = (imports.get(node.as_str()), walk.resources) else { return };
+                handler.import_block(block, &scope, &ctx, functions, diags);
+            }
             "resource" | "data" => {
-                let Some(r) = resources.get(node.as_str()) else { continue };
+                let Some(r) = resources.get(node.as_str()) else { return };
                 let value = match walk.resources {
                     Some(handler) => handler.resource(path, module, r, &scope, &ctx, functions, diags),
                     None => {
@@ -652,11 +700,42 @@ fn evaluate_module(
                         Value::dynamic_unknown()
                     }
                 };
-                scope.values.borrow_mut().insert(node.clone(), value);
+                scope.values.write().expect("no poisoned locks").insert(node.clone(), value);
             }
             _ => {}
         }
+    };
+    // What each node needs, as positions in `order` (nodes on a cycle never run).
+    let position: HashMap<&str, usize> = order.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let needs: Vec<Vec<usize>> =
+        order.iter().map(|n| graph.dependencies_of(n).filter_map(|d| position.get(d).copied()).collect()).collect();
+    // Resources and module calls that do not depend on each other are walked
+    // at the same time when they reach providers; a plain evaluation (or a
+    // module with at most one of them) stays on this thread.
+    let heavy = order
+        .iter()
+        .filter(|n| ["local.", "output.", "provider.", "import."].iter().all(|p| !n.starts_with(p)))
+        .count();
+    let workers = match walk.resources {
+        Some(handler) if heavy > 1 => handler.parallelism().min(heavy),
+        _ => 1,
+    };
+    let node_diags: Vec<Mutex<Diagnostics>> = order.iter().map(|_| Mutex::new(Diagnostics::new())).collect();
+    crate::parallel::run_dag(&needs, workers, |i| {
+        let node = &order[i];
+        let mut local = Diagnostics::new();
+        evaluate_node(node, &mut local);
+        if local.has_errors() {
+            if let Some(handler) = walk.resources {
+                handler.note_errors();
+            }
+        }
+        *node_diags[i].lock().expect("no poisoned locks") = local;
+    });
+    for d in node_diags {
+        diags.extend(d.into_inner().expect("no poisoned locks"));
     }
+    let result = result.into_inner().expect("no poisoned locks");
     // `check` blocks: failed assertions are warnings, never errors.
     for check in &module.checks {
         let name = check.labels.first().cloned().unwrap_or_default();
@@ -838,49 +917,58 @@ fn evaluate_call(
             );
         }
     }
-    match keys {
-        Keys::Single => {
-            let (v, r) = instance(InstanceKey::None, vec![], diags);
-            (v, Some(r))
-        }
-        Keys::Count(idx) => {
-            let mut items = Vec::new();
-            let mut first = None;
-            for (n, i) in idx.into_iter().enumerate() {
-                let (v, r) = instance(InstanceKey::Int(n as i64), vec![("count", obj1("index", i))], diags);
-                items.push(v);
-                first.get_or_insert(r);
-            }
-            (Value::tuple(items), first)
-        }
-        Keys::ForEach(pairs) => {
-            let mut items = BTreeMap::new();
-            let mut first = None;
-            for (k, val) in pairs {
-                let each = Value::object(BTreeMap::from([
-                    ("key".to_string(), Value::string(k.as_str())),
-                    ("value".to_string(), val),
-                ]));
-                let (v, r) = instance(InstanceKey::Str(k.clone()), vec![("each", each)], diags);
-                items.insert(k, v);
-                first.get_or_insert(r);
-            }
-            (Value::object(items), first)
-        }
+    let each_of = |k: &str, val: Value| {
+        Value::object(BTreeMap::from([("key".to_string(), Value::string(k)), ("value".to_string(), val)]))
+    };
+    let specs: Vec<(InstanceKey, Vec<(&str, Value)>)> = match &keys {
+        Keys::Single => vec![(InstanceKey::None, vec![])],
+        Keys::Count(idx) => idx
+            .iter()
+            .enumerate()
+            .map(|(n, i)| (InstanceKey::Int(n as i64), vec![("count", obj1("index", i.clone()))]))
+            .collect(),
+        Keys::ForEach(pairs) => pairs
+            .iter()
+            .map(|(k, val)| (InstanceKey::Str(k.clone()), vec![("each", each_of(k, val.clone()))]))
+            .collect(),
         Keys::Unknown => {
             // Still check the child once, with unknown instance keys.
             let each = Value::object(BTreeMap::from([
                 ("key".to_string(), Value::unknown(Type::String)),
                 ("value".to_string(), Value::dynamic_unknown()),
             ]));
-            let (_, r) = instance(
-                InstanceKey::None,
-                vec![("count", obj1("index", Value::unknown(Type::Number))), ("each", each)],
-                diags,
-            );
-            (Value::dynamic_unknown(), Some(r))
+            vec![(InstanceKey::None, vec![("count", obj1("index", Value::unknown(Type::Number))), ("each", each)])]
         }
+    };
+    // Module instances are independent of each other: walked at the same
+    // time when they reach providers, like sibling resources.
+    let workers = match walk.resources {
+        Some(handler) if specs.len() > 1 => handler.parallelism().min(specs.len()),
+        _ => 1,
+    };
+    let outcomes: Vec<Mutex<Option<(Value, ModuleResult, Diagnostics)>>> =
+        specs.iter().map(|_| Mutex::new(None)).collect();
+    crate::parallel::run_dag(&vec![Vec::new(); specs.len()], workers, |i| {
+        let (key, bindings) = &specs[i];
+        let mut local = Diagnostics::new();
+        let (v, r) = instance(key.clone(), bindings.clone(), &mut local);
+        *outcomes[i].lock().expect("no poisoned locks") = Some((v, r, local));
+    });
+    let mut first = None;
+    let mut values = Vec::with_capacity(specs.len());
+    for outcome in outcomes {
+        let (v, r, local) = outcome.into_inner().expect("no poisoned locks").expect("every instance ran");
+        diags.extend(local);
+        values.push(v);
+        first.get_or_insert(r);
     }
+    let value = match keys {
+        Keys::Single => values.pop().unwrap_or_else(Value::dynamic_unknown),
+        Keys::Count(_) => Value::tuple(values),
+        Keys::ForEach(pairs) => Value::object(pairs.into_iter().map(|(k, _)| k).zip(values).collect()),
+        Keys::Unknown => Value::dynamic_unknown(),
+    };
+    (value, first)
 }
 
 fn obj1(k: &str, v: Value) -> Value {
@@ -983,7 +1071,7 @@ pub fn evaluate_in_root(
     for (k, v) in &result.module_values {
         values.insert(format!("module.{k}"), v.clone());
     }
-    let scope = ModuleScope { module, vars: &result.variables, values: RefCell::new(values), settings };
+    let scope = ModuleScope { module, vars: &result.variables, values: RwLock::new(values), settings };
     let ctx = call_context(module, settings);
     Evaluator::new(&scope, functions, &ctx, file).eval(expr)
 }

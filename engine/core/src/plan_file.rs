@@ -50,6 +50,12 @@ pub struct SavedChange {
     pub before: Json,
     pub after: Json,
     pub replace_paths: Vec<Vec<String>>,
+    /// The address in the prior state, when a `moved` block renamed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_address: Option<String>,
+    /// The import id, when the plan imports the object first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importing: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -69,6 +75,7 @@ pub fn action_name(a: Action) -> &'static str {
         Action::CreateThenDelete => "create-delete",
         Action::Delete => "delete",
         Action::Read => "read",
+        Action::Forget => "forget",
     }
 }
 
@@ -81,6 +88,7 @@ fn action_from(s: &str) -> Option<Action> {
         "create-delete" => Action::CreateThenDelete,
         "delete" => Action::Delete,
         "read" => Action::Read,
+        "forget" => Action::Forget,
         _ => return None,
     })
 }
@@ -127,6 +135,8 @@ impl SavedChange {
                         .collect()
                 })
                 .collect(),
+            previous_address: c.moved_from.as_ref().map(|a| a.to_string()),
+            importing: c.importing.clone(),
         }
     }
 
@@ -154,6 +164,8 @@ impl SavedChange {
                 .map(|p| p.iter().map(|s| strata_provider::PathStep::Attr(s.clone())).collect())
                 .collect(),
             reason: self.reason.as_deref().and_then(|r| REASONS.iter().copied().find(|x| *x == r)),
+            moved_from: self.previous_address.as_deref().and_then(|a| ResourceInstanceAddr::parse(a).ok()),
+            importing: self.importing.clone(),
         })
     }
 }

@@ -13,7 +13,7 @@ use strata_addrs::{InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAd
 use strata_config::{Module, Resource};
 use strata_diag::{Diagnostic, Diagnostics, Span};
 use strata_lang::functions::{CallContext, Functions};
-use strata_lang::{Evaluator, Kind, Scope, Value};
+use strata_lang::{Evaluator, Kind, Scope, Type, Value};
 use strata_provider::{AttributePath, PathStep, Provider, ProviderDiagnostic, Registry, ResourceSchema};
 use strata_state::{InstanceState, JournalEntry, StateFile};
 
@@ -40,6 +40,8 @@ pub enum Action {
     Delete,
     /// Read a data source during apply (its configuration is not known yet).
     Read,
+    /// Drop from state without destroying (`removed` with `destroy = false`).
+    Forget,
 }
 
 /// One instance's planned change.
@@ -55,6 +57,11 @@ pub struct PlannedChange {
     pub replace_paths: Vec<AttributePath>,
     /// Terraform's `action_reason`, when there is one.
     pub reason: Option<&'static str>,
+    /// The import id, when this plan imports the object first.
+    pub importing: Option<String>,
+    /// The instance's address in the prior state, when a `moved` block
+    /// (or an implied move) renamed it.
+    pub moved_from: Option<ResourceInstanceAddr>,
 }
 
 /// An object that changed outside Strata (`after` null: deleted).
@@ -68,9 +75,25 @@ pub struct Drift {
 /// Progress of an apply, for the CLI to show.
 #[derive(Debug, Clone)]
 pub enum Progress {
-    Started { addr: ResourceInstanceAddr, action: Action },
-    Finished { addr: ResourceInstanceAddr, action: Action, seconds: u64, id: Option<String> },
-    Failed { addr: ResourceInstanceAddr, action: Action },
+    /// `object` names the prior object (`id=...`) for updates and deletes.
+    Started {
+        addr: ResourceInstanceAddr,
+        action: Action,
+        deposed: Option<String>,
+        object: Option<(String, String)>,
+    },
+    /// `object` names the new object (`id=...`).
+    Finished {
+        addr: ResourceInstanceAddr,
+        action: Action,
+        deposed: Option<String>,
+        seconds: u64,
+        object: Option<(String, String)>,
+    },
+    Failed {
+        addr: ResourceInstanceAddr,
+        action: Action,
+    },
 }
 
 /// Where an apply writes each completed operation (the state journal).
@@ -171,6 +194,24 @@ pub struct ResourceEngine<'a> {
     /// Set on Ctrl-C: start no new operation, let running ones finish.
     stop: Option<&'a std::sync::atomic::AtomicBool>,
     stop_reported: std::sync::atomic::AtomicBool,
+    /// At most `parallelism` provider operations at once, across every
+    /// resource being walked.
+    operations: crate::parallel::Semaphore,
+    /// Some part of the walk failed: unknown values at apply are its
+    /// consequence, not a new error.
+    errored: std::sync::atomic::AtomicBool,
+    /// Instances renamed by `moved` blocks: new address → stored address.
+    moves: crate::moves::MovedFrom,
+    /// `removed` blocks: objects to forget rather than destroy.
+    removals: Vec<crate::moves::Removal>,
+    /// `import` blocks: target instance → (import id, the block's span).
+    imports: Mutex<HashMap<ResourceInstanceAddr, (String, Span)>>,
+    /// Targets whose import found a configured resource.
+    imports_used: Mutex<HashSet<ResourceInstanceAddr>>,
+    generate_config: bool,
+    generated: Mutex<Vec<(ResourceInstanceAddr, String)>>,
+    /// `strata import`: only import (and record) objects; plan nothing.
+    import_only: bool,
 }
 
 impl<'a> ResourceEngine<'a> {
@@ -199,6 +240,15 @@ impl<'a> ResourceEngine<'a> {
             progress: None,
             stop: None,
             stop_reported: std::sync::atomic::AtomicBool::new(false),
+            operations: crate::parallel::Semaphore::new(10),
+            errored: std::sync::atomic::AtomicBool::new(false),
+            moves: crate::moves::MovedFrom::new(),
+            removals: Vec::new(),
+            imports: Mutex::new(HashMap::new()),
+            imports_used: Mutex::new(HashSet::new()),
+            generate_config: false,
+            generated: Mutex::new(Vec::new()),
+            import_only: false,
         }
     }
 
@@ -209,10 +259,105 @@ impl<'a> ResourceEngine<'a> {
         self
     }
 
+    /// Instances renamed by `moved` blocks, for the plan to say so.
+    pub fn with_moves(mut self, moves: crate::moves::MovedFrom) -> Self {
+        self.moves = moves;
+        self
+    }
+
+    /// `plan -generate-config-out`: import targets without a resource block
+    /// get generated configuration instead of an error.
+    pub fn with_generate_config(mut self, on: bool) -> Self {
+        self.generate_config = on;
+        self
+    }
+
+    /// Configuration generated for imported objects (`-generate-config-out`).
+    pub fn generated_config(&self) -> Vec<String> {
+        let mut g = self.generated.lock().expect("no poisoned locks").clone();
+        g.sort();
+        g.into_iter().map(|(_, text)| text).collect()
+    }
+
+    /// Import targets no resource block consumed: an error, or (with
+    /// `-generate-config-out`) generated configuration.
+    fn unconfigured_imports(&self, diags: &mut Diagnostics) {
+        let used = self.imports_used.lock().expect("no poisoned locks").clone();
+        let visited = self.visited.lock().expect("no poisoned locks").clone();
+        let mut pending: Vec<(ResourceInstanceAddr, (String, Span))> = self
+            .imports
+            .lock()
+            .expect("no poisoned locks")
+            .iter()
+            .filter(|(a, _)| !used.contains(*a) && !visited.contains(*a) && self.prior.instance(a).is_none())
+            .map(|(a, v)| (a.clone(), v.clone()))
+            .collect();
+        pending.sort_by(|a, b| a.0.cmp(&b.0));
+        for (addr, (id, span)) in pending {
+            if !self.generate_config || !addr.resource.module.is_root() {
+                diags.push(Diagnostic::error("Configuration for import target does not exist").with_detail(format!("The configuration for the given import target {addr} does not exist. If you wish to automatically generate config for this resource, use the -generate-config-out option within strata plan. Otherwise, make sure the target resource exists within your configuration. For example:\n\n  strata plan -generate-config-out=generated.tf")).with_span(span));
+                continue;
+            }
+            let local = addr.resource.type_name.split('_').next().unwrap_or_default().to_string();
+            let source = self.source_of(self.root, &local);
+            let provider_addr = config_address(&ModuleInstance::root(), &source, None);
+            let Some(provider) = self.provider_instance(&provider_addr, &source, Some(&span), diags) else { continue };
+            let Some(schema) = provider.schema().resources.get(&addr.resource.type_name).cloned() else {
+                diags.push(
+                    Diagnostic::error("Invalid resource type")
+                        .with_detail(format!(
+                            "The provider {source} does not support resource type {:?}.",
+                            addr.resource.type_name
+                        ))
+                        .with_span(span),
+                );
+                continue;
+            };
+            let Some((object, private)) = self.import_object(&addr, &*provider, &schema, &id, &span, diags) else {
+                continue;
+            };
+            let read = provider.read_resource(strata_provider::ReadResourceRequest {
+                type_name: &addr.resource.type_name,
+                current: &object,
+                private: &private,
+            });
+            if report(read.diagnostics, Some(&span), diags) {
+                continue;
+            }
+            let object = read.new_state.unwrap_or(object);
+            let text = crate::imports::generated_config(&addr, &id, &object, &schema.block);
+            self.generated.lock().expect("no poisoned locks").push((addr, text));
+        }
+    }
+
+    /// `strata import ADDR ID`: import this one object into state and
+    /// change nothing else.
+    pub fn with_import(mut self, addr: ResourceInstanceAddr, id: String, span: Span) -> Self {
+        self.imports.lock().expect("no poisoned locks").insert(addr, (id, span));
+        self.import_only = true;
+        self
+    }
+
+    /// Whether `addr` was imported (or is being imported) by this walk.
+    pub fn imported(&self, addr: &ResourceInstanceAddr) -> bool {
+        self.imports_used.lock().expect("no poisoned locks").contains(addr)
+    }
+
+    /// `removed` blocks of the configuration.
+    pub fn with_removals(mut self, removals: Vec<crate::moves::Removal>) -> Self {
+        self.removals = removals;
+        self
+    }
+
     /// Stops starting new operations once `stop` is set (Ctrl-C).
     pub fn with_stop(mut self, stop: &'a std::sync::atomic::AtomicBool) -> Self {
         self.stop = Some(stop);
         self
+    }
+
+    /// Whether anything failed earlier in the walk (here or in another node).
+    fn failed_before(&self, diags: &Diagnostics) -> bool {
+        diags.has_errors() || self.errored.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// True (and reported once) when an interrupt asked us to stop.
@@ -263,6 +408,7 @@ impl<'a> ResourceEngine<'a> {
     /// `-parallelism=N` (Terraform's default is 10).
     pub fn with_parallelism(mut self, n: usize) -> Self {
         self.parallelism = n.max(1);
+        self.operations = crate::parallel::Semaphore::new(self.parallelism);
         self
     }
 
@@ -306,9 +452,10 @@ impl<'a> ResourceEngine<'a> {
     /// After the walk: objects in state that the configuration no longer has
     /// (or everything, when destroying) are deleted — dependents first.
     pub fn finish(&self, diags: &mut Diagnostics) {
-        if self.refresh_only {
+        if self.refresh_only || self.import_only {
             return;
         }
+        self.unconfigured_imports(diags);
         let visited = self.visited.lock().expect("no poisoned locks").clone();
         let mut orphans: Vec<(ResourceInstanceAddr, String, InstanceState)> = self
             .prior
@@ -330,47 +477,124 @@ impl<'a> ResourceEngine<'a> {
         let (order, _) = graph.order();
         let rank: HashMap<String, usize> = order.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         orphans.sort_by_key(|(a, _, _)| std::cmp::Reverse(rank.get(&a.resource.to_string()).copied().unwrap_or(0)));
-        for (addr, provider_addr, inst) in orphans {
-            if self.targets.as_ref().is_some_and(|(targets, _)| {
-                !targets.iter().any(|t| *t == addr.to_string() || *t == addr.resource.to_string())
-            }) {
-                continue;
+        // One task per resource (its instances are independent of each
+        // other); a resource waits for the resources that depend on it.
+        let mut groups: Vec<Vec<(ResourceInstanceAddr, String, InstanceState)>> = Vec::new();
+        for o in orphans {
+            match groups.last_mut() {
+                Some(g) if g[0].0.resource == o.0.resource => g.push(o),
+                _ => groups.push(vec![o]),
             }
-            if addr.resource.mode == ResourceMode::Data {
-                if self.applying() {
-                    self.record(&addr, &provider_addr, None, None, diags);
+        }
+        let group_of: HashMap<String, usize> =
+            groups.iter().enumerate().map(|(i, g)| (g[0].0.resource.to_string(), i)).collect();
+        let mut needs: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+        for (h, g) in groups.iter().enumerate() {
+            let deps: HashSet<&String> = g.iter().flat_map(|(_, _, i)| i.dependencies.iter().flatten()).collect();
+            for d in deps {
+                if let Some(&target) = group_of.get(d.as_str()) {
+                    if h < target {
+                        needs[target].push(h);
+                    }
                 }
-                continue;
             }
-            let reason = if matches!(self.operation, Operation::Destroy { .. }) {
-                None
-            } else if !addr.resource.module.is_root()
-                && !self.visited_modules.lock().expect("no poisoned locks").contains(&addr.resource.module)
-            {
-                Some("delete_because_no_module")
-            } else if !self.visited_resources.lock().expect("no poisoned locks").contains(&addr.resource) {
-                Some("delete_because_no_resource_config")
-            } else {
-                Some(orphan_reason(&addr))
-            };
-            if self.protected.lock().expect("no poisoned locks").contains(&addr.resource) {
-                diags.push(prevent_destroy_error(&addr, &Span::file_start(&file)));
-                continue;
+        }
+        let outcomes: Vec<Mutex<Diagnostics>> = groups.iter().map(|_| Mutex::new(Diagnostics::new())).collect();
+        crate::parallel::run_dag(&needs, self.parallelism.min(groups.len()), |g| {
+            let group = &groups[g];
+            let per_instance: Vec<Mutex<Diagnostics>> = group.iter().map(|_| Mutex::new(Diagnostics::new())).collect();
+            let independent = vec![Vec::new(); group.len()];
+            crate::parallel::run_dag(&independent, self.parallelism.min(group.len()), |i| {
+                let (addr, provider_addr, inst) = &group[i];
+                let mut local = Diagnostics::new();
+                self.remove_orphan(addr, provider_addr, inst, &file, &mut local);
+                *per_instance[i].lock().expect("no poisoned locks") = local;
+            });
+            let mut all = Diagnostics::new();
+            for d in per_instance {
+                all.extend(d.into_inner().expect("no poisoned locks"));
             }
-            let Some((provider, schema)) = self.provider_for_state(&addr, &provider_addr, diags) else { continue };
-            let before = decode_state(&inst, &schema);
+            *outcomes[g].lock().expect("no poisoned locks") = all;
+        });
+        for d in outcomes {
+            diags.extend(d.into_inner().expect("no poisoned locks"));
+        }
+    }
+
+    /// Plans (and when applying, performs) the deletion of one object the
+    /// configuration no longer has.
+    fn remove_orphan(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        inst: &InstanceState,
+        file: &Arc<strata_diag::SourceFile>,
+        diags: &mut Diagnostics,
+    ) {
+        if self.targets.as_ref().is_some_and(|(targets, _)| {
+            !targets.iter().any(|t| *t == addr.to_string() || *t == addr.resource.to_string())
+        }) {
+            return;
+        }
+        if addr.resource.mode == ResourceMode::Data {
+            if self.applying() {
+                self.record(addr, provider_addr, None, None, diags);
+            }
+            return;
+        }
+        let reason = if matches!(self.operation, Operation::Destroy { .. }) {
+            None
+        } else if !addr.resource.module.is_root()
+            && !self.visited_modules.lock().expect("no poisoned locks").contains(&addr.resource.module)
+        {
+            Some("delete_because_no_module")
+        } else if !self.visited_resources.lock().expect("no poisoned locks").contains(&addr.resource) {
+            Some("delete_because_no_resource_config")
+        } else {
+            Some(orphan_reason(addr))
+        };
+        if self.protected.lock().expect("no poisoned locks").contains(&addr.resource) {
+            diags.push(prevent_destroy_error(addr, &Span::file_start(file)));
+            return;
+        }
+        let Some((provider, schema)) = self.provider_for_state(addr, provider_addr, diags) else { return };
+        let before = decode_state(inst, &schema);
+        let forget = !matches!(self.operation, Operation::Destroy { .. })
+            && self.removals.iter().any(|r| !r.destroy && r.covers(addr));
+        if forget {
             self.changes.lock().expect("no poisoned locks").push(PlannedChange {
                 addr: addr.clone(),
-                provider: provider_addr.clone(),
-                action: Action::Delete,
+                provider: provider_addr.to_string(),
+                action: Action::Forget,
                 before: before.clone(),
                 after: Value::null(schema.block.implied_type()),
                 replace_paths: Vec::new(),
                 reason,
+                moved_from: None,
+                importing: None,
             });
-            if self.applying() && !self.stopping(diags) {
-                let _ = self.delete(&addr, &provider_addr, &*provider, &before, &inst, diags);
+            if self.applying() {
+                match &inst.deposed {
+                    Some(key) => self.record_deposed(addr, provider_addr, key, None, None, diags),
+                    None => self.record(addr, provider_addr, None, None, diags),
+                }
             }
+            return;
+        }
+        self.changes.lock().expect("no poisoned locks").push(PlannedChange {
+            addr: addr.clone(),
+            provider: provider_addr.to_string(),
+            action: Action::Delete,
+            before: before.clone(),
+            after: Value::null(schema.block.implied_type()),
+            replace_paths: Vec::new(),
+            reason,
+            moved_from: self.moves.get(addr).cloned(),
+            importing: None,
+        });
+        if self.applying() && !self.stopping(diags) {
+            let _permit = self.operations.acquire();
+            let _ = self.delete(addr, provider_addr, &*provider, &before, inst, diags);
         }
     }
 
@@ -455,7 +679,12 @@ impl<'a> ResourceEngine<'a> {
         diags: &mut Diagnostics,
     ) -> Result<(), ()> {
         let deposed = inst.deposed.clone();
-        self.progress(Progress::Started { addr: addr.clone(), action: Action::Delete });
+        self.progress(Progress::Started {
+            addr: addr.clone(),
+            action: Action::Delete,
+            deposed: deposed.clone(),
+            object: object_id_or_name(before),
+        });
         let t = Instant::now();
         let null = Value::null(before.ty());
         let private = inst.private.as_deref().map(decode_private).unwrap_or_default();
@@ -477,8 +706,9 @@ impl<'a> ResourceEngine<'a> {
         self.progress(Progress::Finished {
             addr: addr.clone(),
             action: Action::Delete,
+            deposed,
             seconds: t.elapsed().as_secs(),
-            id: None,
+            object: None,
         });
         Ok(())
     }
@@ -670,6 +900,95 @@ fn differs_at(a: &Value, b: &Value, path: &AttributePath) -> bool {
 }
 
 impl ResourceHandler for ResourceEngine<'_> {
+    fn parallelism(&self) -> usize {
+        self.parallelism
+    }
+
+    fn note_errors(&self) {
+        self.errored.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn import_block(
+        &self,
+        block: &strata_config::RawBlock,
+        scope: &dyn Scope,
+        ctx: &CallContext,
+        functions: &Functions,
+        diags: &mut Diagnostics,
+    ) {
+        if matches!(self.operation, Operation::Destroy { .. }) || self.refresh_only {
+            return;
+        }
+        let ev = Evaluator::new(scope, functions, ctx, &block.body.file);
+        let attr = |name: &str| block.body.body.get_attribute(name);
+        let instances: Vec<Vec<(&str, Value)>> = match attr("for_each") {
+            None => vec![Vec::new()],
+            Some(fe) => {
+                let expr = strata_config::Expr { expr: fe.value.clone(), file: block.body.file.clone() };
+                match ev.eval(&fe.value).and_then(|v| for_each_value(&v, &expr)) {
+                    Ok(Some(pairs)) => pairs
+                        .into_iter()
+                        .map(|(k, v)| {
+                            vec![(
+                                "each",
+                                Value::object(BTreeMap::from([
+                                    ("key".to_string(), Value::string(k.as_str())),
+                                    ("value".to_string(), v),
+                                ])),
+                            )]
+                        })
+                        .collect(),
+                    Ok(None) => {
+                        diags.push(
+                            Diagnostic::error("Invalid for_each argument")
+                                .with_detail("The \"for_each\" value of an import block must be known during planning.")
+                                .with_span(expr.span()),
+                        );
+                        return;
+                    }
+                    Err(d) => {
+                        diags.push(d);
+                        return;
+                    }
+                }
+            }
+        };
+        let (Some(to), Some(id)) = (attr("to"), attr("id")) else { return };
+        let to_span = Span::new(&block.body.file, hcl_edit::Span::span(&to.value).unwrap_or(0..0));
+        for bindings in instances {
+            let target = crate::module_eval::bind_all(&ev, &bindings, || {
+                crate::imports::target_address(&ev, &to.value, &to_span)
+            });
+            let id_value = crate::module_eval::bind_all(&ev, &bindings, || ev.eval(&id.value));
+            let (target, id_value) = match (target, id_value) {
+                (Ok(t), Ok(v)) => (t, v),
+                (Err(d), _) | (_, Err(d)) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let id_span = Span::new(&block.body.file, hcl_edit::Span::span(&id.value).unwrap_or(0..0));
+            let Some(id_text) = id_value.as_str().filter(|s| !s.is_empty() && id_value.is_known()) else {
+                diags.push(
+                    Diagnostic::error("Invalid import id argument")
+                        .with_detail("The import ID must be a non-empty string known during planning.")
+                        .with_span(id_span),
+                );
+                continue;
+            };
+            let mut imports = self.imports.lock().expect("no poisoned locks");
+            if imports.contains_key(&target) {
+                diags.push(
+                    Diagnostic::error("Duplicate import configuration")
+                        .with_detail(format!("An import block for the resource {target} was already declared."))
+                        .with_span(to_span.clone()),
+                );
+                continue;
+            }
+            imports.insert(target, (id_text.to_string(), to_span.clone()));
+        }
+    }
+
     fn provider_block(
         &self,
         path: &ModuleInstance,
@@ -785,7 +1104,7 @@ impl ResourceHandler for ResourceEngine<'_> {
                         instances.push((InstanceKey::Int(i), vec![("count", obj1("index", Value::int(i)))]));
                     }
                 }
-                Ok(None) if self.applying() && diags.has_errors() => return Value::dynamic_unknown(),
+                Ok(None) if self.applying() && self.failed_before(diags) => return Value::dynamic_unknown(),
                 Ok(None) => {
                     diags.push(Diagnostic::error("Invalid count argument").with_detail("The \"count\" value depends on resource attributes that cannot be determined until apply, so Strata cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.").with_span(count.span()));
                     return Value::dynamic_unknown();
@@ -807,7 +1126,7 @@ impl ResourceHandler for ResourceEngine<'_> {
                         instances.push((InstanceKey::Str(k), vec![("each", each)]));
                     }
                 }
-                Ok(None) if self.applying() && diags.has_errors() => return Value::dynamic_unknown(),
+                Ok(None) if self.applying() && self.failed_before(diags) => return Value::dynamic_unknown(),
                 Ok(None) => {
                     diags.push(Diagnostic::error("Invalid for_each argument").with_detail("The \"for_each\" map includes keys derived from resource attributes that cannot be determined until apply, and so Strata cannot determine the full set of keys that will identify the instances of this resource. When working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.").with_span(fe.span()));
                     return Value::dynamic_unknown();
@@ -857,7 +1176,7 @@ impl ResourceHandler for ResourceEngine<'_> {
             if self.applying() && !config.is_wholly_known() {
                 // Something this depends on failed (or was skipped): leave it
                 // untouched rather than apply a half-known configuration.
-                if !diags.has_errors() {
+                if !self.failed_before(diags) {
                     diags.push(
                         Diagnostic::error("Configuration still unknown at apply")
                             .with_detail(format!(
@@ -882,6 +1201,7 @@ impl ResourceHandler for ResourceEngine<'_> {
         // 2. Provider calls: the instances of one resource are independent,
         // so up to `parallelism` of them run at once.
         let run_one = |key: &InstanceKey, config: &Value, triggered: bool| -> (Value, Diagnostics) {
+            let _permit = self.operations.acquire();
             let mut local = Diagnostics::new();
             let iaddr = addr.instance(key.clone());
             let opts = InstanceOpts { lifecycle: &r.lifecycle, triggered };
@@ -976,6 +1296,45 @@ impl ResourceHandler for ResourceEngine<'_> {
     }
 }
 
+/// The attribute that names an object in progress lines, as Terraform
+/// picks it: a string `id`, else a string `name` (never a secret).
+pub fn object_id(v: &Value) -> Option<(String, String)> {
+    let entries = v.as_entries()?;
+    let named = |key: &str| -> Option<Option<(String, String)>> {
+        let a = entries.get(key)?;
+        (a.ty() == Type::String).then(|| {
+            (!a.is_sensitive() && a.is_known() && !a.is_null())
+                .then(|| (key.to_string(), a.as_str().unwrap_or_default().to_string()))
+        })
+    };
+    if v.is_null() || !v.is_known() {
+        return None;
+    }
+    match named("id") {
+        Some(found) => found,
+        None => named("name").flatten(),
+    }
+}
+
+/// `object_id`, else `name`, else the `Name` (or `name`) tag.
+pub fn object_id_or_name(v: &Value) -> Option<(String, String)> {
+    if let Some(found) = object_id(v) {
+        return Some(found);
+    }
+    let entries = v.as_entries()?;
+    if let Some(n) = entries.get("name").filter(|n| n.ty() == Type::String) {
+        return (!n.is_sensitive() && n.is_known() && !n.is_null())
+            .then(|| ("name".to_string(), n.as_str().unwrap_or_default().to_string()));
+    }
+    let tags = entries.get("tags").filter(|t| t.is_wholly_known() && !t.is_null() && !t.is_sensitive())?;
+    let tags = tags.as_entries()?;
+    ["name", "Name"].iter().find_map(|k| {
+        let t = tags.get(*k)?;
+        let text = t.as_str().filter(|_| !t.is_sensitive())?;
+        Some((format!("tags.{k}"), text.to_string()))
+    })
+}
+
 fn obj1(k: &str, v: Value) -> Value {
     Value::object(BTreeMap::from([(k.to_string(), v)]))
 }
@@ -1032,12 +1391,14 @@ impl ResourceEngine<'_> {
                 after: planned.clone(),
                 replace_paths: Vec::new(),
                 reason: Some("read_because_config_unknown"),
+                moved_from: None,
+                importing: None,
             });
             return planned;
         }
         let t = Instant::now();
         if self.applying() {
-            self.progress(Progress::Started { addr: addr.clone(), action: Action::Read });
+            self.progress(Progress::Started { addr: addr.clone(), action: Action::Read, deposed: None, object: None });
         }
         let resp =
             provider.read_data_source(strata_provider::ReadDataRequest { type_name: &addr.resource.type_name, config });
@@ -1045,12 +1406,12 @@ impl ResourceEngine<'_> {
             return Value::dynamic_unknown();
         }
         if self.applying() {
-            let id = resp.state.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str().map(String::from));
             self.progress(Progress::Finished {
                 addr: addr.clone(),
                 action: Action::Read,
+                deposed: None,
                 seconds: t.elapsed().as_secs(),
-                id,
+                object: object_id(&resp.state),
             });
         }
         let value = carry_sensitive(&mark_schema_sensitive(resp.state, &schema.block), config);
@@ -1079,13 +1440,31 @@ impl ResourceEngine<'_> {
     ) -> Value {
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i.clone());
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
-        let stored =
-            prior_inst.as_ref().map_or_else(|| Value::null(schema.block.implied_type()), |i| decode_state(i, schema));
-        let mut prior_private =
-            prior_inst.as_ref().and_then(|i| i.private.as_deref()).map(decode_private).unwrap_or_default();
+        // An `import` block for an instance not yet in state: the object
+        // is imported first and planned as if it had been there.
+        let import = match &prior_inst {
+            None => self.imports.lock().expect("no poisoned locks").get(addr).cloned(),
+            Some(_) => None,
+        };
+        let importing = import.as_ref().map(|(id, _)| id.clone());
+        let (stored, mut prior_private) = match &import {
+            Some((id, import_span)) => {
+                self.imports_used.lock().expect("no poisoned locks").insert(addr.clone());
+                match self.import_object(addr, provider, schema, id, import_span, diags) {
+                    Some(found) => found,
+                    None => return Value::dynamic_unknown(),
+                }
+            }
+            None => (
+                prior_inst
+                    .as_ref()
+                    .map_or_else(|| Value::null(schema.block.implied_type()), |i| decode_state(i, schema)),
+                prior_inst.as_ref().and_then(|i| i.private.as_deref()).map(decode_private).unwrap_or_default(),
+            ),
+        };
         // Refresh: what the object looks like now, outside our state.
         let mut prior = stored.clone();
-        if self.refresh && !stored.is_null() && !tainted {
+        if (self.refresh || importing.is_some()) && !stored.is_null() && !tainted {
             let resp = provider.read_resource(strata_provider::ReadResourceRequest {
                 type_name: &addr.resource.type_name,
                 current: &stored,
@@ -1099,13 +1478,24 @@ impl ResourceEngine<'_> {
                 Some(v) => apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&stored)),
             };
             prior_private = resp.private;
-            if !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0) {
+            if let (Some(id), true) = (&importing, prior.is_null()) {
+                diags.push(Diagnostic::error("Cannot import non-existent remote object").with_detail(format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id {id:?}. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"strata apply\" to create a new remote object for this resource.")).with_span(span.clone()));
+                return Value::dynamic_unknown();
+            }
+            if importing.is_none() && !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0) {
                 self.drift.lock().expect("no poisoned locks").push(Drift {
                     addr: addr.clone(),
                     before: stored.clone(),
                     after: prior.clone(),
                 });
             }
+        }
+        if self.import_only {
+            if importing.is_some() && self.applying() {
+                let inst = instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false);
+                self.record(addr, provider_addr, Some(inst), each, diags);
+            }
+            return if prior.is_null() { Value::unknown(schema.block.implied_type()) } else { prior };
         }
         if self.refresh_only {
             // Only bring the state up to date with the real objects.
@@ -1190,13 +1580,17 @@ impl ResourceEngine<'_> {
             after: planned.clone(),
             replace_paths,
             reason,
+            moved_from: self.moves.get(addr).cloned(),
+            importing: importing.clone(),
         });
         if !self.applying() || action == Action::NoOp {
             if action == Action::NoOp && self.applying() {
                 // Keep the refreshed object and current dependencies.
                 let inst = instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false);
                 let refreshed = !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0);
-                if refreshed || prior_inst.as_ref().and_then(|p| p.dependencies.as_ref()) != inst.dependencies.as_ref()
+                if refreshed
+                    || importing.is_some()
+                    || prior_inst.as_ref().and_then(|p| p.dependencies.as_ref()) != inst.dependencies.as_ref()
                 {
                     self.record(addr, provider_addr, Some(inst), each, diags);
                 }
@@ -1207,7 +1601,9 @@ impl ResourceEngine<'_> {
             return Value::dynamic_unknown();
         }
         if action == Action::Replace {
-            let inst = prior_inst.clone().expect("replace has a prior object");
+            let inst = prior_inst.clone().unwrap_or_else(|| {
+                instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false)
+            });
             if self.delete(addr, provider_addr, provider, &prior, &inst, diags).is_err() {
                 return Value::dynamic_unknown();
             }
@@ -1215,7 +1611,9 @@ impl ResourceEngine<'_> {
         // create_before_destroy: the old object is kept, deposed, until the
         // new one exists; the journal says so before anything happens.
         let deposed = if action == Action::CreateThenDelete {
-            let mut inst = prior_inst.clone().expect("replace has a prior object");
+            let mut inst = prior_inst.clone().unwrap_or_else(|| {
+                instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false)
+            });
             let key = crate::resources::deposed_key();
             inst.deposed = Some(key.clone());
             self.record_deposed(addr, provider_addr, &key, Some(inst.clone()), each, diags);
@@ -1224,7 +1622,12 @@ impl ResourceEngine<'_> {
             None
         };
         let verb = if action == Action::Update { Action::Update } else { Action::Create };
-        self.progress(Progress::Started { addr: addr.clone(), action: verb });
+        self.progress(Progress::Started {
+            addr: addr.clone(),
+            action: verb,
+            deposed: None,
+            object: if verb == Action::Update { object_id_or_name(&prior) } else { None },
+        });
         let t = Instant::now();
         let before = if action == Action::Update { prior.clone() } else { Value::null(schema.block.implied_type()) };
         let applied = provider.apply_resource(strata_provider::ApplyRequest {
@@ -1261,13 +1664,48 @@ impl ResourceEngine<'_> {
         }
         let inst = instance_state(&addr.key, &new_state, schema, &applied.private, dependencies.to_vec(), false);
         self.record(addr, provider_addr, Some(inst), each, diags);
-        let id = new_state.as_entries().and_then(|m| m.get("id")).and_then(|v| v.as_str().map(String::from));
-        self.progress(Progress::Finished { addr: addr.clone(), action: verb, seconds: t.elapsed().as_secs(), id });
+        self.progress(Progress::Finished {
+            addr: addr.clone(),
+            action: verb,
+            deposed: None,
+            seconds: t.elapsed().as_secs(),
+            object: object_id(&new_state),
+        });
         if let Some((key, old)) = deposed {
             let _ = key;
             let _ = self.delete(addr, provider_addr, provider, &prior, &old, diags);
         }
         new_state
+    }
+
+    /// Imports the object `id` for `addr`: (its value, provider private data).
+    fn import_object(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider: &dyn Provider,
+        schema: &ResourceSchema,
+        id: &str,
+        span: &Span,
+        diags: &mut Diagnostics,
+    ) -> Option<(Value, Vec<u8>)> {
+        let resp = provider.import_resource(strata_provider::ImportRequest { type_name: &addr.resource.type_name, id });
+        if report(resp.diagnostics, Some(span), diags) {
+            return None;
+        }
+        match resp.imported.into_iter().find(|o| o.type_name == addr.resource.type_name) {
+            Some(o) => Some((mark_schema_sensitive(o.state, &schema.block), o.private)),
+            None => {
+                diags.push(
+                    Diagnostic::error("Import returned no object")
+                        .with_detail(format!(
+                            "Importing {id:?} into {addr} gave no object of type {}.",
+                            addr.resource.type_name
+                        ))
+                        .with_span(span.clone()),
+                );
+                None
+            }
+        }
     }
 
     /// Writes one completed operation on a deposed object to the journal.

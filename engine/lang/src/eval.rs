@@ -666,15 +666,8 @@ impl<'a> Evaluator<'a> {
                 };
                 let arith = |r: Result<Number, NumberError>| -> EvalResult {
                     r.map(Value::number).map_err(|e| {
-                        let function = if operator == B::Mod { "modulo" } else { "divide" };
                         let (summary, detail) = match e {
-                            NumberError::DivideByZero => (
-                                "Error in function call",
-                                format!("Call to function \"{function}\" failed: can't divide by zero."),
-                            ),
-                            NumberError::NotANumber(why) => {
-                                ("Operation failed", format!("Error during operation: {why}."))
-                            }
+                            NumberError::NotANumber(why) => ("Operation failed", format!("Error during operation: {why}.")),
                             e => ("Invalid arithmetic", format!("{e}.")),
                         };
                         Diagnostic::error(summary).with_detail(detail).with_span(self.span_of(expr))

@@ -111,6 +111,21 @@ fn format_sequence(items: &[Value], indent: usize, out: &mut String) {
     out.push(']');
 }
 
+/// Go's `strconv.IsPrint`: letters, marks, numbers, punctuation, symbols
+/// and the ASCII space.
+pub fn go_is_print(c: char) -> bool {
+    use std::sync::OnceLock;
+    static PRINTABLE: OnceLock<regex::Regex> = OnceLock::new();
+    if c.is_ascii() {
+        return (' '..='~').contains(&c);
+    }
+    let re = PRINTABLE.get_or_init(|| {
+        regex::Regex::new(r"\A[\p{L}\p{M}\p{N}\p{P}\p{S}]\z").expect("printable class is valid")
+    });
+    let mut buf = [0u8; 4];
+    re.is_match(c.encode_utf8(&mut buf))
+}
+
 /// Go's `strconv.Quote`: printable Unicode kept, the rest escaped.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -127,14 +142,9 @@ pub fn go_quote(s: &str) -> String {
             '\u{c}' => out.push_str("\\f"),
             '\u{b}' => out.push_str("\\v"),
             c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() || (c as u32 >= 0x80 && (c as u32) < 0xa0) => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
+            c if go_is_print(c) => out.push(c),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
         }
     }
     out.push('"');

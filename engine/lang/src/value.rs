@@ -143,7 +143,7 @@ impl Value {
     /// A set: elements are ordered and deduplicated here.
     pub fn set(elem: Type, mut items: Vec<Value>) -> Value {
         items.sort_by(set_order);
-        items.dedup_by(|a, b| a.raw_equal(b) && a.is_wholly_known());
+        items.dedup_by(|a, b| a.same_set_element(b) && a.is_wholly_known());
         Value::of(Kind::Set(elem, Arc::new(items)))
     }
 
@@ -329,17 +329,33 @@ impl Value {
     /// Structural equality of two values, including types and marks ignored.
     /// Unknowns are equal only to unknowns of the same type.
     pub fn raw_equal(&self, other: &Value) -> bool {
+        self.raw_equal_as(other, false)
+    }
+
+    /// Whether a set holds these as one element: raw equality, except that
+    /// `-0` and `0` are two elements (cty's set hash tells them apart).
+    fn same_set_element(&self, other: &Value) -> bool {
+        self.raw_equal_as(other, true)
+    }
+
+    fn raw_equal_as(&self, other: &Value, zero_sign: bool) -> bool {
+        let seq = |a: &[Value], b: &[Value]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.raw_equal_as(y, zero_sign))
+        };
+        let map = |a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>| {
+            a.len() == b.len() && a.iter().zip(b).all(|((ka, x), (kb, y))| ka == kb && x.raw_equal_as(y, zero_sign))
+        };
         match (&self.kind, &other.kind) {
             (Kind::Null(a), Kind::Null(b)) | (Kind::Unknown(a), Kind::Unknown(b)) => a == b,
             (Kind::Bool(a), Kind::Bool(b)) => a == b,
-            (Kind::Number(a), Kind::Number(b)) => a == b,
-            (Kind::String(a), Kind::String(b)) => a == b,
-            (Kind::List(ta, a), Kind::List(tb, b)) | (Kind::Set(ta, a), Kind::Set(tb, b)) => {
-                ta == tb && seq_equal(a, b)
+            (Kind::Number(a), Kind::Number(b)) => {
+                a.cty_equal(b) && (!zero_sign || !a.is_zero() || a.is_sign_negative() == b.is_sign_negative())
             }
-            (Kind::Tuple(a), Kind::Tuple(b)) => seq_equal(a, b),
-            (Kind::Map(ta, a), Kind::Map(tb, b)) => ta == tb && map_equal(a, b),
-            (Kind::Object(a), Kind::Object(b)) => map_equal(a, b),
+            (Kind::String(a), Kind::String(b)) => a == b,
+            (Kind::List(ta, a), Kind::List(tb, b)) | (Kind::Set(ta, a), Kind::Set(tb, b)) => ta == tb && seq(a, b),
+            (Kind::Tuple(a), Kind::Tuple(b)) => seq(a, b),
+            (Kind::Map(ta, a), Kind::Map(tb, b)) => ta == tb && map(a, b),
+            (Kind::Object(a), Kind::Object(b)) => map(a, b),
             _ => false,
         }
     }
@@ -352,13 +368,18 @@ impl Value {
             (Kind::Null(_), Kind::Null(_)) => Some(true),
             (Kind::Null(_), _) | (_, Kind::Null(_)) => Some(false),
             (Kind::Bool(a), Kind::Bool(b)) => Some(a == b),
-            (Kind::Number(a), Kind::Number(b)) => Some(a == b),
+            (Kind::Number(a), Kind::Number(b)) => Some(a.cty_equal(b)),
             (Kind::String(a), Kind::String(b)) => Some(a == b),
             (Kind::List(_, a), Kind::List(_, b))
             | (Kind::Tuple(a), Kind::Tuple(b))
             | (Kind::Set(_, a), Kind::Set(_, b)) => {
                 if self.ty() != other.ty() || a.len() != b.len() {
                     return Some(false);
+                }
+                // Known sets are equal when they hold the same elements, where
+                // `-0` and `0` are different elements.
+                if matches!(self.kind, Kind::Set(..)) && self.is_wholly_known() && other.is_wholly_known() {
+                    return Some(a.iter().zip(b.iter()).all(|(x, y)| x.same_set_element(y)));
                 }
                 let mut result = Some(true);
                 for (x, y) in a.iter().zip(b.iter()) {
@@ -398,23 +419,18 @@ impl Value {
     }
 }
 
-fn seq_equal(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.raw_equal(y))
-}
-
-fn map_equal(a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|((ka, x), (kb, y))| ka == kb && x.raw_equal(y))
-}
-
-/// cty's set order: strings lexically, numbers numerically, false before
-/// true; unknowns last; other types by a stable structural order.
+/// cty's set order: strings lexically, numbers numerically (`-0` before
+/// `0`), false before true; unknowns last; other types by a stable
+/// structural order.
 pub fn set_order(a: &Value, b: &Value) -> Ordering {
     match (&a.kind, &b.kind) {
         (Kind::Unknown(_), Kind::Unknown(_)) => Ordering::Equal,
         (Kind::Unknown(_), _) => Ordering::Greater,
         (_, Kind::Unknown(_)) => Ordering::Less,
         (Kind::String(x), Kind::String(y)) => x.cmp(y),
-        (Kind::Number(x), Kind::Number(y)) => x.cmp(y),
+        (Kind::Number(x), Kind::Number(y)) => {
+            x.cmp(y).then_with(|| y.is_sign_negative().cmp(&x.is_sign_negative()))
+        }
         (Kind::Bool(x), Kind::Bool(y)) => x.cmp(y),
         _ => structural_key(a).cmp(&structural_key(b)),
     }

@@ -317,3 +317,319 @@ fn string_errors() {
         check_err(src, want);
     }
 }
+
+/// Go's regular expression syntax (RE2 with Perl flags), not Rust's:
+/// ASCII Perl classes, `\Q…\E`, octal escapes, literal braces, repeated
+/// group names, Go's `$name` expansion and empty-match rules.
+#[test]
+fn regex_go_syntax() {
+    for (src, want) in [
+        (r#"regex("(?<n>a)", "a")"#, r#"{
+  "n" = "a"
+}"#),
+        (r#"regex("[[:alpha:]]+", "ab1")"#, r#""ab""#),
+        (r#"regex("\\z", "a")"#, r#""""#),
+        (r#"regex("a\\z", "a")"#, r#""a""#),
+        (r#"regex("(?U)a+", "aaa")"#, r#""a""#),
+        (r#"regex("\\pL+", "héllo")"#, r#""héllo""#),
+        (r#"regex("\\Qa.b\\E", "a.b")"#, r#""a.b""#),
+        (r#"regex("[\\d]+", "12")"#, r#""12""#),
+        (r#"regex("a{,5}", "a{,5}")"#, r#""a{,5}""#),
+        (r#"regex("a{1", "a{1")"#, r#""a{1""#),
+        (r#"regex("(?i)A", "a")"#, r#""a""#),
+        (r#"regex("\\A", "a")"#, r#""""#),
+        (r#"regex("(?s).", "\n")"#, r#"<<EOT
+
+
+EOT"#),
+        (r#"regex("\\b", "a")"#, r#""""#),
+        (r#"regex("(?m)^a$", "a")"#, r#""a""#),
+        (r#"regex("\\07", "\u0007")"#, r#""\a""#),
+        (r#"regex("[]a]", "]")"#, r#""]""#),
+        (r#"regex("((((((((((a))))))))))", "a")"#, r#"[
+  "a",
+  "a",
+  "a",
+  "a",
+  "a",
+  "a",
+  "a",
+  "a",
+  "a",
+  "a",
+]"#),
+        (r#"regex("\\pN", "1")"#, r#""1""#),
+        (r#"regex("\\p{Greek}", "α")"#, r#""α""#),
+        (r#"regex("\\p{^Greek}", "a")"#, r#""a""#),
+        (r#"regex("\\PL", "1")"#, r#""1""#),
+        (r#"regex("[a-]", "-")"#, r#""-""#),
+        (r#"regex("[-a]", "-")"#, r#""-""#),
+        (r#"regex("(?i:a)", "A")"#, r#""A""#),
+        (r#"regex("(?i-s:a)", "A")"#, r#""A""#),
+        (r#"regex("\\p{Latin}", "a")"#, r#""a""#),
+        (r#"regex("\\p{Any}", "a")"#, r#""a""#),
+        (r#"regex("\\p{Common}", "1")"#, r#""1""#),
+        (r#"regex("\\p{Lu}+", "ABc")"#, r#""AB""#),
+        (r#"regex("\\pZ", " ")"#, r#"" ""#),
+        (r#"regex("\\p{Zs}", " ")"#, r#"" ""#),
+        (r#"regex("\\p{Inherited}", "\u0300")"#, r#""̀""#),
+        (r#"regex("\\p{Nd}+", "١٢")"#, r#""١٢""#),
+        (r#"regex("\\d+", "١٢3")"#, r#""3""#),
+        (r#"regex("\\w+", "héllo")"#, r#""h""#),
+        (r#"regex("\\s+", "\u00a0 x")"#, r#"" ""#),
+        (r#"regex("\\b\\w+\\b", "é ab")"#, r#""ab""#),
+        (r#"regex("(?i)ſ", "S")"#, r#""S""#),
+        (r#"regex("(?i)k", "\u212a")"#, r#""K""#),
+        (r#"regex("(?i)[k]", "\u212a")"#, r#""K""#),
+        (r#"regex("[[:word:]]+", "ab_1é")"#, r#""ab_1""#),
+        (r#"regex("[[:^alpha:]]+", "12ab")"#, r#""12""#),
+        (r#"regex("(?i)[[:upper:]]+", "abC")"#, r#""abC""#),
+        (r#"regex("^*a", "a")"#, r#""a""#),
+        (r#"regex("$*", "a")"#, r#""""#),
+        (r#"regex("\\b+", "a")"#, r#""""#),
+        (r#"regex("a(?i)*", "aaa")"#, r#""aaa""#),
+        (r#"regex("(?)a", "a")"#, r#""a""#),
+        (r#"regex("a(?U)*", "aaa")"#, r#""""#),
+        (r#"regex("(?U)a+?", "aaa")"#, r#""aaa""#),
+        (r#"regex("(?s:.)", "\n")"#, r#"<<EOT
+
+
+EOT"#),
+        (r#"regex("(?m)^b", "a\nb")"#, r#""b""#),
+        (r#"regex("x*?", "xx")"#, r#""""#),
+        (r#"regex("\\pN+", "12Ⅻ")"#, r#""12Ⅻ""#),
+        (r#"regex("[\\pN]+", "12Ⅻ")"#, r#""12Ⅻ""#),
+        (r#"regex("[^\\PN]+", "12Ⅻ")"#, r#""12Ⅻ""#),
+        (r#"regex("[\\d\\s]+", "1 2")"#, r#""1 2""#),
+        (r#"regex("[\\D]+", "ab1")"#, r#""ab""#),
+        (r#"regex("[^\\d]+", "ab1")"#, r#""ab""#),
+        (r#"regex("[\\W]+", "!!a")"#, r#""!!""#),
+        (r#"regex("\\x41", "A")"#, r#""A""#),
+        (r#"regex("\\x{1F600}", "😀")"#, r#""😀""#),
+        (r#"regex("\\101", "A")"#, r#""A""#),
+        (r#"regex("\\12", "\n")"#, r#"<<EOT
+
+
+EOT"#),
+        (r#"regex("[\\012]", "\n")"#, r#"<<EOT
+
+
+EOT"#),
+        (r#"regex("\\_", "_")"#, r#""_""#),
+        (r#"regex("\\-", "-")"#, r#""-""#),
+        (r#"regex("\\ ", " ")"#, r#"" ""#),
+        (r#"regex("\\v", "\u000b")"#, r#""\v""#),
+        (r#"regex("\\a", "\u0007")"#, r#""\a""#),
+        (r#"regex("(?P<n>a)(?P<n>b)?", "a")"#, r#"{
+  "n" = tostring(null)
+}"#),
+        (r#"regex("(?P<n>a)(?P<n>b)", "ab")"#, r#"{
+  "n" = "b"
+}"#),
+        (r#"regex("(?<first>a)(?P<second>b)", "ab")"#, r#"{
+  "first" = "a"
+  "second" = "b"
+}"#),
+        (r#"regex("(?P<1a>a)", "a")"#, r#"{
+  "1a" = "a"
+}"#),
+        (r#"regex("(?:a)(b)", "ab")"#, r#"[
+  "b",
+]"#),
+        (r#"regexall("(?i)a", "AaA")"#, r#"tolist([
+  "A",
+  "a",
+  "A",
+])"#),
+        (r#"regex("a{0}", "a")"#, r#""""#),
+        (r#"regex("a{0,0}", "a")"#, r#""""#),
+        (r#"regex("a{01}", "a{01}")"#, r#""a{01}""#),
+        (r#"regex("a{1,}", "aaa")"#, r#""aaa""#),
+        (r#"regex("a{1,2}?", "aaa")"#, r#""a""#),
+        (r#"regex("(|a)+", "a")"#, r#"[
+  "",
+]"#),
+        (r#"regex("a||b", "b")"#, r#""""#),
+        (r#"regex("()", "")"#, r#"[
+  "",
+]"#),
+        (r#"regex("(?:)*", "a")"#, r#""""#),
+        (r#"regex("\\p{C}", "\u0001")"#, r#""\x01""#),
+        (r#"regex("\\p{Cs}|a", "a")"#, r#""a""#),
+        (r#"regex("[\\p{Cs}a]", "a")"#, r#""a""#),
+        (r#"regex("\\P{Cs}", "a")"#, r#""a""#),
+        (r#"regex("[^\\p{Cs}]", "a")"#, r#""a""#),
+        (r#"regex("\\b+a", "a")"#, r#""a""#),
+        (r#"regex("(?i)\\p{Lu}", "a")"#, r#""a""#),
+        (r#"regex("\\p{Co}", "\ue000")"#, r#""\ue000""#),
+        (r#"regexall("b*", "abc")"#, r#"tolist([
+  "",
+  "b",
+  "",
+])"#),
+        (r#"regexall("x*", "abc")"#, r#"tolist([
+  "",
+  "",
+  "",
+  "",
+])"#),
+        (r#"regexall("", "héllo")"#, r#"tolist([
+  "",
+  "",
+  "",
+  "",
+  "",
+  "",
+])"#),
+        (r#"regexall("a|", "baaa")"#, r#"tolist([
+  "",
+  "a",
+  "a",
+  "a",
+])"#),
+        (r#"replace("abc", "/b*/", "-")"#, r#""-a-c-""#),
+        (r#"replace("abc", "/x*/", "-")"#, r#""-a-b-c-""#),
+        (r#"replace("héllo", "//", "-")"#, r#""-h-é-l-l-o-""#),
+        (r#"replace("hello world", "/(\\w+) (\\w+)/", "$2 $1")"#, r#""world hello""#),
+        (r#"replace("abc", "/(b)/", "$1x")"#, r#""ac""#),
+        (r#"replace("abc", "/(b)/", "$01")"#, r#""ac""#),
+        (r#"replace("abc", "/(b)/", "$9")"#, r#""ac""#),
+        (r#"replace("abc", "/(?P<n>x)?(?P<n>b)/", "[$n]")"#, r#""a[b]c""#),
+        (r#"replace("a.b", "/\\Q.\\E/", "!")"#, r#""a!b""#),
+        (r#"regexall("(?m)^\\w", "ab\ncd")"#, r#"tolist([
+  "a",
+  "c",
+])"#),
+        (r#"regex("(a)|(b)", "b")"#, r#"[
+  tostring(null),
+  "b",
+]"#),
+        (r#"regex("(?P<x>a)|(?P<y>b)", "b")"#, r#"{
+  "x" = tostring(null)
+  "y" = "b"
+}"#),
+        (r#"regexall("(a)(x)?", "aa")"#, r#"tolist([
+  [
+    "a",
+    tostring(null),
+  ],
+  [
+    "a",
+    tostring(null),
+  ],
+])"#),
+        (r#"regex("[[:alpha:]]+", "abc1")"#, r#""abc""#),
+        (r#"regex("[[:^space:]]+", "ab c")"#, r#""ab""#),
+        (r#"regex("(?i)[[:lower:]]+", "ABC")"#, r#""ABC""#),
+        (r#"regex("(?s).+", "a\nb")"#, r#"<<EOT
+a
+b
+EOT"#),
+        (r#"regex("(?i)ǅ", "ǆ")"#, r#""ǆ""#),
+        (r#"regex("[a-c--b]+", "a-b")"#, r#""a-b""#),
+        (r#"regex("[a~~b]+", "a~b")"#, r#""a~b""#),
+        (r#"regex("a#b", "a#b")"#, r#""a#b""#),
+        (r#"regex("a\\ b", "a b")"#, r#""a b""#),
+        (r#"replace("abc", "/(b)/", "$${")"#, r#""a${c""#),
+        (r#"replace("abc", "/(b)/", "$${1")"#, r#""a${1c""#),
+        (r#"replace("abc", "/(b)/", "$${x}")"#, r#""ac""#),
+        (r#"replace("abc", "/(b)/", "$$1")"#, r#""a$1c""#),
+        (r#"replace("a-b", "/-/", "$")"#, r#""a$b""#),
+    ] {
+        check(src, want);
+    }
+}
+
+/// Patterns Go rejects, with Go's error code and the text at fault.
+#[test]
+fn regex_go_syntax_errors() {
+    for (src, want) in [
+        (r#"regex("(", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (."#),
+        (r#"regex("[a", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ] in [a."#),
+        (r#"regex("a**", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in **."#),
+        (r#"regex("\\p{Foo}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Foo}."#),
+        (r#"regex("(?P<n>a)(?P<n>b)", "x")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("a{1001}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1001}."#),
+        (r#"regex("a{2,1}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {2,1}."#),
+        (r#"regex("a{1,1001}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1,1001}."#),
+        (r#"regex(")", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: unexpected ) in )."#),
+        (r#"regex("x\\", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: trailing backslash at end of expression in ."#),
+        (r#"regex("[z-a]", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in z-a."#),
+        (r#"regex("\\8", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \8."#),
+        (r#"regex("(?P<>a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<>."#),
+        (r#"regex("(?P<a-b>a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<a-b>."#),
+        (r#"regex("(?i", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?i."#),
+        (r#"regex("(?z)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?z."#),
+        (r#"regex("*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
+        (r#"regex("+a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in +."#),
+        (r#"regex("a|*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
+        (r#"regex("(*)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
+        (r#"regex("[[:foo:]]", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in [:foo:]."#),
+        (r#"regex("\\C", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \C."#),
+        (r#"regex("\\x{110000}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x{110000."#),
+        (r#"regex("a++", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in ++."#),
+        (r#"regex("a?*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in ?*."#),
+        (r#"regex("[^\\x00-\\x{10FFFF}]", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("x{2}{3}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in {2}{3}."#),
+        (r#"regex("[a-\\d]", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \d."#),
+        (r#"regex("\\Z", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \Z."#),
+        (r#"regex("\\e", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \e."#),
+        (r#"regex("\\0", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("(?P=n)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?P."#),
+        (r#"regex("(?#comment)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?#."#),
+        (r#"regex("(?=a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?=."#),
+        (r#"regex("(?!a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?!."#),
+        (r#"regex("(?<=a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?<=a)."#),
+        (r#"regex("\\1", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \1."#),
+        (r#"regex("\\k<n>", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \k."#),
+        (r#"regex("[]", "]")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ] in []."#),
+        (r#"regex("[\\p{Foo}]", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Foo}."#),
+        (r#"regex("\\p", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p."#),
+        (r#"regex("\\p{", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{."#),
+        (r#"regex("\\x{", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x{."#),
+        (r#"regex("\\xZ", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \xZ."#),
+        (r#"regex("\\x4", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x4."#),
+        (r#"regex("(?-)", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?-)."#),
+        (r#"regex("(?i-)", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?i-)."#),
+        (r#"regex("(?:", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (?:."#),
+        (r#"regex("(?P<n>", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (?P<n>."#),
+        (r#"regex("(?P<n", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<n."#),
+        (r#"regex("(?Px)", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?P."#),
+        (r#"regex("\\p{Assigned}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Assigned}."#),
+        (r#"regex("\\p{ASCII}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{ASCII}."#),
+        (r#"regex("\\p{greek}", "α")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{greek}."#),
+        (r#"regex("\\p{Letter}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Letter}."#),
+        (r#"regex("\\p{LC}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{LC}."#),
+        (r#"regex("\\p{Cn}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Cn}."#),
+        (r#"regex("\\p{Cs}", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("\\p{Alphabetic}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Alphabetic}."#),
+        (r#"regex("(?i)*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
+        (r#"regex("(?i-i)A", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("(?i)(?-i)A", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("(?x) a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?x."#),
+        (r#"regex("(?u)a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?u."#),
+        (r#"regex("(?R)a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?R."#),
+        (r#"regex("^b", "a\nb")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("a$", "a\n")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("(?i:A)B", "ab")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("\\é", "é")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \é."#),
+        (r#"regex("(a)(?P<x>b)", "ab")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: cannot mix both named and unnamed capture groups."#),
+        (r#"regex("(a{2}){501}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {501}."#),
+        (r#"regex("((a{10}){10}){11}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {11}."#),
+        (r#"regex("((a{10}){10}){10}", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("(a*){1001}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1001}."#),
+        (r#"regex("a{2}*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in {2}*."#),
+        (r#"regex("{1}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in {1}."#),
+        (r#"regex("a|{1}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in {1}."#),
+        (r#"replace("abc", "/(/", "x")"#, r#"Error in function call: Call to function "replace" failed: error parsing regexp: missing closing ): `(`."#),
+        (r#"replace("abc", "/\\p{Foo}/", "x")"#, r#"Error in function call: Call to function "replace" failed: error parsing regexp: invalid character class range: `\p{Foo}`."#),
+        (r#"regex("(?i)straße", "STRASSE")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("[a-z&&[^b]]+", "a&&b")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("(?x)a b", "ab")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?x."#),
+        (r#"regex("\\x{D800}", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"regex("[\\x{D800}-\\x{DFFF}]", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
+        (r#"replace("abc", "/(?P<é>b)/", "[$é]")"#, r#"Error in function call: Call to function "replace" failed: error parsing regexp: invalid named capture: `(?P<é>`."#),
+    ] {
+        check_err(src, want);
+    }
+}

@@ -7,6 +7,7 @@
 mod journal;
 mod local;
 mod model;
+pub mod ops;
 
 pub use journal::{read_journal, Journal, JournalEntry, JournalHeader, StateBuilder};
 pub use local::{now_rfc3339, LocalState, LockInfo, StateLock};

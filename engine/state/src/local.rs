@@ -200,6 +200,53 @@ impl LocalState {
         write_atomic(&self.path, bytes.as_bytes())?;
         Ok(new)
     }
+
+    /// Replaces the stored state with `new`, as `state push` does. Unless
+    /// `force`, a state of another lineage, an older serial, or the same
+    /// serial with other content is refused, in Terraform's words
+    /// (`statemgr.CheckValidImport`); an empty stored state may always be
+    /// replaced. The result keeps `new`'s lineage and serial, plus one when
+    /// the content changes. Needs the lock; keeps a backup.
+    pub fn import(&self, _lock: &StateLock, mut new: StateFile, force: bool) -> Result<StateFile, StateError> {
+        let current = self.read()?;
+        if let Some(cur) = &current {
+            let empty = cur.resources.is_empty() && cur.outputs.is_empty();
+            if !force && !empty {
+                if cur.lineage != new.lineage {
+                    return Err(StateError::Conflict(format!(
+                        "cannot import state with lineage {:?} over unrelated state with lineage {:?}",
+                        new.lineage, cur.lineage
+                    )));
+                }
+                if new.serial < cur.serial {
+                    return Err(StateError::Conflict(format!(
+                        "cannot import state with serial {} over newer state with serial {}",
+                        new.serial, cur.serial
+                    )));
+                }
+                if new.serial == cur.serial && !cur.same_content(&new) {
+                    return Err(StateError::Conflict(format!(
+                        "cannot overwrite existing state with serial {} with a different state that has the same serial",
+                        new.serial
+                    )));
+                }
+            }
+            let same = cur.same_content(&new);
+            if same && cur.lineage == new.lineage && cur.serial == new.serial {
+                return Ok(cur.clone());
+            }
+            if !same {
+                new.serial += 1;
+            }
+            let cur_bytes = std::fs::read(&self.path)
+                .map_err(|e| StateError::Io(format!("Reading {}: {e}.", self.path.display())))?;
+            write_atomic(&backup_path(&self.path), &cur_bytes)?;
+        } else {
+            new.serial = new.serial.max(1);
+        }
+        write_atomic(&self.path, new.to_json().as_bytes())?;
+        Ok(new)
+    }
 }
 
 fn backup_path(p: &Path) -> PathBuf {
@@ -304,6 +351,44 @@ mod tests {
         let err =
             store.lock("OperationTypePlan", std::time::Duration::from_millis(120), "1.11.4").err().expect("locked");
         assert!(err.to_string().contains("OperationTypeApply"), "{err}");
+    }
+
+    #[test]
+    fn imports_refuse_other_lineages_and_older_serials_unless_forced() {
+        let dir = temp_dir("import");
+        let store = LocalState::new(dir.join("terraform.tfstate"));
+        let lock = store.lock("state-push", std::time::Duration::ZERO, "1.11.4").unwrap();
+        let output = |v: i64| crate::OutputState {
+            value: v.into(),
+            ty: "number".into(),
+            sensitive: false,
+            extra: Default::default(),
+        };
+        let mut s = StateFile::new("1.11.4");
+        s.serial = 7;
+        s.outputs.insert("a".into(), output(1));
+        let stored = store.import(&lock, s.clone(), false).unwrap();
+        assert_eq!(stored.serial, 7, "nothing to replace: the pushed serial stays");
+        let mut other = s.clone();
+        other.lineage = "other".into();
+        let e = store.import(&lock, other.clone(), false).unwrap_err().to_string();
+        assert!(e.contains("cannot import state with lineage \"other\" over unrelated state"), "{e}");
+        let mut older = s.clone();
+        older.serial = 3;
+        older.outputs.insert("a".into(), output(2));
+        let e = store.import(&lock, older.clone(), false).unwrap_err().to_string();
+        assert!(e.contains("cannot import state with serial 3 over newer state with serial 7"), "{e}");
+        let mut same_serial = s.clone();
+        same_serial.outputs.clear();
+        let e = store.import(&lock, same_serial, false).unwrap_err().to_string();
+        assert!(e.contains("with a different state that has the same serial"), "{e}");
+        assert_eq!(store.import(&lock, s.clone(), false).unwrap().serial, 7, "the same state is a no-op");
+        let forced = store.import(&lock, older, true).unwrap();
+        assert_eq!(forced.serial, 4, "a forced push writes its own serial plus one");
+        assert!(dir.join("terraform.tfstate.backup").exists());
+        let forced = store.import(&lock, other, true).unwrap();
+        assert_eq!(store.read().unwrap().unwrap().lineage, "other");
+        assert_eq!(forced.serial, 8);
     }
 
     #[test]

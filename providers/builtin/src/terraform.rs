@@ -68,13 +68,16 @@ impl Provider for TerraformProvider {
         let creating = req.prior.is_null();
         let mut requires_replace = Vec::new();
         let mut planned = req.proposed.clone();
+        // Two nulls are the same whatever their types (a typed null from
+        // configuration against the untyped one read back from state).
+        let same = |a: &Value, b: &Value| (a.is_null() && b.is_null()) || a.raw_equal(b);
         let triggers_changed =
-            !creating && !attr(req.proposed, "triggers_replace").raw_equal(&attr(req.prior, "triggers_replace"));
+            !creating && !same(&attr(req.proposed, "triggers_replace"), &attr(req.prior, "triggers_replace"));
         if triggers_changed {
             requires_replace.push(vec![PathStep::Attr("triggers_replace".into())]);
         }
         let input = attr(req.proposed, "input");
-        if creating || triggers_changed || !input.raw_equal(&attr(req.prior, "input")) {
+        if creating || triggers_changed || !same(&input, &attr(req.prior, "input")) {
             planned = with_attr(&planned, "output", Value::unknown(input.ty()));
         }
         if creating || triggers_changed {

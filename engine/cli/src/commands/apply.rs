@@ -7,10 +7,11 @@ use crate::args::{LockArgs, VarArgs};
 use crate::output::Ui;
 use crate::plan_view;
 use crate::workdir::{parse_duration, WorkDir};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use strata_config::TERRAFORM_COMPAT_VERSION;
 use strata_core::plan_file::{
     action_name, encode, SavedChange, SavedOutputChange, SavedPlan, PLAN_FORMAT, PLAN_VERSION,
@@ -28,6 +29,7 @@ pub enum Mode {
         detailed_exitcode: bool,
         destroy: bool,
         out: Option<std::path::PathBuf>,
+        generate_config_out: Option<std::path::PathBuf>,
     },
     Apply {
         auto_approve: bool,
@@ -75,33 +77,13 @@ pub fn run(
     // Writing commands always lock; -lock=false only skips it for plan.
     let must_lock = lock.lock.unwrap_or(true) || matches!(mode, Mode::Apply { .. });
     let held = if must_lock {
-        match store.lock(operation, timeout, TERRAFORM_COMPAT_VERSION) {
-            Ok(l) => Some(l),
-            Err(e) => {
-                ui.print_diagnostics(&e.to_diagnostic().into());
-                return 1;
-            }
+        match lock_and_recover(&store, operation, timeout, ui) {
+            Some(l) => Some(l),
+            None => return 1,
         }
     } else {
         None
     };
-    if let Some(l) = &held {
-        match store.recover(l, TERRAFORM_COMPAT_VERSION) {
-            Ok(0) => {}
-            Ok(n) => ui.print_diagnostics(
-                &Diagnostic::warning("Recovered an interrupted apply")
-                    .with_detail(format!(
-                        "A previous run stopped before it finished. The {n} operation(s) it completed were recorded in {} and are now in the state.",
-                        store.journal_path().display()
-                    ))
-                    .into(),
-            ),
-            Err(e) => {
-                ui.print_diagnostics(&e.to_diagnostic().into());
-                return 1;
-            }
-        }
-    }
     let prior = match store.read() {
         Ok(s) => s,
         Err(e) => {
@@ -126,6 +108,17 @@ pub fn run(
             return 1;
         }
     }
+    // `moved` blocks rename objects in the prior state before planning.
+    let mut move_diags = Diagnostics::new();
+    // (Checked even without a state: a bad block is an error either way.)
+    let mut moved_state = prior.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
+    let moves = strata_core::moves::apply_moves(&prepared.tree, &mut moved_state, &mut move_diags);
+    let prior = prior.map(|_| moved_state);
+    let removals = strata_core::moves::removals(&prepared.tree, &mut move_diags);
+    if move_diags.has_errors() {
+        ui.print_diagnostics(&move_diags);
+        return 1;
+    }
     let destroy = match &mode {
         Mode::Plan { destroy, .. } | Mode::Apply { destroy, .. } => *destroy,
         Mode::ApplySaved { plan } => plan.destroy,
@@ -146,13 +139,57 @@ pub fn run(
         let start: Vec<String> = targets.iter().map(|t| strata_core::resources::strip_module_keys(t)).collect();
         strata_core::graph::dependency_closure(&graph, &start)
     };
+    let generate = match &mode {
+        Mode::Plan { generate_config_out: Some(p), .. } => Some(workdir.dir.join(p)),
+        _ => None,
+    };
+    if generate.as_ref().is_some_and(|p| p.exists()) {
+        ui.print_diagnostics(&Diagnostic::error("Target generated file already exists").with_detail("Strata can only write generated config into a new file. Either choose a different target location or move all existing configuration out of the target file, delete it and try again.").into());
+        return 1;
+    }
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_targets(targets.clone(), needed.clone())
         .with_refresh_only(lock.refresh_only)
         .with_refresh(refresh)
         .with_parallelism(lock.parallelism.unwrap_or(10))
-        .with_replace(replace.clone());
+        .with_replace(replace.clone())
+        .with_moves(moves.clone())
+        .with_removals(removals.clone())
+        .with_generate_config(generate.is_some());
     let (result, mut diags) = walk(&prepared, &engine);
+    diags.extend(move_diags);
+    if let (Some(path), false) = (&generate, diags.has_errors()) {
+        let generated = engine.generated_config();
+        if !generated.is_empty() {
+            let text = format!(
+                "# __generated__ by Strata\n# Please review these resources and move them into your main configuration files.\n\n{}",
+                generated.join("\n")
+            );
+            if let Err(e) = std::fs::write(path, text) {
+                ui.print_diagnostics(
+                    &Diagnostic::error("Failed to write generated configuration")
+                        .with_detail(format!("{}: {e}.", path.display()))
+                        .into(),
+                );
+                return 1;
+            }
+            // Plan again with the new file part of the configuration.
+            drop(engine);
+            drop(held);
+            let Mode::Plan { detailed_exitcode, destroy, out, .. } = mode else { unreachable!("only plan generates") };
+            let code = run(
+                workdir,
+                Mode::Plan { detailed_exitcode, destroy, out, generate_config_out: None },
+                vars,
+                var_args,
+                lock,
+                state,
+                ui,
+            );
+            println!("\nStrata has generated configuration and written it to {}. Please review the\nconfiguration and edit it as necessary before adding it to version control.", path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().to_string()));
+            return code;
+        }
+    }
     for a in engine.unmatched_replace() {
         diags.push(Diagnostic::warning("Replacement address matches nothing").with_detail(format!(
             "-replace={a} names no resource instance in the configuration or state, so nothing is replaced because of it. Check the address (instances look like aws_instance.web[0] or module.app.aws_instance.web[\"a\"])."
@@ -169,15 +206,21 @@ pub fn run(
         ui.print_diagnostics(&diags);
         return 1;
     }
-    ui.print_diagnostics(&diags);
+    let forgotten: Vec<String> =
+        changes.iter().filter(|c| c.action == Action::Forget).map(|c| format!(" - {}", c.addr)).collect();
+    if !forgotten.is_empty() {
+        diags.push(Diagnostic::warning("Some objects will no longer be managed by Strata").with_detail(format!(
+            "If you apply this plan, Strata will discard its tracking information for the following objects, but it will not delete them:\n{}\n\nAfter applying this plan, Strata will no longer manage these objects. You will need to import them into Strata to manage them again.",
+            forgotten.join("\n")
+        )));
+    }
     let outputs = if destroy { BTreeMap::new() } else { result.outputs.clone() };
     let output_changes = output_changes(prior.as_ref(), &outputs);
     let drift = engine.drift();
     print!("{}", plan_view::render_drift(&drift, ui));
     let resource_text = plan_view::render(&changes, ui);
-    let has_changes = changes.iter().any(|c| c.action != Action::NoOp)
-        || !output_changes.is_empty()
-        || (lock.refresh_only && !drift.is_empty());
+    let has_changes =
+        changes.iter().any(plan_view::shows) || !output_changes.is_empty() || (lock.refresh_only && !drift.is_empty());
     if lock.refresh_only && !drift.is_empty() {
         println!("\nThis is a refresh-only plan, so Strata will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the Strata state without changing any remote\nobjects.");
     }
@@ -187,6 +230,8 @@ pub fn run(
         println!("\n{}\n", ui.bold("No changes. Your infrastructure matches the configuration."));
         println!("Strata has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
     }
+    // Warnings follow the plan, as Terraform prints them.
+    ui.print_diagnostics(&diags);
     let auto_approve = match &mode {
         Mode::Plan { detailed_exitcode, out, .. } => {
             if let Some(path) = out {
@@ -253,7 +298,18 @@ pub fn run(
     let lock_guard = held.expect("apply always locks");
 
     // The apply: every completed operation is journalled, then folded into state.
-    let base = prior.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
+    let mut base = prior.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
+    if !moves.is_empty() {
+        // Moves are stored before anything else happens, so the journal
+        // builds on the new addresses whatever becomes of this run.
+        match store.write(&lock_guard, base) {
+            Ok(written) => base = written,
+            Err(e) => {
+                ui.print_diagnostics(&e.to_diagnostic().into());
+                return 1;
+            }
+        }
+    }
     let journal = match Journal::create(&store.journal_path(), &base) {
         Ok(j) => j,
         Err(e) => {
@@ -262,7 +318,8 @@ pub fn run(
         }
     };
     let shared = Arc::new(Mutex::new((journal, StateBuilder::new(base))));
-    let progress = |p: Progress| print_progress(&p, ui);
+    let view = ProgressView::new(ui);
+    let progress = |p: Progress| view.print(&p);
     let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
     let stop = install_interrupt_handler(ui);
     let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, prior.as_ref())
@@ -271,9 +328,18 @@ pub fn run(
         .with_refresh(refresh)
         .with_parallelism(lock.parallelism.unwrap_or(10))
         .with_replace(replace.clone())
+        .with_moves(moves)
+        .with_removals(removals)
         .with_stop(stop)
         .with_sink(Box::new(JournalSink(shared.clone())), &progress);
-    let (result, diags) = walk(&prepared, &engine);
+    let (result, diags) = std::thread::scope(|s| {
+        let (done, ticks) = std::sync::mpsc::channel();
+        let view = &view;
+        s.spawn(move || view.tick_until(&ticks));
+        let outcome = walk(&prepared, &engine);
+        let _ = done.send(());
+        outcome
+    });
     let done = engine.changes();
     drop(engine);
     let (journal, built) =
@@ -296,8 +362,11 @@ pub fn run(
         println!(
             "\n{}\n",
             ui.green(&ui.bold(&format!(
-                "{verb} complete! Resources: {} added, {} changed, {} destroyed.",
-                n.add, n.change, n.destroy
+                "{verb} complete! Resources: {}{} added, {} changed, {} destroyed.",
+                if n.import > 0 { format!("{} imported, ", n.import) } else { String::new() },
+                n.add,
+                n.change,
+                n.destroy
             )))
         );
         print_outputs(&result.outputs, ui);
@@ -305,14 +374,46 @@ pub fn run(
     0
 }
 
-fn walk(p: &Prepared, engine: &ResourceEngine) -> (ModuleResult, Diagnostics) {
+/// Takes the state lock and folds in the journal of an interrupted run.
+pub(super) fn lock_and_recover(
+    store: &LocalState,
+    operation: &str,
+    timeout: std::time::Duration,
+    ui: Ui,
+) -> Option<StateLock> {
+    let lock = match store.lock(operation, timeout, TERRAFORM_COMPAT_VERSION) {
+        Ok(l) => l,
+        Err(e) => {
+            ui.print_diagnostics(&e.to_diagnostic().into());
+            return None;
+        }
+    };
+    match store.recover(&lock, TERRAFORM_COMPAT_VERSION) {
+        Ok(0) => {}
+        Ok(n) => ui.print_diagnostics(
+            &Diagnostic::warning("Recovered an interrupted apply")
+                .with_detail(format!(
+                    "A previous run stopped before it finished. The {n} operation(s) it completed were recorded in {} and are now in the state.",
+                    store.journal_path().display()
+                ))
+                .into(),
+        ),
+        Err(e) => {
+            ui.print_diagnostics(&e.to_diagnostic().into());
+            return None;
+        }
+    }
+    Some(lock)
+}
+
+pub(super) fn walk(p: &Prepared, engine: &ResourceEngine) -> (ModuleResult, Diagnostics) {
     let (result, mut diags) = evaluate_root_with(&p.tree, &p.raw_vars, &p.settings, &p.functions, Some(engine));
     engine.finish(&mut diags);
     (result, diags)
 }
 
 /// Journals each operation and keeps the state being built.
-struct JournalSink(Arc<Mutex<(Journal, StateBuilder)>>);
+pub(super) struct JournalSink(pub(super) Arc<Mutex<(Journal, StateBuilder)>>);
 
 impl ApplySink for JournalSink {
     fn record(&mut self, entry: JournalEntry) -> Result<(), Diagnostic> {
@@ -330,7 +431,7 @@ impl ApplySink for JournalSink {
 
 /// Folds the apply into the state file; on failure keeps the journal and an
 /// `errored.tfstate`, and says how to recover.
-fn finish_state(store: &LocalState, lock: &StateLock, journal: Journal, next: StateFile, ui: Ui) -> u8 {
+pub(super) fn finish_state(store: &LocalState, lock: &StateLock, journal: Journal, next: StateFile, ui: Ui) -> u8 {
     match store.write(lock, next.clone()) {
         Ok(_) => {
             if let Err(e) = journal.finish() {
@@ -354,34 +455,124 @@ fn finish_state(store: &LocalState, lock: &StateLock, journal: Journal, next: St
     }
 }
 
-fn print_progress(p: &Progress, ui: Ui) {
-    let line = match p {
-        Progress::Started { addr, action } => format!(
-            "{addr}: {}",
-            match action {
-                Action::Create | Action::Replace | Action::CreateThenDelete => "Creating...",
-                Action::Update => "Modifying...",
-                Action::Delete => "Destroying...",
-                Action::Read => "Reading...",
-                Action::NoOp => return,
+/// Live progress of an apply, as Terraform's: one line when an operation
+/// starts and ends, and `Still creating... [10s elapsed]` every interval
+/// while it runs.
+struct ProgressView {
+    ui: Ui,
+    interval: Duration,
+    running: Mutex<HashMap<String, Running>>,
+}
+
+/// An operation in flight, for its `Still ...` lines.
+struct Running {
+    /// `Still creating...`
+    still: &'static str,
+    /// `id=..., ` (empty when the object has no id yet).
+    id: String,
+    started: Instant,
+    last_printed: Instant,
+}
+
+impl ProgressView {
+    fn new(ui: Ui) -> ProgressView {
+        // Tests shorten the interval; users get Terraform's 10 seconds.
+        let interval = std::env::var("STRATA_PROGRESS_INTERVAL_MS")
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+            .map_or(Duration::from_secs(10), Duration::from_millis);
+        ProgressView { ui, interval, running: Mutex::new(HashMap::new()) }
+    }
+
+    fn print(&self, p: &Progress) {
+        let label = |addr: &dyn std::fmt::Display, deposed: &Option<String>| match deposed {
+            Some(k) => format!("{addr} (deposed object {k})"),
+            None => addr.to_string(),
+        };
+        let line = match p {
+            Progress::Started { addr, action, deposed, object } => {
+                let (doing, still) = match action {
+                    Action::Create | Action::Replace | Action::CreateThenDelete => ("Creating...", "Still creating..."),
+                    Action::Update => ("Modifying...", "Still modifying..."),
+                    Action::Delete => ("Destroying...", "Still destroying..."),
+                    Action::Read => ("Reading...", "Still reading..."),
+                    Action::NoOp | Action::Forget => return,
+                };
+                let now = Instant::now();
+                let id = object.as_ref().map(|(k, v)| format!("{k}={}, ", truncate_id(v))).unwrap_or_default();
+                self.running
+                    .lock()
+                    .expect("no poisoned locks")
+                    .insert(addr.to_string(), Running { still, id, started: now, last_printed: now });
+                match object {
+                    Some((k, v)) => format!("{}: {doing} [{k}={v}]", label(addr, deposed)),
+                    None => format!("{}: {doing}", label(addr, deposed)),
+                }
             }
-        ),
-        Progress::Finished { addr, action, seconds, id } => {
-            let what = match action {
-                Action::Create | Action::Replace | Action::CreateThenDelete => "Creation complete",
-                Action::Update => "Modifications complete",
-                Action::Delete => "Destruction complete",
-                Action::Read => "Read complete",
-                Action::NoOp => return,
-            };
-            match id {
-                Some(id) => format!("{addr}: {what} after {seconds}s [id={id}]"),
-                None => format!("{addr}: {what} after {seconds}s"),
+            Progress::Finished { addr, action, deposed, seconds, object } => {
+                self.running.lock().expect("no poisoned locks").remove(&addr.to_string());
+                let what = match action {
+                    Action::Create | Action::Replace | Action::CreateThenDelete => "Creation complete",
+                    Action::Update => "Modifications complete",
+                    Action::Delete => "Destruction complete",
+                    Action::Read => "Read complete",
+                    Action::NoOp | Action::Forget => return,
+                };
+                let after = go_duration(*seconds);
+                match object {
+                    Some((k, v)) => format!("{}: {what} after {after} [{k}={v}]", label(addr, deposed)),
+                    None => format!("{}: {what} after {after}", label(addr, deposed)),
+                }
+            }
+            Progress::Failed { addr, .. } => {
+                // The error itself is printed with the other diagnostics.
+                self.running.lock().expect("no poisoned locks").remove(&addr.to_string());
+                return;
+            }
+        };
+        println!("{}", self.ui.bold(&line));
+    }
+
+    /// Prints `Still ...` lines until `done` says the apply is over.
+    fn tick_until(&self, done: &std::sync::mpsc::Receiver<()>) {
+        let poll = (self.interval / 10).clamp(Duration::from_millis(10), Duration::from_secs(1));
+        while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = done.recv_timeout(poll) {
+            let now = Instant::now();
+            let mut running = self.running.lock().expect("no poisoned locks");
+            let mut due: Vec<(&String, &mut Running)> =
+                running.iter_mut().filter(|(_, r)| now.duration_since(r.last_printed) >= self.interval).collect();
+            due.sort_by(|a, b| a.0.cmp(b.0));
+            for (addr, r) in due {
+                r.last_printed = now;
+                let elapsed = go_duration(now.duration_since(r.started).as_secs_f64().round() as u64);
+                let (still, id) = (r.still, &r.id);
+                println!("{}", self.ui.bold(&format!("{addr}: {still} [{id}{elapsed} elapsed]")));
             }
         }
-        Progress::Failed { addr, action } => format!("{addr}: {:?} failed", action),
-    };
-    println!("{}", ui.bold(&line));
+    }
+}
+
+/// Terraform shortens long ids in `Still ...` lines to 80 characters.
+fn truncate_id(id: &str) -> String {
+    const MAX: usize = 80;
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() <= MAX {
+        return id.to_string();
+    }
+    let half = (MAX - 3) / 2;
+    let head: String = chars[..half].iter().collect();
+    let tail: String = chars[chars.len() - (MAX - 3 - half)..].iter().collect();
+    format!("{head}...{tail}")
+}
+
+/// Whole seconds as Go prints a `time.Duration`: `0s`, `9s`, `1m5s`, `2h0m1s`.
+fn go_duration(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, _) => format!("{m}m{s}s"),
+        _ => format!("{h}h{m}m{s}s"),
+    }
 }
 
 fn state_outputs(result: &ModuleResult) -> BTreeMap<String, OutputState> {

@@ -3,10 +3,14 @@
 mod apply;
 mod console;
 mod fmt;
+mod import;
 mod output;
+mod show_json;
 mod state;
+mod taint;
 mod validate;
 mod version;
+mod workspace;
 
 use crate::args::{normalize, var_args_in_order, Cli, Command, VarArgs};
 use crate::output::Ui;
@@ -51,9 +55,9 @@ pub fn run(argv: Vec<String>) -> u8 {
         Command::Validate { json, .. } => validate::run(&workdir, json, ui),
         Command::Fmt(args) => fmt::run(&workdir, &args, ui),
         Command::Console { vars, .. } => console::run(&workdir, &vars, &var_args, ui),
-        Command::Plan { vars, lock, detailed_exitcode, destroy, out, state, .. } => apply::run(
+        Command::Plan { vars, lock, detailed_exitcode, destroy, out, generate_config_out, state, .. } => apply::run(
             &workdir,
-            apply::Mode::Plan { detailed_exitcode, destroy, out },
+            apply::Mode::Plan { detailed_exitcode, destroy, out, generate_config_out },
             &vars,
             &var_args,
             &lock,
@@ -72,6 +76,10 @@ pub fn run(argv: Vec<String>) -> u8 {
             ),
             None => 1,
         },
+        Command::Show { json: true, plan_file, state, .. } => {
+            show_json::run(&workdir, plan_file.as_deref(), state.as_deref(), ui)
+        }
+        Command::Workspace(cmd) => workspace::run(&workdir, cmd, ui),
         Command::Show { plan_file: Some(plan_file), .. } => match read_plan(&plan_file, ui) {
             Some(plan) => show_plan(&plan, ui),
             None => 1,
@@ -96,9 +104,12 @@ pub fn run(argv: Vec<String>) -> u8 {
             ui,
         ),
         Command::Graph { .. } => graph(&workdir, ui),
-        Command::State(crate::args::StateCommand::List { id, state, addresses, .. }) => {
-            state::list(&workdir, state.as_deref(), id.as_deref(), &addresses, ui)
+        Command::State(cmd) => state::run(&workdir, cmd, ui),
+        Command::Import { vars, lock, state, addr, id, .. } => {
+            import::run(&workdir, &addr, &id, &vars, &var_args, &lock, state.as_deref(), ui)
         }
+        Command::Taint(args) => taint::run(&workdir, &args, true, ui),
+        Command::Untaint(args) => taint::run(&workdir, &args, false, ui),
         Command::Output { json, raw, state, name, .. } => {
             output::run(&workdir, json, raw, state.as_deref(), name.as_deref(), ui)
         }
@@ -135,6 +146,11 @@ pub fn prepare(
     require_files: bool,
     ui: Ui,
 ) -> Option<Prepared> {
+    // The workspace names the state path: refuse a name that escapes it.
+    if let Err(e) = workdir.checked_workspace() {
+        ui.print_diagnostics(&e.to_diagnostic().into());
+        return None;
+    }
     let (tree, mut diags) = workdir.load();
     let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
         ui.print_diagnostics(&diags);

@@ -3,6 +3,8 @@
 //! urlencode urldecode yamldecode yamlencode.
 
 use super::{CallContext, FnResult, Function, FunctionError, Param, ReturnType};
+use super::textenc;
+use crate::render::go_quote;
 use crate::number::Number;
 use crate::types::Type;
 use crate::value::{Kind, Marks, Value};
@@ -27,58 +29,68 @@ pub(super) fn b64_encode(data: &[u8]) -> String {
 /// Go's `base64.StdEncoding.DecodeString`: padding required, CR and LF
 /// ignored. The error is the offset of the first bad symbol.
 pub(super) fn b64_decode_at(s: &str) -> Result<Vec<u8>, usize> {
-    let mut vals: Vec<(usize, u8)> = Vec::with_capacity(s.len());
-    for (i, c) in s.bytes().enumerate() {
-        if c == b'\r' || c == b'\n' {
-            continue;
-        }
-        vals.push((i, c));
-    }
-    let mut out = Vec::with_capacity(vals.len() / 4 * 3);
-    let mut i = 0;
-    while i < vals.len() {
-        let mut quad = [0u8; 4];
-        let mut n = 0;
-        while n < 4 {
-            let Some(&(pos, c)) = vals.get(i) else {
-                // Incomplete quantum.
-                return Err(vals.last().map_or(0, |v| v.0 + 1).min(s.len()));
-            };
-            if c == b'=' {
-                // Padding: only in positions 2 or 3 of the final quantum.
-                if n < 2 {
-                    return Err(pos);
-                }
-                if n == 2 {
-                    match vals.get(i + 1) {
-                        Some((_, b'=')) => {}
-                        Some((p, _)) => return Err(*p),
-                        None => return Err(s.len()),
-                    }
-                    if let Some((p, _)) = vals.get(i + 2) {
-                        return Err(*p);
-                    }
-                } else if let Some((p, _)) = vals.get(i + 1) {
-                    return Err(*p);
-                }
-                let v = (quad[0] as u32) << 18 | (quad[1] as u32) << 12 | (quad[2] as u32) << 6;
-                out.push((v >> 16) as u8);
-                if n == 3 {
-                    out.push((v >> 8) as u8);
-                }
-                return Ok(out);
-            }
-            let Some(v) = B64.iter().position(|b| *b == c) else {
-                return Err(pos);
-            };
-            quad[n] = v as u8;
-            n += 1;
-            i += 1;
-        }
-        let v = (quad[0] as u32) << 18 | (quad[1] as u32) << 12 | (quad[2] as u32) << 6 | quad[3] as u32;
-        out.extend_from_slice(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]);
+    let src = s.as_bytes();
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    while si < src.len() {
+        si = b64_quantum(src, si, &mut out)?;
     }
     Ok(out)
+}
+
+/// Go's `decodeQuantum`: up to four symbols from `si` (newlines skipped),
+/// the position after them, or the offset Go reports as corrupt.
+fn b64_quantum(src: &[u8], mut si: usize, out: &mut Vec<u8>) -> Result<usize, usize> {
+    let value = |c: u8| B64.iter().position(|b| *b == c).map(|v| v as u32);
+    let is_newline = |c: u8| c == b'\n' || c == b'\r';
+    let mut dbuf = [0u32; 4];
+    let mut dlen = 4;
+    let mut j = 0;
+    while j < 4 {
+        if si == src.len() {
+            if j == 0 {
+                return Ok(si);
+            }
+            return Err(si - j);
+        }
+        let c = src[si];
+        si += 1;
+        if let Some(v) = value(c) {
+            dbuf[j] = v;
+            j += 1;
+            continue;
+        }
+        if is_newline(c) {
+            continue;
+        }
+        if c != b'=' || j < 2 {
+            return Err(si - 1);
+        }
+        if j == 2 {
+            while si < src.len() && is_newline(src[si]) {
+                si += 1;
+            }
+            if si == src.len() {
+                return Err(src.len());
+            }
+            if src[si] != b'=' {
+                return Err(si - 1);
+            }
+            si += 1;
+        }
+        while si < src.len() && is_newline(src[si]) {
+            si += 1;
+        }
+        if si < src.len() {
+            return Err(si);
+        }
+        dlen = j;
+        break;
+    }
+    let v = dbuf[0] << 18 | dbuf[1] << 12 | dbuf[2] << 6 | dbuf[3];
+    let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
+    out.extend_from_slice(&bytes[..dlen - 1]);
+    Ok(si)
 }
 
 pub(super) fn b64_decode(s: &str) -> Option<Vec<u8>> {
@@ -112,7 +124,7 @@ fn base64decode_imp(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
     }
     let text = v.as_str().expect("string");
     let shown =
-        if marks.contains(Marks::SENSITIVE) { "(sensitive value)".to_string() } else { crate::render::go_quote(text) };
+        if marks.contains(Marks::SENSITIVE) { "(sensitive value)".to_string() } else { go_quote(text) };
     let bytes = b64_decode(text).ok_or_else(|| fail(format!("failed to decode base64 data {shown}")))?;
     let out =
         String::from_utf8(bytes).map_err(|_| fail("the result of decoding the provided string is not valid UTF-8"))?;
@@ -200,96 +212,32 @@ fn inflate(data: &[u8]) -> Result<(Vec<u8>, usize), String> {
 
 // ------------------------------------------------------------------ text encodings
 
-#[derive(Clone, Copy, PartialEq)]
-enum TextEnc {
-    Utf8,
-    Utf16Le,
-    Utf16Be,
-    Utf16,
-    Latin1,
-    Ascii,
-}
-
-fn text_encoding(name: &str) -> Option<(TextEnc, &'static str)> {
-    let n = name.trim().to_ascii_lowercase();
-    Some(match n.as_str() {
-        "utf-8" | "utf8" | "csutf8" => (TextEnc::Utf8, "UTF-8"),
-        "utf-16le" | "csutf16le" => (TextEnc::Utf16Le, "UTF-16LE"),
-        "utf-16be" | "csutf16be" => (TextEnc::Utf16Be, "UTF-16BE"),
-        "utf-16" | "csutf16" => (TextEnc::Utf16, "UTF-16"),
-        "iso-8859-1" | "iso_8859-1:1987" | "iso-ir-100" | "iso_8859-1" | "latin1" | "l1" | "ibm819" | "cp819"
-        | "csisolatin1" => (TextEnc::Latin1, "ISO-8859-1"),
-        "us-ascii" | "iso-ir-6" | "ansi_x3.4-1968" | "ansi_x3.4-1986" | "iso_646.irv:1991" | "iso646-us" | "us"
-        | "ibm367" | "cp367" | "csascii" | "ascii" => (TextEnc::Ascii, "US-ASCII"),
-        _ => return None,
+fn text_encoding(name: &str) -> Result<textenc::TextEncoding, FunctionError> {
+    textenc::lookup(name).ok_or_else(|| {
+        arg_fail(
+            1,
+            "encoding",
+            format!("{} is not a supported IANA encoding name or alias in this Terraform version", go_quote(name)),
+        )
     })
 }
 
-fn unsupported_encoding(name: &str) -> FunctionError {
-    arg_fail(
-        1,
-        "encoding",
-        format!("{name:?} is not a supported IANA encoding name or alias in this Terraform version"),
-    )
-}
-
 fn textencodebase64_imp(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
-    let (enc, name) = text_encoding(s(a, 1)).ok_or_else(|| unsupported_encoding(s(a, 1)))?;
-    let text = s(a, 0);
-    let cannot =
-        || arg_fail(0, "string", format!("the given string contains characters that cannot be represented in {name}"));
-    let bytes: Vec<u8> = match enc {
-        TextEnc::Utf8 => text.as_bytes().to_vec(),
-        TextEnc::Utf16Le => text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
-        TextEnc::Utf16Be => text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect(),
-        // Go's IANA "UTF-16" encoder writes a big-endian byte order mark.
-        TextEnc::Utf16 => [0xFEu8, 0xFF].into_iter().chain(text.encode_utf16().flat_map(|u| u.to_be_bytes())).collect(),
-        TextEnc::Latin1 => {
-            text.chars().map(|c| u8::try_from(c as u32).map_err(|_| cannot())).collect::<Result<_, _>>()?
-        }
-        TextEnc::Ascii => {
-            text.chars().map(|c| if c.is_ascii() { Ok(c as u8) } else { Err(cannot()) }).collect::<Result<_, _>>()?
-        }
-    };
+    let enc = text_encoding(s(a, 1))?;
+    let bytes = enc.encode(s(a, 0)).ok_or_else(|| {
+        arg_fail(0, "string", format!("the given string contains characters that cannot be represented in {}", enc.name))
+    })?;
     Ok(Value::string(b64_encode(&bytes)))
 }
 
 fn textdecodebase64_imp(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
-    let (enc, name) = text_encoding(s(a, 1)).ok_or_else(|| unsupported_encoding(s(a, 1)))?;
+    let enc = text_encoding(s(a, 1))?;
     let bytes = b64_decode_at(s(a, 0)).map_err(|off| {
         arg_fail(0, "source", format!("the given value is has an invalid base64 symbol at offset {off}"))
     })?;
-    let bad = || arg_fail(0, "source", format!("the given string contains symbols that are not defined for {name}"));
-    let text: String = match enc {
-        TextEnc::Utf8 => String::from_utf8(bytes).map_err(|_| bad())?,
-        TextEnc::Utf16Le | TextEnc::Utf16Be | TextEnc::Utf16 => {
-            let mut units: Vec<u16> = bytes
-                .chunks(2)
-                .map(|c| {
-                    let pair = [c[0], *c.get(1).unwrap_or(&0)];
-                    if enc == TextEnc::Utf16Le {
-                        u16::from_le_bytes(pair)
-                    } else {
-                        u16::from_be_bytes(pair)
-                    }
-                })
-                .collect();
-            if bytes.len() % 2 == 1 {
-                return Err(bad());
-            }
-            if enc == TextEnc::Utf16 && units.first() == Some(&0xFEFF) {
-                units.remove(0);
-            }
-            String::from_utf16(&units).map_err(|_| bad())?
-        }
-        TextEnc::Latin1 => bytes.iter().map(|b| *b as char).collect(),
-        TextEnc::Ascii => {
-            bytes.iter().map(|b| if b.is_ascii() { Ok(*b as char) } else { Err(bad()) }).collect::<Result<_, _>>()?
-        }
-    };
-    if text.contains('\u{FFFD}') {
-        return Err(bad());
-    }
+    let text = enc.decode(&bytes).ok_or_else(|| {
+        arg_fail(0, "source", format!("the given string contains symbols that are not defined for {}", enc.name))
+    })?;
     Ok(Value::string(text))
 }
 
@@ -1582,14 +1530,67 @@ mod yaml {
     }
 
     struct Decoder<'a> {
+        src: &'a str,
         events: Vec<(Event<'a>, saphyr_parser::Span)>,
         pos: usize,
         anchors: HashMap<usize, Value>,
         pending: Vec<usize>,
     }
 
+    /// go-cty-yaml's position prefix for an event: libyaml's 0-based line,
+    /// printed as is, and nothing at all on the first line.
     fn at(span: &saphyr_parser::Span, msg: impl std::fmt::Display) -> String {
-        format!("on line {}, column {}: {msg}", span.start.line(), span.start.col() + 1)
+        let line0 = span.start.line().saturating_sub(1);
+        if line0 == 0 {
+            return msg.to_string();
+        }
+        format!("on line {line0}, column {}: {msg}", span.start.col() + 1)
+    }
+
+    /// The name of the anchor an alias at `index` (in chars) refers to.
+    fn alias_name(src: &str, index: usize) -> String {
+        src.chars()
+            .skip(index)
+            .skip_while(|c| *c == '*')
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .collect()
+    }
+
+    /// A saphyr error as go-cty-yaml reports libyaml's: the problem without
+    /// its context ("while parsing …"), libyaml's wording, and libyaml's
+    /// position rules (scanner errors point at the start of the next line).
+    fn syntax_error(src: &str, e: &saphyr_parser::ScanError) -> String {
+        let info = e.info();
+        let problem = match info.strip_prefix("while ").and_then(|r| r.split_once(", ")) {
+            Some((_, p)) => p,
+            None => info,
+        };
+        let mark = e.marker();
+        if problem == "found unknown anchor" {
+            let span = saphyr_parser::Span { start: *mark, end: *mark };
+            return at(&span, format!("reference to undefined anchor {}", crate::render::go_quote(&alias_name(src, mark.index()))));
+        }
+        let problem = match problem {
+            "expected ',' or ']'" => "did not find expected ',' or ']'",
+            p if p.starts_with("unexpected character:")
+                || p.starts_with("tabs disallowed")
+                || p == "tab cannot be used as indentation" =>
+            {
+                "found character that cannot start any token"
+            }
+            p => p,
+        };
+        let parser_error = info.starts_with("while parsing a block")
+            || info.starts_with("while parsing a flow")
+            || info.starts_with("while parsing a node")
+            || info.starts_with("did not find expected <")
+            || info == "found incompatible YAML document";
+        let line0 = mark.line().saturating_sub(1);
+        match (line0, parser_error) {
+            (0, _) => problem.to_string(),
+            (l, true) => format!("on line {l}, column {}: {problem}", mark.col() + 1),
+            (l, false) => format!("on line {}, column 1: {problem}", l + 1),
+        }
     }
 
     impl Decoder<'_> {
@@ -1603,9 +1604,20 @@ mod yaml {
             if depth > 1000 {
                 return Err("document nested too deeply".into());
             }
+            let src = self.src;
             let (ev, span) = self.next()?;
             match ev {
                 Event::Scalar(v, style, anchor, tag) => {
+                    // libyaml keeps no final line break the input lacks: a
+                    // block scalar running to the end keeps what is there.
+                    let mut v = v;
+                    if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                        && !src.ends_with(['\n', '\r'])
+                        && span.end.index() >= src.chars().count()
+                        && v.ends_with('\n')
+                    {
+                        v.to_mut().pop();
+                    }
                     let v = match resolve(&tag_string(&tag), &v, style)? {
                         Scalar::Value(v) => v,
                         Scalar::Merge => Value::string("<<"),
@@ -1616,10 +1628,17 @@ mod yaml {
                     Ok(v)
                 }
                 Event::Alias(id) => {
+                    let name = || alias_name(src, span.start.index());
                     if self.pending.contains(&id) {
-                        return Err(at(&span, "cannot refer to anchor from inside its own definition"));
+                        return Err(at(
+                            &span,
+                            format!("cannot refer to anchor {} from inside its own definition", crate::render::go_quote(&name())),
+                        ));
                     }
-                    self.anchors.get(&id).cloned().ok_or_else(|| "reference to undefined anchor".to_string())
+                    self.anchors
+                        .get(&id)
+                        .cloned()
+                        .ok_or_else(|| at(&span, format!("reference to undefined anchor {}", crate::render::go_quote(&name()))))
                 }
                 Event::SequenceStart(anchor, tag) => {
                     let tag = tag_string(&tag);
@@ -1722,20 +1741,13 @@ mod yaml {
                         break;
                     }
                 }
-                Err(e) => {
-                    return Err(format!(
-                        "on line {}, column {}: {}",
-                        e.marker().line(),
-                        e.marker().col() + 1,
-                        e.info()
-                    ));
-                }
+                Err(e) => return Err(syntax_error(src, &e)),
             }
             if events.len() > 10_000_000 {
                 return Err("document too large".into());
             }
         }
-        let mut d = Decoder { events, pos: 0, anchors: HashMap::new(), pending: Vec::new() };
+        let mut d = Decoder { src, events, pos: 0, anchors: HashMap::new(), pending: Vec::new() };
         let (ev, span) = d.next()?;
         if !matches!(ev, Event::StreamStart) {
             return Err(at(&span, "missing stream start token"));

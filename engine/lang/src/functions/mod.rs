@@ -13,9 +13,12 @@ mod datetime;
 mod deflate;
 mod encoding;
 mod filesystem;
+mod goregex;
 mod ipnet;
 mod numeric;
 mod string;
+mod textenc;
+mod textenc_tables;
 mod typeconv;
 
 use crate::convert::convert;

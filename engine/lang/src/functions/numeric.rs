@@ -46,22 +46,14 @@ pub(super) fn to_int(v: &Value) -> Result<i64, String> {
 
 /// The float64 Go's big.Float.Float64 gives (nearest, infinities on overflow).
 pub(super) fn to_f64(n: &Number) -> f64 {
-    n.to_string().parse::<f64>().unwrap_or_else(|_| n.to_f64())
+    n.to_f64()
 }
 
+/// `cty.NumberFloatVal`: the float64 exactly, at 53 bits; NaN makes Go panic.
 fn float_result(v: f64) -> FnResult {
-    if v.is_nan() {
-        return Err(FunctionError::new("panic in function implementation: Float.SetFloat64(NaN)"));
-    }
-    // cty keeps float64 results at 53 bits, so they print as Go's shortest
-    // float64 text; the shortest decimal read back at 512 bits prints the same.
-    match Number::from_f64(v).and_then(|n| Number::parse(&format!("{v}")).ok().or(Some(n))) {
-        Some(n) => Ok(Value::number(n)),
-        None => Err(FunctionError::new(format!(
-            "the result is {}, which Strata cannot represent as a number.",
-            if v > 0.0 { "+Inf" } else { "-Inf" }
-        ))),
-    }
+    Number::from_f64(v)
+        .map(Value::number)
+        .ok_or_else(|| FunctionError::new("panic in function implementation: Float.SetFloat64(NaN)"))
 }
 
 fn num(v: &Value) -> &Number {
@@ -148,38 +140,61 @@ fn go_log(x: f64) -> f64 {
     k * LN2_HI - ((hfsq - (s * (hfsq + r) + k * LN2_LO)) - f)
 }
 
+/// Go's `math.Exp` as it runs on amd64 with FMA (the assembly version, a
+/// simplified SLEEF algorithm): reduce by multiples of ln 2, a Taylor
+/// series on x/16, then square four times. `mul_add` is the fused
+/// multiply-add the assembly uses.
 fn go_exp(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.93147180369123816490e-01;
-    const LN2_LO: f64 = 1.90821492927058770002e-10;
-    const LOG2E: f64 = 1.44269504088896338700e+00;
-    const OVERFLOW: f64 = 7.09782712893383973096e+02;
-    const UNDERFLOW: f64 = -7.45133219101941108420e+02;
-    const NEAR_ZERO: f64 = 1.0 / (1u64 << 28) as f64;
-    if x.is_nan() || x == f64::INFINITY {
-        return x;
-    }
-    if x == f64::NEG_INFINITY || x < UNDERFLOW {
-        return 0.0;
+    const LOG2E: f64 = 1.4426950408889634073599246810018920;
+    const LN2U: f64 = 0.69314718055966295651160180568695068359375;
+    const LN2L: f64 = 0.28235290563031577122588448175013436025525412068e-12;
+    const OVERFLOW: f64 = 7.09782712893384e+02;
+    const TAYLOR: [f64; 6] = [
+        1.9841269841269841270e-4,
+        1.3888888888888888889e-3,
+        8.3333333333333333333e-3,
+        4.1666666666666666667e-2,
+        1.6666666666666666667e-1,
+        0.5,
+    ];
+    if !x.is_finite() {
+        return if x == f64::NEG_INFINITY { 0.0 } else { x };
     }
     if x > OVERFLOW {
         return f64::INFINITY;
     }
-    if -NEAR_ZERO < x && x < NEAR_ZERO {
-        return 1.0 + x;
+    // CVTSD2SL: round to nearest even; out of range gives i32::MIN.
+    let t = (LOG2E * x).round_ties_even();
+    let k: i32 = if t.abs() < 2147483648.0 { t as i32 } else { i32::MIN };
+    let kf = k as f64;
+    let mut r = (-kf).mul_add(LN2U, x);
+    r = (-kf).mul_add(LN2L, r);
+    r *= 0.0625;
+    let mut p: f64 = 2.4801587301587301587e-5;
+    for c in TAYLOR {
+        p = p.mul_add(r, c);
     }
-    let k: i64 = if x < 0.0 { (LOG2E * x - 0.5) as i64 } else { (LOG2E * x + 0.5) as i64 };
-    let hi = x - k as f64 * LN2_HI;
-    let lo = k as f64 * LN2_LO;
-    const P1: f64 = 1.66666666666666657415e-01;
-    const P2: f64 = -2.77777777770155933842e-03;
-    const P3: f64 = 6.61375632143793436117e-05;
-    const P4: f64 = -1.65339022054652515390e-06;
-    const P5: f64 = 4.13813679705723846039e-08;
-    let r = hi - lo;
-    let t = r * r;
-    let c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
-    let y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
-    ldexp(y, k as i32)
+    p = p.mul_add(r, 1.0);
+    r *= p;
+    for _ in 0..3 {
+        let t = r + 2.0;
+        r *= t;
+    }
+    let t = r + 2.0;
+    r = r.mul_add(t, 1.0);
+    // r * 2^k, with the assembly's handling of the subnormal range.
+    let biased = k.wrapping_add(0x3ff);
+    if biased <= 0 {
+        if biased < -52 {
+            return 0.0;
+        }
+        r *= f64::from_bits(((biased + 0x3fe) as u64) << 52);
+        return r * f64::from_bits(1u64 << 52);
+    }
+    if biased >= 0x7ff {
+        return f64::INFINITY;
+    }
+    r * f64::from_bits((biased as u64) << 52)
 }
 
 fn is_odd_int(x: f64) -> bool {
@@ -328,6 +343,8 @@ fn parseint(_: &CallContext, args: &[Value], _: &Type) -> FnResult {
             format!("cannot parse {} as a base {} integer", go_quote(s), redact(base.to_string(), bm)),
         ));
     };
+    // A big.Int has no negative zero.
+    let neg = neg && mag != BigUint::from(0u32);
     let v = Number::from_biguint(mag, neg).map_err(ferr)?;
     Ok(Value::number(v).mark(marks))
 }

@@ -2,6 +2,7 @@
 //! regex regexall replace split startswith strcontains strrev substr title
 //! trim trimprefix trimspace trimsuffix upper.
 
+use super::goregex::{GoRegex, GoRegexError};
 use super::numeric::{any_unknown, ferr, p, perr, to_int};
 use super::{CallContext, FnResult, Function, FunctionError, Param, ReturnType};
 use crate::convert::convert;
@@ -106,173 +107,17 @@ fn go_title(s: &str) -> String {
         .collect()
 }
 
-// ---------------------------------------------------------------- Go-flavoured regular expressions
+// ---------------------------------------------------------------- regular expressions
 
-/// Rewrites Go RE2 syntax where Rust's regex differs (Perl classes are ASCII in Go).
-fn go_regex_source(pat: &str) -> String {
-    let mut out = String::with_capacity(pat.len() + 8);
-    let mut chars = pat.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('d') => out.push_str("[0-9]"),
-            Some('D') => out.push_str("[^0-9]"),
-            Some('w') => out.push_str("[0-9A-Za-z_]"),
-            Some('W') => out.push_str("[^0-9A-Za-z_]"),
-            Some('s') => out.push_str("[\\t\\n\\f\\r ]"),
-            Some('S') => out.push_str("[^\\t\\n\\f\\r ]"),
-            Some('b') => out.push_str("(?-u:\\b)"),
-            Some('B') => out.push_str("(?-u:\\B)"),
-            Some(o) => {
-                out.push('\\');
-                out.push(o);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
-}
-
-/// The part of `pat` Rust's error display underlines with carets.
-fn caret_span(pat: &str, msg: &str) -> Option<String> {
-    let lines: Vec<&str> = msg.lines().collect();
-    let i = lines.iter().position(|l| l.trim_start().starts_with('^'))?;
-    let l = lines[i];
-    let start = l.find('^')?;
-    let end = l.rfind('^')? + 1;
-    let text = lines.get(i.checked_sub(1)?)?;
-    let indent = text.len() - text.trim_start().len();
-    let chars: Vec<char> = pat.chars().collect();
-    let (a, b) = (start.checked_sub(indent)?, end.checked_sub(indent)?);
-    if pat.contains('\n') || b > chars.len() {
-        return None;
-    }
-    Some(chars[a..b].iter().collect())
-}
-
-/// Go's error code and expression for a pattern Rust rejects (best effort).
-fn regex_error_parts(pat: &str, e: &regex::Error) -> (String, String) {
-    let msg = e.to_string();
-    let span = caret_span(pat, &msg);
-    let from_span = || span.clone().unwrap_or_else(|| pat.to_string());
-    let (code, expr) = if msg.contains("unclosed group") {
-        ("missing closing )", pat.to_string())
-    } else if msg.contains("unopened group") {
-        ("unexpected )", pat.to_string())
-    } else if msg.contains("unclosed character class") {
-        let tail = span.as_ref().and_then(|s| pat.rfind(s.as_str()).map(|i| pat[i..].to_string()));
-        ("missing closing ]", tail.unwrap_or_else(|| pat.to_string()))
-    } else if msg.contains("repetition operator missing expression") {
-        ("missing argument to repetition operator", from_span())
-    } else if msg.contains("escape") || msg.contains("backreference") {
-        ("invalid escape sequence", from_span())
-    } else if msg.contains("repetition") || msg.contains("decimal") {
-        ("invalid repeat count", from_span())
-    } else if msg.contains("range") {
-        ("invalid character class range", from_span())
-    } else if msg.contains("group name") || msg.contains("capture") {
-        ("invalid named capture", from_span())
-    } else if msg.contains("too big") || msg.contains("size limit") {
-        ("expression too large", pat.to_string())
-    } else {
-        ("invalid or unsupported Perl syntax", from_span())
-    };
-    (code.to_string(), expr)
-}
-
-/// Go rejects stacked repetition operators (`a**`); Rust accepts them.
-fn nested_repetition(pat: &str) -> Option<String> {
-    let b: Vec<char> = pat.chars().collect();
-    let mut i = 0;
-    let mut last: Option<usize> = None;
-    let rep_end = |i: usize| -> Option<usize> {
-        match b.get(i) {
-            Some('*' | '+' | '?') => Some(i + 1),
-            Some('{') => {
-                let mut j = i + 1;
-                let mut digits = 0;
-                while j < b.len() && (b[j].is_ascii_digit() || b[j] == ',') {
-                    if b[j].is_ascii_digit() {
-                        digits += 1;
-                    }
-                    j += 1;
-                }
-                (digits > 0 && b.get(j) == Some(&'}') && b[i + 1].is_ascii_digit()).then_some(j + 1)
-            }
-            _ => None,
-        }
-    };
-    while i < b.len() {
-        if let Some(mut end) = rep_end(i) {
-            if b.get(end) == Some(&'?') {
-                end += 1;
-            }
-            if let Some(start) = last {
-                return Some(b[start..end].iter().collect());
-            }
-            last = Some(i);
-            i = end;
-            continue;
-        }
-        last = None;
-        match b[i] {
-            '\\' => {
-                i += 2;
-                if matches!(b.get(i - 1), Some('p' | 'P' | 'x')) && b.get(i) == Some(&'{') {
-                    while i < b.len() && b[i] != '}' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            '[' => {
-                i += 1;
-                if b.get(i) == Some(&'^') {
-                    i += 1;
-                }
-                if b.get(i) == Some(&']') {
-                    i += 1;
-                }
-                while i < b.len() && b[i] != ']' {
-                    if b[i] == '\\' {
-                        i += 1;
-                    } else if b[i] == '[' && b.get(i + 1) == Some(&':') {
-                        while i < b.len() && !(b[i] == ':' && b.get(i + 1) == Some(&']')) {
-                            i += 1;
-                        }
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            '(' => {
-                i += 1;
-                if b.get(i) == Some(&'?') {
-                    i += 1;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    None
-}
-
-pub(super) fn compile_go_regex(pat: &str) -> Result<Regex, (String, String)> {
-    if let Some(ops) = nested_repetition(pat) {
-        return Err(("invalid nested repetition operator".into(), ops));
-    }
-    Regex::new(&go_regex_source(pat)).map_err(|e| regex_error_parts(pat, &e))
+/// Go's regexp compile error as cty words it for regex and regexall.
+fn pattern_error(e: GoRegexError) -> FunctionError {
+    perr(0, "pattern", format!("invalid regexp pattern: {} in {}", e.code, e.expr))
 }
 
 /// The result type of a regex pattern (string, tuple or object).
 fn regex_result_type(pat: &str) -> Result<Type, FunctionError> {
-    let re = compile_go_regex(pat)
-        .map_err(|(code, expr)| perr(0, "pattern", format!("invalid regexp pattern: {code} in {expr}")))?;
-    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+    let re = GoRegex::compile(pat).map_err(pattern_error)?;
+    let names = re.group_names();
     let unnamed = names.iter().filter(|n| n.is_none()).count();
     let named = names.len() - unnamed;
     Ok(match (unnamed, named) {
@@ -281,19 +126,20 @@ fn regex_result_type(pat: &str) -> Result<Type, FunctionError> {
             return Err(perr(0, "pattern", "invalid regexp pattern: cannot mix both named and unnamed capture groups"))
         }
         (u, _) if u > 0 => Type::tuple(vec![Type::String; u]),
-        _ => Type::object(names.iter().flatten().map(|n| (n.to_string(), Type::String)).collect()),
+        _ => Type::object(names.iter().flatten().map(|n| (n.clone(), Type::String)).collect()),
     })
 }
 
-fn regex_result(re: &Regex, caps: &regex::Captures, ty: &Type) -> Value {
+fn regex_result(re: &GoRegex, caps: &regex::Captures, ty: &Type) -> Value {
     let group = |i: usize| caps.get(i).map_or(Value::null(Type::String), |m| Value::string(m.as_str()));
     match ty {
         Type::Tuple(ts) => Value::tuple((1..=ts.len()).map(group).collect()),
         Type::Object(_) => {
+            // With repeated names the last group wins, as in cty.
             let mut m = BTreeMap::new();
-            for (i, n) in re.capture_names().enumerate() {
+            for (i, n) in re.group_names().iter().enumerate() {
                 if let Some(n) = n {
-                    m.insert(n.to_string(), group(i));
+                    m.insert(n.clone(), group(i + 1));
                 }
             }
             Value::object(m)
@@ -306,10 +152,8 @@ fn regex_fn(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
     if any_unknown(a) || *ret == Type::Dynamic {
         return Ok(Value::unknown(ret.clone()));
     }
-    let pat = s(&a[0]);
-    let re = compile_go_regex(pat)
-        .map_err(|(code, expr)| perr(0, "pattern", format!("error parsing pattern: {code} in {expr}")))?;
-    match re.captures(s(&a[1])) {
+    let re = GoRegex::compile(s(&a[0])).map_err(pattern_error)?;
+    match re.regex().captures(s(&a[1])) {
         Some(c) => Ok(regex_result(&re, &c, ret)),
         None => Err(ferr("pattern did not match any part of the given string")),
     }
@@ -320,9 +164,8 @@ fn regexall_fn(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
     if any_unknown(a) || ety == Type::Dynamic {
         return Ok(Value::unknown(ret.clone()));
     }
-    let re = compile_go_regex(s(&a[0]))
-        .map_err(|(code, expr)| perr(0, "pattern", format!("error parsing pattern: {code} in {expr}")))?;
-    let items: Vec<Value> = re.captures_iter(s(&a[1])).map(|c| regex_result(&re, &c, &ety)).collect();
+    let re = GoRegex::compile(s(&a[0])).map_err(pattern_error)?;
+    let items: Vec<Value> = re.captures_all(s(&a[1])).iter().map(|c| regex_result(&re, c, &ety)).collect();
     Ok(Value::list(ety, items))
 }
 
@@ -597,7 +440,7 @@ fn float_text(n: &Number, fmt: char, prec: i64) -> String {
         return n.to_string();
     }
     let mut out = String::new();
-    if n.is_negative() {
+    if n.is_sign_negative() {
         out.push('-');
     }
     let shortest = prec < 0;
@@ -1110,9 +953,9 @@ fn join(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
 fn replace(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
     let (st, sub, rep) = (s(&a[0]), s(&a[1]), s(&a[2]));
     if sub.len() > 1 && sub.starts_with('/') && sub.ends_with('/') {
-        let re = compile_go_regex(&sub[1..sub.len() - 1])
-            .map_err(|(code, expr)| ferr(format!("error parsing regexp: {code}: `{expr}`")))?;
-        return Ok(Value::string(re.replace_all(st, rep).into_owned()));
+        let re = GoRegex::compile(&sub[1..sub.len() - 1])
+            .map_err(|e| ferr(format!("error parsing regexp: {}: `{}`", e.code, e.expr)))?;
+        return Ok(Value::string(re.replace_all(st, rep)));
     }
     Ok(Value::string(st.replace(sub, rep)))
 }

@@ -1,0 +1,6 @@
+variable "n" {
+  type = number
+}
+resource "terraform_data" "leaf" {
+  input = sensitive("leaf-${var.n}")
+}
