@@ -14,6 +14,7 @@ mod lifecycle;
 mod refactoring;
 mod refresh;
 mod resources;
+mod s3_backend;
 mod show_json;
 mod state_commands;
 mod support;

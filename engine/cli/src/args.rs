@@ -138,6 +138,43 @@ pub enum Command {
     /// The instance is then seen as fully functional and no longer planned for
     /// replacement. This does not change your infrastructure.
     Untaint(TaintArgs),
+    /// Prepare the working directory: set up the backend the configuration
+    /// names (and move state between backends with -migrate-state).
+    Init {
+        /// Backend settings: KEY=VALUE or a file of HCL attributes (repeatable).
+        #[arg(long = "backend-config", value_name = "FILE|KEY=VALUE")]
+        backend_config: Vec<String>,
+        /// Use the backend configuration as it is now, ignoring what init saved before.
+        #[arg(long)]
+        reconfigure: bool,
+        /// Copy the state from the previous backend to the new one.
+        #[arg(long)]
+        migrate_state: bool,
+        /// Answer yes to state copy questions (replace a destination state).
+        #[arg(long)]
+        force_copy: bool,
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        input: Option<bool>,
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        lock: Option<bool>,
+        #[arg(long, value_name = "DURATION")]
+        lock_timeout: Option<String>,
+        /// Accepted for Terraform's sake: providers are built in.
+        #[arg(long)]
+        upgrade: bool,
+        #[command(flatten)]
+        ui: Ui,
+    },
+    /// Release a state lock left by an operation that died.
+    ForceUnlock {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        force: bool,
+        /// The lock ID reported by the "state locked" error.
+        lock_id: String,
+        #[command(flatten)]
+        ui: Ui,
+    },
     /// Associate an existing remote object with a resource instance.
     ///
     /// The resource block must already exist in the configuration. Prefer an

@@ -24,6 +24,7 @@ macro_rules! print {
 }
 
 mod args;
+mod backend;
 mod commands;
 mod output;
 mod plan_view;

@@ -10,6 +10,8 @@ pub mod workspaces;
 pub struct WorkDir {
     /// Absolute path of the working directory (after -chdir).
     pub dir: PathBuf,
+    /// The remote backend `init` set up, connected on first use.
+    remote: std::sync::OnceLock<Result<Option<std::sync::Arc<strata_backend_s3::S3Backend>>, strata_diag::Diagnostic>>,
 }
 
 impl WorkDir {
@@ -26,7 +28,7 @@ impl WorkDir {
             }
             None => cwd,
         };
-        Ok(WorkDir { dir })
+        Ok(WorkDir { dir, remote: std::sync::OnceLock::new() })
     }
 
     pub fn load(&self) -> (Option<ModuleTree>, Diagnostics) {
@@ -45,6 +47,40 @@ impl WorkDir {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "default".to_string())
+    }
+
+    /// The state store every command reads and writes: an explicit
+    /// `-state` file, else the selected workspace's state in the configured
+    /// backend (local files unless `strata init` set up another).
+    pub fn state_store(&self, explicit: Option<&Path>) -> Result<strata_state::StateStore, strata_diag::Diagnostic> {
+        if explicit.is_none() {
+            if let Some(remote) = self.remote()? {
+                return Ok(strata_state::StateStore::with_storage(remote.storage(&self.workspace())));
+            }
+        }
+        Ok(strata_state::StateStore::new(self.state_path(explicit)))
+    }
+
+    /// The S3 backend `strata init` set up; `None` for local state.
+    pub fn remote(&self) -> Result<Option<std::sync::Arc<strata_backend_s3::S3Backend>>, strata_diag::Diagnostic> {
+        self.remote
+            .get_or_init(|| match crate::backend::read_record(self)? {
+                Some(r) if r.kind == "s3" => crate::backend::connect(&r).map(Some),
+                Some(r) => Err(strata_diag::Diagnostic::error("Unsupported backend type").with_detail(format!(
+                    "The backend {:?} recorded by init is not supported; Strata has \"local\" and \"s3\".",
+                    r.kind
+                ))),
+                None => Ok(None),
+            })
+            .clone()
+    }
+
+    /// The local file behind `state_store`, when the state is local.
+    pub fn local_state_path(&self, explicit: Option<&Path>) -> Option<PathBuf> {
+        match (explicit, self.remote()) {
+            (None, Ok(Some(_))) => None,
+            _ => Some(self.state_path(explicit)),
+        }
     }
 
     /// Local state path for the selected workspace, as Terraform's local backend.

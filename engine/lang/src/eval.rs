@@ -667,7 +667,9 @@ impl<'a> Evaluator<'a> {
                 let arith = |r: Result<Number, NumberError>| -> EvalResult {
                     r.map(Value::number).map_err(|e| {
                         let (summary, detail) = match e {
-                            NumberError::NotANumber(why) => ("Operation failed", format!("Error during operation: {why}.")),
+                            NumberError::NotANumber(why) => {
+                                ("Operation failed", format!("Error during operation: {why}."))
+                            }
                             e => ("Invalid arithmetic", format!("{e}.")),
                         };
                         Diagnostic::error(summary).with_detail(detail).with_span(self.span_of(expr))

@@ -366,13 +366,8 @@ impl Number {
             // Inf * 0
             return Err(NAN);
         }
-        let product = Number::round(
-            other.neg != whole.neg,
-            &other.mant * &whole.mant,
-            other.exp + whole.exp,
-            false,
-            self.prec,
-        )?;
+        let product =
+            Number::round(other.neg != whole.neg, &other.mant * &whole.mant, other.exp + whole.exp, false, self.prec)?;
         self.add_or(&product.neg(), "can't use modulo with zero and infinity")
     }
 
@@ -481,11 +476,8 @@ impl Number {
                 kept
             }
         };
-        let scale = if q >= -1022 {
-            f64::from_bits(((q + 1023) as u64) << 52)
-        } else {
-            f64::from_bits(1u64 << (q + 1074))
-        };
+        let scale =
+            if q >= -1022 { f64::from_bits(((q + 1023) as u64) << 52) } else { f64::from_bits(1u64 << (q + 1074)) };
         sign * (m as f64) * scale
     }
 
@@ -507,6 +499,8 @@ impl Number {
         }
         match (self.is_integer(), other.is_integer()) {
             (true, true) => self == other,
+            // At one precision the shortest text identifies the value.
+            (false, false) if self.prec == other.prec => self == other,
             (false, false) => self.to_string() == other.to_string(),
             _ => false,
         }

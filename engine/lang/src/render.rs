@@ -85,7 +85,10 @@ fn format_mapping(items: &std::collections::BTreeMap<String, Value>, indent: usi
     for (k, v) in items {
         out.push('\n');
         out.push_str(&" ".repeat(indent + 2));
-        out.push_str(&go_quote(k));
+        // Keys print as string values do, heredoc and all.
+        if !format_multiline(k, indent + 2, out) {
+            out.push_str(&go_quote(k));
+        }
         out.push_str(" = ");
         format_value(v, indent + 2, out);
     }
@@ -119,9 +122,8 @@ pub fn go_is_print(c: char) -> bool {
     if c.is_ascii() {
         return (' '..='~').contains(&c);
     }
-    let re = PRINTABLE.get_or_init(|| {
-        regex::Regex::new(r"\A[\p{L}\p{M}\p{N}\p{P}\p{S}]\z").expect("printable class is valid")
-    });
+    let re = PRINTABLE
+        .get_or_init(|| regex::Regex::new(r"\A[\p{L}\p{M}\p{N}\p{P}\p{S}]\z").expect("printable class is valid"));
     let mut buf = [0u8; 4];
     re.is_match(c.encode_utf8(&mut buf))
 }

@@ -339,9 +339,8 @@ impl Value {
     }
 
     fn raw_equal_as(&self, other: &Value, zero_sign: bool) -> bool {
-        let seq = |a: &[Value], b: &[Value]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.raw_equal_as(y, zero_sign))
-        };
+        let seq =
+            |a: &[Value], b: &[Value]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.raw_equal_as(y, zero_sign));
         let map = |a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>| {
             a.len() == b.len() && a.iter().zip(b).all(|((ka, x), (kb, y))| ka == kb && x.raw_equal_as(y, zero_sign))
         };
@@ -428,9 +427,7 @@ pub fn set_order(a: &Value, b: &Value) -> Ordering {
         (Kind::Unknown(_), _) => Ordering::Greater,
         (_, Kind::Unknown(_)) => Ordering::Less,
         (Kind::String(x), Kind::String(y)) => x.cmp(y),
-        (Kind::Number(x), Kind::Number(y)) => {
-            x.cmp(y).then_with(|| y.is_sign_negative().cmp(&x.is_sign_negative()))
-        }
+        (Kind::Number(x), Kind::Number(y)) => x.cmp(y).then_with(|| y.is_sign_negative().cmp(&x.is_sign_negative())),
         (Kind::Bool(x), Kind::Bool(y)) => x.cmp(y),
         _ => structural_key(a).cmp(&structural_key(b)),
     }

@@ -251,3 +251,964 @@ fn yaml_encode() {
         check(src, want);
     }
 }
+
+/// textencodebase64/textdecodebase64 with every IANA name Go's ianaindex
+/// supports, Go's x/text tables and its error texts; base64 offsets as Go.
+#[test]
+fn text_encodings_as_go() {
+    for (src, want) in [
+        (r#"textdecodebase64("", "UTF-8")"#, r#""""#),
+        (r#"textdecodebase64("+kA=", "Shift_JIS")"#, r#""ⅰ""#),
+        (r#"textdecodebase64("//5hAA==", "UTF-16")"#, r#""a""#),
+        (r#"textdecodebase64("//5hAA==", "UTF-16LE")"#, r#""\ufeffa""#),
+        (r#"textdecodebase64("/v8AYQ==", "UTF-16")"#, r#""a""#),
+        (r#"textdecodebase64("/v8AYQ==", "UTF-16BE")"#, r#""\ufeffa""#),
+        (r#"textdecodebase64("/w==", "IBM037")"#, r#""\u009f""#),
+        (r#"textdecodebase64("1tDOxA==", "GBK")"#, r#""中文""#),
+        (r#"textdecodebase64("6Q==", "ISO-8859-1")"#, r#""é""#),
+        (r#"textdecodebase64("6aQ=", "macintosh")"#, r#""È§""#),
+        (r#"textdecodebase64("8NLJ18XU", "KOI8-R")"#, r#""Привет""#),
+        (r#"textdecodebase64("AGE=", "UTF-16")"#, r#""a""#),
+        (r#"textdecodebase64("GyRCRnxLXBsoQg==", "ISO-2022-JP")"#, r#""日本""#),
+        (r#"textdecodebase64("YX5+Yn4KYw==", "HZ-GB-2312")"#, r#""a~bc""#),
+        (r#"textdecodebase64("aGk=\r\n", "UTF-8")"#, r#""hi""#),
+        (r#"textdecodebase64("fns8Okt5MjtTeyMsTnBKKWw2SEshI359", "HZ-GB-2312")"#, r#""己所不欲，勿施於人。""#),
+        (r#"textdecodebase64("gA==", "GBK")"#, r#""€""#),
+        (r#"textdecodebase64("gA==", "windows-1252")"#, r#""€""#),
+        (
+            r#"textdecodebase64("gIGCg4SFhoeIiYqLjI2Oj5CRkpOUlZaXmJmam5ydnp8=", "ISO-8859-1")"#,
+            r#""\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u008e\u008f\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009a\u009b\u009c\u009d\u009e\u009f""#,
+        ),
+        (r#"textdecodebase64("gTCBMA==", "GB18030")"#, r#""\u0080""#),
+        (r#"textdecodebase64("gps=", "IBM437")"#, r#""é¢""#),
+        (r#"textdecodebase64("iG0=", "Big5")"#, r#""é""#),
+        (r#"textdecodebase64("iGI=", "Big5")"#, r#""Ê̄""#),
+        (r#"textdecodebase64("j6ux", "EUC-JP")"#, r#""é""#),
+        (r#"textdecodebase64("k/qWe4zq", "Shift_JIS")"#, r#""日本語""#),
+        (r#"textdecodebase64("pKSk5Q==", "Big5")"#, r#""中文""#),
+        (r#"textdecodebase64("wcI=", "IBM037")"#, r#""AB""#),
+        (r#"textdecodebase64("x9Gxub7u", "EUC-KR")"#, r#""한국어""#),
+        (r#"textdecodebase64("xvzL3Ljs", "EUC-JP")"#, r#""日本語""#),
+        (r#"textencodebase64("\uFFFD", "UTF-8")"#, r#""77+9""#),
+        (r#"textencodebase64("a", "  UTF-8  ")"#, r#""YQ==""#),
+        (r#"textencodebase64("a", "Utf-8")"#, r#""YQ==""#),
+        (r#"textencodebase64("aé", "Big5")"#, r#""YYht""#),
+        (r#"textencodebase64("aé", "CP437")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "EUC-JP")"#, r#""YY+rsQ==""#),
+        (r#"textencodebase64("aé", "GB18030")"#, r#""Yaim""#),
+        (r#"textencodebase64("aé", "GBK")"#, r#""Yaim""#),
+        (r#"textencodebase64("aé", "HZ-GB-2312")"#, r#""YX57KCY=""#),
+        (r#"textencodebase64("aé", "IBM037")"#, r#""gVE=""#),
+        (r#"textencodebase64("aé", "IBM1047")"#, r#""gVE=""#),
+        (r#"textencodebase64("aé", "IBM437")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "IBM850")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "IBM852")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "IBM860")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "IBM863")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "IBM865")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "ISO-8859-1")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-10")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-13")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-14")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-15")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-16")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-2")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-3")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-4")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "ISO-8859-9")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "UTF-16")"#, r#""/v8AYQDp""#),
+        (r#"textencodebase64("aé", "UTF-16BE")"#, r#""AGEA6Q==""#),
+        (r#"textencodebase64("aé", "UTF-16LE")"#, r#""YQDpAA==""#),
+        (r#"textencodebase64("aé", "UTF-8")"#, r#""YcOp""#),
+        (r#"textencodebase64("aé", "WINDOWS-1252")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "Windows-1252")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "csPC8CodePage437")"#, r#""YYI=""#),
+        (r#"textencodebase64("aé", "l1")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "latin1")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "latin2")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "mac")"#, r#""YY4=""#),
+        (r#"textencodebase64("aé", "macintosh")"#, r#""YY4=""#),
+        (r#"textencodebase64("aé", "utf-16le")"#, r#""YQDpAA==""#),
+        (r#"textencodebase64("aé", "windows-1250")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "windows-1252")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "windows-1254")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "windows-1256")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "windows-1257")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé", "windows-1258")"#, r#""Yek=""#),
+        (r#"textencodebase64("aé€", "Big5")"#, r#""YYhto+E=""#),
+        (r#"textencodebase64("aé€", "GB18030")"#, r#""YaimouM=""#),
+        (r#"textencodebase64("aé€", "GBK")"#, r#""YaimgA==""#),
+        (r#"textencodebase64("aé€", "HZ-GB-2312")"#, r#""YX57KCYiYw==""#),
+        (r#"textencodebase64("aé€", "ISO-8859-15")"#, r#""Yemk""#),
+        (r#"textencodebase64("aé€", "ISO-8859-16")"#, r#""Yemk""#),
+        (r#"textencodebase64("aé€", "UTF-16")"#, r#""/v8AYQDpIKw=""#),
+        (r#"textencodebase64("aé€", "UTF-16BE")"#, r#""AGEA6SCs""#),
+        (r#"textencodebase64("aé€", "UTF-16LE")"#, r#""YQDpAKwg""#),
+        (r#"textencodebase64("aé€", "UTF-8")"#, r#""YcOp4oKs""#),
+        (r#"textencodebase64("aé€", "WINDOWS-1252")"#, r#""YemA""#),
+        (r#"textencodebase64("aé€", "Windows-1252")"#, r#""YemA""#),
+        (r#"textencodebase64("aé€", "mac")"#, r#""YY7b""#),
+        (r#"textencodebase64("aé€", "macintosh")"#, r#""YY7b""#),
+        (r#"textencodebase64("aé€", "utf-16le")"#, r#""YQDpAKwg""#),
+        (r#"textencodebase64("aé€", "windows-1250")"#, r#""YemA""#),
+        (r#"textencodebase64("aé€", "windows-1252")"#, r#""YemA""#),
+        (r#"textencodebase64("aé€", "windows-1254")"#, r#""YemA""#),
+        (r#"textencodebase64("aé€", "windows-1256")"#, r#""YemA""#),
+        (r#"textencodebase64("aé€", "windows-1257")"#, r#""YemA""#),
+        (r#"textencodebase64("aé€", "windows-1258")"#, r#""YemA""#),
+        (r#"textencodebase64("x", "IBM00858")"#, r#""eA==""#),
+        (r#"textencodebase64("x", "IBM01140")"#, r#""pw==""#),
+        (r#"textencodebase64("~", "HZ-GB-2312")"#, r#""fn4=""#),
+        (r#"textencodebase64("Ä", "IBM037")"#, r#""Yw==""#),
+        (r#"textencodebase64("Ä", "IBM1047")"#, r#""Yw==""#),
+        (r#"textencodebase64("é", "HZ-GB-2312")"#, r#""fnsoJg==""#),
+        (r#"textencodebase64("€", "Big5")"#, r#""o+E=""#),
+        (r#"textencodebase64("€", "GB18030")"#, r#""ouM=""#),
+        (r#"textencodebase64("€", "IBM00858")"#, r#""1Q==""#),
+        (r#"textencodebase64("ⅰ", "Shift_JIS")"#, r#""7u8=""#),
+        (r#"textencodebase64("∥", "Shift_JIS")"#, r#""gWE=""#),
+        (r#"textencodebase64("①", "Shift_JIS")"#, r#""h0A=""#),
+        (r#"textencodebase64("①②", "EUC-JP")"#, r#""raGtog==""#),
+        (r#"textencodebase64("中~a", "HZ-GB-2312")"#, r#""fntWUH5+fn1h""#),
+        (r#"textencodebase64("日本語ｱｲ", "ISO-2022-JP")"#, r#""GyRCRnxLXDhsGyhJMTIbKEI=""#),
+        (r#"textencodebase64("纊", "Shift_JIS")"#, r#""7UA=""#),
+        (r#"textencodebase64("鍞", "Big5")"#, r#""7ug=""#),
+        (r#"textencodebase64("髙", "EUC-JP")"#, r#""/OI=""#),
+        (r#"textencodebase64("髙", "Shift_JIS")"#, r#""7uA=""#),
+        (r#"textencodebase64("～", "Shift_JIS")"#, r#""gWA=""#),
+        (r#"textencodebase64("ｱ", "EUC-JP")"#, r#""jrE=""#),
+        (r#"textencodebase64("ｱ", "ISO-2022-JP")"#, r#""GyhJMRsoQg==""#),
+        (r#"textencodebase64("ｱ", "Shift_JIS")"#, r#""sQ==""#),
+        (r#"textencodebase64("ｱa", "ISO-2022-JP")"#, r#""GyhJMRsoQmE=""#),
+        (r#"textencodebase64("￢", "Shift_JIS")"#, r#""gco=""#),
+        (r#"textencodebase64("😀", "GB18030")"#, r#""lDn8Ng==""#),
+        (r#"base64decode("aG==")"#, r#""h""#),
+        (r#"base64decode("aGk=\n")"#, r#""hi""#),
+        (r#"base64decode("aG\nk=")"#, r#""hi""#),
+    ] {
+        check(src, want);
+    }
+}
+
+/// Unsupported names, unencodable characters, undefined bytes, bad base64.
+#[test]
+fn text_encoding_errors_as_go() {
+    for (src, want) in [
+        (
+            r#"textdecodebase64("%%%", "UTF-8")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given value is has an invalid base64 symbol at offset 0."#,
+        ),
+        (
+            r#"textdecodebase64("ANhhAA==", "UTF-16LE")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for UTF-16LE."#,
+        ),
+        (
+            r#"textdecodebase64("YQBi", "UTF-16LE")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for UTF-16LE."#,
+        ),
+        (
+            r#"textdecodebase64("aGk", "UTF-8")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given value is has an invalid base64 symbol at offset 0."#,
+        ),
+        (
+            r#"textdecodebase64("aGk=", "nope")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "nope" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textdecodebase64("aGk=x", "UTF-8")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given value is has an invalid base64 symbol at offset 4."#,
+        ),
+        (
+            r#"textdecodebase64("fng=", "HZ-GB-2312")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for HZ-GB-2312."#,
+        ),
+        (
+            r#"textdecodebase64("gA==", "US-ASCII")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for US-ASCII."#,
+        ),
+        (
+            r#"textdecodebase64("gQ==", "windows-1252")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for windows-1252."#,
+        ),
+        (
+            r#"textdecodebase64("gTCBMA==", "GBK")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for GBK."#,
+        ),
+        (
+            r#"textdecodebase64("gg==", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for Shift_JIS."#,
+        ),
+        (
+            r#"textdecodebase64("oA==", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for Shift_JIS."#,
+        ),
+        (
+            r#"textdecodebase64("pQ==", "ISO-8859-3")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for ISO_8859-3:1988."#,
+        ),
+        (
+            r#"textdecodebase64("wyg=", "UTF-8")"#,
+            r#"Invalid function argument: Invalid value for "source" parameter: the given string contains symbols that are not defined for UTF-8."#,
+        ),
+        (
+            r#"textencodebase64("\u0080", "windows-1252")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-1252."#,
+        ),
+        (
+            r#"textencodebase64("\uFFFD", "ISO-8859-1")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-1:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé", "866")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM866."#,
+        ),
+        (
+            r#"textencodebase64("aé", "EUC-KR")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in EUC-KR."#,
+        ),
+        (
+            r#"textencodebase64("aé", "GB2312")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "GB2312" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "IBM1140")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "IBM1140" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "IBM855")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM855."#,
+        ),
+        (
+            r#"textencodebase64("aé", "IBM858")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "IBM858" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "IBM862")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM862."#,
+        ),
+        (
+            r#"textencodebase64("aé", "IBM866")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM866."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-10646-UCS-2")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ISO-10646-UCS-2" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-2022-JP")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO-2022-JP."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-11")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ISO-8859-11" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-5")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-5:1988."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-6")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-6:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-6-E")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-6-E."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-6-I")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-6-I."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-7")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-7:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-8")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-8:1988."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-8-E")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-8-E."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ISO-8859-8-I")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-8-I."#,
+        ),
+        (
+            r#"textencodebase64("aé", "KOI8-R")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in KOI8-R."#,
+        ),
+        (
+            r#"textencodebase64("aé", "KOI8-U")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in KOI8-U."#,
+        ),
+        (
+            r#"textencodebase64("aé", "MS_Kanji")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("aé", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("aé", "TIS-620")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "TIS-620" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "US-ASCII")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in US-ASCII."#,
+        ),
+        (
+            r#"textencodebase64("aé", "UTF-32")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "UTF-32" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "UTF-32LE")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "UTF-32LE" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "UTF-7")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "UTF-7" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "Windows-31J")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "Windows-31J" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ascii")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ascii" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "big5-hkscs")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "big5-hkscs" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "cp1252")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "cp1252" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "cp866")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM866."#,
+        ),
+        (
+            r#"textencodebase64("aé", "csKOI8R")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in KOI8-R."#,
+        ),
+        (
+            r#"textencodebase64("aé", "csUnicode")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "csUnicode" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "ibm-866")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ibm-866" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "replacement")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "replacement" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "sjis")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "sjis" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "utf8")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "utf8" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "windows-1251")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-1251."#,
+        ),
+        (
+            r#"textencodebase64("aé", "windows-1253")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-1253."#,
+        ),
+        (
+            r#"textencodebase64("aé", "windows-1255")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-1255."#,
+        ),
+        (
+            r#"textencodebase64("aé", "windows-874")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-874."#,
+        ),
+        (
+            r#"textencodebase64("aé", "x-mac-cyrillic")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "x-mac-cyrillic" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé", "x-user-defined")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "x-user-defined" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "866")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM866."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "CP437")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM437."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "EUC-JP")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Extended_UNIX_Code_Packed_Format_for_Japanese."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "EUC-KR")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in EUC-KR."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "GB2312")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "GB2312" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM037")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM037."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM1047")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM1047."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM1140")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "IBM1140" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM437")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM437."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM850")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM850."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM852")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM852."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM855")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM855."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM858")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "IBM858" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM860")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM860."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM862")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM862."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM863")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM863."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM865")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM865."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "IBM866")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM866."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-10646-UCS-2")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ISO-10646-UCS-2" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-2022-JP")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO-2022-JP."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-1")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-1:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-10")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO-8859-10."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-11")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ISO-8859-11" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-13")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO-8859-13."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-14")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO-8859-14."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-2")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-2:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-3")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-3:1988."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-4")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-4:1988."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-5")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-5:1988."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-6")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-6:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-6-E")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-6-E."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-6-I")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-6-I."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-7")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-7:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-8")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-8:1988."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-8-E")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-8-E."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-8-I")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-8-I."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ISO-8859-9")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-9:1989."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "KOI8-R")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in KOI8-R."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "KOI8-U")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in KOI8-U."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "MS_Kanji")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "TIS-620")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "TIS-620" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "US-ASCII")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in US-ASCII."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "UTF-32")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "UTF-32" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "UTF-32LE")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "UTF-32LE" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "UTF-7")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "UTF-7" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "Windows-31J")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "Windows-31J" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ascii")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ascii" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "big5-hkscs")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "big5-hkscs" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "cp1252")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "cp1252" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "cp866")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM866."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "csKOI8R")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in KOI8-R."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "csPC8CodePage437")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in IBM437."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "csUnicode")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "csUnicode" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "ibm-866")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "ibm-866" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "l1")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-1:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "latin1")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-1:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "latin2")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO_8859-2:1987."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "replacement")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "replacement" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "sjis")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "sjis" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "utf8")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "utf8" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "windows-1251")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-1251."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "windows-1253")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-1253."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "windows-1255")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-1255."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "windows-874")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in windows-874."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "x-mac-cyrillic")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "x-mac-cyrillic" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("aé€", "x-user-defined")"#,
+            r#"Invalid function argument: Invalid value for "encoding" parameter: "x-user-defined" is not a supported IANA encoding name or alias in this Terraform version."#,
+        ),
+        (
+            r#"textencodebase64("¥", "EUC-JP")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Extended_UNIX_Code_Packed_Format_for_Japanese."#,
+        ),
+        (
+            r#"textencodebase64("¥", "ISO-2022-JP")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in ISO-2022-JP."#,
+        ),
+        (
+            r#"textencodebase64("¥", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("‾", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("−", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("〜", "Shift_JIS")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in Shift_JIS."#,
+        ),
+        (
+            r#"textencodebase64("😀", "GBK")"#,
+            r#"Invalid function argument: Invalid value for "string" parameter: the given string contains characters that cannot be represented in GBK."#,
+        ),
+        (
+            r#"base64decode("aGk")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "aGk"."#,
+        ),
+        (
+            r#"base64decode("aGk=x")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "aGk=x"."#,
+        ),
+        (
+            r#"base64decode("a===")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "a==="."#,
+        ),
+        (
+            r#"base64decode("aGVsbG8gd29ybGQ")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "aGVsbG8gd29ybGQ"."#,
+        ),
+        (
+            r#"base64decode("aGVsbG8gd29ybGQ!")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "aGVsbG8gd29ybGQ!"."#,
+        ),
+        (
+            r#"base64decode("aGVs bG8=")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "aGVs bG8="."#,
+        ),
+        (
+            r#"base64decode("=")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "="."#,
+        ),
+        (
+            r#"base64decode("aGk==")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "aGk=="."#,
+        ),
+        (
+            r#"base64decode("aGVsbG8=aGk=")"#,
+            r#"Error in function call: Call to function "base64decode" failed: failed to decode base64 data "aGVsbG8=aGk="."#,
+        ),
+    ] {
+        check_err(src, want);
+    }
+}
+
+/// YAML edge cases as go-cty-yaml decodes them.
+#[test]
+fn yamldecode_like_go_cty_yaml() {
+    for (src, want) in [
+        (
+            r#"yamldecode("a: 1\na: 2")"#,
+            r#"{
+  "a" = 2
+}"#,
+        ),
+        (r#"yamldecode("!!bool yes")"#, r#"true"#),
+        (
+            r#"yamldecode("? a\n? a")"#,
+            r#"{
+  "a" = null
+}"#,
+        ),
+        (
+            r#"yamldecode("a: |\n b\n  c")"#,
+            r#"{
+  "a" = <<-EOT
+  b
+   c
+  EOT
+}"#,
+        ),
+        (
+            r#"yamldecode("{a: 1, a: 2}")"#,
+            r#"{
+  "a" = 2
+}"#,
+        ),
+        (r#"yamldecode("!<tag:yaml.org,2002:str> 1")"#, r#""1""#),
+        (
+            r#"yamldecode("a: !!binary aGk=")"#,
+            r#"{
+  "a" = "aGk="
+}"#,
+        ),
+        (
+            r#"yamldecode("a: 0x1F")"#,
+            r#"{
+  "a" = 31
+}"#,
+        ),
+        (
+            r#"yamldecode("a: 0o17")"#,
+            r#"{
+  "a" = 15
+}"#,
+        ),
+        (
+            r#"yamldecode("a: 1_000")"#,
+            r#"{
+  "a" = "1_000"
+}"#,
+        ),
+        (
+            r#"yamldecode("a: .inf")"#,
+            r#"{
+  "a" = +Inf
+}"#,
+        ),
+        (
+            r#"yamldecode("a: -.Inf")"#,
+            r#"{
+  "a" = -Inf
+}"#,
+        ),
+        (
+            r#"yamldecode("a: ~")"#,
+            r#"{
+  "a" = null
+}"#,
+        ),
+        (
+            r#"yamldecode("a: 2001-12-14")"#,
+            r#"{
+  "a" = "2001-12-14T00:00:00Z"
+}"#,
+        ),
+        (
+            r#"yamldecode("a: 1e3")"#,
+            r#"{
+  "a" = 1000
+}"#,
+        ),
+        (
+            r#"yamldecode("a: +12")"#,
+            r#"{
+  "a" = 12
+}"#,
+        ),
+        (
+            r#"yamldecode("a: 012")"#,
+            r#"{
+  "a" = 12
+}"#,
+        ),
+        (
+            r#"yamldecode("a: yes")"#,
+            r#"{
+  "a" = true
+}"#,
+        ),
+        (
+            r#"yamldecode("a: On")"#,
+            r#"{
+  "a" = true
+}"#,
+        ),
+        (
+            r#"yamldecode("<<: {a: 1}\nb: 2")"#,
+            r#"{
+  "a" = 1
+  "b" = 2
+}"#,
+        ),
+        (
+            r#"yamldecode("a: \"\\x41\\u263A\"")"#,
+            r#"{
+  "a" = "A☺"
+}"#,
+        ),
+    ] {
+        check(src, want);
+    }
+}
+
+/// libyaml's problem texts and go-cty-yaml's (0-based) positions.
+#[test]
+fn yamldecode_errors_like_libyaml() {
+    for (src, want) in [
+        (
+            r#"yamldecode("a: b: c")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: mapping values are not allowed in this context."#,
+        ),
+        (
+            r#"yamldecode("[1, 2")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: on line 1, column 1: did not find expected ',' or ']'."#,
+        ),
+        (
+            r#"yamldecode("{a: 1")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: on line 1, column 1: did not find expected ',' or '}'."#,
+        ),
+        (
+            r#"yamldecode("a:\n  - b\n - c")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: on line 2, column 2: did not find expected key."#,
+        ),
+        (
+            r#"yamldecode("key: 'unterminated")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: found unexpected end of stream."#,
+        ),
+        (
+            r#"yamldecode("key: \"unterminated")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: found unexpected end of stream."#,
+        ),
+        (
+            r#"yamldecode("- a\nb: c")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: on line 1, column 1: did not find expected '-' indicator."#,
+        ),
+        (
+            r#"yamldecode("*unknown")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: reference to undefined anchor "unknown"."#,
+        ),
+        (
+            r#"yamldecode("&a [*a]")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: cannot refer to anchor "a" from inside its own definition."#,
+        ),
+        (
+            r#"yamldecode("!!int abc")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: cannot parse "abc" as tag:yaml.org,2002:int."#,
+        ),
+        (
+            r#"yamldecode("!!float x")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: cannot parse "x" as tag:yaml.org,2002:float."#,
+        ),
+        (
+            r#"yamldecode("\ta: 1")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: found character that cannot start any token."#,
+        ),
+        (
+            r#"yamldecode("a:\n\tb: 1")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: on line 2, column 1: found character that cannot start any token."#,
+        ),
+        (
+            r#"yamldecode("---\na: 1\n---\nb: 2")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: on line 2, column 1: unexpected extra content after value."#,
+        ),
+        (
+            r#"yamldecode("")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: on line 1, column 1: missing start of document."#,
+        ),
+        (
+            r#"yamldecode("%YAML 2.0\n---\na")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: found incompatible YAML document."#,
+        ),
+        (
+            r#"yamldecode("a: [1, 2]]")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: did not find expected key."#,
+        ),
+        (
+            r#"yamldecode("@foo")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: found character that cannot start any token."#,
+        ),
+        (
+            r#"yamldecode("`foo")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: found character that cannot start any token."#,
+        ),
+        (
+            r#"yamldecode("- !!map [1]")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: can't interpret sequence as tag:yaml.org,2002:map."#,
+        ),
+        (
+            r#"yamldecode("!custom 1")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: unsupported tag "!custom"."#,
+        ),
+        (
+            r#"yamldecode("a: .nan")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: floating point NaN is not supported."#,
+        ),
+        (
+            r#"yamldecode("a: \"\\q\"")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: found unknown escape character."#,
+        ),
+        (
+            r#"yamldecode("[a, b]: c")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: only strings are allowed as mapping keys."#,
+        ),
+        (
+            r#"yamldecode("? [a]\n: b")"#,
+            r#"Error in function call: Call to function "yamldecode" failed: only strings are allowed as mapping keys."#,
+        ),
+    ] {
+        check_err(src, want);
+    }
+}

@@ -51,8 +51,14 @@ fn numeric_errors() {
             r#"log(0, 10) / log(0, 10)"#,
             r#"Operation failed: Error during operation: can't divide zero by zero or infinity by infinity."#,
         ),
-        (r#"log(0, 10) + -log(0, 10)"#, r#"Operation failed: Error during operation: can't compute sum of opposing infinities."#),
-        (r#"log(0, 10) - log(0, 10)"#, r#"Operation failed: Error during operation: can't subtract infinity from itself."#),
+        (
+            r#"log(0, 10) + -log(0, 10)"#,
+            r#"Operation failed: Error during operation: can't compute sum of opposing infinities."#,
+        ),
+        (
+            r#"log(0, 10) - log(0, 10)"#,
+            r#"Operation failed: Error during operation: can't subtract infinity from itself."#,
+        ),
         (r#"5 % log(0, 10)"#, r#"Operation failed: Error during operation: can't use modulo with zero and infinity."#),
         (
             r#"log(0, 10) % 2"#,
@@ -81,18 +87,24 @@ fn negative_zero() {
         (r#"-(0)"#, r#"-0"#),
         (r#"-(-0)"#, r#"0"#),
         (r#"jsondecode("-0")"#, r#"-0"#),
-        (r#"jsondecode("[-0, -0.0, -0e5]")"#, r#"[
+        (
+            r#"jsondecode("[-0, -0.0, -0e5]")"#,
+            r#"[
   -0,
   -0,
   -0,
-]"#),
+]"#,
+        ),
         (r#"tonumber("-0.0")"#, r#"-0"#),
         (r#"tostring(-0)"#, r#""-0""#),
         (r#"jsonencode({a = -0, b = [-0]})"#, r#""{\"a\":-0,\"b\":[-0]}""#),
         (r#""${-0}""#, r#"-0"#),
-        (r#"{ (-0) = 1 }"#, r#"{
+        (
+            r#"{ (-0) = 1 }"#,
+            r#"{
   "-0" = 1
-}"#),
+}"#,
+        ),
         (r#"abs(0 * -1)"#, r#"0"#),
         (r#"-abs(0)"#, r#"-0"#),
         (r#"signum(0 * -1)"#, r#"0"#),
@@ -121,25 +133,37 @@ fn negative_zero() {
         (r#"parseint("-0", 10)"#, r#"0"#),
         (r#"pow(0 * -1, 3)"#, r#"-0"#),
         (r#"pow(0 * -1, -1)"#, r#"-Inf"#),
-        (r#"toset([0, 0 * -1, 1, -1])"#, r#"toset([
+        (
+            r#"toset([0, 0 * -1, 1, -1])"#,
+            r#"toset([
   -1,
   -0,
   0,
   1,
-])"#),
-        (r#"distinct([0, 0 * -1])"#, r#"tolist([
+])"#,
+        ),
+        (
+            r#"distinct([0, 0 * -1])"#,
+            r#"tolist([
   0,
-])"#),
+])"#,
+        ),
         (r#"toset([0 * -1]) == toset([0])"#, r#"false"#),
         (r#"[0 * -1] == [0]"#, r#"true"#),
         (r#"contains([0], 0 * -1)"#, r#"true"#),
-        (r#"format("%v|%d|%f|%e|%g|%5.1f|%q", -0, -0, -0, -0, -0, -0, -0)"#, r#""-0|0|-0.000000|-0.000000e+00|-0| -0.0|\"-0\"""#),
+        (
+            r#"format("%v|%d|%f|%e|%g|%5.1f|%q", -0, -0, -0, -0, -0, -0, -0)"#,
+            r#""-0|0|-0.000000|-0.000000e+00|-0| -0.0|\"-0\"""#,
+        ),
         (r#"format("%x|%b|%o", -0, -0, -0)"#, r#""0|0|0""#),
         (r#"log(1, 10) * -1"#, r#"-0"#),
-        (r#"range(0 * -1, 2)"#, r#"tolist([
+        (
+            r#"range(0 * -1, 2)"#,
+            r#"tolist([
   -0,
   1,
-])"#),
+])"#,
+        ),
         (r#"coalesce(0 * -1, 1)"#, r#"-0"#),
     ] {
         check(src, want);
@@ -161,15 +185,21 @@ fn float64_results_and_precision() {
         (r#"pow(2, 0.5) == 1.4142135623730951"#, r#"true"#),
         (r#"length([1]) / length([1, 2, 3])"#, r#"0.33333333333333333334"#),
         (r#"parseint("1", 10) / parseint("3", 10)"#, r#"0.33333333333333333334"#),
-        (r#"[for i, v in ["a", "b", "c"] : i / 3]"#, r#"[
+        (
+            r#"[for i, v in ["a", "b", "c"] : i / 3]"#,
+            r#"[
   0,
   0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335,
   0.6666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666666667,
-]"#),
+]"#,
+        ),
         (r#"length("abc") / 3"#, r#"1"#),
         (r#"pow(2, 60)"#, r#"1152921504606847000"#),
         (r#"pow(2, 60) * 1"#, r#"1152921504606846976"#),
-        (r#"pow(2, -1074.5)"#, r#"0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000004940656458412465"#),
+        (
+            r#"pow(2, -1074.5)"#,
+            r#"0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000004940656458412465"#,
+        ),
         (r#"pow(1.5, 2.5)"#, r#"2.7556759606310757"#),
         (r#"pow(3.7, 2.3)"#, r#"20.270476851916438"#),
         (r#"pow(2.5, 3.25)"#, r#"19.647397338795866"#),
@@ -180,5 +210,145 @@ fn float64_results_and_precision() {
         (r#"log(0, 10) + 1"#, r#"-Inf"#),
     ] {
         check(src, want);
+    }
+}
+
+/// tostring/tonumber/tobool/tolist/toset/tomap as Terraform's MakeToFunc.
+#[test]
+fn type_conversions() {
+    for (src, want) in [
+        (r#"tonumber(null)"#, r#"tonumber(null)"#),
+        (r#"tonumber(sensitive("1"))"#, r#"(sensitive value)"#),
+        (r#"tobool("1")"#, r#"true"#),
+        (r#"tobool("0")"#, r#"false"#),
+        (r#"tostring(null)"#, r#"tostring(null)"#),
+        (r#"tostring(true)"#, r#""true""#),
+        (r#"tostring(1.5)"#, r#""1.5""#),
+        (
+            r#"toset([{a = 1}, {b = "x"}])"#,
+            r#"toset([
+  tomap({
+    "a" = "1"
+  }),
+  tomap({
+    "b" = "x"
+  }),
+])"#,
+        ),
+        (
+            r#"tomap({a = {x = 1}, b = {y = 2}})"#,
+            r#"tomap({
+  "a" = tomap({
+    "x" = 1
+  })
+  "b" = tomap({
+    "y" = 2
+  })
+})"#,
+        ),
+        (r#"tolist(null)"#, r#"tolist(null) /* of dynamic */"#),
+        (r#"tomap(null)"#, r#"tomap(null) /* of dynamic */"#),
+        (
+            r#"tolist([sensitive("a"), "b"])"#,
+            r#"tolist([
+  (sensitive value),
+  "b",
+])"#,
+        ),
+    ] {
+        check(src, want);
+    }
+}
+
+/// Terraform's conversion messages: type errors, quoted strings, sensitive values.
+#[test]
+fn type_conversion_errors() {
+    for (src, want) in [
+        (
+            r#"tonumber("0x10")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert "0x10" to number; given string must be a decimal representation of a number."#,
+        ),
+        (
+            r#"tonumber(true)"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert bool to number."#,
+        ),
+        (
+            r#"tonumber([])"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert tuple to number."#,
+        ),
+        (
+            r#"tonumber(sensitive("x"))"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert this sensitive string to number."#,
+        ),
+        (
+            r#"tobool("True")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert "True" to bool; only the strings "true" or "false" are allowed."#,
+        ),
+        (
+            r#"tobool("yes")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert "yes" to bool; only the strings "true" or "false" are allowed."#,
+        ),
+        (
+            r#"tobool(1)"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert number to bool."#,
+        ),
+        (
+            r#"tobool(sensitive("x"))"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert this sensitive string to bool."#,
+        ),
+        (
+            r#"tostring([])"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert tuple to string."#,
+        ),
+        (
+            r#"tostring({})"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert object to string."#,
+        ),
+        (
+            r#"tolist("a")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert string to list of any single type."#,
+        ),
+        (
+            r#"tolist({a = 1})"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert object to list of any single type."#,
+        ),
+        (
+            r#"tolist([1, [2]])"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert tuple to list of any single type."#,
+        ),
+        (
+            r#"toset("a")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert string to set of any single type."#,
+        ),
+        (
+            r#"tomap([1])"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert tuple to map of any single type."#,
+        ),
+        (
+            r#"tomap({a = [1], b = "x"})"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert object to map of any single type."#,
+        ),
+        (
+            r#"tomap("a")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert string to map of any single type."#,
+        ),
+        (
+            r#"tonumber("")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert "" to number; given string must be a decimal representation of a number."#,
+        ),
+        (
+            r#"tobool("")"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert "" to bool; only the strings "true" or "false" are allowed."#,
+        ),
+        (
+            r#"tonumber(sensitive(true))"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert bool to number."#,
+        ),
+        (
+            r#"tolist(sensitive("a"))"#,
+            r#"Invalid function argument: Invalid value for "v" parameter: cannot convert string to list of any single type."#,
+        ),
+    ] {
+        check_err(src, want);
     }
 }

@@ -324,9 +324,12 @@ fn string_errors() {
 #[test]
 fn regex_go_syntax() {
     for (src, want) in [
-        (r#"regex("(?<n>a)", "a")"#, r#"{
+        (
+            r#"regex("(?<n>a)", "a")"#,
+            r#"{
   "n" = "a"
-}"#),
+}"#,
+        ),
         (r#"regex("[[:alpha:]]+", "ab1")"#, r#""ab""#),
         (r#"regex("\\z", "a")"#, r#""""#),
         (r#"regex("a\\z", "a")"#, r#""a""#),
@@ -338,15 +341,20 @@ fn regex_go_syntax() {
         (r#"regex("a{1", "a{1")"#, r#""a{1""#),
         (r#"regex("(?i)A", "a")"#, r#""a""#),
         (r#"regex("\\A", "a")"#, r#""""#),
-        (r#"regex("(?s).", "\n")"#, r#"<<EOT
+        (
+            r#"regex("(?s).", "\n")"#,
+            r#"<<EOT
 
 
-EOT"#),
+EOT"#,
+        ),
         (r#"regex("\\b", "a")"#, r#""""#),
         (r#"regex("(?m)^a$", "a")"#, r#""a""#),
         (r#"regex("\\07", "\u0007")"#, r#""\a""#),
         (r#"regex("[]a]", "]")"#, r#""]""#),
-        (r#"regex("((((((((((a))))))))))", "a")"#, r#"[
+        (
+            r#"regex("((((((((((a))))))))))", "a")"#,
+            r#"[
   "a",
   "a",
   "a",
@@ -357,7 +365,8 @@ EOT"#),
   "a",
   "a",
   "a",
-]"#),
+]"#,
+        ),
         (r#"regex("\\pN", "1")"#, r#""1""#),
         (r#"regex("\\p{Greek}", "α")"#, r#""α""#),
         (r#"regex("\\p{^Greek}", "a")"#, r#""a""#),
@@ -391,10 +400,13 @@ EOT"#),
         (r#"regex("(?)a", "a")"#, r#""a""#),
         (r#"regex("a(?U)*", "aaa")"#, r#""""#),
         (r#"regex("(?U)a+?", "aaa")"#, r#""aaa""#),
-        (r#"regex("(?s:.)", "\n")"#, r#"<<EOT
+        (
+            r#"regex("(?s:.)", "\n")"#,
+            r#"<<EOT
 
 
-EOT"#),
+EOT"#,
+        ),
         (r#"regex("(?m)^b", "a\nb")"#, r#""b""#),
         (r#"regex("x*?", "xx")"#, r#""""#),
         (r#"regex("\\pN+", "12Ⅻ")"#, r#""12Ⅻ""#),
@@ -407,52 +419,82 @@ EOT"#),
         (r#"regex("\\x41", "A")"#, r#""A""#),
         (r#"regex("\\x{1F600}", "😀")"#, r#""😀""#),
         (r#"regex("\\101", "A")"#, r#""A""#),
-        (r#"regex("\\12", "\n")"#, r#"<<EOT
+        (
+            r#"regex("\\12", "\n")"#,
+            r#"<<EOT
 
 
-EOT"#),
-        (r#"regex("[\\012]", "\n")"#, r#"<<EOT
+EOT"#,
+        ),
+        (
+            r#"regex("[\\012]", "\n")"#,
+            r#"<<EOT
 
 
-EOT"#),
+EOT"#,
+        ),
         (r#"regex("\\_", "_")"#, r#""_""#),
         (r#"regex("\\-", "-")"#, r#""-""#),
         (r#"regex("\\ ", " ")"#, r#"" ""#),
         (r#"regex("\\v", "\u000b")"#, r#""\v""#),
         (r#"regex("\\a", "\u0007")"#, r#""\a""#),
-        (r#"regex("(?P<n>a)(?P<n>b)?", "a")"#, r#"{
+        (
+            r#"regex("(?P<n>a)(?P<n>b)?", "a")"#,
+            r#"{
   "n" = tostring(null)
-}"#),
-        (r#"regex("(?P<n>a)(?P<n>b)", "ab")"#, r#"{
+}"#,
+        ),
+        (
+            r#"regex("(?P<n>a)(?P<n>b)", "ab")"#,
+            r#"{
   "n" = "b"
-}"#),
-        (r#"regex("(?<first>a)(?P<second>b)", "ab")"#, r#"{
+}"#,
+        ),
+        (
+            r#"regex("(?<first>a)(?P<second>b)", "ab")"#,
+            r#"{
   "first" = "a"
   "second" = "b"
-}"#),
-        (r#"regex("(?P<1a>a)", "a")"#, r#"{
+}"#,
+        ),
+        (
+            r#"regex("(?P<1a>a)", "a")"#,
+            r#"{
   "1a" = "a"
-}"#),
-        (r#"regex("(?:a)(b)", "ab")"#, r#"[
+}"#,
+        ),
+        (
+            r#"regex("(?:a)(b)", "ab")"#,
+            r#"[
   "b",
-]"#),
-        (r#"regexall("(?i)a", "AaA")"#, r#"tolist([
+]"#,
+        ),
+        (
+            r#"regexall("(?i)a", "AaA")"#,
+            r#"tolist([
   "A",
   "a",
   "A",
-])"#),
+])"#,
+        ),
         (r#"regex("a{0}", "a")"#, r#""""#),
         (r#"regex("a{0,0}", "a")"#, r#""""#),
         (r#"regex("a{01}", "a{01}")"#, r#""a{01}""#),
         (r#"regex("a{1,}", "aaa")"#, r#""aaa""#),
         (r#"regex("a{1,2}?", "aaa")"#, r#""a""#),
-        (r#"regex("(|a)+", "a")"#, r#"[
+        (
+            r#"regex("(|a)+", "a")"#,
+            r#"[
   "",
-]"#),
+]"#,
+        ),
         (r#"regex("a||b", "b")"#, r#""""#),
-        (r#"regex("()", "")"#, r#"[
+        (
+            r#"regex("()", "")"#,
+            r#"[
   "",
-]"#),
+]"#,
+        ),
         (r#"regex("(?:)*", "a")"#, r#""""#),
         (r#"regex("\\p{C}", "\u0001")"#, r#""\x01""#),
         (r#"regex("\\p{Cs}|a", "a")"#, r#""a""#),
@@ -462,31 +504,43 @@ EOT"#),
         (r#"regex("\\b+a", "a")"#, r#""a""#),
         (r#"regex("(?i)\\p{Lu}", "a")"#, r#""a""#),
         (r#"regex("\\p{Co}", "\ue000")"#, r#""\ue000""#),
-        (r#"regexall("b*", "abc")"#, r#"tolist([
+        (
+            r#"regexall("b*", "abc")"#,
+            r#"tolist([
   "",
   "b",
   "",
-])"#),
-        (r#"regexall("x*", "abc")"#, r#"tolist([
+])"#,
+        ),
+        (
+            r#"regexall("x*", "abc")"#,
+            r#"tolist([
   "",
   "",
   "",
   "",
-])"#),
-        (r#"regexall("", "héllo")"#, r#"tolist([
+])"#,
+        ),
+        (
+            r#"regexall("", "héllo")"#,
+            r#"tolist([
   "",
   "",
   "",
   "",
   "",
   "",
-])"#),
-        (r#"regexall("a|", "baaa")"#, r#"tolist([
+])"#,
+        ),
+        (
+            r#"regexall("a|", "baaa")"#,
+            r#"tolist([
   "",
   "a",
   "a",
   "a",
-])"#),
+])"#,
+        ),
         (r#"replace("abc", "/b*/", "-")"#, r#""-a-c-""#),
         (r#"replace("abc", "/x*/", "-")"#, r#""-a-b-c-""#),
         (r#"replace("héllo", "//", "-")"#, r#""-h-é-l-l-o-""#),
@@ -496,19 +550,30 @@ EOT"#),
         (r#"replace("abc", "/(b)/", "$9")"#, r#""ac""#),
         (r#"replace("abc", "/(?P<n>x)?(?P<n>b)/", "[$n]")"#, r#""a[b]c""#),
         (r#"replace("a.b", "/\\Q.\\E/", "!")"#, r#""a!b""#),
-        (r#"regexall("(?m)^\\w", "ab\ncd")"#, r#"tolist([
+        (
+            r#"regexall("(?m)^\\w", "ab\ncd")"#,
+            r#"tolist([
   "a",
   "c",
-])"#),
-        (r#"regex("(a)|(b)", "b")"#, r#"[
+])"#,
+        ),
+        (
+            r#"regex("(a)|(b)", "b")"#,
+            r#"[
   tostring(null),
   "b",
-]"#),
-        (r#"regex("(?P<x>a)|(?P<y>b)", "b")"#, r#"{
+]"#,
+        ),
+        (
+            r#"regex("(?P<x>a)|(?P<y>b)", "b")"#,
+            r#"{
   "x" = tostring(null)
   "y" = "b"
-}"#),
-        (r#"regexall("(a)(x)?", "aa")"#, r#"tolist([
+}"#,
+        ),
+        (
+            r#"regexall("(a)(x)?", "aa")"#,
+            r#"tolist([
   [
     "a",
     tostring(null),
@@ -517,14 +582,18 @@ EOT"#),
     "a",
     tostring(null),
   ],
-])"#),
+])"#,
+        ),
         (r#"regex("[[:alpha:]]+", "abc1")"#, r#""abc""#),
         (r#"regex("[[:^space:]]+", "ab c")"#, r#""ab""#),
         (r#"regex("(?i)[[:lower:]]+", "ABC")"#, r#""ABC""#),
-        (r#"regex("(?s).+", "a\nb")"#, r#"<<EOT
+        (
+            r#"regex("(?s).+", "a\nb")"#,
+            r#"<<EOT
 a
 b
-EOT"#),
+EOT"#,
+        ),
         (r#"regex("(?i)ǅ", "ǆ")"#, r#""ǆ""#),
         (r#"regex("[a-c--b]+", "a-b")"#, r#""a-b""#),
         (r#"regex("[a~~b]+", "a~b")"#, r#""a~b""#),
@@ -544,92 +613,416 @@ EOT"#),
 #[test]
 fn regex_go_syntax_errors() {
     for (src, want) in [
-        (r#"regex("(", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (."#),
-        (r#"regex("[a", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ] in [a."#),
-        (r#"regex("a**", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in **."#),
-        (r#"regex("\\p{Foo}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Foo}."#),
-        (r#"regex("(?P<n>a)(?P<n>b)", "x")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("a{1001}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1001}."#),
-        (r#"regex("a{2,1}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {2,1}."#),
-        (r#"regex("a{1,1001}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1,1001}."#),
-        (r#"regex(")", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: unexpected ) in )."#),
-        (r#"regex("x\\", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: trailing backslash at end of expression in ."#),
-        (r#"regex("[z-a]", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in z-a."#),
-        (r#"regex("\\8", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \8."#),
-        (r#"regex("(?P<>a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<>."#),
-        (r#"regex("(?P<a-b>a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<a-b>."#),
-        (r#"regex("(?i", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?i."#),
-        (r#"regex("(?z)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?z."#),
-        (r#"regex("*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
-        (r#"regex("+a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in +."#),
-        (r#"regex("a|*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
-        (r#"regex("(*)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
-        (r#"regex("[[:foo:]]", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in [:foo:]."#),
-        (r#"regex("\\C", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \C."#),
-        (r#"regex("\\x{110000}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x{110000."#),
-        (r#"regex("a++", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in ++."#),
-        (r#"regex("a?*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in ?*."#),
-        (r#"regex("[^\\x00-\\x{10FFFF}]", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("x{2}{3}", "x")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in {2}{3}."#),
-        (r#"regex("[a-\\d]", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \d."#),
-        (r#"regex("\\Z", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \Z."#),
-        (r#"regex("\\e", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \e."#),
-        (r#"regex("\\0", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("(?P=n)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?P."#),
-        (r#"regex("(?#comment)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?#."#),
-        (r#"regex("(?=a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?=."#),
-        (r#"regex("(?!a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?!."#),
-        (r#"regex("(?<=a)", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?<=a)."#),
-        (r#"regex("\\1", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \1."#),
-        (r#"regex("\\k<n>", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \k."#),
-        (r#"regex("[]", "]")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ] in []."#),
-        (r#"regex("[\\p{Foo}]", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Foo}."#),
-        (r#"regex("\\p", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p."#),
-        (r#"regex("\\p{", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{."#),
-        (r#"regex("\\x{", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x{."#),
-        (r#"regex("\\xZ", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \xZ."#),
-        (r#"regex("\\x4", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x4."#),
-        (r#"regex("(?-)", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?-)."#),
-        (r#"regex("(?i-)", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?i-)."#),
-        (r#"regex("(?:", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (?:."#),
-        (r#"regex("(?P<n>", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (?P<n>."#),
-        (r#"regex("(?P<n", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<n."#),
-        (r#"regex("(?Px)", "A")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?P."#),
-        (r#"regex("\\p{Assigned}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Assigned}."#),
-        (r#"regex("\\p{ASCII}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{ASCII}."#),
-        (r#"regex("\\p{greek}", "α")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{greek}."#),
-        (r#"regex("\\p{Letter}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Letter}."#),
-        (r#"regex("\\p{LC}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{LC}."#),
-        (r#"regex("\\p{Cn}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Cn}."#),
-        (r#"regex("\\p{Cs}", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("\\p{Alphabetic}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Alphabetic}."#),
-        (r#"regex("(?i)*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#),
-        (r#"regex("(?i-i)A", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("(?i)(?-i)A", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("(?x) a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?x."#),
-        (r#"regex("(?u)a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?u."#),
-        (r#"regex("(?R)a", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?R."#),
-        (r#"regex("^b", "a\nb")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("a$", "a\n")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("(?i:A)B", "ab")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("\\é", "é")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \é."#),
-        (r#"regex("(a)(?P<x>b)", "ab")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: cannot mix both named and unnamed capture groups."#),
-        (r#"regex("(a{2}){501}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {501}."#),
-        (r#"regex("((a{10}){10}){11}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {11}."#),
-        (r#"regex("((a{10}){10}){10}", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("(a*){1001}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1001}."#),
-        (r#"regex("a{2}*", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in {2}*."#),
-        (r#"regex("{1}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in {1}."#),
-        (r#"regex("a|{1}", "a")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in {1}."#),
-        (r#"replace("abc", "/(/", "x")"#, r#"Error in function call: Call to function "replace" failed: error parsing regexp: missing closing ): `(`."#),
-        (r#"replace("abc", "/\\p{Foo}/", "x")"#, r#"Error in function call: Call to function "replace" failed: error parsing regexp: invalid character class range: `\p{Foo}`."#),
-        (r#"regex("(?i)straße", "STRASSE")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("[a-z&&[^b]]+", "a&&b")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("(?x)a b", "ab")"#, r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?x."#),
-        (r#"regex("\\x{D800}", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"regex("[\\x{D800}-\\x{DFFF}]", "a")"#, r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#),
-        (r#"replace("abc", "/(?P<é>b)/", "[$é]")"#, r#"Error in function call: Call to function "replace" failed: error parsing regexp: invalid named capture: `(?P<é>`."#),
+        (
+            r#"regex("(", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (."#,
+        ),
+        (
+            r#"regex("[a", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ] in [a."#,
+        ),
+        (
+            r#"regex("a**", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in **."#,
+        ),
+        (
+            r#"regex("\\p{Foo}", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Foo}."#,
+        ),
+        (
+            r#"regex("(?P<n>a)(?P<n>b)", "x")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("a{1001}", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1001}."#,
+        ),
+        (
+            r#"regex("a{2,1}", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {2,1}."#,
+        ),
+        (
+            r#"regex("a{1,1001}", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1,1001}."#,
+        ),
+        (
+            r#"regex(")", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: unexpected ) in )."#,
+        ),
+        (
+            r#"regex("x\\", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: trailing backslash at end of expression in ."#,
+        ),
+        (
+            r#"regex("[z-a]", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in z-a."#,
+        ),
+        (
+            r#"regex("\\8", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \8."#,
+        ),
+        (
+            r#"regex("(?P<>a)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<>."#,
+        ),
+        (
+            r#"regex("(?P<a-b>a)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<a-b>."#,
+        ),
+        (
+            r#"regex("(?i", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?i."#,
+        ),
+        (
+            r#"regex("(?z)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?z."#,
+        ),
+        (
+            r#"regex("*", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#,
+        ),
+        (
+            r#"regex("+a", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in +."#,
+        ),
+        (
+            r#"regex("a|*", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#,
+        ),
+        (
+            r#"regex("(*)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#,
+        ),
+        (
+            r#"regex("[[:foo:]]", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in [:foo:]."#,
+        ),
+        (
+            r#"regex("\\C", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \C."#,
+        ),
+        (
+            r#"regex("\\x{110000}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x{110000."#,
+        ),
+        (
+            r#"regex("a++", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in ++."#,
+        ),
+        (
+            r#"regex("a?*", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in ?*."#,
+        ),
+        (
+            r#"regex("[^\\x00-\\x{10FFFF}]", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("x{2}{3}", "x")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in {2}{3}."#,
+        ),
+        (
+            r#"regex("[a-\\d]", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \d."#,
+        ),
+        (
+            r#"regex("\\Z", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \Z."#,
+        ),
+        (
+            r#"regex("\\e", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \e."#,
+        ),
+        (
+            r#"regex("\\0", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("(?P=n)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?P."#,
+        ),
+        (
+            r#"regex("(?#comment)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?#."#,
+        ),
+        (
+            r#"regex("(?=a)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?=."#,
+        ),
+        (
+            r#"regex("(?!a)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?!."#,
+        ),
+        (
+            r#"regex("(?<=a)", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?<=a)."#,
+        ),
+        (
+            r#"regex("\\1", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \1."#,
+        ),
+        (
+            r#"regex("\\k<n>", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \k."#,
+        ),
+        (
+            r#"regex("[]", "]")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ] in []."#,
+        ),
+        (
+            r#"regex("[\\p{Foo}]", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Foo}."#,
+        ),
+        (
+            r#"regex("\\p", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p."#,
+        ),
+        (
+            r#"regex("\\p{", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{."#,
+        ),
+        (
+            r#"regex("\\x{", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x{."#,
+        ),
+        (
+            r#"regex("\\xZ", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \xZ."#,
+        ),
+        (
+            r#"regex("\\x4", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \x4."#,
+        ),
+        (
+            r#"regex("(?-)", "A")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?-)."#,
+        ),
+        (
+            r#"regex("(?i-)", "A")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?i-)."#,
+        ),
+        (
+            r#"regex("(?:", "A")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (?:."#,
+        ),
+        (
+            r#"regex("(?P<n>", "A")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in (?P<n>."#,
+        ),
+        (
+            r#"regex("(?P<n", "A")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid named capture in (?P<n."#,
+        ),
+        (
+            r#"regex("(?Px)", "A")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?P."#,
+        ),
+        (
+            r#"regex("\\p{Assigned}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Assigned}."#,
+        ),
+        (
+            r#"regex("\\p{ASCII}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{ASCII}."#,
+        ),
+        (
+            r#"regex("\\p{greek}", "α")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{greek}."#,
+        ),
+        (
+            r#"regex("\\p{Letter}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Letter}."#,
+        ),
+        (
+            r#"regex("\\p{LC}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{LC}."#,
+        ),
+        (
+            r#"regex("\\p{Cn}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Cn}."#,
+        ),
+        (
+            r#"regex("\\p{Cs}", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("\\p{Alphabetic}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid character class range in \p{Alphabetic}."#,
+        ),
+        (
+            r#"regex("(?i)*", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in *."#,
+        ),
+        (
+            r#"regex("(?i-i)A", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("(?i)(?-i)A", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("(?x) a", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?x."#,
+        ),
+        (
+            r#"regex("(?u)a", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?u."#,
+        ),
+        (
+            r#"regex("(?R)a", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?R."#,
+        ),
+        (
+            r#"regex("^b", "a\nb")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("a$", "a\n")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("(?i:A)B", "ab")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("\\é", "é")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid escape sequence in \é."#,
+        ),
+        (
+            r#"regex("(a)(?P<x>b)", "ab")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: cannot mix both named and unnamed capture groups."#,
+        ),
+        (
+            r#"regex("(a{2}){501}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {501}."#,
+        ),
+        (
+            r#"regex("((a{10}){10}){11}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {11}."#,
+        ),
+        (
+            r#"regex("((a{10}){10}){10}", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("(a*){1001}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid repeat count in {1001}."#,
+        ),
+        (
+            r#"regex("a{2}*", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid nested repetition operator in {2}*."#,
+        ),
+        (
+            r#"regex("{1}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in {1}."#,
+        ),
+        (
+            r#"regex("a|{1}", "a")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: missing argument to repetition operator in {1}."#,
+        ),
+        (
+            r#"replace("abc", "/(/", "x")"#,
+            r#"Error in function call: Call to function "replace" failed: error parsing regexp: missing closing ): `(`."#,
+        ),
+        (
+            r#"replace("abc", "/\\p{Foo}/", "x")"#,
+            r#"Error in function call: Call to function "replace" failed: error parsing regexp: invalid character class range: `\p{Foo}`."#,
+        ),
+        (
+            r#"regex("(?i)straße", "STRASSE")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("[a-z&&[^b]]+", "a&&b")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("(?x)a b", "ab")"#,
+            r#"Invalid function argument: Invalid value for "pattern" parameter: invalid regexp pattern: invalid or unsupported Perl syntax in (?x."#,
+        ),
+        (
+            r#"regex("\\x{D800}", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"regex("[\\x{D800}-\\x{DFFF}]", "a")"#,
+            r#"Error in function call: Call to function "regex" failed: pattern did not match any part of the given string."#,
+        ),
+        (
+            r#"replace("abc", "/(?P<é>b)/", "[$é]")"#,
+            r#"Error in function call: Call to function "replace" failed: error parsing regexp: invalid named capture: `(?P<é>`."#,
+        ),
     ] {
         check_err(src, want);
+    }
+}
+
+/// The console quotes strings as Go's strconv.Quote (non-printable runes
+/// escaped), map keys too, heredocs included.
+#[test]
+fn console_quotes_like_go() {
+    for (src, want) in [
+        (r#""\u0001""#, r#""\x01""#),
+        (r#""\u007f""#, r#""\x7f""#),
+        (r#""\u00ad""#, r#""\u00ad""#),
+        (r#""\u200b""#, r#""\u200b""#),
+        (r#""\ue000""#, r#""\ue000""#),
+        (r#""\U0001F600""#, r#""😀""#),
+        (r#""\u00a0x""#, r#""\u00a0x""#),
+        (r#""a\u2028b""#, r#""a\u2028b""#),
+        (r#""\u0378""#, r#""\u0378""#),
+        (r#""\u0085""#, r#""\u0085""#),
+        (r#""é\u0301""#, r#""é́""#),
+        (r#""\ufeff""#, r#""\ufeff""#),
+        (r#""\U000E0001""#, r#""\U000e0001""#),
+        (r#""x\u3000y""#, r#""x\u3000y""#),
+        (r#""\u1680""#, r#""\u1680""#),
+        (r#""🙂‍↕️""#, r#""🙂\u200d↕️""#),
+        (
+            r#"["\u00a0"]"#,
+            r#"[
+  "\u00a0",
+]"#,
+        ),
+        (
+            r#"{"\u00a0" = 1}"#,
+            r#"{
+  "\u00a0" = 1
+}"#,
+        ),
+        (r#"tostring("\u00a0")"#, r#""\u00a0""#),
+        (r#"jsonencode("\u00a0\u2028<>&")"#, r#""\"\u00a0\\u2028\\u003c\\u003e\\u0026\"""#),
+        (r#"format("%q", "\u00a0\u0001")"#, r#""\"\u00a0\\u0001\"""#),
+        (
+            r#""a\nb\u00a0""#,
+            r#"<<EOT
+a
+b 
+EOT"#,
+        ),
+        (
+            r#""a\nb\u0001""#,
+            r#"<<EOT
+a
+b
+EOT"#,
+        ),
+        (r#"jsonencode({"\u00a0" = "\u0001"})"#, r#""{\"\u00a0\":\"\\u0001\"}""#),
+        (r#"cidrhost("::ffff:10.0.0.0/120", 1)"#, r#""0:1::ffff:a00:0""#),
+        (
+            r#"csvdecode("a,\"b\nc\"\n1,2")"#,
+            r#"tolist([
+  {
+    "a" = "1"
+    <<-EOT
+    b
+    c
+    EOT = "2"
+  },
+])"#,
+        ),
+    ] {
+        check(src, want);
     }
 }

@@ -8,9 +8,6 @@ use crate::model::{InstanceState, ResourceState, StateFile};
 use crate::StateError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
 
 /// The state a journal builds on; replay refuses another base.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,62 +36,46 @@ pub struct JournalEntry {
     pub instance: Option<InstanceState>,
 }
 
+/// The apply journal of one run, over whatever log the backend keeps.
 pub struct Journal {
-    path: PathBuf,
-    file: File,
+    log: Box<dyn crate::local::JournalLog>,
 }
 
 impl Journal {
-    /// Starts a journal for operations on top of `base`.
-    pub fn create(path: &Path, base: &StateFile) -> Result<Journal, StateError> {
-        let io = |e: std::io::Error| StateError::Io(format!("Writing {}: {e}.", path.display()));
-        let mut file = OpenOptions::new().create(true).truncate(true).write(true).open(path).map_err(io)?;
-        let header = JournalHeader { lineage: base.lineage.clone(), serial: base.serial };
-        writeln!(file, "{}", serde_json::to_string(&header).expect("header serializes")).map_err(io)?;
-        file.sync_all().map_err(io)?;
-        Ok(Journal { path: path.to_path_buf(), file })
+    pub fn new(log: Box<dyn crate::local::JournalLog>) -> Journal {
+        Journal { log }
     }
 
-    /// Appends one entry. It reaches the kernel at once (so it survives the
+    /// Appends one entry. It reaches the backend at once (so it survives the
     /// process dying); `sync` makes it survive the machine dying too.
     pub fn record(&mut self, entry: &JournalEntry) -> Result<(), StateError> {
-        let io = |e: std::io::Error| StateError::Io(format!("Writing {}: {e}.", self.path.display()));
-        let mut line = serde_json::to_string(entry).expect("entry serializes");
-        line.push('\n');
-        self.file.write_all(line.as_bytes()).map_err(io)
+        self.log.append(serde_json::to_string(entry).expect("entry serializes").as_bytes())
     }
 
-    /// Flushes recorded entries to disk. The engine calls it before work
-    /// that depends on them starts (after each resource's instances).
+    /// Makes recorded entries durable. The engine calls it before work that
+    /// depends on them starts (after each resource's instances).
     pub fn sync(&mut self) -> Result<(), StateError> {
-        self.file.sync_data().map_err(|e| StateError::Io(format!("Syncing {}: {e}.", self.path.display())))
+        self.log.sync()
     }
 
-    /// Removes the journal once its entries are in the state file.
+    /// Removes the journal once its entries are in the state.
     pub fn finish(self) -> Result<(), StateError> {
-        drop(self.file);
-        std::fs::remove_file(&self.path).map_err(|e| StateError::Io(format!("Removing {}: {e}.", self.path.display())))
+        self.log.finish()
     }
 }
 
-/// Reads a journal: its header and every complete entry (a torn last line,
-/// from a crash mid-write, is ignored).
-pub fn read_journal(path: &Path) -> Result<Option<(JournalHeader, Vec<JournalEntry>)>, StateError> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(StateError::Io(format!("Reading {}: {e}.", path.display()))),
-    };
-    let mut lines = std::io::BufReader::new(file).lines();
-    let header: JournalHeader = match lines.next() {
-        Some(Ok(l)) => serde_json::from_str(&l)
-            .map_err(|e| StateError::Corrupt(format!("{}: the journal header is unreadable ({e}).", path.display())))?,
-        _ => return Ok(None),
-    };
+/// Reads a journal's lines: its header and every complete entry (a torn
+/// last line, from a crash mid-write, is ignored).
+pub fn parse_journal(
+    lines: &[Vec<u8>],
+    describe: &str,
+) -> Result<Option<(JournalHeader, Vec<JournalEntry>)>, StateError> {
+    let Some(first) = lines.first() else { return Ok(None) };
+    let header: JournalHeader = serde_json::from_slice(first)
+        .map_err(|e| StateError::Corrupt(format!("{describe}: the journal header is unreadable ({e}).")))?;
     let mut entries = Vec::new();
-    for line in lines {
-        let Ok(line) = line else { break };
-        match serde_json::from_str(&line) {
+    for line in &lines[1..] {
+        match serde_json::from_slice(line) {
             Ok(e) => entries.push(e),
             Err(_) => break,
         }
@@ -270,17 +251,22 @@ mod tests {
 
     #[test]
     fn a_journal_reads_back_without_its_torn_last_line() {
+        use crate::local::Storage;
+        use std::io::Write;
         let dir = std::env::temp_dir().join(format!("strata-journal-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("j");
+        let storage = crate::LocalStorage::new(dir.join("terraform.tfstate"));
+        let store = crate::StateStore::new(dir.join("terraform.tfstate"));
+        let lock = store.lock("OperationTypeApply", std::time::Duration::ZERO, "1.11.4").unwrap();
         let base = StateFile::new("1.11.4");
-        let mut j = Journal::create(&path, &base).unwrap();
+        let mut j = store.journal(&lock, &base).unwrap();
         j.record(&entry("a", None, None, Some(inst(None, None, "x")))).unwrap();
         j.sync().unwrap();
         drop(j);
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        let mut f = std::fs::OpenOptions::new().append(true).open(storage.journal_path()).unwrap();
         f.write_all(b"{\"mode\": \"man").unwrap();
-        let (header, entries) = read_journal(&path).unwrap().unwrap();
+        let lines = storage.journal_read().unwrap().unwrap();
+        let (header, entries) = parse_journal(&lines, "j").unwrap().unwrap();
         assert_eq!(header.lineage, base.lineage);
         assert_eq!(entries.len(), 1);
         let _ = std::fs::remove_dir_all(&dir);

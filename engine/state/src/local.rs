@@ -1,10 +1,16 @@
-//! The local state store (`terraform.tfstate`), as Terraform's local backend.
+//! State stores: the checks every backend shares ([`StateStore`]: parse,
+//! lineage and serial rules, `state push` rules, journal recovery) over a
+//! [`Storage`] that only moves bytes, holds a lock and keeps a journal. The
+//! local backend (`terraform.tfstate`, as Terraform's) is [`LocalStorage`];
+//! the S3 backend lives in its own crate, so this one needs no AWS SDK.
 
+use crate::journal::JournalHeader;
 use crate::model::StateFile;
 use crate::StateError;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Who holds a lock, in Terraform's lock info shape.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -25,90 +31,109 @@ pub struct LockInfo {
     pub path: String,
 }
 
-/// A held lock on a local state file; released on drop.
+impl LockInfo {
+    /// The holder as Terraform describes it in "state locked" errors.
+    pub fn describe(&self) -> String {
+        format!(
+            "Lock Info:\n  ID:        {}\n  Path:      {}\n  Operation: {}\n  Who:       {}\n  Version:   {}\n  Created:   {}\n  Info:      {}",
+            self.id, self.path, self.operation, self.who, self.version, self.created, self.info
+        )
+    }
+}
+
+/// A held lock; released when dropped.
 pub struct StateLock {
-    file: File,
-    info_path: PathBuf,
+    _guard: Box<dyn Send>,
+    pub info: LockInfo,
 }
 
-impl Drop for StateLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.info_path);
-        let _ = self.file.unlock();
+impl StateLock {
+    pub fn new(guard: Box<dyn Send>, info: LockInfo) -> StateLock {
+        StateLock { _guard: guard, info }
     }
 }
 
-pub struct LocalState {
-    pub path: PathBuf,
+/// An append-only journal of completed operations.
+pub trait JournalLog: Send {
+    /// Appends one line; it must survive the process dying once this returns.
+    fn append(&mut self, line: &[u8]) -> Result<(), StateError>;
+    /// Makes everything appended so far survive the machine dying too.
+    fn sync(&mut self) -> Result<(), StateError>;
+    /// Removes the journal once its entries are in the state.
+    fn finish(self: Box<Self>) -> Result<(), StateError>;
 }
 
-impl LocalState {
-    pub fn new(path: impl Into<PathBuf>) -> LocalState {
-        LocalState { path: path.into() }
+/// What a backend provides: bytes in and out, a lock, a journal.
+pub trait Storage: Send + Sync {
+    /// Where the state lives, for messages (`terraform.tfstate`, `s3://b/k`).
+    fn describe(&self) -> String;
+    /// The stored bytes; `None` when there is no state yet.
+    fn read(&self) -> Result<Option<Vec<u8>>, StateError>;
+    /// Replaces the stored bytes atomically; `previous` are the bytes being
+    /// replaced (the local backend keeps them as `.backup`).
+    fn write(&self, lock: &StateLock, bytes: &[u8], previous: Option<&[u8]>) -> Result<(), StateError>;
+    /// Takes the lock for `info`, retrying for up to `timeout`.
+    fn lock(&self, info: LockInfo, timeout: std::time::Duration) -> Result<StateLock, StateError>;
+    /// Releases a lock left by someone else, if its ID is `id`.
+    fn force_unlock(&self, id: &str) -> Result<(), StateError>;
+    /// Starts a journal (replacing any old one).
+    fn journal_create(&self, header: &JournalHeader) -> Result<Box<dyn JournalLog>, StateError>;
+    /// A journal left by a run that did not finish: its lines.
+    fn journal_read(&self) -> Result<Option<Vec<Vec<u8>>>, StateError>;
+    fn journal_remove(&self) -> Result<(), StateError>;
+    /// Where the journal lives, for messages.
+    fn journal_describe(&self) -> String;
+}
+
+/// A state store: the rules of every backend over one [`Storage`].
+#[derive(Clone)]
+pub struct StateStore {
+    storage: Arc<dyn Storage>,
+}
+
+/// The local store is the default one.
+pub type LocalState = StateStore;
+
+impl StateStore {
+    /// The local backend's state at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> StateStore {
+        StateStore::with_storage(Arc::new(LocalStorage::new(path)))
     }
 
-    fn info_path(&self) -> PathBuf {
-        let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("terraform.tfstate");
-        self.path.with_file_name(format!(".{name}.lock.info"))
+    pub fn with_storage(storage: Arc<dyn Storage>) -> StateStore {
+        StateStore { storage }
+    }
+
+    pub fn describe(&self) -> String {
+        self.storage.describe()
+    }
+
+    pub fn journal_describe(&self) -> String {
+        self.storage.journal_describe()
+    }
+
+    /// The stored bytes, unparsed (`state pull`).
+    pub fn read_bytes(&self) -> Result<Option<Vec<u8>>, StateError> {
+        self.storage.read()
     }
 
     /// Reads the state; `Ok(None)` when there is none yet.
     pub fn read(&self) -> Result<Option<StateFile>, StateError> {
-        let text = match std::fs::read(&self.path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(StateError::Io(format!("Reading {}: {e}.", self.path.display()))),
-        };
-        if text.iter().all(|b| b.is_ascii_whitespace()) {
-            return Ok(None);
-        }
-        let text = String::from_utf8(text).map_err(|_| {
-            StateError::Corrupt(format!("{} is not valid UTF-8; it is corrupted.", self.path.display()))
-        })?;
-        StateFile::from_json(&text).map(Some).map_err(|m| StateError::Corrupt(format!("{}: {m}", self.path.display())))
+        let Some(bytes) = self.storage.read()? else { return Ok(None) };
+        self.parse(bytes)
     }
 
-    /// Takes the lock (advisory, like Terraform's local backend), waiting up
-    /// to `timeout` for another holder to let go.
+    fn parse(&self, bytes: Vec<u8>) -> Result<Option<StateFile>, StateError> {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Ok(None);
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| StateError::Corrupt(format!("{} is not valid UTF-8; it is corrupted.", self.describe())))?;
+        StateFile::from_json(&text).map(Some).map_err(|m| StateError::Corrupt(format!("{}: {m}", self.describe())))
+    }
+
+    /// Takes the lock, waiting up to `timeout` for another holder.
     pub fn lock(&self, operation: &str, timeout: std::time::Duration, version: &str) -> Result<StateLock, StateError> {
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StateError::Io(format!("Creating {}: {e}.", dir.display())))?;
-        }
-        let lock_path = self.lock_file_path();
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .read(true)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| StateError::Io(format!("Opening {}: {e}.", lock_path.display())))?;
-        let deadline = std::time::Instant::now() + timeout;
-        let mut wait = std::time::Duration::from_millis(50);
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(std::fs::TryLockError::WouldBlock) => {
-                    if std::time::Instant::now() >= deadline {
-                        let holder = std::fs::read_to_string(self.info_path())
-                            .ok()
-                            .and_then(|t| serde_json::from_str::<LockInfo>(&t).ok());
-                        let who = holder.map_or_else(
-                            || "another process".to_string(),
-                            |h| format!("Lock Info:\n  ID:        {}\n  Path:      {}\n  Operation: {}\n  Who:       {}\n  Version:   {}\n  Created:   {}", h.id, h.path, h.operation, h.who, h.version, h.created),
-                        );
-                        return Err(StateError::Locked(format!(
-                            "The state file {} is locked by {who}\n\nStrata acquires a state lock to protect the state from being written by multiple users at the same time. Wait for the other operation to finish, or retry with a longer -lock-timeout.",
-                            self.path.display()
-                        )));
-                    }
-                    std::thread::sleep(wait.min(deadline.saturating_duration_since(std::time::Instant::now())));
-                    wait = (wait * 2).min(std::time::Duration::from_secs(1));
-                }
-                Err(std::fs::TryLockError::Error(e)) => {
-                    return Err(StateError::Io(format!("Locking {}: {e}.", lock_path.display())))
-                }
-            }
-        }
         let info = LockInfo {
             id: uuid::Uuid::new_v4().to_string(),
             operation: operation.to_string(),
@@ -116,24 +141,27 @@ impl LocalState {
             who: who_am_i(),
             version: version.to_string(),
             created: now_rfc3339(),
-            path: self.path.display().to_string(),
+            path: self.describe(),
         };
-        let _ = std::fs::write(self.info_path(), serde_json::to_string(&info).expect("lock info serializes"));
-        Ok(StateLock { file, info_path: self.info_path() })
+        self.storage.lock(info, timeout)
     }
 
-    /// Where the apply journal lives: beside the state file.
-    pub fn journal_path(&self) -> PathBuf {
-        let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("terraform.tfstate");
-        self.path.with_file_name(format!("{name}.journal"))
+    pub fn force_unlock(&self, id: &str) -> Result<(), StateError> {
+        self.storage.force_unlock(id)
     }
 
-    /// Folds a journal left by an interrupted run into the state file.
+    /// Starts the apply journal on top of `base`.
+    pub fn journal(&self, _lock: &StateLock, base: &StateFile) -> Result<crate::Journal, StateError> {
+        let header = JournalHeader { lineage: base.lineage.clone(), serial: base.serial };
+        Ok(crate::Journal::new(self.storage.journal_create(&header)?))
+    }
+
+    /// Folds a journal left by an interrupted run into the state.
     /// Returns how many operations were recovered (0: no journal).
     pub fn recover(&self, lock: &StateLock, version: &str) -> Result<usize, StateError> {
-        let path = self.journal_path();
-        let Some((header, entries)) = crate::journal::read_journal(&path)? else {
-            let _ = std::fs::remove_file(&path);
+        let Some(lines) = self.storage.journal_read()? else { return Ok(0) };
+        let Some((header, entries)) = crate::journal::parse_journal(&lines, &self.journal_describe())? else {
+            self.storage.journal_remove()?;
             return Ok(0);
         };
         let state = self.read()?.unwrap_or_else(|| {
@@ -144,9 +172,9 @@ impl LocalState {
         if state.lineage != header.lineage {
             return Err(StateError::Conflict(format!(
                 "{} holds operations for state lineage {:?}, but {} has lineage {:?}. Move the journal aside after checking it by hand.",
-                path.display(),
+                self.journal_describe(),
                 header.lineage,
-                self.path.display(),
+                self.describe(),
                 state.lineage
             )));
         }
@@ -155,27 +183,26 @@ impl LocalState {
             builder.apply(e);
         }
         self.write(lock, builder.finish())?;
-        std::fs::remove_file(&path).map_err(|e| StateError::Io(format!("Removing {}: {e}.", path.display())))?;
+        self.storage.journal_remove()?;
         Ok(entries.len())
-    }
-
-    fn lock_file_path(&self) -> PathBuf {
-        let name = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("terraform.tfstate");
-        self.path.with_file_name(format!(".{name}.lock"))
     }
 
     /// Writes `new` over the stored state. Needs the lock. The serial is
     /// bumped when the content changed; a stored state of another lineage or
     /// a newer serial is never overwritten. Returns the state as written.
-    pub fn write(&self, _lock: &StateLock, mut new: StateFile) -> Result<StateFile, StateError> {
-        let current = self.read()?;
+    pub fn write(&self, lock: &StateLock, mut new: StateFile) -> Result<StateFile, StateError> {
+        let current_bytes = self.storage.read()?;
+        let current = match &current_bytes {
+            Some(b) => self.parse(b.clone())?,
+            None => None,
+        };
         if let Some(cur) = &current {
             if cur.lineage != new.lineage {
                 return Err(StateError::Conflict(format!(
                     "Cannot write state with lineage {:?} over unrelated state with lineage {:?} at {}.",
                     new.lineage,
                     cur.lineage,
-                    self.path.display()
+                    self.describe()
                 )));
             }
             if cur.serial > new.serial {
@@ -183,7 +210,7 @@ impl LocalState {
                     "Cannot write state with serial {} over newer state with serial {} at {}; another operation changed it meanwhile.",
                     new.serial,
                     cur.serial,
-                    self.path.display()
+                    self.describe()
                 )));
             }
             if cur.same_content(&new) {
@@ -193,11 +220,8 @@ impl LocalState {
         } else {
             new.serial = new.serial.max(1);
         }
-        let bytes = new.to_json();
-        if let Some(cur_bytes) = current.as_ref().and_then(|_| std::fs::read(&self.path).ok()) {
-            write_atomic(&backup_path(&self.path), &cur_bytes)?;
-        }
-        write_atomic(&self.path, bytes.as_bytes())?;
+        let previous = current.as_ref().and(current_bytes.as_deref());
+        self.storage.write(lock, new.to_json().as_bytes(), previous)?;
         Ok(new)
     }
 
@@ -206,9 +230,13 @@ impl LocalState {
     /// serial with other content is refused, in Terraform's words
     /// (`statemgr.CheckValidImport`); an empty stored state may always be
     /// replaced. The result keeps `new`'s lineage and serial, plus one when
-    /// the content changes. Needs the lock; keeps a backup.
-    pub fn import(&self, _lock: &StateLock, mut new: StateFile, force: bool) -> Result<StateFile, StateError> {
-        let current = self.read()?;
+    /// the content changes. Needs the lock.
+    pub fn import(&self, lock: &StateLock, mut new: StateFile, force: bool) -> Result<StateFile, StateError> {
+        let current_bytes = self.storage.read()?;
+        let current = match &current_bytes {
+            Some(b) => self.parse(b.clone())?,
+            None => None,
+        };
         if let Some(cur) = &current {
             let empty = cur.resources.is_empty() && cur.outputs.is_empty();
             if !force && !empty {
@@ -238,14 +266,185 @@ impl LocalState {
             if !same {
                 new.serial += 1;
             }
-            let cur_bytes = std::fs::read(&self.path)
-                .map_err(|e| StateError::Io(format!("Reading {}: {e}.", self.path.display())))?;
-            write_atomic(&backup_path(&self.path), &cur_bytes)?;
         } else {
             new.serial = new.serial.max(1);
         }
-        write_atomic(&self.path, new.to_json().as_bytes())?;
+        let previous = current.as_ref().and(current_bytes.as_deref());
+        self.storage.write(lock, new.to_json().as_bytes(), previous)?;
         Ok(new)
+    }
+}
+
+/// Terraform's local backend: the state file, `.backup` beside it, an OS
+/// file lock plus lock info, and the journal as `<state>.journal`.
+pub struct LocalStorage {
+    pub path: PathBuf,
+}
+
+impl LocalStorage {
+    pub fn new(path: impl Into<PathBuf>) -> LocalStorage {
+        LocalStorage { path: path.into() }
+    }
+
+    fn sibling(&self, name: impl FnOnce(&str) -> String) -> PathBuf {
+        let file = self.path.file_name().and_then(|n| n.to_str()).unwrap_or("terraform.tfstate");
+        self.path.with_file_name(name(file))
+    }
+
+    fn info_path(&self) -> PathBuf {
+        self.sibling(|n| format!(".{n}.lock.info"))
+    }
+
+    fn lock_file_path(&self) -> PathBuf {
+        self.sibling(|n| format!(".{n}.lock"))
+    }
+
+    /// Where the apply journal lives: beside the state file.
+    pub fn journal_path(&self) -> PathBuf {
+        self.sibling(|n| format!("{n}.journal"))
+    }
+}
+
+/// The local lock: the OS lock on `.terraform.tfstate.lock` and the info file.
+struct LocalLock {
+    file: File,
+    info_path: PathBuf,
+}
+
+impl Drop for LocalLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.info_path);
+        let _ = self.file.unlock();
+    }
+}
+
+impl Storage for LocalStorage {
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn read(&self) -> Result<Option<Vec<u8>>, StateError> {
+        match std::fs::read(&self.path) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StateError::Io(format!("Reading {}: {e}.", self.path.display()))),
+        }
+    }
+
+    fn write(&self, _lock: &StateLock, bytes: &[u8], previous: Option<&[u8]>) -> Result<(), StateError> {
+        if let Some(prev) = previous {
+            write_atomic(&backup_path(&self.path), prev)?;
+        }
+        write_atomic(&self.path, bytes)
+    }
+
+    fn lock(&self, info: LockInfo, timeout: std::time::Duration) -> Result<StateLock, StateError> {
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StateError::Io(format!("Creating {}: {e}.", dir.display())))?;
+        }
+        let lock_path = self.lock_file_path();
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| StateError::Io(format!("Opening {}: {e}.", lock_path.display())))?;
+        let deadline = std::time::Instant::now() + timeout;
+        let mut wait = std::time::Duration::from_millis(50);
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if std::time::Instant::now() >= deadline {
+                        let holder = std::fs::read_to_string(self.info_path())
+                            .ok()
+                            .and_then(|t| serde_json::from_str::<LockInfo>(&t).ok());
+                        let who = holder.map_or_else(|| "another process".to_string(), |h| h.describe());
+                        return Err(StateError::Locked(format!(
+                            "The state file {} is locked by {who}\n\nStrata acquires a state lock to protect the state from being written by multiple users at the same time. Wait for the other operation to finish, or retry with a longer -lock-timeout.",
+                            self.path.display()
+                        )));
+                    }
+                    std::thread::sleep(wait.min(deadline.saturating_duration_since(std::time::Instant::now())));
+                    wait = (wait * 2).min(std::time::Duration::from_secs(1));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(StateError::Io(format!("Locking {}: {e}.", lock_path.display())))
+                }
+            }
+        }
+        let _ = std::fs::write(self.info_path(), serde_json::to_string(&info).expect("lock info serializes"));
+        Ok(StateLock::new(Box::new(LocalLock { file, info_path: self.info_path() }), info))
+    }
+
+    fn force_unlock(&self, _id: &str) -> Result<(), StateError> {
+        // The OS releases a dead process's lock by itself; a live holder
+        // must not be overridden.
+        Err(StateError::Io("Local state cannot be unlocked by another process: the lock is released when the process holding it exits.".into()))
+    }
+
+    fn journal_create(&self, header: &JournalHeader) -> Result<Box<dyn JournalLog>, StateError> {
+        let path = self.journal_path();
+        let io = |e: std::io::Error| StateError::Io(format!("Writing {}: {e}.", path.display()));
+        let mut file = OpenOptions::new().create(true).truncate(true).write(true).open(&path).map_err(io)?;
+        writeln!(file, "{}", serde_json::to_string(header).expect("header serializes")).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        Ok(Box::new(LocalJournal { path: path.clone(), file }))
+    }
+
+    fn journal_read(&self) -> Result<Option<Vec<Vec<u8>>>, StateError> {
+        let path = self.journal_path();
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(StateError::Io(format!("Reading {}: {e}.", path.display()))),
+        };
+        let mut lines = Vec::new();
+        for line in std::io::BufReader::new(file).split(b'\n') {
+            match line {
+                Ok(l) => lines.push(l),
+                Err(_) => break,
+            }
+        }
+        Ok(Some(lines))
+    }
+
+    fn journal_remove(&self) -> Result<(), StateError> {
+        let path = self.journal_path();
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(StateError::Io(format!("Removing {}: {e}.", path.display()))),
+        }
+    }
+
+    fn journal_describe(&self) -> String {
+        self.journal_path().display().to_string()
+    }
+}
+
+struct LocalJournal {
+    path: PathBuf,
+    file: File,
+}
+
+impl JournalLog for LocalJournal {
+    fn append(&mut self, line: &[u8]) -> Result<(), StateError> {
+        let mut buf = Vec::with_capacity(line.len() + 1);
+        buf.extend_from_slice(line);
+        buf.push(b'\n');
+        self.file.write_all(&buf).map_err(|e| StateError::Io(format!("Writing {}: {e}.", self.path.display())))
+    }
+
+    fn sync(&mut self) -> Result<(), StateError> {
+        self.file.sync_data().map_err(|e| StateError::Io(format!("Syncing {}: {e}.", self.path.display())))
+    }
+
+    fn finish(self: Box<Self>) -> Result<(), StateError> {
+        let path = self.path.clone();
+        drop(self);
+        std::fs::remove_file(&path).map_err(|e| StateError::Io(format!("Removing {}: {e}.", path.display())))
     }
 }
 

@@ -62,7 +62,13 @@ pub fn run(
         _ => prepare(workdir, EvalMode::Apply, vars, var_args, true, ui),
     };
     let Some(prepared) = prepared else { return 1 };
-    let store = LocalState::new(workdir.state_path(state));
+    let store = match workdir.state_store(state) {
+        Ok(s) => s,
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            return 1;
+        }
+    };
     let timeout = match lock.lock_timeout.as_deref().map(parse_duration) {
         None => std::time::Duration::ZERO,
         Some(Some(d)) => d,
@@ -310,7 +316,7 @@ pub fn run(
             }
         }
     }
-    let journal = match Journal::create(&store.journal_path(), &base) {
+    let journal = match store.journal(&lock_guard, &base) {
         Ok(j) => j,
         Err(e) => {
             ui.print_diagnostics(&e.to_diagnostic().into());
@@ -394,7 +400,7 @@ pub(super) fn lock_and_recover(
             &Diagnostic::warning("Recovered an interrupted apply")
                 .with_detail(format!(
                     "A previous run stopped before it finished. The {n} operation(s) it completed were recorded in {} and are now in the state.",
-                    store.journal_path().display()
+                    store.journal_describe()
                 ))
                 .into(),
         ),
@@ -446,7 +452,7 @@ pub(super) fn finish_state(store: &LocalState, lock: &StateLock, journal: Journa
                     .with_detail(format!(
                         "{}\n\nEvery completed operation is kept in {} and in errored.tfstate; the next run recovers the journal, or push the state with `strata state push errored.tfstate`.",
                         e.to_diagnostic().detail,
-                        store.journal_path().display()
+                        store.journal_describe()
                     ))
                     .into(),
             );

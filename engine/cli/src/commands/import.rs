@@ -12,7 +12,7 @@ use strata_addrs::ResourceInstanceAddr;
 use strata_config::{ModuleTree, TERRAFORM_COMPAT_VERSION};
 use strata_core::{EvalMode, Operation, Progress, ResourceEngine, VarArg};
 use strata_diag::Diagnostic;
-use strata_state::{Journal, LocalState, StateBuilder, StateFile};
+use strata_state::{StateBuilder, StateFile};
 
 #[allow(clippy::too_many_arguments)]
 pub fn run(
@@ -38,7 +38,13 @@ pub fn run(
         ui.print_diagnostics(&Diagnostic::error(format!("resource address {:?} does not exist in the configuration.", addr.to_string())).with_detail(format!("Before importing this resource, please create its configuration in {}. For example:\n\nresource {:?} {:?} {{\n  # (resource arguments)\n}}", if r.module.is_root() { "the root module".to_string() } else { r.module.to_string() }, r.type_name, r.name)).into());
         return 1;
     }
-    let store = LocalState::new(workdir.state_path(state));
+    let store = match workdir.state_store(state) {
+        Ok(s) => s,
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            return 1;
+        }
+    };
     let Some(timeout) = lock.lock_timeout.as_deref().map_or(Some(std::time::Duration::ZERO), parse_duration) else {
         ui.print_diagnostics(
             &Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into(),
@@ -59,7 +65,7 @@ pub fn run(
         return 1;
     }
     println!("{}", ui.bold(&format!("{addr}: Importing from ID {id:?}...")));
-    let journal = match Journal::create(&store.journal_path(), &base) {
+    let journal = match store.journal(&held, &base) {
         Ok(j) => j,
         Err(e) => {
             ui.print_diagnostics(&e.to_diagnostic().into());

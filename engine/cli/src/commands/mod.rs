@@ -4,6 +4,7 @@ mod apply;
 mod console;
 mod fmt;
 mod import;
+mod init;
 mod output;
 mod show_json;
 mod state;
@@ -52,6 +53,14 @@ pub fn run(argv: Vec<String>) -> u8 {
     let var_args = var_args_in_order(&argv);
     match command {
         Command::Version { json } => version::run(json),
+        Command::Init { backend_config, reconfigure, migrate_state, force_copy, lock_timeout, .. } => {
+            let Some(lock_timeout) = lock_timeout.as_deref().map_or(Some(std::time::Duration::ZERO), crate::workdir::parse_duration) else {
+                ui.print_diagnostics(&Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into());
+                return 1;
+            };
+            init::run(&workdir, &init::InitArgs { backend_config, reconfigure, migrate_state, force_copy, lock_timeout }, ui)
+        }
+        Command::ForceUnlock { force, lock_id, .. } => force_unlock(&workdir, &lock_id, force, ui),
         Command::Validate { json, .. } => validate::run(&workdir, json, ui),
         Command::Fmt(args) => fmt::run(&workdir, &args, ui),
         Command::Console { vars, .. } => console::run(&workdir, &vars, &var_args, ui),
@@ -164,6 +173,13 @@ pub fn prepare(
         ui.print_diagnostics(&diags);
         return None;
     }
+    // Commands that reach the state need the backend `init` set up.
+    if mode == EvalMode::Apply {
+        if let Err(d) = crate::backend::check_initialized(workdir, &tree.module) {
+            ui.print_diagnostics(&d.into());
+            return None;
+        }
+    }
     let interactive = vars.input.unwrap_or(true)
         && std::env::var("TF_INPUT").map(|v| v != "0" && v != "false").unwrap_or(true)
         && std::io::stdin().is_terminal();
@@ -241,6 +257,39 @@ fn graph(workdir: &WorkDir, ui: Ui) -> u8 {
         }
         None => {
             ui.print_diagnostics(&diags);
+            1
+        }
+    }
+}
+
+/// `strata force-unlock [-force] ID`: releases a lock whose holder died,
+/// only when `ID` is the lock's ID.
+fn force_unlock(workdir: &WorkDir, id: &str, force: bool, ui: Ui) -> u8 {
+    let store = match workdir.state_store(None) {
+        Ok(s) => s,
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            return 1;
+        }
+    };
+    if !force {
+        println!("Do you really want to force-unlock?\n  Strata will remove the lock on the remote state.\n  This will allow local Strata commands to modify this state, even though it\n  may still be in use. Only 'yes' will be accepted to confirm.\n");
+        print!("  Enter a value: ");
+        let _ = std::io::stdout().flush();
+        let mut line = String::new();
+        if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim() != "yes" {
+            println!("\nforce-unlock cancelled.");
+            return 1;
+        }
+    }
+    match store.force_unlock(id) {
+        Ok(()) => {
+            println!("{}", ui.green(&ui.bold("Strata state has been successfully unlocked!")));
+            println!("\nThe state has been unlocked, and Strata commands should now be able to\nobtain a new lock on the remote state.");
+            0
+        }
+        Err(e) => {
+            ui.print_diagnostics(&Diagnostic::error("Failed to unlock state").with_detail(e.to_string()).into());
             1
         }
     }

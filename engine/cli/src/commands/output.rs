@@ -5,10 +5,16 @@ use crate::workdir::WorkDir;
 use std::path::Path;
 use strata_diag::Diagnostic;
 use strata_lang::Value;
-use strata_state::{LocalState, OutputState};
+use strata_state::OutputState;
 
 pub fn run(workdir: &WorkDir, json: bool, raw: bool, state: Option<&Path>, name: Option<&str>, ui: Ui) -> u8 {
-    let store = LocalState::new(workdir.state_path(state));
+    let store = match workdir.state_store(state) {
+        Ok(s) => s,
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            return 1;
+        }
+    };
     let outputs = match store.read() {
         Ok(s) => s.map(|s| s.outputs).unwrap_or_default(),
         Err(e) => {

@@ -55,7 +55,13 @@ pub fn run(workdir: &WorkDir, path: Option<&Path>, state: Option<&Path>, ui: Ui)
                 ui.print_diagnostics(&e.to_diagnostic().into());
                 return 1;
             }
-            LocalState::new(workdir.state_path(state))
+            match workdir.state_store(state) {
+                Ok(s) => s,
+                Err(d) => {
+                    ui.print_diagnostics(&d.into());
+                    return 1;
+                }
+            }
         }
     };
     let st = match store.read() {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use strata_addrs::{ModuleInstance, ResourceInstanceAddr, Target};
 use strata_config::TERRAFORM_COMPAT_VERSION;
 use strata_diag::{Diagnostic, Diagnostics};
-use strata_state::{ops, InstanceState, LocalState, ResourceState, StateError, StateFile, StateLock};
+use strata_state::{ops, InstanceState, ResourceState, StateError, StateFile, StateLock};
 
 pub fn run(workdir: &WorkDir, cmd: StateCommand, ui: Ui) -> u8 {
     match cmd {
@@ -39,27 +39,39 @@ pub fn run(workdir: &WorkDir, cmd: StateCommand, ui: Ui) -> u8 {
 /// Where one state lives: the selected workspace's state, or an explicit
 /// `-state` file.
 pub struct StateStore {
-    local: LocalState,
+    /// The store, or why the configured backend cannot be used (reported
+    /// by the first read or lock).
+    store: Result<strata_state::StateStore, Diagnostic>,
+    /// The file, when the state is local (backups are local files).
+    local_path: Option<PathBuf>,
 }
 
 /// The state store for `explicit` (a `-state` path) or the selected
 /// workspace. Every state command reads and writes through what this returns.
 pub fn state_store(workdir: &WorkDir, explicit: Option<&Path>) -> StateStore {
-    StateStore { local: LocalState::new(workdir.state_path(explicit)) }
+    let store = workdir.state_store(explicit);
+    let local_path = workdir.local_state_path(explicit);
+    StateStore { store, local_path }
 }
 
 impl StateStore {
-    pub fn path(&self) -> &Path {
-        &self.local.path
+    fn store(&self) -> Result<&strata_state::StateStore, StateError> {
+        self.store.as_ref().map_err(|d| StateError::Io(format!("{}: {}", d.summary, d.detail)))
     }
 
     pub fn same_place(&self, other: &StateStore) -> bool {
         let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-        canon(self.path()) == canon(other.path())
+        match (&self.local_path, &other.local_path) {
+            (Some(a), Some(b)) => canon(a) == canon(b),
+            _ => match (self.store(), other.store()) {
+                (Ok(a), Ok(b)) => a.describe() == b.describe(),
+                _ => false,
+            },
+        }
     }
 
     pub fn read(&self) -> Result<Option<StateFile>, StateError> {
-        self.local.read()
+        self.store()?.read()
     }
 
     /// The stored bytes, after checking they are a state this Strata reads.
@@ -67,9 +79,7 @@ impl StateStore {
         if self.read()?.is_none() {
             return Ok(None);
         }
-        std::fs::read(self.path())
-            .map(Some)
-            .map_err(|e| StateError::Io(format!("Reading {}: {e}.", self.path().display())))
+        self.store()?.read_bytes()
     }
 
     /// Takes the lock for a command that writes, then folds in the journal
@@ -77,29 +87,14 @@ impl StateStore {
     /// were). Prints diagnostics and returns `None` on failure.
     pub fn lock_for_write(&self, operation: &str, opts: &StateWriteArgs, ui: Ui) -> Option<StateLock> {
         let timeout = lock_timeout(opts, ui)?;
-        let lock = match self.local.lock(operation, timeout, TERRAFORM_COMPAT_VERSION) {
-            Ok(l) => l,
+        let store = match self.store() {
+            Ok(s) => s,
             Err(e) => {
                 ui.print_diagnostics(&e.to_diagnostic().into());
                 return None;
             }
         };
-        match self.local.recover(&lock, TERRAFORM_COMPAT_VERSION) {
-            Ok(0) => {}
-            Ok(n) => ui.print_diagnostics(
-                &Diagnostic::warning("Recovered an interrupted apply")
-                    .with_detail(format!(
-                        "A previous run stopped before it finished. The {n} operation(s) it completed were recorded in {} and are now in the state.",
-                        self.local.journal_path().display()
-                    ))
-                    .into(),
-            ),
-            Err(e) => {
-                ui.print_diagnostics(&e.to_diagnostic().into());
-                return None;
-            }
-        }
-        Some(lock)
+        super::apply::lock_and_recover(store, operation, timeout, ui)
     }
 
     /// Writes `state` (serial bumped when it changed, previous file kept as
@@ -113,25 +108,27 @@ impl StateStore {
     ) -> Result<StateFile, StateError> {
         if let (Some(backup), Some(cur)) = (extra_backup, self.read()?) {
             if !cur.same_content(&state) {
-                std::fs::copy(self.path(), backup)
+                let bytes = self.store()?.read_bytes()?.unwrap_or_default();
+                std::fs::write(backup, bytes)
                     .map_err(|e| StateError::Io(format!("Writing the backup {}: {e}.", backup.display())))?;
             }
         }
-        self.local.write(lock, state)
+        self.store()?.write(lock, state)
     }
 
     fn import(&self, lock: &StateLock, state: StateFile, force: bool) -> Result<StateFile, StateError> {
-        self.local.import(lock, state, force)
+        self.store()?.import(lock, state, force)
     }
 
     /// Where state commands keep their copy of the state before a change,
     /// as Terraform does: `-backup`, else `<state>.<unix time>.backup`.
-    fn command_backup(&self, explicit: Option<&Path>) -> PathBuf {
+    /// Remote states keep no local copy unless `-backup` names one.
+    fn command_backup(&self, explicit: Option<&Path>) -> Option<PathBuf> {
         if let Some(p) = explicit.filter(|p| p.as_os_str() != "-") {
-            return p.to_path_buf();
+            return Some(p.to_path_buf());
         }
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        PathBuf::from(format!("{}.{secs}.backup", self.path().display()))
+        self.local_path.as_ref().map(|p| PathBuf::from(format!("{}.{secs}.backup", p.display())))
     }
 }
 
@@ -543,14 +540,14 @@ fn mv(
     // in both states rather than in neither.
     if let (Some((store, backup)), Some(lock), Some(next)) = (&to_store, &to_lock, next_to) {
         let backup = store.command_backup(backup.as_deref());
-        if let Err(e) = store.write(lock, next, Some(&backup)) {
+        if let Err(e) = store.write(lock, next, backup.as_deref()) {
             ui.print_diagnostics(&persist_failed(&e).into());
             return 1;
         }
     }
     let backup = from_store.command_backup(write.backup.as_deref());
     let lock = from_lock.expect("a move that writes holds the lock");
-    if let Err(e) = from_store.write(&lock, next_from, Some(&backup)) {
+    if let Err(e) = from_store.write(&lock, next_from, backup.as_deref()) {
         ui.print_diagnostics(&persist_failed(&e).into());
         return 1;
     }
@@ -609,7 +606,7 @@ fn rm(workdir: &WorkDir, dry_run: bool, write: &StateWriteArgs, addresses: &[Str
     }
     let backup = store.command_backup(write.backup.as_deref());
     let lock = lock.expect("a removal that writes holds the lock");
-    if let Err(e) = store.write(&lock, next, Some(&backup)) {
+    if let Err(e) = store.write(&lock, next, backup.as_deref()) {
         ui.print_diagnostics(&persist_failed(&e).into());
         return 1;
     }
@@ -752,7 +749,7 @@ fn replace_provider(workdir: &WorkDir, auto_approve: bool, write: &StateWriteArg
     let mut next = st;
     let n = ops::replace_provider(&mut next, &from_fqn, &to_fqn);
     let backup = store.command_backup(write.backup.as_deref());
-    if let Err(e) = store.write(&lock, next, Some(&backup)) {
+    if let Err(e) = store.write(&lock, next, backup.as_deref()) {
         ui.print_diagnostics(&persist_failed(&e).into());
         return 1;
     }

@@ -13,22 +13,28 @@ use strata_diag::Diagnostic;
 use strata_state::{LocalState, StateFile};
 
 pub fn run(workdir: &WorkDir, cmd: WorkspaceCommand, ui: Ui) -> u8 {
-    let store = workdir.workspaces();
+    let store = match workdir.workspace_store() {
+        Ok(s) => s,
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            return 1;
+        }
+    };
     match cmd {
         // -lock=false is accepted for Terraform's sake, but the one write
         // (`-state`) locks anyway, as every writing command does.
         WorkspaceCommand::New { lock_timeout, state, name, .. } => {
             let Some(timeout) = timeout(lock_timeout.as_deref(), ui) else { return 1 };
-            new(workdir, &store, &name, state.as_deref(), timeout, ui)
+            new(workdir, &*store, &name, state.as_deref(), timeout, ui)
         }
         WorkspaceCommand::Select { or_create, name, .. } => {
-            select(workdir, &store, &name, or_create.unwrap_or(false), ui)
+            select(workdir, &*store, &name, or_create.unwrap_or(false), ui)
         }
-        WorkspaceCommand::List { .. } => list(workdir, &store, ui),
+        WorkspaceCommand::List { .. } => list(workdir, &*store, ui),
         WorkspaceCommand::Show { .. } => show(workdir),
         WorkspaceCommand::Delete { force, lock, lock_timeout, name, .. } => {
             let Some(timeout) = timeout(lock_timeout.as_deref(), ui) else { return 1 };
-            delete(workdir, &store, &name, force, lock.unwrap_or(true), timeout, ui)
+            delete(workdir, &*store, &name, force, lock.unwrap_or(true), timeout, ui)
         }
     }
 }

@@ -38,6 +38,9 @@ pub trait LockedState {
     fn read(&self) -> Result<Option<StateFile>, StateError>;
     /// Writes the state (serial and lineage checks as `LocalState::write`).
     fn write(&self, state: StateFile) -> Result<StateFile, StateError>;
+    /// Replaces the state with another one whatever its lineage (`init
+    /// -migrate-state`), serial kept.
+    fn replace(&self, state: StateFile) -> Result<StateFile, StateError>;
 }
 
 /// Terraform's local backend layout, rooted at the working directory.
@@ -122,6 +125,52 @@ impl WorkspaceStore for LocalWorkspaces {
     }
 }
 
+/// The S3 backend's workspaces: objects at `<prefix>/<name>/<key>`.
+pub struct RemoteWorkspaces {
+    pub backend: std::sync::Arc<strata_backend_s3::S3Backend>,
+}
+
+impl RemoteWorkspaces {
+    fn store(&self, name: &str) -> LocalState {
+        LocalState::with_storage(self.backend.storage(name))
+    }
+}
+
+impl WorkspaceStore for RemoteWorkspaces {
+    fn list(&self) -> Result<Vec<String>, StateError> {
+        self.backend.workspaces()
+    }
+
+    fn create(&self, name: &str) -> Result<(), StateError> {
+        // A workspace exists once its state object does, as in Terraform.
+        let store = self.store(name);
+        let lock = store.lock("workspace-new", Duration::ZERO, TERRAFORM_COMPAT_VERSION)?;
+        if store.read()?.is_none() {
+            store.write(&lock, StateFile::new(TERRAFORM_COMPAT_VERSION))?;
+        }
+        Ok(())
+    }
+
+    fn delete(&self, name: &str) -> Result<(), StateError> {
+        if name == DEFAULT_WORKSPACE {
+            return Err(StateError::Io("cannot delete default state".into()));
+        }
+        self.backend.delete_workspace(name)
+    }
+
+    fn read_state(&self, name: &str) -> Result<Option<StateFile>, StateError> {
+        self.store(name).read()
+    }
+
+    fn lock(&self, name: &str, operation: &str, timeout: Duration) -> Result<Box<dyn LockedState + '_>, StateError> {
+        let store = self.store(name);
+        let lock = store.lock(operation, timeout, TERRAFORM_COMPAT_VERSION)?;
+        store.recover(&lock, TERRAFORM_COMPAT_VERSION)?;
+        Ok(Box::new(LocalLocked { store, lock }))
+    }
+}
+
+/// A workspace's store held under its lock (any backend).
 struct LocalLocked {
     store: LocalState,
     lock: StateLock,
@@ -134,6 +183,10 @@ impl LockedState for LocalLocked {
 
     fn write(&self, state: StateFile) -> Result<StateFile, StateError> {
         self.store.write(&self.lock, state)
+    }
+
+    fn replace(&self, state: StateFile) -> Result<StateFile, StateError> {
+        self.store.import(&self.lock, state, true)
     }
 }
 
@@ -179,9 +232,17 @@ impl SelectionError {
 }
 
 impl WorkDir {
-    /// The workspace backend of this working directory.
+    /// The local backend's workspace layout of this working directory.
     pub fn workspaces(&self) -> LocalWorkspaces {
         LocalWorkspaces::new(&self.dir)
+    }
+
+    /// The workspaces of the backend in use (local, or the one `init` set up).
+    pub fn workspace_store(&self) -> Result<Box<dyn WorkspaceStore>, Diagnostic> {
+        Ok(match self.remote()? {
+            Some(backend) => Box::new(RemoteWorkspaces { backend }),
+            None => Box::new(self.workspaces()),
+        })
     }
 
     /// The workspace named by `TF_WORKSPACE`, which overrides the selection.

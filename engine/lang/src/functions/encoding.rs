@@ -2,10 +2,10 @@
 //! csvdecode jsondecode jsonencode textdecodebase64 textencodebase64
 //! urlencode urldecode yamldecode yamlencode.
 
-use super::{CallContext, FnResult, Function, FunctionError, Param, ReturnType};
 use super::textenc;
-use crate::render::go_quote;
+use super::{CallContext, FnResult, Function, FunctionError, Param, ReturnType};
 use crate::number::Number;
+use crate::render::go_quote;
 use crate::types::Type;
 use crate::value::{Kind, Marks, Value};
 use std::collections::BTreeMap;
@@ -123,8 +123,7 @@ fn base64decode_imp(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
         return Ok(Value::unknown(Type::String).mark(marks));
     }
     let text = v.as_str().expect("string");
-    let shown =
-        if marks.contains(Marks::SENSITIVE) { "(sensitive value)".to_string() } else { go_quote(text) };
+    let shown = if marks.contains(Marks::SENSITIVE) { "(sensitive value)".to_string() } else { go_quote(text) };
     let bytes = b64_decode(text).ok_or_else(|| fail(format!("failed to decode base64 data {shown}")))?;
     let out =
         String::from_utf8(bytes).map_err(|_| fail("the result of decoding the provided string is not valid UTF-8"))?;
@@ -225,7 +224,11 @@ fn text_encoding(name: &str) -> Result<textenc::TextEncoding, FunctionError> {
 fn textencodebase64_imp(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
     let enc = text_encoding(s(a, 1))?;
     let bytes = enc.encode(s(a, 0)).ok_or_else(|| {
-        arg_fail(0, "string", format!("the given string contains characters that cannot be represented in {}", enc.name))
+        arg_fail(
+            0,
+            "string",
+            format!("the given string contains characters that cannot be represented in {}", enc.name),
+        )
     })?;
     Ok(Value::string(b64_encode(&bytes)))
 }
@@ -1568,7 +1571,10 @@ mod yaml {
         let mark = e.marker();
         if problem == "found unknown anchor" {
             let span = saphyr_parser::Span { start: *mark, end: *mark };
-            return at(&span, format!("reference to undefined anchor {}", crate::render::go_quote(&alias_name(src, mark.index()))));
+            return at(
+                &span,
+                format!("reference to undefined anchor {}", crate::render::go_quote(&alias_name(src, mark.index()))),
+            );
         }
         let problem = match problem {
             "expected ',' or ']'" => "did not find expected ',' or ']'",
@@ -1632,13 +1638,15 @@ mod yaml {
                     if self.pending.contains(&id) {
                         return Err(at(
                             &span,
-                            format!("cannot refer to anchor {} from inside its own definition", crate::render::go_quote(&name())),
+                            format!(
+                                "cannot refer to anchor {} from inside its own definition",
+                                crate::render::go_quote(&name())
+                            ),
                         ));
                     }
-                    self.anchors
-                        .get(&id)
-                        .cloned()
-                        .ok_or_else(|| at(&span, format!("reference to undefined anchor {}", crate::render::go_quote(&name()))))
+                    self.anchors.get(&id).cloned().ok_or_else(|| {
+                        at(&span, format!("reference to undefined anchor {}", crate::render::go_quote(&name())))
+                    })
                 }
                 Event::SequenceStart(anchor, tag) => {
                     let tag = tag_string(&tag);
@@ -1729,8 +1737,28 @@ mod yaml {
         }
     }
 
+    /// What libyaml refuses and saphyr lets through: a tab opening the
+    /// first line, a `%YAML` directive for another major version.
+    fn libyaml_only_errors(src: &str) -> Result<(), String> {
+        if src.starts_with('\t') {
+            return Err("found character that cannot start any token".into());
+        }
+        for (line0, line) in src.lines().enumerate() {
+            if line.starts_with("---") || !line.starts_with('%') {
+                break;
+            }
+            let Some(version) = line.strip_prefix("%YAML").map(str::trim_start) else { continue };
+            if version.split('.').next().is_some_and(|major| major != "1") {
+                let msg = "found incompatible YAML document";
+                return Err(if line0 == 0 { msg.to_string() } else { format!("on line {line0}, column 1: {msg}") });
+            }
+        }
+        Ok(())
+    }
+
     pub(super) fn decode(src: &str) -> Result<Value, String> {
         let src = if src.is_empty() { "\n" } else { src };
+        libyaml_only_errors(src)?;
         let mut events = Vec::new();
         for ev in Parser::new_from_str(src) {
             match ev {

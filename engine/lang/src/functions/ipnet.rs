@@ -194,7 +194,12 @@ fn cidrhost_imp(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
     if check > max {
         return Err(fail(format!("prefix of {} does not accommodate a host numbered {num}", net.len)));
     }
-    let host = big_to_u128(&num).unwrap_or(0);
+    let mut host = big_to_u128(&num).unwrap_or(0);
+    if net.bits == 128 && net.ip >> 32 == 0xffff {
+        // go-cidr counts an IPv4-mapped address as 32 bits long but shifts
+        // the host number within all 128: it lands 96 bits too high.
+        host = host.checked_shl(96).unwrap_or(0);
+    }
     Ok(Value::string(ip_string((net.ip | host) & full(net.bits), net.bits)))
 }
 

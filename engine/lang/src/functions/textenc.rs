@@ -55,18 +55,14 @@ impl TextEncoding {
         match self.kind {
             Kind::Ascii => text.is_ascii().then(|| text.as_bytes().to_vec()),
             Kind::Utf8 => Some(text.as_bytes().to_vec()),
-            Kind::Utf16 => Some([0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect()),
+            Kind::Utf16 => {
+                Some([0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect())
+            }
             Kind::Utf16Be => Some(text.encode_utf16().flat_map(u16::to_be_bytes).collect()),
             Kind::Utf16Le => Some(text.encode_utf16().flat_map(u16::to_le_bytes).collect()),
             Kind::AsciiSuperset(table) => text
                 .chars()
-                .map(|c| {
-                    if c.is_ascii() {
-                        Some(c as u8)
-                    } else {
-                        table_byte(table, c).map(|b| b + 0x80)
-                    }
-                })
+                .map(|c| if c.is_ascii() { Some(c as u8) } else { table_byte(table, c).map(|b| b + 0x80) })
                 .collect(),
             Kind::Single(table) => text.chars().map(|c| table_byte(table, c)).collect(),
             Kind::ShiftJis => encode_shift_jis(text),
@@ -95,9 +91,13 @@ impl TextEncoding {
             Kind::Utf16Le => decode_utf16(bytes, u16::from_le_bytes)?,
             Kind::AsciiSuperset(table) => bytes
                 .iter()
-                .map(|b| if *b < 0x80 { Some(*b as char) } else { char::from_u32(u32::from(table[*b as usize - 0x80])) })
+                .map(
+                    |b| if *b < 0x80 { Some(*b as char) } else { char::from_u32(u32::from(table[*b as usize - 0x80])) },
+                )
                 .collect::<Option<String>>()?,
-            Kind::Single(table) => bytes.iter().map(|b| char::from_u32(u32::from(table[*b as usize]))).collect::<Option<String>>()?,
+            Kind::Single(table) => {
+                bytes.iter().map(|b| char::from_u32(u32::from(table[*b as usize]))).collect::<Option<String>>()?
+            }
             Kind::ShiftJis => decode_rs(encoding_rs::SHIFT_JIS, bytes)?,
             Kind::EucJp => decode_rs(encoding_rs::EUC_JP, bytes)?,
             Kind::Iso2022Jp => decode_rs(encoding_rs::ISO_2022_JP, bytes)?,

@@ -3,22 +3,15 @@
 
 use super::{CallContext, FnResult, Function, FunctionError, Param, ReturnType};
 use crate::convert::convert;
+use crate::render::go_quote;
 use crate::types::Type;
 use crate::value::{Marks, Value};
 
+/// Terraform's `tostring`, `tonumber`, … (`MakeToFunc`): cty's conversion,
+/// with Terraform's own error messages.
 fn conversion(name: &'static str) -> Function {
     fn imp(_: &CallContext, args: &[Value], ret: &Type) -> FnResult {
-        convert(&args[0], ret).map_err(|e| {
-            FunctionError::arg(
-                0,
-                format!(
-                    "Invalid value for \"v\" parameter: cannot convert {} to {}: {}.",
-                    args[0].ty().friendly_name(),
-                    ret.friendly_name(),
-                    e.message.trim_end_matches(" required")
-                ),
-            )
-        })
+        convert(&args[0], ret).map_err(|_| conversion_error(&args[0], ret))
     }
     Function {
         name,
@@ -36,6 +29,39 @@ fn conversion(name: &'static str) -> Function {
     }
 }
 
+/// The target as Terraform names a type constraint (`list of any single type`).
+fn constraint_name(want: &Type) -> String {
+    match want {
+        Type::List(e) if **e == Type::Dynamic => "list of any single type".into(),
+        Type::Set(e) if **e == Type::Dynamic => "set of any single type".into(),
+        Type::Map(e) if **e == Type::Dynamic => "map of any single type".into(),
+        t => t.friendly_name(),
+    }
+}
+
+/// Why `v` does not convert to `want`. Only strings becoming numbers or
+/// bools fail on their value (the rest fail on their type, before any value
+/// is looked at); those messages quote the string unless it is sensitive.
+fn conversion_error(v: &Value, want: &Type) -> FunctionError {
+    let (plain, marks) = v.unmark_deep();
+    let got = plain.ty();
+    let msg = match (got == Type::String, want) {
+        (true, Type::Number | Type::Bool) if marks.contains(Marks::SENSITIVE) => {
+            format!("cannot convert this sensitive string to {}", want.friendly_name())
+        }
+        (true, Type::Bool) => format!(
+            "cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed",
+            go_quote(plain.as_str().unwrap_or_default())
+        ),
+        (true, Type::Number) => format!(
+            "cannot convert {} to number; given string must be a decimal representation of a number",
+            go_quote(plain.as_str().unwrap_or_default())
+        ),
+        _ => format!("cannot convert {} to {}", got.friendly_name(), constraint_name(want)),
+    };
+    FunctionError::arg(0, format!("Invalid value for \"v\" parameter: {msg}."))
+}
+
 /// The collection type a value converts to: its element type unified.
 fn collection_type(v: &Value, make: fn(Type) -> Type) -> Result<Type, FunctionError> {
     let target = make(Type::Dynamic);
@@ -45,17 +71,7 @@ fn collection_type(v: &Value, make: fn(Type) -> Type) -> Result<Type, FunctionEr
             _ => target,
         });
     }
-    convert(v, &target).map(|c| c.ty()).map_err(|e| {
-        FunctionError::arg(
-            0,
-            format!(
-                "Invalid value for \"v\" parameter: cannot convert {} to {}: {}.",
-                v.ty().friendly_name(),
-                target.friendly_name(),
-                e
-            ),
-        )
-    })
+    convert(v, &target).map(|c| c.ty()).map_err(|_| conversion_error(v, &target))
 }
 
 pub(super) fn functions() -> Vec<Function> {

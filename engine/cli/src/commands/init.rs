@@ -1,0 +1,179 @@
+//! `strata init`: sets up the backend the configuration names (local files,
+//! or `backend "s3"` with `-backend-config` partial settings), and moves the
+//! state between backends on `-migrate-state`, keeping its lineage.
+
+use crate::backend::{self, Record};
+use crate::output::Ui;
+use crate::workdir::workspaces::{LocalWorkspaces, RemoteWorkspaces, WorkspaceStore};
+use crate::workdir::WorkDir;
+use serde_json::{Map, Value as Json};
+use strata_diag::Diagnostic;
+
+pub struct InitArgs {
+    pub backend_config: Vec<String>,
+    pub reconfigure: bool,
+    pub migrate_state: bool,
+    pub force_copy: bool,
+    pub lock_timeout: std::time::Duration,
+}
+
+pub fn run(workdir: &WorkDir, args: &InitArgs, ui: Ui) -> u8 {
+    match init(workdir, args, ui) {
+        Ok(()) => {
+            println!("\n{}\n", ui.green(&ui.bold("Strata has been successfully initialized!")));
+            println!("You may now begin working with Strata. Try running \"strata plan\" to see\nany changes that are required for your infrastructure. All Strata commands\nshould now work.");
+            0
+        }
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            1
+        }
+    }
+}
+
+fn init(workdir: &WorkDir, args: &InitArgs, ui: Ui) -> Result<(), Diagnostic> {
+    let (tree, diags) = workdir.load();
+    if diags.has_errors() {
+        ui.print_diagnostics(&diags);
+        return Err(
+            Diagnostic::error("Invalid configuration").with_detail("Fix the errors above, then run strata init again.")
+        );
+    }
+    let Some(tree) = tree else { return Err(Diagnostic::error("No configuration files")) };
+    let block = backend::configured_block(&tree.module)?;
+    let new = match block {
+        None => None,
+        Some((kind, _, _)) if kind == "local" => None,
+        Some((kind, _, span)) if kind != "s3" => return Err(Diagnostic::error("Unsupported backend type")
+            .with_detail(format!(
+                "There is no backend type named {kind:?}. Strata keeps state in local files or in S3 (backend \"s3\")."
+            ))
+            .with_span(span)),
+        Some((kind, block_config, _)) => {
+            let mut config = block_config.clone();
+            for entry in &args.backend_config {
+                merge_backend_config(&mut config, entry, workdir)?;
+            }
+            strata_backend_s3::S3Settings::from_json(&config).map_err(|e| {
+                Diagnostic::error("Invalid backend configuration")
+                    .with_detail(format!("The backend \"s3\" setting {:?}: {}", e.setting, e.message))
+            })?;
+            Some(Record { kind, config, hash: backend::digest(&block_config) })
+        }
+    };
+    if !args.backend_config.is_empty() && new.is_none() {
+        return Err(Diagnostic::error("Invalid backend configuration argument")
+            .with_detail("-backend-config was given, but the configuration has no backend block."));
+    }
+    let old = if args.reconfigure { None } else { backend::read_record(workdir)? };
+    println!("{}", ui.bold("Initializing the backend..."));
+    if old.is_some() && old == new {
+        return Ok(());
+    }
+    // The same bucket and key under other settings (or Terraform's record of
+    // this backend): nothing moves.
+    if let (Some(o), Some(n)) = (&old, &new) {
+        let parse = |r: &Record| strata_backend_s3::S3Settings::from_json(&r.config).ok();
+        if let (Some(a), Some(b)) = (parse(o), parse(n)) {
+            if a.same_location(&b) {
+                backend::write_record(workdir, new.as_ref())?;
+                return Ok(());
+            }
+        }
+    }
+    let source: Box<dyn WorkspaceStore> = match &old {
+        Some(r) => Box::new(RemoteWorkspaces { backend: backend::connect(r)? }),
+        None => Box::new(LocalWorkspaces::new(&workdir.dir)),
+    };
+    let destination: Box<dyn WorkspaceStore> = match &new {
+        Some(r) => Box::new(RemoteWorkspaces { backend: backend::connect(r)? }),
+        None => Box::new(LocalWorkspaces::new(&workdir.dir)),
+    };
+    // Local state found when a backend is first set up: it moves only when asked.
+    let with_state = states_of(&*source)?;
+    let moving = !with_state.is_empty() && (old != new) && !(args.reconfigure && old.is_none() && new.is_none());
+    if moving && !args.migrate_state && !args.reconfigure {
+        return Err(Diagnostic::error("Backend configuration changed").with_detail(format!(
+            "The state of workspace(s) {} is in the {} backend. Run \"strata init -migrate-state\" to copy it to the new backend (lineage kept), or \"strata init -reconfigure\" to use the new backend without copying.",
+            with_state.join(", "),
+            old.as_ref().map_or("local", |r| r.kind.as_str())
+        )));
+    }
+    if moving && args.migrate_state {
+        for ws in &with_state {
+            migrate(&*source, &*destination, ws, args)?;
+            println!("Copied the state of workspace {ws:?} to the new backend.");
+        }
+        if old.is_none() {
+            // The local copies are now stale: keep them aside, as Terraform
+            // empties them, so that nobody edits the wrong state.
+            for ws in &with_state {
+                let path = LocalWorkspaces::new(&workdir.dir).state_path(ws);
+                let aside = path.with_file_name("terraform.tfstate.migrated");
+                std::fs::rename(&path, &aside).map_err(|e| {
+                    Diagnostic::error("Failed to set the local state aside")
+                        .with_detail(format!("{}: {e}.", path.display()))
+                })?;
+            }
+        }
+    }
+    backend::write_record(workdir, new.as_ref())?;
+    match &new {
+        Some(r) => println!(
+            "\nSuccessfully configured the backend {:?}! Strata will automatically\nuse this backend unless the backend configuration changes.",
+            r.kind
+        ),
+        None if old.is_some() => println!("\nSuccessfully unset the backend. Strata will now operate locally."),
+        None => {}
+    }
+    Ok(())
+}
+
+/// Workspaces that hold objects or outputs.
+fn states_of(store: &dyn WorkspaceStore) -> Result<Vec<String>, Diagnostic> {
+    let mut out = Vec::new();
+    for ws in store.list().map_err(|e| e.to_diagnostic())? {
+        if let Some(st) = store.read_state(&ws).map_err(|e| e.to_diagnostic())? {
+            if !st.resources.is_empty() || !st.outputs.is_empty() {
+                out.push(ws);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Copies one workspace's state, lineage and serial kept; a destination
+/// that already holds another state is left alone unless `-force-copy`.
+fn migrate(from: &dyn WorkspaceStore, to: &dyn WorkspaceStore, ws: &str, args: &InitArgs) -> Result<(), Diagnostic> {
+    let source = from.lock(ws, "OperationTypeMigrate", args.lock_timeout).map_err(|e| e.to_diagnostic())?;
+    let Some(state) = source.read().map_err(|e| e.to_diagnostic())? else { return Ok(()) };
+    to.create(ws).map_err(|e| e.to_diagnostic())?;
+    let target = to.lock(ws, "OperationTypeMigrate", args.lock_timeout).map_err(|e| e.to_diagnostic())?;
+    if let Some(existing) = target.read().map_err(|e| e.to_diagnostic())? {
+        let empty = existing.resources.is_empty() && existing.outputs.is_empty();
+        if !empty && existing.lineage != state.lineage && !args.force_copy {
+            return Err(Diagnostic::error("The destination already holds a state").with_detail(format!(
+                "Workspace {ws:?} in the new backend has its own state (lineage {:?}). Nothing was copied. Use -force-copy to replace it, or -reconfigure to keep it.",
+                existing.lineage
+            )));
+        }
+    }
+    target.replace(state).map_err(|e| e.to_diagnostic())?;
+    Ok(())
+}
+
+/// `-backend-config=KEY=VALUE` or `-backend-config=FILE` (HCL attributes).
+fn merge_backend_config(config: &mut Map<String, Json>, entry: &str, workdir: &WorkDir) -> Result<(), Diagnostic> {
+    let path = workdir.dir.join(entry);
+    if let (Some((k, v)), false) = (entry.split_once('='), path.is_file()) {
+        config.insert(k.trim().to_string(), Json::String(v.to_string()));
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Diagnostic::error("Invalid backend configuration file").with_detail(format!("{}: {e}.", path.display()))
+    })?;
+    let file = strata_diag::SourceFile::new(entry, text.as_str());
+    let body = strata_lang::syntax::parse_body(&file)?;
+    config.extend(backend::evaluate_settings(&workdir.dir, &body, &file)?);
+    Ok(())
+}

@@ -1,0 +1,412 @@
+//! The S3 backend against a real `moto_server` on 127.0.0.1 (scripts/test.sh
+//! installs it; `STRATA_TEST_MOTO_ENDPOINT` may name one already running):
+//! each lock mode, workspaces, migration to S3 and back, many appliers at
+//! once, a killed lock holder, corrupted and missing state, and Terraform
+//! on the same bucket.
+
+use crate::support::{run_with, strata_bin, terraform, Output, TempDir};
+use std::io::{BufRead, Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+struct Moto {
+    endpoint: String,
+    python: PathBuf,
+}
+
+fn venv() -> PathBuf {
+    std::env::var_os("STRATA_VENV_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into())).join(".cache/strata/venv")
+    })
+}
+
+/// One moto server for the whole test process (it stops by itself after
+/// 15 minutes at the latest).
+fn moto() -> &'static Moto {
+    static MOTO: OnceLock<Moto> = OnceLock::new();
+    MOTO.get_or_init(|| {
+        let python = venv().join("bin/python");
+        if let Ok(endpoint) = std::env::var("STRATA_TEST_MOTO_ENDPOINT") {
+            return Moto { endpoint, python };
+        }
+        let server = venv().join("bin/moto_server");
+        assert!(
+            server.exists(),
+            "{} is missing: run scripts/test.sh, which installs moto[server] into {}",
+            server.display(),
+            venv().display()
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut server = Command::new("timeout")
+            .args(["900", server.to_str().unwrap(), "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        // Reaped when it stops (at the latest when `timeout` ends it).
+        std::thread::spawn(move || server.wait());
+        let endpoint = format!("http://127.0.0.1:{port}");
+        for _ in 0..150 {
+            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                let _ = s.write_all(b"GET /moto-api/ HTTP/1.0\r\n\r\n");
+                let mut buf = [0u8; 12];
+                if s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.") {
+                    return Moto { endpoint, python };
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("moto_server did not answer on {endpoint}");
+    })
+}
+
+const ENV: [(&str, &str); 4] = [
+    ("AWS_ACCESS_KEY_ID", "test"),
+    ("AWS_SECRET_ACCESS_KEY", "test"),
+    ("AWS_REGION", "us-east-1"),
+    ("AWS_EC2_METADATA_DISABLED", "true"),
+];
+
+/// Runs boto3 against moto: `s3` and `ddb` are clients; prints what the
+/// script prints.
+fn aws(script: &str) -> String {
+    let m = moto();
+    let prelude = format!(
+        "import boto3, json, sys\ns3 = boto3.client('s3', endpoint_url='{e}', region_name='us-east-1')\nddb = boto3.client('dynamodb', endpoint_url='{e}', region_name='us-east-1')\n",
+        e = m.endpoint
+    );
+    let out =
+        Command::new(&m.python).arg("-c").arg(format!("{prelude}{script}")).envs(ENV).output().expect("python runs");
+    assert!(out.status.success(), "boto3 script failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// A fresh bucket and lock table for one test.
+fn fresh_bucket() -> (String, String) {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let (bucket, table) = (format!("strata-{}-{n}", std::process::id()), format!("locks-{}-{n}", std::process::id()));
+    aws(&format!(
+        "s3.create_bucket(Bucket='{bucket}')\nddb.create_table(TableName='{table}', KeySchema=[{{'AttributeName':'LockID','KeyType':'HASH'}}], AttributeDefinitions=[{{'AttributeName':'LockID','AttributeType':'S'}}], BillingMode='PAY_PER_REQUEST')"
+    ));
+    (bucket, table)
+}
+
+fn backend(bucket: &str, table: Option<&str>, lockfile: bool) -> String {
+    let e = &moto().endpoint;
+    let table = table.map(|t| format!("    dynamodb_table = \"{t}\"\n")).unwrap_or_default();
+    format!(
+        "terraform {{\n  backend \"s3\" {{\n    bucket         = \"{bucket}\"\n    key            = \"app/terraform.tfstate\"\n    region         = \"us-east-1\"\n{table}    use_lockfile   = {lockfile}\n    use_path_style = true\n    endpoints = {{\n      s3       = \"{e}\"\n      dynamodb = \"{e}\"\n    }}\n    skip_credentials_validation = true\n    skip_requesting_account_id  = true\n  }}\n}}\n"
+    )
+}
+
+fn strata(dir: &TempDir, args: &[&str]) -> Output {
+    run_with(dir.path(), args, &ENV, None)
+}
+
+fn keys(bucket: &str) -> Vec<String> {
+    aws(&format!(
+        "print(json.dumps(sorted(o['Key'] for o in s3.list_objects_v2(Bucket='{bucket}').get('Contents', []))))"
+    ))
+    .trim()
+    .trim_start_matches('[')
+    .trim_end_matches(']')
+    .split(", ")
+    .filter(|s| !s.is_empty())
+    .map(|s| s.trim_matches('"').to_string())
+    .collect()
+}
+
+const RESOURCES: &str = "resource \"terraform_data\" \"a\" {\n  input = var.v\n}\nvariable \"v\" {\n  default = \"one\"\n}\noutput \"a\" {\n  value = terraform_data.a.output\n}\n";
+
+#[test]
+fn every_lock_mode_plans_applies_and_destroys() {
+    for (table, lockfile) in [(true, false), (false, true), (true, true), (false, false)] {
+        let (bucket, t) = fresh_bucket();
+        let config = format!("{}{RESOURCES}", backend(&bucket, table.then_some(t.as_str()), lockfile));
+        let d = TempDir::with_files("s3-modes", &[("main.tf", &config)]);
+        let before_init = strata(&d, &["plan", "-no-color"]);
+        assert_eq!(before_init.code, 1);
+        assert!(before_init.stderr.contains("Backend initialization required"), "{}", before_init.stderr);
+        let init = strata(&d, &["init", "-no-color"]);
+        assert_eq!(init.code, 0, "{}", init.transcript());
+        let apply = strata(&d, &["apply", "-auto-approve", "-no-color"]);
+        assert_eq!(apply.code, 0, "table={table} lockfile={lockfile}: {}", apply.transcript());
+        assert!(!d.path().join("terraform.tfstate").exists(), "the state is not local");
+        assert_eq!(keys(&bucket), ["app/terraform.tfstate"], "no lock file or journal left behind");
+        if table {
+            let items = aws(&format!("print(json.dumps(ddb.scan(TableName='{t}')['Items']))"));
+            assert!(items.contains(&format!("{bucket}/app/terraform.tfstate-md5")), "{items}");
+            assert!(!items.contains(&format!("\"{bucket}/app/terraform.tfstate\"")), "lock released: {items}");
+        }
+        let plan = strata(&d, &["plan", "-no-color", "-detailed-exitcode"]);
+        assert_eq!(plan.code, 0, "{}", plan.transcript());
+        let update = strata(&d, &["apply", "-auto-approve", "-no-color", "-var", "v=two"]);
+        assert_eq!(update.code, 0, "{}", update.transcript());
+        let pulled: serde_json::Value = serde_json::from_str(&strata(&d, &["state", "pull"]).stdout).unwrap();
+        assert_eq!(pulled["outputs"]["a"]["value"], "two");
+        let destroy = strata(&d, &["destroy", "-auto-approve", "-no-color", "-var", "v=two"]);
+        assert_eq!(destroy.code, 0, "{}", destroy.transcript());
+        assert_eq!(strata(&d, &["state", "list"]).stdout, "");
+    }
+}
+
+#[test]
+fn workspaces_live_under_the_key_prefix() {
+    let (bucket, table) = fresh_bucket();
+    let config = format!("{}{RESOURCES}", backend(&bucket, Some(&table), false));
+    let d = TempDir::with_files("s3-workspaces", &[("main.tf", &config)]);
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    assert_eq!(strata(&d, &["apply", "-auto-approve", "-no-color"]).code, 0);
+    let new = strata(&d, &["workspace", "new", "-no-color", "staging"]);
+    assert_eq!(new.code, 0, "{}", new.transcript());
+    let apply = strata(&d, &["apply", "-auto-approve", "-no-color", "-var", "v=staging"]);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    assert_eq!(keys(&bucket), ["app/terraform.tfstate", "env:/staging/app/terraform.tfstate"]);
+    assert_eq!(strata(&d, &["workspace", "list", "-no-color"]).stdout, "  default\n* staging\n\n");
+    assert_eq!(strata(&d, &["workspace", "select", "-no-color", "default"]).code, 0);
+    let refused = strata(&d, &["workspace", "delete", "-no-color", "staging"]);
+    assert_eq!(refused.code, 1, "staging still manages an object: {}", refused.transcript());
+    let deleted = strata(&d, &["workspace", "delete", "-force", "-no-color", "staging"]);
+    assert_eq!(deleted.code, 0, "{}", deleted.transcript());
+    assert_eq!(keys(&bucket), ["app/terraform.tfstate"]);
+}
+
+#[test]
+fn state_migrates_to_s3_and_back_keeping_its_lineage() {
+    let (bucket, table) = fresh_bucket();
+    let d = TempDir::with_files("s3-migrate", &[("main.tf", RESOURCES)]);
+    assert_eq!(strata(&d, &["apply", "-auto-approve", "-no-color"]).code, 0);
+    let local: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap()).unwrap();
+    d.write("main.tf", &format!("{}{RESOURCES}", backend(&bucket, Some(&table), true)));
+    let refused = strata(&d, &["init", "-no-color"]);
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(refused.stderr.contains("Backend configuration changed"), "{}", refused.stderr);
+    let init = strata(&d, &["init", "-migrate-state", "-no-color"]);
+    assert_eq!(init.code, 0, "{}", init.transcript());
+    let remote: serde_json::Value = serde_json::from_str(&strata(&d, &["state", "pull"]).stdout).unwrap();
+    assert_eq!(remote["lineage"], local["lineage"]);
+    assert_eq!(remote["resources"], local["resources"]);
+    assert!(!d.path().join("terraform.tfstate").exists(), "the local copy is set aside");
+    assert_eq!(strata(&d, &["plan", "-no-color", "-detailed-exitcode"]).code, 0);
+
+    // And back: the backend block goes, the state comes home.
+    d.write("main.tf", RESOURCES);
+    let stale = strata(&d, &["plan", "-no-color"]);
+    assert!(stale.stderr.contains("Backend initialization required"), "{}", stale.stderr);
+    let init = strata(&d, &["init", "-migrate-state", "-no-color"]);
+    assert_eq!(init.code, 0, "{}", init.transcript());
+    let home: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap()).unwrap();
+    assert_eq!(home["lineage"], local["lineage"]);
+    assert_eq!(strata(&d, &["plan", "-no-color", "-detailed-exitcode"]).code, 0);
+}
+
+#[test]
+fn twenty_appliers_at_once_serialize_and_lose_nothing() {
+    let (bucket, table) = fresh_bucket();
+    let config = format!(
+        "{}resource \"terraform_data\" \"item\" {{\n  for_each = toset([for i in range(20) : \"k${{i}}\"])\n  input    = each.key\n}}\n",
+        backend(&bucket, Some(&table), true)
+    );
+    let d = TempDir::with_files("s3-race", &[("main.tf", &config)]);
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            Command::new(strata_bin())
+                .args([
+                    "apply",
+                    "-auto-approve",
+                    "-no-color",
+                    "-lock-timeout=120s",
+                    &format!("-target=terraform_data.item[\"k{i}\"]"),
+                ])
+                .current_dir(d.path())
+                .envs(ENV)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let state: serde_json::Value = serde_json::from_str(&strata(&d, &["state", "pull"]).stdout).unwrap();
+    assert_eq!(state["resources"][0]["instances"].as_array().unwrap().len(), 20, "every change is in the state");
+    assert!(state["serial"].as_u64().unwrap() >= 20, "each apply wrote after the previous one: {}", state["serial"]);
+}
+
+/// Starts `strata apply` of a slow test resource and returns once it holds
+/// the lock (it prints "Creating...").
+fn slow_apply(d: &TempDir) -> std::process::Child {
+    let mut child = Command::new(strata_bin())
+        .args(["apply", "-auto-approve", "-no-color"])
+        .current_dir(d.path())
+        .envs(ENV)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.contains("Creating...") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(60)).expect("the apply starts creating");
+    child
+}
+
+#[test]
+fn a_killed_holder_leaves_the_lock_until_force_unlock_with_its_id() {
+    let (bucket, table) = fresh_bucket();
+    let config = format!(
+        "{}terraform {{\n  required_providers {{\n    testing = {{ source = \"strata/testing\" }}\n  }}\n}}\nresource \"testing_resource\" \"quick\" {{\n  name = \"quick\"\n}}\nresource \"testing_resource\" \"slow\" {{\n  name     = \"slow\"\n  value    = testing_resource.quick.id\n  delay_ms = 20000\n}}\n",
+        backend(&bucket, Some(&table), true)
+    );
+    let d = TempDir::with_files("s3-kill", &[("main.tf", &config)]);
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    let mut holder = slow_apply(&d);
+    // Without a timeout, a second operation fails at once, naming the holder.
+    let started = Instant::now();
+    let blocked = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(blocked.code, 1, "{}", blocked.transcript());
+    assert!(started.elapsed() < Duration::from_secs(15), "fails fast");
+    assert!(
+        blocked.stderr.contains("Error acquiring the state lock") && blocked.stderr.contains("OperationTypeApply"),
+        "{}",
+        blocked.stderr
+    );
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+
+    let still = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(still.code, 1, "the lock outlives its holder: {}", still.transcript());
+    let text = still.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    let id = text
+        .split("ID: ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .expect("the lock ID is reported")
+        .to_string();
+    let wrong = strata(&d, &["force-unlock", "-force", "-no-color", "not-the-id"]);
+    assert_eq!(wrong.code, 1);
+    assert!(wrong.stderr.contains("does not match"), "{}", wrong.stderr);
+    let unlocked = strata(&d, &["force-unlock", "-force", "-no-color", &id]);
+    assert_eq!(unlocked.code, 0, "{}", unlocked.transcript());
+    // The object the killed run completed was journalled in S3 and is recovered.
+    d.write("main.tf", &config.replace("delay_ms = 20000", "delay_ms = 0"));
+    let converge = strata(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(converge.code, 0, "{}", converge.transcript());
+    assert!(converge.stderr.contains("Recovered an interrupted apply"), "{}", converge.transcript());
+    assert!(
+        converge.stdout.contains("Resources: 1 added"),
+        "quick was kept, only slow is created: {}",
+        converge.stdout
+    );
+    assert_eq!(keys(&bucket), ["app/terraform.tfstate"]);
+}
+
+#[test]
+fn damaged_or_missing_state_is_a_clear_error() {
+    let (bucket, table) = fresh_bucket();
+    let config = format!("{}{RESOURCES}", backend(&bucket, Some(&table), false));
+    let d = TempDir::with_files("s3-damage", &[("main.tf", &config)]);
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    assert_eq!(strata(&d, &["apply", "-auto-approve", "-no-color"]).code, 0);
+    // A digest that does not match: refused after a few retries.
+    aws(&format!(
+        "ddb.put_item(TableName='{table}', Item={{'LockID': {{'S': '{bucket}/app/terraform.tfstate-md5'}}, 'Digest': {{'S': '0123'}}}})"
+    ));
+    let mismatch = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(mismatch.code, 1);
+    assert!(mismatch.stderr.contains("does not have the expected content"), "{}", mismatch.stderr);
+    // A corrupted object.
+    aws(&format!(
+        "ddb.delete_item(TableName='{table}', Key={{'LockID': {{'S': '{bucket}/app/terraform.tfstate-md5'}}}})\ns3.put_object(Bucket='{bucket}', Key='app/terraform.tfstate', Body=b'{{\"version\": 4, \"serial\":')"
+    ));
+    let corrupt = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(corrupt.code, 1);
+    assert!(corrupt.stderr.contains("Failed to load state"), "{}", corrupt.stderr);
+    assert!(!corrupt.stderr.contains("panicked"), "{}", corrupt.stderr);
+    // A bucket that is gone.
+    aws(&format!(
+        "for o in s3.list_objects_v2(Bucket='{bucket}').get('Contents', []):\n    s3.delete_object(Bucket='{bucket}', Key=o['Key'])\ns3.delete_bucket(Bucket='{bucket}')"
+    ));
+    let gone = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(gone.code, 1);
+    assert!(gone.stderr.contains("NoSuchBucket"), "{}", gone.stderr);
+}
+
+#[test]
+fn terraform_shares_the_bucket_the_lock_and_the_digest() {
+    if !terraform(std::path::Path::new("."), &["version"]).status.success() {
+        return;
+    }
+    let (bucket, table) = fresh_bucket();
+    let config = format!("{}{RESOURCES}", backend(&bucket, Some(&table), true));
+    let d = TempDir::with_files("s3-terraform", &[("main.tf", &config)]);
+    let tf = |args: &[&str]| {
+        Command::new("terraform")
+            .args(args)
+            .current_dir(d.path())
+            .envs(ENV)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    assert!(tf(&["init", "-no-color"]).status.success());
+    let applied = tf(&["apply", "-auto-approve", "-no-color"]);
+    assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
+    // Strata reads Terraform's state (its digest matches) and plans nothing.
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    let plan = strata(&d, &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    // Strata writes; Terraform reads Strata's state and digest.
+    assert_eq!(strata(&d, &["apply", "-auto-approve", "-no-color", "-var", "v=two"]).code, 0);
+    let tf_plan = tf(&["plan", "-no-color", "-detailed-exitcode", "-var", "v=two"]);
+    assert_eq!(
+        tf_plan.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&tf_plan.stdout),
+        String::from_utf8_lossy(&tf_plan.stderr)
+    );
+    // A lock held by Terraform (its console holds one) stops Strata.
+    let mut console = Command::new("terraform")
+        .args(["console", "-no-color"])
+        .current_dir(d.path())
+        .envs(ENV)
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut held = false;
+    while Instant::now() < deadline {
+        if keys(&bucket).iter().any(|k| k.ends_with(".tflock")) {
+            held = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(held, "terraform console takes the lock");
+    let blocked = strata(&d, &["plan", "-no-color", "-var", "v=two"]);
+    drop(console.stdin.take());
+    let _ = console.wait();
+    assert_eq!(blocked.code, 1, "{}", blocked.transcript());
+    assert!(blocked.stderr.contains("Error acquiring the state lock"), "{}", blocked.stderr);
+}
