@@ -1,16 +1,20 @@
 //! End-to-end tests: each runs the real `strata` binary in a temporary
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
+mod bad_state;
 mod builtin_providers;
 mod cli;
 mod concurrency;
 mod diagnostics;
 mod differential;
 mod differential_plans;
+mod drift;
 mod failures;
 mod imports;
 mod interrupt;
 mod lifecycle;
+mod markdown;
+mod plan_json;
 mod refactoring;
 mod refresh;
 mod resources;

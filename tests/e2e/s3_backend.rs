@@ -250,14 +250,14 @@ fn slow_apply(d: &TempDir) -> std::process::Child {
         .current_dir(d.path())
         .envs(ENV)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
-            if line.contains("Creating...") {
+            if line.contains("slow: Creating...") {
                 let _ = tx.send(());
             }
         }
@@ -409,4 +409,42 @@ fn terraform_shares_the_bucket_the_lock_and_the_digest() {
     let _ = console.wait();
     assert_eq!(blocked.code, 1, "{}", blocked.transcript());
     assert!(blocked.stderr.contains("Error acquiring the state lock"), "{}", blocked.stderr);
+}
+
+#[test]
+fn an_endpoint_that_dies_mid_apply_loses_nothing() {
+    // A moto of its own, stopped half-way through an apply.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let mut server = Command::new(venv().join("bin/moto_server"))
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let python = &moto().python;
+    let setup = format!(
+        "import boto3, time\nfor _ in range(100):\n    try:\n        boto3.client('s3', endpoint_url='{endpoint}', region_name='us-east-1').create_bucket(Bucket='dying'); break\n    except Exception:\n        time.sleep(0.1)"
+    );
+    assert!(Command::new(python).arg("-c").arg(setup).envs(ENV).status().unwrap().success());
+    let config = format!(
+        "terraform {{\n  backend \"s3\" {{\n    bucket = \"dying\"\n    key = \"k.tfstate\"\n    region = \"us-east-1\"\n    use_lockfile = true\n    use_path_style = true\n    max_retries = 0\n    endpoints = {{ s3 = \"{endpoint}\" }}\n  }}\n  required_providers {{\n    testing = {{ source = \"strata/testing\" }}\n  }}\n}}\nresource \"testing_resource\" \"quick\" {{\n  name = \"quick\"\n}}\nresource \"testing_resource\" \"slow\" {{\n  name     = \"slow\"\n  value    = testing_resource.quick.id\n  delay_ms = 3000\n}}\n"
+    );
+    let d = TempDir::with_files("s3-dying", &[("main.tf", &config)]);
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    // Stop the endpoint while `slow` is being created.
+    let mut child = slow_apply(&d);
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("strata state push errored.tfstate"), "{stderr}");
+    assert!(flat.contains("Connection refused"), "the cause, plainly: {stderr}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("errored.tfstate")).unwrap()).unwrap();
+    let names: Vec<&str> = saved["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["quick", "slow"], "every completed object is in errored.tfstate");
 }

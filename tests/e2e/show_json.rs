@@ -209,12 +209,12 @@ fn the_selected_workspace_is_shown() {
     assert!(env.stdout.contains(shown), "{}", env.transcript());
 }
 
+/// A saved plan shows as plan JSON (tests/e2e/plan_json.rs has the rest).
 #[test]
-fn saved_plans_are_not_shown_as_json_yet() {
+fn saved_plans_show_as_plan_json() {
     let d = TempDir::with_files("show-json-plan", &[("main.tf", "resource \"terraform_data\" \"a\" {}\n")]);
     assert_eq!(run(d.path(), &["plan", "-out=tfplan"]).code, 0);
     let out = run(d.path(), &["show", "-json", "tfplan"]);
-    assert_eq!(out.code, 1, "{}", out.transcript());
-    assert_eq!(out.stdout, "");
-    assert!(out.stderr.contains("not supported yet"), "{}", out.stderr);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(out.stdout.starts_with("{\"format_version\":\"1.2\","), "{}", out.stdout);
 }

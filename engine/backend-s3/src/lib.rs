@@ -45,33 +45,40 @@ impl Shared {
 /// Says what went wrong talking to AWS, with the service's own words.
 fn aws_error<E>(what: &str, e: aws_sdk_s3::error::SdkError<E>) -> StateError
 where
-    E: std::fmt::Debug + std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata,
+    E: std::fmt::Debug + std::error::Error + aws_sdk_s3::error::ProvideErrorMetadata + 'static,
 {
     let detail = match &e {
         aws_sdk_s3::error::SdkError::ServiceError(s) => {
             let err = s.err();
             format!("{}: {}", err.code().unwrap_or("error"), err.message().unwrap_or("(no message)"))
         }
-        aws_sdk_s3::error::SdkError::DispatchFailure(d) => format!("the endpoint could not be reached ({d:?})"),
-        aws_sdk_s3::error::SdkError::TimeoutError(_) => "the request timed out".to_string(),
-        other => format!("{other}"),
+        other => transport_error(other),
     };
     StateError::Io(format!("{what}: {detail}."))
 }
 
 fn ddb_error<E>(what: &str, e: aws_sdk_dynamodb::error::SdkError<E>) -> StateError
 where
-    E: std::fmt::Debug + std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    E: std::fmt::Debug + std::error::Error + aws_sdk_dynamodb::error::ProvideErrorMetadata + 'static,
 {
     let detail = match &e {
         aws_sdk_dynamodb::error::SdkError::ServiceError(s) => {
             let err = s.err();
             format!("{}: {}", err.code().unwrap_or("error"), err.message().unwrap_or("(no message)"))
         }
-        aws_sdk_dynamodb::error::SdkError::DispatchFailure(d) => format!("the endpoint could not be reached ({d:?})"),
-        other => format!("{other}"),
+        other => transport_error(other),
     };
     StateError::Io(format!("{what}: {detail}."))
+}
+
+/// A failure below the service (endpoint down, timeout): the innermost
+/// cause reads best ("Connection refused").
+fn transport_error(e: &dyn std::error::Error) -> String {
+    let mut cause: &dyn std::error::Error = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    format!("the endpoint could not be reached ({cause})")
 }
 
 impl S3Backend {

@@ -85,15 +85,23 @@ pub enum Command {
     },
     /// Show the current state, or a saved plan.
     Show {
-        /// Print the state in Terraform's JSON representation.
+        /// Print the state or the saved plan in Terraform's JSON representation.
         #[arg(long)]
         json: bool,
+        /// Render saved plans as one markdown comment for a pull request.
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
+        /// With -markdown: the most characters the comment may take (default 65536, GitHub's limit).
+        #[arg(long, value_name = "N", requires = "markdown")]
+        max_chars: Option<usize>,
         #[command(flatten)]
         ui: Ui,
         #[arg(long, value_name = "PATH")]
         state: Option<PathBuf>,
         /// A saved plan; the current state when omitted.
         plan_file: Option<PathBuf>,
+        /// More saved plans, for -markdown.
+        more_plan_files: Vec<PathBuf>,
     },
     /// Destroy every object the state tracks.
     Destroy {
@@ -164,6 +172,27 @@ pub enum Command {
         upgrade: bool,
         #[command(flatten)]
         ui: Ui,
+    },
+    /// Check whether the real infrastructure still matches the state (for
+    /// scheduled jobs): exit 0 in sync, 2 drift, 1 error. Writes nothing.
+    Drift {
+        /// Machine-readable report.
+        #[arg(long)]
+        json: bool,
+        /// Report as Markdown, for an issue or a chat message.
+        #[arg(long)]
+        markdown: bool,
+        /// Also report objects of managed types that no state holds (where providers can list them).
+        #[arg(long)]
+        unmanaged: bool,
+        #[command(flatten)]
+        vars: VarArgs,
+        #[command(flatten)]
+        ui: Ui,
+        #[command(flatten)]
+        lock: LockArgs,
+        #[arg(long, value_name = "PATH")]
+        state: Option<PathBuf>,
     },
     /// Release a state lock left by an operation that died.
     ForceUnlock {

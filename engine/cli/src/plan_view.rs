@@ -167,7 +167,7 @@ pub fn render_drift(drift: &[strata_core::Drift], ui: Ui) -> String {
     out
 }
 
-fn render_change(c: &PlannedChange, ui: Ui) -> String {
+pub(crate) fn render_change(c: &PlannedChange, ui: Ui) -> String {
     let sym = match c.action {
         Action::Create => "+",
         Action::Update => "~",

@@ -3,6 +3,11 @@
 //! a digest of the configuration, and every planned change with its values
 //! — unknown and sensitive marks included — so `show` can render it and
 //! `apply FILE` can refuse it when anything moved.
+//!
+//! Version 2 adds what the machine and review renderings need (`show -json`,
+//! `show -markdown`): the prior state, drift, every root output and variable
+//! value, and the configuration summary. Version 1 files still load (those
+//! fields are then empty).
 
 use crate::resources::{Action, PlannedChange};
 use serde::{Deserialize, Serialize};
@@ -12,7 +17,9 @@ use strata_addrs::{InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAd
 use strata_lang::{Kind, Type, Value};
 
 pub const PLAN_FORMAT: &str = "strata-plan";
-pub const PLAN_VERSION: u64 = 1;
+pub const PLAN_VERSION: u64 = 2;
+/// The oldest plan version this Strata still reads.
+pub const PLAN_MIN_VERSION: u64 = 1;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -34,6 +41,50 @@ pub struct SavedPlan {
     pub changes: Vec<SavedChange>,
     pub output_changes: Vec<SavedOutputChange>,
     pub errored: bool,
+    // Version 2 on; empty when reading version 1.
+    #[serde(default)]
+    pub refresh_only: bool,
+    /// `-target` addresses (a targeted plan is not complete).
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Every root variable's value as the plan used it, defaults included
+    /// (encoded; sensitive ones marked).
+    #[serde(default)]
+    pub variable_values: BTreeMap<String, Json>,
+    /// The state the plan was made against, after `moved` blocks, as its
+    /// state file (`None`: no state yet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_state: Option<Json>,
+    /// Objects that changed outside Strata (action `update`, or `delete`
+    /// when they are gone).
+    #[serde(default)]
+    pub drift: Vec<SavedChange>,
+    /// Every root output as planned (none when destroying).
+    #[serde(default)]
+    pub outputs: Vec<SavedOutput>,
+    /// Terraform's `configuration` object for plan JSON, made when planning
+    /// (sensitive constants already left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Json>,
+    /// Terraform's `relevant_attributes` for plan JSON.
+    #[serde(default)]
+    pub relevant_attributes: Vec<Json>,
+}
+
+impl SavedPlan {
+    /// Whether this plan carries the version 2 details (`show -json`).
+    pub fn has_details(&self) -> bool {
+        self.version >= 2
+    }
+}
+
+/// A root output's planned value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedOutput {
+    pub name: String,
+    /// Encoded value, marks included.
+    pub value: Json,
+    pub sensitive: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -64,6 +115,8 @@ pub struct SavedOutputChange {
     /// Encoded values; `null` when absent.
     pub before: Json,
     pub after: Json,
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 pub fn action_name(a: Action) -> &'static str {
@@ -129,7 +182,9 @@ impl SavedChange {
                     p.iter()
                         .map(|s| match s {
                             strata_provider::PathStep::Attr(a) => a.clone(),
-                            strata_provider::PathStep::Key(k) => format!("[{k:?}]"),
+                            strata_provider::PathStep::Key(k) => {
+                                format!("[{}]", serde_json::to_string(k).unwrap_or_default())
+                            }
                             strata_provider::PathStep::Index(i) => format!("[{i}]"),
                         })
                         .collect()
@@ -158,16 +213,61 @@ impl SavedChange {
             action: action_from(&self.action)?,
             before: decode(&self.before)?,
             after: decode(&self.after)?,
-            replace_paths: self
-                .replace_paths
-                .iter()
-                .map(|p| p.iter().map(|s| strata_provider::PathStep::Attr(s.clone())).collect())
-                .collect(),
+            replace_paths: self.replace_paths.iter().map(|p| p.iter().map(|s| decode_step(s)).collect()).collect(),
             reason: self.reason.as_deref().and_then(|r| REASONS.iter().copied().find(|x| *x == r)),
             moved_from: self.previous_address.as_deref().and_then(|a| ResourceInstanceAddr::parse(a).ok()),
             importing: self.importing.clone(),
         })
     }
+}
+
+/// A saved path step: `[0]` an index, `["k"]` a key, anything else an
+/// attribute name.
+pub fn decode_step(s: &str) -> strata_provider::PathStep {
+    use strata_provider::PathStep;
+    if let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        if let Ok(i) = inner.parse::<u64>() {
+            return PathStep::Index(i);
+        }
+        if let Ok(k) = serde_json::from_str::<String>(inner) {
+            return PathStep::Key(k);
+        }
+    }
+    PathStep::Attr(s.to_string())
+}
+
+/// Objects changed outside Strata, as changes: `update` to what the provider
+/// read now, or `delete` when the object is gone. The provider comes from the
+/// prior state.
+pub fn saved_drift(drift: &[crate::Drift], prior: Option<&strata_state::StateFile>) -> Vec<SavedChange> {
+    drift
+        .iter()
+        .map(|d| {
+            let provider = prior
+                .and_then(|p| {
+                    p.resources.iter().find(|r| {
+                        r.type_name == d.addr.resource.type_name
+                            && r.name == d.addr.resource.name
+                            && (r.mode == "data") == (d.addr.resource.mode == ResourceMode::Data)
+                            && r.module.as_deref().unwrap_or("") == d.addr.resource.module.to_string()
+                    })
+                })
+                .map(|r| r.provider.clone())
+                .unwrap_or_default();
+            let change = PlannedChange {
+                addr: d.addr.clone(),
+                provider,
+                action: if d.after.is_null() { Action::Delete } else { Action::Update },
+                before: d.before.clone(),
+                after: d.after.clone(),
+                replace_paths: Vec::new(),
+                reason: None,
+                moved_from: None,
+                importing: None,
+            };
+            SavedChange::from_change(&change)
+        })
+        .collect()
 }
 
 /// Encodes a value exactly, marks included: `{"!": true}` marks sensitive.

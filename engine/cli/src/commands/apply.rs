@@ -261,9 +261,30 @@ pub fn run(
                             name: c.name.clone(),
                             before: c.before.as_ref().map_or(serde_json::Value::Null, |b| encode(&state_value(b))),
                             after: c.after.as_ref().map_or(serde_json::Value::Null, |(v, _)| encode(v)),
+                            sensitive: c.before.as_ref().is_some_and(|b| b.sensitive)
+                                || c.after.as_ref().is_some_and(|(_, s)| *s),
                         })
                         .collect(),
                     errored: false,
+                    refresh_only: lock.refresh_only,
+                    targets: targets.clone(),
+                    variable_values: result.variables.iter().map(|(k, v)| (k.clone(), encode(v))).collect(),
+                    prior_state: prior.as_ref().and_then(|p| serde_json::from_str(&p.to_json()).ok()),
+                    drift: strata_core::plan_file::saved_drift(&drift, prior.as_ref()),
+                    outputs: outputs
+                        .iter()
+                        .map(|(name, o)| strata_core::plan_file::SavedOutput {
+                            name: name.clone(),
+                            value: encode(&o.value),
+                            sensitive: o.sensitive,
+                        })
+                        .collect(),
+                    configuration: Some(super::config_json::configuration(&prepared.tree, &registry)),
+                    relevant_attributes: super::config_json::relevant_attributes(
+                        &prepared.tree,
+                        &changes,
+                        &output_changes.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+                    ),
                 };
                 if let Err(e) = std::fs::write(path, serde_json::to_string(&saved).expect("plan serializes")) {
                     ui.print_diagnostics(
@@ -425,9 +446,10 @@ impl ApplySink for JournalSink {
     fn record(&mut self, entry: JournalEntry) -> Result<(), Diagnostic> {
         let mut guard = self.0.lock().expect("no poisoned locks");
         let (journal, state) = &mut *guard;
-        journal.record(&entry).map_err(|e| e.to_diagnostic())?;
+        // The state being built gets it first: if the journal cannot be
+        // written (backend gone), errored.tfstate still holds the object.
         state.apply(&entry);
-        Ok(())
+        journal.record(&entry).map_err(|e| e.to_diagnostic())
     }
 
     fn sync(&mut self) -> Result<(), Diagnostic> {

@@ -1,11 +1,15 @@
 //! One module per command; `run` dispatches and returns the exit code.
 
 mod apply;
+mod config_json;
 mod console;
 mod fmt;
+mod drift;
 mod import;
 mod init;
+mod markdown;
 mod output;
+mod plan_json;
 mod show_json;
 mod state;
 mod taint;
@@ -61,6 +65,15 @@ pub fn run(argv: Vec<String>) -> u8 {
             init::run(&workdir, &init::InitArgs { backend_config, reconfigure, migrate_state, force_copy, lock_timeout }, ui)
         }
         Command::ForceUnlock { force, lock_id, .. } => force_unlock(&workdir, &lock_id, force, ui),
+        Command::Drift { json, markdown, unmanaged, vars, lock, state, .. } => drift::run(
+            &workdir,
+            &vars,
+            &var_args,
+            &lock,
+            state.as_deref(),
+            &drift::DriftArgs { json, markdown, unmanaged },
+            ui,
+        ),
         Command::Validate { json, .. } => validate::run(&workdir, json, ui),
         Command::Fmt(args) => fmt::run(&workdir, &args, ui),
         Command::Console { vars, .. } => console::run(&workdir, &vars, &var_args, ui),
@@ -85,6 +98,22 @@ pub fn run(argv: Vec<String>) -> u8 {
             ),
             None => 1,
         },
+        Command::Show { markdown: true, plan_file, more_plan_files, max_chars, .. } => {
+            markdown::run(&workdir, plan_file.iter().chain(&more_plan_files), max_chars, ui)
+        }
+        Command::Show { more_plan_files, .. } if !more_plan_files.is_empty() => {
+            ui.print_diagnostics(
+                &Diagnostic::error("Too many command line arguments")
+                    .with_detail("Only `strata show -markdown` takes several plan files.")
+                    .into(),
+            );
+            1
+        }
+        Command::Show { json: true, plan_file: Some(path), .. }
+            if plan_json::is_plan_file(&workdir.dir.join(&path)) =>
+        {
+            plan_json::run(&workdir, &path, ui)
+        }
         Command::Show { json: true, plan_file, state, .. } => {
             show_json::run(&workdir, plan_file.as_deref(), state.as_deref(), ui)
         }
@@ -296,7 +325,7 @@ fn force_unlock(workdir: &WorkDir, id: &str, force: bool, ui: Ui) -> u8 {
 }
 
 fn read_plan(path: &std::path::Path, ui: Ui) -> Option<strata_core::plan_file::SavedPlan> {
-    use strata_core::plan_file::{SavedPlan, PLAN_FORMAT, PLAN_VERSION};
+    use strata_core::plan_file::{SavedPlan, PLAN_FORMAT, PLAN_MIN_VERSION, PLAN_VERSION};
     let fail = |detail: String| {
         ui.print_diagnostics(&Diagnostic::error("Failed to load the plan file").with_detail(detail).into());
         None
@@ -309,7 +338,7 @@ fn read_plan(path: &std::path::Path, ui: Ui) -> Option<strata_core::plan_file::S
         Ok(p) => p,
         Err(e) => return fail(format!("{} is not a Strata plan file ({e}).", path.display())),
     };
-    if plan.format != PLAN_FORMAT || plan.version != PLAN_VERSION {
+    if plan.format != PLAN_FORMAT || !(PLAN_MIN_VERSION..=PLAN_VERSION).contains(&plan.version) {
         return fail(format!(
             "{} is a plan of format {} version {}; this Strata reads {PLAN_FORMAT} version {PLAN_VERSION}.",
             path.display(),

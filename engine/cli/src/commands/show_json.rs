@@ -26,18 +26,6 @@ pub fn run(workdir: &WorkDir, path: Option<&Path>, state: Option<&Path>, ui: Ui)
     let store = match path {
         Some(p) => {
             let p = workdir.dir.join(p);
-            if is_saved_plan(&p) {
-                ui.print_diagnostics(
-                    &Diagnostic::error("JSON output of saved plans is not supported yet")
-                        .with_detail(format!(
-                            "{} is a saved plan. `strata show -json` prints states only for now; `strata show {}` shows the plan.",
-                            p.display(),
-                            p.display()
-                        ))
-                        .into(),
-                );
-                return 1;
-            }
             if !p.is_file() {
                 ui.print_diagnostics(
                     &Diagnostic::error("Failed to read the given file as a state or plan file")
@@ -90,14 +78,6 @@ pub fn run(workdir: &WorkDir, path: Option<&Path>, state: Option<&Path>, ui: Ui)
     }
     println!("{}", to_go_json(&state_document(st.as_ref(), &registry)));
     0
-}
-
-/// Whether `path` holds a Strata saved plan (JSON with `format` and `changes`).
-fn is_saved_plan(path: &Path) -> bool {
-    std::fs::read(path)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Json>(&b).ok())
-        .is_some_and(|j| j.get("format").is_some() && j.get("changes").is_some())
 }
 
 /// The whole document: `{"format_version":"1.0"}` alone for no state or an
