@@ -2,6 +2,7 @@
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
 mod bad_state;
+mod aws_vpc;
 mod builtin_providers;
 mod cli;
 mod concurrency;
@@ -14,7 +15,9 @@ mod imports;
 mod interrupt;
 mod lifecycle;
 mod markdown;
+mod moto;
 mod plan_json;
+mod plan_json_stream;
 mod refactoring;
 mod refresh;
 mod resources;

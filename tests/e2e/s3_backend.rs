@@ -4,85 +4,12 @@
 //! once, a killed lock holder, corrupted and missing state, and Terraform
 //! on the same bucket.
 
+use crate::moto::{aws, moto, venv, ENV};
 use crate::support::{run_with, strata_bin, terraform, Output, TempDir};
-use std::io::{BufRead, Read, Write};
-use std::path::PathBuf;
+use std::io::{BufRead, Read};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-struct Moto {
-    endpoint: String,
-    python: PathBuf,
-}
-
-fn venv() -> PathBuf {
-    std::env::var_os("STRATA_VENV_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/tmp".into())).join(".cache/strata/venv")
-    })
-}
-
-/// One moto server for the whole test process (it stops by itself after
-/// 15 minutes at the latest).
-fn moto() -> &'static Moto {
-    static MOTO: OnceLock<Moto> = OnceLock::new();
-    MOTO.get_or_init(|| {
-        let python = venv().join("bin/python");
-        if let Ok(endpoint) = std::env::var("STRATA_TEST_MOTO_ENDPOINT") {
-            return Moto { endpoint, python };
-        }
-        let server = venv().join("bin/moto_server");
-        assert!(
-            server.exists(),
-            "{} is missing: run scripts/test.sh, which installs moto[server] into {}",
-            server.display(),
-            venv().display()
-        );
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut server = Command::new("timeout")
-            .args(["900", server.to_str().unwrap(), "-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("moto_server starts");
-        // Reaped when it stops (at the latest when `timeout` ends it).
-        std::thread::spawn(move || server.wait());
-        let endpoint = format!("http://127.0.0.1:{port}");
-        for _ in 0..150 {
-            if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-                let _ = s.write_all(b"GET /moto-api/ HTTP/1.0\r\n\r\n");
-                let mut buf = [0u8; 12];
-                if s.read_exact(&mut buf).is_ok() && buf.starts_with(b"HTTP/1.") {
-                    return Moto { endpoint, python };
-                }
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("moto_server did not answer on {endpoint}");
-    })
-}
-
-const ENV: [(&str, &str); 4] = [
-    ("AWS_ACCESS_KEY_ID", "test"),
-    ("AWS_SECRET_ACCESS_KEY", "test"),
-    ("AWS_REGION", "us-east-1"),
-    ("AWS_EC2_METADATA_DISABLED", "true"),
-];
-
-/// Runs boto3 against moto: `s3` and `ddb` are clients; prints what the
-/// script prints.
-fn aws(script: &str) -> String {
-    let m = moto();
-    let prelude = format!(
-        "import boto3, json, sys\ns3 = boto3.client('s3', endpoint_url='{e}', region_name='us-east-1')\nddb = boto3.client('dynamodb', endpoint_url='{e}', region_name='us-east-1')\n",
-        e = m.endpoint
-    );
-    let out =
-        Command::new(&m.python).arg("-c").arg(format!("{prelude}{script}")).envs(ENV).output().expect("python runs");
-    assert!(out.status.success(), "boto3 script failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 /// A fresh bucket and lock table for one test.
 fn fresh_bucket() -> (String, String) {
@@ -447,4 +374,121 @@ fn an_endpoint_that_dies_mid_apply_loses_nothing() {
         serde_json::from_str(&std::fs::read_to_string(d.path().join("errored.tfstate")).unwrap()).unwrap();
     let names: Vec<&str> = saved["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["quick", "slow"], "every completed object is in errored.tfstate");
+}
+
+#[test]
+fn a_split_brain_writer_is_refused_instead_of_overwriting() {
+    let (bucket, table) = fresh_bucket();
+    let config = format!(
+        "{}terraform {{\n  required_providers {{\n    testing = {{ source = \"strata/testing\" }}\n  }}\n}}\nresource \"testing_resource\" \"slow\" {{\n  name     = \"slow\"\n  delay_ms = 4000\n}}\n",
+        backend(&bucket, Some(&table), true)
+    );
+    let d = TempDir::with_files("s3-split", &[("main.tf", &config)]);
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    let first = slow_apply(&d);
+    // Someone deletes both locks by hand; a second writer gets in.
+    aws(&format!(
+        "ddb.delete_item(TableName='{table}', Key={{'LockID': {{'S': '{bucket}/app/terraform.tfstate'}}}})\ns3.delete_object(Bucket='{bucket}', Key='app/terraform.tfstate.tflock')"
+    ));
+    let other = TempDir::with_files(
+        "s3-split-other",
+        &[("main.tf", &format!("{}{RESOURCES}", backend(&bucket, Some(&table), true)))],
+    );
+    assert_eq!(strata(&other, &["init", "-no-color"]).code, 0);
+    let second = strata(&other, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(second.code, 0, "{}", second.transcript());
+    // The first writer's final write finds another state in place (by its
+    // lineage and serial, or else by the object's ETag) and is refused.
+    let out = first.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("State conflict"), "{stderr}");
+    assert!(d.path().join("errored.tfstate").exists(), "the refused writer keeps its work locally");
+    let pulled: serde_json::Value = serde_json::from_str(&strata(&other, &["state", "pull"]).stdout).unwrap();
+    assert_eq!(pulled["outputs"]["a"]["value"], "one", "the second writer's state was not overwritten");
+}
+
+#[test]
+fn a_lock_held_by_strata_stops_terraform() {
+    if !terraform(std::path::Path::new("."), &["version"]).status.success() {
+        return;
+    }
+    let (bucket, table) = fresh_bucket();
+    let slow = format!(
+        "{}terraform {{\n  required_providers {{\n    testing = {{ source = \"strata/testing\" }}\n  }}\n}}\nresource \"testing_resource\" \"slow\" {{\n  name     = \"slow\"\n  delay_ms = 6000\n}}\n",
+        backend(&bucket, Some(&table), true)
+    );
+    let ours = TempDir::with_files("s3-lock-ours", &[("main.tf", &slow)]);
+    assert_eq!(strata(&ours, &["init", "-no-color"]).code, 0);
+    let holder = slow_apply(&ours);
+    let theirs = TempDir::with_files(
+        "s3-lock-tf",
+        &[("main.tf", &format!("{}{RESOURCES}", backend(&bucket, Some(&table), true)))],
+    );
+    let tf = |args: &[&str]| {
+        Command::new("terraform")
+            .args(args)
+            .current_dir(theirs.path())
+            .envs(ENV)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_CLI_CONFIG_FILE", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    assert!(tf(&["init", "-no-color"]).status.success());
+    let blocked = tf(&["plan", "-no-color"]);
+    let stderr = String::from_utf8_lossy(&blocked.stderr);
+    assert!(!blocked.status.success());
+    assert!(stderr.contains("Error acquiring the state lock") && stderr.contains("OperationTypeApply"), "{stderr}");
+    let out = holder.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(keys(&bucket), ["app/terraform.tfstate"], "released once Strata is done");
+}
+
+#[test]
+fn the_etag_guards_a_write_the_serial_rules_would_allow() {
+    let (bucket, table) = fresh_bucket();
+    let config = format!(
+        "{}terraform {{\n  required_providers {{\n    testing = {{ source = \"strata/testing\" }}\n  }}\n}}\nresource \"testing_resource\" \"base\" {{\n  name = \"base\"\n}}\nresource \"testing_resource\" \"slow\" {{\n  name     = \"slow\"\n  value    = var.v\n  delay_ms = 4000\n}}\nvariable \"v\" {{\n  default = \"one\"\n}}\n",
+        backend(&bucket, Some(&table), true)
+    );
+    let d = TempDir::with_files("s3-etag", &[("main.tf", &config)]);
+    assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
+    let fast = config.replace("delay_ms = 4000", "delay_ms = 0");
+    d.write("main.tf", &fast);
+    assert_eq!(strata(&d, &["apply", "-auto-approve", "-no-color"]).code, 0);
+    assert_eq!(strata(&d, &["apply", "-auto-approve", "-no-color", "-var", "v=two"]).code, 0);
+    // An old copy of the same lineage, pushed by force while the lock is
+    // (wrongly) gone: the serial rules alone would let the next write in.
+    let mut old: serde_json::Value = serde_json::from_str(&strata(&d, &["state", "pull"]).stdout).unwrap();
+    old["serial"] = 1.into();
+    d.write("old.tfstate", &old.to_string());
+    d.write("main.tf", &config);
+    let mut writer = Command::new(strata_bin())
+        .args(["apply", "-auto-approve", "-no-color", "-var", "v=three"])
+        .current_dir(d.path())
+        .envs(ENV)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = writer.stdout.take().unwrap();
+    let started = std::thread::spawn(move || {
+        std::io::BufReader::new(stdout).lines().map_while(Result::ok).any(|l| l.contains("slow: Modifying..."))
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline && !keys(&bucket).iter().any(|k| k.contains(".journal/")) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    aws(&format!(
+        "ddb.delete_item(TableName='{table}', Key={{'LockID': {{'S': '{bucket}/app/terraform.tfstate'}}}})\ns3.delete_object(Bucket='{bucket}', Key='app/terraform.tfstate.tflock')"
+    ));
+    let pushed = strata(&d, &["state", "push", "-force", "old.tfstate"]);
+    assert_eq!(pushed.code, 0, "{}", pushed.transcript());
+    let mut stderr = String::new();
+    writer.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert_eq!(writer.wait().unwrap().code(), Some(1), "{stderr}");
+    assert!(started.join().unwrap(), "the writer was applying");
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("changed since this run took the lock"), "{stderr}");
 }

@@ -55,6 +55,9 @@ pub enum Command {
         /// Exit 0 for no changes, 2 for changes, 1 for errors.
         #[arg(long)]
         detailed_exitcode: bool,
+        /// Machine-readable output: Terraform's JSON UI lines on stdout.
+        #[arg(long)]
+        json: bool,
         /// Plan to destroy every object in the state.
         #[arg(long)]
         destroy: bool,

@@ -6,6 +6,9 @@ use strata_diag::{Diagnostic, Diagnostics, Severity};
 #[derive(Clone, Copy)]
 pub struct Ui {
     pub color: bool,
+    /// `-json`: diagnostics (and the command's output) as Terraform's
+    /// machine-readable UI lines on stdout.
+    pub json: bool,
 }
 
 impl Ui {
@@ -13,7 +16,11 @@ impl Ui {
         let color = !no_color_flag
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             && std::io::stderr().is_terminal();
-        Ui { color }
+        Ui { color, json: false }
+    }
+
+    pub fn with_json(self) -> Ui {
+        Ui { color: false, json: true }
     }
 
     pub fn bold(&self, s: &str) -> String {
@@ -36,7 +43,11 @@ impl Ui {
     pub fn print_diagnostics(&self, diags: &Diagnostics) {
         let sorted = diags.clone().sorted();
         for d in sorted.iter() {
-            eprintln!("{}", self.render(d));
+            if self.json {
+                crate::json_view::diagnostic(d);
+            } else {
+                eprintln!("{}", self.render(d));
+            }
         }
     }
 

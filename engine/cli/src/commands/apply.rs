@@ -223,18 +223,22 @@ pub fn run(
     let outputs = if destroy { BTreeMap::new() } else { result.outputs.clone() };
     let output_changes = output_changes(prior.as_ref(), &outputs);
     let drift = engine.drift();
-    print!("{}", plan_view::render_drift(&drift, ui));
-    let resource_text = plan_view::render(&changes, ui);
     let has_changes =
         changes.iter().any(plan_view::shows) || !output_changes.is_empty() || (lock.refresh_only && !drift.is_empty());
-    if lock.refresh_only && !drift.is_empty() {
-        println!("\nThis is a refresh-only plan, so Strata will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the Strata state without changing any remote\nobjects.");
-    }
-    print!("{resource_text}");
-    print_output_changes(&output_changes, resource_text.is_empty(), ui);
-    if !has_changes {
-        println!("\n{}\n", ui.bold("No changes. Your infrastructure matches the configuration."));
-        println!("Strata has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
+    if ui.json {
+        json_plan(&changes, &drift, prior.as_ref(), &outputs, &output_changes);
+    } else {
+        print!("{}", plan_view::render_drift(&drift, ui));
+        let resource_text = plan_view::render(&changes, ui);
+        if lock.refresh_only && !drift.is_empty() {
+            println!("\nThis is a refresh-only plan, so Strata will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the Strata state without changing any remote\nobjects.");
+        }
+        print!("{resource_text}");
+        print_output_changes(&output_changes, resource_text.is_empty(), ui);
+        if !has_changes {
+            println!("\n{}\n", ui.bold("No changes. Your infrastructure matches the configuration."));
+            println!("Strata has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
+        }
     }
     // Warnings follow the plan, as Terraform prints them.
     ui.print_diagnostics(&diags);
@@ -294,7 +298,9 @@ pub fn run(
                     );
                     return 1;
                 }
-                println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    strata apply {:?}", path.display(), path.display().to_string());
+                if !ui.json {
+                    println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    strata apply {:?}", path.display(), path.display().to_string());
+                }
             }
             return if *detailed_exitcode && has_changes { 2 } else { 0 };
         }
@@ -664,6 +670,45 @@ fn state_value(o: &OutputState) -> Value {
     } else {
         v
     }
+}
+
+/// The plan as Terraform's machine-readable UI lines.
+fn json_plan(
+    changes: &[strata_core::PlannedChange],
+    drift: &[strata_core::Drift],
+    prior: Option<&StateFile>,
+    outputs: &BTreeMap<String, strata_core::OutputValue>,
+    output_changes: &[OutputChange],
+) {
+    for d in drift {
+        crate::json_view::drift(&d.addr, d.after.is_null());
+    }
+    for c in changes.iter().filter(|c| plan_view::shows(c)) {
+        crate::json_view::planned_change(c);
+    }
+    let n = plan_view::counts(changes);
+    crate::json_view::change_summary(n.import, n.add, n.change, n.destroy);
+    let empty = BTreeMap::new();
+    let before = prior.map_or(&empty, |p| &p.outputs);
+    let mut names: Vec<&String> = before.keys().chain(outputs.keys()).collect();
+    names.sort();
+    names.dedup();
+    let entries: Vec<(String, bool, &str)> = names
+        .into_iter()
+        .map(|name| {
+            let changed = output_changes.iter().find(|c| &c.name == name);
+            let action = match changed {
+                None => "noop",
+                Some(c) if c.before.is_none() => "create",
+                Some(c) if c.after.is_none() => "delete",
+                Some(_) => "update",
+            };
+            let sensitive =
+                outputs.get(name).map_or_else(|| before.get(name).is_some_and(|b| b.sensitive), |o| o.sensitive);
+            (name.clone(), sensitive, action)
+        })
+        .collect();
+    crate::json_view::outputs(&entries);
 }
 
 fn print_output_changes(changes: &[OutputChange], outputs_only: bool, ui: Ui) {

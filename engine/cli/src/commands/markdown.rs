@@ -227,7 +227,7 @@ fn finish(sections: &[Section]) -> String {
 }
 
 fn section(label: &str, plan: &SavedPlan, max: usize) -> Section {
-    let ui = Ui { color: false };
+    let ui = Ui { color: false, json: false };
     let mut changes: Vec<PlannedChange> = plan.changes.iter().filter_map(|c| c.to_change()).collect();
     changes.sort_by(|a, b| super::plan_json::address_order(&a.addr).cmp(&super::plan_json::address_order(&b.addr)));
     let drift: Vec<PlannedChange> = plan.drift.iter().filter_map(|c| c.to_change()).collect();

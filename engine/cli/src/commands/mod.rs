@@ -77,15 +77,23 @@ pub fn run(argv: Vec<String>) -> u8 {
         Command::Validate { json, .. } => validate::run(&workdir, json, ui),
         Command::Fmt(args) => fmt::run(&workdir, &args, ui),
         Command::Console { vars, .. } => console::run(&workdir, &vars, &var_args, ui),
-        Command::Plan { vars, lock, detailed_exitcode, destroy, out, generate_config_out, state, .. } => apply::run(
-            &workdir,
-            apply::Mode::Plan { detailed_exitcode, destroy, out, generate_config_out },
-            &vars,
-            &var_args,
-            &lock,
-            state.as_deref(),
-            ui,
-        ),
+        Command::Plan { vars, lock, detailed_exitcode, destroy, out, generate_config_out, state, json, .. } => {
+            let ui = if json {
+                crate::json_view::version();
+                ui.with_json()
+            } else {
+                ui
+            };
+            apply::run(
+                &workdir,
+                apply::Mode::Plan { detailed_exitcode, destroy, out, generate_config_out },
+                &vars,
+                &var_args,
+                &lock,
+                state.as_deref(),
+                ui,
+            )
+        }
         Command::Apply { plan_file: Some(path), vars, lock, state, .. } => match read_plan(&path, ui) {
             Some(plan) => apply::run(
                 &workdir,

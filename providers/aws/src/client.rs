@@ -1,0 +1,215 @@
+//! Connected AWS clients for one provider configuration: settings become
+//! SDK configuration (region, profile, files, static keys, assume role,
+//! per-service endpoints, retries), a Tokio runtime drives the calls, and
+//! AWS errors become diagnostics with the service's own words.
+
+use crate::cache::ReadCache;
+use crate::settings::Settings;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use strata_provider::ProviderDiagnostic;
+
+pub struct Aws {
+    runtime: tokio::runtime::Runtime,
+    pub ec2: aws_sdk_ec2::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub region: String,
+    pub account_id: Option<String>,
+    pub default_tags: BTreeMap<String, String>,
+    pub cache: ReadCache,
+    call_log: Option<std::sync::Mutex<std::fs::File>>,
+}
+
+/// An AWS error: its code (`InvalidVpcID.NotFound`) and message.
+#[derive(Debug, Clone)]
+pub struct AwsError {
+    pub code: String,
+    pub message: String,
+}
+
+impl AwsError {
+    pub fn is_not_found(&self) -> bool {
+        self.code.ends_with(".NotFound") || self.code.ends_with("NotFound")
+    }
+
+    pub fn into_diag(self, what: &str) -> ProviderDiagnostic {
+        ProviderDiagnostic::error(format!("{what}: {}", self.code), format!("{what}: {}: {}", self.code, self.message))
+    }
+}
+
+/// Converts an SDK error (any service) into code and message.
+pub fn aws_error<E, R>(e: aws_sdk_ec2::error::SdkError<E, R>) -> AwsError
+where
+    E: aws_sdk_ec2::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if let Some(s) = e.as_service_error() {
+        return AwsError {
+            code: s.code().unwrap_or("UnknownError").to_string(),
+            message: s.message().unwrap_or("(no message)").to_string(),
+        };
+    }
+    // Below the service (endpoint down, timeout): the innermost cause reads best.
+    let mut cause: &dyn std::error::Error = &e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    AwsError { code: "RequestError".into(), message: format!("the endpoint could not be reached ({cause})") }
+}
+
+impl Aws {
+    pub fn connect(settings: Settings) -> Result<Aws, ProviderDiagnostic> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("strata-aws")
+            .enable_all()
+            .build()
+            .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
+        let (ec2, sts, region) = runtime.block_on(clients(&settings))?;
+        let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
+            .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
+            .map(std::sync::Mutex::new);
+        let mut aws = Aws {
+            runtime,
+            ec2,
+            sts,
+            region,
+            account_id: None,
+            default_tags: settings.default_tags.clone(),
+            cache: ReadCache::default(),
+            call_log,
+        };
+        if !settings.skip_credentials_validation || !settings.skip_requesting_account_id {
+            aws.log_call("sts:GetCallerIdentity");
+            match aws.block(aws.sts.get_caller_identity().send()) {
+                Ok(out) => aws.account_id = out.account().map(String::from),
+                Err(e) if !settings.skip_credentials_validation => {
+                    return Err(
+                        aws_error(e).into_diag("Retrieving AWS account details: validating provider credentials")
+                    )
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(aws)
+    }
+
+    pub fn block<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.runtime.block_on(f)
+    }
+
+    /// Appends the call's name to `$STRATA_AWS_CALL_LOG` (for measuring).
+    pub fn log_call(&self, name: &str) {
+        if let Some(f) = &self.call_log {
+            use std::io::Write;
+            let _ = writeln!(f.lock().expect("no poisoned locks"), "{name}");
+        }
+    }
+
+    /// Calls `f` until it succeeds, fails with an error `retryable` does not
+    /// accept, or `timeout` has passed; jittered exponential backoff between.
+    pub fn retry<T>(
+        &self,
+        timeout: Duration,
+        retryable: impl Fn(&AwsError) -> bool,
+        mut f: impl FnMut() -> Result<T, AwsError>,
+    ) -> Result<T, AwsError> {
+        let deadline = Instant::now() + timeout;
+        let mut wait = Duration::from_millis(200);
+        loop {
+            match f() {
+                Err(e) if retryable(&e) && Instant::now() < deadline => {
+                    let pause = wait + Duration::from_millis(crate::util::jitter_ms(wait.as_millis() as u64 / 2 + 1));
+                    std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+                    wait = (wait * 2).min(Duration::from_secs(10));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    pub fn arn(&self, kind: &str, owner: &str, id: &str) -> String {
+        crate::util::ec2_arn(&self.region, owner, kind, id)
+    }
+}
+
+/// How long to wait for a just-created object to become visible, and for
+/// dependencies to clear before a delete.
+pub const EVENTUAL_CONSISTENCY: Duration = Duration::from_secs(120);
+pub const DEPENDENCY_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[allow(deprecated)] // ProfileFiles: the backend uses the same API.
+async fn clients(s: &Settings) -> Result<(aws_sdk_ec2::Client, aws_sdk_sts::Client, String), ProviderDiagnostic> {
+    use aws_config::{BehaviorVersion, Region};
+    // The SDK's standard mode retries throttling and transient errors with
+    // jittered exponential backoff, up to `max_retries` times.
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(s.max_retries + 1));
+    if let Some(r) = &s.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(p) = &s.profile {
+        loader = loader.profile_name(p);
+    }
+    if !s.shared_config_files.is_empty() || !s.shared_credentials_files.is_empty() {
+        #[allow(deprecated)]
+        use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
+        let mut files = ProfileFiles::builder();
+        for f in &s.shared_config_files {
+            files = files.with_file(ProfileFileKind::Config, expand_home(f));
+        }
+        for f in &s.shared_credentials_files {
+            files = files.with_file(ProfileFileKind::Credentials, expand_home(f));
+        }
+        loader = loader.profile_files(files.build());
+    }
+    if let (Some(a), Some(k)) = (&s.access_key, &s.secret_key) {
+        loader = loader.credentials_provider(aws_sdk_ec2::config::Credentials::new(
+            a.clone(),
+            k.clone(),
+            s.token.clone(),
+            None,
+            "provider-config",
+        ));
+    }
+    let mut sdk = loader.load().await;
+    let Some(region) = sdk.region().map(|r| r.to_string()) else {
+        return Err(ProviderDiagnostic::error(
+            "Missing region",
+            "The aws provider needs a region: set `region` in the provider block, or AWS_REGION, or a profile's region.",
+        ));
+    };
+    let sts_sdk = match s.endpoints.get("sts") {
+        Some(e) => sdk.clone().into_builder().endpoint_url(e).build(),
+        None => sdk.clone(),
+    };
+    if let Some(role) = &s.assume_role {
+        let mut provider = aws_config::sts::AssumeRoleProvider::builder(&role.role_arn)
+            .session_name(role.session_name.clone().unwrap_or_else(|| "strata".into()))
+            .configure(&sts_sdk);
+        if let Some(id) = &role.external_id {
+            provider = provider.external_id(id);
+        }
+        let provider = provider.build().await;
+        sdk = sdk
+            .into_builder()
+            .credentials_provider(aws_sdk_ec2::config::SharedCredentialsProvider::new(provider))
+            .build();
+    }
+    let mut ec2 = aws_sdk_ec2::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("ec2") {
+        ec2 = ec2.endpoint_url(e);
+    }
+    let mut sts = aws_sdk_sts::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("sts") {
+        sts = sts.endpoint_url(e);
+    }
+    Ok((aws_sdk_ec2::Client::from_conf(ec2.build()), aws_sdk_sts::Client::from_conf(sts.build()), region))
+}
+
+fn expand_home(path: &str) -> String {
+    match (path.strip_prefix("~/"), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
+        _ => path.to_string(),
+    }
+}

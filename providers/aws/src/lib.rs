@@ -1,0 +1,257 @@
+//! The `aws` provider (source `hashicorp/aws`), part 1: VPC networking.
+//! Resource types, arguments and computed attributes follow Terraform's
+//! hashicorp/aws provider so existing configurations work unchanged:
+//! `aws_vpc`, `aws_subnet`, `aws_internet_gateway`, `aws_security_group`
+//! and the data sources `aws_vpc`, `aws_availability_zones`,
+//! `aws_caller_identity` and `aws_region`.
+//!
+//! The engine is synchronous and calls may come from several threads at
+//! once; each configured instance owns a small multi-threaded Tokio runtime
+//! and blocks on each AWS call. Refresh reads of one type are batched: the
+//! first read of a subnet describes every subnet of its VPC in one call and
+//! later reads are answered from that (see `cache`).
+//!
+//! This crate knows nothing of the engine, state files or configuration
+//! files: it sees values shaped by its schemas.
+
+mod cache;
+mod client;
+mod data;
+mod igw;
+mod settings;
+mod subnet;
+mod tags;
+mod util;
+mod vpc;
+
+use client::Aws;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+use strata_lang::Value;
+use strata_provider::*;
+use util::{attr, str_attr, with_attr};
+
+pub struct Factory;
+
+impl ProviderFactory for Factory {
+    fn source(&self) -> &str {
+        "hashicorp/aws"
+    }
+    fn new_instance(&self) -> Arc<dyn Provider> {
+        Arc::new(AwsProvider { aws: OnceLock::new() })
+    }
+}
+
+/// Adds the aws provider to `registry`.
+pub fn register(registry: &mut Registry) {
+    registry.add(Arc::new(Factory));
+}
+
+struct AwsProvider {
+    aws: OnceLock<Aws>,
+}
+
+fn schema() -> Arc<ProviderSchema> {
+    static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
+    SCHEMA
+        .get_or_init(|| {
+            let rs = |block: Block| ResourceSchema { version: 1, block };
+            let ds = |block: Block| ResourceSchema { version: 0, block };
+            Arc::new(ProviderSchema {
+                provider: settings::schema(),
+                resources: BTreeMap::from([
+                    ("aws_internet_gateway".to_string(), rs(igw::schema())),
+                    ("aws_subnet".to_string(), rs(subnet::schema())),
+                    ("aws_vpc".to_string(), rs(vpc::schema())),
+                ]),
+                data_sources: BTreeMap::from([
+                    ("aws_availability_zones".to_string(), ds(data::availability_zones_schema())),
+                    ("aws_caller_identity".to_string(), ds(data::caller_identity_schema())),
+                    ("aws_region".to_string(), ds(data::region_schema())),
+                    ("aws_vpc".to_string(), ds(data::vpc_schema())),
+                ]),
+            })
+        })
+        .clone()
+}
+
+fn block_of(type_name: &str) -> Option<Block> {
+    schema().resources.get(type_name).map(|r| r.block.clone())
+}
+
+/// Arguments with a default that the plan fills in when configuration
+/// leaves them null (Terraform's `Default:`).
+fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
+    match type_name {
+        "aws_vpc" => vec![
+            ("instance_tenancy", Value::string("default")),
+            ("enable_dns_support", Value::bool(true)),
+            ("assign_generated_ipv6_cidr_block", Value::bool(false)),
+        ],
+        "aws_subnet" => vec![
+            ("map_public_ip_on_launch", Value::bool(false)),
+            ("assign_ipv6_address_on_creation", Value::bool(false)),
+        ],
+        "aws_security_group" => {
+            vec![("description", Value::string("Managed by Terraform")), ("revoke_rules_on_delete", Value::bool(false))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+impl AwsProvider {
+    fn aws(&self) -> Result<&Aws, ProviderDiagnostic> {
+        self.aws.get().ok_or_else(|| {
+            ProviderDiagnostic::error("Provider not configured", "The aws provider was used before it was configured.")
+        })
+    }
+
+    fn plan(&self, req: &PlanRequest) -> Result<PlanResponse, ProviderDiagnostic> {
+        let mut resp = PlanResponse {
+            planned: req.proposed.clone(),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        if req.proposed.is_null() || req.config.is_null() {
+            return Ok(resp);
+        }
+        let aws = self.aws()?;
+        let mut planned = req.proposed.clone();
+        for (name, default) in defaults(req.type_name) {
+            if attr(req.config, name).is_null() {
+                planned = with_attr(&planned, name, default);
+            }
+        }
+        let tags_all = tags::plan_tags_all(&aws.default_tags, &attr(req.config, "tags"));
+        planned = with_attr(&planned, "tags_all", tags_all);
+        resp.planned = planned;
+        Ok(resp)
+    }
+
+    fn apply(&self, req: &ApplyRequest) -> Result<Value, ProviderDiagnostic> {
+        let aws = self.aws()?;
+        let t = req.type_name;
+        if req.planned.is_null() {
+            match t {
+                "aws_vpc" => vpc::delete(aws, req.prior)?,
+                "aws_subnet" => subnet::delete(aws, req.prior)?,
+                "aws_internet_gateway" => igw::delete(aws, req.prior)?,
+                other => return Err(unknown_type(other)),
+            }
+            aws.cache.invalidate();
+            return Ok(req.planned.clone());
+        }
+        let creating = req.prior.is_null();
+        let result = match (t, creating) {
+            ("aws_vpc", true) => vpc::create(aws, req.planned),
+            ("aws_vpc", false) => vpc::update(aws, req.prior, req.planned),
+            ("aws_subnet", true) => subnet::create(aws, req.planned),
+            ("aws_subnet", false) => subnet::update(aws, req.prior, req.planned),
+            ("aws_internet_gateway", true) => igw::create(aws, req.planned),
+            ("aws_internet_gateway", false) => igw::update(aws, req.prior, req.planned),
+            (other, _) => Err(unknown_type(other)),
+        };
+        aws.cache.invalidate();
+        result
+    }
+
+    fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        let aws = self.aws()?;
+        match type_name {
+            "aws_vpc" => vpc::read(aws, current),
+            "aws_subnet" => subnet::read(aws, current),
+            "aws_internet_gateway" => igw::read(aws, current),
+            other => Err(unknown_type(other)),
+        }
+    }
+}
+
+fn unknown_type(t: &str) -> ProviderDiagnostic {
+    ProviderDiagnostic::error("Unknown resource type", format!("The aws provider has no resource type {t:?}."))
+}
+
+impl Provider for AwsProvider {
+    fn schema(&self) -> Arc<ProviderSchema> {
+        schema()
+    }
+
+    fn configure(&self, req: ConfigureRequest) -> Diagnostics {
+        let settings = match settings::Settings::from_value(req.config) {
+            Ok(s) => s,
+            Err(d) => return vec![d],
+        };
+        match Aws::connect(settings) {
+            Ok(aws) => {
+                let _ = self.aws.set(aws);
+                Vec::new()
+            }
+            Err(d) => vec![d],
+        }
+    }
+
+    fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {
+        match self.read(req.type_name, req.current) {
+            Ok(new_state) => ReadResourceResponse { new_state, private: req.private.to_vec(), diagnostics: Vec::new() },
+            Err(d) => ReadResourceResponse {
+                new_state: Some(req.current.clone()),
+                private: req.private.to_vec(),
+                diagnostics: vec![d],
+            },
+        }
+    }
+
+    fn plan_resource(&self, req: PlanRequest) -> PlanResponse {
+        self.plan(&req).unwrap_or_else(|d| PlanResponse {
+            planned: req.proposed.clone(),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diagnostics: vec![d],
+        })
+    }
+
+    fn apply_resource(&self, req: ApplyRequest) -> ApplyResponse {
+        match self.apply(&req) {
+            Ok(new_state) => ApplyResponse { new_state, private: Vec::new(), diagnostics: Vec::new() },
+            // Nothing changed (or the object is as before): keep the prior object.
+            Err(d) => ApplyResponse { new_state: req.prior.clone(), private: Vec::new(), diagnostics: vec![d] },
+        }
+    }
+
+    fn import_resource(&self, req: ImportRequest) -> ImportResponse {
+        let Some(block) = block_of(req.type_name) else {
+            return ImportResponse { imported: Vec::new(), diagnostics: vec![unknown_type(req.type_name)] };
+        };
+        let stub = util::object(&block, [("id", Value::string(req.id))]);
+        match self.read(req.type_name, &stub) {
+            Ok(Some(state)) => ImportResponse {
+                imported: vec![ImportedObject { type_name: req.type_name.to_string(), state, private: Vec::new() }],
+                diagnostics: Vec::new(),
+            },
+            Ok(None) => ImportResponse {
+                imported: Vec::new(),
+                diagnostics: vec![ProviderDiagnostic::error(
+                    "Cannot import non-existent remote object",
+                    format!(
+                        "While attempting to import an existing object to {:?}, the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terraform apply\" to create a new remote object for this resource.",
+                        req.type_name
+                    ),
+                )],
+            },
+            Err(d) => ImportResponse { imported: Vec::new(), diagnostics: vec![d] },
+        }
+    }
+
+    fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse {
+        let result = self.aws().and_then(|aws| data::read(aws, req.type_name, req.config));
+        match result {
+            Ok(state) => ReadDataResponse { state, diagnostics: Vec::new() },
+            Err(d) => ReadDataResponse { state: Value::dynamic_null(), diagnostics: vec![d] },
+        }
+    }
+}
+
+/// The `id` of a state value (empty when absent).
+fn id_of(v: &Value) -> String {
+    str_attr(v, "id").unwrap_or_default()
+}

@@ -1,0 +1,103 @@
+//! `tags` and `tags_all` as Terraform's aws provider keeps them: `tags_all`
+//! is the provider's `default_tags` with the resource's own `tags` on top;
+//! reading back, `tags` keeps what the resource itself sets (a default tag
+//! appears in `tags` only if the configuration also sets it there).
+
+use crate::util::{map_of, string_map};
+use std::collections::BTreeMap;
+use strata_lang::{Type, Value};
+
+/// `default_tags` with `tags` on top; unknown while `tags` is unknown.
+pub fn plan_tags_all(default_tags: &BTreeMap<String, String>, tags: &Value) -> Value {
+    if !tags.is_wholly_known() {
+        return Value::unknown(Type::map(Type::String));
+    }
+    string_map(&merge(default_tags, &map_of(tags)))
+}
+
+pub fn merge(default_tags: &BTreeMap<String, String>, tags: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let mut all = default_tags.clone();
+    all.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+    all
+}
+
+/// `(tags, tags_all)` from the tags AWS reports. Tags under `aws:` are
+/// AWS's own and ignored. A default tag is left out of `tags` unless the
+/// prior `tags` had it or AWS holds another value for it; `tags` stays null
+/// when it was null and nothing of the resource's own is left.
+pub fn read_tags(
+    default_tags: &BTreeMap<String, String>,
+    prior_tags: &Value,
+    remote: impl IntoIterator<Item = (String, String)>,
+) -> (Value, Value) {
+    let all: BTreeMap<String, String> = remote.into_iter().filter(|(k, _)| !k.starts_with("aws:")).collect();
+    let prior = map_of(prior_tags);
+    let own: BTreeMap<String, String> = all
+        .iter()
+        .filter(|(k, v)| prior.contains_key(*k) || default_tags.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let tags =
+        if own.is_empty() && prior_tags.is_null() { Value::null(Type::map(Type::String)) } else { string_map(&own) };
+    (tags, string_map(&all))
+}
+
+/// What to change on AWS to go from `old` to `new`: (set, remove).
+pub fn tag_changes(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> (BTreeMap<String, String>, Vec<String>) {
+    let set = new.iter().filter(|(k, v)| old.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let remove = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+    (set, remove)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn tags_all_is_default_tags_with_resource_tags_on_top() {
+        let defaults = m(&[("Env", "dev"), ("Team", "net")]);
+        let all = plan_tags_all(&defaults, &string_map(&m(&[("Team", "core"), ("Name", "a")])));
+        assert!(all.raw_equal(&string_map(&m(&[("Env", "dev"), ("Name", "a"), ("Team", "core")]))));
+        let none = plan_tags_all(&defaults, &Value::null(Type::map(Type::String)));
+        assert!(none.raw_equal(&string_map(&defaults)));
+        let unknown = plan_tags_all(&defaults, &Value::unknown(Type::map(Type::String)));
+        assert!(unknown.is_unknown());
+        assert!(plan_tags_all(&BTreeMap::new(), &Value::null(Type::map(Type::String))).raw_equal(&string_map(&m(&[]))));
+    }
+
+    #[test]
+    fn reading_back_separates_default_tags_from_own_tags() {
+        let defaults = m(&[("Env", "dev")]);
+        let remote = || m(&[("Env", "dev"), ("Name", "a"), ("aws:cloudformation:stack", "x")]).into_iter();
+        let (tags, all) = read_tags(&defaults, &string_map(&m(&[("Name", "a")])), remote());
+        assert!(tags.raw_equal(&string_map(&m(&[("Name", "a")]))));
+        assert!(all.raw_equal(&string_map(&m(&[("Env", "dev"), ("Name", "a")]))));
+        // The configuration sets a default tag itself: it stays in `tags`.
+        let (tags, _) = read_tags(&defaults, &string_map(&m(&[("Env", "dev"), ("Name", "a")])), remote());
+        assert!(tags.raw_equal(&string_map(&m(&[("Env", "dev"), ("Name", "a")]))));
+        // A default tag changed outside shows up in `tags` as drift.
+        let (tags, _) = read_tags(&defaults, &Value::null(Type::map(Type::String)), m(&[("Env", "prod")]));
+        assert!(tags.raw_equal(&string_map(&m(&[("Env", "prod")]))));
+        // Null stays null when only default tags are there.
+        let (tags, all) = read_tags(&defaults, &Value::null(Type::map(Type::String)), m(&[("Env", "dev")]));
+        assert!(tags.is_null());
+        assert!(all.raw_equal(&string_map(&defaults)));
+    }
+
+    #[test]
+    fn tag_changes_set_new_values_and_remove_dropped_keys() {
+        let (set, remove) = tag_changes(&m(&[("A", "1"), ("B", "2")]), &m(&[("A", "1"), ("B", "3"), ("C", "4")]));
+        assert_eq!(set, m(&[("B", "3"), ("C", "4")]));
+        assert!(remove.is_empty());
+        let (set, remove) = tag_changes(&m(&[("A", "1"), ("B", "2")]), &m(&[("A", "1")]));
+        assert!(set.is_empty());
+        assert_eq!(remove, vec!["B".to_string()]);
+    }
+}
