@@ -4,7 +4,7 @@
 //! destroying, before what depends on it is gone). Debug builds only (the
 //! test provider logs every call's start and end).
 
-use crate::support::{run_with, TempDir};
+use crate::support::{max_concurrency, run_with, TempDir};
 
 const ROOT: &str = r#"
 terraform {
@@ -44,20 +44,6 @@ resource "testing_resource" "z" {
   delay_ms = 500
 }
 "#;
-
-/// Most operations running at once, from the test provider's call log.
-fn max_concurrency(log: &str) -> usize {
-    let (mut now, mut max) = (0usize, 0usize);
-    for line in log.lines() {
-        if line.ends_with(" start") {
-            now += 1;
-            max = max.max(now);
-        } else if line.ends_with(" done") {
-            now = now.saturating_sub(1);
-        }
-    }
-    max
-}
 
 fn position(log: &str, line: &str) -> usize {
     log.lines().position(|l| l == line).unwrap_or_else(|| panic!("{line:?} not in the call log:\n{log}"))

@@ -3,7 +3,7 @@
 //! independent work finishes, half-created objects are tainted, and a
 //! re-apply converges.
 
-use crate::support::{run_with, TempDir};
+use crate::support::{max_concurrency, run_with, TempDir};
 use serde_json::Value as Json;
 
 const CONFIG: &str = r#"
@@ -105,20 +105,6 @@ fn a_half_created_object_is_tainted_and_replaced_next_time() {
     let fixed = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "fail=false"], &[], None);
     assert_eq!(fixed.code, 0, "{}", fixed.transcript());
     assert!(names_in_state(d.path()).contains(&("e".into(), None)));
-}
-
-/// Most operations running at once, from the test provider's call log.
-fn max_concurrency(log: &str) -> usize {
-    let (mut now, mut max) = (0usize, 0usize);
-    for line in log.lines() {
-        if line.ends_with(" start") {
-            now += 1;
-            max = max.max(now);
-        } else if line.ends_with(" done") {
-            now = now.saturating_sub(1);
-        }
-    }
-    max
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! End-to-end tests: each runs the real `strata` binary in a temporary
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
-mod bad_state;
 mod aws_vpc;
+mod bad_state;
 mod builtin_providers;
 mod cli;
 mod concurrency;

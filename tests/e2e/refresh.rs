@@ -92,3 +92,40 @@ fn refresh_only_records_drift_without_changing_anything() {
     let back = run_with(d.path(), &["plan", "-no-color"], &env, None);
     assert!(back.stdout.contains("~ value  = \"edited\" -> \"configured\""), "{}", back.stdout);
 }
+
+#[test]
+fn data_sources_wait_for_pending_changes_of_what_they_depend_on() {
+    let config = |v: &str| {
+        format!(
+            r#"
+terraform {{
+  required_providers {{
+    testing = {{ source = "strata/testing" }}
+  }}
+}}
+resource "testing_resource" "a" {{
+  name  = "a"
+  value = "{v}"
+}}
+data "testing_echo" "after_a" {{
+  name       = "after"
+  value      = testing_resource.a.id
+  depends_on = [testing_resource.a]
+}}
+"#
+        )
+    };
+    let d = TempDir::with_files("data-pending", &[("main.tf", &config("one"))]);
+    assert_eq!(run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &[], None).code, 0);
+    let quiet = run_with(d.path(), &["plan", "-no-color", "-detailed-exitcode"], &[], None);
+    assert_eq!(quiet.code, 0, "nothing pending: read at plan time, no change:\n{}", quiet.transcript());
+    d.write("main.tf", &config("two"));
+    let plan = run_with(d.path(), &["plan", "-no-color"], &[], None);
+    assert!(
+        plan.stdout.contains(
+            "# data.testing_echo.after_a will be read during apply\n  # (depends on a resource or a module with changes pending)"
+        ),
+        "{}",
+        plan.stdout
+    );
+}

@@ -110,3 +110,17 @@ pub fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
         .output()
         .expect("terraform runs")
 }
+
+/// Most operations running at once, from the test provider's call log.
+pub fn max_concurrency(log: &str) -> usize {
+    let (mut now, mut max) = (0usize, 0usize);
+    for line in log.lines() {
+        if line.ends_with(" start") {
+            now += 1;
+            max = max.max(now);
+        } else if line.ends_with(" done") {
+            now = now.saturating_sub(1);
+        }
+    }
+    max
+}

@@ -92,6 +92,7 @@ fn reason(c: &PlannedChange) -> Option<&'static str> {
         "delete_because_count_index" => "delete_because_count_index",
         "delete_because_each_key" => "delete_because_each_key",
         "read_because_config_unknown" => "read_because_config_unknown",
+        "read_because_dependency_pending" => "read_because_dependency_pending",
         _ => return None,
     })
 }

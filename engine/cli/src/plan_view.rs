@@ -114,6 +114,9 @@ fn header(c: &PlannedChange) -> String {
             h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.local()))
         }
         Some("read_because_config_unknown") => h.push_str("  # (config refers to values not yet known)\n"),
+        Some("read_because_dependency_pending") => {
+            h.push_str("  # (depends on a resource or a module with changes pending)\n")
+        }
         Some("delete_because_no_module") => {
             h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.module))
         }

@@ -156,6 +156,7 @@ static REASONS: &[&str] = &[
     "delete_because_each_key",
     "delete_because_no_module",
     "read_because_config_unknown",
+    "read_because_dependency_pending",
 ];
 
 impl SavedChange {

@@ -212,6 +212,9 @@ pub struct ResourceEngine<'a> {
     generated: Mutex<Vec<(ResourceInstanceAddr, String)>>,
     /// `strata import`: only import (and record) objects; plan nothing.
     import_only: bool,
+    /// Resources (as state `dependencies` name them) with a change planned:
+    /// data sources depending on them are read during apply.
+    changed_resources: Mutex<HashSet<String>>,
 }
 
 impl<'a> ResourceEngine<'a> {
@@ -249,6 +252,7 @@ impl<'a> ResourceEngine<'a> {
             generate_config: false,
             generated: Mutex::new(Vec::new()),
             import_only: false,
+            changed_resources: Mutex::new(HashSet::new()),
         }
     }
 
@@ -1381,8 +1385,20 @@ impl ResourceEngine<'_> {
             .prior
             .instance(addr)
             .map_or_else(|| Value::null(schema.block.implied_type()), |(_, i)| decode_state(i, schema));
-        if !config.is_wholly_known() {
+        // As Terraform: a data source whose configuration is not known yet,
+        // or which depends on a resource with changes pending, is read
+        // during apply, so that it sees the world after those changes.
+        let pending = !self.applying() && {
+            let changed = self.changed_resources.lock().expect("no poisoned locks");
+            dependencies.iter().any(|d| changed.contains(d))
+        };
+        if !config.is_wholly_known() || pending {
             let planned = proposed_new(&schema.block, &Value::null(schema.block.implied_type()), config);
+            let reason = if config.is_wholly_known() {
+                "read_because_dependency_pending"
+            } else {
+                "read_because_config_unknown"
+            };
             self.changes.lock().expect("no poisoned locks").push(PlannedChange {
                 addr: addr.clone(),
                 provider: provider_addr.to_string(),
@@ -1390,7 +1406,7 @@ impl ResourceEngine<'_> {
                 before: prior,
                 after: planned.clone(),
                 replace_paths: Vec::new(),
-                reason: Some("read_because_config_unknown"),
+                reason: Some(reason),
                 moved_from: None,
                 importing: None,
             });
@@ -1583,6 +1599,9 @@ impl ResourceEngine<'_> {
             moved_from: self.moves.get(addr).cloned(),
             importing: importing.clone(),
         });
+        if action != Action::NoOp {
+            self.changed_resources.lock().expect("no poisoned locks").insert(addr.resource.to_string());
+        }
         if !self.applying() || action == Action::NoOp {
             if action == Action::NoOp && self.applying() {
                 // Keep the refreshed object and current dependencies.

@@ -92,9 +92,6 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("map_public_ip_on_launch", Value::bool(false)),
             ("assign_ipv6_address_on_creation", Value::bool(false)),
         ],
-        "aws_security_group" => {
-            vec![("description", Value::string("Managed by Terraform")), ("revoke_rules_on_delete", Value::bool(false))]
-        }
         _ => Vec::new(),
     }
 }

@@ -39,23 +39,9 @@ pub fn run(workdir: &WorkDir, cmd: WorkspaceCommand, ui: Ui) -> u8 {
     }
 }
 
-/// Go's `%q` for the names in messages (they are short and mostly ASCII).
+/// Go's `%q` for the names in messages, as Terraform prints them.
 fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    strata_lang::render::go_quote(s)
 }
 
 fn created(name: &str, ui: Ui) -> String {
