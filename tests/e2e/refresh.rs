@@ -129,3 +129,24 @@ data "testing_echo" "after_a" {{
         plan.stdout
     );
 }
+
+#[test]
+fn an_orphan_already_deleted_outside_only_leaves_the_state() {
+    let with_b = "terraform {\n  required_providers {\n    testing = { source = \"strata/testing\" }\n  }\n}\nresource \"testing_resource\" \"a\" {\n  name = \"a\"\n}\nresource \"testing_resource\" \"b\" {\n  name = \"b\"\n}\n";
+    let d = TempDir::with_files("orphan-gone", &[("main.tf", with_b)]);
+    let world = TempDir::new("orphan-world");
+    let log = d.path().join("calls.log");
+    let env = [("STRATA_TESTING_WORLD", world.path().to_str().unwrap()), ("STRATA_TESTING_LOG", log.to_str().unwrap())];
+    assert_eq!(run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &env, None).code, 0);
+    d.write("main.tf", &with_b.replace("resource \"testing_resource\" \"b\" {\n  name = \"b\"\n}\n", ""));
+    std::fs::write(world.path().join("b.gone"), "").unwrap();
+    let plan = run_with(d.path(), &["plan", "-no-color", "-detailed-exitcode"], &env, None);
+    assert!(plan.stdout.contains("testing_resource.b: Refreshing state..."), "{}", plan.stdout);
+    assert!(plan.stdout.contains("# testing_resource.b has been deleted"), "{}", plan.stdout);
+    assert!(!plan.stdout.contains("will be destroyed"), "nothing left to destroy:\n{}", plan.stdout);
+    std::fs::write(&log, "").unwrap();
+    let apply = run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &env, None);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    assert!(!std::fs::read_to_string(&log).unwrap().contains("delete b"), "no delete call for a gone object");
+    assert_eq!(run_with(d.path(), &["state", "list"], &env, None).stdout, "testing_resource.a\n");
+}

@@ -135,6 +135,22 @@ pub fn drift(addr: &ResourceInstanceAddr, deleted: bool) {
     );
 }
 
+/// `refresh_start` / `refresh_complete` around a planned read.
+pub fn refresh(addr: &ResourceInstanceAddr, object: Option<&(String, String)>, done: bool) {
+    let id = object.map(|(k, v)| format!(" [{k}={v}]")).unwrap_or_default();
+    let (message, kind) = if done {
+        (format!("{addr}: Refresh complete{id}"), "refresh_complete")
+    } else {
+        (format!("{addr}: Refreshing state...{id}"), "refresh_start")
+    };
+    let mut hook = fields(vec![("resource", resource(addr))]);
+    if let Some((k, v)) = object {
+        hook.insert("id_key".into(), k.clone().into());
+        hook.insert("id_value".into(), v.clone().into());
+    }
+    emit("info", &message, kind, fields(vec![("hook", Json::Object(hook))]));
+}
+
 pub fn planned_change(c: &PlannedChange) {
     emit("info", &format!("{}: {}", c.addr, verb(c)), "planned_change", fields(vec![("change", change(c))]));
 }

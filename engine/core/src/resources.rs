@@ -94,6 +94,15 @@ pub enum Progress {
         addr: ResourceInstanceAddr,
         action: Action,
     },
+    /// Planning reads a stored object to see how it is now.
+    Refreshing {
+        addr: ResourceInstanceAddr,
+        object: Option<(String, String)>,
+    },
+    Refreshed {
+        addr: ResourceInstanceAddr,
+        object: Option<(String, String)>,
+    },
 }
 
 /// Where an apply writes each completed operation (the state journal).
@@ -353,6 +362,12 @@ impl<'a> ResourceEngine<'a> {
         self
     }
 
+    /// Planning: reports refreshes (`Refreshing state...`) to `progress`.
+    pub fn with_progress(mut self, progress: &'a (dyn Fn(Progress) + Sync)) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
     /// Stops starting new operations once `stop` is set (Ctrl-C).
     pub fn with_stop(mut self, stop: &'a std::sync::atomic::AtomicBool) -> Self {
         self.stop = Some(stop);
@@ -562,7 +577,43 @@ impl<'a> ResourceEngine<'a> {
             return;
         }
         let Some((provider, schema)) = self.provider_for_state(addr, provider_addr, diags) else { return };
-        let before = decode_state(inst, &schema);
+        let mut before = decode_state(inst, &schema);
+        // As Terraform: what is to be destroyed is read first; an object
+        // already deleted outside only leaves the state.
+        if self.refresh && inst.deposed.is_none() && inst.status.as_deref() != Some("tainted") {
+            let shown = !self.applying();
+            if shown {
+                self.progress(Progress::Refreshing { addr: addr.clone(), object: object_id(&before) });
+            }
+            let private = inst.private.as_deref().map(decode_private).unwrap_or_default();
+            let resp = provider.read_resource(strata_provider::ReadResourceRequest {
+                type_name: &addr.resource.type_name,
+                current: &before,
+                private: &private,
+            });
+            if report(resp.diagnostics, None, diags) {
+                return;
+            }
+            if shown {
+                self.progress(Progress::Refreshed { addr: addr.clone(), object: object_id(&before) });
+            }
+            match resp.new_state {
+                None => {
+                    self.drift.lock().expect("no poisoned locks").push(Drift {
+                        addr: addr.clone(),
+                        before: before.clone(),
+                        after: Value::null(schema.block.implied_type()),
+                    });
+                    if self.applying() {
+                        self.record(addr, provider_addr, None, None, diags);
+                    }
+                    return;
+                }
+                Some(v) => {
+                    before = apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&before))
+                }
+            }
+        }
         let forget = !matches!(self.operation, Operation::Destroy { .. })
             && self.removals.iter().any(|r| !r.destroy && r.covers(addr));
         if forget {
@@ -1481,6 +1532,11 @@ impl ResourceEngine<'_> {
         // Refresh: what the object looks like now, outside our state.
         let mut prior = stored.clone();
         if (self.refresh || importing.is_some()) && !stored.is_null() && !tainted {
+            // Shown while planning (an apply has shown it in its plan).
+            let shown = !self.applying() && importing.is_none();
+            if shown {
+                self.progress(Progress::Refreshing { addr: addr.clone(), object: object_id(&stored) });
+            }
             let resp = provider.read_resource(strata_provider::ReadResourceRequest {
                 type_name: &addr.resource.type_name,
                 current: &stored,
@@ -1494,6 +1550,9 @@ impl ResourceEngine<'_> {
                 Some(v) => apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&stored)),
             };
             prior_private = resp.private;
+            if shown {
+                self.progress(Progress::Refreshed { addr: addr.clone(), object: object_id(&stored) });
+            }
             if let (Some(id), true) = (&importing, prior.is_null()) {
                 diags.push(Diagnostic::error("Cannot import non-existent remote object").with_detail(format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id {id:?}. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"strata apply\" to create a new remote object for this resource.")).with_span(span.clone()));
                 return Value::dynamic_unknown();

@@ -153,7 +153,10 @@ pub fn run(
         ui.print_diagnostics(&Diagnostic::error("Target generated file already exists").with_detail("Strata can only write generated config into a new file. Either choose a different target location or move all existing configuration out of the target file, delete it and try again.").into());
         return 1;
     }
+    let refresh_view = ProgressView::new(ui);
+    let plan_progress = |p: Progress| refresh_view.print(&p);
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
+        .with_progress(&plan_progress)
         .with_targets(targets.clone(), needed.clone())
         .with_refresh_only(lock.refresh_only)
         .with_refresh(refresh)
@@ -557,6 +560,22 @@ impl ProgressView {
                     Some((k, v)) => format!("{}: {what} after {after} [{k}={v}]", label(addr, deposed)),
                     None => format!("{}: {what} after {after}", label(addr, deposed)),
                 }
+            }
+            Progress::Refreshing { addr, object } => {
+                if self.ui.json {
+                    crate::json_view::refresh(addr, object.as_ref(), false);
+                    return;
+                }
+                match object {
+                    Some((k, v)) => format!("{addr}: Refreshing state... [{k}={v}]"),
+                    None => format!("{addr}: Refreshing state..."),
+                }
+            }
+            Progress::Refreshed { addr, object } => {
+                if self.ui.json {
+                    crate::json_view::refresh(addr, object.as_ref(), true);
+                }
+                return;
             }
             Progress::Failed { addr, .. } => {
                 // The error itself is printed with the other diagnostics.
