@@ -1,6 +1,7 @@
 //! End-to-end tests: each runs the real `strata` binary in a temporary
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
+mod aws_network;
 mod aws_vpc;
 mod bad_state;
 mod builtin_providers;

@@ -1,8 +1,9 @@
 //! The `aws` provider (source `hashicorp/aws`), part 1: VPC networking.
 //! Resource types, arguments and computed attributes follow Terraform's
 //! hashicorp/aws provider so existing configurations work unchanged:
-//! `aws_vpc`, `aws_subnet`, `aws_internet_gateway`, `aws_security_group`
-//! and the data sources `aws_vpc`, `aws_availability_zones`,
+//! `aws_vpc`, `aws_subnet`, `aws_internet_gateway`, `aws_security_group`,
+//! `aws_route_table`, `aws_route_table_association`, `aws_route` and the
+//! data sources `aws_vpc`, `aws_availability_zones`,
 //! `aws_caller_identity` and `aws_region`.
 //!
 //! The engine is synchronous and calls may come from several threads at
@@ -18,7 +19,9 @@ mod cache;
 mod client;
 mod data;
 mod igw;
+mod route_table;
 mod settings;
+mod sg;
 mod subnet;
 mod tags;
 mod util;
@@ -61,6 +64,10 @@ fn schema() -> Arc<ProviderSchema> {
                 provider: settings::schema(),
                 resources: BTreeMap::from([
                     ("aws_internet_gateway".to_string(), rs(igw::schema())),
+                    ("aws_route".to_string(), rs(route_table::route_schema())),
+                    ("aws_route_table".to_string(), rs(route_table::schema())),
+                    ("aws_route_table_association".to_string(), rs(route_table::association_schema())),
+                    ("aws_security_group".to_string(), rs(sg::schema())),
                     ("aws_subnet".to_string(), rs(subnet::schema())),
                     ("aws_vpc".to_string(), rs(vpc::schema())),
                 ]),
@@ -120,8 +127,16 @@ impl AwsProvider {
                 planned = with_attr(&planned, name, default);
             }
         }
-        let tags_all = tags::plan_tags_all(&aws.default_tags, &attr(req.config, "tags"));
-        planned = with_attr(&planned, "tags_all", tags_all);
+        planned = match req.type_name {
+            "aws_security_group" => sg::plan(&planned, req.config, req.prior),
+            "aws_route_table" => route_table::plan(&planned, req.config, req.prior),
+            "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
+            _ => planned,
+        };
+        if block_of(req.type_name).is_some_and(|b| b.attributes.contains_key("tags_all")) {
+            let tags_all = tags::plan_tags_all(&aws.default_tags, &attr(req.config, "tags"));
+            planned = with_attr(&planned, "tags_all", tags_all);
+        }
         resp.planned = planned;
         Ok(resp)
     }
@@ -134,6 +149,10 @@ impl AwsProvider {
                 "aws_vpc" => vpc::delete(aws, req.prior)?,
                 "aws_subnet" => subnet::delete(aws, req.prior)?,
                 "aws_internet_gateway" => igw::delete(aws, req.prior)?,
+                "aws_security_group" => sg::delete(aws, req.prior)?,
+                "aws_route_table" => route_table::delete(aws, req.prior)?,
+                "aws_route_table_association" => route_table::delete_association(aws, req.prior)?,
+                "aws_route" => route_table::delete_route(aws, req.prior)?,
                 other => return Err(unknown_type(other)),
             }
             aws.cache.invalidate();
@@ -147,6 +166,14 @@ impl AwsProvider {
             ("aws_subnet", false) => subnet::update(aws, req.prior, req.planned),
             ("aws_internet_gateway", true) => igw::create(aws, req.planned),
             ("aws_internet_gateway", false) => igw::update(aws, req.prior, req.planned),
+            ("aws_security_group", true) => sg::create(aws, req.planned),
+            ("aws_security_group", false) => sg::update(aws, req.prior, req.planned),
+            ("aws_route_table", true) => route_table::create(aws, req.planned),
+            ("aws_route_table", false) => route_table::update(aws, req.prior, req.planned),
+            ("aws_route_table_association", true) => route_table::create_association(aws, req.planned),
+            ("aws_route_table_association", false) => route_table::update_association(aws, req.prior, req.planned),
+            ("aws_route", true) => route_table::create_route(aws, req.planned),
+            ("aws_route", false) => route_table::update_route(aws, req.prior, req.planned),
             (other, _) => Err(unknown_type(other)),
         };
         aws.cache.invalidate();
@@ -159,6 +186,10 @@ impl AwsProvider {
             "aws_vpc" => vpc::read(aws, current),
             "aws_subnet" => subnet::read(aws, current),
             "aws_internet_gateway" => igw::read(aws, current),
+            "aws_security_group" => sg::read(aws, current),
+            "aws_route_table" => route_table::read(aws, current),
+            "aws_route_table_association" => route_table::read_association(aws, current),
+            "aws_route" => route_table::read_route(aws, current),
             other => Err(unknown_type(other)),
         }
     }
