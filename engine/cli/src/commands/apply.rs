@@ -6,7 +6,7 @@ use super::{prepare, Prepared};
 use crate::args::{LockArgs, VarArgs};
 use crate::output::Ui;
 use crate::plan_view;
-use crate::workdir::{parse_duration, WorkDir};
+use crate::workdir::WorkDir;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -69,16 +69,7 @@ pub fn run(
             return 1;
         }
     };
-    let timeout = match lock.lock_timeout.as_deref().map(parse_duration) {
-        None => std::time::Duration::ZERO,
-        Some(Some(d)) => d,
-        Some(None) => {
-            ui.print_diagnostics(
-                &Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into(),
-            );
-            return 1;
-        }
-    };
+    let Some(timeout) = super::lock_timeout(lock.lock_timeout.as_deref(), ui) else { return 1 };
     let operation = if matches!(mode, Mode::Plan { .. }) { "OperationTypePlan" } else { "OperationTypeApply" };
     // Writing commands always lock; -lock=false only skips it for plan.
     let must_lock = lock.lock.unwrap_or(true) || matches!(mode, Mode::Apply { .. });

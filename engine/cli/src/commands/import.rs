@@ -5,7 +5,7 @@ use super::apply::{finish_state, lock_and_recover, walk, JournalSink};
 use super::prepare;
 use crate::args::{LockArgs, VarArgs};
 use crate::output::Ui;
-use crate::workdir::{parse_duration, WorkDir};
+use crate::workdir::WorkDir;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use strata_addrs::ResourceInstanceAddr;
@@ -45,12 +45,7 @@ pub fn run(
             return 1;
         }
     };
-    let Some(timeout) = lock.lock_timeout.as_deref().map_or(Some(std::time::Duration::ZERO), parse_duration) else {
-        ui.print_diagnostics(
-            &Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into(),
-        );
-        return 1;
-    };
+    let Some(timeout) = super::lock_timeout(lock.lock_timeout.as_deref(), ui) else { return 1 };
     let Some(held) = lock_and_recover(&store, "OperationTypeImport", timeout, ui) else { return 1 };
     let prior = match store.read() {
         Ok(s) => s,

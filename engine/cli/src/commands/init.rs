@@ -44,11 +44,13 @@ fn init(workdir: &WorkDir, args: &InitArgs, ui: Ui) -> Result<(), Diagnostic> {
     let new = match block {
         None => None,
         Some((kind, _, _)) if kind == "local" => None,
-        Some((kind, _, span)) if kind != "s3" => return Err(Diagnostic::error("Unsupported backend type")
-            .with_detail(format!(
+        Some((kind, _, span)) if kind != "s3" => {
+            return Err(Diagnostic::error("Unsupported backend type")
+                .with_detail(format!(
                 "There is no backend type named {kind:?}. Strata keeps state in local files or in S3 (backend \"s3\")."
             ))
-            .with_span(span)),
+                .with_span(span))
+        }
         Some((kind, block_config, _)) => {
             let mut config = block_config.clone();
             for entry in &args.backend_config {

@@ -3,8 +3,8 @@
 mod apply;
 mod config_json;
 mod console;
-mod fmt;
 mod drift;
+mod fmt;
 mod import;
 mod init;
 mod markdown;
@@ -58,11 +58,12 @@ pub fn run(argv: Vec<String>) -> u8 {
     match command {
         Command::Version { json } => version::run(json),
         Command::Init { backend_config, reconfigure, migrate_state, force_copy, lock_timeout, .. } => {
-            let Some(lock_timeout) = lock_timeout.as_deref().map_or(Some(std::time::Duration::ZERO), crate::workdir::parse_duration) else {
-                ui.print_diagnostics(&Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into());
-                return 1;
-            };
-            init::run(&workdir, &init::InitArgs { backend_config, reconfigure, migrate_state, force_copy, lock_timeout }, ui)
+            let Some(lock_timeout) = self::lock_timeout(lock_timeout.as_deref(), ui) else { return 1 };
+            init::run(
+                &workdir,
+                &init::InitArgs { backend_config, reconfigure, migrate_state, force_copy, lock_timeout },
+                ui,
+            )
         }
         Command::ForceUnlock { force, lock_id, .. } => force_unlock(&workdir, &lock_id, force, ui),
         Command::Drift { json, markdown, unmanaged, vars, lock, state, .. } => drift::run(
@@ -295,6 +296,20 @@ fn graph(workdir: &WorkDir, ui: Ui) -> u8 {
         None => {
             ui.print_diagnostics(&diags);
             1
+        }
+    }
+}
+
+/// `-lock-timeout=D` (zero when absent), or `None` having said why it is invalid.
+fn lock_timeout(flag: Option<&str>, ui: Ui) -> Option<std::time::Duration> {
+    match flag.map(crate::workdir::parse_duration) {
+        None => Some(std::time::Duration::ZERO),
+        Some(Some(d)) => Some(d),
+        Some(None) => {
+            ui.print_diagnostics(
+                &Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into(),
+            );
+            None
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::args::{StateCommand, StateWriteArgs};
 use crate::output::Ui;
-use crate::workdir::{parse_duration, WorkDir};
+use crate::workdir::WorkDir;
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use strata_addrs::{ModuleInstance, ResourceInstanceAddr, Target};
@@ -138,16 +138,7 @@ fn lock_timeout(opts: &StateWriteArgs, ui: Ui) -> Option<std::time::Duration> {
     if opts.lock == Some(false) {
         ui.print_diagnostics(&Diagnostic::warning("-lock=false is ignored").with_detail("Commands that write the state always hold its lock, so that two of them cannot lose each other's changes. A lock held by a process that died is released with it.").into());
     }
-    match opts.lock_timeout.as_deref().map(parse_duration) {
-        None => Some(std::time::Duration::ZERO),
-        Some(Some(d)) => Some(d),
-        Some(None) => {
-            ui.print_diagnostics(
-                &Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into(),
-            );
-            None
-        }
-    }
+    super::lock_timeout(opts.lock_timeout.as_deref(), ui)
 }
 
 fn no_state_file() -> Diagnostic {

@@ -5,7 +5,7 @@
 use crate::args::WorkspaceCommand;
 use crate::output::Ui;
 use crate::workdir::workspaces::{valid_workspace_name, SelectionError, WorkspaceStore, DEFAULT_WORKSPACE};
-use crate::workdir::{parse_duration, WorkDir};
+use crate::workdir::WorkDir;
 use std::path::Path;
 use std::time::Duration;
 use strata_config::TERRAFORM_COMPAT_VERSION;
@@ -24,7 +24,7 @@ pub fn run(workdir: &WorkDir, cmd: WorkspaceCommand, ui: Ui) -> u8 {
         // -lock=false is accepted for Terraform's sake, but the one write
         // (`-state`) locks anyway, as every writing command does.
         WorkspaceCommand::New { lock_timeout, state, name, .. } => {
-            let Some(timeout) = timeout(lock_timeout.as_deref(), ui) else { return 1 };
+            let Some(timeout) = super::lock_timeout(lock_timeout.as_deref(), ui) else { return 1 };
             new(workdir, &*store, &name, state.as_deref(), timeout, ui)
         }
         WorkspaceCommand::Select { or_create, name, .. } => {
@@ -33,7 +33,7 @@ pub fn run(workdir: &WorkDir, cmd: WorkspaceCommand, ui: Ui) -> u8 {
         WorkspaceCommand::List { .. } => list(workdir, &*store, ui),
         WorkspaceCommand::Show { .. } => show(workdir),
         WorkspaceCommand::Delete { force, lock, lock_timeout, name, .. } => {
-            let Some(timeout) = timeout(lock_timeout.as_deref(), ui) else { return 1 };
+            let Some(timeout) = super::lock_timeout(lock_timeout.as_deref(), ui) else { return 1 };
             delete(workdir, &*store, &name, force, lock.unwrap_or(true), timeout, ui)
         }
     }
@@ -80,19 +80,6 @@ fn yellow(ui: Ui, s: &str) -> String {
         format!("\x1b[33m{s}\x1b[0m")
     } else {
         s.to_string()
-    }
-}
-
-fn timeout(flag: Option<&str>, ui: Ui) -> Option<Duration> {
-    match flag.map(parse_duration) {
-        None => Some(Duration::ZERO),
-        Some(Some(d)) => Some(d),
-        Some(None) => {
-            ui.print_diagnostics(
-                &Diagnostic::error("Invalid -lock-timeout").with_detail("Use a duration like 30s, 5m or 1h.").into(),
-            );
-            None
-        }
     }
 }
 
