@@ -9,12 +9,8 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 # Python tools, pinned, in venvs outside the clone (reused between runs):
 # moto_server (the S3 tests start it on a free loopback port) and checkov
 # (reads Strata's plan JSON).
-export STRATA_CACHE_DIR="${STRATA_CACHE_DIR:-$HOME/.cache/strata}"
-export STRATA_VENV_DIR="${STRATA_VENV_DIR:-$STRATA_CACHE_DIR/venv}"
-if [ ! -x "$STRATA_VENV_DIR/bin/moto_server" ]; then
-  python3 -m venv "$STRATA_VENV_DIR"
-  "$STRATA_VENV_DIR/bin/pip" install --quiet 'moto[server]==5.2.5'
-fi
+. scripts/lib/venv.sh
+ensure_moto_venv
 checkov_venv="$STRATA_CACHE_DIR/checkov-3.3.30"
 if [ ! -x "$checkov_venv/bin/checkov" ]; then
   python3 -m venv "$checkov_venv"

@@ -1,10 +1,15 @@
 //! End-to-end tests: each runs the real `strata` binary in a temporary
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
+mod aws_attr_syntax;
+mod aws_drift;
+mod aws_example;
+mod aws_gateways;
 mod aws_network;
 mod aws_vpc;
 mod bad_state;
 mod builtin_providers;
+mod checks;
 mod cli;
 mod concurrency;
 mod diagnostics;

@@ -52,9 +52,14 @@ fn drift_is_shown_and_corrected_and_deleted_objects_recreated() {
     std::fs::write(world.path().join("a.value"), "edited").unwrap();
     let drift = run_with(d.path(), &["plan", "-no-color", "-detailed-exitcode"], &env, None);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(drift.stdout.contains("Note: Objects have changed outside of Strata"), "{}", drift.stdout);
-    assert!(drift.stdout.contains("# testing_resource.a has changed"), "{}", drift.stdout);
+    // Only drift that a planned change depends on is shown (Terraform's
+    // relevant attributes): nothing reads `a.value`, so the edit shows only
+    // as the update that undoes it.
+    assert!(!drift.stdout.contains("Objects have changed outside"), "{}", drift.stdout);
     assert!(drift.stdout.contains("~ value  = \"edited\" -> \"configured\""), "{}", drift.stdout);
+    let refresh_only = run_with(d.path(), &["plan", "-no-color", "-refresh-only"], &env, None);
+    assert!(refresh_only.stdout.contains("# testing_resource.a has changed"), "{}", refresh_only.stdout);
+    assert!(refresh_only.stdout.contains("~ value  = \"configured\" -> \"edited\""), "{}", refresh_only.stdout);
     let no_refresh = run_with(d.path(), &["plan", "-no-color", "-detailed-exitcode", "-refresh=false"], &env, None);
     assert_eq!(no_refresh.code, 0, "without refresh the drift is not seen:\n{}", no_refresh.transcript());
 
@@ -142,8 +147,9 @@ fn an_orphan_already_deleted_outside_only_leaves_the_state() {
     std::fs::write(world.path().join("b.gone"), "").unwrap();
     let plan = run_with(d.path(), &["plan", "-no-color", "-detailed-exitcode"], &env, None);
     assert!(plan.stdout.contains("testing_resource.b: Refreshing state..."), "{}", plan.stdout);
-    assert!(plan.stdout.contains("# testing_resource.b has been deleted"), "{}", plan.stdout);
-    assert!(!plan.stdout.contains("will be destroyed"), "nothing left to destroy:\n{}", plan.stdout);
+    // As Terraform does, a plan that changes nothing does not show drift.
+    assert!(!plan.stdout.contains("has been deleted"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("No changes."), "nothing left to destroy:\n{}", plan.stdout);
     std::fs::write(&log, "").unwrap();
     let apply = run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &env, None);
     assert_eq!(apply.code, 0, "{}", apply.transcript());

@@ -93,6 +93,7 @@ fn reason(c: &PlannedChange) -> Option<&'static str> {
         "delete_because_each_key" => "delete_because_each_key",
         "read_because_config_unknown" => "read_because_config_unknown",
         "read_because_dependency_pending" => "read_because_dependency_pending",
+        "read_because_check_nested" => "read_because_check_nested",
         _ => return None,
     })
 }

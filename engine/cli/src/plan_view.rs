@@ -117,6 +117,7 @@ fn header(c: &PlannedChange) -> String {
         Some("read_because_dependency_pending") => {
             h.push_str("  # (depends on a resource or a module with changes pending)\n")
         }
+        Some("read_because_check_nested") => h.push_str("  # (config will be reloaded to verify a check block)\n"),
         Some("delete_because_no_module") => {
             h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.module))
         }
@@ -138,7 +139,39 @@ fn header(c: &PlannedChange) -> String {
 }
 
 /// The "Objects have changed outside of Strata" section; empty without drift.
-pub fn render_drift(drift: &[strata_core::Drift], ui: Ui) -> String {
+/// As Terraform (since 1.2) does, a normal plan shows only the drift its
+/// changes depend on (`relevant`, Terraform's `relevant_attributes`) and
+/// nothing when it changes nothing; a refresh-only plan shows all of it.
+pub fn render_drift(
+    drift: &[strata_core::Drift],
+    relevant: &[serde_json::Value],
+    refresh_only: bool,
+    plan_has_changes: bool,
+    ui: Ui,
+) -> String {
+    if !refresh_only && !plan_has_changes {
+        return String::new();
+    }
+    let drift: Vec<strata_core::Drift> = drift
+        .iter()
+        .filter_map(|d| {
+            if refresh_only {
+                return Some(d.clone());
+            }
+            let address = d.addr.to_string();
+            let paths: Vec<&[serde_json::Value]> = relevant
+                .iter()
+                .filter(|r| r["resource"].as_str().is_none_or(|a| a.is_empty() || a == address))
+                .filter_map(|r| r["attribute"].as_array().map(Vec::as_slice))
+                .collect();
+            if paths.is_empty() {
+                return None;
+            }
+            let after = relevant_drift(&d.before, &d.after, &paths);
+            let unchanged = !after.is_null() && after.raw_equal(&d.before);
+            (!unchanged).then(|| strata_core::Drift { addr: d.addr.clone(), before: d.before.clone(), after })
+        })
+        .collect();
     if drift.is_empty() {
         return String::new();
     }
@@ -166,8 +199,72 @@ pub fn render_drift(drift: &[strata_core::Drift], ui: Ui) -> String {
         out.push_str(&ui.bold(&format!("  # {} {what}\n", d.addr)));
         out.push_str(&body[first_line_end..]);
     }
-    out.push_str("\nUnless you have made equivalent changes to your configuration, or ignored the\nrelevant attributes using ignore_changes, the following plan may include\nactions to undo or respond to these changes.\n\n─────────────────────────────────────────────────────────────────────────────\n");
+    if refresh_only {
+        // Terraform ends a refresh-only drift report with this, and no rule.
+        out.push_str("\nThis is a refresh-only plan, so Strata will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the Strata state without changing any remote\nobjects.\n");
+    } else {
+        out.push_str("\nUnless you have made equivalent changes to your configuration, or ignored the\nrelevant attributes using ignore_changes, the following plan may include\nactions to undo or respond to these changes.\n\n─────────────────────────────────────────────────────────────────────────────\n");
+    }
     out
+}
+
+/// The drifted object with every change no relevant path reaches undone
+/// (after = before there), as Terraform's attribute matcher shows it. A
+/// path that ends here makes everything below relevant.
+fn relevant_drift(before: &Value, after: &Value, paths: &[&[serde_json::Value]]) -> Value {
+    if paths.iter().any(|p| p.is_empty()) || before.is_null() || after.is_null() {
+        return after.clone();
+    }
+    let below = |step: &dyn Fn(&serde_json::Value) -> bool| -> Vec<&[serde_json::Value]> {
+        paths.iter().filter(|p| step(&p[0])).map(|p| &p[1..]).collect()
+    };
+    let null = Value::dynamic_null();
+    match (before.kind(), after.kind()) {
+        (Kind::Object(b), Kind::Object(a)) => Value::object(
+            a.iter()
+                .map(|(k, v)| {
+                    let sub = below(&|s| s.as_str() == Some(k));
+                    let prior = b.get(k).unwrap_or(&null);
+                    let v = if sub.is_empty() { prior.clone() } else { relevant_drift(prior, v, &sub) };
+                    (k.clone(), v)
+                })
+                .collect(),
+        )
+        .mark(after.marks()),
+        (Kind::Map(_, b), Kind::Map(ty, a)) => {
+            let mut entries = std::collections::BTreeMap::new();
+            // Keys only one side has stay as they were before.
+            for (k, v) in b.iter() {
+                if below(&|s| s.as_str() == Some(k)).is_empty() || a.contains_key(k) {
+                    entries.insert(k.clone(), v.clone());
+                }
+            }
+            for (k, v) in a.iter() {
+                let sub = below(&|s| s.as_str() == Some(k));
+                if !sub.is_empty() {
+                    entries.insert(k.clone(), relevant_drift(b.get(k).unwrap_or(&null), v, &sub));
+                }
+            }
+            Value::map(ty.clone(), entries).mark(after.marks())
+        }
+        (Kind::List(_, b), Kind::List(ty, a)) if a.len() == b.len() => Value::list(
+            ty.clone(),
+            a.iter()
+                .zip(b.iter())
+                .enumerate()
+                .map(|(i, (v, prior))| {
+                    let sub = below(&|s| s.as_u64() == Some(i as u64) || s.as_str() == Some(&i.to_string()));
+                    if sub.is_empty() {
+                        prior.clone()
+                    } else {
+                        relevant_drift(prior, v, &sub)
+                    }
+                })
+                .collect(),
+        )
+        .mark(after.marks()),
+        _ => after.clone(),
+    }
 }
 
 pub(crate) fn render_change(c: &PlannedChange, ui: Ui) -> String {
@@ -281,4 +378,37 @@ fn pretty_sorted(v: &serde_json::Value) -> String {
         }
     }
     serde_json::to_string_pretty(&sort(v)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod relevant_drift_tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    fn tags(x: &str, y: &str) -> Value {
+        Value::map(
+            strata_lang::Type::String,
+            BTreeMap::from([("x".to_string(), Value::string(x)), ("y".to_string(), Value::string(y))]),
+        )
+    }
+
+    #[test]
+    fn only_changes_on_relevant_paths_are_kept() {
+        let before = object(&[("a", Value::int(1)), ("b", Value::int(1)), ("tags", tags("1", "1"))]);
+        let after = object(&[("a", Value::int(2)), ("b", Value::int(2)), ("tags", tags("2", "2"))]);
+        let a = [serde_json::json!("a")];
+        let tag_x = [serde_json::json!("tags"), serde_json::json!("x")];
+        let shown = relevant_drift(&before, &after, &[&a, &tag_x]);
+        let expected = object(&[("a", Value::int(2)), ("b", Value::int(1)), ("tags", tags("2", "1"))]);
+        assert!(shown.raw_equal(&expected), "{shown:?}");
+        // A path that names the whole object keeps everything.
+        assert!(relevant_drift(&before, &after, &[&[]]).raw_equal(&after));
+        // Nothing relevant changed: the object shows as unchanged.
+        let b = [serde_json::json!("missing")];
+        assert!(relevant_drift(&before, &after, &[&b]).raw_equal(&before));
+    }
 }

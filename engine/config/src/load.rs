@@ -284,9 +284,9 @@ impl FileLoader<'_> {
             "resource" => self.resource(b, ResourceMode::Managed),
             "data" => self.resource(b, ResourceMode::Data),
             "module" => self.module_call(b),
-            "moved" | "import" | "removed" | "check" => {
-                let expected: &[&str] = if kind == "check" { &["name"] } else { &[] };
-                if let Some(labels) = self.labels(b, expected) {
+            "check" => self.check(b),
+            "moved" | "import" | "removed" => {
+                if let Some(labels) = self.labels(b, &[]) {
                     let raw = RawBlock {
                         labels,
                         body: RawBody { body: b.body.clone(), file: self.file.clone() },
@@ -296,8 +296,7 @@ impl FileLoader<'_> {
                     match kind {
                         "moved" => self.module.moved.push(raw),
                         "import" => self.module.imports.push(raw),
-                        "removed" => self.module.removed.push(raw),
-                        _ => self.module.checks.push(raw),
+                        _ => self.module.removed.push(raw),
                     }
                 }
             }
@@ -628,6 +627,14 @@ impl FileLoader<'_> {
             &header,
         );
         let condition = attrs.get("condition").map(|a| self.expr(&a.value))?;
+        // A condition that refers to nothing is a constant: it checks nothing.
+        if strata_lang::refs::references(&condition.expr, &condition.file, &[]).is_empty() {
+            self.diags.push(
+                Diagnostic::error(format!("Invalid {kind} expression"))
+                    .with_detail("The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.")
+                    .with_span(condition.span()),
+            );
+        }
         let error_message = attrs.get("error_message").map(|a| self.expr(&a.value))?;
         Some(CheckRule { condition, error_message, span: header })
     }
@@ -715,7 +722,74 @@ impl FileLoader<'_> {
     }
 
     fn resource(&mut self, b: &Block, mode: ResourceMode) {
-        let Some(labels) = self.labels(b, &["type", "name"]) else { return };
+        if let Some(r) = self.resource_block(b, mode) {
+            self.module.resources.push(r);
+        }
+    }
+
+    /// A `check` block: one optional scoped data source and its assertions.
+    fn check(&mut self, b: &Block) {
+        let Some(labels) = self.labels(b, &["name"]) else { return };
+        let header = self.header_span(b);
+        self.decode(&b.body, "a check block", &[], &[], &["data", "assert"], &header);
+        let mut data: Option<Resource> = None;
+        let mut asserts = Vec::new();
+        for block in b.body.blocks() {
+            match block.ident.as_str() {
+                "data" => {
+                    if let Some(first) = &data {
+                        self.diags.push(
+                            Diagnostic::error("Multiple data resource blocks")
+                                .with_detail(format!(
+                                    "This check block already has a data resource defined at {}.",
+                                    first.span
+                                ))
+                                .with_span(self.header_span(block)),
+                        );
+                        continue;
+                    }
+                    data = self.scoped_data_block(block);
+                }
+                "assert" => asserts.extend(self.check_rule(block, "assert")),
+                _ => {}
+            }
+        }
+        if asserts.is_empty() {
+            self.diags.push(
+                Diagnostic::error("Zero assert blocks")
+                    .with_detail("Check blocks must have at least one assert block.")
+                    .with_span(header.clone()),
+            );
+        }
+        self.module.checks.push(Check { name: labels[0].clone(), data, asserts, span: header });
+    }
+
+    /// A `data` block inside a `check` block: no count, for_each or lifecycle.
+    fn scoped_data_block(&mut self, b: &Block) -> Option<Resource> {
+        let errors_before = self.diags.error_count();
+        for a in b.body.attributes() {
+            let name = a.key.as_str();
+            if name == "count" || name == "for_each" {
+                self.diags.push(
+                    Diagnostic::error(format!("Invalid {name:?} attribute"))
+                        .with_detail("The \"count\" and \"for_each\" meta-arguments are not supported within nested data blocks.")
+                        .with_span(self.span(a.key.span())),
+                );
+            }
+        }
+        for lb in b.body.get_blocks("lifecycle") {
+            self.diags.push(
+                Diagnostic::error("Invalid lifecycle block")
+                    .with_detail("Nested data blocks do not support \"lifecycle\" blocks as the lifecycle is managed by the containing block.")
+                    .with_span(self.header_span(lb)),
+            );
+        }
+        let r = self.resource_block(b, ResourceMode::Data)?;
+        (self.diags.error_count() == errors_before).then_some(r)
+    }
+
+    fn resource_block(&mut self, b: &Block, mode: ResourceMode) -> Option<Resource> {
+        let labels = self.labels(b, &["type", "name"])?;
         let header = self.header_span(b);
         let mut count = None;
         let mut for_each = None;
@@ -741,7 +815,7 @@ impl FileLoader<'_> {
         for lb in b.body.get_blocks("lifecycle") {
             lifecycle = self.lifecycle(lb);
         }
-        self.module.resources.push(Resource {
+        Some(Resource {
             mode,
             type_name: labels[0].clone(),
             name: labels[1].clone(),
@@ -752,7 +826,7 @@ impl FileLoader<'_> {
             lifecycle,
             body: RawBody { body: b.body.clone(), file: self.file.clone() },
             span: header,
-        });
+        })
     }
 
     fn lifecycle(&mut self, b: &Block) -> Lifecycle {
@@ -953,9 +1027,7 @@ impl FileLoader<'_> {
                     &header,
                 );
             }
-            _ => {
-                self.decode(&b.body, "a check block", &[], &[], &["data", "assert"], &header);
-            }
+            _ => {}
         }
     }
 }
@@ -1030,6 +1102,38 @@ fn check_duplicates(m: &Module, diags: &mut Diagnostics) {
     dup(&m.outputs, |v| v.name.clone(), |v| &v.span, "output", diags);
     dup(&m.module_calls, |v| v.name.clone(), |v| &v.span, "module call", diags);
     dup(&m.resources, |r| r.address(), |r| &r.span, "resource", diags);
+    // Check blocks, and their data sources, which share the names of the module's.
+    let mut data: BTreeMap<String, &Span> =
+        m.resources.iter().filter(|r| r.mode == ResourceMode::Data).map(|r| (r.address(), &r.span)).collect();
+    let mut checks: BTreeMap<&str, &Span> = BTreeMap::new();
+    for c in &m.checks {
+        if let Some(d) = &c.data {
+            if let Some(first_at) = data.get(&d.address()) {
+                diags.push(
+                    Diagnostic::error(format!("Duplicate data {:?} configuration", d.type_name))
+                        .with_detail(format!(
+                            "A {} data resource named {:?} was already declared at {first_at}. Resource names must be unique per type in each module, including within check blocks.",
+                            d.type_name, d.name
+                        ))
+                        .with_span(d.span.clone()),
+                );
+                continue;
+            }
+            data.insert(d.address(), &d.span);
+        }
+        if let Some(first_at) = checks.get(c.name.as_str()) {
+            diags.push(
+                Diagnostic::error(format!("Duplicate check {:?} configuration", c.name))
+                    .with_detail(format!(
+                        "A check block named {:?} was already declared at {first_at}. Check blocks must be unique within each module.",
+                        c.name
+                    ))
+                    .with_span(c.span.clone()),
+            );
+            continue;
+        }
+        checks.insert(&c.name, &c.span);
+    }
     dup(
         &m.providers,
         |p| match &p.alias {

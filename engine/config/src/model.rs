@@ -47,7 +47,7 @@ pub struct Module {
     pub moved: Vec<RawBlock>,
     pub imports: Vec<RawBlock>,
     pub removed: Vec<RawBlock>,
-    pub checks: Vec<RawBlock>,
+    pub checks: Vec<Check>,
 }
 
 impl Module {
@@ -209,7 +209,19 @@ pub struct ModuleCall {
     pub span: Span,
 }
 
-/// A block kept as written for a later stage (moved, import, removed, check).
+/// A `check` block: assertions that warn, never fail, evaluated after
+/// everything they reference, with an optional data source of its own.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    /// The scoped `data` block, read on every plan and apply.
+    pub data: Option<Resource>,
+    pub asserts: Vec<CheckRule>,
+    /// The block's header (`check "name"`).
+    pub span: Span,
+}
+
+/// A block kept as written for a later stage (moved, import, removed).
 #[derive(Debug, Clone)]
 pub struct RawBlock {
     pub labels: Vec<String>,

@@ -1,6 +1,7 @@
 //! Between configuration, provider values and state: decoding an evaluated
-//! body against a schema, the engine's proposed new value, and the state
-//! file's JSON shapes (typed attributes, sensitive attribute paths).
+//! body against a schema (list- and set-of-object attributes may be written
+//! as blocks, as Terraform allows), the engine's proposed new value, and
+//! the state file's JSON shapes (typed attributes, sensitive attribute paths).
 
 use std::collections::BTreeMap;
 use strata_diag::{Diagnostic, Diagnostics, Span};
@@ -14,8 +15,22 @@ use strata_provider::{Block, Nesting};
 /// types (sensitive ones marked), nested blocks by nesting mode, unset
 /// attributes null. Problems are reported with their spans.
 pub fn decode_config(body: &EvaluatedBody, schema: &Block, header: &Span, diags: &mut Diagnostics) -> Value {
+    decode_block(body, schema, header, attributes_as_blocks_allowed(schema), diags)
+}
+
+/// `decode_config` with Terraform's attributes-as-blocks fixup on or off
+/// (decided once for the whole schema, as Terraform does).
+fn decode_block(
+    body: &EvaluatedBody,
+    schema: &Block,
+    header: &Span,
+    as_blocks: bool,
+    diags: &mut Diagnostics,
+) -> Value {
+    let written_as_blocks =
+        if as_blocks { attributes_from_blocks(body, schema, header, diags) } else { BTreeMap::new() };
     let mut out = BTreeMap::new();
-    for (name, (value, span)) in &body.attributes {
+    for (name, (value, span)) in body.attributes.iter().chain(&written_as_blocks) {
         let Some(a) = schema.attributes.get(name) else {
             let mut detail = format!("An argument named {name:?} is not expected here.");
             if schema.blocks.contains_key(name) {
@@ -47,7 +62,7 @@ pub fn decode_config(body: &EvaluatedBody, schema: &Block, header: &Span, diags:
         }
     }
     for (name, a) in &schema.attributes {
-        if a.required && !body.attributes.contains_key(name) {
+        if a.required && !body.attributes.contains_key(name) && !written_as_blocks.contains_key(name) {
             diags.push(
                 Diagnostic::error("Missing required argument")
                     .with_detail(format!("The argument {name:?} is required, but no definition was found."))
@@ -57,7 +72,7 @@ pub fn decode_config(body: &EvaluatedBody, schema: &Block, header: &Span, diags:
         out.entry(name.clone()).or_insert_with(|| Value::null(a.ty.clone()));
     }
     for b in &body.blocks {
-        if !schema.blocks.contains_key(&b.block_type) {
+        if !schema.blocks.contains_key(&b.block_type) && !written_as_blocks.contains_key(&b.block_type) {
             let mut detail = format!("Blocks of type {:?} are not expected here.", b.block_type);
             if schema.attributes.contains_key(&b.block_type) {
                 detail.push_str(&format!(
@@ -84,7 +99,12 @@ pub fn decode_config(body: &EvaluatedBody, schema: &Block, header: &Span, diags:
         }
         let decoded: Vec<(String, Value)> = items
             .iter()
-            .map(|b| (b.labels.first().cloned().unwrap_or_default(), decode_config(&b.body, &nb.block, &b.span, diags)))
+            .map(|b| {
+                (
+                    b.labels.first().cloned().unwrap_or_default(),
+                    decode_block(&b.body, &nb.block, &b.span, as_blocks, diags),
+                )
+            })
             .collect();
         if (decoded.len() as u64) < nb.min_items || (nb.max_items > 0 && decoded.len() as u64 > nb.max_items) {
             let what = if (decoded.len() as u64) < nb.min_items { "Insufficient" } else { "Too many" };
@@ -108,6 +128,73 @@ pub fn decode_config(body: &EvaluatedBody, schema: &Block, header: &Span, diags:
         out.insert(name.clone(), v);
     }
     Value::object(out)
+}
+
+/// Terraform's `blocktoattr`: an attribute whose type is a list or set of
+/// objects (how SDK providers declare `ConfigModeAttr` arguments such as
+/// `ingress` or `route`) may also be written as blocks of its name. When
+/// the body does not assign the attribute, its blocks become its value:
+/// each block decoded with every field optional, as Terraform does, so the
+/// provider reports the missing ones; `attr = [...]` must give every field.
+fn attributes_from_blocks(
+    body: &EvaluatedBody,
+    schema: &Block,
+    header: &Span,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, (Value, Span)> {
+    let mut out = BTreeMap::new();
+    for (name, a) in &schema.attributes {
+        let Some(element) = object_element(&a.ty) else { continue };
+        if body.attributes.contains_key(name) {
+            continue;
+        }
+        let mut blocks = body.blocks.iter().filter(|b| &b.block_type == name).peekable();
+        // A `dynamic` block whose `for_each` is unknown: so is the whole value.
+        if body.unknown_blocks.contains(name) {
+            let span = blocks.peek().map_or_else(|| header.clone(), |b| b.span.clone());
+            out.insert(name.clone(), (Value::unknown(a.ty.clone()), span));
+            continue;
+        }
+        let Some(span) = blocks.peek().map(|b| b.span.clone()) else { continue };
+        let element_schema = Block {
+            attributes: element
+                .attrs
+                .iter()
+                .map(|(k, ty)| (k.clone(), strata_provider::Attribute::optional(ty.clone())))
+                .collect(),
+            blocks: BTreeMap::new(),
+        };
+        let nested_fixup = attributes_as_blocks_allowed(&element_schema);
+        let items: Vec<Value> =
+            blocks.map(|b| decode_block(&b.body, &element_schema, &b.span, nested_fixup, diags)).collect();
+        out.insert(name.clone(), (Value::list(Type::Object(element.clone()), items), span));
+    }
+    out
+}
+
+/// The object type of a list or set of objects.
+fn object_element(ty: &Type) -> Option<&std::sync::Arc<strata_lang::types::ObjectType>> {
+    match ty {
+        Type::List(e) | Type::Set(e) => match e.as_ref() {
+            Type::Object(o) => Some(o),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Terraform's `skipFixup`, inverted: attributes may be written as blocks
+/// only in schemas the legacy SDK could have produced (no object or tuple
+/// attributes, no maps of objects, no collections of non-primitive collections).
+fn attributes_as_blocks_allowed(schema: &Block) -> bool {
+    let legacy = |ty: &Type| match ty {
+        Type::Tuple(_) | Type::Object(_) => false,
+        Type::Map(e) if matches!(e.as_ref(), Type::Object(_)) => false,
+        Type::List(e) | Type::Set(e) | Type::Map(e) if e.is_collection() => e.element().is_some_and(Type::is_primitive),
+        _ => true,
+    };
+    schema.attributes.values().all(|a| legacy(&a.ty))
+        && schema.blocks.values().all(|b| attributes_as_blocks_allowed(&b.block))
 }
 
 /// The engine's proposal: configured values where set; for computed
@@ -219,5 +306,109 @@ fn mark_at(v: Value, path: &[Json]) -> Value {
             }
         }
         _ => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_diag::SourceFile;
+    use strata_lang::{CallContext, EmptyScope, Evaluator, Functions};
+    use strata_provider::Attribute;
+
+    /// A schema like aws_security_group's: `ingress` is a set of objects.
+    fn rules_schema() -> Block {
+        let rule = Type::object(BTreeMap::from([
+            ("cidr_blocks".to_string(), Type::list(Type::String)),
+            ("from_port".to_string(), Type::Number),
+            ("protocol".to_string(), Type::String),
+        ]));
+        Block {
+            attributes: BTreeMap::from([
+                ("name".to_string(), Attribute::optional(Type::String)),
+                ("ingress".to_string(), Attribute::optional_computed(Type::set(rule))),
+            ]),
+            blocks: BTreeMap::new(),
+        }
+    }
+
+    fn decode(schema: &Block, text: &str) -> (Value, Vec<String>) {
+        let file = SourceFile::new("main.tf", text);
+        let body = strata_lang::syntax::parse_body(&file).expect("parses");
+        let (functions, ctx) = (Functions::default(), CallContext::default());
+        let ev = Evaluator::new(&EmptyScope, &functions, &ctx, &file);
+        let evaluated = strata_lang::body::evaluate_body(&ev, &body, &[]).expect("evaluates");
+        let mut diags = Diagnostics::new();
+        let v = decode_config(&evaluated, schema, &Span::new(&file, 0..0), &mut diags);
+        (v, diags.iter().map(|d| format!("{}: {}", d.summary, d.detail)).collect())
+    }
+
+    fn ingress(v: &Value) -> Value {
+        v.as_entries().and_then(|m| m.get("ingress").cloned()).expect("has ingress")
+    }
+
+    #[test]
+    fn list_of_objects_attributes_may_be_written_as_blocks() {
+        let (v, diags) = decode(
+            &rules_schema(),
+            "ingress {\n  from_port = \"80\"\n  protocol = \"tcp\"\n}\ningress {\n  from_port = 443\n  protocol = \"tcp\"\n  cidr_blocks = [\"10.0.0.0/8\"]\n}\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let rules = ingress(&v);
+        assert_eq!(rules.ty(), rules_schema().attributes["ingress"].ty);
+        let items = rules.as_seq().expect("a set");
+        assert_eq!(items.len(), 2);
+        // Fields a block leaves out are null, not errors: the provider checks them.
+        assert!(items.iter().any(|r| r.as_entries().unwrap()["cidr_blocks"].is_null()));
+    }
+
+    #[test]
+    fn attribute_syntax_needs_every_field_and_an_empty_list_is_kept() {
+        let (v, diags) = decode(&rules_schema(), "ingress = []\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(!ingress(&v).is_null());
+        assert_eq!(ingress(&v).length(), Some(0));
+
+        let (v, diags) = decode(&rules_schema(), "name = \"x\"\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(ingress(&v).is_null(), "no blocks and no attribute: unset");
+
+        let (_, diags) = decode(&rules_schema(), "ingress = [{ from_port = 80 }]\n");
+        assert_eq!(
+            diags,
+            [
+                "Incorrect attribute value type: Inappropriate value for attribute \"ingress\": element 0: attributes \"cidr_blocks\" and \"protocol\" are required."
+            ]
+        );
+    }
+
+    #[test]
+    fn blocks_beside_the_attribute_and_unknown_fields_are_errors() {
+        let (_, diags) = decode(&rules_schema(), "ingress = []\ningress {\n  from_port = 1\n}\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].starts_with("Unsupported block type: Blocks of type \"ingress\" are not expected here. Did you mean to define argument \"ingress\"?"), "{diags:?}");
+
+        let (_, diags) = decode(&rules_schema(), "ingress {\n  to_port = 1\n}\n");
+        assert_eq!(diags, ["Unsupported argument: An argument named \"to_port\" is not expected here."]);
+    }
+
+    #[test]
+    fn dynamic_blocks_with_an_unknown_for_each_make_the_attribute_unknown() {
+        let body = EvaluatedBody { unknown_blocks: ["ingress".to_string()].into(), ..EvaluatedBody::default() };
+        let file = SourceFile::new("main.tf", "");
+        let mut diags = Diagnostics::new();
+        let v = decode_config(&body, &rules_schema(), &Span::new(&file, 0..0), &mut diags);
+        assert!(diags.is_empty());
+        assert!(!ingress(&v).is_known());
+        assert_eq!(ingress(&v).ty(), rules_schema().attributes["ingress"].ty);
+    }
+
+    #[test]
+    fn schemas_the_legacy_sdk_could_not_produce_keep_attributes_as_attributes() {
+        let mut schema = rules_schema();
+        schema.attributes.insert("settings".to_string(), Attribute::optional(Type::empty_object()));
+        let (_, diags) = decode(&schema, "ingress {\n  from_port = 1\n}\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].starts_with("Unsupported block type"), "{diags:?}");
     }
 }

@@ -4,6 +4,7 @@
 //! of a run collected. Planning resources and applying them through
 //! providers build on this. Knows nothing of the CLI or of rendering.
 
+pub mod checks;
 pub mod decode;
 pub mod graph;
 pub mod imports;

@@ -1,6 +1,7 @@
 //! Evaluating a module tree: variables, then locals, module calls and
 //! outputs in dependency order, each module in its own scope.
 
+use crate::checks::{CheckResults, CheckStatus, RuleKind, RuleOutcome};
 use crate::graph::DependencyGraph;
 use crate::variables::{RawVariable, ValueSource};
 use std::collections::HashSet;
@@ -111,6 +112,11 @@ pub trait ResourceHandler: Sync {
     ) {
     }
 
+    /// Where the walk's condition results go (none: validate, console).
+    fn check_results(&self) -> Option<&CheckResults> {
+        None
+    }
+
     /// A module instance is about to be evaluated (providers pass down here).
     fn enter_module(
         &self,
@@ -138,21 +144,28 @@ pub fn evaluate_root_with(
     resources: Option<&dyn ResourceHandler>,
 ) -> (ModuleResult, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let vars = finalize_variables(&tree.module, raw_vars, settings, functions, true, &mut diags);
+    let results = resources.and_then(|h| h.check_results());
+    if let Some(results) = results {
+        results.declare(tree);
+    }
+    let root = ModuleInstance::root();
+    let vars = finalize_variables(&tree.module, raw_vars, settings, functions, (&root, results), &mut diags);
     let walk = Walk { settings, functions, resources };
     let result = evaluate_module(tree, vars, &walk, &ModuleInstance::root(), &mut diags);
     (result, diags)
 }
 
-/// Converts, defaults, marks and validates each declared variable.
+/// Converts, defaults, marks and validates each declared variable of
+/// module instance `path`, recording validation results in `results`.
 fn finalize_variables(
     module: &Module,
     raw: &BTreeMap<String, RawVariable>,
     settings: &EvalSettings,
     functions: &Functions,
-    is_root: bool,
+    (path, results): (&ModuleInstance, Option<&CheckResults>),
     diags: &mut Diagnostics,
 ) -> BTreeMap<String, Value> {
+    let is_root = path.is_root();
     let mut out = BTreeMap::new();
     for decl in &module.variables {
         let ty = decl.type_constraint.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
@@ -169,9 +182,16 @@ fn finalize_variables(
     // Validation rules see every variable (Terraform 1.9+ allows cross-references).
     for decl in &module.variables {
         let source = raw.get(&decl.name).map(|r| r.source.clone()).unwrap_or(ValueSource::Default);
-        for rule in &decl.validations {
+        let config_addr = format!("{}var.{}", crate::checks::config_prefix(path), decl.name);
+        let object_addr = format!("{}var.{}", crate::checks::object_prefix(path), decl.name);
+        for (index, rule) in decl.validations.iter().enumerate() {
             let scope = ValidationScope { vars: &out, module };
-            if let Err(d) = check_rule(rule, &scope, settings, functions, module, "Invalid value for variable") {
+            let (outcome, failure) =
+                check_rule(rule, &scope, settings, functions, module, "Invalid value for variable");
+            if let Some(results) = results {
+                results.report(&config_addr, &object_addr, (RuleKind::InputValidation, index), &outcome);
+            }
+            if let Some(d) = failure {
                 let mut d = d;
                 let blame = source.span().unwrap_or_else(|| decl.span.clone());
                 if d.summary == "Invalid value for variable" {
@@ -280,7 +300,8 @@ fn undeclared_variable(module: &Module, name: &str, span: &Span) -> Diagnostic {
     Diagnostic::error("Reference to undeclared input variable").with_detail(detail).with_span(span.clone())
 }
 
-/// Evaluates a condition/error_message pair; `Err` when it fails.
+/// Evaluates a variable validation rule: its result, and the diagnostic
+/// when it did not pass.
 fn check_rule(
     rule: &CheckRule,
     scope: &dyn Scope,
@@ -288,37 +309,50 @@ fn check_rule(
     functions: &Functions,
     module: &Module,
     summary: &str,
-) -> Result<(), Diagnostic> {
+) -> (RuleOutcome, Option<Diagnostic>) {
+    let outcome = |status, message: &str| RuleOutcome { status, message: message.to_string() };
+    let error = |d| (outcome(CheckStatus::Error, ""), Some(d));
     let ctx = call_context(module, settings);
     let ev = Evaluator::new(scope, functions, &ctx, &rule.condition.file);
-    let c = ev.eval(&rule.condition.expr)?;
+    let c = match ev.eval(&rule.condition.expr) {
+        Ok(c) => c,
+        Err(d) => return error(d),
+    };
     let (c, _) = c.unmark_deep();
     if c.is_unknown() {
-        return Ok(());
+        return (outcome(CheckStatus::Unknown, ""), None);
     }
     if c.is_null() {
-        return Err(Diagnostic::error("Invalid condition result")
-            .with_detail("The condition expression must not produce a null value.")
-            .with_span(rule.condition.span()));
+        return error(
+            Diagnostic::error("Invalid condition result")
+                .with_detail("The condition expression must not produce a null value.")
+                .with_span(rule.condition.span()),
+        );
     }
-    let c = convert(&c, &Type::Bool).map_err(|e| {
-        Diagnostic::error("Invalid condition result")
-            .with_detail(format!("The condition must be a bool: {e}."))
-            .with_span(rule.condition.span())
-    })?;
+    let c = match convert(&c, &Type::Bool) {
+        Ok(c) => c,
+        Err(e) => {
+            return error(
+                Diagnostic::error("Invalid condition result")
+                    .with_detail(format!("The condition must be a bool: {e}."))
+                    .with_span(rule.condition.span()),
+            )
+        }
+    };
     if c.as_bool() == Some(true) {
-        return Ok(());
+        return (outcome(CheckStatus::Pass, ""), None);
     }
     let ev = Evaluator::new(scope, functions, &ctx, &rule.error_message.file);
     let message = match ev.eval(&rule.error_message.expr) {
         Ok(m) if m.is_sensitive() => "The error message includes a sensitive value, so it is not shown.".to_string(),
         Ok(m) => convert(&m, &Type::String)
             .ok()
-            .and_then(|s| s.as_str().map(String::from))
+            .and_then(|s| s.as_str().map(|s| s.trim().to_string()))
             .unwrap_or_else(|| "(error message is not a string)".into()),
         Err(d) => format!("(the error message could not be evaluated: {})", d.summary),
     };
-    Err(Diagnostic::error(summary).with_detail(message).with_span(rule.condition.span()))
+    let d = Diagnostic::error(summary).with_detail(message.clone()).with_span(rule.condition.span());
+    (outcome(CheckStatus::Fail, &message), Some(d))
 }
 
 fn call_context(module: &Module, settings: &EvalSettings) -> CallContext {
@@ -437,8 +471,10 @@ impl ModuleScope<'_> {
         if let Some(v) = self.values.read().expect("no poisoned locks").get(&node) {
             return Ok(v.clone());
         }
-        let declared =
-            self.module.resources.iter().any(|r| r.mode == mode && r.type_name == type_name && r.name == name);
+        let is_it = |r: &Resource| r.mode == mode && r.type_name == type_name && r.name == name;
+        // A check block's scoped data source is declared too.
+        let declared = self.module.resources.iter().any(is_it)
+            || self.module.checks.iter().filter_map(|c| c.data.as_ref()).any(is_it);
         if declared {
             // Not planned in this walk (validate, console): known after apply.
             return Ok(Value::dynamic_unknown());
@@ -645,14 +681,24 @@ fn evaluate_module(
                         diags.push(d);
                     }
                 }
+                let results = walk.resources.and_then(|h| h.check_results());
+                let config_addr = format!("{}output.{name}", crate::checks::config_prefix(path));
+                let object_addr = format!("{}output.{name}", crate::checks::object_prefix(path));
+                if let (Some(results), false) = (results, o.preconditions.is_empty()) {
+                    results.object(&config_addr, &object_addr);
+                }
+                let severity = results.map_or(strata_diag::Severity::Error, CheckResults::condition_severity);
                 let mut failed = false;
-                for p in &o.preconditions {
-                    if let Err(d) =
-                        check_rule(p, &scope, settings, functions, module, "Module output value precondition failed")
-                    {
-                        diags.push(d);
-                        failed = true;
+                for (index, p) in o.preconditions.iter().enumerate() {
+                    let ev = Evaluator::new(&scope, functions, &ctx, &p.condition.file);
+                    let mut local = Diagnostics::new();
+                    let outcome =
+                        crate::checks::evaluate_rule(&ev, p, RuleKind::OutputPrecondition, severity, &mut local);
+                    if let Some(results) = results {
+                        results.report(&config_addr, &object_addr, (RuleKind::OutputPrecondition, index), &outcome);
                     }
+                    failed |= local.has_errors();
+                    diags.extend(local);
                 }
                 let ev = Evaluator::new(&scope, functions, &ctx, &o.value.file);
                 match ev.eval(&o.value.expr) {
@@ -736,45 +782,67 @@ fn evaluate_module(
         diags.extend(d.into_inner().expect("no poisoned locks"));
     }
     let result = result.into_inner().expect("no poisoned locks");
-    // `check` blocks: failed assertions are warnings, never errors.
+    // `check` blocks, once everything they may reference is done.
     for check in &module.checks {
-        let name = check.labels.first().cloned().unwrap_or_default();
-        for assert in check.body.body.get_blocks("assert") {
-            let (Some(cond), Some(msg)) =
-                (assert.body.get_attribute("condition"), assert.body.get_attribute("error_message"))
-            else {
-                continue;
-            };
-            let ev = Evaluator::new(&scope, functions, &ctx, &check.body.file);
-            let span = Span::new(&check.body.file, hcl_edit::Span::span(&cond.value).unwrap_or(0..0));
-            let outcome = ev.eval(&cond.value).map(|c| c.unmark_deep().0);
-            let failed = match outcome {
-                Ok(c) => c.as_bool() == Some(false),
-                Err(d) => {
-                    diags.push(
-                        Diagnostic::warning(format!("Check block assertion could not be evaluated: {}", d.summary))
-                            .with_detail(d.detail)
-                            .with_span(span.clone()),
-                    );
-                    false
-                }
-            };
-            if failed {
-                let message = ev
-                    .eval(&msg.value)
-                    .ok()
-                    .filter(|m| !m.is_sensitive())
-                    .and_then(|m| m.as_str().map(String::from))
-                    .unwrap_or_else(|| "The condition is false.".into());
-                diags.push(
-                    Diagnostic::warning("Check block assertion failed")
-                        .with_detail(format!("{message}\n\n(check {name:?})"))
-                        .with_span(span),
-                );
-            }
-        }
+        evaluate_check_block(check, &scope, &ctx, walk, path, diags);
     }
     result
+}
+
+/// Reads a check block's scoped data source, then evaluates its assertions
+/// (unless the read failed). Nothing here is an error: failures are warnings.
+fn evaluate_check_block(
+    check: &strata_config::Check,
+    scope: &ModuleScope,
+    ctx: &CallContext,
+    walk: &Walk,
+    path: &ModuleInstance,
+    diags: &mut Diagnostics,
+) {
+    let functions = walk.functions;
+    let (Some(handler), Some(results)) = (walk.resources, walk.resources.and_then(|h| h.check_results())) else {
+        // validate, console: only mistakes in the expressions are reported.
+        if let Some(data) = &check.data {
+            check_resource_body(data, scope, ctx, functions, diags);
+        }
+        for assert in &check.asserts {
+            let ev = Evaluator::new(scope, functions, ctx, &assert.condition.file);
+            let mut local = Diagnostics::new();
+            crate::checks::evaluate_rule(
+                &ev,
+                assert,
+                RuleKind::CheckAssertion,
+                strata_diag::Severity::Warning,
+                &mut local,
+            );
+            diags.extend(local.into_vec().into_iter().filter(Diagnostic::is_error));
+        }
+        return;
+    };
+    if results.destroying() {
+        return;
+    }
+    let config_addr = format!("{}check.{}", crate::checks::config_prefix(path), check.name);
+    let object_addr = format!("{}check.{}", crate::checks::object_prefix(path), check.name);
+    results.object(&config_addr, &object_addr);
+    if let Some(data) = &check.data {
+        let mut local = Diagnostics::new();
+        let value = handler.resource(path, scope.module, data, scope, ctx, functions, &mut local);
+        let outcome = crate::checks::scoped_data_outcome(&mut local);
+        results.report(&config_addr, &object_addr, (RuleKind::CheckDataResource, 0), &outcome);
+        diags.extend(local);
+        let node = resource_node(ResourceMode::Data, &data.type_name, &data.name);
+        scope.values.write().expect("no poisoned locks").insert(node, value);
+    }
+    if matches!(results.object_status(&config_addr, &object_addr), CheckStatus::Fail | CheckStatus::Error) {
+        return;
+    }
+    for (index, assert) in check.asserts.iter().enumerate() {
+        let ev = Evaluator::new(scope, functions, ctx, &assert.condition.file);
+        let outcome =
+            crate::checks::evaluate_rule(&ev, assert, RuleKind::CheckAssertion, strata_diag::Severity::Warning, diags);
+        results.report(&config_addr, &object_addr, (RuleKind::CheckAssertion, index), &outcome);
+    }
 }
 
 /// Meta-arguments of resource blocks, handled by the engine, not the provider.
@@ -879,8 +947,9 @@ fn evaluate_call(
                 }
             }
         }
-        let vars = finalize_variables(&child.module, &raw, settings, functions, false, diags);
         let child_path = path.child(&call.name, key);
+        let results = walk.resources.and_then(|h| h.check_results());
+        let vars = finalize_variables(&child.module, &raw, settings, functions, (&child_path, results), diags);
         if let Some(handler) = walk.resources {
             handler.enter_module(path, call, &child_path, &child.module);
         }

@@ -69,6 +69,10 @@ pub struct SavedPlan {
     /// Terraform's `relevant_attributes` for plan JSON.
     #[serde(default)]
     pub relevant_attributes: Vec<Json>,
+    /// The plan's condition and check block results, in the state's
+    /// `check_results` shape (`None`: nothing checkable, or an older plan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<Json>,
 }
 
 impl SavedPlan {
@@ -157,6 +161,7 @@ static REASONS: &[&str] = &[
     "delete_because_no_module",
     "read_because_config_unknown",
     "read_because_dependency_pending",
+    "read_because_check_nested",
 ];
 
 impl SavedChange {

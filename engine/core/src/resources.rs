@@ -3,6 +3,7 @@
 //! provider and — when applying — applying it and journalling the result
 //! before anything that depends on it starts.
 
+use crate::checks::RuleKind;
 use crate::decode::{apply_sensitive_paths, decode_config, proposed_new, sensitive_paths};
 use crate::graph::DependencyGraph;
 use crate::module_eval::{count_value, for_each_value, ResourceHandler};
@@ -224,6 +225,12 @@ pub struct ResourceEngine<'a> {
     /// Resources (as state `dependencies` name them) with a change planned:
     /// data sources depending on them are read during apply.
     changed_resources: Mutex<HashSet<String>>,
+    /// Results of preconditions, postconditions and check blocks.
+    checks: crate::checks::CheckResults,
+    /// Data sources of `check` blocks: read again when applying.
+    check_data: Mutex<HashSet<ResourceAddr>>,
+    /// Managed resource types the walk met, by provider configuration address.
+    managed_types: Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>,
 }
 
 impl<'a> ResourceEngine<'a> {
@@ -262,6 +269,9 @@ impl<'a> ResourceEngine<'a> {
             generated: Mutex::new(Vec::new()),
             import_only: false,
             changed_resources: Mutex::new(HashSet::new()),
+            checks: crate::checks::CheckResults::new(matches!(operation, Operation::Destroy { .. })),
+            check_data: Mutex::new(HashSet::new()),
+            managed_types: Mutex::new(BTreeMap::new()),
         }
     }
 
@@ -421,7 +431,15 @@ impl<'a> ResourceEngine<'a> {
     /// refreshing finds; never create, change or delete anything.
     pub fn with_refresh_only(mut self, on: bool) -> Self {
         self.refresh_only = on;
+        let destroying = self.checks.destroying();
+        self.checks = crate::checks::CheckResults::new(destroying).with_refresh_only(on);
         self
+    }
+
+    /// The walk's condition and check block results, as the state's
+    /// `check_results` (`null` when nothing is checkable).
+    pub fn check_results_json(&self) -> serde_json::Value {
+        self.checks.to_state_json()
     }
 
     /// `-parallelism=N` (Terraform's default is 10).
@@ -448,6 +466,18 @@ impl<'a> ResourceEngine<'a> {
     pub fn with_refresh(mut self, refresh: bool) -> Self {
         self.refresh = refresh;
         self
+    }
+
+    /// The managed resource types the walk met in the configuration, by
+    /// provider configuration address (for commands that ask providers
+    /// more than the walk does, like `drift -unmanaged`).
+    pub fn managed_types(&self) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+        self.managed_types.lock().expect("no poisoned locks").clone()
+    }
+
+    /// The instance the walk configured for a provider configuration address.
+    pub fn configured_provider(&self, config_addr: &str) -> Option<Arc<dyn Provider>> {
+        self.providers.lock().expect("no poisoned locks").get(config_addr).cloned()
     }
 
     /// Objects that changed outside Strata, found by refreshing.
@@ -955,6 +985,10 @@ fn differs_at(a: &Value, b: &Value, path: &AttributePath) -> bool {
 }
 
 impl ResourceHandler for ResourceEngine<'_> {
+    fn check_results(&self) -> Option<&crate::checks::CheckResults> {
+        Some(&self.checks)
+    }
+
     fn parallelism(&self) -> usize {
         self.parallelism
     }
@@ -1135,6 +1169,10 @@ impl ResourceHandler for ResourceEngine<'_> {
         let Some(provider) = self.provider_instance(&provider_addr, &source, Some(&r.span), diags) else {
             return Value::dynamic_unknown();
         };
+        if mode == ResourceMode::Managed {
+            let mut types = self.managed_types.lock().expect("no poisoned locks");
+            types.entry(provider_addr.clone()).or_default().insert(r.type_name.clone());
+        }
         let schema_all = provider.schema();
         let types = if mode == ResourceMode::Data { &schema_all.data_sources } else { &schema_all.resources };
         let Some(schema) = types.get(&r.type_name).cloned() else {
@@ -1196,6 +1234,13 @@ impl ResourceHandler for ResourceEngine<'_> {
             instances.push((InstanceKey::None, Vec::new()));
         }
         let dependencies = dependencies_of(r, path, module);
+        if module.checks.iter().any(|c| c.data.as_ref().is_some_and(|d| std::ptr::eq(d, r))) {
+            self.check_data.lock().expect("no poisoned locks").insert(addr.clone());
+        }
+        let check_addr = strip_module_keys(&addr.to_string());
+        if instances.is_empty() {
+            self.checks.no_objects(&check_addr);
+        }
         // 1. Configurations, in order (the evaluator is single-threaded).
         let mut jobs: Vec<InstanceJob> = Vec::new();
         let mut untouched: Vec<(InstanceKey, Value)> = Vec::new();
@@ -1203,7 +1248,9 @@ impl ResourceHandler for ResourceEngine<'_> {
             let iaddr = addr.instance(key.clone());
             self.visited.lock().expect("no poisoned locks").insert(iaddr.clone());
             let wanted = in_plan && only_instances.as_ref().is_none_or(|only| only.contains(&iaddr.to_string()));
-            if !wanted {
+            if wanted {
+                self.checks.object(&check_addr, &iaddr.to_string());
+            } else {
                 // Outside -target: keep the stored object as it is.
                 let stored = self.prior.instance(&iaddr).map(|(_, i)| decode_state(i, &schema));
                 untouched.push((key, stored.unwrap_or_else(|| Value::unknown(schema.block.implied_type()))));
@@ -1243,10 +1290,8 @@ impl ResourceHandler for ResourceEngine<'_> {
                 jobs.push((key, bindings, None));
                 continue;
             }
-            if let Some(d) =
-                self.check_conditions(&ev, &bindings, &r.lifecycle.preconditions, None, "Resource precondition failed")
-            {
-                diags.push(d);
+            let rules = (RuleKind::ResourcePrecondition, r.lifecycle.preconditions.as_slice());
+            if self.check_conditions(&ev, &bindings, (&check_addr, &iaddr), rules, None, diags) {
                 jobs.push((key, bindings, None));
                 continue;
             }
@@ -1313,22 +1358,18 @@ impl ResourceHandler for ResourceEngine<'_> {
         // 3. Results in instance order, postconditions checked.
         let mut values: Vec<(InstanceKey, Value)> = untouched;
         for ((key, bindings, _), result) in jobs.into_iter().zip(results) {
-            let Some((value, local)) = result.into_inner().expect("no poisoned locks") else {
+            let Some((value, mut local)) = result.into_inner().expect("no poisoned locks") else {
                 values.push((key, Value::dynamic_unknown()));
                 continue;
             };
-            diags.extend(local);
-            if value.is_wholly_known() {
-                if let Some(d) = self.check_conditions(
-                    &ev,
-                    &bindings,
-                    &r.lifecycle.postconditions,
-                    Some(&value),
-                    "Resource postcondition failed",
-                ) {
-                    diags.push(d);
-                }
+            // Postconditions see the planned object (unknowns leave them
+            // unknown until apply), or the new one when applying.
+            if !local.has_errors() {
+                let iaddr = addr.instance(key.clone());
+                let rules = (RuleKind::ResourcePostcondition, r.lifecycle.postconditions.as_slice());
+                self.check_conditions(&ev, &bindings, (&check_addr, &iaddr), rules, Some(&value), &mut local);
             }
+            diags.extend(local);
             values.push((key, value));
         }
         values.sort_by(|a, b| a.0.cmp(&b.0));
@@ -1469,7 +1510,28 @@ impl ResourceEngine<'_> {
         }
         let resp =
             provider.read_data_source(strata_provider::ReadDataRequest { type_name: &addr.resource.type_name, config });
+        // A check block's data source is read now for the plan's checks,
+        // and planned to be read again when applying (as Terraform does).
+        let nested_read = |after: Value| {
+            let nested = !self.applying()
+                && !self.refresh_only
+                && self.check_data.lock().expect("no poisoned locks").contains(&addr.resource);
+            if nested {
+                self.changes.lock().expect("no poisoned locks").push(PlannedChange {
+                    addr: addr.clone(),
+                    provider: provider_addr.to_string(),
+                    action: Action::Read,
+                    before: prior.clone(),
+                    after,
+                    replace_paths: Vec::new(),
+                    reason: Some("read_because_check_nested"),
+                    moved_from: None,
+                    importing: None,
+                });
+            }
+        };
         if report(resp.diagnostics, Some(span), diags) {
+            nested_read(proposed_new(&schema.block, &Value::null(schema.block.implied_type()), config));
             return Value::dynamic_unknown();
         }
         if self.applying() {
@@ -1482,6 +1544,7 @@ impl ResourceEngine<'_> {
             });
         }
         let value = carry_sensitive(&mark_schema_sensitive(resp.state, &schema.block), config);
+        nested_read(value.clone());
         if self.applying() && !value.unmark_deep().0.raw_equal(&prior.unmark_deep().0) {
             let inst = instance_state(&addr.key, &value, schema, &[], dependencies.to_vec(), false);
             self.record(addr, provider_addr, Some(inst), each, diags);
@@ -1825,44 +1888,34 @@ impl ResourceEngine<'_> {
         }
     }
 
-    /// Evaluates precondition/postcondition rules with the instance's
-    /// bindings (and `self` for postconditions); the first failure.
+    /// Evaluates every precondition (or postcondition, with `self`) rule of
+    /// one instance with its bindings and records each result; whether any
+    /// of them failed with an error (with `-refresh-only` they only warn).
     fn check_conditions(
         &self,
         ev: &Evaluator,
         bindings: &[(&str, Value)],
-        rules: &[strata_config::CheckRule],
+        (config_addr, iaddr): (&str, &ResourceInstanceAddr),
+        (kind, rules): (RuleKind, &[strata_config::CheckRule]),
         self_value: Option<&Value>,
-        summary: &str,
-    ) -> Option<Diagnostic> {
+        diags: &mut Diagnostics,
+    ) -> bool {
         let mut all: Vec<(&str, Value)> = bindings.to_vec();
         if let Some(v) = self_value {
             all.push(("self", v.clone()));
         }
-        for rule in rules {
+        let object_addr = iaddr.to_string();
+        let severity = self.checks.condition_severity();
+        let mut local = Diagnostics::new();
+        for (index, rule) in rules.iter().enumerate() {
             let outcome = crate::module_eval::bind_all(ev, &all, || {
-                let c = ev.eval(&rule.condition.expr)?;
-                let (c, _) = c.unmark_deep();
-                if c.is_unknown() || c.as_bool() != Some(false) {
-                    return Ok(None);
-                }
-                let message = ev
-                    .eval(&rule.error_message.expr)
-                    .ok()
-                    .filter(|m| !m.is_sensitive())
-                    .and_then(|m| m.as_str().map(String::from))
-                    .unwrap_or_else(|| "The condition is false.".into());
-                Ok(Some(message))
+                crate::checks::evaluate_rule(ev, rule, kind, severity, &mut local)
             });
-            match outcome {
-                Ok(None) => {}
-                Ok(Some(message)) => {
-                    return Some(Diagnostic::error(summary).with_detail(message).with_span(rule.condition.span()))
-                }
-                Err(d) => return Some(d),
-            }
+            self.checks.report(config_addr, &object_addr, (kind, index), &outcome);
         }
-        None
+        let failed = local.has_errors();
+        diags.extend(local);
+        failed
     }
 
     /// Whether any reference in `replace_triggered_by` names a resource

@@ -141,6 +141,19 @@ fn convert_known(v: &Value, want: &Type) -> Result<Value, ConvertError> {
 }
 
 fn convert_to_object(items: &BTreeMap<String, Value>, o: &Arc<ObjectType>) -> Result<Value, ConvertError> {
+    // Like cty, every missing attribute is named before any value is converted.
+    let missing: Vec<String> = o
+        .attrs
+        .keys()
+        .filter(|name| !items.contains_key(*name) && !o.optional.contains(*name))
+        .map(|name| format!("{name:?}"))
+        .collect();
+    match missing.as_slice() {
+        [] => {}
+        [one] => return Err(err(format!("attribute {one} is required"))),
+        [first, second] => return Err(err(format!("attributes {first} and {second} are required"))),
+        [rest @ .., last] => return Err(err(format!("attributes {}, and {last} are required", rest.join(", ")))),
+    }
     let mut out = BTreeMap::new();
     for (name, t) in &o.attrs {
         match items.get(name) {

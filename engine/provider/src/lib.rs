@@ -1,6 +1,7 @@
 //! The provider interface: what a provider declares (schemas) and the
 //! narrow set of calls the engine makes (validate, configure, upgrade state,
-//! read, plan, apply, import, read data source). Requests and responses are
+//! read, plan, apply, import, read data source, and optionally list the
+//! objects of a type). Requests and responses are
 //! plain structs carrying values and diagnostics, so an out-of-process
 //! provider can implement the same trait over RPC. This crate knows nothing
 //! of the engine, state files or any cloud.
@@ -148,6 +149,25 @@ pub struct ReadDataResponse {
     pub diagnostics: Diagnostics,
 }
 
+pub struct ListResourcesRequest<'a> {
+    pub type_name: &'a str,
+}
+
+/// One object found by listing a resource type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedObject {
+    /// What the object's `id` attribute is in state.
+    pub id: String,
+    /// Its tags (`Name` names it in reports); empty for untagged types.
+    pub tags: BTreeMap<String, String>,
+}
+
+pub struct ListResourcesResponse {
+    /// `None` when the provider cannot list this type.
+    pub objects: Option<Vec<ListedObject>>,
+    pub diagnostics: Diagnostics,
+}
+
 /// One configured provider instance (one per `provider` block or alias).
 /// Calls may come from several threads at once.
 pub trait Provider: Send + Sync {
@@ -198,6 +218,13 @@ pub trait Provider: Send + Sync {
     }
 
     fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse;
+
+    /// Every object of a type that exists where this instance looks (for
+    /// AWS: one account and region), objects the cloud made itself left
+    /// out; `strata drift -unmanaged` reports those no state has. Optional.
+    fn list_resources(&self, _req: ListResourcesRequest) -> ListResourcesResponse {
+        ListResourcesResponse { objects: None, diagnostics: Vec::new() }
+    }
 }
 
 /// Makes provider instances; one per provider configuration.

@@ -106,15 +106,32 @@ impl Aws {
         }
     }
 
+    /// Runs `f` (one resource operation) with every `retry` in it bounded
+    /// by `timeout`, the resource's `timeouts` value for the operation.
+    /// The deadline lives in a thread-local because the operation's calls
+    /// run on the calling thread (`block`), however deep they are.
+    pub fn within<T>(&self, timeout: Duration, f: impl FnOnce() -> T) -> T {
+        let outer = OPERATION_DEADLINE.with(|d| d.replace(Some(Instant::now() + timeout)));
+        let result = f();
+        OPERATION_DEADLINE.with(|d| d.set(outer));
+        result
+    }
+
+    /// What is left of the current operation's timeout (see `within`).
+    pub fn time_left(&self) -> Option<Duration> {
+        OPERATION_DEADLINE.with(|d| d.get()).map(|at| at.saturating_duration_since(Instant::now()))
+    }
+
     /// Calls `f` until it succeeds, fails with an error `retryable` does not
-    /// accept, or `timeout` has passed; jittered exponential backoff between.
+    /// accept, or `timeout` (or the operation's deadline) has passed;
+    /// jittered exponential backoff between.
     pub fn retry<T>(
         &self,
         timeout: Duration,
         retryable: impl Fn(&AwsError) -> bool,
         mut f: impl FnMut() -> Result<T, AwsError>,
     ) -> Result<T, AwsError> {
-        let deadline = Instant::now() + timeout;
+        let deadline = Instant::now() + self.time_left().map_or(timeout, |left| left.min(timeout));
         let mut wait = Duration::from_millis(200);
         loop {
             match f() {
@@ -137,6 +154,11 @@ impl Aws {
 /// dependencies to clear before a delete.
 pub const EVENTUAL_CONSISTENCY: Duration = Duration::from_secs(120);
 pub const DEPENDENCY_TIMEOUT: Duration = Duration::from_secs(300);
+
+thread_local! {
+    /// When the resource operation running on this thread must end (`Aws::within`).
+    static OPERATION_DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
+}
 
 #[allow(deprecated)] // ProfileFiles: the backend uses the same API.
 async fn clients(s: &Settings) -> Result<(aws_sdk_ec2::Client, aws_sdk_sts::Client, String), ProviderDiagnostic> {

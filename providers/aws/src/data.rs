@@ -1,5 +1,5 @@
 //! Data sources: `aws_region`, `aws_caller_identity`,
-//! `aws_availability_zones`, `aws_vpc`.
+//! `aws_availability_zones`, `aws_vpc`, `aws_subnets`.
 
 use crate::client::{aws_error, Aws};
 use crate::util::{attr, bool_attr, map_of, nonempty, object, str_attr, string_list, strings_of};
@@ -91,6 +91,27 @@ pub fn vpc_schema() -> Block {
     }
 }
 
+pub fn subnets_schema() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("id", Attribute::optional_computed(Type::String)),
+            ("ids", Attribute::computed(Type::list(Type::String))),
+            ("tags", Attribute::optional_computed(Type::map(Type::String))),
+        ]),
+        blocks: BTreeMap::from([("filter".to_string(), filter_block()), ("timeouts".to_string(), read_timeouts())]),
+    }
+}
+
+/// `timeouts { read }`: accepted for compatibility; reads here are bounded by the client's retries.
+fn read_timeouts() -> NestedBlock {
+    NestedBlock {
+        nesting: Nesting::Single,
+        block: Block { attributes: attrs(vec![("read", Attribute::optional(Type::String))]), blocks: BTreeMap::new() },
+        min_items: 0,
+        max_items: 0,
+    }
+}
+
 pub fn read(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, ProviderDiagnostic> {
     let config = &config.unmark_deep().0;
     match type_name {
@@ -98,6 +119,7 @@ pub fn read(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, Provide
         "aws_caller_identity" => caller_identity(aws),
         "aws_availability_zones" => availability_zones(aws, config),
         "aws_vpc" => vpc(aws, config),
+        "aws_subnets" => subnets(aws, config),
         other => Err(ProviderDiagnostic::error(
             "Unknown data source",
             format!("The aws provider has no data source {other:?}."),
@@ -268,6 +290,36 @@ fn vpc(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagnostic> {
         v = crate::util::with_attr(&v, name, attr(&r, name));
     }
     Ok(v)
+}
+
+/// The ids of every subnet matching the `filter` blocks and `tags`, in
+/// the order AWS lists them; none matching is not an error.
+fn subnets(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagnostic> {
+    let mut filters = filters_of(config);
+    filters.extend(map_of(&attr(config, "tags")).iter().map(|(k, v)| filter(&format!("tag:{k}"), v)));
+    let mut ids = Vec::new();
+    let mut token: Option<String> = None;
+    // Bounded: 1,000 pages.
+    for _ in 0..1000 {
+        aws.log_call("ec2:DescribeSubnets");
+        let req = aws.ec2.describe_subnets().set_filters(Some(filters.clone())).set_next_token(token.clone());
+        let page = aws.block(req.send()).map_err(|e| aws_error(e).into_diag("reading EC2 Subnets"))?;
+        ids.extend(page.subnets().iter().filter_map(|s| s.subnet_id().map(String::from)));
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    Ok(object(
+        &subnets_schema(),
+        [
+            ("id", Value::string(aws.region.as_str())),
+            ("ids", string_list(ids)),
+            ("tags", attr(config, "tags")),
+            ("filter", attr(config, "filter")),
+            ("timeouts", attr(config, "timeouts")),
+        ],
+    ))
 }
 
 fn string_map_from(tags: &[aws_sdk_ec2::types::Tag]) -> Value {

@@ -2,9 +2,13 @@
 //! Resource types, arguments and computed attributes follow Terraform's
 //! hashicorp/aws provider so existing configurations work unchanged:
 //! `aws_vpc`, `aws_subnet`, `aws_internet_gateway`, `aws_security_group`,
-//! `aws_route_table`, `aws_route_table_association`, `aws_route` and the
-//! data sources `aws_vpc`, `aws_availability_zones`,
-//! `aws_caller_identity` and `aws_region`.
+//! `aws_route_table`, `aws_route_table_association`, `aws_route`,
+//! `aws_vpc_security_group_ingress_rule`/`_egress_rule`, `aws_eip`,
+//! `aws_nat_gateway` (each with its `timeouts {}` block where Terraform's
+//! has one, bounding the operation: `timeouts`) and the
+//! data sources `aws_vpc`, `aws_subnets`, `aws_availability_zones`,
+//! `aws_caller_identity` and `aws_region`. The network types can also be
+//! listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
 //! once; each configured instance owns a small multi-threaded Tokio runtime
@@ -18,12 +22,17 @@
 mod cache;
 mod client;
 mod data;
+mod eip;
 mod igw;
+mod list;
+mod nat;
 mod route_table;
 mod settings;
 mod sg;
+mod sg_rule;
 mod subnet;
 mod tags;
+mod timeouts;
 mod util;
 mod vpc;
 
@@ -59,6 +68,7 @@ fn schema() -> Arc<ProviderSchema> {
     SCHEMA
         .get_or_init(|| {
             let rs = |block: Block| ResourceSchema { version: 1, block };
+            let rs0 = |block: Block| ResourceSchema { version: 0, block };
             let ds = |block: Block| ResourceSchema { version: 0, block };
             Arc::new(ProviderSchema {
                 provider: settings::schema(),
@@ -70,11 +80,22 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_security_group".to_string(), rs(sg::schema())),
                     ("aws_subnet".to_string(), rs(subnet::schema())),
                     ("aws_vpc".to_string(), rs(vpc::schema())),
-                ]),
+                    ("aws_eip".to_string(), rs0(eip::schema())),
+                    ("aws_nat_gateway".to_string(), rs0(nat::schema())),
+                    ("aws_vpc_security_group_egress_rule".to_string(), rs0(sg_rule::schema())),
+                    ("aws_vpc_security_group_ingress_rule".to_string(), rs0(sg_rule::schema())),
+                ])
+                .into_iter()
+                .map(|(name, r)| {
+                    let block = timeouts::with_block(&name, r.block);
+                    (name, ResourceSchema { block, ..r })
+                })
+                .collect(),
                 data_sources: BTreeMap::from([
                     ("aws_availability_zones".to_string(), ds(data::availability_zones_schema())),
                     ("aws_caller_identity".to_string(), ds(data::caller_identity_schema())),
                     ("aws_region".to_string(), ds(data::region_schema())),
+                    ("aws_subnets".to_string(), ds(data::subnets_schema())),
                     ("aws_vpc".to_string(), ds(data::vpc_schema())),
                 ]),
             })
@@ -99,6 +120,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("map_public_ip_on_launch", Value::bool(false)),
             ("assign_ipv6_address_on_creation", Value::bool(false)),
         ],
+        "aws_nat_gateway" => vec![("connectivity_type", Value::string("public"))],
         _ => Vec::new(),
     }
 }
@@ -131,6 +153,11 @@ impl AwsProvider {
             "aws_security_group" => sg::plan(&planned, req.config, req.prior),
             "aws_route_table" => route_table::plan(&planned, req.config, req.prior),
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
+            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
+                resp.requires_replace = replace;
+                planned
+            }
             _ => planned,
         };
         if block_of(req.type_name).is_some_and(|b| b.attributes.contains_key("tags_all")) {
@@ -141,8 +168,24 @@ impl AwsProvider {
         Ok(resp)
     }
 
+    /// One create, update or delete, bounded by the resource's timeout
+    /// for it; the result keeps the planned `timeouts`.
     fn apply(&self, req: &ApplyRequest) -> Result<Value, ProviderDiagnostic> {
         let aws = self.aws()?;
+        let (operation, configured) = match (req.prior.is_null(), req.planned.is_null()) {
+            (_, true) => ("delete", req.prior),
+            (true, false) => ("create", req.planned),
+            (false, false) => ("update", req.planned),
+        };
+        let limit = timeouts::timeout(req.type_name, configured, operation);
+        let result = aws.within(limit, || self.apply_operation(aws, req))?;
+        Ok(match block_of(req.type_name) {
+            Some(block) => timeouts::carry(&block, &result, req.planned),
+            None => result,
+        })
+    }
+
+    fn apply_operation(&self, aws: &Aws, req: &ApplyRequest) -> Result<Value, ProviderDiagnostic> {
         let t = req.type_name;
         if req.planned.is_null() {
             match t {
@@ -153,6 +196,11 @@ impl AwsProvider {
                 "aws_route_table" => route_table::delete(aws, req.prior)?,
                 "aws_route_table_association" => route_table::delete_association(aws, req.prior)?,
                 "aws_route" => route_table::delete_route(aws, req.prior)?,
+                "aws_eip" => eip::delete(aws, req.prior)?,
+                "aws_nat_gateway" => nat::delete(aws, req.prior)?,
+                "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                    sg_rule::delete(aws, t, req.prior)?
+                }
                 other => return Err(unknown_type(other)),
             }
             aws.cache.invalidate();
@@ -174,14 +222,35 @@ impl AwsProvider {
             ("aws_route_table_association", false) => route_table::update_association(aws, req.prior, req.planned),
             ("aws_route", true) => route_table::create_route(aws, req.planned),
             ("aws_route", false) => route_table::update_route(aws, req.prior, req.planned),
+            ("aws_eip", true) => eip::create(aws, req.planned),
+            ("aws_eip", false) => eip::update(aws, req.prior, req.planned),
+            ("aws_nat_gateway", true) => nat::create(aws, req.planned),
+            ("aws_nat_gateway", false) => nat::update(aws, req.prior, req.planned),
+            ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
+                sg_rule::create(aws, t, req.planned)
+            }
+            ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", false) => {
+                sg_rule::update(aws, t, req.prior, req.planned)
+            }
             (other, _) => Err(unknown_type(other)),
         };
         aws.cache.invalidate();
         result
     }
 
+    /// The object as it is now (bounded by the `read` timeout), keeping
+    /// the `timeouts` of `current`.
     fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
         let aws = self.aws()?;
+        let limit = timeouts::timeout(type_name, current, "read");
+        let found = aws.within(limit, || self.read_object(aws, type_name, current))?;
+        Ok(match block_of(type_name) {
+            Some(block) => found.map(|v| timeouts::carry(&block, &v, current)),
+            None => found,
+        })
+    }
+
+    fn read_object(&self, aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
         match type_name {
             "aws_vpc" => vpc::read(aws, current),
             "aws_subnet" => subnet::read(aws, current),
@@ -190,6 +259,11 @@ impl AwsProvider {
             "aws_route_table" => route_table::read(aws, current),
             "aws_route_table_association" => route_table::read_association(aws, current),
             "aws_route" => route_table::read_route(aws, current),
+            "aws_eip" => eip::read(aws, current),
+            "aws_nat_gateway" => nat::read(aws, current),
+            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                sg_rule::read(aws, type_name, current)
+            }
             other => Err(unknown_type(other)),
         }
     }
@@ -202,6 +276,19 @@ fn unknown_type(t: &str) -> ProviderDiagnostic {
 impl Provider for AwsProvider {
     fn schema(&self) -> Arc<ProviderSchema> {
         schema()
+    }
+
+    fn validate_resource(&self, req: ValidateResourceRequest) -> Diagnostics {
+        let mut diags = match req.type_name {
+            "aws_security_group" => sg::validate(req.config),
+            "aws_nat_gateway" => nat::validate(req.config),
+            "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+                sg_rule::validate(req.config)
+            }
+            _ => Vec::new(),
+        };
+        diags.extend(timeouts::validate(req.config));
+        diags
     }
 
     fn configure(&self, req: ConfigureRequest) -> Diagnostics {
@@ -267,6 +354,18 @@ impl Provider for AwsProvider {
                 )],
             },
             Err(d) => ImportResponse { imported: Vec::new(), diagnostics: vec![d] },
+        }
+    }
+
+    fn list_resources(&self, req: ListResourcesRequest) -> ListResourcesResponse {
+        let aws = match self.aws() {
+            Ok(aws) => aws,
+            Err(d) => return ListResourcesResponse { objects: None, diagnostics: vec![d] },
+        };
+        match list::list(aws, req.type_name) {
+            None => ListResourcesResponse { objects: None, diagnostics: Vec::new() },
+            Some(Ok(objects)) => ListResourcesResponse { objects: Some(objects), diagnostics: Vec::new() },
+            Some(Err(d)) => ListResourcesResponse { objects: None, diagnostics: vec![d] },
         }
     }
 

@@ -16,7 +16,7 @@ use crate::{id_of, tags};
 use aws_sdk_ec2::types::{ResourceType, Route, RouteTable};
 use std::collections::{BTreeMap, HashMap};
 use strata_lang::{Type, Value};
-use strata_provider::{Attribute, Block, NestedBlock, Nesting, ProviderDiagnostic};
+use strata_provider::{Attribute, Block, ProviderDiagnostic};
 
 /// Destination attributes of an inline route, in Terraform's names.
 const DESTINATIONS: [&str; 3] = ["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"];
@@ -54,14 +54,13 @@ pub fn schema() -> Block {
             ("id".to_string(), c()),
             ("owner_id".to_string(), c()),
             ("propagating_vgws".to_string(), Attribute::optional_computed(Type::set(Type::String))),
+            // Set-of-object attribute (Terraform's `ConfigModeAttr`): `route { }` blocks or `route = [...]`.
+            ("route".to_string(), Attribute::optional_computed(Type::set(route_block().implied_type()))),
             ("tags".to_string(), Attribute::optional(Type::map(Type::String))),
             ("tags_all".to_string(), Attribute::optional_computed(Type::map(Type::String))),
             ("vpc_id".to_string(), Attribute::required(Type::String).force_new()),
         ]),
-        blocks: BTreeMap::from([(
-            "route".to_string(),
-            NestedBlock { nesting: Nesting::Set, block: route_block(), min_items: 0, max_items: 0 },
-        )]),
+        blocks: BTreeMap::new(),
     }
 }
 
@@ -239,10 +238,11 @@ fn delete_one_route(aws: &Aws, table: &str, spec: &RouteSpec) -> Result<(), Prov
 }
 
 /// The plan's inline routes: every unset attribute "" (as the state keeps
-/// them). Without any `route` block the table's routes are not managed
-/// (Terraform's optional-and-computed `route`): the prior routes stay.
+/// them). Without `route` (no block, no attribute) the table's routes are
+/// not managed (Terraform's optional-and-computed `route`): the prior
+/// routes stay; `route = []` deletes them all.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
-    if crate::sg::unset_blocks(&attr(config, "route")) {
+    if attr(config, "route").is_null() {
         let routes = if prior.is_null() {
             Value::unknown(Type::set(route_block().implied_type()))
         } else {

@@ -9,8 +9,10 @@
 //! AWS returns. Atoms no prior rule claims (a rule added by hand) become
 //! rules of their own and show as drift.
 //!
-//! `ingress`/`egress` are set blocks here; Terraform also accepts them as
-//! attributes (`ingress = []`), which this engine's block decoding does not.
+//! `ingress`/`egress` are optional and computed attributes of set-of-object
+//! type, as in Terraform's provider (`ConfigModeAttr`): written as blocks or
+//! as `ingress = [...]`; left out, the group's rules are not managed, and
+//! `ingress = []` removes them all.
 
 use crate::client::{aws_error, Aws, AwsError, DEPENDENCY_TIMEOUT, EVENTUAL_CONSISTENCY};
 use crate::util::{attr, bool_attr, map_of, nonempty, object, str_attr, strings_of, with_attr};
@@ -21,7 +23,7 @@ use aws_sdk_ec2::types::{
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use strata_lang::{Type, Value};
-use strata_provider::{Attribute, Block, NestedBlock, Nesting, ProviderDiagnostic};
+use strata_provider::{Attribute, Block, PathStep, ProviderDiagnostic};
 
 pub const DEFAULT_DESCRIPTION: &str = "Managed by Terraform";
 
@@ -45,12 +47,14 @@ fn rule_block() -> Block {
 
 pub fn schema() -> Block {
     let c = || Attribute::computed(Type::String);
-    let rules = || NestedBlock { nesting: Nesting::Set, block: rule_block(), min_items: 0, max_items: 0 };
+    let rules = || Attribute::optional_computed(Type::set(rule_block().implied_type()));
     Block {
         attributes: BTreeMap::from([
             ("arn".to_string(), c()),
             ("description".to_string(), Attribute::optional(Type::String).force_new()),
+            ("egress".to_string(), rules()),
             ("id".to_string(), c()),
+            ("ingress".to_string(), rules()),
             ("name".to_string(), Attribute::optional_computed(Type::String).force_new()),
             ("name_prefix".to_string(), Attribute::optional_computed(Type::String).force_new()),
             ("owner_id".to_string(), c()),
@@ -59,7 +63,7 @@ pub fn schema() -> Block {
             ("tags_all".to_string(), Attribute::optional_computed(Type::map(Type::String))),
             ("vpc_id".to_string(), Attribute::optional_computed(Type::String).force_new()),
         ]),
-        blocks: BTreeMap::from([("egress".to_string(), rules()), ("ingress".to_string(), rules())]),
+        blocks: BTreeMap::new(),
     }
 }
 
@@ -138,8 +142,8 @@ pub fn normalize_rules(rules: &Value) -> Value {
 }
 
 /// The plan's additions: defaults and normalized rules. Like Terraform's
-/// optional-and-computed rule sets, a direction without any block keeps
-/// what the group has (unknown when creating): its rules are not managed.
+/// optional-and-computed rule sets, a direction left out keeps what the
+/// group has (unknown when creating): its rules are not managed.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
     let mut p = planned.clone();
     if attr(config, "description").is_null() {
@@ -149,7 +153,7 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
         p = with_attr(&p, "revoke_rules_on_delete", Value::bool(false));
     }
     for dir in ["ingress", "egress"] {
-        let rules = if unset_blocks(&attr(config, dir)) {
+        let rules = if attr(config, dir).is_null() {
             if prior.is_null() {
                 Value::unknown(Type::set(rule_block().implied_type()))
             } else {
@@ -163,9 +167,32 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
     p
 }
 
-/// Whether a set of blocks was left out of the configuration.
-pub fn unset_blocks(v: &Value) -> bool {
-    v.is_null() || (v.is_known() && v.length() == Some(0))
+/// Rules written as blocks may leave out required fields (the engine
+/// decodes blocks of a set-of-object attribute with every field optional,
+/// as Terraform does); the provider reports them, as Terraform's does.
+pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
+    let required: Vec<String> =
+        rule_block().attributes.into_iter().filter(|(_, a)| a.required).map(|(name, _)| name).collect();
+    let mut out = Vec::new();
+    for dir in ["ingress", "egress"] {
+        let rules = attr(config, dir);
+        for (i, rule) in rules.as_seq().unwrap_or_default().iter().enumerate() {
+            for name in required.iter().filter(|name| rule.is_known() && attr(rule, name).is_null()) {
+                out.push(
+                    ProviderDiagnostic::error(
+                        "Missing required argument",
+                        format!("The argument \"{dir}.{i}.{name}\" is required, but no definition was found."),
+                    )
+                    .at(vec![
+                        PathStep::Attr(dir.into()),
+                        PathStep::Index(i as u64),
+                        PathStep::Attr(name.clone()),
+                    ]),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// The atoms of one (normalized, known) rule.
@@ -712,6 +739,26 @@ mod tests {
         assert!(attr(&updated, "egress").raw_equal(&attr(&prior, "egress")));
         assert!(attr(&updated, "ingress").raw_equal(&attr(&config, "ingress")));
         assert_eq!(attr(&updated, "ingress").ty(), Type::set(ty));
+    }
+
+    #[test]
+    fn an_empty_rule_list_is_managed_and_removes_every_rule() {
+        let config = object(&schema(), [("egress", set(Vec::new()))]);
+        let prior = object(&schema(), [("egress", set(vec![rule("-1", 0, 0, &["0.0.0.0/0"])]))]);
+        let planned = plan(&config, &config, &prior);
+        assert_eq!(attr(&planned, "egress").length(), Some(0));
+        assert!(attr(&planned, "egress").is_known());
+    }
+
+    #[test]
+    fn rules_written_as_blocks_must_give_the_required_fields() {
+        let partial = object(&rule_block(), [("protocol", Value::string("tcp")), ("from_port", Value::int(80))]);
+        let config = object(&schema(), [("ingress", Value::set(rule_block().implied_type(), vec![partial]))]);
+        let diags = validate(&config);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].summary, "Missing required argument");
+        assert_eq!(diags[0].detail, "The argument \"ingress.0.to_port\" is required, but no definition was found.");
+        assert!(validate(&object(&schema(), [("ingress", set(vec![rule("tcp", 1, 2, &[])]))])).is_empty());
     }
 
     #[test]

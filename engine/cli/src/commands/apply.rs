@@ -219,22 +219,34 @@ pub fn run(
     let drift = engine.drift();
     let has_changes =
         changes.iter().any(plan_view::shows) || !output_changes.is_empty() || (lock.refresh_only && !drift.is_empty());
+    let relevant_attributes = super::config_json::relevant_attributes(
+        &prepared.tree,
+        &changes,
+        &output_changes.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+    );
     if ui.json {
         json_plan(&changes, &drift, prior.as_ref(), &outputs, &output_changes);
     } else {
-        print!("{}", plan_view::render_drift(&drift, ui));
+        print!("{}", plan_view::render_drift(&drift, &relevant_attributes, lock.refresh_only, has_changes, ui));
         let resource_text = plan_view::render(&changes, ui);
-        if lock.refresh_only && !drift.is_empty() {
-            println!("\nThis is a refresh-only plan, so Strata will not take any actions to undo\nthese. If you were expecting these changes then you can apply this plan to\nrecord the updated values in the Strata state without changing any remote\nobjects.");
-        }
         print!("{resource_text}");
         print_output_changes(&output_changes, resource_text.is_empty(), ui);
-        if !has_changes {
+        if !has_changes && lock.refresh_only {
+            println!("\n{}\n", ui.bold("No changes. Your infrastructure still matches the configuration."));
+            println!("Strata has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.");
+        } else if !has_changes {
             println!("\n{}\n", ui.bold("No changes. Your infrastructure matches the configuration."));
             println!("Strata has compared your real infrastructure against your configuration and found no differences, so no changes are needed.");
         }
     }
-    // Warnings follow the plan, as Terraform prints them.
+    // Warnings follow the plan, as Terraform prints them. Check block
+    // assertions are evaluated again when applying: without a prompt, only
+    // those results are shown.
+    let asks = matches!(mode, Mode::Plan { .. } | Mode::Apply { auto_approve: false, .. });
+    if !asks {
+        let all = std::mem::take(&mut diags).into_vec();
+        diags.extend(all.into_iter().filter(|d| !strata_core::checks::is_check_block_diagnostic(&prepared.tree, d)));
+    }
     ui.print_diagnostics(&diags);
     let auto_approve = match &mode {
         Mode::Plan { detailed_exitcode, out, .. } => {
@@ -278,11 +290,8 @@ pub fn run(
                         })
                         .collect(),
                     configuration: Some(super::config_json::configuration(&prepared.tree, &registry)),
-                    relevant_attributes: super::config_json::relevant_attributes(
-                        &prepared.tree,
-                        &changes,
-                        &output_changes.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-                    ),
+                    relevant_attributes: relevant_attributes.clone(),
+                    checks: Some(engine.check_results_json()).filter(|c| !c.is_null()),
                 };
                 if let Err(e) = std::fs::write(path, serde_json::to_string(&saved).expect("plan serializes")) {
                     ui.print_diagnostics(
@@ -368,11 +377,14 @@ pub fn run(
         outcome
     });
     let done = engine.changes();
+    let check_results = engine.check_results_json();
     drop(engine);
     let (journal, built) =
         Arc::try_unwrap(shared).ok().expect("the engine is gone").into_inner().expect("no poisoned locks");
     let mut next = built.finish();
     next.terraform_version = TERRAFORM_COMPAT_VERSION.to_string();
+    // Every apply replaces the results of the last one.
+    next.check_results = check_results;
     if !diags.has_errors() {
         next.outputs = if destroy { BTreeMap::new() } else { state_outputs(&result) };
     }

@@ -579,7 +579,7 @@ fn collect_providers(
             locals.entry(local.clone()).or_insert_with(|| p.version.clone());
         }
     }
-    for r in &module.resources {
+    for r in module.resources.iter().chain(module.checks.iter().filter_map(|c| c.data.as_ref())) {
         let key = provider_local_key(r);
         locals.entry(key.split('.').next().unwrap_or(&key).to_string()).or_insert(None);
     }
@@ -685,10 +685,11 @@ fn module_json(
     if !outputs.is_empty() {
         m.insert("outputs".into(), Json::Object(outputs.into_iter().collect()));
     }
-    // Managed resources, then data sources, each by address.
+    // Managed resources, then data sources (those of check blocks too), each by address.
     let mut resources: Vec<(bool, String, Json)> = module
         .resources
         .iter()
+        .chain(module.checks.iter().filter_map(|c| c.data.as_ref()))
         .map(|r| {
             (r.mode == ResourceMode::Data, r.address(), resource_json(r, module, root, address, schemas, providers))
         })
@@ -831,6 +832,7 @@ fn find_resource<'m>(module: &'m Module, data: bool, type_name: &str, name: &str
     module
         .resources
         .iter()
+        .chain(module.checks.iter().filter_map(|c| c.data.as_ref()))
         .find(|r| (r.mode == ResourceMode::Data) == data && r.type_name == type_name && r.name == name)
 }
 

@@ -3,6 +3,28 @@
 //! attribute, recorded vs. actual) and what was deleted. Exit code 0 in
 //! sync, 2 drift, 1 error; `-json` for machines, `-markdown` for an issue or
 //! a chat message. Secrets are never printed.
+//!
+//! `-unmanaged` also asks each provider configuration to list every object
+//! of the managed resource types it serves (the types of the configuration
+//! and the state) and reports those whose id no state instance of that type
+//! has; they count as drift. Types a provider cannot list are named in a
+//! warning.
+//!
+//! The `-json` report:
+//!
+//! ```text
+//! { "format_version": "1.0",
+//!   "drift": bool,
+//!   "summary": { "checked": n, "changed": n, "deleted": n, "unmanaged": n },
+//!   "resources": [ { "address", "module_address", "mode", "type", "name",
+//!                    "change": "changed" | "deleted",
+//!                    "attributes": [ { "path", "recorded", "actual", "sensitive" } ] } ],
+//!   "unmanaged": [ { "type", "id", "name", "provider" } ] }
+//! ```
+//!
+//! `summary.unmanaged` and `unmanaged` are there only with `-unmanaged`;
+//! `name` is the object's `Name` tag or null, `provider` the provider
+//! configuration address that listed it.
 
 use super::apply::walk;
 use super::prepare;
@@ -10,6 +32,7 @@ use crate::args::{LockArgs, VarArgs};
 use crate::output::Ui;
 use crate::workdir::WorkDir;
 use serde_json::{json, Value as Json};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use strata_core::{Drift, EvalMode, Operation, ResourceEngine, VarArg};
 use strata_lang::{Kind, Value};
@@ -27,6 +50,16 @@ fn show(v: &Value) -> String {
     } else {
         crate::plan_view::show(v)
     }
+}
+
+/// An object that exists where a provider configuration looks but in no state.
+struct Unmanaged {
+    type_name: String,
+    id: String,
+    /// Its `Name` tag.
+    name: Option<String>,
+    /// The provider configuration address that listed it.
+    provider: String,
 }
 
 /// One attribute that differs: its path, and both values as shown.
@@ -83,23 +116,90 @@ pub fn run(
     }
     let mut drift = engine.drift();
     drift.sort_by(|a, b| a.addr.cmp(&b.addr));
-    if args.unmanaged {
-        diags.push(strata_diag::Diagnostic::warning("Unmanaged objects not listed").with_detail(
-            "None of the providers this configuration uses can list the objects of a type yet, so objects that exist outside any state are not reported.",
-        ));
+    let unmanaged = args.unmanaged.then(|| list_unmanaged(&engine, prior.as_ref(), &mut diags));
+    if diags.has_errors() {
+        ui.print_diagnostics(&diags);
+        return 1;
     }
     ui.print_diagnostics(&diags);
+    let unmanaged = unmanaged.as_deref();
     if args.json {
-        println!("{}", serde_json::to_string(&json_report(&drift, checked)).expect("serializes"));
+        println!("{}", serde_json::to_string(&json_report(&drift, checked, unmanaged)).expect("serializes"));
     } else if args.markdown {
-        print!("{}", markdown_report(&drift, checked));
+        print!("{}", markdown_report(&drift, checked, unmanaged));
     } else {
-        print!("{}", human_report(&drift, checked, ui));
+        print!("{}", human_report(&drift, checked, unmanaged, ui));
     }
-    if drift.is_empty() {
+    if drift.is_empty() && unmanaged.is_none_or(<[Unmanaged]>::is_empty) {
         0
     } else {
         2
+    }
+}
+
+/// Lists, per provider configuration, the objects of every managed type it
+/// serves and keeps those no state instance of that type has. Types no
+/// provider can list are named in a warning.
+fn list_unmanaged(
+    engine: &ResourceEngine,
+    state: Option<&strata_state::StateFile>,
+    diags: &mut strata_diag::Diagnostics,
+) -> Vec<Unmanaged> {
+    let mut types_by_provider = engine.managed_types();
+    let mut managed_ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for r in state.iter().flat_map(|s| &s.resources).filter(|r| r.mode == "managed") {
+        types_by_provider.entry(r.provider.clone()).or_default().insert(r.type_name.clone());
+        let ids = managed_ids.entry(r.type_name.as_str()).or_default();
+        ids.extend(r.instances.iter().filter_map(|i| i.attributes.get("id")?.as_str().map(String::from)));
+    }
+    let mut unlisted = BTreeSet::new();
+    let mut out = Vec::new();
+    for (provider_addr, types) in &types_by_provider {
+        let Some(provider) = engine.configured_provider(provider_addr) else {
+            unlisted.extend(types.iter().cloned());
+            continue;
+        };
+        for type_name in types {
+            let resp = provider.list_resources(strata_provider::ListResourcesRequest { type_name });
+            for d in resp.diagnostics {
+                let base = if d.error {
+                    strata_diag::Diagnostic::error(d.summary)
+                } else {
+                    strata_diag::Diagnostic::warning(d.summary)
+                };
+                diags.push(base.with_detail(d.detail));
+            }
+            let Some(objects) = resp.objects else {
+                unlisted.insert(type_name.clone());
+                continue;
+            };
+            let known = managed_ids.get(type_name.as_str());
+            out.extend(objects.into_iter().filter(|o| !known.is_some_and(|ids| ids.contains(&o.id))).map(|o| {
+                Unmanaged {
+                    type_name: type_name.clone(),
+                    name: o.tags.get("Name").cloned(),
+                    id: o.id,
+                    provider: provider_addr.clone(),
+                }
+            }));
+        }
+    }
+    if !unlisted.is_empty() {
+        let names: Vec<String> = unlisted.into_iter().collect();
+        diags.push(strata_diag::Diagnostic::warning("Unmanaged objects not listed").with_detail(format!(
+            "The providers cannot list objects of these types, so objects of them that exist outside any state are not reported: {}.",
+            names.join(", ")
+        )));
+    }
+    out.sort_by(|a, b| (&a.type_name, &a.id, &a.provider).cmp(&(&b.type_name, &b.id, &b.provider)));
+    out
+}
+
+/// How a report names an unmanaged object: `aws_vpc vpc-1 (Name: web)`.
+fn unmanaged_label(u: &Unmanaged) -> String {
+    match &u.name {
+        Some(name) => format!("{} {} (Name: {name})", u.type_name, u.id),
+        None => format!("{} {}", u.type_name, u.id),
     }
 }
 
@@ -153,21 +253,33 @@ fn diff(recorded: &Value, actual: &Value, path: String, out: &mut Vec<Changed>) 
     out.push(Changed { path, recorded: recorded.clone(), actual: actual.clone() });
 }
 
-fn summary(drift: &[Drift], checked: usize) -> (usize, usize, String) {
+/// Changed and deleted counts and the report's first line; `unmanaged`
+/// is `None` without `-unmanaged`.
+fn summary(drift: &[Drift], checked: usize, unmanaged: Option<&[Unmanaged]>) -> (usize, usize, String) {
     let gone = drift.iter().filter(|d| deleted(d)).count();
     let changed = drift.len() - gone;
-    let text = if drift.is_empty() {
-        format!("No drift: the {checked} object(s) in the state match the real infrastructure.")
-    } else {
-        format!(
+    let text = match unmanaged {
+        _ if !in_drift(drift, unmanaged) => {
+            let none_outside = if unmanaged.is_some() { " No unmanaged objects were found." } else { "" };
+            format!("No drift: the {checked} object(s) in the state match the real infrastructure.{none_outside}")
+        }
+        Some(u) => format!(
+            "Drift detected: {changed} changed, {gone} deleted outside Strata (of {checked} object(s) in the state), {} unmanaged.",
+            u.len()
+        ),
+        None => format!(
             "Drift detected: {changed} changed, {gone} deleted outside Strata (of {checked} object(s) in the state)."
-        )
+        ),
     };
     (changed, gone, text)
 }
 
-fn human_report(drift: &[Drift], checked: usize, ui: Ui) -> String {
-    let (_, _, text) = summary(drift, checked);
+fn in_drift(drift: &[Drift], unmanaged: Option<&[Unmanaged]>) -> bool {
+    !drift.is_empty() || unmanaged.is_some_and(|u| !u.is_empty())
+}
+
+fn human_report(drift: &[Drift], checked: usize, unmanaged: Option<&[Unmanaged]>, ui: Ui) -> String {
+    let (_, _, text) = summary(drift, checked, unmanaged);
     let mut out = format!("{}\n", ui.bold(&text));
     for d in drift {
         if deleted(d) {
@@ -178,6 +290,9 @@ fn human_report(drift: &[Drift], checked: usize, ui: Ui) -> String {
         for c in changed_attributes(d) {
             out.push_str(&format!("      ~ {}: {} -> {}\n", c.path, show(&c.recorded), show(&c.actual)));
         }
+    }
+    for u in unmanaged.unwrap_or_default() {
+        out.push_str(&format!("\n  # {} exists outside any state\n", unmanaged_label(u)));
     }
     out
 }
@@ -191,8 +306,8 @@ fn json_value(v: &Value) -> Json {
     }
 }
 
-fn json_report(drift: &[Drift], checked: usize) -> Json {
-    let (changed, gone, _) = summary(drift, checked);
+fn json_report(drift: &[Drift], checked: usize, unmanaged: Option<&[Unmanaged]>) -> Json {
+    let (changed, gone, _) = summary(drift, checked, unmanaged);
     let resources: Vec<Json> = drift
         .iter()
         .map(|d| {
@@ -226,12 +341,20 @@ fn json_report(drift: &[Drift], checked: usize) -> Json {
             o
         })
         .collect();
-    json!({
+    let mut report = json!({
         "format_version": "1.0",
-        "drift": !drift.is_empty(),
+        "drift": in_drift(drift, unmanaged),
         "summary": { "checked": checked, "changed": changed, "deleted": gone },
         "resources": resources,
-    })
+    });
+    if let Some(unmanaged) = unmanaged {
+        report["summary"]["unmanaged"] = unmanaged.len().into();
+        report["unmanaged"] = unmanaged
+            .iter()
+            .map(|u| json!({ "type": u.type_name, "id": u.id, "name": u.name, "provider": u.provider }))
+            .collect();
+    }
+    report
 }
 
 /// Markdown table cells: code spans without line breaks or pipes.
@@ -241,9 +364,9 @@ fn cell(text: &str) -> String {
     format!("{ticks}{flat}{ticks}")
 }
 
-fn markdown_report(drift: &[Drift], checked: usize) -> String {
-    let (_, _, text) = summary(drift, checked);
-    if drift.is_empty() {
+fn markdown_report(drift: &[Drift], checked: usize, unmanaged: Option<&[Unmanaged]>) -> String {
+    let (_, _, text) = summary(drift, checked, unmanaged);
+    if !in_drift(drift, unmanaged) {
         return format!("✅ {text}\n");
     }
     let mut out =
@@ -262,6 +385,9 @@ fn markdown_report(drift: &[Drift], checked: usize) -> String {
                 cell(&show(&c.actual))
             ));
         }
+    }
+    for u in unmanaged.unwrap_or_default() {
+        out.push_str(&format!("| {} | unmanaged | | | |\n", cell(&unmanaged_label(u))));
     }
     out
 }

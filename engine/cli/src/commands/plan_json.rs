@@ -111,6 +111,9 @@ pub fn plan_document(plan: &SavedPlan, registry: &Registry) -> Json {
     if !plan.relevant_attributes.is_empty() {
         doc.insert("relevant_attributes".into(), Json::Array(plan.relevant_attributes.clone()));
     }
+    if let Some(checks) = plan.checks.as_ref().and_then(show_json::checks_json) {
+        doc.insert("checks".into(), checks);
+    }
     doc.insert("timestamp".into(), plan.timestamp.clone().into());
     let has_changes = changes.iter().any(|(_, c)| crate::plan_view::shows(c))
         || outputs.iter().any(|o| o.action != "no-op")
