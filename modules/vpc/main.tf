@@ -14,9 +14,7 @@ data "aws_availability_zones" "available" {
 }
 
 locals {
-  # min() only keeps slice() quiet when the zone lookup's postcondition
-  # has already failed.
-  azs = length(var.availability_zones) > 0 ? var.availability_zones : slice(sort(data.aws_availability_zones.available.names), 0, min(var.az_count, length(data.aws_availability_zones.available.names)))
+  azs = length(var.availability_zones) > 0 ? var.availability_zones : slice(sort(data.aws_availability_zones.available.names), 0, var.az_count)
 
   # Private subnets start at network number 8, so adding a zone (up to 6)
   # never moves an existing subnet.

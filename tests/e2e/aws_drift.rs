@@ -5,39 +5,14 @@
 //! `aws_subnets` data source. The test works in a region no other test
 //! uses, so their objects cannot show up in its listings.
 
-use crate::moto::{aws, moto, ENV};
-use crate::support::{run_with, Output, TempDir};
+use crate::aws_support::{aws_in, provider_block, state, state_id, strata, strata_ok};
+use crate::support::TempDir;
 
 const REGION: &str = "eu-west-3";
 
-fn strata(dir: &TempDir, args: &[&str]) -> Output {
-    run_with(dir.path(), args, &ENV, None)
-}
-
-fn strata_ok(dir: &TempDir, args: &[&str]) -> Output {
-    let o = strata(dir, args);
-    assert_eq!(o.code, 0, "strata {args:?}:\n{}", o.transcript());
-    o
-}
-
-/// boto3 in this test's region: `ec2` is a client there.
-fn aws_here(script: &str) -> String {
-    aws(&format!("ec2 = boto3.client('ec2', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n{script}"))
-}
-
 fn config(tag: &str) -> String {
-    let e = &moto().endpoint;
     format!(
-        r#"provider "aws" {{
-  region = "{REGION}"
-  endpoints {{
-    ec2 = "{e}"
-    sts = "{e}"
-  }}
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-}}
+        r#"{provider}
 resource "aws_vpc" "main" {{
   cidr_block = "10.60.0.0/16"
   tags = {{ Name = "managed-{tag}" }}
@@ -83,20 +58,9 @@ output "none" {{
 output "region" {{
   value = data.aws_subnets.none.id
 }}
-"#
+"#,
+        provider = provider_block(None, REGION, "")
     )
-}
-
-fn state(dir: &TempDir) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.path().join("terraform.tfstate")).unwrap()).unwrap()
-}
-
-fn managed_id(state: &serde_json::Value, type_name: &str) -> String {
-    let r = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == type_name && r["mode"] == "managed");
-    r.unwrap_or_else(|| panic!("{type_name} not in state"))["instances"][0]["attributes"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 #[test]
@@ -105,7 +69,7 @@ fn drift_unmanaged_reports_objects_outside_any_state_and_aws_subnets_lists_ids()
     let d = TempDir::with_files("aws-drift", &[("main.tf", &config(&tag))]);
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let st = state(&d);
-    let (vpc, subnet) = (managed_id(&st, "aws_vpc"), managed_id(&st, "aws_subnet"));
+    let (vpc, subnet) = (state_id(&d, "aws_vpc", "main"), state_id(&d, "aws_subnet", "a"));
 
     // aws_subnets: the subnets matching the filters and tags; none is no error.
     let subnet_ids = |name: &str| st["outputs"][name]["value"].clone();
@@ -126,7 +90,7 @@ fn drift_unmanaged_reports_objects_outside_any_state_and_aws_subnets_lists_ids()
     assert_eq!(report["summary"]["unmanaged"], 0);
 
     // A subnet in the managed VPC and a whole VPC, made by hand.
-    let made = aws_here(&format!(
+    let made = aws_in(REGION, &format!(
         "s = ec2.create_subnet(VpcId='{vpc}', CidrBlock='10.60.9.0/24')['Subnet']['SubnetId']\n\
          v = ec2.create_vpc(CidrBlock='10.61.0.0/16', TagSpecifications=[{{'ResourceType':'vpc','Tags':[{{'Key':'Name','Value':'by-hand-{tag}'}}]}}])['Vpc']['VpcId']\n\
          print(s, v)"
@@ -177,6 +141,6 @@ fn drift_unmanaged_reports_objects_outside_any_state_and_aws_subnets_lists_ids()
     assert!(report.get("unmanaged").is_none(), "{}", plain.stdout);
     assert_eq!(report["summary"], serde_json::json!({"checked": 4, "changed": 0, "deleted": 0}));
 
-    aws_here(&format!("ec2.delete_subnet(SubnetId='{extra_subnet}')\nec2.delete_vpc(VpcId='{extra_vpc}')"));
+    aws_in(REGION, &format!("ec2.delete_subnet(SubnetId='{extra_subnet}')\nec2.delete_vpc(VpcId='{extra_vpc}')"));
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }

@@ -4,14 +4,19 @@
 //! in S3 and a DynamoDB lock, every object checked through boto3 in both
 //! regions, a no-op plan, then destroy leaving nothing behind. Also: the
 //! module and the example validate and are formatted, and the module's
-//! input validations refuse bad values before any AWS call.
+//! input validations refuse bad values before any AWS call; and README's
+//! main command, `scripts/demo.sh`, runs the dev environment through.
 //!
 //! The example files are used unchanged: endpoints come from
 //! `AWS_ENDPOINT_URL`, as on a developer's machine running the demo.
 
-use crate::moto::{aws, moto, ENV};
-use crate::support::{repo_root, run, run_with, Output, TempDir};
+use crate::aws_support::{strata_ok_with, strata_with};
+use crate::moto::{aws, moto, venv};
+use crate::support::{repo_root, run, strata_bin, Output, TempDir};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 /// Copies `from` into `to`, leaving out what a local run may have left.
 fn copy_tree(from: &Path, to: &Path) {
@@ -39,17 +44,17 @@ fn example_copy() -> TempDir {
     d
 }
 
+/// The example has no `endpoints` block: `AWS_ENDPOINT_URL` sends it to moto.
+fn endpoint_env() -> [(&'static str, &'static str); 1] {
+    [("AWS_ENDPOINT_URL", moto().endpoint.as_str())]
+}
+
 fn strata(dir: &Path, args: &[&str]) -> Output {
-    let endpoint = moto().endpoint.clone();
-    let mut env: Vec<(&str, &str)> = ENV.to_vec();
-    env.push(("AWS_ENDPOINT_URL", &endpoint));
-    run_with(dir, args, &env, None)
+    strata_with(dir, args, &endpoint_env())
 }
 
 fn strata_ok(dir: &Path, args: &[&str]) -> Output {
-    let o = strata(dir, args);
-    assert_eq!(o.code, 0, "strata {args:?}:\n{}", o.transcript());
-    o
+    strata_ok_with(dir, args, &endpoint_env())
 }
 
 /// Runs boto3 with `east` and `west` EC2 clients; returns what it prints
@@ -160,6 +165,8 @@ module "net" {
     let plan = strata(&d.path().join("zones"), &["plan", "-no-color"]);
     assert_eq!(plan.code, 1, "{}", plan.transcript());
     assert!(plan.stderr.contains("The region has 4 available zones, fewer than az_count (6)."), "{}", plan.stderr);
+    // What depends on the failed lookup is not evaluated: no slice() error.
+    assert_eq!(plan.stderr.matches("Error: ").count(), 1, "{}", plan.stderr);
     assert!(!plan.stdout.contains("will be created"), "{}", plan.stdout);
 }
 
@@ -329,4 +336,87 @@ print(json.dumps({{'east': region(east, '{vpc}'), 'west': region(west, '{standby
         "ids = [v['VpcId'] for c in (east, west) for v in c.describe_vpcs()['Vpcs']]\nprint(json.dumps(['{vpc}' in ids, '{standby_vpc}' in ids]))"
     ));
     assert_eq!(gone, serde_json::json!([false, false]));
+}
+
+/// Waits for `child`, which leads its own process group, for at most
+/// `limit`; past it, stops the whole group (TERM, so that a script's traps
+/// clean up, then KILL) and returns `None`.
+fn wait_at_most(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let wait_until = |deadline: Instant, child: &mut Child| loop {
+        if let Some(status) = child.try_wait().expect("wait for the child") {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    if let Some(status) = wait_until(Instant::now() + limit, child) {
+        return Some(status);
+    }
+    let group = child.id();
+    let signal_group = |signal: &str| {
+        // The shell's built-in kill exists everywhere a shell does.
+        let _ = Command::new("sh").args(["-c", &format!("kill -{signal} -- -{group}")]).status();
+    };
+    signal_group("TERM");
+    wait_until(Instant::now() + Duration::from_secs(15), child);
+    signal_group("KILL");
+    let _ = child.wait();
+    None
+}
+
+/// The text of the demo's step whose title starts with `title`, up to the
+/// next step.
+fn demo_step<'a>(output: &'a str, title: &str) -> &'a str {
+    output
+        .split("==> ")
+        .find(|step| {
+            step.split_once(". ").is_some_and(|(number, rest)| number.parse::<u32>().is_ok() && rest.starts_with(title))
+        })
+        .unwrap_or_else(|| panic!("no step {title:?} in the demo's output:\n{output}"))
+}
+
+/// README's main command, run as a reader runs it, with the binary under
+/// test and the test venv (moto is already there: nothing is installed).
+#[test]
+fn readme_demo_applies_plans_clean_catches_drift_and_destroys() {
+    let venv = venv();
+    assert!(venv.join("bin/moto_server").exists(), "{} has no moto_server: run scripts/test.sh", venv.display());
+    let strata = strata_bin().canonicalize().expect("the strata binary");
+    // The demo's work directory and its log land here, removed afterwards.
+    let scratch = TempDir::new("demo");
+    let log_path = scratch.path().join("demo.log");
+    let log = std::fs::File::create(&log_path).expect("demo log");
+    let mut demo = Command::new(repo_root().join("scripts/demo.sh"))
+        .env("STRATA_BIN", &strata)
+        .env("STRATA_VENV_DIR", &venv)
+        .env("TMPDIR", scratch.path())
+        .env("NO_COLOR", "1")
+        .env_remove("TF_WORKSPACE")
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("demo log"))
+        .stderr(log)
+        .process_group(0)
+        .spawn()
+        .expect("scripts/demo.sh runs");
+    let limit = Duration::from_secs(300);
+    let status = wait_at_most(&mut demo, limit);
+    let output = std::fs::read_to_string(&log_path).expect("demo log");
+    let status = status.unwrap_or_else(|| panic!("scripts/demo.sh took more than {limit:?}:\n{output}"));
+    assert!(status.success(), "scripts/demo.sh: {status}\n{output}");
+
+    assert!(demo_step(&output, "Building strata").contains(&format!("using {}", strata.display())), "{output}");
+    assert!(!demo_step(&output, "Installing the AWS emulator").contains("Installing moto"), "{output}");
+    let apply = demo_step(&output, "strata apply");
+    assert!(apply.contains("Apply complete! Resources: 15 added, 0 changed, 0 destroyed."), "{apply}");
+    let plan = demo_step(&output, "strata plan -detailed-exitcode");
+    assert!(plan.contains("No changes. Your infrastructure matches the configuration."), "{plan}");
+    assert!(plan.contains("exit code: 0"), "{plan}");
+    let drift = demo_step(&output, "strata drift");
+    assert!(drift.contains("Drift detected: 1 changed, 0 deleted"), "{drift}");
+    assert!(drift.contains("exit code: 2"), "{drift}");
+    let destroy = demo_step(&output, "strata destroy");
+    assert!(destroy.contains("Destroy complete! Resources: 15 destroyed."), "{destroy}");
+    demo_step(&output, "Done");
 }

@@ -5,55 +5,10 @@
 //! `timeouts {}` blocks (stored as Terraform stores them, bad durations
 //! rejected, a short timeout ending a retry early).
 
-use crate::moto::{aws, moto, ENV};
-use crate::support::{run_with, Output, TempDir};
+use crate::aws_support::{no_changes, planned_changes, provider_block, state_attr, state_json, strata, strata_ok};
+use crate::moto::aws;
+use crate::support::TempDir;
 use std::time::{Duration, Instant};
-
-fn provider() -> String {
-    let e = &moto().endpoint;
-    format!(
-        "provider \"aws\" {{\n  region = \"us-east-1\"\n  endpoints {{\n    ec2 = \"{e}\"\n    sts = \"{e}\"\n  }}\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n}}\n"
-    )
-}
-
-fn strata(dir: &TempDir, args: &[&str]) -> Output {
-    run_with(dir.path(), args, &ENV, None)
-}
-
-fn strata_ok(dir: &TempDir, args: &[&str]) -> Output {
-    let o = strata(dir, args);
-    assert_eq!(o.code, 0, "strata {args:?}:\n{}", o.transcript());
-    o
-}
-
-fn no_changes(dir: &TempDir) {
-    let plan = strata(dir, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(plan.code, 0, "expected no changes:\n{}", plan.transcript());
-}
-
-/// A plan that has changes (exit code 2); its output.
-fn changes(dir: &TempDir) -> String {
-    let plan = strata(dir, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(plan.code, 2, "expected changes:\n{}", plan.transcript());
-    plan.stdout
-}
-
-fn state_json(dir: &TempDir, type_name: &str, name: &str) -> serde_json::Value {
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("terraform.tfstate")).unwrap()).unwrap();
-    let r = state["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["type"] == type_name && r["name"] == name && r["mode"] == "managed")
-        .unwrap_or_else(|| panic!("{type_name}.{name} not in state"))
-        .clone();
-    r["instances"][0]["attributes"].clone()
-}
-
-fn state_attr(dir: &TempDir, type_name: &str, name: &str, attr: &str) -> String {
-    state_json(dir, type_name, name)[attr].as_str().unwrap_or_default().to_string()
-}
 
 /// `ip_protocol from-to source description` of one rule, as AWS has it
 /// (`gone` when there is no such rule).
@@ -108,7 +63,7 @@ resource "aws_vpc_security_group_egress_rule" "all" {{
   ip_protocol       = "-1"
 }}
 "#,
-        provider = provider()
+        provider = provider_block(None, "us-east-1", "")
     )
 }
 
@@ -159,7 +114,7 @@ fn security_group_rule_resources_update_replace_drift_import_destroy() {
 
     // Ports, description and tags change in place: the rule keeps its id.
     d.write("main.tf", &rules_config(&tag, HTTPS_CHANGED));
-    let plan = changes(&d);
+    let plan = planned_changes(&d);
     assert!(plan.contains("# aws_vpc_security_group_ingress_rule.https will be updated in-place"), "{plan}");
     assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
@@ -169,7 +124,7 @@ fn security_group_rule_resources_update_replace_drift_import_destroy() {
 
     // Another kind of source cannot be modified: the rule is replaced.
     d.write("main.tf", &rules_config(&tag, HTTPS_IPV6));
-    let plan = changes(&d);
+    let plan = planned_changes(&d);
     assert!(plan.contains("# aws_vpc_security_group_ingress_rule.https must be replaced"), "{plan}");
     assert!(plan.contains("# forces replacement"), "{plan}");
     assert!(plan.contains("Plan: 1 to add, 0 to change, 1 to destroy."), "{plan}");
@@ -182,7 +137,7 @@ fn security_group_rule_resources_update_replace_drift_import_destroy() {
 
     // A rule revoked behind Strata's back is drift; apply puts it back.
     aws(&format!("ec2.revoke_security_group_ingress(GroupId='{web}', SecurityGroupRuleIds=['{from_lb}'])"));
-    let drift = changes(&d);
+    let drift = planned_changes(&d);
     assert!(drift.contains("# aws_vpc_security_group_ingress_rule.from_lb will be created"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let from_lb = state_attr(&d, "aws_vpc_security_group_ingress_rule", "from_lb", "id");
@@ -193,7 +148,7 @@ fn security_group_rule_resources_update_replace_drift_import_destroy() {
     aws(&format!(
         "ec2.modify_security_group_rules(GroupId='{web}', SecurityGroupRules=[{{'SecurityGroupRuleId':'{from_lb}','SecurityGroupRule':{{'IpProtocol':'tcp','FromPort':9090,'ToPort':9090,'ReferencedGroupId':'{lb}'}}}}])"
     ));
-    let drift = changes(&d);
+    let drift = planned_changes(&d);
     assert!(drift.contains("# aws_vpc_security_group_ingress_rule.from_lb will be updated in-place"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_rule(&from_lb), format!("tcp 8080-8080 {lb} - -"));
@@ -265,7 +220,7 @@ resource "aws_nat_gateway" "nat" {{
   depends_on    = [aws_internet_gateway.gw]
 }}
 "#,
-        provider = provider()
+        provider = provider_block(None, "us-east-1", "")
     )
 }
 
@@ -329,7 +284,7 @@ fn nat_gateway_with_an_elastic_ip_in_a_public_subnet() {
 
     // Tags of both change in place.
     d.write("main.tf", &nat_config(&tag, "nat", "public_a", r#"{ Name = "nat-ip", Role = "egress" }"#));
-    let plan = changes(&d);
+    let plan = planned_changes(&d);
     assert!(plan.contains("# aws_eip.nat will be updated in-place"), "{plan}");
     assert!(plan.contains("# aws_nat_gateway.nat will be updated in-place"), "{plan}");
     assert!(plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{plan}");
@@ -343,7 +298,7 @@ fn nat_gateway_with_an_elastic_ip_in_a_public_subnet() {
     // Another subnet and address replace the gateway. (moto keeps a deleted
     // gateway's address associated, so the new one takes the spare address.)
     d.write("main.tf", &nat_config(&tag, "spare", "public_b", r#"{ Name = "nat-ip", Role = "egress" }"#));
-    let plan = changes(&d);
+    let plan = planned_changes(&d);
     assert!(plan.contains("# aws_nat_gateway.nat must be replaced"), "{plan}");
     assert!(plan.contains("# forces replacement"), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
@@ -357,7 +312,7 @@ fn nat_gateway_with_an_elastic_ip_in_a_public_subnet() {
 
     // Changes behind Strata's back: an EIP tag, then the gateway itself.
     aws(&format!("ec2.create_tags(Resources=['{allocation}'], Tags=[{{'Key':'Role','Value':'other'}}])"));
-    let drift = changes(&d);
+    let drift = planned_changes(&d);
     assert!(drift.contains("# aws_eip.nat will be updated in-place"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_eip_tags(&allocation), "Name=nat-ip,Role=egress");
@@ -365,7 +320,7 @@ fn nat_gateway_with_an_elastic_ip_in_a_public_subnet() {
     aws(&format!(
         "ec2.delete_nat_gateway(NatGatewayId='{replaced}')\na = ec2.describe_addresses(AllocationIds=['{spare}'])['Addresses'][0]\nec2.disassociate_address(AssociationId=a['AssociationId'])"
     ));
-    let drift = changes(&d);
+    let drift = planned_changes(&d);
     assert!(drift.contains("# aws_nat_gateway.nat will be created"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let recreated = state_attr(&d, "aws_nat_gateway", "nat", "id");
@@ -384,7 +339,7 @@ fn nat_gateway_with_an_elastic_ip_in_a_public_subnet() {
     aws(&format!(
         "a = ec2.describe_addresses(AllocationIds=['{allocation}'])['Addresses'][0]\nif a.get('AssociationId'):\n    ec2.disassociate_address(AssociationId=a['AssociationId'])\nec2.release_address(AllocationId='{allocation}')"
     ));
-    let drift = changes(&d);
+    let drift = planned_changes(&d);
     assert!(drift.contains("# aws_eip.nat will be created"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let reallocated = state_attr(&d, "aws_eip", "nat", "id");
@@ -423,7 +378,7 @@ resource "aws_subnet" "untimed" {{
   cidr_block = "10.52.2.0/24"
 }}
 "#,
-            provider = provider()
+            provider = provider_block(None, "us-east-1", "")
         )
     };
 
@@ -449,7 +404,7 @@ resource "aws_subnet" "untimed" {{
     no_changes(&d);
     // Changing a timeout only changes the state.
     d.write("main.tf", &config("  timeouts {\n    create = \"5m\"\n  }"));
-    let plan = changes(&d);
+    let plan = planned_changes(&d);
     assert!(plan.contains("# aws_subnet.timed will be updated in-place"), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(state_json(&d, "aws_subnet", "timed")["timeouts"], serde_json::json!({"create": "5m", "delete": null}));
@@ -468,7 +423,7 @@ resource "aws_internet_gateway" "gw" {{
   }}
 }}
 "#,
-        provider = provider()
+        provider = provider_block(None, "us-east-1", "")
     );
     let d = TempDir::with_files("aws-timeouts-short", &[("main.tf", &missing_vpc)]);
     let started = Instant::now();

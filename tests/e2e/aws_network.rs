@@ -5,59 +5,11 @@
 //! inline routes to an internet gateway, `aws_route`, associations moved
 //! between tables, a deleted route restored, import of an association.
 
-use crate::moto::{aws, moto, ENV};
-use crate::support::{run_with, Output, TempDir};
-
-fn provider() -> String {
-    let e = &moto().endpoint;
-    format!(
-        "provider \"aws\" {{\n  region = \"us-east-1\"\n  endpoints {{\n    ec2 = \"{e}\"\n    sts = \"{e}\"\n  }}\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n}}\n"
-    )
-}
-
-fn strata(dir: &TempDir, args: &[&str]) -> Output {
-    run_with(dir.path(), args, &ENV, None)
-}
-
-fn strata_ok(dir: &TempDir, args: &[&str]) -> Output {
-    let o = strata(dir, args);
-    assert_eq!(o.code, 0, "strata {args:?}:\n{}", o.transcript());
-    o
-}
-
-fn no_changes(dir: &TempDir) {
-    let plan = strata(dir, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(plan.code, 0, "expected no changes:\n{}", plan.transcript());
-}
-
-fn state_attr(dir: &TempDir, addr_type: &str, name: &str, attr: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("terraform.tfstate")).unwrap()).unwrap();
-    let r = state["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["type"] == addr_type && r["name"] == name && r["mode"] == "managed")
-        .unwrap_or_else(|| panic!("{addr_type}.{name} not in state"));
-    r["instances"][0]["attributes"][attr].as_str().unwrap_or_default().to_string()
-}
-
-/// The group's permissions as sorted `direction protocol from-to source` lines.
-fn remote_rules(group: &str) -> Vec<String> {
-    let out = aws(&format!(
-        r#"g = ec2.describe_security_groups(GroupIds=['{group}'])['SecurityGroups'][0]
-for d, perms in (('in', g['IpPermissions']), ('out', g['IpPermissionsEgress'])):
-    for p in perms:
-        for r in p.get('IpRanges', []):
-            print(d, p['IpProtocol'], '%s-%s' % (p.get('FromPort', 0), p.get('ToPort', 0)), r['CidrIp'])
-        for r in p.get('UserIdGroupPairs', []):
-            print(d, p['IpProtocol'], '%s-%s' % (p.get('FromPort', 0), p.get('ToPort', 0)), r['GroupId'])
-"#
-    ));
-    let mut lines: Vec<String> = out.lines().map(|l| l.replace("-1 -1--1", "-1 0-0").to_string()).collect();
-    lines.sort();
-    lines
-}
+use crate::aws_support::{
+    count_tagged, no_changes, planned_changes, provider_block, remote_routes, remote_rules, state_attr, strata_ok,
+};
+use crate::moto::aws;
+use crate::support::TempDir;
 
 fn sg_config(tag: &str, web_rules: &str) -> String {
     format!(
@@ -91,7 +43,7 @@ resource "aws_security_group" "db" {{
   tags = {{ Test = "{tag}" }}
 }}
 "#,
-        provider = provider()
+        provider = provider_block(None, "us-east-1", "")
     )
 }
 
@@ -152,10 +104,9 @@ fn security_group_rules_update_drift_import_destroy() {
 
     // Rules change in place: a CIDR added, a rule replaced.
     d.write("main.tf", &sg_config(&tag, SECOND_RULES));
-    let plan = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(plan.code, 2, "{}", plan.transcript());
-    assert!(plan.stdout.contains("# aws_security_group.web will be updated in-place"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_security_group.web will be updated in-place"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(state_attr(&d, "aws_security_group", "web", "id"), web, "updated, not replaced");
     assert_eq!(
@@ -174,10 +125,9 @@ fn security_group_rules_update_drift_import_destroy() {
     aws(&format!(
         "ec2.authorize_security_group_ingress(GroupId='{web}', IpPermissions=[{{'IpProtocol':'tcp','FromPort':8080,'ToPort':8080,'IpRanges':[{{'CidrIp':'0.0.0.0/0'}}]}}])"
     ));
-    let drift = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(drift.stdout.contains("# aws_security_group.web will be updated in-place"), "{}", drift.stdout);
-    assert!(drift.stdout.contains("8080"), "{}", drift.stdout);
+    let drift = planned_changes(&d);
+    assert!(drift.contains("# aws_security_group.web will be updated in-place"), "{drift}");
+    assert!(drift.contains("8080"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert!(!remote_rules(&web).iter().any(|r| r.contains("8080")), "{:?}", remote_rules(&web));
     no_changes(&d);
@@ -262,7 +212,7 @@ resource "aws_route_table_association" "a" {{
   route_table_id = aws_route_table.{associated}.id
 }}
 "#,
-        provider = provider()
+        provider = provider_block(None, "us-east-1", "")
     )
 }
 
@@ -271,16 +221,6 @@ const EXTRA_ROUTE: &str = r#"  route {
     gateway_id = aws_internet_gateway.gw.id
   }
 "#;
-
-fn remote_routes(table: &str) -> Vec<String> {
-    let out = aws(&format!(
-        "t = ec2.describe_route_tables(RouteTableIds=['{table}'])['RouteTables'][0]\nfor r in t['Routes']:\n    print(r.get('DestinationCidrBlock'), r.get('GatewayId'))"
-    ));
-    let mut lines: Vec<String> =
-        out.lines().filter(|l| !l.ends_with(" local")).map(|l| l.split(' ').next().unwrap().to_string()).collect();
-    lines.sort();
-    lines
-}
 
 fn associated_subnets(table: &str) -> Vec<String> {
     let out = aws(&format!(
@@ -298,21 +238,22 @@ fn route_tables_routes_and_associations() {
     let public = state_attr(&d, "aws_route_table", "public", "id");
     let private = state_attr(&d, "aws_route_table", "private", "id");
     let subnet = state_attr(&d, "aws_subnet", "a", "id");
-    assert_eq!(remote_routes(&public), ["0.0.0.0/0"]);
-    assert_eq!(remote_routes(&private), ["0.0.0.0/0"]);
+    let gw = state_attr(&d, "aws_internet_gateway", "gw", "id");
+    let (default_route, extra_route) = (format!("0.0.0.0/0 {gw}"), format!("10.50.0.0/16 {gw}"));
+    assert_eq!(remote_routes(&public), [default_route.as_str()]);
+    assert_eq!(remote_routes(&private), [default_route.as_str()]);
     assert_eq!(associated_subnets(&public), std::slice::from_ref(&subnet));
     assert!(state_attr(&d, "aws_route", "private_out", "id").starts_with(&format!("r-{private}")));
     no_changes(&d);
 
     // An inline route is added and the association moves, both in place.
     d.write("main.tf", &rt_config(&tag, "private", EXTRA_ROUTE));
-    let plan = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(plan.code, 2, "{}", plan.transcript());
-    assert!(plan.stdout.contains("# aws_route_table.public will be updated in-place"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("# aws_route_table_association.a will be updated in-place"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{}", plan.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_route_table.public will be updated in-place"), "{plan}");
+    assert!(plan.contains("# aws_route_table_association.a will be updated in-place"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
-    assert_eq!(remote_routes(&public), ["0.0.0.0/0", "10.50.0.0/16"]);
+    assert_eq!(remote_routes(&public), [default_route.as_str(), extra_route.as_str()]);
     assert_eq!(associated_subnets(&private), std::slice::from_ref(&subnet));
     assert!(associated_subnets(&public).is_empty());
     no_changes(&d);
@@ -320,13 +261,12 @@ fn route_tables_routes_and_associations() {
     // A route deleted by hand is drift, and apply restores it.
     aws(&format!("ec2.delete_route(RouteTableId='{public}', DestinationCidrBlock='10.50.0.0/16')"));
     aws(&format!("ec2.delete_route(RouteTableId='{private}', DestinationCidrBlock='0.0.0.0/0')"));
-    let drift = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(drift.stdout.contains("# aws_route_table.public will be updated in-place"), "{}", drift.stdout);
-    assert!(drift.stdout.contains("# aws_route.private_out will be created"), "{}", drift.stdout);
+    let drift = planned_changes(&d);
+    assert!(drift.contains("# aws_route_table.public will be updated in-place"), "{drift}");
+    assert!(drift.contains("# aws_route.private_out will be created"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
-    assert_eq!(remote_routes(&public), ["0.0.0.0/0", "10.50.0.0/16"]);
-    assert_eq!(remote_routes(&private), ["0.0.0.0/0"]);
+    assert_eq!(remote_routes(&public), [default_route.as_str(), extra_route.as_str()]);
+    assert_eq!(remote_routes(&private), [default_route.as_str()]);
     no_changes(&d);
 
     // The association and the route are imported by Terraform's import ids.
@@ -337,8 +277,5 @@ fn route_tables_routes_and_associations() {
 
     let destroy = strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert!(destroy.stdout.contains("Resources: 7 destroyed."), "{}", destroy.stdout);
-    let left = aws(&format!(
-        "print(len(ec2.describe_route_tables(Filters=[{{'Name':'tag:Test','Values':['{tag}']}}])['RouteTables']))"
-    ));
-    assert_eq!(left.trim(), "0", "route tables left behind");
+    assert_eq!(count_tagged("route_tables", &tag), 0, "route tables left behind");
 }

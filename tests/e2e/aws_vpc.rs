@@ -3,39 +3,12 @@
 //! drift, import, destroy), `default_tags`, two aliased providers in two
 //! regions, and the number of describe calls a refresh of many subnets makes.
 
-use crate::moto::{aws, moto, ENV};
-use crate::support::{run_with, Output, TempDir};
-
-fn provider(alias: Option<&str>, region: &str, extra: &str) -> String {
-    let e = &moto().endpoint;
-    let alias = alias.map(|a| format!("  alias = \"{a}\"\n")).unwrap_or_default();
-    format!(
-        "provider \"aws\" {{\n{alias}  region = \"{region}\"\n  endpoints {{\n    ec2 = \"{e}\"\n    sts = \"{e}\"\n  }}\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n{extra}}}\n"
-    )
-}
-
-fn strata(dir: &TempDir, args: &[&str]) -> Output {
-    run_with(dir.path(), args, &ENV, None)
-}
-
-fn strata_ok(dir: &TempDir, args: &[&str]) -> Output {
-    let o = strata(dir, args);
-    assert_eq!(o.code, 0, "strata {args:?}:\n{}", o.transcript());
-    o
-}
-
-/// An id from `strata state show`-free means: the state file's JSON.
-fn state_attr(dir: &TempDir, addr_type: &str, name: &str, attr: &str) -> String {
-    let state: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("terraform.tfstate")).unwrap()).unwrap();
-    let r = state["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["type"] == addr_type && r["name"] == name && r["mode"] == "managed")
-        .unwrap_or_else(|| panic!("{addr_type}.{name} not in state"));
-    r["instances"][0]["attributes"][attr].as_str().unwrap_or_default().to_string()
-}
+use crate::aws_support::{
+    count_tagged, count_tagged_in, no_changes, planned_changes, provider_block, state_attr, strata, strata_ok,
+    strata_with,
+};
+use crate::moto::aws;
+use crate::support::TempDir;
 
 fn config(tag: &str, subnet_cidr: &str, name_tag: &str) -> String {
     format!(
@@ -86,15 +59,9 @@ output "found_cidr" {{
   value = data.aws_vpc.found.cidr_block
 }}
 "#,
-        provider = provider(None, "us-east-1", "  default_tags {\n    tags = {\n      Env = \"e2e\"\n    }\n  }\n")
+        provider =
+            provider_block(None, "us-east-1", "  default_tags {\n    tags = {\n      Env = \"e2e\"\n    }\n  }\n")
     )
-}
-
-fn count_tagged(kind: &str, tag: &str) -> usize {
-    let out = aws(&format!(
-        "r = ec2.describe_{kind}(Filters=[{{'Name':'tag:Test','Values':['{tag}']}}])\nprint(len([x for k, v in r.items() if k != 'ResponseMetadata' for x in v]))"
-    ));
-    out.trim().parse().unwrap()
 }
 
 #[test]
@@ -118,16 +85,14 @@ fn vpc_lifecycle_update_replace_drift_import_destroy() {
     ));
     assert!(remote.contains("('Env', 'e2e')") && remote.contains("True"), "{remote}");
 
-    let noop = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(noop.code, 0, "{}", noop.transcript());
-    assert!(noop.stdout.contains("No changes."), "{}", noop.stdout);
+    let noop = no_changes(&d);
+    assert!(noop.contains("No changes."), "{noop}");
 
     // A tag changes in place.
     d.write("main.tf", &config(&tag, "10.20.1.0/24", "two"));
-    let plan = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(plan.code, 2, "{}", plan.transcript());
-    assert!(plan.stdout.contains("# aws_vpc.main will be updated in-place"), "{}", plan.stdout);
-    assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_vpc.main will be updated in-place"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(state_attr(&d, "aws_vpc", "main", "id"), vpc_id, "updated, not replaced");
 
@@ -146,13 +111,12 @@ fn vpc_lifecycle_update_replace_drift_import_destroy() {
     aws(&format!(
         "ec2.create_tags(Resources=['{vpc_id}'], Tags=[{{'Key':'Name','Value':'edited'}}])\nec2.delete_subnet(SubnetId='{new_subnet}')"
     ));
-    let drift = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(drift.code, 2, "{}", drift.transcript());
-    assert!(drift.stdout.contains("# aws_vpc.main will be updated in-place"), "{}", drift.stdout);
-    assert!(drift.stdout.contains("\"edited\" -> \"two\""), "{}", drift.stdout);
-    assert!(drift.stdout.contains("# aws_subnet.a will be created"), "{}", drift.stdout);
+    let drift = planned_changes(&d);
+    assert!(drift.contains("# aws_vpc.main will be updated in-place"), "{drift}");
+    assert!(drift.contains("\"edited\" -> \"two\""), "{drift}");
+    assert!(drift.contains("# aws_subnet.a will be created"), "{drift}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
-    assert_eq!(strata(&d, &["plan", "-detailed-exitcode", "-no-color"]).code, 0);
+    no_changes(&d);
 
     // Import a VPC made outside.
     let outside = aws(&format!(
@@ -166,8 +130,7 @@ fn vpc_lifecycle_update_replace_drift_import_destroy() {
     d.write("main.tf", &imported);
     strata_ok(&d, &["import", "-no-color", "aws_vpc.imported", outside]);
     assert_eq!(state_attr(&d, "aws_vpc", "imported", "cidr_block"), "10.99.0.0/16");
-    let after_import = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(after_import.code, 0, "{}", after_import.transcript());
+    no_changes(&d);
 
     let destroy = strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert!(destroy.stdout.contains("Resources: 4 destroyed."), "{}", destroy.stdout);
@@ -181,19 +144,16 @@ fn two_aliased_providers_in_two_regions() {
     let tag = format!("dr-{}", std::process::id());
     let config = format!(
         "{}{}resource \"aws_vpc\" \"primary\" {{\n  cidr_block = \"10.1.0.0/16\"\n  tags = {{ Test = \"{tag}\" }}\n}}\nresource \"aws_vpc\" \"standby\" {{\n  provider   = aws.west\n  cidr_block = \"10.2.0.0/16\"\n  tags = {{ Test = \"{tag}\" }}\n}}\noutput \"arns\" {{\n  value = [aws_vpc.primary.arn, aws_vpc.standby.arn]\n}}\n",
-        provider(None, "us-east-1", ""),
-        provider(Some("west"), "us-west-2", "")
+        provider_block(None, "us-east-1", ""),
+        provider_block(Some("west"), "us-west-2", "")
     );
     let d = TempDir::with_files("aws-alias", &[("main.tf", &config)]);
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let west = state_attr(&d, "aws_vpc", "standby", "id");
     assert!(state_attr(&d, "aws_vpc", "standby", "arn").starts_with("arn:aws:ec2:us-west-2:"));
-    let found = aws(&format!(
-        "w = boto3.client('ec2', endpoint_url='{}', region_name='us-west-2')\nprint(len(w.describe_vpcs(Filters=[{{'Name':'tag:Test','Values':['{tag}']}}])['Vpcs']))\nprint(len(ec2.describe_vpcs(Filters=[{{'Name':'tag:Test','Values':['{tag}']}}])['Vpcs']))",
-        moto().endpoint
-    ));
-    assert_eq!(found.split_whitespace().collect::<Vec<_>>(), ["1", "1"], "one VPC in each region ({west})");
-    assert_eq!(strata(&d, &["plan", "-detailed-exitcode", "-no-color"]).code, 0);
+    let found = (count_tagged_in("us-west-2", "vpcs", &tag), count_tagged("vpcs", &tag));
+    assert_eq!(found, (1, 1), "one VPC in each region ({west})");
+    no_changes(&d);
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(count_tagged("vpcs", &tag), 0);
 }
@@ -207,15 +167,17 @@ fn refreshing_many_subnets_is_batched() {
     let tag = format!("many-{}", std::process::id());
     let config = format!(
         "{}resource \"aws_vpc\" \"big\" {{\n  cidr_block = \"10.30.0.0/16\"\n  tags = {{ Test = \"{tag}\" }}\n}}\nresource \"aws_subnet\" \"s\" {{\n  count      = {n}\n  vpc_id     = aws_vpc.big.id\n  cidr_block = cidrsubnet(aws_vpc.big.cidr_block, 9, count.index)\n}}\n",
-        provider(None, "us-east-1", "")
+        provider_block(None, "us-east-1", "")
     );
     let d = TempDir::with_files("aws-many", &[("main.tf", &config)]);
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let log = d.path().join("calls.log");
-    let mut env = ENV.to_vec();
-    env.push(("STRATA_AWS_CALL_LOG", log.to_str().unwrap()));
     let t = std::time::Instant::now();
-    let plan = run_with(d.path(), &["plan", "-detailed-exitcode", "-no-color"], &env, None);
+    let plan = strata_with(
+        &d,
+        &["plan", "-detailed-exitcode", "-no-color"],
+        &[("STRATA_AWS_CALL_LOG", log.to_str().unwrap())],
+    );
     let elapsed = t.elapsed();
     assert_eq!(plan.code, 0, "{}", plan.transcript());
     let calls = std::fs::read_to_string(&log).unwrap();

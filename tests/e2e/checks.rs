@@ -4,9 +4,8 @@
 //! saved plan (`show -json PLAN` → `checks`) and the state
 //! (`check_results`), compared with Terraform where it is installed.
 
-use crate::support::{run, terraform, TempDir};
+use crate::support::{run, terraform, terraform_available, TempDir};
 use serde_json::Value as Json;
-use std::process::Command;
 
 /// Resources with preconditions and postconditions (one failing only at
 /// apply), an output precondition, a validated variable, check blocks that
@@ -328,14 +327,6 @@ fn plan_json_streams_check_warnings_as_diagnostics() {
     assert!(summaries.contains(&"Check block assertion known after apply"), "{summaries:?}");
 }
 
-fn terraform_available() -> bool {
-    Command::new("terraform")
-        .arg("version")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// Terraform's `show -json` output's `checks`, order-insensitive.
 fn terraform_checks(dir: &TempDir, file: &str) -> Json {
     let shown = terraform(dir.path(), &["show", "-json", file]);
@@ -432,4 +423,74 @@ check "empty" {
         assert!(out.stderr.contains(expected), "{expected}: {}", out.stderr);
     }
     assert!(!out.stderr.contains("Invalid precondition expression"), "{}", out.stderr);
+}
+
+/// Module calls expanded to no instances (`count = 0`, an empty
+/// `for_each`): every checkable object in them, nested modules included,
+/// has no objects, so it passes, as in Terraform.
+#[test]
+fn checks_of_modules_with_no_instances_pass() {
+    let root = r#"
+module "zero" {
+  source = "./child"
+  count  = 0
+  name   = "c${count.index}"
+}
+module "none" {
+  source   = "./child"
+  for_each = toset([])
+  name     = each.key
+}
+"#;
+    let grandchild = r#"
+variable "name" {}
+check "grand_check" {
+  assert {
+    condition     = var.name == "zzz"
+    error_message = "name is ${var.name}"
+  }
+}
+"#;
+    let child = format!("{CHILD}\nmodule \"grand\" {{\n  source = \"./grand\"\n  name   = var.name\n}}\n");
+    let files = [("main.tf", root), ("child/main.tf", child.as_str()), ("child/grand/main.tf", grandchild)];
+    let d = TempDir::with_files("checks-zero", &files);
+    assert_eq!(run(d.path(), &["init"]).code, 0);
+    let plan = run(d.path(), &["plan", "-out=p.plan"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let checks = show_checks(&d, "p.plan");
+    let checks = checks.as_array().expect("checks listed");
+    assert_eq!(checks.len(), 10, "{}", pretty(&Json::Array(checks.clone())));
+    for check in checks {
+        assert_eq!(check["status"], "pass", "{}", pretty(check));
+        assert!(check.get("instances").is_none(), "{}", pretty(check));
+    }
+    let applied = run(d.path(), &["apply", "p.plan"]);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    let results = state_check_results(&d);
+    for result in results.as_array().expect("check results stored") {
+        assert_eq!(result["status"], "pass", "{}", pretty(result));
+        assert_eq!(result["objects"], Json::Null, "{}", pretty(result));
+    }
+    if !terraform_available() {
+        return;
+    }
+    let theirs = TempDir::with_files("checks-zero-tf", &files);
+    let init = terraform(theirs.path(), &["init", "-input=false", "-no-color"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    let tf = terraform(theirs.path(), &["plan", "-input=false", "-no-color", "-out=p.plan"]);
+    assert!(tf.status.success(), "{}", String::from_utf8_lossy(&tf.stderr));
+    let ours = run(d.path(), &["plan", "-out=q.plan"]);
+    assert_eq!(ours.code, 0, "{}", ours.transcript());
+    assert_eq!(
+        pretty(&order_insensitive(&show_checks(&d, "q.plan"))),
+        pretty(&terraform_checks(&theirs, "p.plan")),
+        "plan checks differ"
+    );
+    let tf = terraform(theirs.path(), &["apply", "-input=false", "-no-color", "p.plan"]);
+    assert!(tf.status.success(), "{}", String::from_utf8_lossy(&tf.stderr));
+    assert_eq!(
+        pretty(&order_insensitive(&state_check_results(&d))),
+        pretty(&order_insensitive(&state_check_results(&theirs))),
+        "state check_results differ"
+    );
 }

@@ -71,3 +71,15 @@ fn a_20_mb_file_validates() {
     let out = run(d.path(), &["validate", "-no-color"]);
     assert_eq!(out.code, 0, "{}", out.transcript());
 }
+
+#[test]
+fn plan_reports_resource_arguments_as_validate_does() {
+    let case = repo_root().join("tests/bad-inputs/resource-arguments/main.tf");
+    let d = TempDir::with_files("resource-arguments", &[("main.tf", &std::fs::read_to_string(case).unwrap())]);
+    let validate = run(d.path(), &["validate", "-no-color"]);
+    let plan = run(d.path(), &["plan", "-no-color"]);
+    assert_eq!(plan.code, 1, "{}", plan.transcript());
+    assert_eq!(plan.stderr, validate.stderr);
+    // Terraform's ranges: the argument's name, the `{` of a body missing one.
+    assert!(plan.stderr.contains("[main.tf:4:3]") && plan.stderr.contains("[main.tf:13:36]"), "{}", plan.stderr);
+}

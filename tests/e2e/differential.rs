@@ -3,18 +3,9 @@
 //! 1.11.4 printed for it. Strata must print the same. Where `terraform` is
 //! installed, the expectation is re-derived from it too, so it cannot drift.
 
-use crate::support::{repo_root, run, terraform, TempDir};
+use crate::support::{repo_root, run, terraform, terraform_available, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn terraform_available() -> bool {
-    Command::new("terraform")
-        .arg("version")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 fn copy_tree(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {

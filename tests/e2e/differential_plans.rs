@@ -3,9 +3,8 @@
 //! with both tools, must plan the same action for every instance — and
 //! Strata planning on Terraform's state must agree too.
 
-use crate::support::{run, terraform, TempDir};
+use crate::support::{run, terraform, terraform_available, TempDir};
 use std::collections::BTreeSet;
-use std::process::Command;
 
 /// (address, action) from the `# ADDR will be ...` headers both tools print.
 fn actions(plan: &str) -> BTreeSet<(String, String)> {
@@ -121,12 +120,7 @@ module "child" {
 
 #[test]
 fn plans_agree_with_terraform() {
-    let available = Command::new("terraform")
-        .arg("version")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !available {
+    if !terraform_available() {
         #[allow(clippy::print_stderr)]
         {
             eprintln!("note: terraform not found on PATH; differential plan tests skipped");

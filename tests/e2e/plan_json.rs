@@ -4,19 +4,10 @@
 //! aside); secrets are null where Terraform prints them; and checkov, a
 //! policy tool that reads this format, finds a planted misconfiguration.
 
-use crate::support::{run, run_with, terraform, TempDir};
+use crate::support::{run, run_with, terraform, terraform_available, TempDir};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn terraform_available() -> bool {
-    Command::new("terraform")
-        .arg("version")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// Replaces every UUID (terraform_data's ids) with `<uuid>`.
 pub fn mask_uuids(s: &str) -> String {

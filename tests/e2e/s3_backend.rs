@@ -4,8 +4,9 @@
 //! once, a killed lock holder, corrupted and missing state, and Terraform
 //! on the same bucket.
 
+use crate::aws_support::strata;
 use crate::moto::{aws, moto, venv, ENV};
-use crate::support::{run_with, strata_bin, terraform, Output, TempDir};
+use crate::support::{strata_bin, terraform_available, TempDir};
 use std::io::{BufRead, Read};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,10 +29,6 @@ fn backend(bucket: &str, table: Option<&str>, lockfile: bool) -> String {
     format!(
         "terraform {{\n  backend \"s3\" {{\n    bucket         = \"{bucket}\"\n    key            = \"app/terraform.tfstate\"\n    region         = \"us-east-1\"\n{table}    use_lockfile   = {lockfile}\n    use_path_style = true\n    endpoints = {{\n      s3       = \"{e}\"\n      dynamodb = \"{e}\"\n    }}\n    skip_credentials_validation = true\n    skip_requesting_account_id  = true\n  }}\n}}\n"
     )
-}
-
-fn strata(dir: &TempDir, args: &[&str]) -> Output {
-    run_with(dir.path(), args, &ENV, None)
 }
 
 fn keys(bucket: &str) -> Vec<String> {
@@ -276,7 +273,7 @@ fn damaged_or_missing_state_is_a_clear_error() {
 
 #[test]
 fn terraform_shares_the_bucket_the_lock_and_the_digest() {
-    if !terraform(std::path::Path::new("."), &["version"]).status.success() {
+    if !terraform_available() {
         return;
     }
     let (bucket, table) = fresh_bucket();
@@ -410,7 +407,7 @@ fn a_split_brain_writer_is_refused_instead_of_overwriting() {
 
 #[test]
 fn a_lock_held_by_strata_stops_terraform() {
-    if !terraform(std::path::Path::new("."), &["version"]).status.success() {
+    if !terraform_available() {
         return;
     }
     let (bucket, table) = fresh_bucket();

@@ -4,18 +4,8 @@
 //! is installed they are re-derived, and Terraform also reads states that
 //! Strata wrote and must print what Strata prints.
 
-use crate::support::{repo_root, run, run_with, TempDir};
+use crate::support::{repo_root, run, run_with, terraform_available, TempDir};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn terraform_available() -> bool {
-    Command::new("terraform")
-        .arg("version")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// `terraform show -json` of a state file, in a directory holding only it
 /// (the built-in provider needs no configuration or init).

@@ -4,7 +4,7 @@
 //! of the result. Where `terraform` is installed, Terraform must read the
 //! state Strata wrote and agree.
 
-use crate::support::{run, run_with, terraform, Output, TempDir};
+use crate::support::{run, run_with, terraform, terraform_available, Output, TempDir};
 use serde_json::Value as Json;
 use std::path::Path;
 
@@ -421,15 +421,6 @@ fn writers_wait_for_the_lock_and_respect_other_state_files() {
     assert!(d.path().join("copy.before").exists());
     assert!(!ok(run(d.path(), &["state", "list", "-state=copy.tfstate"])).stdout.contains("terraform_data.a\n"));
     assert!(ok(run(d.path(), &["state", "list"])).stdout.contains("terraform_data.a\n"));
-}
-
-fn terraform_available() -> bool {
-    std::process::Command::new("terraform")
-        .arg("version")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 fn tf_ok(dir: &Path, args: &[&str]) -> String {

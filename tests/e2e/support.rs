@@ -88,6 +88,12 @@ impl TempDir {
     }
 }
 
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -109,6 +115,17 @@ pub fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
         .env("TF_IN_AUTOMATION", "1")
         .output()
         .expect("terraform runs")
+}
+
+/// Whether `terraform` runs here: the tests that compare with it are
+/// skipped where it does not.
+pub fn terraform_available() -> bool {
+    Command::new("terraform")
+        .arg("version")
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// Most operations running at once, from the test provider's call log.

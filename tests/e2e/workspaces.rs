@@ -5,7 +5,7 @@
 //! on Terraform in a twin directory and the two must print the same (with
 //! Strata for Terraform) and leave the same workspaces behind.
 
-use crate::support::{run_with, Output, TempDir};
+use crate::support::{run_with, terraform_available, Output, TempDir};
 use std::path::Path;
 use std::process::Command;
 
@@ -17,15 +17,6 @@ output "ws" {
   value = terraform.workspace
 }
 "#;
-
-fn terraform_available() -> bool {
-    Command::new("terraform")
-        .arg("version")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 fn terraform_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new("terraform");

@@ -235,6 +235,19 @@ impl CheckResults {
         }
     }
 
+    /// A module call expanded to no instances: every checkable object under
+    /// `config_prefix` (`module.a.module.b.`) has no objects, so it passes,
+    /// as in Terraform.
+    pub fn no_module_instances(&self, config_prefix: &str) {
+        if self.destroying {
+            return;
+        }
+        let mut configs = self.configs.lock().expect("no poisoned locks");
+        for (_, config) in configs.iter_mut().filter(|(addr, _)| addr.starts_with(config_prefix)) {
+            config.objects.get_or_insert_with(BTreeMap::new);
+        }
+    }
+
     /// The result of rule `index` of kind `rule` for one object.
     pub fn report(&self, config_addr: &str, object_addr: &str, rule: (RuleKind, usize), outcome: &RuleOutcome) {
         if self.destroying {
@@ -540,6 +553,28 @@ mod tests {
              "objects": [{"object_addr": "module.m[0].var.v", "status": "pass"}]},
         ]);
         assert_eq!(results.to_state_json(), expected);
+    }
+
+    #[test]
+    fn checks_under_a_module_with_no_instances_pass() {
+        let results = CheckResults::new(false);
+        {
+            let mut configs = results.configs.lock().unwrap();
+            for addr in ["module.a.check.c", "module.a.module.b.check.c", "module.ab.check.c"] {
+                configs.insert(addr.into(), ConfigResults { kind: CheckableKind::Check, rules: 1, objects: None });
+            }
+        }
+        results.no_module_instances("module.a.");
+        let statuses: Vec<(String, String)> = results
+            .to_state_json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["config_addr"].as_str().unwrap().into(), r["status"].as_str().unwrap().into()))
+            .collect();
+        let expected =
+            [("module.a.check.c", "pass"), ("module.a.module.b.check.c", "pass"), ("module.ab.check.c", "unknown")];
+        assert_eq!(statuses, expected.map(|(a, s)| (a.to_string(), s.to_string())));
     }
 
     #[test]

@@ -38,7 +38,9 @@ fn decode_block(
             } else if let Some(s) = strata_diag::did_you_mean(name, schema.attributes.keys().map(String::as_str)) {
                 detail.push_str(&format!(" Did you mean {s:?}?"));
             }
-            diags.push(Diagnostic::error("Unsupported argument").with_detail(detail).with_span(span.clone()));
+            diags.push(
+                Diagnostic::error("Unsupported argument").with_detail(detail).with_span(attribute_name_span(span)),
+            );
             continue;
         };
         if a.computed && !a.optional && !a.required {
@@ -66,7 +68,7 @@ fn decode_block(
             diags.push(
                 Diagnostic::error("Missing required argument")
                     .with_detail(format!("The argument {name:?} is required, but no definition was found."))
-                    .with_span(header.clone()),
+                    .with_span(body_open_span(header)),
             );
         }
         out.entry(name.clone()).or_insert_with(|| Value::null(a.ty.clone()));
@@ -130,6 +132,37 @@ fn decode_block(
     Value::object(out)
 }
 
+/// The name of the attribute whose value is at `value` (`name = value`):
+/// Terraform blames the name for an argument that is not expected.
+fn attribute_name_span(value: &Span) -> Span {
+    let before = value.file.text.get(..value.start).unwrap_or("").trim_end();
+    let Some(assigned) = before.strip_suffix('=').map(str::trim_end) else { return value.clone() };
+    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let start = assigned.char_indices().rev().take_while(|(_, c)| is_name(*c)).last().map(|(i, _)| i);
+    match start {
+        Some(start) => Span::new(&value.file, start..assigned.len()),
+        None => value.clone(),
+    }
+}
+
+/// The `{` that opens the body of the block whose header (or type name)
+/// is `header`: where Terraform reports what the body is missing.
+fn body_open_span(header: &Span) -> Span {
+    let rest = header.file.text.get(header.end..).unwrap_or("");
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, c) in rest.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '{' if !in_string => return Span::new(&header.file, header.end + i..header.end + i + 1),
+            '\n' if !in_string => break,
+            _ => {}
+        }
+    }
+    header.clone()
+}
+
 /// Terraform's `blocktoattr`: an attribute whose type is a list or set of
 /// objects (how SDK providers declare `ConfigModeAttr` arguments such as
 /// `ingress` or `route`) may also be written as blocks of its name. When
@@ -156,20 +189,49 @@ fn attributes_from_blocks(
             continue;
         }
         let Some(span) = blocks.peek().map(|b| b.span.clone()) else { continue };
-        let element_schema = Block {
-            attributes: element
-                .attrs
-                .iter()
-                .map(|(k, ty)| (k.clone(), strata_provider::Attribute::optional(ty.clone())))
-                .collect(),
-            blocks: BTreeMap::new(),
-        };
-        let nested_fixup = attributes_as_blocks_allowed(&element_schema);
-        let items: Vec<Value> =
-            blocks.map(|b| decode_block(&b.body, &element_schema, &b.span, nested_fixup, diags)).collect();
-        out.insert(name.clone(), (Value::list(Type::Object(element.clone()), items), span));
+        let items: Vec<(&EvaluatedBody, &Span)> = blocks.map(|b| (&b.body, &b.span)).collect();
+        out.insert(name.clone(), (decode_attribute_blocks(&items, element, diags), span));
     }
     out
+}
+
+/// The list of objects that blocks written for an attribute of element
+/// type `element` stand for: every field optional, as Terraform's
+/// `SchemaForCtyElementType` makes them.
+fn decode_attribute_blocks(
+    blocks: &[(&EvaluatedBody, &Span)],
+    element: &std::sync::Arc<strata_lang::types::ObjectType>,
+    diags: &mut Diagnostics,
+) -> Value {
+    let element_schema = Block {
+        attributes: element
+            .attrs
+            .iter()
+            .map(|(k, ty)| (k.clone(), strata_provider::Attribute::optional(ty.clone())))
+            .collect(),
+        blocks: BTreeMap::new(),
+    };
+    let nested_fixup = attributes_as_blocks_allowed(&element_schema);
+    let items = blocks.iter().map(|(body, span)| decode_block(body, &element_schema, span, nested_fixup, diags));
+    Value::list(Type::Object(element.clone()), items.collect())
+}
+
+/// Whether `schema` may have attribute `name` written as blocks of its
+/// name (a list or set of objects, in a schema the legacy SDK could have
+/// produced): Terraform's `blocktoattr` ambiguous names.
+pub fn attribute_may_be_blocks(schema: &Block, name: &str) -> bool {
+    schema.attributes.get(name).is_some_and(|a| object_element(&a.ty).is_some()) && attributes_as_blocks_allowed(schema)
+}
+
+/// What attribute `name` of `schema`, written as `blocks`, evaluates to
+/// without a scope (plan JSON's `constant_value`): a list of objects, even
+/// for a set, as Terraform's `fixupBlocksExpr`. `None` when a block does
+/// not decode.
+pub fn constant_of_attribute_blocks(schema: &Block, name: &str, blocks: &[(&EvaluatedBody, &Span)]) -> Option<Value> {
+    let element = object_element(&schema.attributes.get(name)?.ty)?;
+    let mut diags = Diagnostics::new();
+    let value = decode_attribute_blocks(blocks, element, &mut diags);
+    (!diags.has_errors()).then_some(value)
 }
 
 /// The object type of a list or set of objects.

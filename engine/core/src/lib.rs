@@ -13,11 +13,12 @@ pub mod moves;
 pub mod parallel;
 pub mod plan_file;
 pub mod resources;
+pub mod validate;
 pub mod variables;
 
 pub use module_eval::{
-    evaluate_in_root, evaluate_root, evaluate_root_with, EvalMode, EvalSettings, ModuleResult, OutputValue,
-    ResourceHandler,
+    evaluate_in_root, evaluate_root, evaluate_root_with, validate_root, EvalMode, EvalSettings, ModuleResult,
+    OutputValue, ResourceHandler,
 };
 pub use resources::{Action, ApplySink, Drift, Operation, PlannedChange, Progress, ResourceEngine};
 pub use variables::{collect_root_variables, RawVariable, ValueSource, VarArg};

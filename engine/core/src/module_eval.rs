@@ -5,7 +5,7 @@ use crate::checks::{CheckResults, CheckStatus, RuleKind, RuleOutcome};
 use crate::graph::DependencyGraph;
 use crate::variables::{RawVariable, ValueSource};
 use std::collections::HashSet;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 use strata_addrs::{InstanceKey, ModuleInstance};
@@ -50,6 +50,8 @@ pub struct ModuleResult {
     pub children: BTreeMap<String, ModuleResult>,
     /// What `module.NAME` evaluates to, by call name.
     pub module_values: BTreeMap<String, Value>,
+    /// Outputs not evaluated because of an error (theirs or upstream).
+    pub failed_outputs: BTreeSet<String>,
 }
 
 /// Evaluates the whole tree; every error is collected. Resources evaluate
@@ -61,6 +63,18 @@ pub fn evaluate_root(
     functions: &Functions,
 ) -> (ModuleResult, Diagnostics) {
     evaluate_root_with(tree, raw_vars, settings, functions, None)
+}
+
+/// `validate`: evaluates the whole tree (root variables unknown) and checks
+/// every resource body against its provider's schema.
+pub fn validate_root(
+    tree: &ModuleTree,
+    settings: &EvalSettings,
+    functions: &Functions,
+    schemas: &crate::validate::ProviderSchemas,
+) -> Diagnostics {
+    let walk = Walk { settings, functions, resources: None, schemas: Some(schemas) };
+    walk_root(tree, &BTreeMap::new(), &walk).1
 }
 
 /// Plans (and applies) resources through `resources` as the walk reaches them.
@@ -101,6 +115,14 @@ pub trait ResourceHandler: Sync {
     /// Some node of the walk failed: what depends on it will see unknowns.
     fn note_errors(&self) {}
 
+    /// Resource `r` of module instance `path` was not evaluated because
+    /// something it needs failed: its objects must stay as they are.
+    fn skip_resource(&self, _path: &ModuleInstance, _r: &Resource) {}
+
+    /// Module call `name` of module instance `path` was not evaluated
+    /// because something it needs failed: everything under it stays.
+    fn skip_module_call(&self, _path: &ModuleInstance, _name: &str) {}
+
     /// An `import` block of the root module, reached before its target.
     fn import_block(
         &self,
@@ -133,6 +155,8 @@ struct Walk<'a> {
     settings: &'a EvalSettings,
     functions: &'a Functions,
     resources: Option<&'a dyn ResourceHandler>,
+    /// Without `resources`: schemas to check resource bodies against.
+    schemas: Option<&'a crate::validate::ProviderSchemas<'a>>,
 }
 
 /// Evaluates the whole tree, handing resources to `resources` in dependency order.
@@ -143,20 +167,26 @@ pub fn evaluate_root_with(
     functions: &Functions,
     resources: Option<&dyn ResourceHandler>,
 ) -> (ModuleResult, Diagnostics) {
+    walk_root(tree, raw_vars, &Walk { settings, functions, resources, schemas: None })
+}
+
+fn walk_root(tree: &ModuleTree, raw_vars: &BTreeMap<String, RawVariable>, walk: &Walk) -> (ModuleResult, Diagnostics) {
+    let (settings, functions, resources) = (walk.settings, walk.functions, walk.resources);
     let mut diags = Diagnostics::new();
     let results = resources.and_then(|h| h.check_results());
     if let Some(results) = results {
         results.declare(tree);
     }
     let root = ModuleInstance::root();
-    let vars = finalize_variables(&tree.module, raw_vars, settings, functions, (&root, results), &mut diags);
-    let walk = Walk { settings, functions, resources };
-    let result = evaluate_module(tree, vars, &walk, &ModuleInstance::root(), &mut diags);
+    let (vars, failed_vars) =
+        finalize_variables(&tree.module, raw_vars, settings, functions, (&root, results), &mut diags);
+    let result = evaluate_module(tree, vars, &failed_vars, walk, &ModuleInstance::root(), &mut diags);
     (result, diags)
 }
 
 /// Converts, defaults, marks and validates each declared variable of
-/// module instance `path`, recording validation results in `results`.
+/// module instance `path`, recording validation results in `results`;
+/// also returns the variables that failed (what uses them is skipped).
 fn finalize_variables(
     module: &Module,
     raw: &BTreeMap<String, RawVariable>,
@@ -164,14 +194,16 @@ fn finalize_variables(
     functions: &Functions,
     (path, results): (&ModuleInstance, Option<&CheckResults>),
     diags: &mut Diagnostics,
-) -> BTreeMap<String, Value> {
+) -> (BTreeMap<String, Value>, HashSet<String>) {
     let is_root = path.is_root();
     let mut out = BTreeMap::new();
+    let mut failed = HashSet::new();
     for decl in &module.variables {
         let ty = decl.type_constraint.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
         let value = match finalize_one(decl, raw.get(&decl.name), settings, is_root) {
             Ok(v) => v,
             Err(d) => {
+                failed.insert(decl.name.clone());
                 diags.push(d);
                 Value::unknown(strata_lang::convert::strip_optional(&ty))
             }
@@ -192,6 +224,7 @@ fn finalize_variables(
                 results.report(&config_addr, &object_addr, (RuleKind::InputValidation, index), &outcome);
             }
             if let Some(d) = failure {
+                failed.insert(decl.name.clone());
                 let mut d = d;
                 let blame = source.span().unwrap_or_else(|| decl.span.clone());
                 if d.summary == "Invalid value for variable" {
@@ -206,7 +239,16 @@ fn finalize_variables(
             }
         }
     }
-    out
+    // Terraform validates a child module once for all its instances: past
+    // their validation rules, its variables are unknown, whatever the call passes.
+    if settings.mode == EvalMode::Validate && !is_root {
+        for decl in &module.variables {
+            let ty = decl.type_constraint.as_ref().map_or(Type::Dynamic, |t| t.ty.clone());
+            let unknown = Value::unknown(strata_lang::convert::strip_optional(&ty));
+            out.insert(decl.name.clone(), if decl.sensitive { unknown.mark_sensitive() } else { unknown });
+        }
+    }
+    (out, failed)
 }
 
 fn finalize_one(
@@ -366,6 +408,9 @@ struct ModuleScope<'a> {
     /// "local.x", "module.y" → value, filled in dependency order.
     values: RwLock<HashMap<String, Value>>,
     settings: &'a EvalSettings,
+    /// Graph node names of this module's resources.
+    resource_nodes: &'a HashSet<String>,
+    failures: &'a RwLock<Failures>,
 }
 
 impl Scope for ModuleScope<'_> {
@@ -466,6 +511,24 @@ impl Scope for ModuleScope<'_> {
 }
 
 impl ModuleScope<'_> {
+    /// Whether `expr` refers to something that failed (then it is not evaluated).
+    fn refers_to_failure(&self, expr: &Expr, bound: &[&str]) -> bool {
+        let failures = self.failures.read().expect("no poisoned locks");
+        references(&expr.expr, &expr.file, bound)
+            .iter()
+            .filter_map(|r| need_of(self.module, self.resource_nodes, r))
+            .any(|need| failures.blocks(&need))
+    }
+
+    /// Whether the body of `r` refers to something that failed.
+    fn body_refers_to_failure(&self, r: &Resource) -> bool {
+        let failures = self.failures.read().expect("no poisoned locks");
+        strata_lang::refs::body_references(&r.body.body, &r.body.file)
+            .iter()
+            .filter_map(|reference| need_of(self.module, self.resource_nodes, reference))
+            .any(|need| failures.blocks(&need))
+    }
+
     fn resource_ref(&self, mode: ResourceMode, type_name: &str, name: &str, span: &Span) -> Result<Value, Diagnostic> {
         let node = resource_node(mode, type_name, name);
         if let Some(v) = self.values.read().expect("no poisoned locks").get(&node) {
@@ -520,19 +583,56 @@ fn node_of(module: &Module, resources: &HashSet<String>, root: &str, attrs: &[St
     match (root, attrs.first(), attrs.get(1)) {
         ("local", Some(n), _) => Some(format!("local.{n}")),
         ("module", Some(n), _) => Some(format!("module.{n}")),
+        ("var", Some(n), _) => Some(format!("var.{n}")).filter(|_| module.variable(n).is_some()),
         ("var" | "path" | "terraform" | "count" | "each" | "self", _, _) => None,
         ("data", Some(t), Some(n)) => Some(resource_node(ResourceMode::Data, t, n)).filter(|k| resources.contains(k)),
         (t, Some(n), _) => Some(resource_node(ResourceMode::Managed, t, n)).filter(|k| resources.contains(k)),
-        _ => {
-            let _ = module;
-            None
+        _ => None,
+    }
+}
+
+/// What a node needs from another node: for a module call, one of its
+/// outputs (`None`: all of them, as `depends_on` or an indexed reference).
+struct Need {
+    node: String,
+    output: Option<String>,
+}
+
+/// What failed (or was skipped) so far in one module instance: Terraform
+/// does not evaluate what depends on a failed node, and reports nothing more.
+#[derive(Default)]
+struct Failures {
+    nodes: HashSet<String>,
+    /// Outputs of each module call that failed in some instance.
+    module_outputs: HashMap<String, BTreeSet<String>>,
+}
+
+impl Failures {
+    fn blocks(&self, need: &Need) -> bool {
+        if self.nodes.contains(&need.node) {
+            return true;
+        }
+        let Some(outputs) = need.node.strip_prefix("module.").and_then(|call| self.module_outputs.get(call)) else {
+            return false;
+        };
+        match &need.output {
+            Some(o) => outputs.contains(o),
+            None => !outputs.is_empty(),
         }
     }
+}
+
+/// The node `reference` needs, if it names one of this module's nodes.
+fn need_of(module: &Module, resources: &HashSet<String>, reference: &strata_lang::refs::Reference) -> Option<Need> {
+    let node = node_of(module, resources, &reference.root, &reference.attrs)?;
+    let output = if reference.root == "module" { reference.attrs.get(1).cloned() } else { None };
+    Some(Need { node, output })
 }
 
 fn evaluate_module(
     tree: &ModuleTree,
     vars: BTreeMap<String, Value>,
+    failed_vars: &HashSet<String>,
     walk: &Walk,
     path: &ModuleInstance,
     diags: &mut Diagnostics,
@@ -542,13 +642,20 @@ fn evaluate_module(
     let mut graph = DependencyGraph::new();
     let resource_nodes: HashSet<String> =
         module.resources.iter().map(|r| resource_node(r.mode, &r.type_name, &r.name)).collect();
-    let add_refs = |graph: &mut DependencyGraph, node: &str, expr: &Expr, bound: &[&str]| {
-        for r in references(&expr.expr, &expr.file, bound) {
-            if let Some(target) = node_of(module, &resource_nodes, &r.root, &r.attrs) {
-                graph.add_edge(node, &target, r.span);
-            }
+    // Every reference of every node: a graph edge, and what the node needs
+    // to have succeeded to be evaluated at all.
+    let mut needs_of: HashMap<String, Vec<Need>> = HashMap::new();
+    let mut link = |graph: &mut DependencyGraph, node: &str, reference: strata_lang::refs::Reference| {
+        if let Some(need) = need_of(module, &resource_nodes, &reference) {
+            graph.add_edge(node, &need.node, reference.span);
+            needs_of.entry(node.to_string()).or_default().push(need);
         }
     };
+    // Needs that are not references: added once `link` is done.
+    let mut extra_needs: Vec<(String, Need)> = Vec::new();
+    for v in &module.variables {
+        graph.add_node(&format!("var.{}", v.name));
+    }
     let provider_nodes: Vec<String> = module
         .providers
         .iter()
@@ -560,9 +667,7 @@ fn evaluate_module(
     for (p, node) in module.providers.iter().zip(&provider_nodes) {
         graph.add_node(node);
         for reference in strata_lang::refs::body_references(&p.config.body, &p.config.file) {
-            if let Some(target) = node_of(module, &resource_nodes, &reference.root, &reference.attrs) {
-                graph.add_edge(node, &target, reference.span);
-            }
+            link(&mut graph, node, reference);
         }
     }
     for r in &module.resources {
@@ -573,19 +678,26 @@ fn evaluate_module(
         for p in &provider_nodes {
             graph.add_edge(&node, p, r.span.clone());
         }
+        // Only its own provider's failure stops a resource.
+        let own_provider = format!("provider.{}", crate::resources::provider_key(r));
+        if provider_nodes.contains(&own_provider) {
+            extra_needs.push((node.clone(), Need { node: own_provider, output: None }));
+        }
         for e in r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter()) {
-            add_refs(&mut graph, &node, e, &[]);
+            for reference in references(&e.expr, &e.file, &[]) {
+                link(&mut graph, &node, reference);
+            }
         }
         for reference in strata_lang::refs::body_references(&r.body.body, &r.body.file) {
-            if let Some(target) = node_of(module, &resource_nodes, &reference.root, &reference.attrs) {
-                graph.add_edge(&node, &target, reference.span);
-            }
+            link(&mut graph, &node, reference);
         }
     }
     for l in &module.locals {
         let node = format!("local.{}", l.name);
         graph.add_node(&node);
-        add_refs(&mut graph, &node, &l.expr, &[]);
+        for reference in references(&l.expr.expr, &l.expr.file, &[]) {
+            link(&mut graph, &node, reference);
+        }
     }
     for c in &module.module_calls {
         let node = format!("module.{}", c.name);
@@ -593,23 +705,29 @@ fn evaluate_module(
         for p in &provider_nodes {
             graph.add_edge(&node, p, c.span.clone());
         }
+        // Inputs only order the call: a failed input fails the child's
+        // variable, not the whole call (see `evaluate_call`).
         for (_, e) in &c.inputs {
-            add_refs(&mut graph, &node, e, &["count", "each"]);
+            for r in references(&e.expr, &e.file, &["count", "each"]) {
+                if let Some(target) = node_of(module, &resource_nodes, &r.root, &r.attrs) {
+                    graph.add_edge(&node, &target, r.span);
+                }
+            }
         }
         for e in c.count.iter().chain(c.for_each.iter()).chain(c.depends_on.iter()) {
-            add_refs(&mut graph, &node, e, &[]);
+            for reference in references(&e.expr, &e.file, &[]) {
+                link(&mut graph, &node, reference);
+            }
         }
     }
     for o in &module.outputs {
         let node = format!("output.{}", o.name);
         graph.add_node(&node);
-        add_refs(&mut graph, &node, &o.value, &[]);
-        for e in &o.depends_on {
-            add_refs(&mut graph, &node, e, &[]);
-        }
-        for p in &o.preconditions {
-            add_refs(&mut graph, &node, &p.condition, &[]);
-            add_refs(&mut graph, &node, &p.error_message, &[]);
+        let conditions = o.preconditions.iter().flat_map(|p| [&p.condition, &p.error_message]);
+        for e in std::iter::once(&o.value).chain(&o.depends_on).chain(conditions) {
+            for reference in references(&e.expr, &e.file, &[]) {
+                link(&mut graph, &node, reference);
+            }
         }
     }
     // `import` blocks (root module only): evaluated before their target.
@@ -620,10 +738,8 @@ fn evaluate_module(
             graph.add_node(&node);
             for name in ["id", "for_each"] {
                 if let Some(attr) = block.body.body.get_attribute(name) {
-                    for r in references(&attr.value, &block.body.file, &["each"]) {
-                        if let Some(target) = node_of(module, &resource_nodes, &r.root, &r.attrs) {
-                            graph.add_edge(&node, &target, r.span);
-                        }
+                    for reference in references(&attr.value, &block.body.file, &["each"]) {
+                        link(&mut graph, &node, reference);
                     }
                 }
             }
@@ -631,16 +747,32 @@ fn evaluate_module(
                 for r in references(&to.value, &block.body.file, &["each"]).into_iter().take(1) {
                     if let Some(target) = node_of(module, &resource_nodes, &r.root, &r.attrs) {
                         graph.add_edge(&target, &node, r.span);
+                        // A resource is planned together with its imports: it fails with them.
+                        extra_needs.push((target, Need { node: node.clone(), output: None }));
                     }
                 }
             }
             imports.insert(node, block);
         }
     }
+    for (node, need) in extra_needs {
+        needs_of.entry(node).or_default().push(need);
+    }
     let (order, cycle_diags) = graph.order();
     diags.extend(cycle_diags);
 
-    let scope = ModuleScope { module, vars: &vars, values: RwLock::new(HashMap::new()), settings };
+    let failures = RwLock::new(Failures {
+        nodes: failed_vars.iter().map(|v| format!("var.{v}")).collect(),
+        module_outputs: HashMap::new(),
+    });
+    let scope = ModuleScope {
+        module,
+        vars: &vars,
+        values: RwLock::new(HashMap::new()),
+        settings,
+        resource_nodes: &resource_nodes,
+        failures: &failures,
+    };
     let ctx = call_context(module, settings);
     let result = Mutex::new(ModuleResult { variables: vars.clone(), ..Default::default() });
     // Index by name once: lookups per node must not scan (linear overall).
@@ -649,11 +781,13 @@ fn evaluate_module(
     let outputs: HashMap<&str, &strata_config::Output> = module.outputs.iter().map(|o| (o.name.as_str(), o)).collect();
     let resources: HashMap<String, &Resource> =
         module.resources.iter().map(|r| (resource_node(r.mode, &r.type_name, &r.name), r)).collect();
-    let evaluate_node = |node: &String, diags: &mut Diagnostics| {
+    // Evaluates one node; true when it failed (for a module call: the call
+    // itself, not something inside the child module).
+    let evaluate_node = |node: &String, diags: &mut Diagnostics| -> bool {
         let (kind, name) = node.split_once('.').expect("node names are kind.name");
         match kind {
             "local" => {
-                let Some(l) = locals.get(name) else { return };
+                let Some(l) = locals.get(name) else { return false };
                 let ev = Evaluator::new(&scope, functions, &ctx, &l.expr.file);
                 match ev.eval(&l.expr.expr) {
                     Ok(v) => {
@@ -664,17 +798,25 @@ fn evaluate_module(
                 }
             }
             "module" => {
-                let Some(call) = calls.get(name) else { return };
-                let Some(child) = tree.children.get(name) else { return };
-                let (value, child_result) = evaluate_call(call, child, &scope, &ctx, walk, path, diags);
+                let Some(call) = calls.get(name) else { return false };
+                let Some(child) = tree.children.get(name) else { return false };
+                let outcome = evaluate_call(call, child, &scope, &ctx, walk, path, diags);
+                let value = outcome.value;
                 result.lock().expect("no poisoned locks").module_values.insert(name.to_string(), value.clone());
                 scope.values.write().expect("no poisoned locks").insert(node.clone(), value);
-                if let Some(r) = child_result {
+                if let Some(r) = outcome.first {
                     result.lock().expect("no poisoned locks").children.insert(name.to_string(), r);
+                }
+                match outcome.failed_outputs {
+                    Some(outputs) => {
+                        failures.write().expect("no poisoned locks").module_outputs.insert(name.to_string(), outputs);
+                        return false;
+                    }
+                    None => return true,
                 }
             }
             "output" => {
-                let Some(o) = outputs.get(name) else { return };
+                let Some(o) = outputs.get(name) else { return false };
                 for e in &o.depends_on {
                     let ev = Evaluator::new(&scope, functions, &ctx, &e.file);
                     if let Err(d) = ev.eval(&e.expr) {
@@ -727,26 +869,41 @@ fn evaluate_module(
                     Some(a) => format!("{}.{a}", p.name) == name,
                     None => p.name == name,
                 }) else {
-                    return;
+                    return false;
                 };
                 if let Some(handler) = walk.resources {
                     handler.provider_block(path, module, p, &scope, &ctx, functions, diags);
                 }
             }
             "import" => {
-                let (Some(block), Some(handler)) = (imports.get(node.as_str()), walk.resources) else { return };
+                let (Some(block), Some(handler)) = (imports.get(node.as_str()), walk.resources) else { return false };
                 handler.import_block(block, &scope, &ctx, functions, diags);
             }
             "resource" | "data" => {
-                let Some(r) = resources.get(node.as_str()) else { return };
+                let Some(r) = resources.get(node.as_str()) else { return false };
                 let value = match walk.resources {
                     Some(handler) => handler.resource(path, module, r, &scope, &ctx, functions, diags),
                     None => {
-                        check_resource_body(r, &scope, &ctx, functions, diags);
+                        check_resource_body(r, &scope, &ctx, walk, diags);
                         Value::dynamic_unknown()
                     }
                 };
                 scope.values.write().expect("no poisoned locks").insert(node.clone(), value);
+            }
+            _ => {}
+        }
+        diags.has_errors()
+    };
+    // A node whose needs failed is not evaluated, and fails in turn.
+    let skip_node = |node: &String| {
+        let (kind, name) = node.split_once('.').expect("node names are kind.name");
+        let Some(handler) = walk.resources else { return };
+        match kind {
+            "module" => handler.skip_module_call(path, name),
+            "resource" | "data" => {
+                if let Some(r) = resources.get(node.as_str()) {
+                    handler.skip_resource(path, r);
+                }
             }
             _ => {}
         }
@@ -760,7 +917,7 @@ fn evaluate_module(
     // module with at most one of them) stays on this thread.
     let heavy = order
         .iter()
-        .filter(|n| ["local.", "output.", "provider.", "import."].iter().all(|p| !n.starts_with(p)))
+        .filter(|n| ["var.", "local.", "output.", "provider.", "import."].iter().all(|p| !n.starts_with(p)))
         .count();
     let workers = match walk.resources {
         Some(handler) if heavy > 1 => handler.parallelism().min(heavy),
@@ -769,19 +926,41 @@ fn evaluate_module(
     let node_diags: Vec<Mutex<Diagnostics>> = order.iter().map(|_| Mutex::new(Diagnostics::new())).collect();
     crate::parallel::run_dag(&needs, workers, |i| {
         let node = &order[i];
+        if node.starts_with("var.") {
+            return; // its failure, if any, is already recorded
+        }
+        let needs = needs_of.get(node).map_or(&[][..], Vec::as_slice);
+        if needs.iter().any(|need| failures.read().expect("no poisoned locks").blocks(need)) {
+            skip_node(node);
+            failures.write().expect("no poisoned locks").nodes.insert(node.clone());
+            return;
+        }
         let mut local = Diagnostics::new();
-        evaluate_node(node, &mut local);
+        let failed = evaluate_node(node, &mut local);
         if local.has_errors() {
             if let Some(handler) = walk.resources {
                 handler.note_errors();
             }
+        }
+        if failed {
+            failures.write().expect("no poisoned locks").nodes.insert(node.clone());
         }
         *node_diags[i].lock().expect("no poisoned locks") = local;
     });
     for d in node_diags {
         diags.extend(d.into_inner().expect("no poisoned locks"));
     }
-    let result = result.into_inner().expect("no poisoned locks");
+    let mut result = result.into_inner().expect("no poisoned locks");
+    result.failed_outputs = {
+        let failed_nodes = &failures.read().expect("no poisoned locks").nodes;
+        module
+            .outputs
+            .iter()
+            .map(|o| &o.name)
+            .filter(|o| failed_nodes.contains(&format!("output.{o}")))
+            .cloned()
+            .collect()
+    };
     // `check` blocks, once everything they may reference is done.
     for check in &module.checks {
         evaluate_check_block(check, &scope, &ctx, walk, path, diags);
@@ -800,10 +979,18 @@ fn evaluate_check_block(
     diags: &mut Diagnostics,
 ) {
     let functions = walk.functions;
+    // Its data source and assertions wait for what they refer to: when that
+    // failed, the check is not evaluated (its result stays unknown).
+    let conditions = check.asserts.iter().flat_map(|a| [&a.condition, &a.error_message]);
+    if check.data.as_ref().is_some_and(|d| scope.body_refers_to_failure(d))
+        || conditions.into_iter().any(|e| scope.refers_to_failure(e, &[]))
+    {
+        return;
+    }
     let (Some(handler), Some(results)) = (walk.resources, walk.resources.and_then(|h| h.check_results())) else {
         // validate, console: only mistakes in the expressions are reported.
         if let Some(data) = &check.data {
-            check_resource_body(data, scope, ctx, functions, diags);
+            check_resource_body(data, scope, ctx, walk, diags);
         }
         for assert in &check.asserts {
             let ev = Evaluator::new(scope, functions, ctx, &assert.condition.file);
@@ -849,19 +1036,31 @@ fn evaluate_check_block(
 pub(crate) const RESOURCE_META: &[&str] =
     &["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"];
 
-/// Evaluates a resource's body without a schema (dynamic blocks expanded,
-/// `count.index` and `each` unknown), so that bad references and
-/// expressions inside resources are reported before any planning.
+/// Evaluates a resource's body (dynamic blocks expanded, `count.index` and
+/// `each` unknown), so that bad references and expressions inside
+/// resources are reported before any planning; with `validate`'s schemas,
+/// the body is also checked against its provider's schema.
 fn check_resource_body(
     r: &strata_config::Resource,
     scope: &ModuleScope,
     ctx: &CallContext,
-    functions: &Functions,
+    walk: &Walk,
     diags: &mut Diagnostics,
 ) {
-    let ev = Evaluator::new(scope, functions, ctx, &r.body.file);
-    for meta in r.count.iter().chain(r.for_each.iter()) {
-        if let Err(d) = ev.eval(&meta.expr) {
+    let schema = match walk.schemas.map(|s| s.resource_schema(scope.module, r)) {
+        Some(Err(d)) => return diags.push(d),
+        Some(Ok(schema)) => schema,
+        None => None,
+    };
+    let ev = Evaluator::new(scope, walk.functions, ctx, &r.body.file);
+    // Terraform's validate walk type-checks count and for_each (unknown allowed).
+    if let Some(count) = &r.count {
+        if let Err(d) = ev.eval(&count.expr).and_then(|v| count_value(&v, count)) {
+            diags.push(d);
+        }
+    }
+    if let Some(for_each) = &r.for_each {
+        if let Err(d) = ev.eval(&for_each.expr).and_then(|v| for_each_value(&v, for_each)) {
             diags.push(d);
         }
     }
@@ -878,13 +1077,29 @@ fn check_resource_body(
             ])),
         ));
     }
-    if let Err(ds) = bind_all(&ev, &bindings, || strata_lang::body::evaluate_body(&ev, &r.body.body, RESOURCE_META)) {
-        diags.extend(ds);
+    match bind_all(&ev, &bindings, || strata_lang::body::evaluate_body(&ev, &r.body.body, RESOURCE_META)) {
+        Ok(body) => {
+            if let Some(schema) = schema {
+                crate::decode::decode_config(&body, &schema.block, &r.span, diags);
+            }
+        }
+        Err(ds) => diags.extend(ds),
     }
 }
 
+/// What evaluating one module call gave.
+struct CallOutcome {
+    /// What `module.NAME` refers to.
+    value: Value,
+    /// The first instance's result.
+    first: Option<ModuleResult>,
+    /// The child's outputs that failed in some instance; `None` when the
+    /// call itself failed (its count or for_each).
+    failed_outputs: Option<BTreeSet<String>>,
+}
+
 /// Evaluates one module call: its instances (count/for_each), their inputs
-/// and the child module; returns the value `module.NAME` refers to.
+/// and the child module.
 fn evaluate_call(
     call: &ModuleCall,
     child: &ModuleTree,
@@ -893,7 +1108,8 @@ fn evaluate_call(
     walk: &Walk,
     path: &ModuleInstance,
     diags: &mut Diagnostics,
-) -> (Value, Option<ModuleResult>) {
+) -> CallOutcome {
+    let call_failed = CallOutcome { value: Value::dynamic_unknown(), first: None, failed_outputs: None };
     let (settings, functions) = (walk.settings, walk.functions);
     // Instances: (key for the result, bindings)
     enum Keys {
@@ -909,7 +1125,7 @@ fn evaluate_call(
             Ok(None) => Keys::Unknown,
             Err(d) => {
                 diags.push(d);
-                return (Value::dynamic_unknown(), None);
+                return call_failed;
             }
         }
     } else if let Some(fe) = &call.for_each {
@@ -919,7 +1135,7 @@ fn evaluate_call(
             Ok(None) => Keys::Unknown,
             Err(d) => {
                 diags.push(d);
-                return (Value::dynamic_unknown(), None);
+                return call_failed;
             }
         }
     } else {
@@ -927,8 +1143,17 @@ fn evaluate_call(
     };
     let instance = |key: InstanceKey, bindings: Vec<(&str, Value)>, diags: &mut Diagnostics| -> (Value, ModuleResult) {
         let mut raw = BTreeMap::new();
+        // An input that refers to a failure is not evaluated; what uses
+        // that variable in the child is skipped (Terraform: one node each).
+        let mut failed_inputs = HashSet::new();
         for (name, e) in &call.inputs {
             if child.module.variable(name).is_none() {
+                continue;
+            }
+            if scope.refers_to_failure(e, &["count", "each"]) {
+                failed_inputs.insert(name.clone());
+                let source = ValueSource::ModuleArgument(e.span());
+                raw.insert(name.clone(), RawVariable { value: Value::dynamic_unknown(), source });
                 continue;
             }
             let iev = Evaluator::new(scope, functions, ctx, &e.file);
@@ -940,6 +1165,7 @@ fn evaluate_call(
                 }
                 Err(d) => {
                     diags.push(d);
+                    failed_inputs.insert(name.clone());
                     raw.insert(
                         name.clone(),
                         RawVariable { value: Value::dynamic_unknown(), source: ValueSource::ModuleArgument(e.span()) },
@@ -949,11 +1175,13 @@ fn evaluate_call(
         }
         let child_path = path.child(&call.name, key);
         let results = walk.resources.and_then(|h| h.check_results());
-        let vars = finalize_variables(&child.module, &raw, settings, functions, (&child_path, results), diags);
+        let (vars, mut failed_vars) =
+            finalize_variables(&child.module, &raw, settings, functions, (&child_path, results), diags);
+        failed_vars.extend(failed_inputs);
         if let Some(handler) = walk.resources {
             handler.enter_module(path, call, &child_path, &child.module);
         }
-        let r = evaluate_module(child, vars, walk, &child_path, diags);
+        let r = evaluate_module(child, vars, &failed_vars, walk, &child_path, diags);
         let obj: BTreeMap<String, Value> = child
             .module
             .outputs
@@ -1009,6 +1237,11 @@ fn evaluate_call(
             vec![(InstanceKey::None, vec![("count", obj1("index", Value::unknown(Type::Number))), ("each", each)])]
         }
     };
+    if specs.is_empty() {
+        if let Some(results) = walk.resources.and_then(|h| h.check_results()) {
+            results.no_module_instances(&format!("{}module.{}.", crate::checks::config_prefix(path), call.name));
+        }
+    }
     // Module instances are independent of each other: walked at the same
     // time when they reach providers, like sibling resources.
     let workers = match walk.resources {
@@ -1025,10 +1258,12 @@ fn evaluate_call(
     });
     let mut first = None;
     let mut values = Vec::with_capacity(specs.len());
+    let mut failed_outputs = BTreeSet::new();
     for outcome in outcomes {
         let (v, r, local) = outcome.into_inner().expect("no poisoned locks").expect("every instance ran");
         diags.extend(local);
         values.push(v);
+        failed_outputs.extend(r.failed_outputs.iter().cloned());
         first.get_or_insert(r);
     }
     let value = match keys {
@@ -1037,7 +1272,7 @@ fn evaluate_call(
         Keys::ForEach(pairs) => Value::object(pairs.into_iter().map(|(k, _)| k).zip(values).collect()),
         Keys::Unknown => Value::dynamic_unknown(),
     };
-    (value, first)
+    CallOutcome { value, first, failed_outputs: Some(failed_outputs) }
 }
 
 fn obj1(k: &str, v: Value) -> Value {
@@ -1051,26 +1286,27 @@ pub(crate) fn bind_all<T>(ev: &Evaluator, bindings: &[(&str, Value)], f: impl Fn
     }
 }
 
-/// A `count` value: `Ok(None)` when unknown (validate only).
+/// A `count` value: `Ok(None)` when unknown (validate only). As in
+/// Terraform, a sensitive count is allowed (the number of instances
+/// discloses it anyway).
 pub fn count_value(v: &Value, expr: &Expr) -> Result<Option<i64>, Diagnostic> {
     let invalid = |detail: &str| {
         Err(Diagnostic::error("Invalid count argument").with_detail(detail.to_string()).with_span(expr.span()))
     };
-    if v.is_sensitive() {
-        return invalid(
-            "Sensitive values, or values derived from sensitive values, cannot be used as count arguments.",
-        );
-    }
-    if v.is_null() {
+    let n = match convert(v, &Type::Number) {
+        Ok(n) => n.unmark_deep().0,
+        Err(e) => {
+            return Err(Diagnostic::error("Incorrect value type")
+                .with_detail(format!("Invalid expression value: {e}."))
+                .with_span(expr.span()))
+        }
+    };
+    if n.is_null() {
         return invalid("The given \"count\" argument value is null. An integer is required.");
     }
-    if v.is_unknown() {
+    if n.is_unknown() {
         return Ok(None);
     }
-    let n = match convert(v, &Type::Number) {
-        Ok(n) => n,
-        Err(e) => return invalid(&format!("The given \"count\" argument value is unsuitable: {e}.")),
-    };
     let n = n.as_number().expect("number");
     match n.to_i64() {
         Some(i) if i >= 0 => Ok(Some(i)),
@@ -1140,7 +1376,15 @@ pub fn evaluate_in_root(
     for (k, v) in &result.module_values {
         values.insert(format!("module.{k}"), v.clone());
     }
-    let scope = ModuleScope { module, vars: &result.variables, values: RwLock::new(values), settings };
+    let (resource_nodes, failures) = (HashSet::new(), RwLock::new(Failures::default()));
+    let scope = ModuleScope {
+        module,
+        vars: &result.variables,
+        values: RwLock::new(values),
+        settings,
+        resource_nodes: &resource_nodes,
+        failures: &failures,
+    };
     let ctx = call_context(module, settings);
     Evaluator::new(&scope, functions, &ctx, file).eval(expr)
 }

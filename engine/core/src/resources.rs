@@ -384,6 +384,20 @@ impl<'a> ResourceEngine<'a> {
         self
     }
 
+    /// Objects in the prior state that match `which` are kept as they are:
+    /// the walk did not reach their configuration because of an error, so
+    /// they are not orphans.
+    fn keep_prior(&self, which: impl Fn(&ResourceInstanceAddr) -> bool) {
+        let kept: Vec<ResourceInstanceAddr> = self.prior.all().map(|(a, _, _)| a).filter(|a| which(a)).collect();
+        let mut visited_resources = self.visited_resources.lock().expect("no poisoned locks");
+        let mut visited_modules = self.visited_modules.lock().expect("no poisoned locks");
+        for a in &kept {
+            visited_resources.insert(a.resource.clone());
+            visited_modules.insert(a.resource.module.clone());
+        }
+        self.visited.lock().expect("no poisoned locks").extend(kept);
+    }
+
     /// Whether anything failed earlier in the walk (here or in another node).
     fn failed_before(&self, diags: &Diagnostics) -> bool {
         diags.has_errors() || self.errored.load(std::sync::atomic::Ordering::SeqCst)
@@ -821,10 +835,7 @@ impl<'a> ResourceEngine<'a> {
     /// uses: (configuration address, source). `provider = aws.west` picks an
     /// alias; otherwise the type's prefix names the provider.
     fn provider_of(&self, path: &ModuleInstance, module: &Module, r: &Resource) -> (String, String) {
-        let key = match &r.provider {
-            Some(e) => e.span().text().trim().to_string(),
-            None => r.type_name.split('_').next().unwrap_or(&r.type_name).to_string(),
-        };
+        let key = provider_key(r);
         let local = key.split('.').next().unwrap_or(&key).to_string();
         let source = self.source_of(module, &local);
         let mapped = self.provider_maps.lock().expect("no poisoned locks").get(path).and_then(|m| m.get(&key).cloned());
@@ -835,13 +846,51 @@ impl<'a> ResourceEngine<'a> {
 
     /// The source address a module's local provider name stands for.
     fn source_of(&self, module: &Module, local: &str) -> String {
-        let required =
-            |m: &Module| m.terraform.iter().find_map(|t| t.required_providers.get(local).map(|p| p.source.clone()));
-        if local == "terraform" {
-            "terraform.io/builtin/terraform".to_string()
-        } else {
-            required(module).or_else(|| required(self.root)).unwrap_or_else(|| format!("hashicorp/{local}"))
-        }
+        provider_source(module, self.root, local)
+    }
+}
+
+/// Resource `r`'s type is not among `types`, those of provider `source`.
+pub(crate) fn unsupported_type(source: &str, r: &Resource, types: &BTreeMap<String, ResourceSchema>) -> Diagnostic {
+    let data = r.mode == strata_config::ResourceMode::Data;
+    let what = if data { "data source" } else { "resource type" };
+    let mut detail = format!("The provider {source} does not support {what} {:?}.", r.type_name);
+    if let Some(s) = strata_diag::did_you_mean(&r.type_name, types.keys().map(String::as_str)) {
+        detail.push_str(&format!(" Did you mean {s:?}?"));
+    }
+    let summary = if data { "Invalid data source" } else { "Invalid resource type" };
+    Diagnostic::error(summary).with_detail(detail).with_span(type_label_span(&r.span))
+}
+
+/// The type label (quotes included) of a block header such as
+/// `resource "aws_vpc" "main"`: where Terraform blames an unsupported type.
+fn type_label_span(header: &Span) -> Span {
+    let text = header.text();
+    let label = text.find('"').and_then(|open| Some((open, open + 1 + text[open + 1..].find('"')?)));
+    match label {
+        Some((open, close)) => Span::new(&header.file, header.start + open..header.start + close + 1),
+        None => header.clone(),
+    }
+}
+
+/// The source address local provider name `local` stands for in `module`
+/// (falling back on the root module's `required_providers`).
+pub(crate) fn provider_source(module: &Module, root: &Module, local: &str) -> String {
+    let required =
+        |m: &Module| m.terraform.iter().find_map(|t| t.required_providers.get(local).map(|p| p.source.clone()));
+    if local == "terraform" {
+        "terraform.io/builtin/terraform".to_string()
+    } else {
+        required(module).or_else(|| required(root)).unwrap_or_else(|| format!("hashicorp/{local}"))
+    }
+}
+
+/// The local provider name (and alias) resource `r` uses: its `provider`
+/// argument, or the prefix of its type.
+pub(crate) fn provider_key(r: &Resource) -> String {
+    match &r.provider {
+        Some(e) => e.span().text().trim().to_string(),
+        None => r.type_name.split('_').next().unwrap_or(&r.type_name).to_string(),
     }
 }
 
@@ -995,6 +1044,22 @@ impl ResourceHandler for ResourceEngine<'_> {
 
     fn note_errors(&self) {
         self.errored.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn skip_resource(&self, path: &ModuleInstance, r: &Resource) {
+        let mode = match r.mode {
+            strata_config::ResourceMode::Managed => ResourceMode::Managed,
+            strata_config::ResourceMode::Data => ResourceMode::Data,
+        };
+        let addr = ResourceAddr { module: path.clone(), mode, type_name: r.type_name.clone(), name: r.name.clone() };
+        self.keep_prior(|a| a.resource == addr);
+    }
+
+    fn skip_module_call(&self, path: &ModuleInstance, name: &str) {
+        self.keep_prior(|a| {
+            let module = &a.resource.module;
+            module.starts_with(path) && module.0.get(path.0.len()).is_some_and(|(call, _)| call == name)
+        });
     }
 
     fn import_block(
@@ -1176,13 +1241,7 @@ impl ResourceHandler for ResourceEngine<'_> {
         let schema_all = provider.schema();
         let types = if mode == ResourceMode::Data { &schema_all.data_sources } else { &schema_all.resources };
         let Some(schema) = types.get(&r.type_name).cloned() else {
-            let what = if mode == ResourceMode::Data { "data source" } else { "resource type" };
-            let mut detail = format!("The provider {source} does not support {what} {:?}.", r.type_name);
-            if let Some(s) = strata_diag::did_you_mean(&r.type_name, types.keys().map(String::as_str)) {
-                detail.push_str(&format!(" Did you mean {s:?}?"));
-            }
-            let summary = if mode == ResourceMode::Data { "Invalid data source" } else { "Invalid resource type" };
-            diags.push(Diagnostic::error(summary).with_detail(detail).with_span(r.span.clone()));
+            diags.push(unsupported_type(&source, r, types));
             return Value::dynamic_unknown();
         };
         let ev = Evaluator::new(scope, functions, ctx, &r.body.file);

@@ -63,7 +63,7 @@ pub fn availability_zones_schema() -> Block {
             ("state", Attribute::optional(Type::String)),
             ("zone_ids", list()),
         ]),
-        blocks: BTreeMap::from([("filter".to_string(), filter_block())]),
+        blocks: BTreeMap::from([("filter".to_string(), filter_block()), ("timeouts".to_string(), read_timeouts())]),
     }
 }
 
@@ -74,10 +74,12 @@ pub fn vpc_schema() -> Block {
         attributes: attrs(vec![
             ("arn", c()),
             ("cidr_block", oc()),
+            ("cidr_block_associations", Attribute::computed(Type::list(cidr_block_association_type()))),
             ("default", Attribute::optional_computed(Type::Bool)),
             ("dhcp_options_id", oc()),
             ("enable_dns_hostnames", Attribute::computed(Type::Bool)),
             ("enable_dns_support", Attribute::computed(Type::Bool)),
+            ("enable_network_address_usage_metrics", Attribute::computed(Type::Bool)),
             ("id", oc()),
             ("instance_tenancy", c()),
             ("ipv6_association_id", c()),
@@ -87,8 +89,17 @@ pub fn vpc_schema() -> Block {
             ("state", oc()),
             ("tags", Attribute::optional_computed(Type::map(Type::String))),
         ]),
-        blocks: BTreeMap::from([("filter".to_string(), filter_block())]),
+        blocks: BTreeMap::from([("filter".to_string(), filter_block()), ("timeouts".to_string(), read_timeouts())]),
     }
+}
+
+/// One of `aws_vpc`'s IPv4 CIDR block associations.
+fn cidr_block_association_type() -> Type {
+    Type::object(BTreeMap::from([
+        ("association_id".to_string(), Type::String),
+        ("cidr_block".to_string(), Type::String),
+        ("state".to_string(), Type::String),
+    ]))
 }
 
 pub fn subnets_schema() -> Block {
@@ -223,7 +234,7 @@ fn availability_zones(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagno
         ],
     );
     // Configured arguments are echoed back as given.
-    for name in ["all_availability_zones", "exclude_names", "exclude_zone_ids", "state", "filter"] {
+    for name in ["all_availability_zones", "exclude_names", "exclude_zone_ids", "state", "filter", "timeouts"] {
         v = crate::util::with_attr(&v, name, attr(config, name));
     }
     Ok(v)
@@ -238,8 +249,10 @@ fn vpc(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagnostic> {
             req = req.filters(filter(name, &v));
         }
     }
-    if let Some(d) = bool_attr(config, "default") {
-        req = req.filters(filter("is-default", if d { "true" } else { "false" }));
+    // As the provider does: `default = false` does not filter (it cannot
+    // tell false from unset).
+    if bool_attr(config, "default") == Some(true) {
+        req = req.filters(filter("is-default", "true"));
     }
     for (k, v) in map_of(&attr(config, "tags")) {
         req = req.filters(filter(&format!("tag:{k}"), &v));
@@ -272,6 +285,8 @@ fn vpc(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagnostic> {
             ("state", Value::string(vpc.state().map(|s| s.as_str()).unwrap_or_default())),
             ("tags", tags),
             ("filter", attr(config, "filter")),
+            ("timeouts", attr(config, "timeouts")),
+            ("cidr_block_associations", cidr_block_associations(&vpc)),
         ],
     );
     for name in [
@@ -280,6 +295,7 @@ fn vpc(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagnostic> {
         "dhcp_options_id",
         "enable_dns_hostnames",
         "enable_dns_support",
+        "enable_network_address_usage_metrics",
         "id",
         "instance_tenancy",
         "ipv6_association_id",
@@ -290,6 +306,22 @@ fn vpc(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagnostic> {
         v = crate::util::with_attr(&v, name, attr(&r, name));
     }
     Ok(v)
+}
+
+fn cidr_block_associations(vpc: &aws_sdk_ec2::types::Vpc) -> Value {
+    let items = vpc
+        .cidr_block_association_set()
+        .iter()
+        .map(|a| {
+            let s = |x: Option<&str>| Value::string(x.unwrap_or_default());
+            Value::object(BTreeMap::from([
+                ("association_id".to_string(), s(a.association_id())),
+                ("cidr_block".to_string(), s(a.cidr_block())),
+                ("state".to_string(), s(a.cidr_block_state().and_then(|c| c.state()).map(|st| st.as_str()))),
+            ]))
+        })
+        .collect();
+    Value::list(cidr_block_association_type(), items)
 }
 
 /// The ids of every subnet matching the `filter` blocks and `tags`, in

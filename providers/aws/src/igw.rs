@@ -19,7 +19,7 @@ pub fn schema() -> Block {
             ("owner_id".to_string(), c()),
             ("tags".to_string(), Attribute::optional(Type::map(Type::String))),
             ("tags_all".to_string(), Attribute::optional_computed(Type::map(Type::String))),
-            ("vpc_id".to_string(), Attribute::optional(Type::String)),
+            ("vpc_id".to_string(), Attribute::optional_computed(Type::String)),
         ]),
         blocks: BTreeMap::new(),
     }
@@ -133,7 +133,8 @@ fn state_of(aws: &Aws, g: &InternetGateway, prior: &Value) -> Value {
     let id = g.internet_gateway_id().unwrap_or_default();
     let owner = g.owner_id().unwrap_or_default();
     let (tags, tags_all) = tags::read_tags(&aws.default_tags, &attr(prior, "tags"), tag_pairs(g.tags()));
-    let vpc = g.attachments().iter().find_map(|a| a.vpc_id()).map(s).unwrap_or_else(|| Value::null(Type::String));
+    // Detached: "", as the provider stores it.
+    let vpc = s(g.attachments().iter().find_map(|a| a.vpc_id()).unwrap_or_default());
     object(
         &schema(),
         [

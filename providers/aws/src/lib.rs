@@ -73,13 +73,14 @@ fn schema() -> Arc<ProviderSchema> {
             Arc::new(ProviderSchema {
                 provider: settings::schema(),
                 resources: BTreeMap::from([
-                    ("aws_internet_gateway".to_string(), rs(igw::schema())),
-                    ("aws_route".to_string(), rs(route_table::route_schema())),
-                    ("aws_route_table".to_string(), rs(route_table::schema())),
-                    ("aws_route_table_association".to_string(), rs(route_table::association_schema())),
+                    // Versions as hashicorp/aws 5.x declares them (`SchemaVersion`).
                     ("aws_security_group".to_string(), rs(sg::schema())),
                     ("aws_subnet".to_string(), rs(subnet::schema())),
                     ("aws_vpc".to_string(), rs(vpc::schema())),
+                    ("aws_internet_gateway".to_string(), rs0(igw::schema())),
+                    ("aws_route".to_string(), rs0(route_table::route_schema())),
+                    ("aws_route_table".to_string(), rs0(route_table::schema())),
+                    ("aws_route_table_association".to_string(), rs0(route_table::association_schema())),
                     ("aws_eip".to_string(), rs0(eip::schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), rs0(sg_rule::schema())),
@@ -108,7 +109,8 @@ fn block_of(type_name: &str) -> Option<Block> {
 }
 
 /// Arguments with a default that the plan fills in when configuration
-/// leaves them null (Terraform's `Default:`).
+/// leaves them null (Terraform's `Default:`; `aws_security_group`'s are
+/// filled by `sg::plan`).
 fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
     match type_name {
         "aws_vpc" => vec![
@@ -119,6 +121,10 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
         "aws_subnet" => vec![
             ("map_public_ip_on_launch", Value::bool(false)),
             ("assign_ipv6_address_on_creation", Value::bool(false)),
+            ("enable_dns64", Value::bool(false)),
+            ("enable_resource_name_dns_a_record_on_launch", Value::bool(false)),
+            ("enable_resource_name_dns_aaaa_record_on_launch", Value::bool(false)),
+            ("ipv6_native", Value::bool(false)),
         ],
         "aws_nat_gateway" => vec![("connectivity_type", Value::string("public"))],
         _ => Vec::new(),
@@ -133,10 +139,12 @@ impl AwsProvider {
     }
 
     fn plan(&self, req: &PlanRequest) -> Result<PlanResponse, ProviderDiagnostic> {
+        // The private data Terraform's plugin SDK stored (its timeouts and
+        // schema version) is kept as it is: nothing here reads it.
         let mut resp = PlanResponse {
             planned: req.proposed.clone(),
             requires_replace: Vec::new(),
-            private: Vec::new(),
+            private: req.prior_private.to_vec(),
             diagnostics: Vec::new(),
         };
         if req.proposed.is_null() || req.config.is_null() {
@@ -148,6 +156,9 @@ impl AwsProvider {
             if attr(req.config, name).is_null() {
                 planned = with_attr(&planned, name, default);
             }
+        }
+        if !is_framework_resource(req.type_name) {
+            planned = keep_legacy_zero_values(req.type_name, &planned, req.config, req.prior);
         }
         planned = match req.type_name {
             "aws_security_group" => sg::plan(&planned, req.config, req.prior),
@@ -269,6 +280,33 @@ impl AwsProvider {
     }
 }
 
+/// Types built on the plugin framework, which stores null for unset
+/// arguments; every other type is built on the legacy plugin SDK.
+fn is_framework_resource(type_name: &str) -> bool {
+    matches!(type_name, "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule")
+}
+
+/// The legacy plugin SDK stores an unset argument as its type's zero
+/// value ("", false, 0) and sees no change between that and null: an
+/// optional argument left out of the configuration keeps its prior value
+/// when both are null or zero. State written by Terraform (zero values)
+/// and state written before an argument existed (null) plan no changes.
+fn keep_legacy_zero_values(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> Value {
+    let Some(block) = block_of(type_name) else { return planned.clone() };
+    if prior.is_null() {
+        return planned.clone();
+    }
+    let null_or_zero = |v: &Value| v.is_null() || util::is_zero_value(v);
+    let mut out = planned.clone();
+    for (name, _) in block.attributes.iter().filter(|(_, a)| a.optional && !a.computed) {
+        let before = attr(prior, name);
+        if attr(config, name).is_null() && null_or_zero(&before) && null_or_zero(&attr(&out, name)) {
+            out = with_attr(&out, name, before);
+        }
+    }
+    out
+}
+
 fn unknown_type(t: &str) -> ProviderDiagnostic {
     ProviderDiagnostic::error("Unknown resource type", format!("The aws provider has no resource type {t:?}."))
 }
@@ -327,9 +365,16 @@ impl Provider for AwsProvider {
 
     fn apply_resource(&self, req: ApplyRequest) -> ApplyResponse {
         match self.apply(&req) {
-            Ok(new_state) => ApplyResponse { new_state, private: Vec::new(), diagnostics: Vec::new() },
+            Ok(new_state) => {
+                let private = if new_state.is_null() { Vec::new() } else { req.planned_private.to_vec() };
+                ApplyResponse { new_state, private, diagnostics: Vec::new() }
+            }
             // Nothing changed (or the object is as before): keep the prior object.
-            Err(d) => ApplyResponse { new_state: req.prior.clone(), private: Vec::new(), diagnostics: vec![d] },
+            Err(d) => ApplyResponse {
+                new_state: req.prior.clone(),
+                private: req.planned_private.to_vec(),
+                diagnostics: vec![d],
+            },
         }
     }
 
@@ -381,4 +426,56 @@ impl Provider for AwsProvider {
 /// The `id` of a state value (empty when absent).
 fn id_of(v: &Value) -> String {
     str_attr(v, "id").unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::bool_attr;
+
+    fn subnet(values: Vec<(&str, Value)>) -> Value {
+        util::object(&subnet::schema(), values)
+    }
+
+    #[test]
+    fn unset_arguments_keep_terraforms_zero_values() {
+        let prior = subnet(vec![("customer_owned_ipv4_pool", Value::string("")), ("outpost_arn", Value::string(""))]);
+        let config = subnet(vec![]);
+        let planned = keep_legacy_zero_values("aws_subnet", &config, &config, &prior);
+        assert_eq!(str_attr(&planned, "customer_owned_ipv4_pool").as_deref(), Some(""));
+        assert_eq!(str_attr(&planned, "outpost_arn").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_default_zero_keeps_a_null_written_before_the_argument_existed() {
+        let prior = subnet(vec![("vpc_id", Value::string("vpc-1"))]);
+        let planned = subnet(vec![("ipv6_native", Value::bool(false)), ("enable_dns64", Value::bool(false))]);
+        let kept = keep_legacy_zero_values("aws_subnet", &planned, &subnet(vec![]), &prior);
+        assert!(attr(&kept, "ipv6_native").is_null());
+        assert!(attr(&kept, "enable_dns64").is_null());
+    }
+
+    #[test]
+    fn configured_and_non_zero_values_are_planned_as_given() {
+        let prior = subnet(vec![("map_public_ip_on_launch", Value::bool(false)), ("outpost_arn", Value::string(""))]);
+        let config = subnet(vec![("map_public_ip_on_launch", Value::bool(true))]);
+        let planned = keep_legacy_zero_values("aws_subnet", &config, &config, &prior);
+        assert_eq!(bool_attr(&planned, "map_public_ip_on_launch"), Some(true));
+        // Creating: nothing prior to keep.
+        let null = Value::null(subnet::schema().implied_type());
+        let created = keep_legacy_zero_values("aws_subnet", &config, &config, &null);
+        assert!(attr(&created, "outpost_arn").is_null());
+    }
+
+    #[test]
+    fn legacy_sdk_types_use_their_provider_schema_versions() {
+        let s = schema();
+        let version = |t: &str| s.resources[t].version;
+        for t in ["aws_vpc", "aws_subnet", "aws_security_group"] {
+            assert_eq!(version(t), 1, "{t}");
+        }
+        for t in ["aws_internet_gateway", "aws_route", "aws_route_table", "aws_route_table_association", "aws_eip"] {
+            assert_eq!(version(t), 0, "{t}");
+        }
+    }
 }

@@ -544,7 +544,8 @@ fn find_association(aws: &Aws, current: &Value, cached: bool) -> Result<Option<V
                 None => a.route_table_association_id() == Some(id.as_str()),
             };
             if matches && a.main() != Some(true) {
-                let opt = |x: Option<&str>| x.map(Value::string).unwrap_or_else(|| Value::null(Type::String));
+                // The target not used is "", as the provider stores it.
+                let opt = |x: Option<&str>| Value::string(x.unwrap_or_default());
                 return Ok(Some(object(
                     &association_schema(),
                     [
@@ -656,8 +657,8 @@ fn find_route(aws: &Aws, current: &Value, cached: bool) -> Result<Option<Value>,
         return Ok(None);
     };
     let Some(spec) = RouteSpec::from_aws(route) else { return Ok(None) };
-    let opt =
-        |x: Option<&str>| x.filter(|s| !s.is_empty()).map(Value::string).unwrap_or_else(|| Value::null(Type::String));
+    // Unset destinations and targets are "", as the provider stores them.
+    let opt = |x: Option<&str>| Value::string(x.unwrap_or_default());
     let mut values: Vec<(&str, Value)> = vec![
         ("id", Value::string(route_id(&table, &spec.dest))),
         ("route_table_id", Value::string(table.as_str())),

@@ -19,8 +19,36 @@ pub fn nonempty(v: &Value, name: &str) -> Option<String> {
     str_attr(v, name).filter(|s| !s.is_empty())
 }
 
+/// A positive whole-number attribute that fits an AWS `Integer`.
+pub fn positive_i32_attr(v: &Value, name: &str) -> Option<i32> {
+    let n = attr(v, name).unmark_deep().0.as_number().and_then(|n| n.to_i64());
+    n.and_then(|n| i32::try_from(n).ok()).filter(|n| *n > 0)
+}
+
 pub fn bool_attr(v: &Value, name: &str) -> Option<bool> {
     attr(v, name).unmark_deep().0.as_bool()
+}
+
+/// Whether `v` is a known, non-null zero value: "", false, 0 or an empty
+/// collection (what the legacy plugin SDK stores for an unset argument).
+pub fn is_zero_value(v: &Value) -> bool {
+    let (v, _) = v.unmark_deep();
+    if v.is_null() || !v.is_wholly_known() {
+        return false;
+    }
+    if let Some(s) = v.as_str() {
+        return s.is_empty();
+    }
+    if let Some(b) = v.as_bool() {
+        return !b;
+    }
+    if let Some(items) = v.as_seq() {
+        return items.is_empty();
+    }
+    if let Some(entries) = v.as_entries() {
+        return entries.is_empty() && !matches!(v.ty(), Type::Object(_));
+    }
+    v.as_number().is_some_and(|n| n.is_zero())
 }
 
 /// A copy of object `v` with `name` set to `value`.

@@ -3,13 +3,13 @@
 //! network ACL are read back as Terraform reports them.
 
 use crate::client::{aws_error, Aws, AwsError, DEPENDENCY_TIMEOUT, EVENTUAL_CONSISTENCY};
-use crate::util::{attr, bool_attr, map_of, object, str_attr};
+use crate::util::{attr, bool_attr, map_of, nonempty, object, positive_i32_attr, str_attr};
 use crate::{id_of, tags};
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, ResourceType, Tag, TagSpecification, Tenancy, VpcAttributeName,
 };
 use std::collections::BTreeMap;
-use strata_lang::{Type, Value};
+use strata_lang::{Number, Type, Value};
 use strata_provider::{Attribute, Block, ProviderDiagnostic};
 
 pub fn schema() -> Block {
@@ -25,10 +25,16 @@ pub fn schema() -> Block {
             ("dhcp_options_id".to_string(), c()),
             ("enable_dns_hostnames".to_string(), Attribute::optional_computed(Type::Bool)),
             ("enable_dns_support".to_string(), Attribute::optional(Type::Bool)),
+            ("enable_network_address_usage_metrics".to_string(), Attribute::optional_computed(Type::Bool)),
             ("id".to_string(), c()),
             ("instance_tenancy".to_string(), Attribute::optional(Type::String)),
+            ("ipv4_ipam_pool_id".to_string(), Attribute::optional(Type::String).force_new()),
+            ("ipv4_netmask_length".to_string(), Attribute::optional(Type::Number).force_new()),
             ("ipv6_association_id".to_string(), c()),
             ("ipv6_cidr_block".to_string(), Attribute::optional_computed(Type::String)),
+            ("ipv6_cidr_block_network_border_group".to_string(), Attribute::optional_computed(Type::String)),
+            ("ipv6_ipam_pool_id".to_string(), Attribute::optional(Type::String)),
+            ("ipv6_netmask_length".to_string(), Attribute::optional(Type::Number)),
             ("main_route_table_id".to_string(), c()),
             ("owner_id".to_string(), c()),
             ("tags".to_string(), Attribute::optional(Type::map(Type::String))),
@@ -104,6 +110,13 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     if bool_attr(planned, "assign_generated_ipv6_cidr_block") == Some(true) {
         req = req.amazon_provided_ipv6_cidr_block(true);
     }
+    req = req
+        .set_ipv4_ipam_pool_id(nonempty(planned, "ipv4_ipam_pool_id"))
+        .set_ipv4_netmask_length(positive_i32_attr(planned, "ipv4_netmask_length"))
+        .set_ipv6_cidr_block(nonempty(planned, "ipv6_cidr_block"))
+        .set_ipv6_cidr_block_network_border_group(nonempty(planned, "ipv6_cidr_block_network_border_group"))
+        .set_ipv6_ipam_pool_id(nonempty(planned, "ipv6_ipam_pool_id"))
+        .set_ipv6_netmask_length(positive_i32_attr(planned, "ipv6_netmask_length"));
     req = req.set_tag_specifications(tag_spec(ResourceType::Vpc, &map_of(&attr(planned, "tags_all"))).map(|t| vec![t]));
     aws.log_call("ec2:CreateVpc");
     let out = aws.block(req.send()).map_err(|e| aws_error(e).into_diag("creating EC2 VPC"))?;
@@ -125,8 +138,11 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
 }
 
 fn set_dns(aws: &Aws, id: &str, prior: Option<&Value>, planned: &Value) -> Result<(), ProviderDiagnostic> {
-    // AWS's own defaults for a new VPC: DNS support on, hostnames off.
-    for (name, default) in [("enable_dns_support", true), ("enable_dns_hostnames", false)] {
+    // AWS's own defaults for a new VPC: DNS support on, hostnames and
+    // address usage metrics off.
+    for (name, default) in
+        [("enable_dns_support", true), ("enable_dns_hostnames", false), ("enable_network_address_usage_metrics", false)]
+    {
         let Some(want) = bool_attr(planned, name) else { continue };
         let have = prior.and_then(|p| bool_attr(p, name)).unwrap_or(default);
         if want == have {
@@ -134,10 +150,10 @@ fn set_dns(aws: &Aws, id: &str, prior: Option<&Value>, planned: &Value) -> Resul
         }
         aws.log_call("ec2:ModifyVpcAttribute");
         let req = aws.ec2.modify_vpc_attribute().vpc_id(id);
-        let req = if name == "enable_dns_support" {
-            req.enable_dns_support(ec2_bool(want))
-        } else {
-            req.enable_dns_hostnames(ec2_bool(want))
+        let req = match name {
+            "enable_dns_support" => req.enable_dns_support(ec2_bool(want)),
+            "enable_dns_hostnames" => req.enable_dns_hostnames(ec2_bool(want)),
+            _ => req.enable_network_address_usage_metrics(ec2_bool(want)),
         };
         aws.block(req.send()).map_err(|e| aws_error(e).into_diag(&format!("modifying EC2 VPC ({id}) {name}")))?;
     }
@@ -195,8 +211,11 @@ fn dns_attribute(aws: &Aws, id: &str, name: VpcAttributeName) -> Result<bool, Aw
     aws.log_call("ec2:DescribeVpcAttribute");
     let out =
         aws.block(aws.ec2.describe_vpc_attribute().vpc_id(id).attribute(name.clone()).send()).map_err(aws_error)?;
-    let v =
-        if name == VpcAttributeName::EnableDnsSupport { out.enable_dns_support() } else { out.enable_dns_hostnames() };
+    let v = match name {
+        VpcAttributeName::EnableDnsSupport => out.enable_dns_support(),
+        VpcAttributeName::EnableDnsHostnames => out.enable_dns_hostnames(),
+        _ => out.enable_network_address_usage_metrics(),
+    };
     Ok(v.and_then(|v| v.value()).unwrap_or(false))
 }
 
@@ -239,8 +258,18 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
     let Some(vpc) = describe(aws, &id).map_err(|e| e.into_diag(&what))? else { return Ok(None) };
     let support = dns_attribute(aws, &id, VpcAttributeName::EnableDnsSupport).map_err(|e| e.into_diag(&what))?;
     let hostnames = dns_attribute(aws, &id, VpcAttributeName::EnableDnsHostnames).map_err(|e| e.into_diag(&what))?;
+    let metrics =
+        dns_attribute(aws, &id, VpcAttributeName::EnableNetworkAddressUsageMetrics).map_err(|e| e.into_diag(&what))?;
     let (main, sg, acl) = defaults_of(aws, &id).map_err(|e| e.into_diag(&what))?;
-    Ok(Some(state_of(aws, &vpc, current, support, hostnames, &main, &sg, &acl)))
+    let attributes = VpcAttributes { support, hostnames, metrics };
+    Ok(Some(state_of(aws, &vpc, current, attributes, &main, &sg, &acl)))
+}
+
+/// The VPC attributes each read with its own DescribeVpcAttribute call.
+struct VpcAttributes {
+    support: bool,
+    hostnames: bool,
+    metrics: bool,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -248,8 +277,7 @@ fn state_of(
     aws: &Aws,
     vpc: &aws_sdk_ec2::types::Vpc,
     prior: &Value,
-    support: bool,
-    hostnames: bool,
+    attributes: VpcAttributes,
     main: &str,
     sg: &str,
     acl: &str,
@@ -262,6 +290,20 @@ fn state_of(
         .ipv6_cidr_block_association_set()
         .iter()
         .find(|a| a.ipv6_cidr_block_state().and_then(|s| s.state()).is_some_and(|s| s.as_str() == "associated"));
+    // As the provider records them: the pool only when it is not
+    // Amazon's, and then the netmask of the block it gave.
+    let pool = ipv6.and_then(|a| a.ipv6_pool()).filter(|p| !p.is_empty() && *p != "Amazon");
+    let ipv6_pool_id = match pool {
+        Some("IPAM Managed") => attr(prior, "ipv6_ipam_pool_id"),
+        Some(p) => s(p),
+        None => s(""),
+    };
+    let netmask = pool
+        .and(ipv6.and_then(|a| a.ipv6_cidr_block()))
+        .and_then(|block| block.split_once('/'))
+        .and_then(|(_, n)| n.parse::<i64>().ok())
+        .unwrap_or(0);
+    let ipv6_netmask_length = Value::number(Number::from(netmask));
     let tenancy = vpc.instance_tenancy().map(|t| t.as_str().to_string()).unwrap_or_else(|| "default".into());
     object(
         &schema(),
@@ -276,12 +318,22 @@ fn state_of(
             ("default_route_table_id", s(main)),
             ("default_security_group_id", s(sg)),
             ("dhcp_options_id", s(vpc.dhcp_options_id().unwrap_or_default())),
-            ("enable_dns_hostnames", Value::bool(hostnames)),
-            ("enable_dns_support", Value::bool(support)),
+            ("enable_dns_hostnames", Value::bool(attributes.hostnames)),
+            ("enable_dns_support", Value::bool(attributes.support)),
+            ("enable_network_address_usage_metrics", Value::bool(attributes.metrics)),
             ("id", s(id)),
             ("instance_tenancy", s(&tenancy)),
+            // AWS does not report the IPAM pool a VPC's IPv4 range came from.
+            ("ipv4_ipam_pool_id", attr(prior, "ipv4_ipam_pool_id")),
+            ("ipv4_netmask_length", attr(prior, "ipv4_netmask_length")),
             ("ipv6_association_id", s(ipv6.and_then(|a| a.association_id()).unwrap_or_default())),
             ("ipv6_cidr_block", s(ipv6.and_then(|a| a.ipv6_cidr_block()).unwrap_or_default())),
+            (
+                "ipv6_cidr_block_network_border_group",
+                s(ipv6.and_then(|a| a.network_border_group()).unwrap_or_default()),
+            ),
+            ("ipv6_ipam_pool_id", ipv6_pool_id),
+            ("ipv6_netmask_length", ipv6_netmask_length),
             ("main_route_table_id", s(main)),
             ("owner_id", s(owner)),
             ("tags", tags),

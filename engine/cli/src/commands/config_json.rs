@@ -389,8 +389,11 @@ fn optional_expression(e: Option<&strata_config::Expr>) -> Option<Json> {
 
 /// A block body's attributes and nested blocks, as the schema reads them
 /// (meta-arguments, `dynamic` blocks and unknown names are left out).
+/// Blocks written for a list- or set-of-object attribute are that
+/// attribute, as Terraform's `blocktoattr` fixup reads them.
 fn expressions(body: &Body, file: &Arc<SourceFile>, schema: &Block) -> Map<String, Json> {
     let mut out: BTreeMap<String, Json> = BTreeMap::new();
+    let mut attribute_blocks: BTreeMap<&str, Vec<&hcl_edit::structure::Block>> = BTreeMap::new();
     for s in body.iter() {
         match s {
             Structure::Attribute(a) => {
@@ -401,6 +404,10 @@ fn expressions(body: &Body, file: &Arc<SourceFile>, schema: &Block) -> Map<Strin
             }
             Structure::Block(b) => {
                 let name = b.ident.as_str();
+                if strata_core::decode::attribute_may_be_blocks(schema, name) && body.get_attribute(name).is_none() {
+                    attribute_blocks.entry(name).or_default().push(b);
+                    continue;
+                }
                 let Some(nested) = schema.blocks.get(name) else { continue };
                 let inner = Json::Object(expressions(&b.body, file, &nested.block));
                 match nested.nesting {
@@ -424,7 +431,62 @@ fn expressions(body: &Body, file: &Arc<SourceFile>, schema: &Block) -> Map<Strin
             }
         }
     }
+    for (name, blocks) in attribute_blocks {
+        let secret = schema.attributes.get(name).is_some_and(|a| a.sensitive);
+        out.insert(name.to_string(), attribute_blocks_json(schema, name, &blocks, file, secret));
+    }
     out.into_iter().collect()
+}
+
+/// Blocks written for attribute `name`, as Terraform's `fixupBlocksExpr`
+/// shows them: the list of objects they make when no block refers to
+/// anything, and the references of the attributes directly in each block
+/// (Terraform's `hcldec.Variables` over the element's attributes).
+fn attribute_blocks_json(
+    schema: &Block,
+    name: &str,
+    blocks: &[&hcl_edit::structure::Block],
+    file: &Arc<SourceFile>,
+    secret: bool,
+) -> Json {
+    let mut m = Map::new();
+    let (functions, ctx) = (Functions::default(), CallContext::default());
+    let ev = Evaluator::new(&EmptyScope, &functions, &ctx, file);
+    let evaluated: Option<Vec<(strata_lang::body::EvaluatedBody, strata_diag::Span)>> = blocks
+        .iter()
+        .map(|b| {
+            let span = strata_diag::Span::new(file, hcl_edit::Span::span(*b).unwrap_or(0..0));
+            strata_lang::body::evaluate_body(&ev, &b.body, &[]).ok().map(|body| (body, span))
+        })
+        .collect();
+    let constant = evaluated.and_then(|bodies| {
+        let bodies: Vec<_> = bodies.iter().map(|(body, span)| (body, span)).collect();
+        strata_core::decode::constant_of_attribute_blocks(schema, name, &bodies).filter(Value::is_wholly_known)
+    });
+    if let Some(v) = constant {
+        m.insert("constant_value".into(), if secret { Json::Null } else { strata_lang::json::to_json(&v) });
+    }
+    let element_fields: HashSet<String> = match schema.attributes.get(name).map(|a| &a.ty) {
+        Some(strata_lang::Type::List(e) | strata_lang::Type::Set(e)) => match e.as_ref() {
+            strata_lang::Type::Object(o) => o.attrs.keys().cloned().collect(),
+            _ => HashSet::new(),
+        },
+        _ => HashSet::new(),
+    };
+    let refs: Vec<String> = blocks
+        .iter()
+        .flat_map(|b| b.body.iter())
+        .filter_map(|s| match s {
+            Structure::Attribute(a) if element_fields.contains(a.key.as_str()) => Some(&a.value),
+            _ => None,
+        })
+        .flat_map(|e| references(e, file))
+        .flat_map(|r| r.strings())
+        .collect();
+    if !refs.is_empty() {
+        m.insert("references".into(), refs.into());
+    }
+    Json::Object(m)
 }
 
 /// The body of a resource whose schema is unknown: its attributes only.
@@ -1033,5 +1095,56 @@ mod tests {
         assert_eq!(json(r#"upper("a")"#), serde_json::json!({}));
         assert_eq!(json("var.x"), serde_json::json!({"references": ["var.x"]}));
         assert_eq!(json("null"), serde_json::json!({"constant_value": null}));
+    }
+
+    /// A legacy-SDK-style schema: `ingress` is a set-of-object attribute.
+    fn rules_schema() -> Block {
+        use strata_lang::Type;
+        let rule = Type::object(BTreeMap::from([
+            ("cidr_blocks".to_string(), Type::list(Type::String)),
+            ("from_port".to_string(), Type::Number),
+            ("protocol".to_string(), Type::String),
+        ]));
+        Block {
+            attributes: BTreeMap::from([
+                ("name".to_string(), strata_provider::Attribute::optional(Type::String)),
+                ("ingress".to_string(), strata_provider::Attribute::optional_computed(Type::set(rule))),
+            ]),
+            blocks: BTreeMap::new(),
+        }
+    }
+
+    fn body_json(text: &str) -> Json {
+        let file = SourceFile::new("main.tf", text);
+        let body = strata_lang::syntax::parse_body(&file).expect("parses");
+        Json::Object(expressions(&body, &file, &rules_schema()))
+    }
+
+    #[test]
+    fn blocks_written_for_list_of_object_attributes_are_that_attribute() {
+        // Constant blocks: the list of objects they make, missing fields null.
+        let constant = "name = \"x\"\ningress {\n  from_port = 80\n  protocol  = \"tcp\"\n}\ningress {\n  from_port   = 443\n  protocol    = \"tcp\"\n  cidr_blocks = [\"10.0.0.0/8\"]\n}\n";
+        assert_eq!(
+            body_json(constant),
+            serde_json::json!({
+                "name": {"constant_value": "x"},
+                "ingress": {"constant_value": [
+                    {"cidr_blocks": null, "from_port": 80, "protocol": "tcp"},
+                    {"cidr_blocks": ["10.0.0.0/8"], "from_port": 443, "protocol": "tcp"},
+                ]},
+            })
+        );
+        // A reference in any block: no constant, the references of every block.
+        let referring = "ingress {\n  from_port = var.port\n  protocol  = \"tcp\"\n}\ningress {\n  from_port   = 22\n  protocol    = \"tcp\"\n  cidr_blocks = [aws_vpc.main.cidr_block]\n}\n";
+        assert_eq!(
+            body_json(referring),
+            serde_json::json!({"ingress": {"references": ["var.port", "aws_vpc.main.cidr_block", "aws_vpc.main"]}})
+        );
+        // The attribute assigned: blocks of its name are not read; `dynamic`
+        // blocks are not either.
+        let assigned = "ingress = []\ningress {\n  from_port = 1\n}\n";
+        assert_eq!(body_json(assigned), serde_json::json!({"ingress": {"constant_value": []}}));
+        let dynamic = "dynamic \"ingress\" {\n  for_each = [1]\n  content {\n    from_port = 1\n  }\n}\n";
+        assert_eq!(body_json(dynamic), serde_json::json!({}));
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::output::Ui;
 use crate::workdir::WorkDir;
-use strata_core::{evaluate_root, EvalMode, EvalSettings};
+use strata_core::validate::ProviderSchemas;
+use strata_core::{validate_root, EvalMode, EvalSettings};
 use strata_diag::Diagnostics;
 use strata_lang::Functions;
 
@@ -27,7 +28,8 @@ pub fn run(workdir: &WorkDir, json: bool, ui: Ui) -> u8 {
 }
 
 /// Loads and evaluates with unknown root variables: everything that can be
-/// checked without input values or state.
+/// checked without input values or state, resource bodies against their
+/// providers' schemas included.
 pub fn validate(workdir: &WorkDir) -> Diagnostics {
     let (tree, mut diags) = workdir.load();
     let Some(tree) = tree else { return diags };
@@ -40,7 +42,8 @@ pub fn validate(workdir: &WorkDir) -> Diagnostics {
         cwd: workdir.dir.clone(),
         plan_timestamp: None,
     };
-    let (_, edits) = evaluate_root(&tree, &Default::default(), &settings, &Functions::builtin());
-    diags.extend(edits);
+    let registry = crate::providers::registry();
+    let schemas = ProviderSchemas::new(&registry, &tree.module);
+    diags.extend(validate_root(&tree, &settings, &Functions::builtin(), &schemas));
     diags
 }
