@@ -143,3 +143,32 @@ resource "testing_resource" "many" {
     assert_eq!(out.code, 0);
     assert_eq!(max_concurrency(&std::fs::read_to_string(&log2).unwrap()), 1);
 }
+
+#[test]
+fn a_failed_update_keeps_the_object_untainted() {
+    let config = r#"
+terraform {
+  required_providers {
+    testing = { source = "strata/testing" }
+  }
+}
+variable "value" {
+  default = "1"
+}
+resource "testing_resource" "u" {
+  name        = "u"
+  value       = var.value
+  fail_update = var.value != "1"
+}
+"#;
+    let d = TempDir::with_files("update-fails", &[("main.tf", config)]);
+    assert_eq!(run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &[], None).code, 0);
+    let failed = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "value=2"], &[], None);
+    assert_eq!(failed.code, 1, "{}", failed.transcript());
+    assert!(failed.stderr.contains("Update failed"), "{}", failed.transcript());
+    // As Terraform: the object is still the one it was, not tainted, so the
+    // next plan updates it in place rather than replacing it.
+    assert_eq!(names_in_state(d.path()), vec![("u".to_string(), None)]);
+    let plan = run_with(d.path(), &["plan", "-no-color", "-var", "value=2"], &[], None);
+    assert!(plan.stdout.contains("# testing_resource.u will be updated in-place"), "{}", plan.stdout);
+}

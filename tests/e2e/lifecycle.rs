@@ -1,7 +1,8 @@
 //! `lifecycle`: create_before_destroy, prevent_destroy, ignore_changes,
 //! replace_triggered_by, preconditions and postconditions.
 
-use crate::support::{run, run_with, TempDir};
+use crate::support::{run, run_with, terraform, terraform_available, TempDir};
+use serde_json::Value as Json;
 
 const TESTING: &str = "terraform {\n  required_providers {\n    testing = { source = \"strata/testing\" }\n  }\n}\n";
 
@@ -26,6 +27,279 @@ fn create_before_destroy_creates_the_replacement_first() {
     let st = std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap();
     assert!(!st.contains("deposed"), "no deposed object is left:\n{st}");
     assert!(st.contains("\"name\": \"two\""));
+}
+
+/// Every instance's `create_before_destroy` flag in a state file, by
+/// `module resource[key]`.
+fn cbd_flags(dir: &std::path::Path) -> Vec<(String, bool)> {
+    let st: Json = serde_json::from_str(&std::fs::read_to_string(dir.join("terraform.tfstate")).unwrap()).unwrap();
+    let mut flags = Vec::new();
+    for r in st["resources"].as_array().unwrap() {
+        for i in r["instances"].as_array().unwrap() {
+            let module = r["module"].as_str().map(|m| format!("{m}.")).unwrap_or_default();
+            let key = if i["index_key"].is_null() { String::new() } else { format!("[{}]", i["index_key"]) };
+            let name = format!("{module}{}.{}{key}", r["type"].as_str().unwrap(), r["name"].as_str().unwrap());
+            assert_ne!(i["create_before_destroy"], false, "Terraform never writes the flag false: {name}");
+            flags.push((name, i["create_before_destroy"] == true));
+        }
+    }
+    flags.sort();
+    flags
+}
+
+#[test]
+fn create_before_destroy_spreads_to_what_it_depends_on() {
+    let config = format!(
+        r#"{TESTING}variable "n" {{
+  default = "one"
+}}
+resource "testing_resource" "a" {{
+  count = 1
+  name  = "a-${{var.n}}"
+}}
+module "m" {{
+  source = "./m"
+  ids    = testing_resource.a[*].id
+}}
+resource "testing_resource" "b" {{
+  name  = "b"
+  value = module.m.id
+  lifecycle {{
+    create_before_destroy = true
+  }}
+}}
+resource "testing_resource" "c" {{
+  name = "c-${{var.n}}"
+}}
+"#
+    );
+    let child = r#"variable "ids" {}
+resource "testing_resource" "mid" {
+  for_each = toset(["x"])
+  name     = "mid-${join(",", var.ids)}"
+}
+resource "testing_resource" "side" {
+  name = "side-${join(",", var.ids)}"
+}
+output "id" {
+  value = testing_resource.mid["x"].id
+}
+output "unused" {
+  value = testing_resource.side.id
+}
+"#;
+    let d = TempDir::with_files("cbd-spreads", &[("main.tf", &config), ("m/main.tf", child)]);
+    let log = d.path().join("calls.log");
+    let env = [("STRATA_TESTING_LOG", log.to_str().unwrap())];
+    let first = run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &env, None);
+    assert_eq!(first.code, 0, "{}", first.transcript());
+    // The flag is stored on b and on everything b depends on, through the
+    // module's variable and output, as Terraform stores it.
+    let forced = |flags: Vec<(String, bool)>| -> Vec<String> {
+        flags.into_iter().filter(|(_, on)| *on).map(|(name, _)| name).collect()
+    };
+    let expected = ["module.m.testing_resource.mid[\"x\"]", "testing_resource.a[0]", "testing_resource.b"];
+    assert_eq!(forced(cbd_flags(d.path())), expected);
+    std::fs::write(&log, "").unwrap();
+    let out = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "n=two"], &env, None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    for (header, symbol) in [
+        ("# testing_resource.a[0] must be replaced", "+/- resource \"testing_resource\" \"a\""),
+        ("# module.m.testing_resource.mid[\"x\"] must be replaced", "+/- resource \"testing_resource\" \"mid\""),
+        ("# module.m.testing_resource.side must be replaced", "-/+ resource \"testing_resource\" \"side\""),
+        ("# testing_resource.c must be replaced", "-/+ resource \"testing_resource\" \"c\""),
+        ("# testing_resource.b will be updated in-place", "  ~ resource \"testing_resource\" \"b\""),
+    ] {
+        assert!(out.stdout.contains(&format!("{header}\n{symbol}")), "{header}:\n{}", out.stdout);
+    }
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let at = |line: &str| calls.find(line).unwrap_or_else(|| panic!("{line:?} in\n{calls}"));
+    // New objects first, then their dependent, then the deposed objects,
+    // dependents' before their dependencies'.
+    assert!(at("create a-two done") < at("create mid-id-a-two done"), "{calls}");
+    assert!(at("create mid-id-a-two done") < at("update b done"), "{calls}");
+    assert!(at("update b done") < at("delete mid-id-a-one done"), "{calls}");
+    assert!(at("delete mid-id-a-one done") < at("delete a-one done"), "{calls}");
+    // A replacement nothing forces keeps Terraform's default order.
+    assert!(at("delete c-one done") < at("create c-two done"), "{calls}");
+    assert!(out.stdout.contains("testing_resource.a[0] (deposed object "), "{}", out.stdout);
+    let st = std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap();
+    assert!(!st.contains("\"deposed\""), "no deposed object is left:\n{st}");
+    assert_eq!(forced(cbd_flags(d.path())), expected);
+}
+
+#[test]
+fn create_before_destroy_from_state_orders_orphans_and_reports_cycles() {
+    let both = r#"
+resource "terraform_data" "a" {
+}
+resource "terraform_data" "b" {
+  input = terraform_data.a.id
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+"#;
+    let d = TempDir::with_files("cbd-orphans", &[("main.tf", both)]);
+    assert_eq!(run(d.path(), &["apply", "-auto-approve"]).code, 0);
+    assert_eq!(cbd_flags(d.path()), [("terraform_data.a".to_string(), true), ("terraform_data.b".to_string(), true)]);
+    // a leaves the configuration: stored with the flag, it goes after b is
+    // updated, as Terraform orders it.
+    d.write(
+        "main.tf",
+        "resource \"terraform_data\" \"b\" {\n  input = \"x\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n",
+    );
+    let out = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let updated = out.stdout.find("terraform_data.b: Modifications complete").expect("b updated");
+    let destroyed = out.stdout.find("terraform_data.a: Destroying...").expect("a destroyed");
+    assert!(updated < destroyed, "{}", out.stdout);
+
+    // Without the flag a goes first; b, replaced create-before-destroy and
+    // still depending on a in state, cannot be ordered: Terraform's cycle.
+    let plain = "resource \"terraform_data\" \"a\" {\n}\nresource \"terraform_data\" \"b\" {\n  input = terraform_data.a.id\n}\n";
+    let c = TempDir::with_files("cbd-cycle", &[("main.tf", plain)]);
+    assert_eq!(run(c.path(), &["apply", "-auto-approve"]).code, 0);
+    c.write(
+        "main.tf",
+        "resource \"terraform_data\" \"b\" {\n  triggers_replace = \"2\"\n  lifecycle {\n    create_before_destroy = true\n  }\n}\n",
+    );
+    for command in [&["plan", "-no-color"][..], &["apply", "-auto-approve", "-no-color"]] {
+        let out = run(c.path(), command);
+        assert_eq!(out.code, 1, "{}", out.transcript());
+        // The message as one line, whatever the terminal wrapping.
+        let stderr = out.stderr.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            stderr.contains("Error: Cycle: terraform_data.b, terraform_data.b (destroy deposed ")
+                && stderr.contains("), terraform_data.a (destroy)"),
+            "{}",
+            out.stderr
+        );
+    }
+    assert_eq!(run(c.path(), &["state", "list"]).stdout, "terraform_data.a\nterraform_data.b\n");
+}
+
+#[test]
+fn a_failed_create_before_destroy_keeps_the_old_object_current() {
+    let config = |fail: bool| {
+        format!(
+            "{TESTING}resource \"testing_resource\" \"r\" {{\n  name        = \"{}\"\n  fail_create = {fail}\n  lifecycle {{\n    create_before_destroy = true\n  }}\n}}\n",
+            if fail { "two" } else { "one" }
+        )
+    };
+    let d = TempDir::with_files("cbd-fail", &[("main.tf", &config(false))]);
+    assert_eq!(run(d.path(), &["apply", "-auto-approve"]).code, 0);
+    d.write("main.tf", &config(true));
+    let out = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    let st = std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap();
+    assert!(!st.contains("\"deposed\""), "the deposed object is current again:\n{st}");
+    assert!(st.contains("\"name\": \"one\""), "{st}");
+}
+
+/// `address → actions` of a saved plan, from `show -json`.
+fn planned_actions(show_json: &str) -> Vec<(String, Json)> {
+    let plan: Json = serde_json::from_str(show_json).unwrap();
+    let mut actions: Vec<(String, Json)> = plan["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["address"].as_str().unwrap().to_string(), c["change"]["actions"].clone()))
+        .collect();
+    actions.sort_by(|a, b| a.0.cmp(&b.0));
+    actions
+}
+
+#[test]
+fn create_before_destroy_agrees_with_terraform() {
+    if !terraform_available() {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("note: terraform not found on PATH; differential create_before_destroy test skipped");
+        }
+        return;
+    }
+    let root = r#"variable "t" {
+  default = "1"
+}
+resource "terraform_data" "base" {
+  count            = 2
+  triggers_replace = var.t
+}
+locals {
+  ids = terraform_data.base[*].id
+}
+module "m" {
+  source = "./m"
+  ids    = local.ids
+}
+resource "terraform_data" "top" {
+  input = module.m.out
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+resource "terraform_data" "other" {
+  triggers_replace = var.t
+}
+"#;
+    let child = r#"variable "ids" {}
+resource "terraform_data" "mid" {
+  for_each         = toset(["x", "y"])
+  triggers_replace = var.ids
+}
+resource "terraform_data" "side" {
+  triggers_replace = var.ids
+}
+output "out" {
+  value = [for k, v in terraform_data.mid : v.id]
+}
+output "unused" {
+  value = terraform_data.side.id
+}
+"#;
+    let files = [("main.tf", root), ("m/main.tf", child)];
+    let ours = TempDir::with_files("cbd-diff", &files);
+    let theirs = TempDir::with_files("cbd-diff-tf", &files);
+    let tf = |args: &[&str]| {
+        let out = terraform(theirs.path(), args);
+        assert!(out.status.success(), "terraform {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let strata = |args: &[&str]| {
+        let out = run(ours.path(), args);
+        assert_eq!(out.code, 0, "strata {args:?}: {}", out.transcript());
+        out.stdout
+    };
+    tf(&["init", "-input=false", "-no-color"]);
+    tf(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    strata(&["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(cbd_flags(ours.path()), cbd_flags(theirs.path()), "flags after the first apply");
+    tf(&["plan", "-input=false", "-no-color", "-var", "t=2", "-out=p.plan"]);
+    strata(&["plan", "-no-color", "-var", "t=2", "-out=p.plan"]);
+    assert_eq!(
+        planned_actions(&strata(&["show", "-json", "p.plan"])),
+        planned_actions(&tf(&["show", "-json", "p.plan"])),
+        "planned actions"
+    );
+    let theirs_applied = tf(&["apply", "-input=false", "-no-color", "p.plan"]);
+    let ours_applied = strata(&["apply", "-no-color", "p.plan"]);
+    assert_eq!(cbd_flags(ours.path()), cbd_flags(theirs.path()), "flags after the replacement");
+    // The same order in both: replacements, their dependent, then the
+    // deposed objects (the module's before the ones it depends on).
+    for output in [&theirs_applied, &ours_applied] {
+        let at = |line: &str| output.find(line).unwrap_or_else(|| panic!("{line:?} in\n{output}"));
+        let deposed = |addr: &str| at(&format!("{addr} (deposed object "));
+        assert!(at("terraform_data.base[0]: Creation complete") < at("terraform_data.top: Modifying..."), "{output}");
+        assert!(
+            at("module.m.terraform_data.mid[\"x\"]: Creation complete") < at("terraform_data.top: Modifying..."),
+            "{output}"
+        );
+        assert!(at("terraform_data.top: Modifications complete") < deposed("module.m.terraform_data.mid[\"x\"]"));
+        assert!(deposed("module.m.terraform_data.mid[\"y\"]") < deposed("terraform_data.base[0]"), "{output}");
+        assert!(deposed("module.m.terraform_data.mid[\"x\"]") < deposed("terraform_data.base[1]"), "{output}");
+        assert!(at("terraform_data.other: Destroying...") < at("terraform_data.other: Creating..."), "{output}");
+    }
 }
 
 #[test]

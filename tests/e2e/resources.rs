@@ -228,10 +228,15 @@ fn unknown_count_and_bad_resources_are_diagnosed() {
             "resource \"terraform_data\" \"a\" {}\nresource \"terraform_data\" \"b\" {\n  count = length(terraform_data.a.id)\n}\nresource \"terraform_data\" \"c\" {\n  inputt = 1\n}\nresource \"nosuch_thing\" \"d\" {}\n",
         )],
     );
+    // The validate walk runs first and stops the plan: only its error.
+    let out = run(d.path(), &["plan", "-no-color"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("Did you mean \"input\"?"), "{}", out.stderr);
+    assert_eq!(out.stderr.matches("Error: ").count(), 1, "{}", out.stderr);
+    d.write("main.tf", &std::fs::read_to_string(d.path().join("main.tf")).unwrap().replace("inputt", "input"));
     let out = run(d.path(), &["plan", "-no-color"]);
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("Invalid count argument"), "{}", out.stderr);
-    assert!(out.stderr.contains("Did you mean \"input\"?"), "{}", out.stderr);
     assert!(out.stderr.contains("Provider not available"), "{}", out.stderr);
 }
 

@@ -36,6 +36,12 @@ pub fn counts(changes: &[PlannedChange]) -> Counts {
 
 /// The resource part of a plan; empty when nothing changes.
 pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
+    render_plan(changes, false, ui)
+}
+
+/// `render`, for a plan that `errored` part-way (what was planned, under
+/// Terraform's heading for that case).
+pub fn render_plan(changes: &[PlannedChange], errored: bool, ui: Ui) -> String {
     let shown: Vec<&PlannedChange> = changes.iter().filter(|c| shows(c)).collect();
     if shown.is_empty() {
         return String::new();
@@ -59,7 +65,11 @@ pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
     for (sym, text) in legend {
         out.push_str(&format!("{sym:>3} {text}\n"));
     }
-    out.push_str("\nStrata will perform the following actions:\n");
+    out.push_str(if errored {
+        "\nStrata planned the following actions, but then encountered a problem:\n"
+    } else {
+        "\nStrata will perform the following actions:\n"
+    });
     for c in shown {
         out.push('\n');
         out.push_str(&render_change(c, ui));
@@ -82,12 +92,20 @@ pub fn shows(c: &PlannedChange) -> bool {
     c.action != Action::NoOp || c.moved_from.is_some() || c.importing.is_some()
 }
 
+/// Terraform's note on a deposed object's change.
+const LEFT_OVER: &str = "(left over from a partially-failed replacement of this instance)";
+
 fn header(c: &PlannedChange) -> String {
+    let addr = match &c.deposed {
+        Some(key) => format!("{} (deposed object {key})", c.addr),
+        None => c.addr.to_string(),
+    };
     if c.action == Action::Forget {
-        return format!(
-            " # {} will no longer be managed by Strata, but will not be destroyed\n # (destroy = false is set in the configuration)\n",
-            c.addr
-        );
+        let what = match c.deposed {
+            Some(_) => format!("will be removed from Strata state, but will not be destroyed\n # {LEFT_OVER}"),
+            None => "will no longer be managed by Strata, but will not be destroyed".to_string(),
+        };
+        return format!(" # {addr} {what}\n # (destroy = false is set in the configuration)\n");
     }
     if let (Action::NoOp, Some(from)) = (c.action, &c.moved_from) {
         return format!("  # {from} has moved to {}\n", c.addr);
@@ -108,7 +126,7 @@ fn header(c: &PlannedChange) -> String {
         Action::NoOp => "has no changes".to_string(),
         Action::Forget => unreachable!("handled above"),
     };
-    let mut h = format!("  # {} {what}\n", c.addr);
+    let mut h = format!("  # {addr} {what}\n");
     match c.reason {
         Some("delete_because_no_resource_config") => {
             h.push_str(&format!("  # (because {} is not in configuration)\n", c.addr.resource.local()))
@@ -128,6 +146,9 @@ fn header(c: &PlannedChange) -> String {
             h.push_str(&format!("  # (because key {} is not in for_each map)\n", c.addr.key))
         }
         _ => {}
+    }
+    if c.action == Action::Delete && c.deposed.is_some() {
+        h.push_str(&format!("  # {LEFT_OVER}\n"));
     }
     if let Some(from) = &c.moved_from {
         h.push_str(&format!("  # (moved from {from})\n"));
@@ -191,6 +212,7 @@ pub fn render_drift(
             reason: None,
             moved_from: None,
             importing: None,
+            deposed: None,
         };
         let body = render_change(&change, ui);
         let first_line_end = body.find('\n').map_or(0, |i| i + 1);

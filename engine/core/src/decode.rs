@@ -9,13 +9,39 @@ use strata_lang::body::EvaluatedBody;
 use strata_lang::convert::convert;
 use strata_lang::json::Json;
 use strata_lang::{Kind, Marks, Type, Value};
-use strata_provider::{Block, Nesting};
+use strata_provider::{Block, Nesting, ReadOnlyWording};
 
 /// The configuration object of a block: attributes converted to their
 /// types (sensitive ones marked), nested blocks by nesting mode, unset
 /// attributes null. Problems are reported with their spans.
 pub fn decode_config(body: &EvaluatedBody, schema: &Block, header: &Span, diags: &mut Diagnostics) -> Value {
-    decode_block(body, schema, header, attributes_as_blocks_allowed(schema), diags)
+    decode_config_worded(body, schema, header, ReadOnlyWording::Framework, diags)
+}
+
+/// The error for a value given to computed-only attribute `name`, in the
+/// words of the provider's SDK (`ResourceSchema::read_only_wording`).
+fn read_only_diagnostic(wording: ReadOnlyWording, name: &str, span: &Span) -> Diagnostic {
+    match wording {
+            ReadOnlyWording::Framework => Diagnostic::error("Invalid Configuration for Read-Only Attribute")
+                .with_detail("Cannot set value for this attribute as the provider has marked it as read-only. Remove the configuration line setting the value.\n\nRefer to the provider documentation or contact the provider developers for additional information about configurable and read-only attributes that are supported.")
+                .with_span(span.clone()),
+            ReadOnlyWording::Sdk => Diagnostic::error("Computed attributes cannot be set")
+                .with_detail(format!("Computed attributes cannot be set, but a value was set for {name:?}."))
+                .with_span(span.clone()),
+            ReadOnlyWording::Builtin => Diagnostic::error(format!("{name:?} attribute is read-only")),
+    }
+}
+
+/// `decode_config`, reporting values set for computed-only attributes in
+/// the words of the provider's SDK.
+pub fn decode_config_worded(
+    body: &EvaluatedBody,
+    schema: &Block,
+    header: &Span,
+    read_only: ReadOnlyWording,
+    diags: &mut Diagnostics,
+) -> Value {
+    decode_block(body, schema, header, (attributes_as_blocks_allowed(schema), read_only), diags)
 }
 
 /// `decode_config` with Terraform's attributes-as-blocks fixup on or off
@@ -24,7 +50,7 @@ fn decode_block(
     body: &EvaluatedBody,
     schema: &Block,
     header: &Span,
-    as_blocks: bool,
+    (as_blocks, read_only): (bool, ReadOnlyWording),
     diags: &mut Diagnostics,
 ) -> Value {
     let written_as_blocks =
@@ -33,7 +59,8 @@ fn decode_block(
     for (name, (value, span)) in body.attributes.iter().chain(&written_as_blocks) {
         let Some(a) = schema.attributes.get(name) else {
             let mut detail = format!("An argument named {name:?} is not expected here.");
-            if schema.blocks.contains_key(name) {
+            // `dynamic` is a block type wherever blocks are expanded.
+            if schema.blocks.contains_key(name) || name == "dynamic" {
                 detail.push_str(&format!(" Did you mean to define a block of type {name:?}?"));
             } else if let Some(s) = strata_diag::did_you_mean(name, schema.attributes.keys().map(String::as_str)) {
                 detail.push_str(&format!(" Did you mean {s:?}?"));
@@ -43,12 +70,11 @@ fn decode_block(
             );
             continue;
         };
+        // Only a value counts: `output = null` is as good as leaving it out.
         if a.computed && !a.optional && !a.required {
-            diags.push(
-                Diagnostic::error("Invalid or unknown key")
-                    .with_detail(format!("The argument {name:?} is computed by the provider and cannot be set."))
-                    .with_span(span.clone()),
-            );
+            if !value.is_null() {
+                diags.push(read_only_diagnostic(read_only, name, span));
+            }
             continue;
         }
         match convert(value, &a.ty) {
@@ -104,7 +130,7 @@ fn decode_block(
             .map(|b| {
                 (
                     b.labels.first().cloned().unwrap_or_default(),
-                    decode_block(&b.body, &nb.block, &b.span, as_blocks, diags),
+                    decode_block(&b.body, &nb.block, &b.span, (as_blocks, read_only), diags),
                 )
             })
             .collect();
@@ -212,7 +238,9 @@ fn decode_attribute_blocks(
         blocks: BTreeMap::new(),
     };
     let nested_fixup = attributes_as_blocks_allowed(&element_schema);
-    let items = blocks.iter().map(|(body, span)| decode_block(body, &element_schema, span, nested_fixup, diags));
+    let items = blocks.iter().map(|(body, span)| {
+        decode_block(body, &element_schema, span, (nested_fixup, ReadOnlyWording::Framework), diags)
+    });
     Value::list(Type::Object(element.clone()), items.collect())
 }
 

@@ -140,8 +140,105 @@ pub type ConfigGraph = (std::collections::BTreeSet<String>, std::collections::BT
 pub fn config_graph(tree: &strata_config::ModuleTree) -> ConfigGraph {
     let mut nodes = std::collections::BTreeSet::new();
     let mut edges = std::collections::BTreeSet::new();
-    collect_dot(tree, "", &mut nodes, &mut edges);
+    collect_dot(tree, "", Granularity::ModuleCalls, &mut nodes, &mut edges);
     (nodes, edges)
+}
+
+/// How finely references into and out of modules are followed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Granularity {
+    /// A reference to `module.m.x` is an edge to the call `module.m`
+    /// (what `strata graph` shows).
+    ModuleCalls,
+    /// As Terraform's graph: `module.m.x` is an edge to the child's
+    /// `output.x`, and the child's `var.v` depends on what the call's
+    /// argument `v` (and its count, for_each and depends_on) refers to.
+    References,
+}
+
+/// The configuration's references as Terraform's graph has them, at the
+/// level of configuration addresses (`module.m.aws_vpc.main`): what
+/// create_before_destroy applies to, and what a deposed object must outlive.
+pub struct ReferenceGraph {
+    /// Item → the items it refers to.
+    refers_to: std::collections::HashMap<String, Vec<String>>,
+    /// Every resource: (managed, sets `create_before_destroy`).
+    resources: std::collections::BTreeMap<String, (bool, bool)>,
+}
+
+impl ReferenceGraph {
+    pub fn new(tree: &strata_config::ModuleTree) -> ReferenceGraph {
+        let mut nodes = std::collections::BTreeSet::new();
+        let mut edges = std::collections::BTreeSet::new();
+        collect_dot(tree, "", Granularity::References, &mut nodes, &mut edges);
+        let mut refers_to: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for (from, to) in edges {
+            refers_to.entry(from).or_default().push(to);
+        }
+        let mut resources = std::collections::BTreeMap::new();
+        collect_resources(tree, "", &mut resources);
+        ReferenceGraph { refers_to, resources }
+    }
+
+    /// The managed resources whose replacements are create-before-destroy:
+    /// those that set it, and everything such a resource depends on,
+    /// directly or through locals, variables and module outputs. Terraform
+    /// forces the setting on those dependencies, because destroying a
+    /// dependency first while its dependent is created first is a cycle.
+    pub fn create_before_destroy_resources(&self) -> std::collections::HashSet<String> {
+        let configured: Vec<String> =
+            self.resources.iter().filter(|(_, (_, cbd))| *cbd).map(|(name, _)| name.clone()).collect();
+        let reached = self.closure(&configured);
+        reached.into_iter().filter(|name| self.resources.get(name).is_some_and(|(managed, _)| *managed)).collect()
+    }
+
+    /// The resources `resource` depends on, directly or not, as Terraform
+    /// records them in state (sorted, without itself).
+    pub fn resource_dependencies(&self, resource: &str) -> Vec<String> {
+        let mut deps: Vec<String> = self
+            .closure(&[resource.to_string()])
+            .into_iter()
+            .filter(|name| name != resource && self.resources.contains_key(name))
+            .collect();
+        deps.sort();
+        deps
+    }
+
+    /// The given items and everything they refer to, directly or not.
+    fn closure(&self, start: &[String]) -> std::collections::HashSet<String> {
+        let mut out = std::collections::HashSet::new();
+        let mut stack: Vec<String> = start.to_vec();
+        while let Some(n) = stack.pop() {
+            if out.contains(&n) {
+                continue;
+            }
+            if let Some(next) = self.refers_to.get(&n) {
+                stack.extend(next.iter().cloned());
+            }
+            out.insert(n);
+        }
+        out
+    }
+}
+
+/// Every resource of the tree: (managed, sets `create_before_destroy`).
+fn collect_resources(
+    tree: &strata_config::ModuleTree,
+    prefix: &str,
+    out: &mut std::collections::BTreeMap<String, (bool, bool)>,
+) {
+    for r in &tree.module.resources {
+        let managed = r.mode == strata_config::ResourceMode::Managed;
+        let name = if managed {
+            format!("{prefix}{}.{}", r.type_name, r.name)
+        } else {
+            format!("{prefix}data.{}.{}", r.type_name, r.name)
+        };
+        out.insert(name, (managed, managed && r.lifecycle.create_before_destroy));
+    }
+    for (name, child) in &tree.children {
+        collect_resources(child, &format!("{prefix}module.{name}."), out);
+    }
 }
 
 /// Everything the given items depend on, directly or not (themselves included).
@@ -166,6 +263,7 @@ pub fn dependency_closure(graph: &ConfigGraph, start: &[String]) -> std::collect
 fn collect_dot(
     tree: &strata_config::ModuleTree,
     prefix: &str,
+    granularity: Granularity,
     nodes: &mut std::collections::BTreeSet<String>,
     edges: &mut std::collections::BTreeSet<(String, String)>,
 ) {
@@ -179,6 +277,12 @@ fn collect_dot(
         match (root, attrs.first(), attrs.get(1)) {
             ("var", Some(n), _) if m.variable(n).is_some() => Some(format!("{prefix}var.{n}")),
             ("local", Some(n), _) if m.local(n).is_some() => Some(format!("{prefix}local.{n}")),
+            ("module", Some(n), Some(o))
+                if granularity == Granularity::References
+                    && tree.children.get(n).is_some_and(|c| c.module.outputs.iter().any(|x| &x.name == o)) =>
+            {
+                Some(format!("{prefix}module.{n}.output.{o}"))
+            }
             ("module", Some(n), _) if m.module_call(n).is_some() => Some(format!("{prefix}module.{n}")),
             ("data", Some(t), Some(n)) => m
                 .resources
@@ -235,7 +339,16 @@ fn collect_dot(
             for o in &child.module.outputs {
                 edges.insert((name.clone(), format!("{child_prefix}output.{}", o.name)));
             }
-            collect_dot(child, &child_prefix, nodes, edges);
+            if granularity == Granularity::References {
+                let expansion: Vec<_> =
+                    c.count.iter().chain(c.for_each.iter()).chain(c.depends_on.iter()).flat_map(refs).collect();
+                for (input, e) in &c.inputs {
+                    let mut rs = refs(e);
+                    rs.extend(expansion.iter().cloned());
+                    add(format!("{child_prefix}var.{input}"), rs, nodes, edges);
+                }
+            }
+            collect_dot(child, &child_prefix, granularity, nodes, edges);
         }
     }
 }
@@ -244,6 +357,57 @@ fn collect_dot(
 mod tests {
     use super::*;
     use strata_diag::SourceFile;
+
+    #[test]
+    fn create_before_destroy_spreads_along_references_through_modules() {
+        let dir = std::env::temp_dir().join(format!("strata-cbd-graph-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("m")).unwrap();
+        let root = r#"
+resource "t_r" "a" {}
+resource "t_r" "unrelated" {}
+locals {
+  ids = t_r.a[*].id
+}
+module "m" {
+  source = "./m"
+  ids    = local.ids
+}
+data "t_d" "d" {}
+resource "t_r" "top" {
+  input = [module.m.out, data.t_d.d.id]
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+"#;
+        let child = r#"
+variable "ids" {}
+resource "t_r" "mid" {
+  input = var.ids
+}
+resource "t_r" "side" {
+  input = var.ids
+}
+output "out" {
+  value = t_r.mid.id
+}
+output "unused" {
+  value = t_r.side.id
+}
+"#;
+        std::fs::write(dir.join("main.tf"), root).unwrap();
+        std::fs::write(dir.join("m/main.tf"), child).unwrap();
+        let (tree, diags) = strata_config::load_module_tree(&dir, &Default::default());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!diags.has_errors());
+        let graph = ReferenceGraph::new(&tree.unwrap());
+        let mut forced: Vec<String> = graph.create_before_destroy_resources().into_iter().collect();
+        forced.sort();
+        // Not the module's other output's resource, nor the data source.
+        assert_eq!(forced, ["module.m.t_r.mid", "t_r.a", "t_r.top"]);
+        assert_eq!(graph.resource_dependencies("t_r.top"), ["data.t_d.d", "module.m.t_r.mid", "t_r.a"]);
+        assert_eq!(graph.resource_dependencies("module.m.t_r.side"), ["t_r.a"]);
+    }
 
     #[test]
     fn orders_dependencies_first_and_reports_whole_cycles() {

@@ -107,6 +107,10 @@ pub trait ResourceHandler: Sync {
     ) {
     }
 
+    /// The walk is about to start over `tree` (for what needs the whole
+    /// configuration up front, like create_before_destroy propagation).
+    fn walk_started(&self, _tree: &ModuleTree) {}
+
     /// How many resources (and their provider operations) may be walked at once.
     fn parallelism(&self) -> usize {
         1
@@ -176,6 +180,9 @@ fn walk_root(tree: &ModuleTree, raw_vars: &BTreeMap<String, RawVariable>, walk: 
     let results = resources.and_then(|h| h.check_results());
     if let Some(results) = results {
         results.declare(tree);
+    }
+    if let Some(handler) = resources {
+        handler.walk_started(tree);
     }
     let root = ModuleInstance::root();
     let (vars, failed_vars) =
@@ -873,6 +880,8 @@ fn evaluate_module(
                 };
                 if let Some(handler) = walk.resources {
                     handler.provider_block(path, module, p, &scope, &ctx, functions, diags);
+                } else if let Some(schemas) = walk.schemas {
+                    check_provider_block(p, schemas.provider_block_schema(module, &p.name), &scope, &ctx, walk, diags);
                 }
             }
             "import" => {
@@ -1036,6 +1045,14 @@ fn evaluate_check_block(
 pub(crate) const RESOURCE_META: &[&str] =
     &["count", "for_each", "provider", "depends_on", "lifecycle", "provisioner", "connection"];
 
+/// `RESOURCE_META` as Terraform's resource block schema has them: the
+/// first four are arguments, the others blocks (`lifecycle = 1` is an
+/// argument the provider's schema does not expect).
+const RESOURCE_META_SPLIT: strata_lang::body::Skipped<'static> = strata_lang::body::Skipped {
+    attributes: &["count", "for_each", "provider", "depends_on"],
+    blocks: &["lifecycle", "provisioner", "connection"],
+};
+
 /// Evaluates a resource's body (dynamic blocks expanded, `count.index` and
 /// `each` unknown), so that bad references and expressions inside
 /// resources are reported before any planning; with `validate`'s schemas,
@@ -1077,10 +1094,32 @@ fn check_resource_body(
             ])),
         ));
     }
-    match bind_all(&ev, &bindings, || strata_lang::body::evaluate_body(&ev, &r.body.body, RESOURCE_META)) {
+    let evaluate = || strata_lang::body::evaluate_body_except(&ev, &r.body.body, &RESOURCE_META_SPLIT);
+    match bind_all(&ev, &bindings, evaluate) {
+        Ok(body) => {
+            if let Some((schema, read_only)) = schema {
+                crate::decode::decode_config_worded(&body, &schema.block, &r.span, read_only, diags);
+            }
+        }
+        Err(ds) => diags.extend(ds),
+    }
+}
+
+/// `validate`: evaluates a `provider` block's body against its schema (if
+/// the provider is linked in), as Terraform's validate walk does.
+fn check_provider_block(
+    block: &strata_config::ProviderConfig,
+    schema: Option<strata_provider::Block>,
+    scope: &ModuleScope,
+    ctx: &CallContext,
+    walk: &Walk,
+    diags: &mut Diagnostics,
+) {
+    let ev = Evaluator::new(scope, walk.functions, ctx, &block.config.file);
+    match strata_lang::body::evaluate_body(&ev, &block.config.body, &["alias", "version"]) {
         Ok(body) => {
             if let Some(schema) = schema {
-                crate::decode::decode_config(&body, &schema.block, &r.span, diags);
+                crate::decode::decode_config(&body, &schema, &block.span, diags);
             }
         }
         Err(ds) => diags.extend(ds),
@@ -1320,8 +1359,10 @@ pub fn count_value(v: &Value, expr: &Expr) -> Result<Option<i64>, Diagnostic> {
 
 /// `for_each` instance keys and values: `Ok(None)` when unknown (validate only).
 pub fn for_each_value(v: &Value, expr: &Expr) -> Result<Option<Vec<(String, Value)>>, Diagnostic> {
-    let invalid =
-        |detail: String| Err(Diagnostic::error("Invalid for_each argument").with_detail(detail).with_span(expr.span()));
+    let invalid_as =
+        |summary: &str, detail: String| Err(Diagnostic::error(summary).with_detail(detail).with_span(expr.span()));
+    let invalid = |detail: String| invalid_as("Invalid for_each argument", detail);
+    let invalid_set = |detail: String| invalid_as("Invalid for_each set argument", detail);
     if v.is_sensitive() {
         return invalid("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.".into());
     }
@@ -1334,20 +1375,22 @@ pub fn for_each_value(v: &Value, expr: &Expr) -> Result<Option<Vec<(String, Valu
     match v.kind() {
         Kind::Map(_, items) | Kind::Object(items) => Ok(Some(items.iter().map(|(k, x)| (k.clone(), x.clone())).collect())),
         Kind::Set(t, items) => {
-            if *t != Type::String && !(items.iter().all(|i| i.ty() == Type::String)) {
-                return invalid(format!(
+            // A set with unknown elements is unknown as a whole: its element
+            // type may be too (`toset([var.untyped])`), as Terraform allows.
+            if items.iter().any(Value::is_unknown) {
+                return Ok(None);
+            }
+            if *t != Type::String && !(items.iter().all(|i| i.is_null() || i.ty() == Type::String)) {
+                return invalid_set(format!(
                     "The given \"for_each\" argument value is unsuitable: \"for_each\" supports maps and sets of strings, but you have provided a set containing type {}.",
                     t.friendly_name()
                 ));
             }
             let mut out = Vec::new();
             for i in items.iter() {
-                if i.is_unknown() {
-                    return Ok(None);
-                }
                 match i.as_str() {
                     Some(s) => out.push((s.to_string(), i.clone())),
-                    None => return invalid("The given \"for_each\" argument value is unsuitable: \"for_each\" sets must not contain null values.".into()),
+                    None => return invalid_set("The given \"for_each\" argument value is unsuitable: \"for_each\" sets must not contain null values.".into()),
                 }
             }
             Ok(Some(out))

@@ -111,6 +111,9 @@ pub struct SavedChange {
     /// The import id, when the plan imports the object first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importing: Option<String>,
+    /// The deposed object's key, when the change is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -198,6 +201,7 @@ impl SavedChange {
                 .collect(),
             previous_address: c.moved_from.as_ref().map(|a| a.to_string()),
             importing: c.importing.clone(),
+            deposed: c.deposed.clone(),
         }
     }
 
@@ -223,6 +227,7 @@ impl SavedChange {
             reason: self.reason.as_deref().and_then(|r| REASONS.iter().copied().find(|x| *x == r)),
             moved_from: self.previous_address.as_deref().and_then(|a| ResourceInstanceAddr::parse(a).ok()),
             importing: self.importing.clone(),
+            deposed: self.deposed.clone(),
         })
     }
 }
@@ -270,6 +275,7 @@ pub fn saved_drift(drift: &[crate::Drift], prior: Option<&strata_state::StateFil
                 reason: None,
                 moved_from: None,
                 importing: None,
+                deposed: None,
             };
             SavedChange::from_change(&change)
         })

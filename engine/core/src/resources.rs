@@ -18,6 +18,8 @@ use strata_lang::{Evaluator, Kind, Scope, Type, Value};
 use strata_provider::{AttributePath, PathStep, Provider, ProviderDiagnostic, Registry, ResourceSchema};
 use strata_state::{InstanceState, JournalEntry, StateFile};
 
+mod reread;
+
 /// What a walk does with resources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
@@ -63,6 +65,9 @@ pub struct PlannedChange {
     /// The instance's address in the prior state, when a `moved` block
     /// (or an implied move) renamed it.
     pub moved_from: Option<ResourceInstanceAddr>,
+    /// The key of the deposed object this change is about (one left over
+    /// from a partially-failed create_before_destroy replacement).
+    pub deposed: Option<String>,
 }
 
 /// An object that changed outside Strata (`after` null: deleted).
@@ -98,6 +103,7 @@ pub enum Progress {
     /// Planning reads a stored object to see how it is now.
     Refreshing {
         addr: ResourceInstanceAddr,
+        deposed: Option<String>,
         object: Option<(String, String)>,
     },
     Refreshed {
@@ -114,19 +120,24 @@ pub trait ApplySink: Send {
     fn sync(&mut self) -> Result<(), Diagnostic>;
 }
 
-struct PriorResource {
-    provider: String,
-    instances: BTreeMap<InstanceKey, InstanceState>,
+struct PriorResource<'a> {
+    provider: &'a str,
+    instances: BTreeMap<InstanceKey, &'a InstanceState>,
 }
 
-/// The prior state, indexed by resource.
-pub struct PriorState {
-    resources: HashMap<ResourceAddr, PriorResource>,
+/// The prior state, indexed by resource. It borrows the objects: a copy of
+/// every prior object would double the memory of a large state.
+pub struct PriorState<'a> {
+    resources: HashMap<ResourceAddr, PriorResource<'a>>,
+    /// Objects deposed by an earlier, partially-failed replacement:
+    /// (instance, provider, object).
+    deposed: Vec<(ResourceInstanceAddr, &'a str, &'a InstanceState)>,
 }
 
-impl PriorState {
-    pub fn new(state: Option<&StateFile>) -> PriorState {
+impl<'a> PriorState<'a> {
+    pub fn new(state: Option<&'a StateFile>) -> PriorState<'a> {
         let mut resources = HashMap::new();
+        let mut deposed = Vec::new();
         for r in state.map_or(&[][..], |s| &s.resources) {
             let Some(module) = ModuleInstance::parse(r.module.as_deref().unwrap_or("")) else { continue };
             let mode = if r.mode == "data" { ResourceMode::Data } else { ResourceMode::Managed };
@@ -135,22 +146,25 @@ impl PriorState {
                 .instances
                 .iter()
                 .filter(|i| i.deposed.is_none())
-                .map(|i| (key_from_json(i.index_key.as_ref()), i.clone()))
+                .map(|i| (key_from_json(i.index_key.as_ref()), i))
                 .collect();
-            resources.insert(addr, PriorResource { provider: r.provider.clone(), instances });
+            for i in r.instances.iter().filter(|i| i.deposed.is_some()) {
+                deposed.push((addr.instance(key_from_json(i.index_key.as_ref())), r.provider.as_str(), i));
+            }
+            resources.insert(addr, PriorResource { provider: &r.provider, instances });
         }
-        PriorState { resources }
+        PriorState { resources, deposed }
     }
 
-    fn instance(&self, addr: &ResourceInstanceAddr) -> Option<(&str, &InstanceState)> {
+    fn instance(&self, addr: &ResourceInstanceAddr) -> Option<(&'a str, &'a InstanceState)> {
         let r = self.resources.get(&addr.resource)?;
-        r.instances.get(&addr.key).map(|i| (r.provider.as_str(), i))
+        r.instances.get(&addr.key).map(|i| (r.provider, *i))
     }
 
-    fn all(&self) -> impl Iterator<Item = (ResourceInstanceAddr, &str, &InstanceState)> {
+    fn all(&self) -> impl Iterator<Item = (ResourceInstanceAddr, &'a str, &'a InstanceState)> + '_ {
         self.resources
             .iter()
-            .flat_map(|(a, r)| r.instances.iter().map(move |(k, i)| (a.instance(k.clone()), r.provider.as_str(), i)))
+            .flat_map(|(a, r)| r.instances.iter().map(move |(k, i)| (a.instance(k.clone()), r.provider, *i)))
     }
 }
 
@@ -175,7 +189,7 @@ pub struct ResourceEngine<'a> {
     pub operation: Operation,
     registry: &'a Registry,
     root: &'a Module,
-    prior: PriorState,
+    prior: PriorState<'a>,
     providers: Mutex<HashMap<String, Arc<dyn Provider>>>,
     /// Evaluated `provider` block configurations, by configuration address.
     provider_configs: Mutex<HashMap<String, Value>>,
@@ -231,10 +245,19 @@ pub struct ResourceEngine<'a> {
     check_data: Mutex<HashSet<ResourceAddr>>,
     /// Managed resource types the walk met, by provider configuration address.
     managed_types: Mutex<BTreeMap<String, std::collections::BTreeSet<String>>>,
+    /// The configuration's references (known once the walk starts), and
+    /// the resources (configuration addresses) replaced create-before-destroy:
+    /// set in configuration or forced by a dependent that sets it.
+    references: std::sync::OnceLock<(crate::graph::ReferenceGraph, HashSet<String>)>,
+    /// Objects deposed by create-before-destroy replacements, destroyed
+    /// after the walk, once everything depending on them has been updated.
+    deposed: Mutex<Vec<(ResourceInstanceAddr, String, InstanceState)>>,
+    /// Objects that their dependents change, read again after the apply.
+    reread: reread::RereadAfterDependents,
 }
 
 impl<'a> ResourceEngine<'a> {
-    pub fn new(operation: Operation, registry: &'a Registry, root: &'a Module, prior: Option<&StateFile>) -> Self {
+    pub fn new(operation: Operation, registry: &'a Registry, root: &'a Module, prior: Option<&'a StateFile>) -> Self {
         ResourceEngine {
             operation,
             registry,
@@ -272,6 +295,9 @@ impl<'a> ResourceEngine<'a> {
             checks: crate::checks::CheckResults::new(matches!(operation, Operation::Destroy { .. })),
             check_data: Mutex::new(HashSet::new()),
             managed_types: Mutex::new(BTreeMap::new()),
+            references: std::sync::OnceLock::new(),
+            deposed: Mutex::new(Vec::new()),
+            reread: Default::default(),
         }
     }
 
@@ -508,13 +534,21 @@ impl<'a> ResourceEngine<'a> {
     /// Planned changes so far, in address order.
     pub fn changes(&self) -> Vec<PlannedChange> {
         let mut c = self.changes.lock().expect("no poisoned locks").clone();
-        c.sort_by(|a, b| a.addr.cmp(&b.addr));
+        c.sort_by(|a, b| a.addr.cmp(&b.addr).then_with(|| a.deposed.cmp(&b.deposed)));
         c
     }
 
     /// After the walk: objects in state that the configuration no longer has
     /// (or everything, when destroying) are deleted — dependents first.
     pub fn finish(&self, diags: &mut Diagnostics) {
+        if self.refresh_only {
+            // Deposed objects are read too (one deleted outside leaves the
+            // state), but nothing is destroyed.
+            let file = strata_diag::SourceFile::new("<state>", "");
+            for (addr, provider_addr, inst) in &self.prior.deposed {
+                self.remove_orphan(addr, provider_addr, inst, &file, diags);
+            }
+        }
         if self.refresh_only || self.import_only {
             return;
         }
@@ -526,34 +560,50 @@ impl<'a> ResourceEngine<'a> {
             .filter(|(a, _, _)| !visited.contains(a))
             .map(|(a, p, i)| (a, p.to_string(), i.clone()))
             .collect();
-        orphans.sort_by(|a, b| a.0.cmp(&b.0));
-        // Dependents are deleted before what they depend on.
+        // Objects deposed by this walk's create_before_destroy replacements
+        // go now that their dependents are updated; after a failure they
+        // stay in state, as Terraform leaves them.
+        let deposed = std::mem::take(&mut *self.deposed.lock().expect("no poisoned locks"));
+        let deposed_now: HashSet<(ResourceInstanceAddr, Option<String>)> =
+            deposed.iter().map(|(a, _, i)| (a.clone(), i.deposed.clone())).collect();
+        if !self.failed_before(diags) {
+            orphans.extend(deposed);
+        }
+        // Those an earlier run left behind are planned for destruction like
+        // orphans, as Terraform plans them.
+        orphans.extend(self.prior.deposed.iter().map(|(a, p, i)| (a.clone(), p.to_string(), (*i).clone())));
+        orphans.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.deposed.cmp(&b.2.deposed)));
+        // Dependents are deleted before what they depend on. Dependencies
+        // name configuration resources (as Terraform's do, without module
+        // instance keys), so objects are ordered by theirs.
+        let config_name = |a: &ResourceInstanceAddr| strip_module_keys(&a.resource.to_string());
         let mut graph = DependencyGraph::new();
         let file = strata_diag::SourceFile::new("<state>", "");
         for (a, _, i) in &orphans {
-            let name = a.resource.to_string();
+            let name = config_name(a);
             graph.add_node(&name);
             for d in i.dependencies.iter().flatten() {
-                graph.add_edge(&name, d, Span::file_start(&file));
+                graph.add_edge(&name, &strip_module_keys(d), Span::file_start(&file));
             }
         }
         let (order, _) = graph.order();
         let rank: HashMap<String, usize> = order.iter().enumerate().map(|(i, n)| (n.clone(), i)).collect();
-        orphans.sort_by_key(|(a, _, _)| std::cmp::Reverse(rank.get(&a.resource.to_string()).copied().unwrap_or(0)));
+        orphans.sort_by_key(|(a, _, _)| std::cmp::Reverse(rank.get(&config_name(a)).copied().unwrap_or(0)));
         // One task per resource (its instances are independent of each
         // other); a resource waits for the resources that depend on it.
         let mut groups: Vec<Vec<(ResourceInstanceAddr, String, InstanceState)>> = Vec::new();
         for o in orphans {
             match groups.last_mut() {
-                Some(g) if g[0].0.resource == o.0.resource => g.push(o),
+                Some(g) if config_name(&g[0].0) == config_name(&o.0) => g.push(o),
                 _ => groups.push(vec![o]),
             }
         }
         let group_of: HashMap<String, usize> =
-            groups.iter().enumerate().map(|(i, g)| (g[0].0.resource.to_string(), i)).collect();
+            groups.iter().enumerate().map(|(i, g)| (config_name(&g[0].0), i)).collect();
         let mut needs: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
         for (h, g) in groups.iter().enumerate() {
-            let deps: HashSet<&String> = g.iter().flat_map(|(_, _, i)| i.dependencies.iter().flatten()).collect();
+            let deps: HashSet<String> =
+                g.iter().flat_map(|(_, _, i)| i.dependencies.iter().flatten()).map(|d| strip_module_keys(d)).collect();
             for d in deps {
                 if let Some(&target) = group_of.get(d.as_str()) {
                     if h < target {
@@ -570,7 +620,11 @@ impl<'a> ResourceEngine<'a> {
             crate::parallel::run_dag(&independent, self.parallelism.min(group.len()), |i| {
                 let (addr, provider_addr, inst) = &group[i];
                 let mut local = Diagnostics::new();
-                self.remove_orphan(addr, provider_addr, inst, &file, &mut local);
+                if deposed_now.contains(&(addr.clone(), inst.deposed.clone())) {
+                    self.destroy_deposed(addr, provider_addr, inst, &mut local);
+                } else {
+                    self.remove_orphan(addr, provider_addr, inst, &file, &mut local);
+                }
                 *per_instance[i].lock().expect("no poisoned locks") = local;
             });
             let mut all = Diagnostics::new();
@@ -582,6 +636,71 @@ impl<'a> ResourceEngine<'a> {
         for d in outcomes {
             diags.extend(d.into_inner().expect("no poisoned locks"));
         }
+        if !self.applying() {
+            self.create_before_destroy_cycles(diags);
+        }
+        self.reread_changed_by_dependents(diags);
+    }
+
+    /// A create_before_destroy replacement of an object that depends on
+    /// one destroyed first (an orphan stored without the flag, or a plain
+    /// replacement) cannot be ordered: its creation waits for that
+    /// destruction, which waits for its deposed object to go, which waits
+    /// for its creation. Terraform reports the cycle when planning.
+    fn create_before_destroy_cycles(&self, diags: &mut Diagnostics) {
+        let changes = self.changes.lock().expect("no poisoned locks").clone();
+        let destroyed_first: Vec<&PlannedChange> = changes
+            .iter()
+            .filter(|c| match c.action {
+                Action::Replace => true,
+                // A deposed object goes last, whatever its flag.
+                Action::Delete if c.deposed.is_some() => false,
+                Action::Delete => {
+                    self.prior.instance(&c.addr).is_some_and(|(_, i)| i.create_before_destroy != Some(true))
+                }
+                _ => false,
+            })
+            .collect();
+        if destroyed_first.is_empty() {
+            return;
+        }
+        let config_name = |a: &ResourceInstanceAddr| strip_module_keys(&a.resource.to_string());
+        for c in changes.iter().filter(|c| c.action == Action::CreateThenDelete) {
+            let stored = self.prior.instance(&c.addr).and_then(|(_, i)| i.dependencies.as_ref());
+            let configured = self
+                .references
+                .get()
+                .map_or_else(Vec::new, |(graph, _)| graph.resource_dependencies(&config_name(&c.addr)));
+            let dependencies: HashSet<String> =
+                stored.into_iter().flatten().map(|d| strip_module_keys(d)).chain(configured).collect();
+            if let Some(d) = destroyed_first.iter().find(|d| dependencies.contains(&config_name(&d.addr))) {
+                // A replaced dependency's creation waits for the deposed
+                // object too (it is among what that object depended on).
+                let mut members = vec![c.addr.to_string(), format!("{} (destroy deposed {})", c.addr, deposed_key())];
+                members.push(format!("{} (destroy)", d.addr));
+                if d.action == Action::Replace {
+                    members.push(d.addr.to_string());
+                }
+                diags.push(Diagnostic::error(format!("Cycle: {}", members.join(", "))));
+            }
+        }
+    }
+
+    /// Destroys an object this walk deposed (its replacement exists).
+    fn destroy_deposed(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        inst: &InstanceState,
+        diags: &mut Diagnostics,
+    ) {
+        if self.stopping(diags) {
+            return;
+        }
+        let Some((provider, schema)) = self.provider_for_state(addr, provider_addr, diags) else { return };
+        let before = decode_state(inst, &schema);
+        let _permit = self.operations.acquire();
+        let _ = self.delete(addr, provider_addr, &*provider, &before, inst, diags);
     }
 
     /// Plans (and when applying, performs) the deletion of one object the
@@ -605,7 +724,7 @@ impl<'a> ResourceEngine<'a> {
             }
             return;
         }
-        let reason = if matches!(self.operation, Operation::Destroy { .. }) {
+        let reason = if matches!(self.operation, Operation::Destroy { .. }) || inst.deposed.is_some() {
             None
         } else if !addr.resource.module.is_root()
             && !self.visited_modules.lock().expect("no poisoned locks").contains(&addr.resource.module)
@@ -616,7 +735,7 @@ impl<'a> ResourceEngine<'a> {
         } else {
             Some(orphan_reason(addr))
         };
-        if self.protected.lock().expect("no poisoned locks").contains(&addr.resource) {
+        if inst.deposed.is_none() && self.protected.lock().expect("no poisoned locks").contains(&addr.resource) {
             diags.push(prevent_destroy_error(addr, &Span::file_start(file)));
             return;
         }
@@ -624,10 +743,14 @@ impl<'a> ResourceEngine<'a> {
         let mut before = decode_state(inst, &schema);
         // As Terraform: what is to be destroyed is read first; an object
         // already deleted outside only leaves the state.
-        if self.refresh && inst.deposed.is_none() && inst.status.as_deref() != Some("tainted") {
+        if self.refresh && inst.status.as_deref() != Some("tainted") {
             let shown = !self.applying();
             if shown {
-                self.progress(Progress::Refreshing { addr: addr.clone(), object: object_id(&before) });
+                self.progress(Progress::Refreshing {
+                    addr: addr.clone(),
+                    deposed: inst.deposed.clone(),
+                    object: object_id(&before),
+                });
             }
             let private = inst.private.as_deref().map(decode_private).unwrap_or_default();
             let resp = provider.read_resource(strata_provider::ReadResourceRequest {
@@ -641,8 +764,15 @@ impl<'a> ResourceEngine<'a> {
             if shown {
                 self.progress(Progress::Refreshed { addr: addr.clone(), object: object_id(&before) });
             }
-            match resp.new_state {
-                None => {
+            match (resp.new_state, &inst.deposed) {
+                // A deposed object deleted outside just leaves the state.
+                (None, Some(key)) => {
+                    if self.applying() {
+                        self.record_deposed(addr, provider_addr, key, None, None, diags);
+                    }
+                    return;
+                }
+                (None, None) => {
                     self.drift.lock().expect("no poisoned locks").push(Drift {
                         addr: addr.clone(),
                         before: before.clone(),
@@ -653,10 +783,13 @@ impl<'a> ResourceEngine<'a> {
                     }
                     return;
                 }
-                Some(v) => {
+                (Some(v), _) => {
                     before = apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&before))
                 }
             }
+        }
+        if self.refresh_only {
+            return;
         }
         let forget = !matches!(self.operation, Operation::Destroy { .. })
             && self.removals.iter().any(|r| !r.destroy && r.covers(addr));
@@ -671,6 +804,7 @@ impl<'a> ResourceEngine<'a> {
                 reason,
                 moved_from: None,
                 importing: None,
+                deposed: inst.deposed.clone(),
             });
             if self.applying() {
                 match &inst.deposed {
@@ -690,6 +824,7 @@ impl<'a> ResourceEngine<'a> {
             reason,
             moved_from: self.moves.get(addr).cloned(),
             importing: None,
+            deposed: inst.deposed.clone(),
         });
         if self.applying() && !self.stopping(diags) {
             let _permit = self.operations.acquire();
@@ -794,6 +929,7 @@ impl<'a> ResourceEngine<'a> {
             config: &null,
             planned_private: &private,
         });
+        self.reread.dependent_applied(inst.dependencies.as_deref().unwrap_or_default());
         if report(resp.diagnostics, None, diags) {
             self.progress(Progress::Failed { addr: addr.clone(), action: Action::Delete });
             return Err(());
@@ -1036,6 +1172,12 @@ fn differs_at(a: &Value, b: &Value, path: &AttributePath) -> bool {
 impl ResourceHandler for ResourceEngine<'_> {
     fn check_results(&self) -> Option<&crate::checks::CheckResults> {
         Some(&self.checks)
+    }
+
+    fn walk_started(&self, tree: &strata_config::ModuleTree) {
+        let graph = crate::graph::ReferenceGraph::new(tree);
+        let create_before_destroy = graph.create_before_destroy_resources();
+        let _ = self.references.set((graph, create_before_destroy));
     }
 
     fn parallelism(&self) -> usize {
@@ -1293,6 +1435,8 @@ impl ResourceHandler for ResourceEngine<'_> {
             instances.push((InstanceKey::None, Vec::new()));
         }
         let dependencies = dependencies_of(r, path, module);
+        let create_before_destroy = r.lifecycle.create_before_destroy
+            || self.references.get().is_some_and(|(_, cbd)| cbd.contains(&strip_module_keys(&addr.to_string())));
         if module.checks.iter().any(|c| c.data.as_ref().is_some_and(|d| std::ptr::eq(d, r))) {
             self.check_data.lock().expect("no poisoned locks").insert(addr.clone());
         }
@@ -1363,7 +1507,7 @@ impl ResourceHandler for ResourceEngine<'_> {
             let _permit = self.operations.acquire();
             let mut local = Diagnostics::new();
             let iaddr = addr.instance(key.clone());
-            let opts = InstanceOpts { lifecycle: &r.lifecycle, triggered };
+            let opts = InstanceOpts { lifecycle: &r.lifecycle, triggered, create_before_destroy };
             let v = if mode == ResourceMode::Data {
                 self.data_instance(
                     &iaddr,
@@ -1393,12 +1537,16 @@ impl ResourceHandler for ResourceEngine<'_> {
             (v, local)
         };
         let work: Vec<usize> = (0..jobs.len()).filter(|i| jobs[*i].2.is_some()).collect();
+        // Each configuration is dropped once its instance is done, not kept
+        // until the last of a large resource's instances finishes.
+        let configs: Vec<Mutex<Option<(Value, bool)>>> = jobs.iter_mut().map(|j| Mutex::new(j.2.take())).collect();
         let results: Vec<Mutex<Option<(Value, Diagnostics)>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
         let workers = self.parallelism.min(work.len());
         if workers <= 1 {
             for &i in &work {
-                let (config, triggered) = jobs[i].2.as_ref().expect("work has a configuration");
-                *results[i].lock().expect("no poisoned locks") = Some(run_one(&jobs[i].0, config, *triggered));
+                let (config, triggered) =
+                    configs[i].lock().expect("no poisoned locks").take().expect("work has a configuration");
+                *results[i].lock().expect("no poisoned locks") = Some(run_one(&jobs[i].0, &config, triggered));
             }
         } else {
             let next = std::sync::atomic::AtomicUsize::new(0);
@@ -1407,8 +1555,9 @@ impl ResourceHandler for ResourceEngine<'_> {
                     scope.spawn(|| loop {
                         let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                         let Some(&i) = work.get(n) else { break };
-                        let (config, triggered) = jobs[i].2.as_ref().expect("work has a configuration");
-                        let out = run_one(&jobs[i].0, config, *triggered);
+                        let (config, triggered) =
+                            configs[i].lock().expect("no poisoned locks").take().expect("work has a configuration");
+                        let out = run_one(&jobs[i].0, &config, triggered);
                         *results[i].lock().expect("no poisoned locks") = Some(out);
                     });
                 }
@@ -1560,6 +1709,7 @@ impl ResourceEngine<'_> {
                 reason: Some(reason),
                 moved_from: None,
                 importing: None,
+                deposed: None,
             });
             return planned;
         }
@@ -1586,6 +1736,7 @@ impl ResourceEngine<'_> {
                     reason: Some("read_because_check_nested"),
                     moved_from: None,
                     importing: None,
+                    deposed: None,
                 });
             }
         };
@@ -1657,7 +1808,7 @@ impl ResourceEngine<'_> {
             // Shown while planning (an apply has shown it in its plan).
             let shown = !self.applying() && importing.is_none();
             if shown {
-                self.progress(Progress::Refreshing { addr: addr.clone(), object: object_id(&stored) });
+                self.progress(Progress::Refreshing { addr: addr.clone(), deposed: None, object: object_id(&stored) });
             }
             let resp = provider.read_resource(strata_provider::ReadResourceRequest {
                 type_name: &addr.resource.type_name,
@@ -1694,11 +1845,19 @@ impl ResourceEngine<'_> {
             }
             return if prior.is_null() { Value::unknown(schema.block.implied_type()) } else { prior };
         }
+        // The object as state stores it, with its create_before_destroy
+        // flag (Terraform writes it only when true).
+        let cbd_flag = opts.create_before_destroy.then_some(true);
+        let object = |value: &Value, private: &[u8], tainted: bool| InstanceState {
+            create_before_destroy: cbd_flag,
+            ..instance_state(&addr.key, value, schema, private, dependencies.to_vec(), tainted)
+        };
+        let flag_changed = prior_inst.as_ref().is_some_and(|p| p.create_before_destroy.filter(|f| *f) != cbd_flag);
         if self.refresh_only {
             // Only bring the state up to date with the real objects.
-            if self.applying() && !stored.is_null() && !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0) {
-                let inst = (!prior.is_null())
-                    .then(|| instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), tainted));
+            let refreshed = !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0);
+            if self.applying() && !stored.is_null() && (refreshed || flag_changed) {
+                let inst = (!prior.is_null()).then(|| object(&prior, &prior_private, tainted));
                 self.record(addr, provider_addr, inst, each, diags);
             }
             return if prior.is_null() { Value::unknown(schema.block.implied_type()) } else { prior };
@@ -1749,16 +1908,21 @@ impl ResourceEngine<'_> {
         } else {
             (Action::Update, None)
         };
-        let action = if action == Action::Replace && opts.lifecycle.create_before_destroy {
-            Action::CreateThenDelete
-        } else {
-            action
-        };
+        let action =
+            if action == Action::Replace && opts.create_before_destroy { Action::CreateThenDelete } else { action };
         if matches!(action, Action::Replace | Action::CreateThenDelete) && opts.lifecycle.prevent_destroy {
             diags.push(prevent_destroy_error(addr, span));
             return Value::dynamic_unknown();
         }
         let mut planned = mark_schema_sensitive(resp.planned.clone(), &schema.block);
+        if action == Action::NoOp
+            && planned.marks_deep() == prior.marks_deep()
+            && sensitive_paths(&planned) == sensitive_paths(&prior)
+        {
+            // The same object, marks included: share the prior value rather
+            // than keep a second copy of every unchanged object.
+            planned = prior.clone();
+        }
         let mut planned_private = resp.private.clone();
         if matches!(action, Action::Replace | Action::CreateThenDelete) && !tainted {
             // The new object is planned as a create.
@@ -1779,17 +1943,20 @@ impl ResourceEngine<'_> {
             reason,
             moved_from: self.moves.get(addr).cloned(),
             importing: importing.clone(),
+            deposed: None,
         });
         if action != Action::NoOp {
             self.changed_resources.lock().expect("no poisoned locks").insert(addr.resource.to_string());
         }
         if !self.applying() || action == Action::NoOp {
             if action == Action::NoOp && self.applying() {
-                // Keep the refreshed object and current dependencies.
-                let inst = instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false);
+                // Keep the refreshed object, current dependencies and flag.
+                let inst = object(&prior, &prior_private, false);
+                self.note_rereadable(schema, (addr, provider_addr, each), &prior, &inst);
                 let refreshed = !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0);
                 if refreshed
                     || importing.is_some()
+                    || flag_changed
                     || prior_inst.as_ref().and_then(|p| p.dependencies.as_ref()) != inst.dependencies.as_ref()
                 {
                     self.record(addr, provider_addr, Some(inst), each, diags);
@@ -1808,15 +1975,29 @@ impl ResourceEngine<'_> {
                 return Value::dynamic_unknown();
             }
         }
-        // create_before_destroy: the old object is kept, deposed, until the
-        // new one exists; the journal says so before anything happens.
+        // create_before_destroy: the old object is deposed (kept under a
+        // key, no longer current) until its replacement exists and what
+        // depends on it is updated; the journal says so before anything
+        // happens. Its dependencies, stored and configured (through locals
+        // and modules too, as Terraform records them), order its
+        // destruction after the walk.
         let deposed = if action == Action::CreateThenDelete {
-            let mut inst = prior_inst.clone().unwrap_or_else(|| {
-                instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false)
+            let mut inst = object(&prior, &prior_private, tainted);
+            let stored_deps = prior_inst.as_ref().and_then(|p| p.dependencies.clone()).unwrap_or_default();
+            let configured = self.references.get().map_or_else(Vec::new, |(graph, _)| {
+                graph.resource_dependencies(&strip_module_keys(&addr.resource.to_string()))
             });
+            let merged: std::collections::BTreeSet<String> = stored_deps
+                .into_iter()
+                .chain(dependencies.iter().cloned())
+                .chain(configured)
+                .map(|d| strip_module_keys(&d))
+                .collect();
+            inst.dependencies = (!merged.is_empty()).then(|| merged.into_iter().collect());
             let key = crate::resources::deposed_key();
             inst.deposed = Some(key.clone());
             self.record_deposed(addr, provider_addr, &key, Some(inst.clone()), each, diags);
+            self.record(addr, provider_addr, None, each, diags);
             Some((key, inst))
         } else {
             None
@@ -1837,6 +2018,7 @@ impl ResourceEngine<'_> {
             config,
             planned_private: &planned_private,
         });
+        self.reread.dependent_applied(dependencies);
         let failed = report(applied.diagnostics, Some(span), diags);
         let new_state = mark_schema_sensitive(applied.new_state.clone(), &schema.block);
         let new_state = if config.marks_deep().contains(strata_lang::Marks::SENSITIVE) {
@@ -1847,9 +2029,16 @@ impl ResourceEngine<'_> {
         if failed {
             self.progress(Progress::Failed { addr: addr.clone(), action: verb });
             if !applied.new_state.is_null() {
-                // Half-created: keep it, tainted, so the next plan replaces it.
-                let inst = instance_state(&addr.key, &new_state, schema, &applied.private, dependencies.to_vec(), true);
+                // Keep what the provider says exists. Half-created objects are
+                // tainted so the next plan replaces them; a failed update
+                // is not (as Terraform: the object is still the same one).
+                let inst = object(&new_state, &applied.private, before.is_null());
                 self.record(addr, provider_addr, Some(inst), each, diags);
+            } else if let Some((key, old)) = deposed {
+                // Nothing was created: the deposed object is current again,
+                // as Terraform restores it.
+                self.record(addr, provider_addr, Some(InstanceState { deposed: None, ..old }), each, diags);
+                self.record_deposed(addr, provider_addr, &key, None, each, diags);
             }
             return Value::dynamic_unknown();
         }
@@ -1862,7 +2051,8 @@ impl ResourceEngine<'_> {
                     .with_span(span.clone()),
             );
         }
-        let inst = instance_state(&addr.key, &new_state, schema, &applied.private, dependencies.to_vec(), false);
+        let inst = object(&new_state, &applied.private, false);
+        self.note_rereadable(schema, (addr, provider_addr, each), &new_state, &inst);
         self.record(addr, provider_addr, Some(inst), each, diags);
         self.progress(Progress::Finished {
             addr: addr.clone(),
@@ -1871,9 +2061,8 @@ impl ResourceEngine<'_> {
             seconds: t.elapsed().as_secs(),
             object: object_id(&new_state),
         });
-        if let Some((key, old)) = deposed {
-            let _ = key;
-            let _ = self.delete(addr, provider_addr, provider, &prior, &old, diags);
+        if let Some((_, old)) = deposed {
+            self.deposed.lock().expect("no poisoned locks").push((addr.clone(), provider_addr.to_string(), old));
         }
         new_state
     }
@@ -2009,6 +2198,9 @@ struct InstanceOpts<'l> {
     lifecycle: &'l strata_config::Lifecycle,
     /// A `replace_triggered_by` reference changed.
     triggered: bool,
+    /// Replacements create first: set on the resource, or forced by a
+    /// dependent that sets it. Stored in state as Terraform stores it.
+    create_before_destroy: bool,
 }
 
 /// Configuration with `ignore_changes` attributes taken from the prior object.

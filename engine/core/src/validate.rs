@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use strata_config::{Module, Resource, ResourceMode};
 use strata_diag::Diagnostic;
-use strata_provider::{ProviderSchema, Registry, ResourceSchema};
+use strata_provider::{Block, ProviderSchema, ReadOnlyWording, Registry, ResourceSchema};
 
 /// The schemas of the providers linked into the binary, read once each.
 pub struct ProviderSchemas<'a> {
@@ -21,24 +21,52 @@ impl<'a> ProviderSchemas<'a> {
         ProviderSchemas { registry, root, by_source: Mutex::new(HashMap::new()) }
     }
 
-    /// The schema of resource `r` of `module`; `Ok(None)` when its provider
+    /// The schema of resource `r` of `module`, with how its provider words a
+    /// value set for a read-only attribute; `Ok(None)` when its provider
     /// is not linked in (the plan reports that), an error when the provider
     /// has no such resource type.
-    pub(crate) fn resource_schema(&self, module: &Module, r: &Resource) -> Result<Option<ResourceSchema>, Diagnostic> {
+    pub(crate) fn resource_schema(
+        &self,
+        module: &Module,
+        r: &Resource,
+    ) -> Result<Option<(ResourceSchema, ReadOnlyWording)>, Diagnostic> {
         let key = crate::resources::provider_key(r);
         let local = key.split('.').next().unwrap_or(&key);
         let source = crate::resources::provider_source(module, self.root, local);
-        let schema = {
-            let mut cache = self.by_source.lock().expect("no poisoned locks");
-            let entry = cache.entry(source.clone());
-            entry.or_insert_with(|| self.registry.get(&source).map(|f| f.new_instance().schema())).clone()
-        };
-        let Some(schema) = schema else { return Ok(None) };
+        let Some(schema) = self.schema_of(&source) else { return Ok(None) };
         let data = r.mode == ResourceMode::Data;
         let types = if data { &schema.data_sources } else { &schema.resources };
         match types.get(&r.type_name) {
-            Some(found) => Ok(Some(found.clone())),
+            Some(found) => Ok(Some((found.clone(), found.read_only_wording))),
             None => Err(crate::resources::unsupported_type(&source, r, types)),
         }
+    }
+
+    /// The schema of the `provider "local"` blocks of `module`, every
+    /// argument optional: Terraform's validate walk leaves required ones to
+    /// the plan (they may come from the environment).
+    pub(crate) fn provider_block_schema(&self, module: &Module, local: &str) -> Option<Block> {
+        let source = crate::resources::provider_source(module, self.root, local);
+        let mut block = self.schema_of(&source)?.provider.clone();
+        none_required(&mut block);
+        Some(block)
+    }
+
+    fn schema_of(&self, source: &str) -> Option<Arc<ProviderSchema>> {
+        let mut cache = self.by_source.lock().expect("no poisoned locks");
+        let entry = cache.entry(source.to_string());
+        entry.or_insert_with(|| self.registry.get(source).map(|f| f.new_instance().schema())).clone()
+    }
+}
+
+/// Terraform's `configschema.Block.NoneRequired`.
+fn none_required(block: &mut Block) {
+    for a in block.attributes.values_mut() {
+        a.required = false;
+        a.optional = true;
+    }
+    for nested in block.blocks.values_mut() {
+        (nested.min_items, nested.max_items) = (0, 0);
+        none_required(&mut nested.block);
     }
 }

@@ -34,6 +34,23 @@ pub struct EvaluatedBlock {
 /// Evaluates `body`, skipping the attributes and block types in `skip`
 /// (meta-arguments the caller handles). All errors are collected.
 pub fn evaluate_body(ev: &Evaluator, body: &Body, skip: &[&str]) -> Result<EvaluatedBody, Diagnostics> {
+    evaluate_body_except(ev, body, &Skipped { attributes: skip, blocks: skip })
+}
+
+/// What the caller of `evaluate_body_except` handles itself.
+pub struct Skipped<'a> {
+    pub attributes: &'a [&'a str],
+    pub blocks: &'a [&'a str],
+}
+
+impl Skipped<'_> {
+    const NOTHING: Skipped<'static> = Skipped { attributes: &[], blocks: &[] };
+}
+
+/// Evaluates `body`, skipping only the attributes and the block types the
+/// caller handles: a meta-argument block written as an attribute
+/// (`lifecycle = 1`) stays in the result, for the schema to reject.
+pub fn evaluate_body_except(ev: &Evaluator, body: &Body, skip: &Skipped) -> Result<EvaluatedBody, Diagnostics> {
     let mut diags = Diagnostics::new();
     let out = body_inner(ev, body, skip, &mut diags);
     diags.into_result(out)
@@ -43,13 +60,13 @@ fn span_of(ev: &Evaluator, r: Option<std::ops::Range<usize>>) -> Span {
     Span::new(ev.file(), r.unwrap_or(0..0))
 }
 
-fn body_inner(ev: &Evaluator, body: &Body, skip: &[&str], diags: &mut Diagnostics) -> EvaluatedBody {
+fn body_inner(ev: &Evaluator, body: &Body, skip: &Skipped, diags: &mut Diagnostics) -> EvaluatedBody {
     let mut out = EvaluatedBody::default();
     for s in body.iter() {
         match s {
             Structure::Attribute(a) => {
                 let name = a.key.as_str();
-                if skip.contains(&name) {
+                if skip.attributes.contains(&name) {
                     continue;
                 }
                 match ev.eval(&a.value) {
@@ -61,13 +78,13 @@ fn body_inner(ev: &Evaluator, body: &Body, skip: &[&str], diags: &mut Diagnostic
             }
             Structure::Block(b) if b.ident.as_str() == "dynamic" => expand_dynamic(ev, b, &mut out, diags),
             Structure::Block(b) => {
-                if skip.contains(&b.ident.as_str()) {
+                if skip.blocks.contains(&b.ident.as_str()) {
                     continue;
                 }
                 out.blocks.push(EvaluatedBlock {
                     block_type: b.ident.as_str().to_string(),
                     labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                    body: body_inner(ev, &b.body, &[], diags),
+                    body: body_inner(ev, &b.body, &Skipped::NOTHING, diags),
                     span: span_of(ev, b.ident.span()),
                 });
             }
@@ -186,7 +203,7 @@ fn expand_dynamic(ev: &Evaluator, b: &Block, out: &mut EvaluatedBody, diags: &mu
             out.blocks.push(EvaluatedBlock {
                 block_type: block_type.clone(),
                 labels: block_labels,
-                body: body_inner(ev, &content.body, &[], diags),
+                body: body_inner(ev, &content.body, &Skipped::NOTHING, diags),
                 span: header.clone(),
             });
         });

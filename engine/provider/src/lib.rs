@@ -8,7 +8,7 @@
 
 mod schema;
 
-pub use schema::{Attribute, Block, NestedBlock, Nesting, ProviderSchema, ResourceSchema};
+pub use schema::{Attribute, Block, NestedBlock, Nesting, ProviderSchema, ReadOnlyWording, ResourceSchema};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

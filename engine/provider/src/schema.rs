@@ -16,6 +16,27 @@ pub struct ResourceSchema {
     /// Bumped when the stored shape changes; older states are upgraded.
     pub version: u64,
     pub block: Block,
+    /// Applying a resource that references this object can change the
+    /// object on the remote side (a NAT gateway associates its Elastic IP):
+    /// the engine reads it again once such dependents are applied, so that
+    /// the state is not stale right after the apply.
+    pub reread_after_dependents_apply: bool,
+    /// How the real provider words the error for a value given to a
+    /// computed-only attribute (the engine checks it on its behalf).
+    pub read_only_wording: ReadOnlyWording,
+}
+
+/// Terraform's core does not reject values set for computed-only
+/// attributes: each provider's SDK does, in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadOnlyWording {
+    /// terraform-plugin-framework (also the choice when nothing is known).
+    #[default]
+    Framework,
+    /// terraform-plugin-sdk/v2.
+    Sdk,
+    /// Terraform's built-in provider (`terraform_data`): a bare error, no location.
+    Builtin,
 }
 
 #[derive(Debug, Clone, Default)]

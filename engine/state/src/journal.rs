@@ -123,7 +123,9 @@ impl StateBuilder {
         b
     }
 
-    pub fn apply(&mut self, e: &JournalEntry) {
+    /// Folds in one entry; the entry's object moves into the builder (an
+    /// apply of N instances must not hold each object twice).
+    pub fn apply(&mut self, e: JournalEntry) {
         let rkey = (e.module.clone(), e.mode.clone(), e.type_name.clone(), e.name.clone());
         let idx = match (self.by_resource.get(&rkey), &e.instance) {
             (Some(i), _) => *i,
@@ -149,16 +151,16 @@ impl StateBuilder {
             }
         };
         let r = &mut self.resources[idx];
-        let ikey = (key_text(&e.index_key), e.deposed.clone());
-        match &e.instance {
+        let ikey = (key_text(&e.index_key), e.deposed);
+        match e.instance {
             Some(inst) => {
-                r.meta.provider = e.provider.clone();
-                r.meta.each = e.each.clone();
+                r.meta.provider = e.provider;
+                r.meta.each = e.each;
                 match r.by_key.get(&ikey) {
-                    Some(i) => r.instances[*i] = Some(inst.clone()),
+                    Some(i) => r.instances[*i] = Some(inst),
                     None => {
                         r.by_key.insert(ikey, r.instances.len());
-                        r.instances.push(Some(inst.clone()));
+                        r.instances.push(Some(inst));
                     }
                 }
             }
@@ -171,14 +173,15 @@ impl StateBuilder {
     }
 
     /// The state as built: removed instances dropped, empty resources too.
-    pub fn finish(&self) -> StateFile {
-        let mut out = self.base.clone();
-        for r in &self.resources {
-            let mut instances: Vec<InstanceState> = r.instances.iter().flatten().cloned().collect();
+    /// Consumes the builder so that every object moves, none is copied.
+    pub fn finish(self) -> StateFile {
+        let mut out = self.base;
+        for r in self.resources {
+            let mut instances: Vec<InstanceState> = r.instances.into_iter().flatten().collect();
             // Operations may finish in any order; state lists instances by key.
-            instances.sort_by_key(instance_order);
+            instances.sort_by_cached_key(instance_order);
             if !instances.is_empty() {
-                out.resources.push(ResourceState { instances, ..r.meta.clone() });
+                out.resources.push(ResourceState { instances, ..r.meta });
             }
         }
         out
@@ -235,14 +238,14 @@ mod tests {
     #[test]
     fn the_builder_upserts_removes_and_keeps_deposed_objects_apart() {
         let mut b = StateBuilder::new(StateFile::new("1.11.4"));
-        b.apply(&entry("a", Some(0.into()), None, Some(inst(Some(0.into()), None, "a0"))));
-        b.apply(&entry("a", Some(1.into()), None, Some(inst(Some(1.into()), None, "a1"))));
-        b.apply(&entry("a", Some(0.into()), Some("d1"), Some(inst(Some(0.into()), Some("d1"), "old"))));
-        b.apply(&entry("a", Some(0.into()), None, Some(inst(Some(0.into()), None, "a0-new"))));
-        b.apply(&entry("b", None, None, Some(inst(None, None, "b"))));
-        b.apply(&entry("b", None, None, None));
-        b.apply(&entry("a", Some(0.into()), Some("d1"), None));
-        b.apply(&entry("c", None, None, None));
+        b.apply(entry("a", Some(0.into()), None, Some(inst(Some(0.into()), None, "a0"))));
+        b.apply(entry("a", Some(1.into()), None, Some(inst(Some(1.into()), None, "a1"))));
+        b.apply(entry("a", Some(0.into()), Some("d1"), Some(inst(Some(0.into()), Some("d1"), "old"))));
+        b.apply(entry("a", Some(0.into()), None, Some(inst(Some(0.into()), None, "a0-new"))));
+        b.apply(entry("b", None, None, Some(inst(None, None, "b"))));
+        b.apply(entry("b", None, None, None));
+        b.apply(entry("a", Some(0.into()), Some("d1"), None));
+        b.apply(entry("c", None, None, None));
         let s = b.finish();
         assert_eq!(s.resources.len(), 1, "b was emptied and dropped");
         let ids: Vec<&Json> = s.resources[0].instances.iter().map(|i| &i.attributes["id"]).collect();

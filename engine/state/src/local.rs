@@ -120,16 +120,16 @@ impl StateStore {
     /// Reads the state; `Ok(None)` when there is none yet.
     pub fn read(&self) -> Result<Option<StateFile>, StateError> {
         let Some(bytes) = self.storage.read()? else { return Ok(None) };
-        self.parse(bytes)
+        self.parse(&bytes)
     }
 
-    fn parse(&self, bytes: Vec<u8>) -> Result<Option<StateFile>, StateError> {
+    fn parse(&self, bytes: &[u8]) -> Result<Option<StateFile>, StateError> {
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Ok(None);
         }
-        let text = String::from_utf8(bytes)
+        let text = std::str::from_utf8(bytes)
             .map_err(|_| StateError::Corrupt(format!("{} is not valid UTF-8; it is corrupted.", self.describe())))?;
-        StateFile::from_json(&text).map(Some).map_err(|m| StateError::Corrupt(format!("{}: {m}", self.describe())))
+        StateFile::from_json(text).map(Some).map_err(|m| StateError::Corrupt(format!("{}: {m}", self.describe())))
     }
 
     /// Takes the lock, waiting up to `timeout` for another holder.
@@ -179,21 +179,30 @@ impl StateStore {
             )));
         }
         let mut builder = crate::journal::StateBuilder::new(state);
-        for e in &entries {
+        let recovered = entries.len();
+        for e in entries {
             builder.apply(e);
         }
         self.write(lock, builder.finish())?;
         self.storage.journal_remove()?;
-        Ok(entries.len())
+        Ok(recovered)
     }
 
     /// Writes `new` over the stored state. Needs the lock. The serial is
     /// bumped when the content changed; a stored state of another lineage or
     /// a newer serial is never overwritten. Returns the state as written.
     pub fn write(&self, lock: &StateLock, mut new: StateFile) -> Result<StateFile, StateError> {
+        Ok(self.write_in_place(lock, &mut new)?.unwrap_or(new))
+    }
+
+    /// `write` without taking the state: `new` gets the serial written, and
+    /// keeps its own on failure (so the caller can still save it elsewhere,
+    /// without a second copy of a large state). Returns the stored state
+    /// when it already had this content (nothing is written then).
+    pub fn write_in_place(&self, lock: &StateLock, new: &mut StateFile) -> Result<Option<StateFile>, StateError> {
         let current_bytes = self.storage.read()?;
         let current = match &current_bytes {
-            Some(b) => self.parse(b.clone())?,
+            Some(b) => self.parse(b)?,
             None => None,
         };
         if let Some(cur) = &current {
@@ -213,16 +222,19 @@ impl StateStore {
                     self.describe()
                 )));
             }
-            if cur.same_content(&new) {
-                return Ok(cur.clone());
+            if cur.same_content(new) {
+                return Ok(current);
             }
-            new.serial = cur.serial + 1;
-        } else {
-            new.serial = new.serial.max(1);
         }
+        let own_serial = new.serial;
+        new.serial = current.as_ref().map_or(own_serial.max(1), |cur| cur.serial + 1);
         let previous = current.as_ref().and(current_bytes.as_deref());
-        self.storage.write(lock, new.to_json().as_bytes(), previous)?;
-        Ok(new)
+        drop(current);
+        let written = self.storage.write(lock, new.to_json().as_bytes(), previous);
+        if written.is_err() {
+            new.serial = own_serial;
+        }
+        written.map(|()| None)
     }
 
     /// Replaces the stored state with `new`, as `state push` does. Unless
@@ -234,7 +246,7 @@ impl StateStore {
     pub fn import(&self, lock: &StateLock, mut new: StateFile, force: bool) -> Result<StateFile, StateError> {
         let current_bytes = self.storage.read()?;
         let current = match &current_bytes {
-            Some(b) => self.parse(b.clone())?,
+            Some(b) => self.parse(b)?,
             None => None,
         };
         if let Some(cur) = &current {
@@ -599,6 +611,29 @@ mod tests {
         std::fs::write(&p, r#"{"version": 5, "serial": 1, "lineage": "x", "terraform_version": "9"}"#).unwrap();
         let e = LocalState::new(&p).read().err().unwrap().to_string();
         assert!(e.contains("newer"), "{e}");
+    }
+
+    #[test]
+    fn each_kind_of_bad_state_text_gets_its_own_message() {
+        let message = |text: &str| StateFile::from_json(text).unwrap_err();
+        assert!(message("{\"version\": 4, \"serial\": ").contains("not valid JSON"));
+        assert!(message("[4]").contains("no \"version\" field"));
+        assert!(message("\"state\"").contains("no \"version\" field"));
+        assert!(message(r#"{"serial": 1}"#).contains("no \"version\" field"));
+        assert!(message(r#"{"version": 3}"#).contains("format version 3"));
+        assert!(message(r#"{"version": 4, "serial": 1}"#).contains("not a valid version 4 state"));
+    }
+
+    #[test]
+    fn writing_in_place_sets_the_serial_and_reports_unchanged_content() {
+        let dir = temp_dir("in-place");
+        let store = LocalState::new(dir.join("terraform.tfstate"));
+        let lock = store.lock("OperationTypeApply", std::time::Duration::ZERO, "1.11.4").unwrap();
+        let mut state = StateFile::new("1.11.4");
+        assert!(store.write_in_place(&lock, &mut state).unwrap().is_none(), "written");
+        assert_eq!(state.serial, 1);
+        let unchanged = store.write_in_place(&lock, &mut state).unwrap().expect("nothing to write");
+        assert_eq!((unchanged.serial, state.serial), (1, 1));
     }
 
     #[test]

@@ -68,10 +68,16 @@ pub struct InstanceState {
     pub private: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Whether replacements create first (set, or forced by a dependent);
+    /// written only when true, as Terraform writes it.
+    #[serde(default, skip_serializing_if = "is_not_true")]
     pub create_before_destroy: Option<bool>,
     #[serde(flatten)]
     pub extra: Map<String, Json>,
+}
+
+fn is_not_true(flag: &Option<bool>) -> bool {
+    *flag != Some(true)
 }
 
 impl StateFile {
@@ -91,10 +97,21 @@ impl StateFile {
 
     /// Parses state JSON, refusing other versions with a clear message.
     pub fn from_json(text: &str) -> Result<StateFile, String> {
-        let raw: Json = serde_json::from_str(text).map_err(|e| {
-            format!("The state file is not valid JSON ({e}). It may be truncated or corrupted; restore it from a backup (terraform.tfstate.backup) or from your backend's versioning.")
-        })?;
-        let version = raw.get("version").and_then(Json::as_u64);
+        /// Only the version, read first: the rest of the document is skipped
+        /// without being built, so a large state is never held as generic JSON.
+        #[derive(Deserialize)]
+        struct VersionField {
+            #[serde(default)]
+            version: Option<Json>,
+        }
+        let version = match serde_json::from_str::<VersionField>(text) {
+            Err(e) if e.classify() != serde_json::error::Category::Data => {
+                return Err(format!("The state file is not valid JSON ({e}). It may be truncated or corrupted; restore it from a backup (terraform.tfstate.backup) or from your backend's versioning."));
+            }
+            // Valid JSON of another shape (an array, a string) has no version field.
+            Ok(header) if text.trim_start().starts_with('{') => header.version.as_ref().and_then(Json::as_u64),
+            _ => None,
+        };
         match version {
             Some(STATE_VERSION) => {}
             Some(v) if v > STATE_VERSION => {
@@ -109,7 +126,7 @@ impl StateFile {
             }
             None => return Err("The state file has no \"version\" field; it is not a Terraform state file.".into()),
         }
-        serde_json::from_value(raw).map_err(|e| format!("The state file is not a valid version 4 state: {e}."))
+        serde_json::from_str(text).map_err(|e| format!("The state file is not a valid version 4 state: {e}."))
     }
 
     /// Compact or pretty JSON, as Terraform writes it (pretty, 2 spaces, trailing newline).

@@ -63,13 +63,23 @@ struct AwsProvider {
     aws: OnceLock<Aws>,
 }
 
+/// Types whose objects other resources change when applied: a NAT gateway
+/// associates its Elastic IP, rule resources add to a group's `ingress`/
+/// `egress`, `aws_route` adds to a table's `route` (both optional and
+/// computed, so the group and table read them back).
+const CHANGED_BY_DEPENDENTS: [&str; 3] = ["aws_eip", "aws_route_table", "aws_security_group"];
+
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
-            let rs = |block: Block| ResourceSchema { version: 1, block };
-            let rs0 = |block: Block| ResourceSchema { version: 0, block };
-            let ds = |block: Block| ResourceSchema { version: 0, block };
+            // hashicorp/aws 5.x builds these with terraform-plugin-sdk/v2, the
+            // security group rule resources with the plugin framework.
+            let sdk = ReadOnlyWording::Sdk;
+            let rs = |block: Block| ResourceSchema { version: 1, block, read_only_wording: sdk, ..Default::default() };
+            let rs0 = |block: Block| ResourceSchema { version: 0, block, read_only_wording: sdk, ..Default::default() };
+            let framework = |block: Block| ResourceSchema { version: 0, block, ..Default::default() };
+            let ds = |block: Block| ResourceSchema { version: 0, block, ..Default::default() };
             Arc::new(ProviderSchema {
                 provider: settings::schema(),
                 resources: BTreeMap::from([
@@ -83,13 +93,14 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_route_table_association".to_string(), rs0(route_table::association_schema())),
                     ("aws_eip".to_string(), rs0(eip::schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
-                    ("aws_vpc_security_group_egress_rule".to_string(), rs0(sg_rule::schema())),
-                    ("aws_vpc_security_group_ingress_rule".to_string(), rs0(sg_rule::schema())),
+                    ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
+                    ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
                     let block = timeouts::with_block(&name, r.block);
-                    (name, ResourceSchema { block, ..r })
+                    let reread_after_dependents_apply = CHANGED_BY_DEPENDENTS.contains(&name.as_str());
+                    (name, ResourceSchema { block, reread_after_dependents_apply, ..r })
                 })
                 .collect(),
                 data_sources: BTreeMap::from([

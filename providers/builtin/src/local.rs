@@ -83,7 +83,7 @@ fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
-            let rs = |block: Block| ResourceSchema { version: 0, block };
+            let rs = |block: Block| ResourceSchema { version: 0, block, ..Default::default() };
             Arc::new(ProviderSchema {
                 provider: Block::default(),
                 resources: BTreeMap::from([

@@ -100,7 +100,7 @@ fn schema() -> Arc<ProviderSchema> {
                 ("id", s()),
             ]);
             let uuid = block(vec![("keepers", keepers()), ("result", s()), ("id", s())]);
-            let rs = |version: u64, block: Block| ResourceSchema { version, block };
+            let rs = |version: u64, block: Block| ResourceSchema { version, block, ..Default::default() };
             Arc::new(ProviderSchema {
                 provider: Block::default(),
                 resources: BTreeMap::from([

@@ -36,7 +36,15 @@ fn schema() -> Arc<ProviderSchema> {
             };
             Arc::new(ProviderSchema {
                 provider: Block::default(),
-                resources: BTreeMap::from([("terraform_data".to_string(), ResourceSchema { version: 0, block })]),
+                resources: BTreeMap::from([(
+                    "terraform_data".to_string(),
+                    ResourceSchema {
+                        version: 0,
+                        block,
+                        read_only_wording: ReadOnlyWording::Builtin,
+                        ..Default::default()
+                    },
+                )]),
                 data_sources: BTreeMap::new(),
             })
         })

@@ -85,9 +85,12 @@ impl Provider for Testing {
             provider,
             resources: BTreeMap::from([(
                 "testing_resource".to_string(),
-                ResourceSchema { version: 0, block: block.clone() },
+                ResourceSchema { version: 0, block: block.clone(), ..Default::default() },
             )]),
-            data_sources: BTreeMap::from([("testing_echo".to_string(), ResourceSchema { version: 0, block })]),
+            data_sources: BTreeMap::from([(
+                "testing_echo".to_string(),
+                ResourceSchema { version: 0, block, ..Default::default() },
+            )]),
         })
     }
 

@@ -105,12 +105,26 @@ pub fn run(
             return 1;
         }
     }
+    // Terraform's plan starts with a validate walk (root variables unknown,
+    // bodies against provider schemas) and stops on its errors; a saved
+    // plan's configuration was validated when it was made.
+    if !matches!(mode, Mode::ApplySaved { .. }) {
+        let checked = super::validate::validate_tree(workdir, &prepared.tree);
+        if checked.has_errors() {
+            let mut diags = prepared.diags.clone();
+            diags.extend(checked);
+            ui.print_diagnostics(&diags);
+            return 1;
+        }
+    }
     // `moved` blocks rename objects in the prior state before planning.
     let mut move_diags = Diagnostics::new();
     // (Checked even without a state: a bad block is an error either way.)
-    let mut moved_state = prior.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
+    // (The prior state moves in and out: a copy would double a large state.)
+    let had_prior = prior.is_some();
+    let mut moved_state = prior.unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
     let moves = strata_core::moves::apply_moves(&prepared.tree, &mut moved_state, &mut move_diags);
-    let prior = prior.map(|_| moved_state);
+    let prior = had_prior.then_some(moved_state);
     let removals = strata_core::moves::removals(&prepared.tree, &mut move_diags);
     if move_diags.has_errors() {
         ui.print_diagnostics(&move_diags);
@@ -202,10 +216,9 @@ pub fn run(
             "You are creating a plan with -target, which may not apply all of the changes your configuration calls for. Use it for exceptional situations only, such as recovering from errors or mistakes.",
         ));
     }
-    if diags.has_errors() {
-        ui.print_diagnostics(&diags);
-        return 1;
-    }
+    // Planning failed part-way: Terraform still shows what it did plan
+    // (apply only when there is any), then the errors.
+    let errored = diags.has_errors();
     let forgotten: Vec<String> =
         changes.iter().filter(|c| c.action == Action::Forget).map(|c| format!(" - {}", c.addr)).collect();
     if !forgotten.is_empty() {
@@ -224,14 +237,17 @@ pub fn run(
         &changes,
         &output_changes.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
     );
-    if ui.json {
+    let show_plan = !errored || matches!(mode, Mode::Plan { .. }) || !changes.is_empty() || !outputs.is_empty();
+    if show_plan && ui.json {
         json_plan(&changes, &drift, prior.as_ref(), &outputs, &output_changes);
-    } else {
+    } else if show_plan {
         print!("{}", plan_view::render_drift(&drift, &relevant_attributes, lock.refresh_only, has_changes, ui));
-        let resource_text = plan_view::render(&changes, ui);
+        let resource_text = plan_view::render_plan(&changes, errored, ui);
         print!("{resource_text}");
         print_output_changes(&output_changes, resource_text.is_empty(), ui);
-        if !has_changes && lock.refresh_only {
+        if !has_changes && errored {
+            println!("\n{}\n", ui.bold("Planning failed. Strata encountered an error while generating this plan."));
+        } else if !has_changes && lock.refresh_only {
             println!("\n{}\n", ui.bold("No changes. Your infrastructure still matches the configuration."));
             println!("Strata has checked that the real remote objects still match the result of\nyour most recent changes, and found no differences.");
         } else if !has_changes {
@@ -248,6 +264,9 @@ pub fn run(
         diags.extend(all.into_iter().filter(|d| !strata_core::checks::is_check_block_diagnostic(&prepared.tree, d)));
     }
     ui.print_diagnostics(&diags);
+    if errored {
+        return 1;
+    }
     let auto_approve = match &mode {
         Mode::Plan { detailed_exitcode, out, .. } => {
             if let Some(path) = out {
@@ -332,6 +351,9 @@ pub fn run(
         return 1;
     }
     let lock_guard = held.expect("apply always locks");
+    // The plan walk's values are not needed from here: free them before the
+    // apply walk builds its own (a large plan would otherwise be held twice).
+    drop((engine, changes, result, drift, outputs, output_changes, relevant_attributes));
 
     // The apply: every completed operation is journalled, then folded into state.
     let mut base = prior.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
@@ -376,7 +398,8 @@ pub fn run(
         let _ = done.send(());
         outcome
     });
-    let done = engine.changes();
+    // Only the counts are shown: the changes' values go with the engine.
+    let n = plan_view::counts(&engine.changes());
     let check_results = engine.check_results_json();
     drop(engine);
     let (journal, built) =
@@ -393,7 +416,6 @@ pub fn run(
     if diags.has_errors() || status != 0 {
         return 1;
     }
-    let n = plan_view::counts(&done);
     let verb = if destroy { "Destroy" } else { "Apply" };
     if destroy {
         println!("\n{}\n", ui.green(&ui.bold(&format!("{verb} complete! Resources: {} destroyed.", n.destroy))));
@@ -458,10 +480,11 @@ impl ApplySink for JournalSink {
     fn record(&mut self, entry: JournalEntry) -> Result<(), Diagnostic> {
         let mut guard = self.0.lock().expect("no poisoned locks");
         let (journal, state) = &mut *guard;
-        // The state being built gets it first: if the journal cannot be
-        // written (backend gone), errored.tfstate still holds the object.
-        state.apply(&entry);
-        journal.record(&entry).map_err(|e| e.to_diagnostic())
+        // The state being built gets it even if the journal cannot be
+        // written (backend gone): errored.tfstate still holds the object.
+        let recorded = journal.record(&entry);
+        state.apply(entry);
+        recorded.map_err(|e| e.to_diagnostic())
     }
 
     fn sync(&mut self) -> Result<(), Diagnostic> {
@@ -471,8 +494,8 @@ impl ApplySink for JournalSink {
 
 /// Folds the apply into the state file; on failure keeps the journal and an
 /// `errored.tfstate`, and says how to recover.
-pub(super) fn finish_state(store: &LocalState, lock: &StateLock, journal: Journal, next: StateFile, ui: Ui) -> u8 {
-    match store.write(lock, next.clone()) {
+pub(super) fn finish_state(store: &LocalState, lock: &StateLock, journal: Journal, mut next: StateFile, ui: Ui) -> u8 {
+    match store.write_in_place(lock, &mut next) {
         Ok(_) => {
             if let Err(e) = journal.finish() {
                 ui.print_diagnostics(&e.to_diagnostic().into());
@@ -549,7 +572,9 @@ impl ProgressView {
                     None => format!("{}: {doing}", label(addr, deposed)),
                 }
             }
-            Progress::Finished { addr, action, deposed, seconds, object } => {
+            // Terraform names a deposed object when its destruction starts,
+            // not when it completes.
+            Progress::Finished { addr, action, deposed: _, seconds, object } => {
                 self.running.lock().expect("no poisoned locks").remove(&addr.to_string());
                 let what = match action {
                     Action::Create | Action::Replace | Action::CreateThenDelete => "Creation complete",
@@ -560,18 +585,18 @@ impl ProgressView {
                 };
                 let after = go_duration(*seconds);
                 match object {
-                    Some((k, v)) => format!("{}: {what} after {after} [{k}={v}]", label(addr, deposed)),
-                    None => format!("{}: {what} after {after}", label(addr, deposed)),
+                    Some((k, v)) => format!("{addr}: {what} after {after} [{k}={v}]"),
+                    None => format!("{addr}: {what} after {after}"),
                 }
             }
-            Progress::Refreshing { addr, object } => {
+            Progress::Refreshing { addr, deposed, object } => {
                 if self.ui.json {
                     crate::json_view::refresh(addr, object.as_ref(), false);
                     return;
                 }
                 match object {
-                    Some((k, v)) => format!("{addr}: Refreshing state... [{k}={v}]"),
-                    None => format!("{addr}: Refreshing state..."),
+                    Some((k, v)) => format!("{}: Refreshing state... [{k}={v}]", label(addr, deposed)),
+                    None => format!("{}: Refreshing state...", label(addr, deposed)),
                 }
             }
             Progress::Refreshed { addr, object } => {

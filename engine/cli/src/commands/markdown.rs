@@ -279,7 +279,7 @@ fn section(label: &str, plan: &SavedPlan, max: usize) -> Section {
     for (g, cs) in &groups {
         for c in cs {
             let body = plan_view::render_change(c, ui);
-            let addr = html(&c.addr.to_string());
+            let addr = html(&object_name(c));
             let summary = match (&c.moved_from, *g) {
                 (Some(from), Group::Move) => {
                     format!("<code>{addr}</code> has moved from <code>{}</code>", html(&from.to_string()))
@@ -341,11 +341,21 @@ fn table_entries(g: Group, changes: &[&PlannedChange]) -> Vec<String> {
         if same > MAX_LISTED {
             out.push(format!("{} ×{same}", table_code(&c.addr.resource.to_string())));
         } else {
-            out.extend(changes[i..i + same].iter().map(|x| table_code(&x.addr.to_string())));
+            out.extend(changes[i..i + same].iter().map(|x| table_code(&object_name(x))));
         }
         i += same;
     }
     out
+}
+
+/// The object a change is about: its address, naming a deposed object's
+/// key as the plan does (left over from a failed replacement, it is
+/// destroyed beside the current object).
+fn object_name(c: &PlannedChange) -> String {
+    match &c.deposed {
+        Some(key) => format!("{} (deposed object {key})", c.addr),
+        None => c.addr.to_string(),
+    }
 }
 
 /// The header's wording, without the address.
@@ -387,7 +397,7 @@ fn destructive_banner(changes: &[&PlannedChange], max: usize) -> String {
         };
         format!("> - {} — {how}\n", table_code(addr))
     };
-    let full: String = changes.iter().map(|c| line(&c.addr.to_string(), c)).collect();
+    let full: String = changes.iter().map(|c| line(&object_name(c), c)).collect();
     // The list comes before any other detail; room is left for the rest
     // of the summary.
     if full.len() + 2_000 <= max {

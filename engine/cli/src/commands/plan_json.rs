@@ -175,6 +175,9 @@ fn resource_change(saved: &SavedChange, c: &PlannedChange) -> Json {
         m.insert("index".into(), k);
     }
     m.insert("provider_name".into(), provider_name(&c.provider).into());
+    if let Some(key) = &c.deposed {
+        m.insert("deposed".into(), key.clone().into());
+    }
     let after =
         if matches!(c.action, Action::Delete | Action::Forget) { Value::dynamic_null() } else { c.after.clone() };
     let mut change = Map::new();

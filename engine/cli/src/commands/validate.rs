@@ -2,6 +2,7 @@
 
 use crate::output::Ui;
 use crate::workdir::WorkDir;
+use strata_config::ModuleTree;
 use strata_core::validate::ProviderSchemas;
 use strata_core::{validate_root, EvalMode, EvalSettings};
 use strata_diag::Diagnostics;
@@ -36,6 +37,13 @@ pub fn validate(workdir: &WorkDir) -> Diagnostics {
     if diags.has_errors() {
         return diags;
     }
+    diags.extend(validate_tree(workdir, &tree));
+    diags
+}
+
+/// The validate walk over a loaded tree; plan, apply and destroy run it
+/// first and stop on its errors, as Terraform's local backend does.
+pub fn validate_tree(workdir: &WorkDir, tree: &ModuleTree) -> Diagnostics {
     let settings = EvalSettings {
         mode: EvalMode::Validate,
         workspace: workdir.workspace(),
@@ -44,6 +52,5 @@ pub fn validate(workdir: &WorkDir) -> Diagnostics {
     };
     let registry = crate::providers::registry();
     let schemas = ProviderSchemas::new(&registry, &tree.module);
-    diags.extend(validate_root(&tree, &settings, &Functions::builtin(), &schemas));
-    diags
+    validate_root(tree, &settings, &Functions::builtin(), &schemas)
 }
