@@ -165,6 +165,24 @@ fn a_deposed_object_deleted_outside_just_leaves_the_state() {
     assert!(!std::fs::read_to_string(&log).unwrap().contains("delete one"), "nothing was deleted");
 }
 
+#[test]
+fn a_refresh_only_apply_writes_what_a_deposed_object_looks_like_now() {
+    let d = TempDir::with_files("deposed-refreshed", &[("main.tf", &failing_dependent())]);
+    let key = leave_a_deposed_object(&d);
+    let world = TempDir::new("deposed-refreshed-world");
+    std::fs::write(world.path().join("one.value"), "set by hand").unwrap();
+    let env = [("STRATA_TESTING_WORLD", world.path().to_str().unwrap())];
+    let out = run_with(d.path(), &["apply", "-refresh-only", "-auto-approve", "-var", "n=two"], &env, None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let st: Json = serde_json::from_str(&std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap()).unwrap();
+    let a = st["resources"].as_array().unwrap().iter().find(|r| r["name"] == "a").unwrap();
+    let deposed: Vec<&Json> =
+        a["instances"].as_array().unwrap().iter().filter(|i| i["deposed"] == key.as_str()).collect();
+    assert_eq!(deposed.len(), 1, "the object stays deposed under its key: {a}");
+    assert_eq!(deposed[0]["attributes"]["value"], "set by hand", "{a}");
+    assert_eq!(deposed[0]["attributes"]["name"], "one", "{a}");
+}
+
 /// A state whose `terraform_data.a` has a current and a deposed object, as
 /// Terraform writes it.
 const TERRAFORM_DATA_STATE: &str = r#"{

@@ -21,6 +21,7 @@ mod diagnostics;
 mod differential;
 mod differential_plans;
 mod drift;
+mod errored_plan;
 mod failures;
 mod imports;
 mod interrupt;

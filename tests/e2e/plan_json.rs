@@ -43,7 +43,7 @@ pub fn mask_uuids(s: &str) -> String {
 /// comparing the wrong slice) and of nested child modules in
 /// `planned_values` (map order in Terraform); `depends_on` in the prior
 /// state (Strata's state records dependencies differently).
-fn normalize(doc: &str) -> Json {
+pub fn normalize(doc: &str) -> Json {
     let mut j: Json = serde_json::from_str(&mask_uuids(doc)).expect("JSON");
     let m = j.as_object_mut().expect("object");
     m.remove("timestamp");

@@ -34,13 +34,9 @@ pub fn counts(changes: &[PlannedChange]) -> Counts {
     c
 }
 
-/// The resource part of a plan; empty when nothing changes.
-pub fn render(changes: &[PlannedChange], ui: Ui) -> String {
-    render_plan(changes, false, ui)
-}
-
-/// `render`, for a plan that `errored` part-way (what was planned, under
-/// Terraform's heading for that case).
+/// The resource part of a plan; empty when nothing changes. A plan that
+/// `errored` part-way shows what was planned under Terraform's heading for
+/// that case.
 pub fn render_plan(changes: &[PlannedChange], errored: bool, ui: Ui) -> String {
     let shown: Vec<&PlannedChange> = changes.iter().filter(|c| shows(c)).collect();
     if shown.is_empty() {

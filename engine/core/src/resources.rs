@@ -741,6 +741,9 @@ impl<'a> ResourceEngine<'a> {
         }
         let Some((provider, schema)) = self.provider_for_state(addr, provider_addr, diags) else { return };
         let mut before = decode_state(inst, &schema);
+        // A deposed object that changed outside, as it is now: a
+        // refresh-only apply writes it to state, as Terraform does.
+        let mut refreshed_deposed = None;
         // As Terraform: what is to be destroyed is read first; an object
         // already deleted outside only leaves the state.
         if self.refresh && inst.status.as_deref() != Some("tainted") {
@@ -776,7 +779,7 @@ impl<'a> ResourceEngine<'a> {
                     self.drift.lock().expect("no poisoned locks").push(Drift {
                         addr: addr.clone(),
                         before: before.clone(),
-                        after: Value::null(schema.block.implied_type()),
+                        after: Value::null(schema.implied_type()),
                     });
                     if self.applying() {
                         self.record(addr, provider_addr, None, None, diags);
@@ -784,11 +787,23 @@ impl<'a> ResourceEngine<'a> {
                     return;
                 }
                 (Some(v), _) => {
-                    before = apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&before))
+                    let now = apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&before));
+                    if inst.deposed.is_some() && !now.unmark_deep().0.raw_equal(&before.unmark_deep().0) {
+                        let dependencies = inst.dependencies.clone().unwrap_or_default();
+                        refreshed_deposed = Some(InstanceState {
+                            deposed: inst.deposed.clone(),
+                            create_before_destroy: inst.create_before_destroy,
+                            ..instance_state(&addr.key, &now, &schema, &resp.private, dependencies, false)
+                        });
+                    }
+                    before = now;
                 }
             }
         }
         if self.refresh_only {
+            if let (Some(object), Some(key), true) = (refreshed_deposed, &inst.deposed, self.applying()) {
+                self.record_deposed(addr, provider_addr, key, Some(object), None, diags);
+            }
             return;
         }
         let forget = !matches!(self.operation, Operation::Destroy { .. })
@@ -799,7 +814,7 @@ impl<'a> ResourceEngine<'a> {
                 provider: provider_addr.to_string(),
                 action: Action::Forget,
                 before: before.clone(),
-                after: Value::null(schema.block.implied_type()),
+                after: Value::null(schema.implied_type()),
                 replace_paths: Vec::new(),
                 reason,
                 moved_from: None,
@@ -819,7 +834,7 @@ impl<'a> ResourceEngine<'a> {
             provider: provider_addr.to_string(),
             action: Action::Delete,
             before: before.clone(),
-            after: Value::null(schema.block.implied_type()),
+            after: Value::null(schema.implied_type()),
             replace_paths: Vec::new(),
             reason,
             moved_from: self.moves.get(addr).cloned(),
@@ -1076,8 +1091,8 @@ fn decode_private(s: &str) -> Vec<u8> {
 
 /// An instance's stored object as a value, with its sensitive marks.
 fn decode_state(inst: &InstanceState, schema: &ResourceSchema) -> Value {
-    let v = strata_lang::json::from_json_typed(&inst.attributes, &schema.block.implied_type())
-        .unwrap_or_else(|_| Value::null(schema.block.implied_type()));
+    let v = strata_lang::json::from_json_typed(&inst.attributes, &schema.implied_type())
+        .unwrap_or_else(|_| Value::null(schema.implied_type()));
     apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &inst.sensitive_attributes)
 }
 
@@ -1140,7 +1155,7 @@ fn instance_state(
         status: tainted.then(|| "tainted".to_string()),
         deposed: None,
         schema_version: schema.version,
-        attributes: strata_lang::json::to_json_typed(&plain, &schema.block.implied_type()),
+        attributes: strata_lang::json::to_json_typed(&plain, &schema.implied_type()),
         sensitive_attributes: sensitive_paths(value),
         private: (!private.is_empty()).then(|| String::from_utf8_lossy(private).into_owned()),
         dependencies: (!dependencies.is_empty()).then_some(dependencies),
@@ -1456,7 +1471,7 @@ impl ResourceHandler for ResourceEngine<'_> {
             } else {
                 // Outside -target: keep the stored object as it is.
                 let stored = self.prior.instance(&iaddr).map(|(_, i)| decode_state(i, &schema));
-                untouched.push((key, stored.unwrap_or_else(|| Value::unknown(schema.block.implied_type()))));
+                untouched.push((key, stored.unwrap_or_else(|| Value::unknown(schema.implied_type()))));
                 continue;
             }
             let body = crate::module_eval::bind_all(&ev, &bindings, || {
@@ -1684,7 +1699,7 @@ impl ResourceEngine<'_> {
         let prior = self
             .prior
             .instance(addr)
-            .map_or_else(|| Value::null(schema.block.implied_type()), |(_, i)| decode_state(i, schema));
+            .map_or_else(|| Value::null(schema.implied_type()), |(_, i)| decode_state(i, schema));
         // As Terraform: a data source whose configuration is not known yet,
         // or which depends on a resource with changes pending, is read
         // during apply, so that it sees the world after those changes.
@@ -1693,7 +1708,7 @@ impl ResourceEngine<'_> {
             dependencies.iter().any(|d| changed.contains(d))
         };
         if !config.is_wholly_known() || pending {
-            let planned = proposed_new(&schema.block, &Value::null(schema.block.implied_type()), config);
+            let planned = proposed_new(&schema.block, &Value::null(schema.implied_type()), config);
             let reason = if config.is_wholly_known() {
                 "read_because_dependency_pending"
             } else {
@@ -1741,7 +1756,7 @@ impl ResourceEngine<'_> {
             }
         };
         if report(resp.diagnostics, Some(span), diags) {
-            nested_read(proposed_new(&schema.block, &Value::null(schema.block.implied_type()), config));
+            nested_read(proposed_new(&schema.block, &Value::null(schema.implied_type()), config));
             return Value::dynamic_unknown();
         }
         if self.applying() {
@@ -1796,9 +1811,7 @@ impl ResourceEngine<'_> {
                 }
             }
             None => (
-                prior_inst
-                    .as_ref()
-                    .map_or_else(|| Value::null(schema.block.implied_type()), |i| decode_state(i, schema)),
+                prior_inst.as_ref().map_or_else(|| Value::null(schema.implied_type()), |i| decode_state(i, schema)),
                 prior_inst.as_ref().and_then(|i| i.private.as_deref()).map(decode_private).unwrap_or_default(),
             ),
         };
@@ -1819,7 +1832,7 @@ impl ResourceEngine<'_> {
                 return Value::dynamic_unknown();
             }
             prior = match resp.new_state {
-                None => Value::null(schema.block.implied_type()),
+                None => Value::null(schema.implied_type()),
                 Some(v) => apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&stored)),
             };
             prior_private = resp.private;
@@ -1843,7 +1856,7 @@ impl ResourceEngine<'_> {
                 let inst = instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false);
                 self.record(addr, provider_addr, Some(inst), each, diags);
             }
-            return if prior.is_null() { Value::unknown(schema.block.implied_type()) } else { prior };
+            return if prior.is_null() { Value::unknown(schema.implied_type()) } else { prior };
         }
         // The object as state stores it, with its create_before_destroy
         // flag (Terraform writes it only when true).
@@ -1860,7 +1873,7 @@ impl ResourceEngine<'_> {
                 let inst = (!prior.is_null()).then(|| object(&prior, &prior_private, tainted));
                 self.record(addr, provider_addr, inst, each, diags);
             }
-            return if prior.is_null() { Value::unknown(schema.block.implied_type()) } else { prior };
+            return if prior.is_null() { Value::unknown(schema.implied_type()) } else { prior };
         }
         let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
         let plan = |prior: &Value| {
@@ -1880,7 +1893,7 @@ impl ResourceEngine<'_> {
         if report(checked, Some(span), diags) {
             return Value::dynamic_unknown();
         }
-        let resp = if tainted { plan(&Value::null(schema.block.implied_type())) } else { plan(&prior) };
+        let resp = if tainted { plan(&Value::null(schema.implied_type())) } else { plan(&prior) };
         if report(resp.diagnostics, Some(span), diags) {
             return Value::dynamic_unknown();
         }
@@ -1926,7 +1939,7 @@ impl ResourceEngine<'_> {
         let mut planned_private = resp.private.clone();
         if matches!(action, Action::Replace | Action::CreateThenDelete) && !tainted {
             // The new object is planned as a create.
-            let create = plan(&Value::null(schema.block.implied_type()));
+            let create = plan(&Value::null(schema.implied_type()));
             if report(create.diagnostics, Some(span), diags) {
                 return Value::dynamic_unknown();
             }
@@ -2010,7 +2023,7 @@ impl ResourceEngine<'_> {
             object: if verb == Action::Update { object_id_or_name(&prior) } else { None },
         });
         let t = Instant::now();
-        let before = if action == Action::Update { prior.clone() } else { Value::null(schema.block.implied_type()) };
+        let before = if action == Action::Update { prior.clone() } else { Value::null(schema.implied_type()) };
         let applied = provider.apply_resource(strata_provider::ApplyRequest {
             type_name: &addr.resource.type_name,
             prior: &before,

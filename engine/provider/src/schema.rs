@@ -1,6 +1,7 @@
 //! Schemas: what attributes and nested blocks a resource type has.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 use strata_lang::Type;
 
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,19 @@ pub struct ResourceSchema {
     /// How the real provider words the error for a value given to a
     /// computed-only attribute (the engine checks it on its behalf).
     pub read_only_wording: ReadOnlyWording,
+    /// Filled by [`ResourceSchema::implied_type`] on first use: leave it
+    /// to `..Default::default()` when building a schema.
+    #[doc(hidden)]
+    pub implied_type_cache: OnceLock<Type>,
+}
+
+impl ResourceSchema {
+    /// The object type of this resource's values, built once: the values
+    /// of every instance then share it (an `Arc`) rather than each holding
+    /// a copy. The schema must not change after the first call.
+    pub fn implied_type(&self) -> Type {
+        self.implied_type_cache.get_or_init(|| self.block.implied_type()).clone()
+    }
 }
 
 /// Terraform's core does not reject values set for computed-only

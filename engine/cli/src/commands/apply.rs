@@ -104,6 +104,14 @@ pub fn run(
             ui.print_diagnostics(&Diagnostic::error("Saved plan is stale").with_detail("The given plan file can no longer be applied because the state was changed by another operation after the plan was created.").into());
             return 1;
         }
+        if plan.errored {
+            ui.print_diagnostics(
+                &Diagnostic::error("Cannot apply incomplete plan")
+                    .with_detail("Strata encountered an error when generating this plan, so it cannot be applied.")
+                    .into(),
+            );
+            return 1;
+        }
     }
     // Terraform's plan starts with a validate walk (root variables unknown,
     // bodies against provider schemas) and stops on its errors; a saved
@@ -264,7 +272,9 @@ pub fn run(
         diags.extend(all.into_iter().filter(|d| !strata_core::checks::is_check_block_diagnostic(&prepared.tree, d)));
     }
     ui.print_diagnostics(&diags);
-    if errored {
+    // A failed plan still goes to `-out` (marked errored, so that `apply`
+    // refuses it), for review, as Terraform saves it.
+    if errored && !matches!(mode, Mode::Plan { out: Some(_), .. }) {
         return 1;
     }
     let auto_approve = match &mode {
@@ -294,7 +304,7 @@ pub fn run(
                                 || c.after.as_ref().is_some_and(|(_, s)| *s),
                         })
                         .collect(),
-                    errored: false,
+                    errored,
                     refresh_only: lock.refresh_only,
                     targets: targets.clone(),
                     variable_values: result.variables.iter().map(|(k, v)| (k.clone(), encode(v))).collect(),
@@ -318,6 +328,9 @@ pub fn run(
                             .with_detail(format!("{}: {e}.", path.display()))
                             .into(),
                     );
+                    return 1;
+                }
+                if errored {
                     return 1;
                 }
                 if !ui.json {

@@ -375,7 +375,7 @@ fn read_plan(path: &std::path::Path, ui: Ui) -> Option<strata_core::plan_file::S
 /// `strata show PLANFILE`
 fn show_plan(plan: &strata_core::plan_file::SavedPlan, ui: Ui) -> u8 {
     let changes: Vec<strata_core::PlannedChange> = plan.changes.iter().filter_map(|c| c.to_change()).collect();
-    let text = crate::plan_view::render(&changes, ui);
+    let text = crate::plan_view::render_plan(&changes, plan.errored, ui);
     print!("{text}");
     if !plan.output_changes.is_empty() {
         println!("\nChanges to Outputs:");
@@ -389,7 +389,9 @@ fn show_plan(plan: &strata_core::plan_file::SavedPlan, ui: Ui) -> u8 {
             }
         }
     }
-    if text.is_empty() && plan.output_changes.is_empty() {
+    if text.is_empty() && plan.output_changes.is_empty() && plan.errored {
+        println!("\nPlanning failed. Strata encountered an error while generating this plan.\n");
+    } else if text.is_empty() && plan.output_changes.is_empty() {
         println!("No changes. Your infrastructure matches the configuration.");
     }
     0

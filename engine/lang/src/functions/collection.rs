@@ -445,27 +445,54 @@ fn values(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
     }
 }
 
+/// What `length` dispatches on: the argument's type at the top level only.
+/// Building the whole type (`Value::ty`) of, say, every instance of a
+/// resource just to tell that it is an object costs more than the call.
+enum Shape {
+    Dynamic,
+    String,
+    Tuple(usize),
+    Object(usize),
+    Set,
+    ListOrMap,
+    Primitive,
+}
+
+fn shape(v: &Value) -> Shape {
+    let of_type = |t: &Type| match t {
+        Type::Dynamic => Shape::Dynamic,
+        Type::String => Shape::String,
+        Type::Tuple(ts) => Shape::Tuple(ts.len()),
+        Type::Object(o) => Shape::Object(o.attrs.len()),
+        Type::Set(_) => Shape::Set,
+        Type::List(_) | Type::Map(_) => Shape::ListOrMap,
+        Type::Bool | Type::Number => Shape::Primitive,
+    };
+    match v.kind() {
+        Kind::Null(t) | Kind::Unknown(t) => of_type(t),
+        Kind::String(_) => Shape::String,
+        Kind::Tuple(items) => Shape::Tuple(items.len()),
+        Kind::Object(attrs) => Shape::Object(attrs.len()),
+        Kind::Set(..) => Shape::Set,
+        Kind::List(..) | Kind::Map(..) => Shape::ListOrMap,
+        Kind::Bool(_) | Kind::Number(_) => Shape::Primitive,
+    }
+}
+
 fn length_type(a: &[Value]) -> Result<Type, FunctionError> {
-    match a[0].ty() {
-        Type::String
-        | Type::Tuple(_)
-        | Type::Object(_)
-        | Type::List(_)
-        | Type::Map(_)
-        | Type::Set(_)
-        | Type::Dynamic => Ok(Type::Number),
-        _ => Err(ferr("argument must be a string, a collection type, or a structural type")),
+    match shape(&a[0]) {
+        Shape::Primitive => Err(ferr("argument must be a string, a collection type, or a structural type")),
+        _ => Ok(Type::Number),
     }
 }
 
 fn length(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
     let (v, top) = a[0].clone().unmark();
     let n = |n: usize| Value::int(n as i64);
-    match v.ty() {
-        Type::Dynamic => Ok(Value::unknown(Type::Number).mark(top)),
-        Type::Tuple(ts) => Ok(n(ts.len()).mark(top)),
-        Type::Object(o) => Ok(n(o.attrs.len()).mark(top)),
-        Type::String => {
+    match shape(&v) {
+        Shape::Dynamic => Ok(Value::unknown(Type::Number).mark(top)),
+        Shape::Tuple(len) | Shape::Object(len) => Ok(n(len).mark(top)),
+        Shape::String => {
             let marks = a[0].marks_deep();
             if v.is_unknown() {
                 return Ok(Value::unknown(Type::Number).mark(marks));
@@ -473,8 +500,8 @@ fn length(_: &CallContext, a: &[Value], _: &Type) -> FnResult {
             Ok(n(grapheme_count(v.as_str().unwrap_or_default())).mark(marks))
         }
         // cty refines a set's unknown length to [1, n]: known only when n is 1.
-        Type::Set(_) if v.is_known() && !v.is_wholly_known() && seq(&v).len() == 1 => Ok(n(1).mark(top)),
-        Type::Set(_) if !v.is_wholly_known() => Ok(Value::unknown(Type::Number).mark(top)),
+        Shape::Set if v.is_known() && !v.is_wholly_known() && seq(&v).len() == 1 => Ok(n(1).mark(top)),
+        Shape::Set if !v.is_wholly_known() => Ok(Value::unknown(Type::Number).mark(top)),
         _ if v.is_unknown() => Ok(Value::unknown(Type::Number).mark(top)),
         _ => Ok(n(v.length().unwrap_or(0)).mark(top)),
     }
