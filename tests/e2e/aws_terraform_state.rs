@@ -6,7 +6,8 @@
 //! provider stored), plans no changes with the matching configuration, and
 //! applies a tag change, writing a state Terraform would read back the same.
 
-use crate::moto::{aws, moto, ENV};
+use crate::aws_support::provider_block;
+use crate::moto::{aws, ENV};
 use crate::support::{run_with, Output, TempDir};
 use serde_json::{json, Value as Json};
 
@@ -258,19 +259,9 @@ fn terraform_state(tag: &str, ids: &Json) -> Json {
 
 /// The configuration Terraform applied, with `vpc_name` as the VPC's Name tag.
 fn config(tag: &str, vpc_name: &str) -> String {
-    let e = &moto().endpoint;
+    let provider = provider_block(None, "us-east-1", "");
     format!(
-        r#"provider "aws" {{
-  region = "us-east-1"
-  endpoints {{
-    ec2 = "{e}"
-    sts = "{e}"
-  }}
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-}}
-
+        r#"{provider}
 resource "aws_vpc" "main" {{
   cidr_block           = "10.42.0.0/16"
   enable_dns_hostnames = true
@@ -412,19 +403,9 @@ fn terraform_written_state_plans_no_changes_and_applies_a_tag_change() {
 #[test]
 fn arguments_of_the_5x_schemas_are_applied_and_read_back() {
     let tag = format!("tfargs-{}", std::process::id());
-    let e = &moto().endpoint;
+    let provider = provider_block(None, "us-east-1", "");
     let tf = format!(
-        r#"provider "aws" {{
-  region = "us-east-1"
-  endpoints {{
-    ec2 = "{e}"
-    sts = "{e}"
-  }}
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-}}
-
+        r#"{provider}
 resource "aws_vpc" "main" {{
   cidr_block                           = "10.43.0.0/16"
   enable_network_address_usage_metrics = true

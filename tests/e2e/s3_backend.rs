@@ -6,7 +6,7 @@
 
 use crate::aws_support::strata;
 use crate::moto::{aws, moto, venv, ENV};
-use crate::support::{strata_bin, terraform_available, TempDir};
+use crate::support::{strata_bin, terraform_available, terraform_with, TempDir};
 use std::io::{BufRead, Read};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -279,16 +279,7 @@ fn terraform_shares_the_bucket_the_lock_and_the_digest() {
     let (bucket, table) = fresh_bucket();
     let config = format!("{}{RESOURCES}", backend(&bucket, Some(&table), true));
     let d = TempDir::with_files("s3-terraform", &[("main.tf", &config)]);
-    let tf = |args: &[&str]| {
-        Command::new("terraform")
-            .args(args)
-            .current_dir(d.path())
-            .envs(ENV)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_CLI_CONFIG_FILE", "/dev/null")
-            .output()
-            .unwrap()
-    };
+    let tf = |args: &[&str]| terraform_with(d.path(), args, &ENV);
     assert!(tf(&["init", "-no-color"]).status.success());
     let applied = tf(&["apply", "-auto-approve", "-no-color"]);
     assert!(applied.status.success(), "{}", String::from_utf8_lossy(&applied.stderr));
@@ -422,16 +413,7 @@ fn a_lock_held_by_strata_stops_terraform() {
         "s3-lock-tf",
         &[("main.tf", &format!("{}{RESOURCES}", backend(&bucket, Some(&table), true)))],
     );
-    let tf = |args: &[&str]| {
-        Command::new("terraform")
-            .args(args)
-            .current_dir(theirs.path())
-            .envs(ENV)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_CLI_CONFIG_FILE", "/dev/null")
-            .output()
-            .unwrap()
-    };
+    let tf = |args: &[&str]| terraform_with(theirs.path(), args, &ENV);
     assert!(tf(&["init", "-no-color"]).status.success());
     let blocked = tf(&["plan", "-no-color"]);
     let stderr = String::from_utf8_lossy(&blocked.stderr);

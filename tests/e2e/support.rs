@@ -107,12 +107,17 @@ pub fn repo_root() -> PathBuf {
 /// Runs the `terraform` binary (the oracle of the differential tests) with
 /// no CLI configuration and no update checks.
 pub fn terraform(dir: &Path, args: &[&str]) -> std::process::Output {
+    terraform_with(dir, args, &[("TF_IN_AUTOMATION", "1")])
+}
+
+/// `terraform ARGS` in `dir`, offline, with `env` added.
+pub fn terraform_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     Command::new("terraform")
         .args(args)
         .current_dir(dir)
+        .envs(env.iter().copied())
         .env("CHECKPOINT_DISABLE", "1")
         .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("TF_IN_AUTOMATION", "1")
         .output()
         .expect("terraform runs")
 }
