@@ -52,11 +52,7 @@ pub fn planned_changes(dir: impl AsRef<Path>) -> String {
     plan.stdout
 }
 
-/// The local state file, parsed.
-pub fn state(dir: impl AsRef<Path>) -> serde_json::Value {
-    let text = std::fs::read_to_string(dir.as_ref().join("terraform.tfstate")).expect("a local state file");
-    serde_json::from_str(&text).expect("state is JSON")
-}
+pub use crate::support::state;
 
 /// The attributes of the managed resource `type_name.name` (its first
 /// instance) in the local state.

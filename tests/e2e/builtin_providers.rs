@@ -7,9 +7,7 @@
 use crate::support::{run, run_with, TempDir};
 use serde_json::Value as Json;
 
-fn state(dir: &std::path::Path) -> Json {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("terraform.tfstate")).unwrap()).unwrap()
-}
+use crate::support::state;
 
 /// The attributes of the single instance of `type_name.name` in state.
 fn attrs(st: &Json, type_name: &str, name: &str) -> Json {

@@ -513,5 +513,8 @@ fn version_1_plans_still_show() {
     let j: Json = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(j["resource_changes"][0]["change"]["actions"], serde_json::json!(["create"]));
     assert_eq!(run(d.path(), &["show", "old.plan"]).code, 0);
-    assert_eq!(run(d.path(), &["apply", "old.plan"]).code, 0);
+    // It carries no configuration snapshot: it cannot be applied as it was made.
+    let applied = run(d.path(), &["apply", "old.plan"]);
+    assert_eq!(applied.code, 1);
+    assert!(applied.stderr.contains("Saved plan is too old to apply"), "{}", applied.stderr);
 }

@@ -146,3 +146,9 @@ pub fn max_concurrency(log: &str) -> usize {
     }
     max
 }
+
+/// The local state file of `dir`, parsed.
+pub fn state(dir: impl AsRef<Path>) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.as_ref().join("terraform.tfstate")).expect("a local state file");
+    serde_json::from_str(&text).expect("state is JSON")
+}

@@ -28,7 +28,9 @@ mod backend;
 mod commands;
 mod json_view;
 mod output;
+
 mod plan_view;
+mod progress_view;
 mod providers;
 mod value_diff;
 mod workdir;

@@ -186,7 +186,7 @@ pub fn render_drift(
             }
             let after = relevant_drift(&d.before, &d.after, &paths);
             let unchanged = !after.is_null() && after.raw_equal(&d.before);
-            (!unchanged).then(|| strata_core::Drift { addr: d.addr.clone(), before: d.before.clone(), after })
+            (!unchanged).then(|| strata_core::Drift { after, ..d.clone() })
         })
         .collect();
     if drift.is_empty() {
@@ -200,7 +200,7 @@ pub fn render_drift(
         let deleted = d.after.is_null();
         let change = PlannedChange {
             addr: d.addr.clone(),
-            provider: String::new(),
+            provider: d.provider.clone(),
             action: if deleted { Action::Delete } else { Action::Update },
             before: d.before.clone(),
             after: d.after.clone(),
@@ -209,6 +209,7 @@ pub fn render_drift(
             moved_from: None,
             importing: None,
             deposed: None,
+            private: Vec::new(),
         };
         let body = render_change(&change, ui);
         let first_line_end = body.find('\n').map_or(0, |i| i + 1);

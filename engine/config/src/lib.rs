@@ -8,6 +8,8 @@ mod load;
 mod model;
 mod version;
 
-pub use load::{load_module, load_module_tree, LoadOptions};
+pub use load::{
+    join_display, load_module, load_module_tree, load_module_tree_with, DiskFiles, ListedFile, LoadOptions, ModuleFiles,
+};
 pub use model::*;
 pub use version::{check_required_version, VersionConstraint, TERRAFORM_COMPAT_VERSION};

@@ -17,16 +17,67 @@ pub struct LoadOptions {
     pub display_prefix: String,
 }
 
+/// One `*.tf` file of a module directory: its name and its bytes (or why
+/// they could not be read).
+pub type ListedFile = (String, std::io::Result<Vec<u8>>);
+
+/// Where a module's `*.tf` files come from: the disk, or the snapshot a
+/// saved plan carries.
+pub trait ModuleFiles {
+    /// The `*.tf` files of `dir`, sorted by name, hidden files left out;
+    /// `Err` when the directory cannot be read.
+    fn tf_files(&self, dir: &Path) -> Result<Vec<ListedFile>, String>;
+    /// What identifies `dir`, for finding modules that call themselves;
+    /// `None` when it does not exist.
+    fn identity(&self, dir: &Path) -> Option<PathBuf>;
+}
+
+/// The files on disk.
+pub struct DiskFiles;
+
+impl ModuleFiles for DiskFiles {
+    fn tf_files(&self, dir: &Path) -> Result<Vec<ListedFile>, String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| e.to_string())?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().map(|t| t.is_file() || t.is_symlink()).unwrap_or(false))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".tf") && !n.starts_with('.'))
+            .collect();
+        names.sort();
+        Ok(names.into_iter().map(|n| (n.clone(), std::fs::read(dir.join(&n)))).collect())
+    }
+
+    fn identity(&self, dir: &Path) -> Option<PathBuf> {
+        dir.canonicalize().ok()
+    }
+}
+
 /// Loads the root module in `dir` and, recursively, local child modules.
 pub fn load_module_tree(dir: &Path, opts: &LoadOptions) -> (Option<ModuleTree>, Diagnostics) {
+    load_module_tree_with(dir, opts, &DiskFiles)
+}
+
+/// `load_module_tree` with the files from `files` (a saved plan's snapshot).
+pub fn load_module_tree_with(
+    dir: &Path,
+    opts: &LoadOptions,
+    files: &dyn ModuleFiles,
+) -> (Option<ModuleTree>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut stack = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
-    let tree = load_tree(dir, &opts.display_prefix, &mut stack, &mut diags);
+    let mut stack = vec![files.identity(dir).unwrap_or_else(|| dir.to_path_buf())];
+    let tree = load_tree(dir, &opts.display_prefix, files, &mut stack, &mut diags);
     (tree, diags)
 }
 
-fn load_tree(dir: &Path, display: &str, stack: &mut Vec<PathBuf>, diags: &mut Diagnostics) -> Option<ModuleTree> {
-    let (module, d) = load_module(dir, display);
+fn load_tree(
+    dir: &Path,
+    display: &str,
+    files: &dyn ModuleFiles,
+    stack: &mut Vec<PathBuf>,
+    diags: &mut Diagnostics,
+) -> Option<ModuleTree> {
+    let (module, d) = load_module_from(dir, display, files);
     diags.extend(d);
     let module = module?;
     let mut children = BTreeMap::new();
@@ -35,16 +86,13 @@ fn load_tree(dir: &Path, display: &str, stack: &mut Vec<PathBuf>, diags: &mut Di
             continue; // reported when the call was loaded
         }
         let child_dir = dir.join(&call.source);
-        let canonical = match child_dir.canonicalize() {
-            Ok(c) => c,
-            Err(_) => {
-                diags.push(
-                    Diagnostic::error("Unreadable module directory")
-                        .with_detail(format!("The directory {} does not exist or cannot be read.", child_dir.display()))
-                        .with_span(call.source_span.clone()),
-                );
-                continue;
-            }
+        let Some(canonical) = files.identity(&child_dir) else {
+            diags.push(
+                Diagnostic::error("Unreadable module directory")
+                    .with_detail(format!("The directory {} does not exist or cannot be read.", child_dir.display()))
+                    .with_span(call.source_span.clone()),
+            );
+            continue;
         };
         if stack.contains(&canonical) {
             diags.push(
@@ -63,7 +111,7 @@ fn load_tree(dir: &Path, display: &str, stack: &mut Vec<PathBuf>, diags: &mut Di
         }
         let child_display = join_display(display, &call.source);
         stack.push(canonical);
-        let child = load_tree(&child_dir, &child_display, stack, diags);
+        let child = load_tree(&child_dir, &child_display, files, stack, diags);
         stack.pop();
         if let Some(child) = child {
             children.insert(call.name.clone(), child);
@@ -72,7 +120,9 @@ fn load_tree(dir: &Path, display: &str, stack: &mut Vec<PathBuf>, diags: &mut Di
     Some(ModuleTree { module, children })
 }
 
-fn join_display(base: &str, rel: &str) -> String {
+/// `base` joined with the relative path `rel`, `.` and `..` resolved where they
+/// can be (`a/b` + `../c` = `a/c`; leading `..` are kept).
+pub fn join_display(base: &str, rel: &str) -> String {
     let joined = if base.is_empty() { rel.to_string() } else { format!("{}/{}", base.trim_end_matches('/'), rel) };
     let mut parts: Vec<&str> = Vec::new();
     for p in joined.split('/') {
@@ -93,9 +143,13 @@ pub fn is_local_source(s: &str) -> bool {
 
 /// Loads every `*.tf` file of one directory.
 pub fn load_module(dir: &Path, display: &str) -> (Option<Module>, Diagnostics) {
+    load_module_from(dir, display, &DiskFiles)
+}
+
+fn load_module_from(dir: &Path, display: &str, files: &dyn ModuleFiles) -> (Option<Module>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
+    let listed = match files.tf_files(dir) {
+        Ok(l) => l,
         Err(e) => {
             diags.push(Diagnostic::error("Failed to read module directory").with_detail(format!(
                 "Module directory {} does not exist or cannot be read: {e}.",
@@ -104,13 +158,6 @@ pub fn load_module(dir: &Path, display: &str) -> (Option<Module>, Diagnostics) {
             return (None, diags);
         }
     };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().map(|t| t.is_file() || t.is_symlink()).unwrap_or(false))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".tf") && !n.starts_with('.'))
-        .collect();
-    names.sort();
     let mut module = Module {
         dir: dir.to_path_buf(),
         display_dir: display.to_string(),
@@ -127,7 +174,7 @@ pub fn load_module(dir: &Path, display: &str) -> (Option<Module>, Diagnostics) {
         removed: Vec::new(),
         checks: Vec::new(),
     };
-    for name in names {
+    for (name, read) in listed {
         let shown = join_display(display, &name);
         if name.ends_with("_override.tf") || name == "override.tf" {
             diags.push(Diagnostic::warning("Override files are not supported yet").with_detail(format!(
@@ -135,7 +182,7 @@ pub fn load_module(dir: &Path, display: &str) -> (Option<Module>, Diagnostics) {
             )));
             continue;
         }
-        let bytes = match std::fs::read(dir.join(&name)) {
+        let bytes = match read {
             Ok(b) => b,
             Err(e) => {
                 diags.push(

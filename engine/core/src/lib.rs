@@ -11,7 +11,9 @@ pub mod imports;
 pub mod module_eval;
 pub mod moves;
 pub mod parallel;
-pub mod plan_file;
+pub mod plan;
+/// The saved plan file (kept under its old name).
+pub use plan::file as plan_file;
 pub mod resources;
 pub mod validate;
 pub mod variables;
@@ -20,5 +22,6 @@ pub use module_eval::{
     evaluate_in_root, evaluate_root, evaluate_root_with, validate_root, EvalMode, EvalSettings, ModuleResult,
     OutputValue, ResourceHandler,
 };
-pub use resources::{Action, ApplySink, Drift, Operation, PlannedChange, Progress, ResourceEngine};
+pub use plan::{Action, Drift, Plan, PlannedChange};
+pub use resources::{ApplySink, Operation, Progress, ResourceEngine};
 pub use variables::{collect_root_variables, RawVariable, ValueSource, VarArg};

@@ -2,6 +2,8 @@
 //! operations can be delayed, made to fail, or to fail half-way (leaving a
 //! partial object), and whose every call is appended to the file named by
 //! `STRATA_TESTING_LOG`, so tests can count calls and see their order.
+//! Its computed `note` is planned from the world directory (below), so a
+//! test can make the provider plan a different known value at apply.
 //! Linked only into debug builds of the binary.
 
 use std::collections::BTreeMap;
@@ -74,6 +76,7 @@ impl Provider for Testing {
                 ("fail_delete".to_string(), Attribute::optional(Type::Bool)),
                 ("partial_create".to_string(), Attribute::optional(Type::Bool)),
                 ("result".to_string(), Attribute::computed(Type::String)),
+                ("note".to_string(), Attribute::computed(Type::String)),
             ]),
             blocks: BTreeMap::new(),
         };
@@ -81,6 +84,8 @@ impl Provider for Testing {
             attributes: BTreeMap::from([("prefix".to_string(), Attribute::optional(Type::String))]),
             blocks: BTreeMap::new(),
         };
+        let mut echo = block.clone();
+        echo.attributes.remove("note");
         Arc::new(ProviderSchema {
             provider,
             resources: BTreeMap::from([(
@@ -89,7 +94,7 @@ impl Provider for Testing {
             )]),
             data_sources: BTreeMap::from([(
                 "testing_echo".to_string(),
-                ResourceSchema { version: 0, block, ..Default::default() },
+                ResourceSchema { version: 0, block: echo, ..Default::default() },
             )]),
         })
     }
@@ -115,8 +120,18 @@ impl Provider for Testing {
         ReadResourceResponse { new_state: Some(current), private: req.private.to_vec(), diagnostics: Vec::new() }
     }
 
+    /// `<name>.note` in `STRATA_TESTING_WORLD`, when there is one, is the
+    /// planned `note`; otherwise the prior one is kept.
     fn plan_resource(&self, req: PlanRequest) -> PlanResponse {
         let mut planned = req.proposed.clone();
+        let noted = std::env::var("STRATA_TESTING_WORLD").ok().and_then(|w| {
+            std::fs::read_to_string(std::path::Path::new(&w).join(format!("{}.note", text(&planned, "name")))).ok()
+        });
+        if let (Some(note), false) = (noted, planned.is_null()) {
+            let mut m = planned.as_entries().cloned().unwrap_or_default();
+            m.insert("note".into(), Value::string(note.trim()));
+            planned = Value::object(m);
+        }
         if !planned.is_null() {
             let value = attr(&planned, "value");
             let changed = req.prior.is_null() || !value.raw_equal(&attr(req.prior, "value"));
@@ -170,6 +185,9 @@ impl Provider for Testing {
             m.insert("id".into(), Value::string(format!("id-{prefix}{name}")));
         }
         m.insert("result".into(), Value::string(format!("{}!", text(req.planned, "value"))));
+        if m.get("note").is_none_or(|v| v.is_unknown()) {
+            m.insert("note".into(), Value::null(Type::String));
+        }
         let new_state = Value::object(m);
         if creating && flag(req.planned, "partial_create") {
             log(&format!("create {name} partial"));

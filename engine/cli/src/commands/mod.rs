@@ -9,6 +9,7 @@ mod import;
 mod init;
 mod markdown;
 mod output;
+mod plan;
 mod plan_json;
 mod show_json;
 mod state;

@@ -1,15 +1,18 @@
-//! Saved plans (`plan -out=FILE`): a versioned, self-contained JSON file
-//! with the variables, the state it was made against (lineage and serial),
-//! a digest of the configuration, and every planned change with its values
-//! — unknown and sensitive marks included — so `show` can render it and
-//! `apply FILE` can refuse it when anything moved.
+//! Saved plans (`plan -out=FILE`): a [`Plan`] as a versioned,
+//! self-contained JSON file — variables, the state it was made against
+//! (lineage and serial), the configuration files, and every planned change
+//! with its values, unknown and sensitive marks included — so `show` can
+//! render it and `apply FILE` can execute exactly it, or refuse it when the
+//! state moved.
 //!
-//! Version 2 adds what the machine and review renderings need (`show -json`,
-//! `show -markdown`): the prior state, drift, every root output and variable
-//! value, and the configuration summary. Version 1 files still load (those
-//! fields are then empty).
+//! Version 2 added what the machine and review renderings need (`show
+//! -json`, `show -markdown`): the prior state, drift, every root output and
+//! variable value, and the configuration summary. Version 3 makes a plan
+//! applicable on its own: the configuration snapshot, the prior state as
+//! refreshing found it, the providers' private data. Older files still
+//! load for `show`; only version 3 applies.
 
-use crate::resources::{Action, PlannedChange};
+use crate::plan::{Action, ConfigSnapshot, Drift, OutputChange, Plan, PlanOptions, PlannedChange, StateVersion};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 use std::collections::BTreeMap;
@@ -17,9 +20,11 @@ use strata_addrs::{InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAd
 use strata_lang::{Kind, Type, Value};
 
 pub const PLAN_FORMAT: &str = "strata-plan";
-pub const PLAN_VERSION: u64 = 2;
+pub const PLAN_VERSION: u64 = 3;
 /// The oldest plan version this Strata still reads.
 pub const PLAN_MIN_VERSION: u64 = 1;
+/// The oldest plan version this Strata applies.
+pub const PLAN_MIN_APPLY_VERSION: u64 = 3;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -34,7 +39,7 @@ pub struct SavedPlan {
     pub destroy: bool,
     pub refresh: bool,
     pub replace: Vec<String>,
-    /// sha256 of every configuration file, so applying refuses a changed configuration.
+    /// sha256 of every configuration file (name and text).
     pub config_digest: String,
     /// Root variables as the plan used them (encoded values).
     pub variables: BTreeMap<String, Json>,
@@ -52,9 +57,16 @@ pub struct SavedPlan {
     #[serde(default)]
     pub variable_values: BTreeMap<String, Json>,
     /// The state the plan was made against, after `moved` blocks, as its
-    /// state file (`None`: no state yet).
+    /// state file (`None`: no state yet). From version 3 on, as refreshing
+    /// found each object, data sources as read: what apply starts from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prior_state: Option<Json>,
+    /// Version 3 on: whether `moved` blocks renamed stored objects.
+    #[serde(default)]
+    pub moved: bool,
+    /// Version 3 on: the configuration files the plan was made from.
+    #[serde(default, skip_serializing_if = "ConfigSnapshot::is_empty")]
+    pub config_snapshot: ConfigSnapshot,
     /// Objects that changed outside Strata (action `update`, or `delete`
     /// when they are gone).
     #[serde(default)]
@@ -114,6 +126,9 @@ pub struct SavedChange {
     /// The deposed object's key, when the change is about one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposed: Option<String>,
+    /// The provider's private data for the change (version 3 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -202,6 +217,7 @@ impl SavedChange {
             previous_address: c.moved_from.as_ref().map(|a| a.to_string()),
             importing: c.importing.clone(),
             deposed: c.deposed.clone(),
+            private: (!c.private.is_empty()).then(|| String::from_utf8_lossy(&c.private).into_owned()),
         }
     }
 
@@ -228,6 +244,129 @@ impl SavedChange {
             moved_from: self.previous_address.as_deref().and_then(|a| ResourceInstanceAddr::parse(a).ok()),
             importing: self.importing.clone(),
             deposed: self.deposed.clone(),
+            private: self.private.as_deref().map(|p| p.as_bytes().to_vec()).unwrap_or_default(),
+        })
+    }
+}
+
+impl SavedPlan {
+    /// The plan as its file stores it.
+    pub fn from_plan(plan: &Plan) -> SavedPlan {
+        let prior = plan.prior_state.as_ref();
+        SavedPlan {
+            format: PLAN_FORMAT.into(),
+            version: PLAN_VERSION,
+            strata_version: env!("CARGO_PKG_VERSION").into(),
+            timestamp: plan.options.timestamp.clone(),
+            lineage: plan.base.as_ref().map(|b| b.lineage.clone()),
+            serial: plan.base.as_ref().map(|b| b.serial),
+            workspace: plan.options.workspace.clone(),
+            destroy: plan.options.destroy,
+            refresh: plan.options.refresh,
+            replace: plan.options.replace.clone(),
+            config_digest: plan.config.digest(),
+            variables: plan.variables.iter().map(|(k, v)| (k.clone(), encode(v))).collect(),
+            changes: plan.changes.iter().map(SavedChange::from_change).collect(),
+            output_changes: plan
+                .output_changes
+                .iter()
+                .map(|c| SavedOutputChange {
+                    name: c.name.clone(),
+                    before: c.before.as_ref().map_or(Json::Null, |b| encode(&crate::plan::output_value(b))),
+                    after: c.after.as_ref().map_or(Json::Null, |(v, _)| encode(v)),
+                    sensitive: c.before.as_ref().is_some_and(|b| b.sensitive)
+                        || c.after.as_ref().is_some_and(|(_, s)| *s),
+                })
+                .collect(),
+            errored: plan.errored,
+            refresh_only: plan.options.refresh_only,
+            targets: plan.options.targets.clone(),
+            variable_values: plan.variable_values.iter().map(|(k, v)| (k.clone(), encode(v))).collect(),
+            prior_state: prior.and_then(|p| serde_json::from_str(&p.to_json()).ok()),
+            moved: plan.moved,
+            config_snapshot: plan.config.clone(),
+            drift: saved_drift(&plan.drift),
+            outputs: plan
+                .outputs
+                .iter()
+                .map(|(name, o)| SavedOutput { name: name.clone(), value: encode(&o.value), sensitive: o.sensitive })
+                .collect(),
+            configuration: plan.configuration.clone(),
+            relevant_attributes: plan.relevant_attributes.clone(),
+            checks: Some(plan.checks.clone()).filter(|c| !c.is_null()),
+        }
+    }
+
+    /// The plan this file holds; `Err` names what is unreadable.
+    pub fn to_plan(&self) -> Result<Plan, String> {
+        let value = |what: &str, j: &Json| decode(j).ok_or_else(|| format!("the saved value of {what} is unreadable"));
+        let changes = self
+            .changes
+            .iter()
+            .map(|c| c.to_change().ok_or_else(|| format!("the change of {}.{} is unreadable", c.type_name, c.name)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let drift = self
+            .drift
+            .iter()
+            .filter_map(SavedChange::to_change)
+            .map(|c| Drift { addr: c.addr, provider: c.provider, before: c.before, after: c.after })
+            .collect();
+        let mut outputs = BTreeMap::new();
+        for o in &self.outputs {
+            let v = value(&format!("output {:?}", o.name), &o.value)?;
+            outputs.insert(
+                o.name.clone(),
+                crate::module_eval::OutputValue { value: v, sensitive: o.sensitive, description: None },
+            );
+        }
+        let mut output_changes = Vec::new();
+        for c in &self.output_changes {
+            let before = match &c.before {
+                Json::Null => None,
+                j => Some(crate::plan::output_state(&value(&format!("output {:?}", c.name), j)?, c.sensitive)),
+            };
+            let after = match &c.after {
+                Json::Null => None,
+                j => Some((value(&format!("output {:?}", c.name), j)?, c.sensitive)),
+            };
+            output_changes.push(OutputChange { name: c.name.clone(), before, after });
+        }
+        let decode_all = |m: &BTreeMap<String, Json>| -> Result<BTreeMap<String, Value>, String> {
+            m.iter().map(|(k, j)| Ok((k.clone(), value(&format!("variable {k:?}"), j)?))).collect()
+        };
+        let prior_state = match &self.prior_state {
+            None => None,
+            Some(j) => {
+                Some(strata_state::StateFile::from_json(&j.to_string()).map_err(|e| format!("its prior state: {e}"))?)
+            }
+        };
+        Ok(Plan {
+            options: PlanOptions {
+                destroy: self.destroy,
+                refresh: self.refresh,
+                refresh_only: self.refresh_only,
+                replace: self.replace.clone(),
+                targets: self.targets.clone(),
+                workspace: self.workspace.clone(),
+                timestamp: self.timestamp.clone(),
+            },
+            base: match (&self.lineage, self.serial) {
+                (Some(lineage), Some(serial)) => Some(StateVersion { lineage: lineage.clone(), serial }),
+                _ => None,
+            },
+            prior_state,
+            moved: self.moved,
+            changes,
+            drift,
+            outputs,
+            output_changes,
+            variables: decode_all(&self.variables)?,
+            variable_values: decode_all(&self.variable_values)?,
+            checks: self.checks.clone().unwrap_or(Json::Null),
+            errored: self.errored,
+            config: self.config_snapshot.clone(),
+            configuration: self.configuration.clone(),
+            relevant_attributes: self.relevant_attributes.clone(),
         })
     }
 }
@@ -250,24 +389,13 @@ pub fn decode_step(s: &str) -> strata_provider::PathStep {
 /// Objects changed outside Strata, as changes: `update` to what the provider
 /// read now, or `delete` when the object is gone. The provider comes from the
 /// prior state.
-pub fn saved_drift(drift: &[crate::Drift], prior: Option<&strata_state::StateFile>) -> Vec<SavedChange> {
+pub fn saved_drift(drift: &[crate::Drift]) -> Vec<SavedChange> {
     drift
         .iter()
         .map(|d| {
-            let provider = prior
-                .and_then(|p| {
-                    p.resources.iter().find(|r| {
-                        r.type_name == d.addr.resource.type_name
-                            && r.name == d.addr.resource.name
-                            && (r.mode == "data") == (d.addr.resource.mode == ResourceMode::Data)
-                            && r.module.as_deref().unwrap_or("") == d.addr.resource.module.to_string()
-                    })
-                })
-                .map(|r| r.provider.clone())
-                .unwrap_or_default();
             let change = PlannedChange {
                 addr: d.addr.clone(),
-                provider,
+                provider: d.provider.clone(),
                 action: if d.after.is_null() { Action::Delete } else { Action::Update },
                 before: d.before.clone(),
                 after: d.after.clone(),
@@ -276,6 +404,7 @@ pub fn saved_drift(drift: &[crate::Drift], prior: Option<&strata_state::StateFil
                 moved_from: None,
                 importing: None,
                 deposed: None,
+                private: Vec::new(),
             };
             SavedChange::from_change(&change)
         })

@@ -1,0 +1,201 @@
+//! Planning one managed instance: refresh, proposed new value, the
+//! provider's plan, and the action (create, update, replace, no-op).
+
+use super::*;
+
+impl ResourceEngine<'_> {
+    /// Plans one instance: refreshes it, asks the provider for the planned
+    /// object and records the change. Returns the value references to the
+    /// instance see (unknowns for what only apply will know).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn plan_instance(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        provider: &dyn Provider,
+        schema: &ResourceSchema,
+        config: &Value,
+        span: &Span,
+        each: Option<&str>,
+        dependencies: &[String],
+        opts: &InstanceOpts,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let prior_inst = self.prior.instance(addr).map(|(_, i)| i.clone());
+        let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
+        // An `import` block for an instance not yet in state: the object
+        // is imported first and planned as if it had been there.
+        let import = match &prior_inst {
+            None => self.imports.lock().expect("no poisoned locks").get(addr).cloned(),
+            Some(_) => None,
+        };
+        let importing = import.as_ref().map(|(id, _)| id.clone());
+        let (stored, mut prior_private) = match &import {
+            Some((id, import_span)) => {
+                self.imports_used.lock().expect("no poisoned locks").insert(addr.clone());
+                match self.import_object(addr, provider, schema, id, import_span, diags) {
+                    Some(found) => found,
+                    None => return Value::dynamic_unknown(),
+                }
+            }
+            None => (
+                prior_inst.as_ref().map_or_else(|| Value::null(schema.implied_type()), |i| decode_state(i, schema)),
+                prior_inst.as_ref().and_then(|i| i.private.as_deref()).map(decode_private).unwrap_or_default(),
+            ),
+        };
+        // Refresh: what the object looks like now, outside our state.
+        let mut prior = stored.clone();
+        if (self.refresh || importing.is_some()) && !stored.is_null() && !tainted {
+            // (Not shown by `strata import`, which plans only what it imports.)
+            let shown = !self.applying() && importing.is_none();
+            if shown {
+                self.progress(Progress::Refreshing { addr: addr.clone(), deposed: None, object: object_id(&stored) });
+            }
+            let resp = provider.read_resource(strata_provider::ReadResourceRequest {
+                type_name: &addr.resource.type_name,
+                current: &stored,
+                private: &prior_private,
+            });
+            if report(resp.diagnostics, Some(span), diags) {
+                return Value::dynamic_unknown();
+            }
+            prior = match resp.new_state {
+                None => Value::null(schema.implied_type()),
+                Some(v) => apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &sensitive_paths(&stored)),
+            };
+            prior_private = resp.private;
+            if shown {
+                self.progress(Progress::Refreshed { addr: addr.clone(), object: object_id(&stored) });
+            }
+            if let (Some(id), true) = (&importing, prior.is_null()) {
+                diags.push(Diagnostic::error("Cannot import non-existent remote object").with_detail(format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id {id:?}. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"strata apply\" to create a new remote object for this resource.")).with_span(span.clone()));
+                return Value::dynamic_unknown();
+            }
+            if importing.is_none() && !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0) {
+                self.drift.lock().expect("no poisoned locks").push(Drift {
+                    addr: addr.clone(),
+                    provider: provider_addr.to_string(),
+                    before: stored.clone(),
+                    after: prior.clone(),
+                });
+            }
+        }
+        if self.import_only {
+            if importing.is_some() && self.applying() {
+                let inst = instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false);
+                self.record(addr, provider_addr, Some(inst), each, diags);
+            }
+            return if prior.is_null() { Value::unknown(schema.implied_type()) } else { prior };
+        }
+        // The object as state stores it, with its create_before_destroy
+        // flag (Terraform writes it only when true).
+        let cbd_flag = opts.create_before_destroy.then_some(true);
+        let object = |value: &Value, private: &[u8], tainted: bool| InstanceState {
+            create_before_destroy: cbd_flag,
+            ..instance_state(&addr.key, value, schema, private, dependencies.to_vec(), tainted)
+        };
+        let flag_changed = prior_inst.as_ref().is_some_and(|p| p.create_before_destroy.filter(|f| *f) != cbd_flag);
+        // The plan's prior state holds the object as refreshing found it,
+        // with its current dependencies and flag: what apply starts from.
+        let refreshed = !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0);
+        let dependencies_changed = prior_inst.as_ref().is_some_and(|p| {
+            let now = (!dependencies.is_empty()).then(|| dependencies.to_vec());
+            p.dependencies != now
+        });
+        if importing.is_none() && !stored.is_null() && (refreshed || flag_changed || dependencies_changed) {
+            let inst = (!prior.is_null()).then(|| object(&prior, &prior_private, tainted));
+            self.note_refreshed(addr, provider_addr, None, inst, each);
+        }
+        if self.refresh_only {
+            return if prior.is_null() { Value::unknown(schema.implied_type()) } else { prior };
+        }
+        let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
+        let plan = |prior: &Value| {
+            let proposed = proposed_new(&schema.block, prior, config);
+            provider.plan_resource(strata_provider::PlanRequest {
+                type_name: &addr.resource.type_name,
+                prior,
+                proposed: &proposed,
+                config,
+                prior_private: &prior_private,
+            })
+        };
+        let checked = provider.validate_resource(strata_provider::ValidateResourceRequest {
+            type_name: &addr.resource.type_name,
+            config,
+        });
+        if report(checked, Some(span), diags) {
+            return Value::dynamic_unknown();
+        }
+        let resp = if tainted { plan(&Value::null(schema.implied_type())) } else { plan(&prior) };
+        if report(resp.diagnostics, Some(span), diags) {
+            return Value::dynamic_unknown();
+        }
+        let mut replace_paths = resp.requires_replace.clone();
+        for (name, a) in &schema.block.attributes {
+            let p = vec![PathStep::Attr(name.clone())];
+            if a.force_new && !prior.is_null() && differs_at(&prior, &resp.planned, &p) && !replace_paths.contains(&p) {
+                replace_paths.push(p);
+            }
+        }
+        replace_paths.retain(|p| prior.is_null() || differs_at(&prior, &resp.planned, p));
+        let (action, reason) = if prior.is_null() {
+            (Action::Create, None)
+        } else if tainted {
+            (Action::Replace, Some("replace_because_tainted"))
+        } else if !replace_paths.is_empty() {
+            (Action::Replace, Some("replace_because_cannot_update"))
+        } else if self.replace.contains(&addr.to_string()) {
+            self.replace_found.lock().expect("no poisoned locks").insert(addr.to_string());
+            (Action::Replace, Some("replace_by_request"))
+        } else if opts.triggered {
+            (Action::Replace, Some("replace_by_triggers"))
+        } else if resp.planned.unmark_deep().0.raw_equal(&prior.unmark_deep().0) && resp.planned.is_wholly_known() {
+            (Action::NoOp, None)
+        } else {
+            (Action::Update, None)
+        };
+        let action =
+            if action == Action::Replace && opts.create_before_destroy { Action::CreateThenDelete } else { action };
+        if matches!(action, Action::Replace | Action::CreateThenDelete) && opts.lifecycle.prevent_destroy {
+            diags.push(prevent_destroy_error(addr, span));
+            return Value::dynamic_unknown();
+        }
+        let mut planned = mark_schema_sensitive(resp.planned.clone(), &schema.block);
+        if action == Action::NoOp
+            && planned.marks_deep() == prior.marks_deep()
+            && sensitive_paths(&planned) == sensitive_paths(&prior)
+        {
+            // The same object, marks included: share the prior value rather
+            // than keep a second copy of every unchanged object.
+            planned = prior.clone();
+        }
+        let mut planned_private = resp.private.clone();
+        if matches!(action, Action::Replace | Action::CreateThenDelete) && !tainted {
+            // The new object is planned as a create.
+            let create = plan(&Value::null(schema.implied_type()));
+            if report(create.diagnostics, Some(span), diags) {
+                return Value::dynamic_unknown();
+            }
+            planned = mark_schema_sensitive(create.planned, &schema.block);
+            planned_private = create.private;
+        }
+        self.changes.lock().expect("no poisoned locks").push(PlannedChange {
+            addr: addr.clone(),
+            provider: provider_addr.to_string(),
+            action,
+            before: prior.clone(),
+            after: planned.clone(),
+            replace_paths,
+            reason,
+            moved_from: self.moves.get(addr).cloned(),
+            importing: importing.clone(),
+            deposed: None,
+            private: planned_private,
+        });
+        if action != Action::NoOp {
+            self.changed_resources.lock().expect("no poisoned locks").insert(addr.resource.to_string());
+        }
+        planned
+    }
+}

@@ -1,0 +1,202 @@
+//! Values as the engine moves them between state, providers and plans:
+//! decoding stored objects with their sensitive marks, encoding new ones.
+
+use super::*;
+
+/// Reports provider diagnostics; true when there were errors.
+pub(super) fn report(pd: Vec<ProviderDiagnostic>, span: Option<&Span>, diags: &mut Diagnostics) -> bool {
+    let mut errors = false;
+    for d in pd {
+        errors |= d.error;
+        let mut detail = d.detail;
+        if let Some(path) = &d.attribute {
+            detail = format!("{detail}\n\n(at {})", path_text(path));
+        }
+        let base = if d.error { Diagnostic::error(d.summary) } else { Diagnostic::warning(d.summary) };
+        diags.push(base.with_detail(detail).with_span_opt(span.cloned()));
+    }
+    errors
+}
+
+pub fn path_text(path: &AttributePath) -> String {
+    let mut s = String::new();
+    for step in path {
+        match step {
+            PathStep::Attr(a) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(a);
+            }
+            PathStep::Key(k) => s.push_str(&format!("[{k:?}]")),
+            PathStep::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+pub(super) fn decode_private(s: &str) -> Vec<u8> {
+    s.as_bytes().to_vec()
+}
+
+/// An instance's stored object as a value, with its sensitive marks.
+pub(super) fn decode_state(inst: &InstanceState, schema: &ResourceSchema) -> Value {
+    let v = strata_lang::json::from_json_typed(&inst.attributes, &schema.implied_type())
+        .unwrap_or_else(|_| Value::null(schema.implied_type()));
+    apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &inst.sensitive_attributes)
+}
+
+/// Marks attributes the schema declares sensitive.
+pub(super) fn mark_schema_sensitive(v: Value, block: &strata_provider::Block) -> Value {
+    let Some(entries) = v.as_entries() else { return v };
+    if !has_sensitive(block) {
+        return v;
+    }
+    let marks = v.marks();
+    let mut m = entries.clone();
+    for (k, a) in &block.attributes {
+        if a.sensitive {
+            if let Some(x) = m.remove(k) {
+                m.insert(k.clone(), x.mark_sensitive());
+            }
+        }
+    }
+    // Nested blocks: each element is an object of the nested schema.
+    for (k, nb) in &block.blocks {
+        if !has_sensitive(&nb.block) {
+            continue;
+        }
+        let Some(x) = m.remove(k) else { continue };
+        let xm = x.marks();
+        let marked = match x.kind() {
+            Kind::List(t, items) => {
+                Value::list(t.clone(), items.iter().map(|e| mark_schema_sensitive(e.clone(), &nb.block)).collect())
+            }
+            Kind::Set(t, items) => {
+                Value::set(t.clone(), items.iter().map(|e| mark_schema_sensitive(e.clone(), &nb.block)).collect())
+            }
+            Kind::Map(t, items) => Value::map(
+                t.clone(),
+                items.iter().map(|(k, e)| (k.clone(), mark_schema_sensitive(e.clone(), &nb.block))).collect(),
+            ),
+            Kind::Object(_) => mark_schema_sensitive(x.clone(), &nb.block),
+            _ => x.clone(),
+        };
+        m.insert(k.clone(), marked.mark(xm));
+    }
+    Value::object(m).mark(marks)
+}
+
+pub(super) fn has_sensitive(block: &strata_provider::Block) -> bool {
+    block.attributes.values().any(|a| a.sensitive) || block.blocks.values().any(|b| has_sensitive(&b.block))
+}
+
+pub(super) fn instance_state(
+    key: &InstanceKey,
+    value: &Value,
+    schema: &ResourceSchema,
+    private: &[u8],
+    dependencies: Vec<String>,
+    tainted: bool,
+) -> InstanceState {
+    let (plain, _) = value.unmark_deep();
+    InstanceState {
+        index_key: key_to_json(key),
+        status: tainted.then(|| "tainted".to_string()),
+        deposed: None,
+        schema_version: schema.version,
+        attributes: strata_lang::json::to_json_typed(&plain, &schema.implied_type()),
+        sensitive_attributes: sensitive_paths(value),
+        private: (!private.is_empty()).then(|| String::from_utf8_lossy(private).into_owned()),
+        dependencies: (!dependencies.is_empty()).then_some(dependencies),
+        create_before_destroy: None,
+        extra: Default::default(),
+    }
+}
+
+/// Paths whose values differ between `a` and `b` (or are unknown in `b`).
+pub(super) fn differs_at(a: &Value, b: &Value, path: &AttributePath) -> bool {
+    pub(super) fn get(v: &Value, path: &[PathStep]) -> Option<Value> {
+        let Some((step, rest)) = path.split_first() else { return Some(v.clone()) };
+        if v.is_unknown() {
+            return Some(v.clone());
+        }
+        let next = match step {
+            PathStep::Attr(k) | PathStep::Key(k) => v.as_entries()?.get(k)?.clone(),
+            PathStep::Index(i) => v.as_seq()?.get(*i as usize)?.clone(),
+        };
+        get(&next, rest)
+    }
+    match (get(a, path), get(b, path)) {
+        (Some(x), Some(y)) => y.is_unknown() || !x.unmark_deep().0.raw_equal(&y.unmark_deep().0),
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+/// The attribute that names an object in progress lines, as Terraform
+/// picks it: a string `id`, else a string `name` (never a secret).
+pub fn object_id(v: &Value) -> Option<(String, String)> {
+    let entries = v.as_entries()?;
+    let named = |key: &str| -> Option<Option<(String, String)>> {
+        let a = entries.get(key)?;
+        (a.ty() == Type::String).then(|| {
+            (!a.is_sensitive() && a.is_known() && !a.is_null())
+                .then(|| (key.to_string(), a.as_str().unwrap_or_default().to_string()))
+        })
+    };
+    if v.is_null() || !v.is_known() {
+        return None;
+    }
+    match named("id") {
+        Some(found) => found,
+        None => named("name").flatten(),
+    }
+}
+
+/// `object_id`, else `name`, else the `Name` (or `name`) tag.
+pub fn object_id_or_name(v: &Value) -> Option<(String, String)> {
+    if let Some(found) = object_id(v) {
+        return Some(found);
+    }
+    let entries = v.as_entries()?;
+    if let Some(n) = entries.get("name").filter(|n| n.ty() == Type::String) {
+        return (!n.is_sensitive() && n.is_known() && !n.is_null())
+            .then(|| ("name".to_string(), n.as_str().unwrap_or_default().to_string()));
+    }
+    let tags = entries.get("tags").filter(|t| t.is_wholly_known() && !t.is_null() && !t.is_sensitive())?;
+    let tags = tags.as_entries()?;
+    ["name", "Name"].iter().find_map(|k| {
+        let t = tags.get(*k)?;
+        let text = t.as_str().filter(|_| !t.is_sensitive())?;
+        Some((format!("tags.{k}"), text.to_string()))
+    })
+}
+
+pub(super) fn obj1(k: &str, v: Value) -> Value {
+    Value::object(BTreeMap::from([(k.to_string(), v)]))
+}
+
+/// Configuration with `ignore_changes` attributes taken from the prior object.
+pub(super) fn ignore_changes(config: &Value, prior: &Value, ignore: &strata_config::IgnoreChanges) -> Value {
+    let (Some(c), Some(p)) = (config.as_entries(), prior.as_entries()) else { return config.clone() };
+    let names: Vec<&String> = match ignore {
+        strata_config::IgnoreChanges::None => return config.clone(),
+        strata_config::IgnoreChanges::All => c.keys().collect(),
+        strata_config::IgnoreChanges::Attributes(names) => names.iter().collect(),
+    };
+    let mut out = c.clone();
+    for n in names {
+        if let (Some(_), Some(pv)) = (out.get(n), p.get(n)) {
+            out.insert(n.clone(), pv.clone());
+        }
+    }
+    Value::object(out).mark(config.marks())
+}
+
+/// Keeps the sensitivity a configuration gave (e.g. `input = var.secret`)
+/// on the same paths of the applied object, whatever the provider returned:
+/// a provider cannot launder a secret.
+pub(super) fn carry_sensitive(state: &Value, config: &Value) -> Value {
+    apply_sensitive_paths(state.clone(), &sensitive_paths(config))
+}
