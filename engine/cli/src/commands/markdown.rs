@@ -20,7 +20,7 @@ use crate::value_diff::{self, Mode};
 use crate::workdir::WorkDir;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use strata_core::plan_file::{decode, SavedPlan};
+use strata_core::Plan;
 use strata_core::{Action, PlannedChange};
 use strata_diag::Diagnostic;
 use strata_lang::Value;
@@ -43,11 +43,12 @@ pub fn run<'a>(workdir: &WorkDir, paths: impl Iterator<Item = &'a PathBuf>, max_
     }
     let mut plans = Vec::new();
     for p in &paths {
-        let Some(plan) = super::read_plan(&workdir.dir.join(p), ui) else { return 1 };
+        let Some(saved) = super::read_plan(&workdir.dir.join(p), ui) else { return 1 };
+        let Some(plan) = super::plan_of(&saved, ui) else { return 1 };
         plans.push(plan);
     }
     let labels = labels(&paths);
-    let named: Vec<(String, &SavedPlan)> = labels.into_iter().zip(plans.iter()).collect();
+    let named: Vec<(String, &Plan)> = labels.into_iter().zip(plans.iter()).collect();
     let max = max_chars.unwrap_or(DEFAULT_MAX_CHARS);
     let text = render(&named, max);
     if text.len() > max {
@@ -179,7 +180,7 @@ fn plural(n: usize, one: &str) -> String {
 }
 
 /// The comment for these plans, within `max` characters where possible.
-pub fn render(plans: &[(String, &SavedPlan)], max: usize) -> String {
+pub fn render(plans: &[(String, &Plan)], max: usize) -> String {
     let mut sections: Vec<Section> = plans.iter().map(|(label, plan)| section(label, plan, max)).collect();
     let total = |sections: &[Section]| -> usize {
         MARKER.len() + 1 + sections.iter().map(|s| section_text(s).len() + 1).sum::<usize>()
@@ -226,20 +227,20 @@ fn finish(sections: &[Section]) -> String {
     out
 }
 
-fn section(label: &str, plan: &SavedPlan, max: usize) -> Section {
+fn section(label: &str, plan: &Plan, max: usize) -> Section {
     let ui = Ui { color: false, json: false };
-    let mut changes: Vec<PlannedChange> = plan.changes.iter().filter_map(|c| c.to_change()).collect();
+    let mut changes: Vec<&PlannedChange> = plan.changes.iter().collect();
     changes.sort_by(|a, b| super::plan_json::address_order(&a.addr).cmp(&super::plan_json::address_order(&b.addr)));
-    let drift: Vec<PlannedChange> = plan.drift.iter().filter_map(|c| c.to_change()).collect();
+    let drift: Vec<PlannedChange> = plan.drift.iter().map(super::plan_json::drift_change).collect();
     let mut title = format!("Strata plan: {}", code(label));
-    if plan.workspace != "default" {
-        title.push_str(&format!(" (workspace {})", code(&plan.workspace)));
+    if plan.options.workspace != "default" {
+        title.push_str(&format!(" (workspace {})", code(&plan.options.workspace)));
     }
-    if plan.destroy {
+    if plan.options.destroy {
         title.push_str(" — destroy");
     }
     let show_command = format!("`strata show {}`", label.replace('`', ""));
-    let shown: Vec<&PlannedChange> = changes.iter().filter(|c| plan_view::shows(c)).collect();
+    let shown: Vec<&PlannedChange> = changes.iter().copied().filter(|c| c.shown()).collect();
     if shown.is_empty() && plan.output_changes.is_empty() && drift.is_empty() {
         return Section {
             head: format!("**{title}** — No changes. Your infrastructure matches the configuration.\n"),
@@ -251,7 +252,7 @@ fn section(label: &str, plan: &SavedPlan, max: usize) -> Section {
         };
     }
     let mut head = format!("### {title}\n\n");
-    let n = plan_view::counts(&changes);
+    let n = plan_view::counts(&plan.changes);
     let imports = if n.import > 0 { format!("{} to import, ", n.import) } else { String::new() };
     head.push_str(&format!("**Plan: {imports}{} to add, {} to change, {} to destroy.**", n.add, n.change, n.destroy));
     if !plan.output_changes.is_empty() {
@@ -304,12 +305,13 @@ fn section(label: &str, plan: &SavedPlan, max: usize) -> Section {
         let mut before = BTreeMap::new();
         let mut after = BTreeMap::new();
         for o in &plan.output_changes {
-            let hide = |v: Value| if o.sensitive { v.mark_sensitive() } else { v };
-            if let Some(v) = decode(&o.before).filter(|_| !o.before.is_null()) {
-                before.insert(o.name.clone(), hide(v));
+            let sensitive = o.before.as_ref().is_some_and(|b| b.sensitive) || o.after.as_ref().is_some_and(|a| a.1);
+            let hide = |v: Value| if sensitive { v.mark_sensitive() } else { v };
+            if let Some(b) = &o.before {
+                before.insert(o.name.clone(), hide(strata_core::plan::output_value(b)));
             }
-            if let Some(v) = decode(&o.after).filter(|_| !o.after.is_null()) {
-                after.insert(o.name.clone(), hide(v));
+            if let Some((v, _)) = &o.after {
+                after.insert(o.name.clone(), hide(v.clone()));
             }
         }
         let body = value_diff::body(&Value::object(before), &Value::object(after), None, Mode::Update, 0, &[]);

@@ -128,10 +128,12 @@ pub fn run(argv: Vec<String>) -> u8 {
             show_json::run(&workdir, plan_file.as_deref(), state.as_deref(), ui)
         }
         Command::Workspace(cmd) => workspace::run(&workdir, cmd, ui),
-        Command::Show { plan_file: Some(plan_file), .. } => match read_plan(&plan_file, ui) {
-            Some(plan) => show_plan(&plan, ui),
-            None => 1,
-        },
+        Command::Show { plan_file: Some(plan_file), .. } => {
+            match read_plan(&plan_file, ui).and_then(|saved| plan_of(&saved, ui)) {
+                Some(plan) => show_plan(&plan, ui),
+                None => 1,
+            }
+        }
         Command::Show { plan_file: None, state, .. } => state::show(&workdir, state.as_deref(), ui),
         Command::Apply { auto_approve, vars, lock, state, .. } => apply::run(
             &workdir,
@@ -373,23 +375,26 @@ fn read_plan(path: &std::path::Path, ui: Ui) -> Option<strata_core::plan_file::S
     Some(plan)
 }
 
-/// `strata show PLANFILE`
-fn show_plan(plan: &strata_core::plan_file::SavedPlan, ui: Ui) -> u8 {
-    let changes: Vec<strata_core::PlannedChange> = plan.changes.iter().filter_map(|c| c.to_change()).collect();
-    let text = crate::plan_view::render_plan(&changes, plan.errored, ui);
-    print!("{text}");
-    if !plan.output_changes.is_empty() {
-        println!("\nChanges to Outputs:");
-        for c in &plan.output_changes {
-            let show = |j: &serde_json::Value| strata_core::plan_file::decode(j).map(|v| crate::plan_view::show(&v));
-            match (show(&c.before), show(&c.after)) {
-                (None, Some(a)) => println!("  + {} = {a}", c.name),
-                (Some(b), Some(a)) => println!("  ~ {} = {b} -> {a}", c.name),
-                (Some(b), None) => println!("  - {} = {b} -> null", c.name),
-                _ => {}
-            }
+/// The plan a saved plan file holds (printed when unreadable).
+fn plan_of(saved: &strata_core::plan_file::SavedPlan, ui: Ui) -> Option<strata_core::Plan> {
+    match saved.to_plan() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            ui.print_diagnostics(
+                &Diagnostic::error("Invalid plan file")
+                    .with_detail(format!("The plan file is unreadable: {e}."))
+                    .into(),
+            );
+            None
         }
     }
+}
+
+/// `strata show PLANFILE`: the plan as `plan` showed it.
+fn show_plan(plan: &strata_core::Plan, ui: Ui) -> u8 {
+    let text = crate::plan_view::render_plan(&plan.changes, plan.errored, ui);
+    print!("{text}");
+    plan::print_output_changes(&plan.output_changes, text.is_empty());
     if text.is_empty() && plan.output_changes.is_empty() && plan.errored {
         println!("\nPlanning failed. Strata encountered an error while generating this plan.\n");
     } else if text.is_empty() && plan.output_changes.is_empty() {

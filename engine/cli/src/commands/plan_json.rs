@@ -16,11 +16,10 @@ use super::show_json::{self, InstanceObject};
 use crate::output::Ui;
 use crate::workdir::WorkDir;
 use serde_json::{Map, Value as Json};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use strata_addrs::{InstanceKey, ResourceInstanceAddr, ResourceMode};
-use strata_core::plan_file::{decode, decode_step, SavedChange, SavedOutput, SavedPlan};
-use strata_core::{Action, PlannedChange};
+use strata_core::{Action, OutputValue, Plan, PlannedChange};
 use strata_diag::Diagnostic;
 use strata_lang::{Kind, Value};
 use strata_provider::{PathStep, Registry};
@@ -31,18 +30,19 @@ pub const FORMAT_VERSION: &str = "1.2";
 
 pub fn run(workdir: &WorkDir, path: &Path, ui: Ui) -> u8 {
     let path = workdir.dir.join(path);
-    let Some(plan) = super::read_plan(&path, ui) else { return 1 };
-    if !plan.has_details() {
+    let Some(saved) = super::read_plan(&path, ui) else { return 1 };
+    if !saved.has_details() {
         ui.print_diagnostics(
             &Diagnostic::warning("Plan saved by an older Strata")
                 .with_detail(format!(
                     "{} is a plan of version {}: it holds the resource changes only, so variables, outputs, drift, the prior state and the configuration are left out. Plan again for the whole document.",
                     path.display(),
-                    plan.version
+                    saved.version
                 ))
                 .into(),
         );
     }
+    let Some(plan) = super::plan_of(&saved, ui) else { return 1 };
     let registry = crate::providers::registry();
     println!("{}", show_json::to_go_json(&plan_document(&plan, &registry)));
     0
@@ -57,41 +57,38 @@ pub fn is_plan_file(path: &Path) -> bool {
 }
 
 /// The whole plan document.
-pub fn plan_document(plan: &SavedPlan, registry: &Registry) -> Json {
+pub fn plan_document(plan: &Plan, registry: &Registry) -> Json {
     let schemas = super::config_json::Schemas::new(registry);
-    let mut changes: Vec<(&SavedChange, PlannedChange)> =
-        plan.changes.iter().filter_map(|c| Some((c, c.to_change()?))).collect();
-    changes.sort_by(|a, b| address_order(&a.1.addr).cmp(&address_order(&b.1.addr)));
-    let mut drift: Vec<(&SavedChange, PlannedChange)> =
-        plan.drift.iter().filter_map(|c| Some((c, c.to_change()?))).collect();
-    drift.sort_by(|a, b| address_order(&a.1.addr).cmp(&address_order(&b.1.addr)));
-    let prior: Option<StateFile> = plan.prior_state.as_ref().and_then(|j| StateFile::from_json(&j.to_string()).ok());
-    let details = plan.has_details();
+    let mut changes: Vec<&PlannedChange> = plan.changes.iter().collect();
+    changes.sort_by(|a, b| address_order(&a.addr).cmp(&address_order(&b.addr)));
+    let mut drift: Vec<PlannedChange> = plan.drift.iter().map(drift_change).collect();
+    drift.sort_by(|a, b| address_order(&a.addr).cmp(&address_order(&b.addr)));
+    let prior = plan.prior_state.as_ref();
 
     let mut doc = Map::new();
     doc.insert("format_version".into(), FORMAT_VERSION.into());
     doc.insert("terraform_version".into(), strata_config::TERRAFORM_COMPAT_VERSION.into());
-    if details && !plan.variable_values.is_empty() {
+    if !plan.variable_values.is_empty() {
         let vars: Map<String, Json> = plan
             .variable_values
             .iter()
             .map(|(k, v)| {
-                let value = decode(v).and_then(|v| known_json(&v)).unwrap_or(Json::Null);
+                let value = known_json(v).unwrap_or(Json::Null);
                 (k.clone(), serde_json::json!({ "value": value }))
             })
             .collect();
         doc.insert("variables".into(), Json::Object(vars));
     }
-    let outputs = if details { output_changes(prior.as_ref(), &plan.outputs) } else { Vec::new() };
+    let outputs = output_changes(prior, &plan.outputs);
     doc.insert("planned_values".into(), planned_values(&changes, &plan.outputs, &schemas));
     if !drift.is_empty() {
-        doc.insert("resource_drift".into(), Json::Array(drift.iter().map(|(s, c)| resource_change(s, c)).collect()));
+        doc.insert("resource_drift".into(), Json::Array(drift.iter().map(resource_change).collect()));
     }
     let resource_changes: Vec<Json> = changes
         .iter()
         // Deleting a data source only tidies the state; Terraform does not show it.
-        .filter(|(_, c)| !(c.addr.resource.mode == ResourceMode::Data && c.action == Action::Delete))
-        .map(|(s, c)| resource_change(s, c))
+        .filter(|c| !(c.addr.resource.mode == ResourceMode::Data && c.action == Action::Delete))
+        .map(|c| resource_change(c))
         .collect();
     if !resource_changes.is_empty() {
         doc.insert("resource_changes".into(), Json::Array(resource_changes));
@@ -100,9 +97,8 @@ pub fn plan_document(plan: &SavedPlan, registry: &Registry) -> Json {
         let map: Map<String, Json> = outputs.iter().map(|o| (o.name.clone(), o.json.clone())).collect();
         doc.insert("output_changes".into(), Json::Object(map));
     }
-    let drifted: Vec<PlannedChange> = drift.iter().map(|(_, c)| c.clone()).collect();
-    let imported: Vec<&PlannedChange> = changes.iter().filter(|(_, c)| c.importing.is_some()).map(|(_, c)| c).collect();
-    if let Some(state) = prior_state(prior.as_ref(), &drifted, &imported, &plan.outputs, registry).filter(|_| details) {
+    let imported: Vec<&PlannedChange> = changes.iter().filter(|c| c.importing.is_some()).copied().collect();
+    if let Some(state) = prior_state(prior, &drift, &imported, &plan.outputs, registry) {
         doc.insert("prior_state".into(), state);
     }
     if let Some(c) = &plan.configuration {
@@ -111,15 +107,15 @@ pub fn plan_document(plan: &SavedPlan, registry: &Registry) -> Json {
     if !plan.relevant_attributes.is_empty() {
         doc.insert("relevant_attributes".into(), Json::Array(plan.relevant_attributes.clone()));
     }
-    if let Some(checks) = plan.checks.as_ref().and_then(show_json::checks_json) {
+    if let Some(checks) = show_json::checks_json(&plan.checks) {
         doc.insert("checks".into(), checks);
     }
-    doc.insert("timestamp".into(), plan.timestamp.clone().into());
-    let has_changes = changes.iter().any(|(_, c)| crate::plan_view::shows(c))
+    doc.insert("timestamp".into(), plan.options.timestamp.clone().into());
+    let has_changes = changes.iter().any(|c| c.shown())
         || outputs.iter().any(|o| o.action != "no-op")
-        || (plan.refresh_only && !drift.is_empty());
+        || (plan.options.refresh_only && !drift.is_empty());
     doc.insert("applyable".into(), (!plan.errored && has_changes).into());
-    doc.insert("complete".into(), (!plan.errored && plan.targets.is_empty()).into());
+    doc.insert("complete".into(), (!plan.errored && plan.options.targets.is_empty()).into());
     doc.insert("errored".into(), plan.errored.into());
     Json::Object(doc)
 }
@@ -157,13 +153,31 @@ fn actions(a: Action) -> Vec<&'static str> {
     }
 }
 
+/// A drifted object as the change refreshing found (`update`, or `delete`
+/// when it is gone).
+pub fn drift_change(d: &strata_core::Drift) -> PlannedChange {
+    PlannedChange {
+        addr: d.addr.clone(),
+        provider: d.provider.clone(),
+        action: if d.after.is_null() { Action::Delete } else { Action::Update },
+        before: d.before.clone(),
+        after: d.after.clone(),
+        replace_paths: Vec::new(),
+        reason: None,
+        importing: None,
+        moved_from: None,
+        deposed: None,
+        private: Vec::new(),
+    }
+}
+
 /// One entry of `resource_changes` or `resource_drift`.
-fn resource_change(saved: &SavedChange, c: &PlannedChange) -> Json {
+fn resource_change(c: &PlannedChange) -> Json {
     let r = &c.addr.resource;
     let mut m = Map::new();
     m.insert("address".into(), c.addr.to_string().into());
-    if let Some(prev) = &saved.previous_address {
-        m.insert("previous_address".into(), prev.clone().into());
+    if let Some(prev) = &c.moved_from {
+        m.insert("previous_address".into(), prev.to_string().into());
     }
     if !r.module.is_root() {
         m.insert("module_address".into(), r.module.to_string().into());
@@ -196,15 +210,15 @@ fn resource_change(saved: &SavedChange, c: &PlannedChange) -> Json {
     }
     change.insert("before_sensitive".into(), show_json::sensitive_as_bool(&c.before));
     change.insert("after_sensitive".into(), show_json::sensitive_as_bool(&after));
-    let paths: Vec<Json> = saved
+    let paths: Vec<Json> = c
         .replace_paths
         .iter()
         .map(|p| {
             Json::Array(
                 p.iter()
-                    .map(|s| match decode_step(s) {
-                        PathStep::Attr(a) | PathStep::Key(a) => Json::from(a),
-                        PathStep::Index(i) => Json::from(i),
+                    .map(|s| match s {
+                        PathStep::Attr(a) | PathStep::Key(a) => Json::from(a.clone()),
+                        PathStep::Index(i) => Json::from(*i),
                     })
                     .collect(),
             )
@@ -213,12 +227,12 @@ fn resource_change(saved: &SavedChange, c: &PlannedChange) -> Json {
     if !paths.is_empty() {
         change.insert("replace_paths".into(), Json::Array(paths));
     }
-    if let Some(id) = &saved.importing {
+    if let Some(id) = &c.importing {
         change.insert("importing".into(), serde_json::json!({ "id": id }));
     }
     m.insert("change".into(), Json::Object(change));
-    if let Some(reason) = &saved.reason {
-        m.insert("action_reason".into(), reason.clone().into());
+    if let Some(reason) = c.reason {
+        m.insert("action_reason".into(), reason.into());
     }
     Json::Object(m)
 }
@@ -288,13 +302,13 @@ fn unknown_as_bool(v: &Value) -> Json {
 /// `planned_values`: every object as it will be after the apply (deleted
 /// ones left out), and every root output.
 fn planned_values(
-    changes: &[(&SavedChange, PlannedChange)],
-    outputs: &[SavedOutput],
+    changes: &[&PlannedChange],
+    outputs: &BTreeMap<String, OutputValue>,
     schemas: &super::config_json::Schemas,
 ) -> Json {
     let mut objects = Vec::new();
     let mut planned: HashMap<String, Value> = HashMap::new();
-    for (_, c) in changes.iter().filter(|(_, c)| c.action != Action::Delete) {
+    for c in changes.iter().filter(|c| c.action != Action::Delete) {
         let after = if c.action == Action::Forget { Value::dynamic_null() } else { c.after.clone() };
         let data = c.addr.resource.mode == ResourceMode::Data;
         let provider = provider_name(&c.provider);
@@ -311,16 +325,16 @@ fn planned_values(
     }
     let outputs: Map<String, Json> = outputs
         .iter()
-        .filter_map(|o| {
-            let v = decode(&o.value)?;
+        .map(|(name, o)| {
+            let v = &o.value;
             let mut m = Map::new();
             m.insert("sensitive".into(), o.sensitive.into());
             if v.is_wholly_known() {
                 m.insert("type".into(), v.ty().to_json());
-                let value = if o.sensitive { Json::Null } else { known_json(&v).unwrap_or(Json::Null) };
+                let value = if o.sensitive { Json::Null } else { known_json(v).unwrap_or(Json::Null) };
                 m.insert("value".into(), value);
             }
-            Some((o.name.clone(), Json::Object(m)))
+            (name.clone(), Json::Object(m))
         })
         .collect();
     let mut values = show_json::values_json(outputs, objects);
@@ -356,20 +370,15 @@ fn prior_state(
     prior: Option<&StateFile>,
     drift: &[PlannedChange],
     imported: &[&PlannedChange],
-    planned_outputs: &[SavedOutput],
+    planned_outputs: &BTreeMap<String, OutputValue>,
     registry: &Registry,
 ) -> Option<Json> {
     let mut st = prior.cloned().unwrap_or_else(|| StateFile::new(strata_config::TERRAFORM_COMPAT_VERSION));
-    for o in planned_outputs {
-        let Some(v) = decode(&o.value).filter(|v| v.is_wholly_known() && !v.is_null()) else { continue };
-        let (plain, _) = v.unmark_deep();
-        let state = strata_state::OutputState {
-            value: strata_lang::json::to_json(&plain),
-            ty: plain.ty().to_json(),
-            sensitive: o.sensitive,
-            extra: Default::default(),
-        };
-        st.outputs.insert(o.name.clone(), state);
+    for (name, o) in planned_outputs {
+        if !o.value.is_wholly_known() || o.value.is_null() {
+            continue;
+        }
+        st.outputs.insert(name.clone(), strata_core::plan::output_state(&o.value, o.sensitive));
     }
     let st = &st;
     if st.outputs.is_empty() && st.resources.is_empty() && imported.is_empty() {
@@ -433,9 +442,9 @@ pub struct OutputChange {
 }
 
 /// `output_changes`: every root output in the prior state or the plan.
-fn output_changes(prior: Option<&StateFile>, outputs: &[SavedOutput]) -> Vec<OutputChange> {
+fn output_changes(prior: Option<&StateFile>, outputs: &BTreeMap<String, OutputValue>) -> Vec<OutputChange> {
     let planned: HashMap<&str, (Value, bool)> =
-        outputs.iter().filter_map(|o| Some((o.name.as_str(), (decode(&o.value)?, o.sensitive)))).collect();
+        outputs.iter().map(|(name, o)| (name.as_str(), (o.value.clone(), o.sensitive))).collect();
     let mut names: BTreeSet<&str> = planned.keys().copied().collect();
     if let Some(st) = prior {
         names.extend(st.outputs.keys().map(String::as_str));
