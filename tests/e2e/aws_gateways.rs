@@ -23,7 +23,7 @@ if not r:
 else:
     r = r[0]
     src = r.get('CidrIpv4') or r.get('CidrIpv6') or r.get('PrefixListId') or r.get('ReferencedGroupInfo', {{}}).get('GroupId')
-    tags = ','.join(sorted('%s=%s' % (t['Key'], t['Value']) for t in r.get('Tags', [])))
+    tags = ','.join(sorted('%s=%s' % (t['Key'], t['Value']) for t in r.get('Tags', []) if not t['Key'].startswith('strata:')))
     print(r['IpProtocol'], '%s-%s' % (r.get('FromPort'), r.get('ToPort')), src, r.get('Description', '-'), tags or '-')
 "#
     ))
@@ -243,7 +243,7 @@ else:
 fn remote_eip_tags(allocation: &str) -> String {
     aws(&format!(
         r#"a = ec2.describe_addresses(Filters=[{{'Name':'allocation-id','Values':['{allocation}']}}])['Addresses']
-print(','.join(sorted('%s=%s' % (t['Key'], t['Value']) for t in a[0].get('Tags', []))) if a else 'gone')
+print(','.join(sorted('%s=%s' % (t['Key'], t['Value']) for t in a[0].get('Tags', []) if not t['Key'].startswith('strata:'))) if a else 'gone')
 "#
     ))
     .trim()

@@ -2,6 +2,7 @@
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
 mod aws_attr_syntax;
+mod aws_crash;
 mod aws_drift;
 mod aws_example;
 mod aws_gateways;
@@ -17,6 +18,7 @@ mod checks;
 mod cli;
 mod concurrency;
 mod conditions;
+mod crash;
 mod deposed;
 mod diagnostics;
 mod differential;

@@ -168,11 +168,12 @@ fn twenty_appliers_at_once_serialize_and_lose_nothing() {
 
 /// Starts `strata apply` of a slow test resource and returns once it holds
 /// the lock (it prints "Creating...").
-fn slow_apply(d: &TempDir) -> std::process::Child {
+fn slow_apply(d: &TempDir, world: &std::path::Path) -> std::process::Child {
     let mut child = Command::new(strata_bin())
         .args(["apply", "-auto-approve", "-no-color"])
         .current_dir(d.path())
         .envs(ENV)
+        .env("STRATA_TESTING_WORLD", world)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -198,8 +199,9 @@ fn a_killed_holder_leaves_the_lock_until_force_unlock_with_its_id() {
         backend(&bucket, Some(&table), true)
     );
     let d = TempDir::with_files("s3-kill", &[("main.tf", &config)]);
+    let world = TempDir::new("s3-kill-world");
     assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
-    let mut holder = slow_apply(&d);
+    let mut holder = slow_apply(&d, world.path());
     // Without a timeout, a second operation fails at once, naming the holder.
     let started = Instant::now();
     let blocked = strata(&d, &["plan", "-no-color"]);
@@ -227,14 +229,17 @@ fn a_killed_holder_leaves_the_lock_until_force_unlock_with_its_id() {
     assert!(wrong.stderr.contains("does not match"), "{}", wrong.stderr);
     let unlocked = strata(&d, &["force-unlock", "-force", "-no-color", &id]);
     assert_eq!(unlocked.code, 0, "{}", unlocked.transcript());
-    // The object the killed run completed was journalled in S3 and is recovered.
+    // The object the killed run completed was journalled in S3 and is
+    // recovered; the one it was creating is found by its token and adopted.
     d.write("main.tf", &config.replace("delay_ms = 20000", "delay_ms = 0"));
-    let converge = strata(&d, &["apply", "-auto-approve", "-no-color"]);
+    let world_env = [("STRATA_TESTING_WORLD", world.path().to_str().unwrap())];
+    let converge = crate::aws_support::strata_with(&d, &["apply", "-auto-approve", "-no-color"], &world_env);
     assert_eq!(converge.code, 0, "{}", converge.transcript());
     assert!(converge.stderr.contains("Recovered an interrupted apply"), "{}", converge.transcript());
+    assert!(converge.stderr.contains("Adopted an object an interrupted apply created"), "{}", converge.transcript());
     assert!(
-        converge.stdout.contains("Resources: 1 added"),
-        "quick was kept, only slow is created: {}",
+        converge.stdout.contains("Resources: 0 added, 1 changed"),
+        "quick was kept, slow adopted (then its delay updated): {}",
         converge.stdout
     );
     assert_eq!(keys(&bucket), ["app/terraform.tfstate"]);
@@ -348,7 +353,7 @@ fn an_endpoint_that_dies_mid_apply_loses_nothing() {
     let d = TempDir::with_files("s3-dying", &[("main.tf", &config)]);
     assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
     // Stop the endpoint while `slow` is being created.
-    let mut child = slow_apply(&d);
+    let mut child = slow_apply(&d, d.path());
     server.kill().unwrap();
     server.wait().unwrap();
     let mut stderr = String::new();
@@ -373,7 +378,7 @@ fn a_split_brain_writer_is_refused_instead_of_overwriting() {
     );
     let d = TempDir::with_files("s3-split", &[("main.tf", &config)]);
     assert_eq!(strata(&d, &["init", "-no-color"]).code, 0);
-    let first = slow_apply(&d);
+    let first = slow_apply(&d, d.path());
     // Someone deletes both locks by hand; a second writer gets in.
     aws(&format!(
         "ddb.delete_item(TableName='{table}', Key={{'LockID': {{'S': '{bucket}/app/terraform.tfstate'}}}})\ns3.delete_object(Bucket='{bucket}', Key='app/terraform.tfstate.tflock')"
@@ -408,7 +413,7 @@ fn a_lock_held_by_strata_stops_terraform() {
     );
     let ours = TempDir::with_files("s3-lock-ours", &[("main.tf", &slow)]);
     assert_eq!(strata(&ours, &["init", "-no-color"]).code, 0);
-    let holder = slow_apply(&ours);
+    let holder = slow_apply(&ours, ours.path());
     let theirs = TempDir::with_files(
         "s3-lock-tf",
         &[("main.tf", &format!("{}{RESOURCES}", backend(&bucket, Some(&table), true)))],

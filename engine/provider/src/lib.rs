@@ -1,7 +1,7 @@
 //! The provider interface: what a provider declares (schemas) and the
 //! narrow set of calls the engine makes (validate, configure, upgrade state,
 //! read, plan, apply, import, read data source, and optionally list the
-//! objects of a type). Requests and responses are
+//! objects of a type and find an object an interrupted create made). Requests and responses are
 //! plain structs carrying values and diagnostics, so an out-of-process
 //! provider can implement the same trait over RPC. This crate knows nothing
 //! of the engine, state files or any cloud.
@@ -114,6 +114,12 @@ pub struct ApplyRequest<'a> {
     pub planned: &'a Value,
     pub config: &'a Value,
     pub planned_private: &'a [u8],
+    /// Creating an object that lives outside the state: a token unique to
+    /// this create, journalled before the call. Put it on the object where
+    /// the API allows (a tag, an idempotency token) so that
+    /// [`Provider::find_created`] can find the object should Strata die
+    /// before it records the result.
+    pub create_token: Option<&'a str>,
 }
 
 pub struct ApplyResponse {
@@ -146,6 +152,34 @@ pub struct ReadDataRequest<'a> {
 
 pub struct ReadDataResponse {
     pub state: Value,
+    pub diagnostics: Diagnostics,
+}
+
+pub struct FindCreatedRequest<'a> {
+    pub type_name: &'a str,
+    /// The token the interrupted create was given.
+    pub token: &'a str,
+    /// How long ago the create was about to be sent: a service that makes
+    /// new objects visible only after a while may need to look again.
+    pub age: std::time::Duration,
+    /// The object that create was planned as (unknown values null): for
+    /// types whose objects carry no token but are named by their arguments.
+    pub planned: &'a Value,
+}
+
+/// Whether an interrupted create made its object.
+pub enum FoundCreated {
+    /// It exists: the object as state would hold it (as after an import).
+    Object { state: Value, private: Vec<u8> },
+    /// Nothing was created.
+    Nothing,
+    /// This type's objects carry no token and have no other identity to
+    /// look them up by: the user is told what to check and import.
+    CannotTell,
+}
+
+pub struct FindCreatedResponse {
+    pub found: FoundCreated,
     pub diagnostics: Diagnostics,
 }
 
@@ -224,6 +258,15 @@ pub trait Provider: Send + Sync {
     /// out; `strata drift -unmanaged` reports those no state has. Optional.
     fn list_resources(&self, _req: ListResourcesRequest) -> ListResourcesResponse {
         ListResourcesResponse { objects: None, diagnostics: Vec::new() }
+    }
+
+    /// After Strata died during a create of an object that lives outside
+    /// the state: whether the create made it, found by the token it was
+    /// given ([`ApplyRequest::create_token`]) or by what names it. The
+    /// engine adopts a found object into state. Optional: the default
+    /// cannot tell, and the engine asks the user to check.
+    fn find_created(&self, _req: FindCreatedRequest) -> FindCreatedResponse {
+        FindCreatedResponse { found: FoundCreated::CannotTell, diagnostics: Vec::new() }
     }
 }
 

@@ -22,6 +22,10 @@ pub struct ResourceSchema {
     /// the engine reads it again once such dependents are applied, so that
     /// the state is not stale right after the apply.
     pub reread_after_dependents_apply: bool,
+    /// Objects of this type exist only in the state (`terraform_data`,
+    /// `random_*`): creating one sends nothing outside Strata, so no create
+    /// intent is journalled and nothing can be left behind by a crash.
+    pub local_only: bool,
     /// How the real provider words the error for a value given to a
     /// computed-only attribute (the engine checks it on its behalf).
     pub read_only_wording: ReadOnlyWording,

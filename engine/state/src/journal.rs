@@ -3,6 +3,13 @@
 //! dies loses nothing; at the end the journal is folded into the state file
 //! (one atomic write) and removed. A journal found at start-up is replayed.
 //! Appending costs the size of one object, so 10,000 operations stay linear.
+//!
+//! Before a create is sent, an *intent* is journalled (the instance, a
+//! unique token the provider puts on the object, the planned object). Any
+//! later entry for the same instance resolves it. An intent still
+//! unresolved when a journal is replayed is a create whose outcome nobody
+//! recorded: it stays in the journal until the engine has asked the
+//! provider whether the object exists (and adopted it if it does).
 
 use crate::model::{InstanceState, ResourceState, StateFile};
 use crate::StateError;
@@ -32,8 +39,49 @@ pub struct JournalEntry {
     pub index_key: Option<Json>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposed: Option<String>,
-    /// `None`: the instance (or deposed object) is gone.
+    /// `None`: the instance (or deposed object) is gone. On an intent: the
+    /// planned object (unknown values null).
     pub instance: Option<InstanceState>,
+    /// Set on an intent: a create of the instance's current object is about
+    /// to be sent, tagged with this token. It changes no state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+    /// On an intent: when it was journalled (milliseconds since the Unix
+    /// epoch), so that a lookup right after a crash can allow for a create
+    /// the service is still completing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent_at: Option<u64>,
+}
+
+impl JournalEntry {
+    /// The instance (and deposed key) this entry is about.
+    fn instance_key(&self) -> (Option<&str>, &str, &str, &str, String, Option<&str>) {
+        (
+            self.module.as_deref(),
+            self.mode.as_str(),
+            self.type_name.as_str(),
+            self.name.as_str(),
+            key_text(&self.index_key),
+            self.deposed.as_deref(),
+        )
+    }
+}
+
+/// The intents among `entries` that no later entry for the same instance
+/// resolves, in journal order.
+pub fn pending_intents(entries: &[JournalEntry]) -> Vec<JournalEntry> {
+    let mut open: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let key = e.instance_key();
+        if e.intent.is_some() {
+            open.insert(key, i);
+        } else {
+            open.remove(&key);
+        }
+    }
+    let mut at: Vec<usize> = open.into_values().collect();
+    at.sort_unstable();
+    at.into_iter().map(|i| entries[i].clone()).collect()
 }
 
 /// The apply journal of one run, over whatever log the backend keeps.
@@ -124,8 +172,12 @@ impl StateBuilder {
     }
 
     /// Folds in one entry; the entry's object moves into the builder (an
-    /// apply of N instances must not hold each object twice).
+    /// apply of N instances must not hold each object twice). Intents
+    /// change nothing.
     pub fn apply(&mut self, e: JournalEntry) {
+        if e.intent.is_some() {
+            return;
+        }
         let rkey = (e.module.clone(), e.mode.clone(), e.type_name.clone(), e.name.clone());
         let idx = match (self.by_resource.get(&rkey), &e.instance) {
             (Some(i), _) => *i,
@@ -212,7 +264,7 @@ mod tests {
             status: None,
             deposed: deposed.map(String::from),
             schema_version: 0,
-            attributes: serde_json::json!({"id": id}),
+            attributes: serde_json::json!({"id": id}).into(),
             sensitive_attributes: serde_json::json!([]),
             private: None,
             dependencies: None,
@@ -232,7 +284,33 @@ mod tests {
             index_key: key,
             deposed: deposed.map(String::from),
             instance,
+            intent: None,
+            intent_at: None,
         }
+    }
+
+    fn intent(name: &str, token: &str) -> JournalEntry {
+        JournalEntry { intent: Some(token.into()), ..entry(name, None, None, Some(inst(None, None, "planned"))) }
+    }
+
+    #[test]
+    fn an_intent_is_pending_until_an_entry_for_its_instance_follows() {
+        let entries = vec![
+            intent("a", "t1"),
+            intent("b", "t2"),
+            entry("a", None, None, Some(inst(None, None, "a"))),
+            intent("c", "t3"),
+            entry("c", None, Some("d1"), None),
+        ];
+        let pending = pending_intents(&entries);
+        let tokens: Vec<&str> = pending.iter().filter_map(|e| e.intent.as_deref()).collect();
+        assert_eq!(tokens, ["t2", "t3"], "a deposed object's entry does not resolve a create");
+        let mut b = StateBuilder::new(StateFile::new("1.11.4"));
+        for e in entries {
+            b.apply(e);
+        }
+        let names: Vec<String> = b.finish().resources.iter().map(|r| r.name.clone()).collect();
+        assert_eq!(names, ["a"], "intents change no state");
     }
 
     #[test]
@@ -248,8 +326,8 @@ mod tests {
         b.apply(entry("c", None, None, None));
         let s = b.finish();
         assert_eq!(s.resources.len(), 1, "b was emptied and dropped");
-        let ids: Vec<&Json> = s.resources[0].instances.iter().map(|i| &i.attributes["id"]).collect();
-        assert_eq!(ids, [&Json::from("a0-new"), &Json::from("a1")]);
+        let ids: Vec<Json> = s.resources[0].instances.iter().filter_map(|i| i.attributes.get("id")).collect();
+        assert_eq!(ids, [Json::from("a0-new"), Json::from("a1")]);
     }
 
     #[test]

@@ -9,8 +9,10 @@ mod local;
 mod model;
 pub mod ops;
 
-pub use journal::{parse_journal, Journal, JournalEntry, JournalHeader, StateBuilder};
-pub use local::{now_rfc3339, JournalLog, LocalState, LocalStorage, LockInfo, StateLock, StateStore, Storage};
+pub use journal::{parse_journal, pending_intents, Journal, JournalEntry, JournalHeader, StateBuilder};
+pub use local::{
+    now_rfc3339, JournalLog, LocalState, LocalStorage, LockInfo, Recovered, StateLock, StateStore, Storage,
+};
 pub use model::*;
 
 use strata_diag::Diagnostic;

@@ -151,18 +151,38 @@ impl StateStore {
     }
 
     /// Starts the apply journal on top of `base`.
-    pub fn journal(&self, _lock: &StateLock, base: &StateFile) -> Result<crate::Journal, StateError> {
-        let header = JournalHeader { lineage: base.lineage.clone(), serial: base.serial };
-        Ok(crate::Journal::new(self.storage.journal_create(&header)?))
+    pub fn journal(&self, lock: &StateLock, base: &StateFile) -> Result<crate::Journal, StateError> {
+        self.journal_carrying(lock, base, &[])
     }
 
-    /// Folds a journal left by an interrupted run into the state.
-    /// Returns how many operations were recovered (0: no journal).
-    pub fn recover(&self, lock: &StateLock, version: &str) -> Result<usize, StateError> {
-        let Some(lines) = self.storage.journal_read()? else { return Ok(0) };
+    /// Starts a journal on top of `base` that begins with `pending`
+    /// intents (those an interrupted run left unresolved), so that they
+    /// survive this run dying too.
+    pub fn journal_carrying(
+        &self,
+        _lock: &StateLock,
+        base: &StateFile,
+        pending: &[crate::JournalEntry],
+    ) -> Result<crate::Journal, StateError> {
+        let header = JournalHeader { lineage: base.lineage.clone(), serial: base.serial };
+        let mut journal = crate::Journal::new(self.storage.journal_create(&header)?);
+        for e in pending {
+            journal.record(e)?;
+        }
+        if !pending.is_empty() {
+            journal.sync()?;
+        }
+        Ok(journal)
+    }
+
+    /// Folds a journal left by an interrupted run into the state. Intents
+    /// nothing resolved are kept in a new journal on top of the written
+    /// state and returned: the engine asks their providers about them.
+    pub fn recover(&self, lock: &StateLock, version: &str) -> Result<Recovered, StateError> {
+        let Some(lines) = self.storage.journal_read()? else { return Ok(Recovered::default()) };
         let Some((header, entries)) = crate::journal::parse_journal(&lines, &self.journal_describe())? else {
             self.storage.journal_remove()?;
-            return Ok(0);
+            return Ok(Recovered::default());
         };
         let state = self.read()?.unwrap_or_else(|| {
             let mut s = StateFile::new(version);
@@ -178,14 +198,19 @@ impl StateStore {
                 state.lineage
             )));
         }
+        let pending = crate::journal::pending_intents(&entries);
         let mut builder = crate::journal::StateBuilder::new(state);
-        let recovered = entries.len();
+        let operations = entries.iter().filter(|e| e.intent.is_none()).count();
         for e in entries {
             builder.apply(e);
         }
-        self.write(lock, builder.finish())?;
-        self.storage.journal_remove()?;
-        Ok(recovered)
+        let written = self.write(lock, builder.finish())?;
+        if pending.is_empty() {
+            self.storage.journal_remove()?;
+        } else {
+            drop(self.journal_carrying(lock, &written, &pending)?);
+        }
+        Ok(Recovered { operations, pending })
     }
 
     /// Writes `new` over the stored state. Needs the lock. The serial is
@@ -285,6 +310,15 @@ impl StateStore {
         self.storage.write(lock, new.to_json().as_bytes(), previous)?;
         Ok(new)
     }
+}
+
+/// What recovering a journal found.
+#[derive(Debug, Default)]
+pub struct Recovered {
+    /// Completed operations folded into the state.
+    pub operations: usize,
+    /// Creates whose outcome no entry recorded (still in the journal).
+    pub pending: Vec<crate::JournalEntry>,
 }
 
 /// Terraform's local backend: the state file, `.backup` beside it, an OS

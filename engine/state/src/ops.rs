@@ -551,7 +551,7 @@ mod tests {
             status: None,
             deposed: None,
             schema_version: 0,
-            attributes: serde_json::json!({ "id": id }),
+            attributes: serde_json::json!({ "id": id }).into(),
             sensitive_attributes: serde_json::json!([]),
             private: None,
             dependencies: (!deps.is_empty()).then(|| deps.iter().map(|d| d.to_string()).collect()),
@@ -612,7 +612,7 @@ mod tests {
 
     fn id_at(s: &StateFile, addr: &str) -> String {
         let a = ResourceInstanceAddr::parse(addr).unwrap();
-        current(s, &a).map(|i| i.attributes["id"].as_str().unwrap().to_string()).unwrap_or_default()
+        current(s, &a).and_then(|i| i.attributes.get("id")).map(|v| v.as_str().unwrap().to_string()).unwrap_or_default()
     }
 
     fn mv(s: &mut StateFile, src: &str, dst: &str) -> Result<Vec<String>, Vec<String>> {

@@ -200,11 +200,69 @@ impl AwsProvider {
             (false, false) => ("update", req.planned),
         };
         let limit = timeouts::timeout(req.type_name, configured, operation);
-        let result = aws.within(limit, || self.apply_operation(aws, req))?;
+        // A create carries the engine's token as a tag, where the type has tags.
+        let tagged;
+        let req = match req.create_token {
+            Some(token) if operation == "create" && has_tags(req.type_name) => {
+                tagged = tags::with_create_token(req.planned, token);
+                &ApplyRequest { planned: &tagged, ..*req }
+            }
+            _ => req,
+        };
+        let result = tags::without_create_token(&aws.within(limit, || self.apply_operation(aws, req))?);
         Ok(match block_of(req.type_name) {
             Some(block) => timeouts::carry(&block, &result, req.planned),
             None => result,
         })
+    }
+
+    /// The object an interrupted create made, if it made one: found by its
+    /// create token tag (one DescribeTags call whatever the type), or, for
+    /// the types AWS cannot tag, by what names them.
+    fn find(&self, req: &FindCreatedRequest) -> Result<Option<Value>, ProviderDiagnostic> {
+        // A create sent just before the crash may still be completing, and
+        // new objects show in describe calls only after a moment: until the
+        // create is this old, not finding it is not yet an answer.
+        const SETTLE: std::time::Duration = std::time::Duration::from_secs(30);
+        let started = std::time::Instant::now();
+        loop {
+            let found = self.find_once(req.type_name, req.token, req.planned)?;
+            let age = req.age.saturating_add(started.elapsed());
+            if found.is_some() || age >= SETTLE {
+                return Ok(found);
+            }
+            std::thread::sleep((SETTLE - age).min(std::time::Duration::from_secs(1)));
+        }
+    }
+
+    fn find_once(&self, type_name: &str, token: &str, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        let aws = self.aws()?;
+        let stub = util::known_or_null(planned);
+        let current = match type_name {
+            "aws_route_table_association" => {
+                let target = str_attr(&stub, "subnet_id").or_else(|| str_attr(&stub, "gateway_id")).unwrap_or_default();
+                let table = str_attr(&stub, "route_table_id").unwrap_or_default();
+                with_attr(&stub, "id", Value::string(format!("{target}/{table}")))
+            }
+            "aws_route" => stub,
+            _ => {
+                aws.log_call("ec2:DescribeTags");
+                let out = aws
+                    .block(
+                        aws.ec2
+                            .describe_tags()
+                            .filters(vpc::filter("key", tags::CREATE_TOKEN_TAG))
+                            .filters(vpc::filter("value", token))
+                            .send(),
+                    )
+                    .map_err(|e| client::aws_error(e).into_diag("looking for an object an interrupted create made"))?;
+                let Some(id) = out.tags().iter().find_map(|t| t.resource_id()) else { return Ok(None) };
+                with_attr(&stub, "id", Value::string(id))
+            }
+        };
+        // Batched reads may hold a describe made before the create landed.
+        aws.cache.invalidate();
+        self.read(type_name, &current)
     }
 
     fn apply_operation(&self, aws: &Aws, req: &ApplyRequest) -> Result<Value, ProviderDiagnostic> {
@@ -289,6 +347,11 @@ impl AwsProvider {
             other => Err(unknown_type(other)),
         }
     }
+}
+
+/// Types whose objects carry tags (and so the create token).
+fn has_tags(type_name: &str) -> bool {
+    block_of(type_name).is_some_and(|b| b.attributes.contains_key("tags_all"))
 }
 
 /// Types built on the plugin framework, which stores null for unset
@@ -410,6 +473,17 @@ impl Provider for AwsProvider {
                 )],
             },
             Err(d) => ImportResponse { imported: Vec::new(), diagnostics: vec![d] },
+        }
+    }
+
+    fn find_created(&self, req: FindCreatedRequest) -> FindCreatedResponse {
+        match self.find(&req) {
+            Ok(Some(state)) => FindCreatedResponse {
+                found: FoundCreated::Object { state, private: Vec::new() },
+                diagnostics: Vec::new(),
+            },
+            Ok(None) => FindCreatedResponse { found: FoundCreated::Nothing, diagnostics: Vec::new() },
+            Err(d) => FindCreatedResponse { found: FoundCreated::Nothing, diagnostics: vec![d] },
         }
     }
 

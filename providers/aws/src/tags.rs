@@ -3,9 +3,35 @@
 //! reading back, `tags` keeps what the resource itself sets (a default tag
 //! appears in `tags` only if the configuration also sets it there).
 
-use crate::util::{map_of, string_map};
+use crate::util::{attr, map_of, string_map, with_attr};
 use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
+
+/// The tag a create carries so that an interrupted apply can find the
+/// object it made (the engine's create token). Like AWS's own `aws:` tags
+/// it is not part of `tags` or `tags_all`, so it never shows as drift.
+pub const CREATE_TOKEN_TAG: &str = "strata:create-token";
+
+/// `planned` with the create token among the tags sent.
+pub fn with_create_token(planned: &Value, token: &str) -> Value {
+    let mut all = map_of(&attr(planned, "tags_all"));
+    all.insert(CREATE_TOKEN_TAG.to_string(), token.to_string());
+    with_attr(planned, "tags_all", string_map(&all))
+}
+
+/// `state` without the create token, should a create have echoed it.
+pub fn without_create_token(state: &Value) -> Value {
+    let mut out = state.clone();
+    for name in ["tags", "tags_all"] {
+        let v = attr(state, name);
+        if v.is_wholly_known() && !v.is_null() && map_of(&v).contains_key(CREATE_TOKEN_TAG) {
+            let mut m = map_of(&v);
+            m.remove(CREATE_TOKEN_TAG);
+            out = with_attr(&out, name, string_map(&m));
+        }
+    }
+    out
+}
 
 /// `default_tags` with `tags` on top; unknown while `tags` is unknown.
 pub fn plan_tags_all(default_tags: &BTreeMap<String, String>, tags: &Value) -> Value {
@@ -30,7 +56,8 @@ pub fn read_tags(
     prior_tags: &Value,
     remote: impl IntoIterator<Item = (String, String)>,
 ) -> (Value, Value) {
-    let all: BTreeMap<String, String> = remote.into_iter().filter(|(k, _)| !k.starts_with("aws:")).collect();
+    let all: BTreeMap<String, String> =
+        remote.into_iter().filter(|(k, _)| !k.starts_with("aws:") && k != CREATE_TOKEN_TAG).collect();
     let prior = map_of(prior_tags);
     let own: BTreeMap<String, String> = all
         .iter()
@@ -75,7 +102,9 @@ mod tests {
     #[test]
     fn reading_back_separates_default_tags_from_own_tags() {
         let defaults = m(&[("Env", "dev")]);
-        let remote = || m(&[("Env", "dev"), ("Name", "a"), ("aws:cloudformation:stack", "x")]).into_iter();
+        let remote = || {
+            m(&[("Env", "dev"), ("Name", "a"), ("aws:cloudformation:stack", "x"), (CREATE_TOKEN_TAG, "t")]).into_iter()
+        };
         let (tags, all) = read_tags(&defaults, &string_map(&m(&[("Name", "a")])), remote());
         assert!(tags.raw_equal(&string_map(&m(&[("Name", "a")]))));
         assert!(all.raw_equal(&string_map(&m(&[("Env", "dev"), ("Name", "a")]))));

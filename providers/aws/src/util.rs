@@ -130,3 +130,19 @@ pub fn jitter_ms(max: u64) -> u64 {
     h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
     h.finish() % max.max(1)
 }
+
+/// `v` with every unknown part null (a planned object as an intent keeps it).
+pub fn known_or_null(v: &Value) -> Value {
+    use strata_lang::Kind;
+    let marks = v.marks();
+    let out = match v.kind() {
+        Kind::Unknown(t) => Value::null(t.clone()),
+        Kind::Object(m) => Value::object(m.iter().map(|(k, x)| (k.clone(), known_or_null(x))).collect()),
+        Kind::Map(t, m) => Value::map(t.clone(), m.iter().map(|(k, x)| (k.clone(), known_or_null(x))).collect()),
+        Kind::List(t, items) => Value::list(t.clone(), items.iter().map(known_or_null).collect()),
+        Kind::Set(t, items) => Value::set(t.clone(), items.iter().map(known_or_null).collect()),
+        Kind::Tuple(items) => Value::tuple(items.iter().map(known_or_null).collect()),
+        _ => return v.clone(),
+    };
+    out.mark(marks)
+}

@@ -331,6 +331,28 @@ impl Provider for LocalProvider {
         resp
     }
 
+    /// A file is named by its path: the create made it when the file there
+    /// holds the planned content.
+    fn find_created(&self, req: FindCreatedRequest) -> FindCreatedResponse {
+        let nothing = FindCreatedResponse { found: FoundCreated::Nothing, diagnostics: Vec::new() };
+        let (Some(filename), Ok(wanted)) = (str_attr(req.planned, "filename"), content_of(req.planned)) else {
+            return nothing;
+        };
+        match std::fs::read(&filename) {
+            Ok(data) if data == wanted => {
+                let mut state = req.planned.clone();
+                for (k, v) in checksums(&data) {
+                    state = with_attr(&state, k, Value::string(v));
+                }
+                FindCreatedResponse {
+                    found: FoundCreated::Object { state, private: Vec::new() },
+                    diagnostics: Vec::new(),
+                }
+            }
+            _ => nothing,
+        }
+    }
+
     fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse {
         let schema = schema();
         let Some(ds) = schema.data_sources.get(req.type_name) else {
@@ -456,6 +478,7 @@ mod tests {
             planned: &p.planned,
             config,
             planned_private: &[],
+            create_token: None,
         });
         assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
         assert!(a.new_state.is_wholly_known());
@@ -518,6 +541,7 @@ mod tests {
             planned: &null,
             config: &null,
             planned_private: &[],
+            create_token: None,
         });
         assert!(gone.diagnostics.is_empty() && gone.new_state.is_null());
         assert!(!std::path::Path::new(&f).exists());

@@ -100,7 +100,8 @@ fn schema() -> Arc<ProviderSchema> {
                 ("id", s()),
             ]);
             let uuid = block(vec![("keepers", keepers()), ("result", s()), ("id", s())]);
-            let rs = |version: u64, block: Block| ResourceSchema { version, block, ..Default::default() };
+            let rs =
+                |version: u64, block: Block| ResourceSchema { version, block, local_only: true, ..Default::default() };
             Arc::new(ProviderSchema {
                 provider: Block::default(),
                 resources: BTreeMap::from([
@@ -885,6 +886,7 @@ mod tests {
             planned: &planned.planned,
             config,
             planned_private: &[],
+            create_token: None,
         });
         assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
         assert!(applied.new_state.is_wholly_known());
@@ -1129,6 +1131,7 @@ mod tests {
             planned: &p.planned,
             config: &cfg,
             planned_private: &[],
+            create_token: None,
         });
         assert_eq!(applied.diagnostics[0].summary, "Create Random Integer Error");
 

@@ -42,6 +42,7 @@ fn schema() -> Arc<ProviderSchema> {
                         version: 0,
                         block,
                         read_only_wording: ReadOnlyWording::Builtin,
+                        local_only: true,
                         ..Default::default()
                     },
                 )]),

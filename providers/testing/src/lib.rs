@@ -57,6 +57,22 @@ fn delay(v: &Value) {
     }
 }
 
+impl Testing {
+    /// The object a create or update of `planned` leaves.
+    fn applied(&self, planned: &Value) -> Value {
+        let mut m = planned.as_entries().cloned().unwrap_or_default();
+        if m.get("id").is_none_or(|v| v.is_unknown() || v.is_null()) {
+            let prefix = self.prefix.lock().expect("no poisoned locks").clone();
+            m.insert("id".into(), Value::string(format!("id-{prefix}{}", text(planned, "name"))));
+        }
+        m.insert("result".into(), Value::string(format!("{}!", text(planned, "value"))));
+        if m.get("note").is_none_or(|v| v.is_unknown()) {
+            m.insert("note".into(), Value::null(Type::String));
+        }
+        Value::object(m)
+    }
+}
+
 impl Provider for Testing {
     fn configure(&self, req: ConfigureRequest) -> Diagnostics {
         log(&format!("configure {}", text(req.config, "prefix")));
@@ -77,6 +93,7 @@ impl Provider for Testing {
                 ("partial_create".to_string(), Attribute::optional(Type::Bool)),
                 ("result".to_string(), Attribute::computed(Type::String)),
                 ("note".to_string(), Attribute::computed(Type::String)),
+                ("untraceable".to_string(), Attribute::optional(Type::Bool)),
             ]),
             blocks: BTreeMap::new(),
         };
@@ -86,6 +103,7 @@ impl Provider for Testing {
         };
         let mut echo = block.clone();
         echo.attributes.remove("note");
+        echo.attributes.remove("untraceable");
         Arc::new(ProviderSchema {
             provider,
             resources: BTreeMap::from([(
@@ -157,6 +175,11 @@ impl Provider for Testing {
             "update"
         };
         log(&format!("{verb} {name} start"));
+        // The "remote" object exists from here on: a create's token names
+        // it in the world directory (see `find_created`).
+        if let (Some(token), Ok(world), false) = (req.create_token, std::env::var("STRATA_TESTING_WORLD"), deleting) {
+            let _ = std::fs::write(std::path::Path::new(&world).join(format!("created-{token}")), &name);
+        }
         delay(subject);
         let fail = |summary: &str| ApplyResponse {
             new_state: if deleting {
@@ -179,16 +202,7 @@ impl Provider for Testing {
             log(&format!("delete {name} done"));
             return ApplyResponse { new_state: req.planned.clone(), private: Vec::new(), diagnostics: Vec::new() };
         }
-        let mut m = req.planned.as_entries().cloned().unwrap_or_default();
-        if m.get("id").is_none_or(|v| v.is_unknown()) {
-            let prefix = self.prefix.lock().expect("no poisoned locks").clone();
-            m.insert("id".into(), Value::string(format!("id-{prefix}{name}")));
-        }
-        m.insert("result".into(), Value::string(format!("{}!", text(req.planned, "value"))));
-        if m.get("note").is_none_or(|v| v.is_unknown()) {
-            m.insert("note".into(), Value::null(Type::String));
-        }
-        let new_state = Value::object(m);
+        let new_state = self.applied(req.planned);
         if creating && flag(req.planned, "partial_create") {
             log(&format!("create {name} partial"));
             return ApplyResponse {
@@ -205,6 +219,22 @@ impl Provider for Testing {
         }
         log(&format!("{verb} {name} done"));
         ApplyResponse { new_state, private: Vec::new(), diagnostics: Vec::new() }
+    }
+
+    /// A create whose token is in the world directory made its object;
+    /// an `untraceable` one cannot be told.
+    fn find_created(&self, req: FindCreatedRequest) -> FindCreatedResponse {
+        log(&format!("find {}", text(req.planned, "name")));
+        let made = std::env::var("STRATA_TESTING_WORLD")
+            .is_ok_and(|w| std::path::Path::new(&w).join(format!("created-{}", req.token)).exists());
+        let found = if flag(req.planned, "untraceable") {
+            FoundCreated::CannotTell
+        } else if made {
+            FoundCreated::Object { state: self.applied(req.planned), private: Vec::new() }
+        } else {
+            FoundCreated::Nothing
+        };
+        FindCreatedResponse { found, diagnostics: Vec::new() }
     }
 
     fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse {

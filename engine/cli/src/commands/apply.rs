@@ -75,10 +75,13 @@ pub fn run(
     // Writing commands always lock; -lock=false only skips it for plan.
     let must_lock = lock.lock.unwrap_or(true) || !matches!(mode, Mode::Plan { .. });
     let held = if must_lock {
-        match lock_and_recover(&store, operation, timeout, ui) {
-            Some(l) => Some(l),
-            None => return 1,
+        let Some((held, pending)) = lock_and_recover_with_pending(&store, operation, timeout, ui) else { return 1 };
+        if !pending.is_empty() {
+            if let Err(code) = recover_creates(&prepared, &store, &held, pending, ui) {
+                return code;
+            }
         }
+        Some(held)
     } else {
         None
     };
@@ -347,12 +350,35 @@ fn prepare_saved(workdir: &WorkDir, plan: &Plan, ui: Ui) -> Option<Prepared> {
 }
 
 /// Takes the state lock and folds in the journal of an interrupted run.
+/// Creates it left unresolved stay in the journal for the next plan or
+/// apply, which asks their providers; this command only says so.
 pub(super) fn lock_and_recover(
     store: &LocalState,
     operation: &str,
     timeout: std::time::Duration,
     ui: Ui,
 ) -> Option<StateLock> {
+    let (lock, pending) = lock_and_recover_with_pending(store, operation, timeout, ui)?;
+    if !pending.is_empty() {
+        ui.print_diagnostics(
+            &Diagnostic::warning("Interrupted creates not resolved yet")
+                .with_detail(format!(
+                    "A previous run stopped while creating {} object(s); the next `strata plan` or `strata apply` asks their providers whether they exist and adopts those that do.",
+                    pending.len()
+                ))
+                .into(),
+        );
+    }
+    Some(lock)
+}
+
+/// [`lock_and_recover`], returning the unresolved creates.
+fn lock_and_recover_with_pending(
+    store: &LocalState,
+    operation: &str,
+    timeout: std::time::Duration,
+    ui: Ui,
+) -> Option<(StateLock, Vec<JournalEntry>)> {
     let lock = match store.lock(operation, timeout, TERRAFORM_COMPAT_VERSION) {
         Ok(l) => l,
         Err(e) => {
@@ -361,21 +387,70 @@ pub(super) fn lock_and_recover(
         }
     };
     match store.recover(&lock, TERRAFORM_COMPAT_VERSION) {
-        Ok(0) => {}
-        Ok(n) => ui.print_diagnostics(
-            &Diagnostic::warning("Recovered an interrupted apply")
-                .with_detail(format!(
-                    "A previous run stopped before it finished. The {n} operation(s) it completed were recorded in {} and are now in the state.",
-                    store.journal_describe()
-                ))
-                .into(),
-        ),
+        Ok(r) => {
+            if r.operations > 0 {
+                ui.print_diagnostics(
+                    &Diagnostic::warning("Recovered an interrupted apply")
+                        .with_detail(format!(
+                            "A previous run stopped before it finished. The {} operation(s) it completed were recorded in {} and are now in the state.",
+                            r.operations,
+                            store.journal_describe()
+                        ))
+                        .into(),
+                );
+            }
+            Some((lock, r.pending))
+        }
         Err(e) => {
             ui.print_diagnostics(&e.to_diagnostic().into());
-            return None;
+            None
         }
     }
-    Some(lock)
+}
+
+/// The creates an interrupted run left unresolved: each provider is asked
+/// whether the object exists, found ones are adopted into state. `Err`
+/// (printed) when any stays unresolved: planning now could create an
+/// object a second time.
+fn recover_creates(
+    prepared: &Prepared,
+    store: &LocalState,
+    lock_guard: &StateLock,
+    pending: Vec<JournalEntry>,
+    ui: Ui,
+) -> Result<(), u8> {
+    let fail = |e: strata_state::StateError| {
+        ui.print_diagnostics(&e.to_diagnostic().into());
+        1
+    };
+    let stored = store.read().map_err(fail)?;
+    let base = stored.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
+    let journal = store.journal_carrying(lock_guard, &base, &pending).map_err(fail)?;
+    let shared = Arc::new(Mutex::new((journal, StateBuilder::new(base))));
+    let registry = crate::providers::registry();
+    let quiet = |_: Progress| {};
+    let engine = ResourceEngine::new(Operation::Apply, &registry, &prepared.tree.module, stored.as_ref())
+        .with_recovery(pending)
+        .with_sink(Box::new(JournalSink(shared.clone())), &quiet);
+    let (_, walk_diags) =
+        evaluate_root_with(&prepared.tree, &prepared.raw_vars, &prepared.settings, &prepared.functions, Some(&engine));
+    let mut diags = Diagnostics::new();
+    engine.finish(&mut diags);
+    drop(engine);
+    let (mut journal, _) =
+        Arc::try_unwrap(shared).ok().expect("the engine is gone").into_inner().expect("no poisoned locks");
+    journal.sync().map_err(fail)?;
+    drop(journal);
+    // Folds what was found in; what was not stays in the journal.
+    store.recover(lock_guard, TERRAFORM_COMPAT_VERSION).map_err(fail)?;
+    if diags.has_errors() {
+        let mut all = walk_diags;
+        all.extend(diags);
+        ui.print_diagnostics(&all);
+        return Err(1);
+    }
+    ui.print_diagnostics(&diags);
+    Ok(())
 }
 
 pub(super) fn walk(p: &Prepared, engine: &ResourceEngine) -> (ModuleResult, Diagnostics) {

@@ -159,12 +159,12 @@ pub fn state_objects(st: &StateFile, registry: &Registry) -> Vec<InstanceObject>
         let block = resource_schema(registry, r);
         for i in &r.instances {
             let decoded = block.as_ref().and_then(|b| {
-                strata_lang::json::from_json_typed(&i.attributes, &b.implied_type())
+                strata_lang::json::from_json_typed(&i.attributes.to_json(), &b.implied_type())
                     .ok()
                     .map(|v| mark_schema_sensitive(v, b))
             });
             let value = decoded
-                .or_else(|| strata_lang::json::from_json_implied(&i.attributes).ok())
+                .or_else(|| strata_lang::json::from_json_implied(&i.attributes.to_json()).ok())
                 .unwrap_or_else(Value::dynamic_null);
             out.push(InstanceObject {
                 addr: instance_addr(r, i),

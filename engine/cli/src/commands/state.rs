@@ -216,8 +216,8 @@ pub fn list(workdir: &WorkDir, state: Option<&Path>, id: Option<&str>, filters: 
     let id = id.filter(|i| !i.is_empty());
     for a in addrs {
         if let Some(want) = id {
-            let have = ops::current(&st, &a).and_then(|i| i.attributes.get("id")).and_then(|v| v.as_str());
-            if have != Some(want) {
+            let have = ops::current(&st, &a).and_then(|i| i.attributes.get("id"));
+            if have.as_ref().and_then(|v| v.as_str()) != Some(want) {
                 continue;
             }
         }
@@ -266,8 +266,8 @@ fn attribute_type(registry: &strata_provider::Registry, r: &ResourceState) -> Op
 fn render_object(registry: &strata_provider::Registry, r: &ResourceState, addr: &str, i: &InstanceState) -> String {
     let ty = attribute_type(registry, r);
     let value = match &ty {
-        Some(t) => strata_lang::json::from_json_typed(&i.attributes, t),
-        None => strata_lang::json::from_json_implied(&i.attributes),
+        Some(t) => strata_lang::json::from_json_typed(&i.attributes.to_json(), t),
+        None => strata_lang::json::from_json_implied(&i.attributes.to_json()),
     }
     .unwrap_or_else(|_| strata_lang::Value::dynamic_null());
     let value = strata_core::decode::apply_sensitive_paths(value, &i.sensitive_attributes);

@@ -137,6 +137,15 @@ impl ResourceEngine<'_> {
             None
         };
         let verb = if action == Action::Update { Action::Update } else { Action::Create };
+        // A create of an object outside the state: the intent is durable
+        // before the call, so that a crash cannot leave the object unknown.
+        let token = (verb == Action::Create && !schema.local_only).then(|| uuid::Uuid::new_v4().to_string());
+        if let Some(token) = &token {
+            let planned_object = object(&planned, &planned_private, false);
+            if !self.journal_intent(addr, provider_addr, token, planned_object, each, diags) {
+                return Value::dynamic_unknown();
+            }
+        }
         self.progress(Progress::Started {
             addr: addr.clone(),
             action: verb,
@@ -151,6 +160,7 @@ impl ResourceEngine<'_> {
             planned: &planned,
             config,
             planned_private: &planned_private,
+            create_token: token.as_deref(),
         });
         self.reread.dependent_applied(dependencies);
         let failed = report(applied.diagnostics, Some(span), diags);
@@ -173,6 +183,9 @@ impl ResourceEngine<'_> {
                 // as Terraform restores it.
                 self.record(addr, provider_addr, Some(InstanceState { deposed: None, ..old }), each, diags);
                 self.record_deposed(addr, provider_addr, &key, None, each, diags);
+            } else if token.is_some() {
+                // Nothing was created: the intent is settled.
+                self.record(addr, provider_addr, None, each, diags);
             }
             return Value::dynamic_unknown();
         }
@@ -228,6 +241,7 @@ impl ResourceEngine<'_> {
             planned: &null,
             config: &null,
             planned_private: &private,
+            create_token: None,
         });
         self.reread.dependent_applied(inst.dependencies.as_deref().unwrap_or_default());
         if report(resp.diagnostics, None, diags) {

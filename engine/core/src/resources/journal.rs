@@ -50,6 +50,35 @@ impl ResourceEngine<'_> {
         }
     }
 
+    /// Journals the intent to create `addr`'s object with `token` and makes
+    /// it durable; false (reported) when it could not be: then the create
+    /// must not be sent.
+    pub(super) fn journal_intent(
+        &self,
+        addr: &ResourceInstanceAddr,
+        provider_addr: &str,
+        token: &str,
+        planned: InstanceState,
+        each: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        let Some(sink) = &self.sink else { return true };
+        let at = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        let entry = JournalEntry {
+            intent: Some(token.to_string()),
+            intent_at: Some(at),
+            ..journal_entry(addr, provider_addr, None, Some(planned), each)
+        };
+        let mut sink = sink.lock().expect("no poisoned locks");
+        match sink.record(entry).and_then(|()| sink.sync()) {
+            Ok(()) => true,
+            Err(d) => {
+                diags.push(d);
+                false
+            }
+        }
+    }
+
     /// Planning: an object as refreshing found it (or read a data source),
     /// for the plan's prior state; `None`: it is gone.
     pub(super) fn note_refreshed(
@@ -89,6 +118,8 @@ pub(super) fn journal_entry(
         index_key: key_to_json(&addr.key),
         deposed: deposed.map(String::from),
         instance,
+        intent: None,
+        intent_at: None,
     }
 }
 

@@ -33,6 +33,7 @@ mod orphans;
 mod planning;
 mod prior;
 mod providers;
+mod recovery;
 mod reread;
 mod values;
 mod walk;
@@ -178,6 +179,9 @@ pub struct ResourceEngine<'a> {
     /// Planning: objects as refreshing found them (and data sources as
     /// read), for the plan's prior state.
     refreshed: Mutex<Vec<JournalEntry>>,
+    /// Recovering: the creates an interrupted run left unresolved (the walk
+    /// then only configures providers, to ask them).
+    recovering: Option<Vec<JournalEntry>>,
 }
 
 impl<'a> ResourceEngine<'a> {
@@ -224,7 +228,17 @@ impl<'a> ResourceEngine<'a> {
             reread: Default::default(),
             plan: None,
             refreshed: Mutex::new(Vec::new()),
+            recovering: None,
         }
+    }
+
+    /// Recovering after a crash: the walk evaluates provider
+    /// configurations only, and `finish` asks providers whether the
+    /// `pending` creates made their objects, adopting those that exist.
+    pub fn with_recovery(mut self, pending: Vec<JournalEntry>) -> Self {
+        self.recovering = Some(pending);
+        self.refresh = false;
+        self
     }
 
     /// Applying `plan`: its changes are executed, nothing is refreshed

@@ -8,6 +8,10 @@ impl<'a> ResourceEngine<'a> {
     /// (or everything, when destroying) are planned for deletion — or, when
     /// applying, the plan's deletions are carried out — dependents first.
     pub fn finish(&self, diags: &mut Diagnostics) {
+        if let Some(pending) = &self.recovering {
+            self.resolve_intents(pending, diags);
+            return;
+        }
         if self.refresh_only {
             // Planning: deposed objects are read too (one deleted outside
             // leaves the state), but nothing is destroyed.

@@ -41,7 +41,7 @@ pub(super) fn decode_private(s: &str) -> Vec<u8> {
 
 /// An instance's stored object as a value, with its sensitive marks.
 pub(super) fn decode_state(inst: &InstanceState, schema: &ResourceSchema) -> Value {
-    let v = strata_lang::json::from_json_typed(&inst.attributes, &schema.implied_type())
+    let v = strata_lang::json::from_json_typed(&inst.attributes.to_json(), &schema.implied_type())
         .unwrap_or_else(|_| Value::null(schema.implied_type()));
     apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &inst.sensitive_attributes)
 }
@@ -105,7 +105,7 @@ pub(super) fn instance_state(
         status: tainted.then(|| "tainted".to_string()),
         deposed: None,
         schema_version: schema.version,
-        attributes: strata_lang::json::to_json_typed(&plain, &schema.implied_type()),
+        attributes: strata_lang::json::to_json_typed(&plain, &schema.implied_type()).into(),
         sensitive_attributes: sensitive_paths(value),
         private: (!private.is_empty()).then(|| String::from_utf8_lossy(private).into_owned()),
         dependencies: (!dependencies.is_empty()).then_some(dependencies),

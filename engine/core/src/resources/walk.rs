@@ -286,7 +286,11 @@ impl ResourceHandler for ResourceEngine<'_> {
         for (key, bindings) in instances {
             let iaddr = addr.instance(key.clone());
             self.visited.lock().expect("no poisoned locks").insert(iaddr.clone());
-            let wanted = in_plan && only_instances.as_ref().is_none_or(|only| only.contains(&iaddr.to_string()));
+            // (Recovering wants only the stored values, for what provider
+            // configurations and counts need.)
+            let wanted = in_plan
+                && self.recovering.is_none()
+                && only_instances.as_ref().is_none_or(|only| only.contains(&iaddr.to_string()));
             if wanted {
                 self.checks.object(&check_addr, &iaddr.to_string());
             } else {
