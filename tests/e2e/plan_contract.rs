@@ -162,3 +162,34 @@ resource "testing_resource" "a" {{
     assert_eq!(calls.lines().filter(|l| l.starts_with("read a")).count(), 1, "refreshed once, when planning:\n{calls}");
     assert!(calls.contains("update a start"), "{calls}");
 }
+
+/// Terraform applies a saved plan's own configuration too: both tools end
+/// with the same state and outputs after the same edit-after-plan.
+#[test]
+fn a_saved_plan_after_an_edit_ends_as_in_terraform() {
+    use crate::support::{terraform, terraform_available};
+    if !terraform_available() {
+        return;
+    }
+    let before = "variable \"v\" { default = \"one\" }\nresource \"terraform_data\" \"a\" { input = var.v }\noutput \"a\" { value = terraform_data.a.output }\n";
+    let after = before.replace("\"one\"", "\"two\"");
+    let mut outputs = Vec::new();
+    for tool in ["strata", "terraform"] {
+        let d = TempDir::with_files("contract-differential", &[("main.tf", before)]);
+        let step = |args: &[&str]| {
+            if tool == "strata" {
+                let o = run(d.path(), args);
+                assert_eq!(o.code, 0, "strata {args:?}: {}", o.transcript());
+            } else {
+                let o = terraform(d.path(), args);
+                assert!(o.status.success(), "terraform {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+            }
+        };
+        step(&["plan", "-out=tfplan"]);
+        d.write("main.tf", &after);
+        step(&["apply", "tfplan"]);
+        outputs.push(state(d.path())["outputs"]["a"]["value"].clone());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], "one");
+}

@@ -324,29 +324,44 @@ pub fn sensitive_paths(v: &Value) -> Json {
     Json::Array(out.into_iter().map(Json::Array).collect())
 }
 
-fn collect_sensitive(v: &Value, path: &mut Vec<Json>, out: &mut Vec<Vec<Json>>) {
+/// One step of a path being walked; made JSON only for the paths found.
+enum Step<'v> {
+    Attr(&'v str),
+    Key(&'v str),
+    Index(usize),
+}
+
+fn collect_sensitive<'v>(v: &'v Value, path: &mut Vec<Step<'v>>, out: &mut Vec<Vec<Json>>) {
     if v.is_sensitive() {
-        out.push(path.clone());
+        out.push(
+            path.iter()
+                .map(|s| match s {
+                    Step::Attr(k) => serde_json::json!({"type": "get_attr", "value": k}),
+                    Step::Key(k) => serde_json::json!({"type": "index", "value": {"value": k, "type": "string"}}),
+                    Step::Index(i) => serde_json::json!({"type": "index", "value": {"value": i, "type": "number"}}),
+                })
+                .collect(),
+        );
         return;
     }
     match v.kind() {
         Kind::Object(items) => {
             for (k, x) in items.iter() {
-                path.push(serde_json::json!({"type": "get_attr", "value": k}));
+                path.push(Step::Attr(k));
                 collect_sensitive(x, path, out);
                 path.pop();
             }
         }
         Kind::Map(_, items) => {
             for (k, x) in items.iter() {
-                path.push(serde_json::json!({"type": "index", "value": {"value": k, "type": "string"}}));
+                path.push(Step::Key(k));
                 collect_sensitive(x, path, out);
                 path.pop();
             }
         }
         Kind::List(_, items) | Kind::Tuple(items) => {
             for (i, x) in items.iter().enumerate() {
-                path.push(serde_json::json!({"type": "index", "value": {"value": i, "type": "number"}}));
+                path.push(Step::Index(i));
                 collect_sensitive(x, path, out);
                 path.pop();
             }

@@ -212,16 +212,28 @@ impl Value {
 
     /// True when this value or anything inside it carries a mark.
     pub fn has_marks_deep(&self) -> bool {
-        !self.marks.is_empty() || self.children().any(Value::has_marks_deep)
+        // (Matched here rather than through `children`: this runs on every
+        // value of a plan, and a boxed iterator per value costs.)
+        !self.marks.is_empty()
+            || match &self.kind {
+                Kind::List(_, items) | Kind::Set(_, items) | Kind::Tuple(items) => {
+                    items.iter().any(Value::has_marks_deep)
+                }
+                Kind::Map(_, items) | Kind::Object(items) => items.values().any(Value::has_marks_deep),
+                _ => false,
+            }
     }
 
     /// The union of marks at every depth.
     pub fn marks_deep(&self) -> Marks {
-        let mut m = self.marks;
-        for c in self.children() {
-            m |= c.marks_deep();
-        }
-        m
+        let children = match &self.kind {
+            Kind::List(_, items) | Kind::Set(_, items) | Kind::Tuple(items) => {
+                items.iter().fold(Marks::NONE, |m, v| m | v.marks_deep())
+            }
+            Kind::Map(_, items) | Kind::Object(items) => items.values().fold(Marks::NONE, |m, v| m | v.marks_deep()),
+            _ => Marks::NONE,
+        };
+        self.marks | children
     }
 
     /// Direct children of a collection or structural value.

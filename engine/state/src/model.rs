@@ -142,28 +142,34 @@ impl<'de> Deserialize<'de> for Attributes {
     }
 }
 
-/// `json` (valid JSON) without the whitespace between its tokens.
+/// `json` (valid JSON) without the whitespace between its tokens. (Bytes,
+/// not chars: every byte that matters here is ASCII, and no byte of a
+/// multi-byte UTF-8 character is.)
 fn minify(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
+    let bytes = json.as_bytes();
+    if !bytes.iter().any(|b| b.is_ascii_whitespace()) {
+        return json.to_string();
+    }
+    let mut out = Vec::with_capacity(bytes.len());
     let (mut in_string, mut escaped) = (false, false);
-    for c in json.chars() {
+    for &b in bytes {
         if in_string {
-            out.push(c);
+            out.push(b);
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if c == '"' {
+            } else if b == b'"' {
                 in_string = false;
             }
-        } else if c == '"' {
+        } else if b == b'"' {
             in_string = true;
-            out.push(c);
-        } else if !c.is_ascii_whitespace() {
-            out.push(c);
+            out.push(b);
+        } else if !b.is_ascii_whitespace() {
+            out.push(b);
         }
     }
-    out
+    String::from_utf8(out).expect("only ASCII whitespace was removed")
 }
 
 /// Reads a struct field by field: `field` takes each known key (reading its
@@ -311,8 +317,13 @@ impl StateFile {
 
     /// Parses state JSON, refusing other versions with a clear message.
     pub fn from_json(text: &str) -> Result<StateFile, String> {
-        /// Only the version, read first: the rest of the document is skipped
-        /// without being built, so a large state is never held as generic JSON.
+        // The common case first: one pass over a large state. Only when it
+        // fails is the version read alone, to say what is wrong.
+        let parsed = match serde_json::from_str::<StateFile>(text) {
+            Ok(s) if s.version == STATE_VERSION => return Ok(s),
+            other => other,
+        };
+        /// Only the version: the rest of the document is skipped unbuilt.
         #[derive(Deserialize)]
         struct VersionField {
             #[serde(default)]
@@ -340,7 +351,7 @@ impl StateFile {
             }
             None => return Err("The state file has no \"version\" field; it is not a Terraform state file.".into()),
         }
-        serde_json::from_str(text).map_err(|e| format!("The state file is not a valid version 4 state: {e}."))
+        parsed.map_err(|e| format!("The state file is not a valid version 4 state: {e}."))
     }
 
     /// Compact or pretty JSON, as Terraform writes it (pretty, 2 spaces, trailing newline).
@@ -356,5 +367,21 @@ impl StateFile {
             && self.resources == other.resources
             && self.check_results == other.check_results
             && self.extra == other.extra
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_kept_compact_and_written_back_indented() {
+        let text = "{\n  \"a\": \"x y\\\" z\",\n  \"b\": [ 1, 2 ],\n  \"c\": \"é \\\\\"\n}";
+        let attrs: Attributes = serde_json::from_str(text).unwrap();
+        assert_eq!(attrs.as_text(), r#"{"a":"x y\" z","b":[1,2],"c":"é \\"}"#);
+        assert_eq!(attrs.get("b"), Some(serde_json::json!([1, 2])));
+        let back = serde_json::to_string_pretty(&attrs).unwrap();
+        assert_eq!(serde_json::from_str::<Json>(&back).unwrap(), serde_json::from_str::<Json>(text).unwrap());
+        assert!(back.contains("\n  \"a\""), "{back}");
     }
 }

@@ -171,10 +171,17 @@ pub fn run(
                             println!("\nSaved the plan to: {}\n\nTo perform exactly these actions, run the following command to apply:\n    strata apply {:?}", path.display(), path.display().to_string());
                         }
                     }
-                    if plan.errored {
-                        return 1;
-                    }
-                    return if *detailed_exitcode && plan.has_changes() { 2 } else { 0 };
+                    let code = if plan.errored {
+                        1
+                    } else if *detailed_exitcode && plan.has_changes() {
+                        2
+                    } else {
+                        0
+                    };
+                    // The process ends here: freeing a large plan object by
+                    // object would only cost time.
+                    std::mem::forget(plan);
+                    return code;
                 }
                 Mode::Apply { auto_approve, destroy } => {
                     if plan.errored {
@@ -190,7 +197,10 @@ pub fn run(
         }
     };
     let lock_guard = held.expect("apply always locks");
-    apply_plan(&prepared, &plan, &store, &lock_guard, lock, ui)
+    let code = apply_plan(&prepared, &plan, &store, &lock_guard, lock, ui);
+    // (As after a plan: the process ends.)
+    std::mem::forget(plan);
+    code
 }
 
 /// Executes `plan`: its prior state is what the apply starts from (stored

@@ -92,7 +92,7 @@ pub fn make_plan(
             "-replace={a} names no resource instance in the configuration or state, so nothing is replaced because of it. Check the address (instances look like aws_instance.web[0] or module.app.aws_instance.web[\"a\"])."
         )));
     }
-    let changes = engine.changes();
+    let changes = engine.take_changes();
     let drift = engine.drift();
     let checks = engine.check_results_json();
     diags.extend(prepared.diags.clone());

@@ -427,9 +427,10 @@ impl<'a> ResourceEngine<'a> {
         matches!(self.operation, Operation::Apply | Operation::Destroy { apply: true })
     }
 
-    /// Planned changes so far, in address order.
-    pub fn changes(&self) -> Vec<PlannedChange> {
-        let mut c = self.changes.lock().expect("no poisoned locks").clone();
+    /// Planned changes so far, in address order. Takes them: call once,
+    /// after the walk (a large plan's changes are moved, not copied).
+    pub fn take_changes(&self) -> Vec<PlannedChange> {
+        let mut c = std::mem::take(&mut *self.changes.lock().expect("no poisoned locks"));
         c.sort_by(|a, b| a.addr.cmp(&b.addr).then_with(|| a.deposed.cmp(&b.deposed)));
         c
     }

@@ -29,7 +29,7 @@ impl<'a> ResourceEngine<'a> {
         let mut orphans: Vec<(ResourceInstanceAddr, String, InstanceState, Leftover)> = match &self.plan {
             None => {
                 self.unconfigured_imports(diags);
-                let visited = self.visited.lock().expect("no poisoned locks").clone();
+                let visited = self.visited.lock().expect("no poisoned locks");
                 let mut found: Vec<_> = self
                     .prior
                     .all()
