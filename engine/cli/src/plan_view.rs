@@ -264,7 +264,7 @@ fn relevant_drift(before: &Value, after: &Value, paths: &[&[serde_json::Value]])
                     entries.insert(k.clone(), relevant_drift(b.get(k).unwrap_or(&null), v, &sub));
                 }
             }
-            Value::map(ty.clone(), entries).mark(after.marks())
+            Value::map(ty.clone(), entries.into()).mark(after.marks())
         }
         (Kind::List(_, b), Kind::List(ty, a)) if a.len() == b.len() => Value::list(
             ty.clone(),
@@ -411,7 +411,7 @@ mod relevant_drift_tests {
     fn tags(x: &str, y: &str) -> Value {
         Value::map(
             strata_lang::Type::String,
-            BTreeMap::from([("x".to_string(), Value::string(x)), ("y".to_string(), Value::string(y))]),
+            BTreeMap::from([("x".to_string(), Value::string(x)), ("y".to_string(), Value::string(y))]).into(),
         )
     }
 

@@ -25,7 +25,7 @@ fn pad(n: usize) -> String {
     " ".repeat(n)
 }
 
-fn entries(v: &Value) -> Option<&std::collections::BTreeMap<String, Value>> {
+fn entries(v: &Value) -> Option<&strata_lang::Fields> {
     if v.is_null() || !v.is_known() || v.is_sensitive() {
         return None;
     }
@@ -148,8 +148,8 @@ pub fn changed(b: &Value, a: &Value, indent: usize, show_unchanged: bool) -> Str
 }
 
 fn map_diff(
-    b: &std::collections::BTreeMap<String, Value>,
-    a: &std::collections::BTreeMap<String, Value>,
+    b: &strata_lang::Fields,
+    a: &strata_lang::Fields,
     quoted: bool,
     indent: usize,
     show_unchanged: bool,
@@ -160,7 +160,7 @@ fn map_diff(
     keys.dedup();
     let width = keys
         .iter()
-        .filter(|k| !b.get(**k).unwrap_or(&null).is_null() || !a.get(**k).unwrap_or(&null).is_null())
+        .filter(|k| !b.get(k).unwrap_or(&null).is_null() || !a.get(k).unwrap_or(&null).is_null())
         .map(|k| key_text(k, quoted).len())
         .max()
         .unwrap_or(0);
@@ -337,7 +337,7 @@ pub fn body(
     indent: usize,
     replace: &[AttributePath],
 ) -> String {
-    let empty = std::collections::BTreeMap::new();
+    let empty = strata_lang::Fields::new();
     let b = before.as_entries().unwrap_or(&empty);
     let a = after.as_entries().unwrap_or(&empty);
     let null = Value::dynamic_null();
@@ -348,7 +348,7 @@ pub fn body(
     // Terraform aligns on every attribute with a value, hidden ones included.
     let width = names
         .iter()
-        .filter(|n| !b.get(**n).unwrap_or(&null).is_null() || !a.get(**n).unwrap_or(&null).is_null())
+        .filter(|n| !b.get(n).unwrap_or(&null).is_null() || !a.get(n).unwrap_or(&null).is_null())
         .map(|n| key_text(n, false).len())
         .max()
         .unwrap_or(0);
@@ -398,8 +398,8 @@ pub fn body(
 
 /// Nested blocks: each shown as `sym name {` … `}`, after a blank line.
 fn blocks(
-    b: &std::collections::BTreeMap<String, Value>,
-    a: &std::collections::BTreeMap<String, Value>,
+    b: &strata_lang::Fields,
+    a: &strata_lang::Fields,
     schema: &Block,
     mode: Mode,
     indent: usize,
@@ -458,7 +458,7 @@ fn blocks(
                 }
             }
             Nesting::Map => {
-                let empty = std::collections::BTreeMap::new();
+                let empty = strata_lang::Fields::new();
                 let (xm, ym) = (entries(x).unwrap_or(&empty), entries(y).unwrap_or(&empty));
                 let mut keys: Vec<&String> = xm.keys().chain(ym.keys()).collect();
                 keys.sort();
@@ -498,7 +498,7 @@ mod tests {
     }
 
     fn obj(pairs: Vec<(&str, Value)>) -> Value {
-        Value::object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())
+        Value::object((pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>()).into())
     }
 
     #[test]

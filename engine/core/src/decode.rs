@@ -155,7 +155,7 @@ fn decode_block(
         };
         out.insert(name.clone(), v);
     }
-    Value::object(out)
+    Value::object(out.into())
 }
 
 /// The name of the attribute whose value is at `value` (`name = value`):
@@ -293,7 +293,7 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
     if config.is_null() {
         return Value::null(schema.implied_type());
     }
-    let empty = BTreeMap::new();
+    let empty = strata_lang::Fields::new();
     let prior_attrs = prior.as_entries().unwrap_or(&empty);
     let config_attrs = config.as_entries().unwrap_or(&empty);
     let mut out = BTreeMap::new();
@@ -313,7 +313,7 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
             out.insert(name.clone(), v.clone());
         }
     }
-    Value::object(out).mark(config.marks())
+    Value::object(out.into()).mark(config.marks())
 }
 
 /// Paths of sensitive values, in the state file's `sensitive_attributes` shape.

@@ -1088,10 +1088,13 @@ fn check_resource_body(
     if r.for_each.is_some() {
         bindings.push((
             "each",
-            Value::object(BTreeMap::from([
-                ("key".to_string(), Value::unknown(Type::String)),
-                ("value".to_string(), Value::dynamic_unknown()),
-            ])),
+            Value::object(
+                BTreeMap::from([
+                    ("key".to_string(), Value::unknown(Type::String)),
+                    ("value".to_string(), Value::dynamic_unknown()),
+                ])
+                .into(),
+            ),
         ));
     }
     let evaluate = || strata_lang::body::evaluate_body_except(&ev, &r.body.body, &RESOURCE_META_SPLIT);
@@ -1229,7 +1232,7 @@ fn evaluate_call(
                 (o.name.clone(), r.outputs.get(&o.name).map_or_else(Value::dynamic_unknown, |ov| ov.value.clone()))
             })
             .collect();
-        (Value::object(obj), r)
+        (Value::object(obj.into()), r)
     };
     // Arguments are checked once per call, not per instance.
     for (name, e) in &call.inputs {
@@ -1254,7 +1257,7 @@ fn evaluate_call(
         }
     }
     let each_of = |k: &str, val: Value| {
-        Value::object(BTreeMap::from([("key".to_string(), Value::string(k)), ("value".to_string(), val)]))
+        Value::object(BTreeMap::from([("key".to_string(), Value::string(k)), ("value".to_string(), val)]).into())
     };
     let specs: Vec<(InstanceKey, Vec<(&str, Value)>)> = match &keys {
         Keys::Single => vec![(InstanceKey::None, vec![])],
@@ -1269,10 +1272,13 @@ fn evaluate_call(
             .collect(),
         Keys::Unknown => {
             // Still check the child once, with unknown instance keys.
-            let each = Value::object(BTreeMap::from([
-                ("key".to_string(), Value::unknown(Type::String)),
-                ("value".to_string(), Value::dynamic_unknown()),
-            ]));
+            let each = Value::object(
+                BTreeMap::from([
+                    ("key".to_string(), Value::unknown(Type::String)),
+                    ("value".to_string(), Value::dynamic_unknown()),
+                ])
+                .into(),
+            );
             vec![(InstanceKey::None, vec![("count", obj1("index", Value::unknown(Type::Number))), ("each", each)])]
         }
     };
@@ -1315,7 +1321,7 @@ fn evaluate_call(
 }
 
 fn obj1(k: &str, v: Value) -> Value {
-    Value::object(BTreeMap::from([(k.to_string(), v)]))
+    Value::object(BTreeMap::from([(k.to_string(), v)]).into())
 }
 
 pub(crate) fn bind_all<T>(ev: &Evaluator, bindings: &[(&str, Value)], f: impl FnOnce() -> T) -> T {

@@ -123,7 +123,7 @@ fn convert_known(v: &Value, want: &Type) -> Result<Value, ConvertError> {
             for (k, x) in items.iter() {
                 out.insert(k.clone(), convert(x, &elem).map_err(|e| at(format!("element {k:?}"), e))?);
             }
-            Ok(Value::map(elem, out))
+            Ok(Value::map(elem, out.into()))
         }
         (Kind::List(_, items) | Kind::Tuple(items), Type::Tuple(types)) => {
             if items.len() != types.len() {
@@ -140,12 +140,12 @@ fn convert_known(v: &Value, want: &Type) -> Result<Value, ConvertError> {
     }
 }
 
-fn convert_to_object(items: &BTreeMap<String, Value>, o: &Arc<ObjectType>) -> Result<Value, ConvertError> {
+fn convert_to_object(items: &crate::Fields, o: &Arc<ObjectType>) -> Result<Value, ConvertError> {
     // Like cty, every missing attribute is named before any value is converted.
     let missing: Vec<String> = o
         .attrs
         .keys()
-        .filter(|name| !items.contains_key(*name) && !o.optional.contains(*name))
+        .filter(|name| !items.contains_key(name) && !o.optional.contains(*name))
         .map(|name| format!("{name:?}"))
         .collect();
     match missing.as_slice() {
@@ -166,7 +166,7 @@ fn convert_to_object(items: &BTreeMap<String, Value>, o: &Arc<ObjectType>) -> Re
             None => return Err(err(format!("attribute {name:?} is required"))),
         }
     }
-    Ok(Value::object(out))
+    Ok(Value::object(out.into()))
 }
 
 fn convert_each<'a>(items: impl Iterator<Item = &'a Value>, elem: &Type) -> Result<Vec<Value>, ConvertError> {

@@ -151,7 +151,7 @@ impl<'a> Evaluator<'a> {
                 if unknown_key {
                     return Ok(Value::dynamic_unknown().mark(marks));
                 }
-                Ok(Value::object(out).mark(marks))
+                Ok(Value::object(out.into()).mark(marks))
             }
             Expression::StringTemplate(t) => {
                 // "${x}" alone yields x itself, not its string form.
@@ -814,7 +814,7 @@ impl<'a> Evaluator<'a> {
         Ok(match &f.key_expr {
             None => Value::tuple(tuple_out),
             Some(_) if f.grouping => Value::object(grouped.into_iter().map(|(k, v)| (k, Value::tuple(v))).collect()),
-            Some(_) => Value::object(object_out),
+            Some(_) => Value::object(object_out.into()),
         }
         .mark(out_marks))
     }

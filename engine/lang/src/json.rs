@@ -47,7 +47,7 @@ pub fn from_json_implied(j: &Json) -> Result<Value, String> {
             for (k, v) in o {
                 m.insert(k.clone(), from_json_implied(v)?);
             }
-            Value::object(m)
+            Value::object(m.into())
         }
     })
 }
@@ -93,7 +93,7 @@ pub fn from_json_typed(j: &Json, ty: &Type) -> Result<Value, String> {
             for (k, x) in o {
                 m.insert(k.clone(), from_json_typed(x, e)?);
             }
-            Ok(Value::map((**e).clone(), m))
+            Ok(Value::map((**e).clone(), m.into()))
         }
         Type::Tuple(ts) => {
             let a = j.as_array().ok_or("array required")?;
@@ -114,7 +114,7 @@ pub fn from_json_typed(j: &Json, ty: &Type) -> Result<Value, String> {
                     },
                 );
             }
-            Ok(Value::object(m))
+            Ok(Value::object(m.into()))
         }
     }
 }

@@ -6,6 +6,7 @@
 pub mod body;
 pub mod convert;
 pub mod eval;
+pub mod fields;
 pub mod functions;
 pub mod json;
 pub mod number;
@@ -17,6 +18,7 @@ pub mod types;
 pub mod value;
 
 pub use eval::{EmptyScope, Evaluator, Scope};
+pub use fields::Fields;
 pub use functions::{CallContext, Functions};
 pub use number::Number;
 pub use types::Type;

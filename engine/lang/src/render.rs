@@ -80,7 +80,7 @@ fn format_multiline(s: &str, indent: usize, out: &mut String) -> bool {
     true
 }
 
-fn format_mapping(items: &std::collections::BTreeMap<String, Value>, indent: usize, out: &mut String) {
+fn format_mapping(items: &crate::Fields, indent: usize, out: &mut String) {
     out.push('{');
     for (k, v) in items {
         out.push('\n');

@@ -172,7 +172,7 @@ pub fn apply_defaults(v: &Value, ty: &Type, d: &Defaults) -> Value {
     let marks = v.marks();
     let out = match (v.kind(), ty) {
         (Kind::Object(attrs) | Kind::Map(_, attrs), Type::Object(o)) => {
-            let mut out: BTreeMap<String, Value> = (**attrs).clone();
+            let mut out: crate::Fields = (**attrs).clone();
             for (k, dv) in &d.attrs {
                 let missing = out.get(k).is_none_or(Value::is_null);
                 if missing {

@@ -2,10 +2,10 @@
 //! after apply") or known, and may carry marks (sensitive, ephemeral) that
 //! flow through every operation.
 
+use crate::fields::Fields;
 use crate::number::Number;
 use crate::types::Type;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -76,9 +76,9 @@ pub enum Kind {
     List(Type, Arc<Vec<Value>>),
     /// Element type, elements in set order without duplicates.
     Set(Type, Arc<Vec<Value>>),
-    Map(Type, Arc<BTreeMap<String, Value>>),
+    Map(Type, Arc<Fields>),
     Tuple(Arc<Vec<Value>>),
-    Object(Arc<BTreeMap<String, Value>>),
+    Object(Arc<Fields>),
 }
 
 impl Value {
@@ -123,11 +123,11 @@ impl Value {
     pub fn empty_tuple() -> Value {
         Value::tuple(Vec::new())
     }
-    pub fn object(attrs: BTreeMap<String, Value>) -> Value {
+    pub fn object(attrs: Fields) -> Value {
         Value::of(Kind::Object(Arc::new(attrs)))
     }
     pub fn empty_object() -> Value {
-        Value::object(BTreeMap::new())
+        Value::object(Fields::new())
     }
 
     /// A list whose elements already share `elem` as their type.
@@ -136,7 +136,7 @@ impl Value {
     }
 
     /// A map whose elements already share `elem` as their type.
-    pub fn map(elem: Type, items: BTreeMap<String, Value>) -> Value {
+    pub fn map(elem: Type, items: Fields) -> Value {
         Value::of(Kind::Map(elem, Arc::new(items)))
     }
 
@@ -307,7 +307,7 @@ impl Value {
     }
 
     /// Entries of a map or object.
-    pub fn as_entries(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn as_entries(&self) -> Option<&Fields> {
         match &self.kind {
             Kind::Map(_, items) | Kind::Object(items) => Some(items),
             _ => None,
@@ -353,7 +353,7 @@ impl Value {
     fn raw_equal_as(&self, other: &Value, zero_sign: bool) -> bool {
         let seq =
             |a: &[Value], b: &[Value]| a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.raw_equal_as(y, zero_sign));
-        let map = |a: &BTreeMap<String, Value>, b: &BTreeMap<String, Value>| {
+        let map = |a: &Fields, b: &Fields| {
             a.len() == b.len() && a.iter().zip(b).all(|((ka, x), (kb, y))| ka == kb && x.raw_equal_as(y, zero_sign))
         };
         match (&self.kind, &other.kind) {

@@ -314,11 +314,14 @@ fn cidr_block_associations(vpc: &aws_sdk_ec2::types::Vpc) -> Value {
         .iter()
         .map(|a| {
             let s = |x: Option<&str>| Value::string(x.unwrap_or_default());
-            Value::object(BTreeMap::from([
-                ("association_id".to_string(), s(a.association_id())),
-                ("cidr_block".to_string(), s(a.cidr_block())),
-                ("state".to_string(), s(a.cidr_block_state().and_then(|c| c.state()).map(|st| st.as_str()))),
-            ]))
+            Value::object(
+                (BTreeMap::from([
+                    ("association_id".to_string(), s(a.association_id())),
+                    ("cidr_block".to_string(), s(a.cidr_block())),
+                    ("state".to_string(), s(a.cidr_block_state().and_then(|c| c.state()).map(|st| st.as_str()))),
+                ]))
+                .into(),
+            )
         })
         .collect();
     Value::list(cidr_block_association_type(), items)

@@ -188,7 +188,7 @@ mod tests {
         );
         let tags = crate::util::object(
             &schema().blocks["default_tags"].block,
-            [("tags", Value::map(Type::String, BTreeMap::from([("Env".to_string(), s("dev"))])))],
+            [("tags", Value::map(Type::String, BTreeMap::from([("Env".to_string(), s("dev"))]).into()))],
         );
         let config = crate::util::object(
             &schema(),

@@ -198,7 +198,7 @@ mod tests {
     fn configured_timeouts_win_over_the_types_defaults() {
         let block = with_block("aws_nat_gateway", Block::default());
         let timeouts = crate::util::object(&block.blocks["timeouts"].block, [("create", Value::string("90s"))]);
-        let configured = Value::object(BTreeMap::from([("timeouts".to_string(), timeouts)]));
+        let configured = Value::object(BTreeMap::from([("timeouts".to_string(), timeouts)]).into());
         assert_eq!(timeout("aws_nat_gateway", &configured, "create"), Duration::from_secs(90));
         assert_eq!(timeout("aws_nat_gateway", &configured, "delete"), minutes(30));
         assert_eq!(timeout("aws_eip", &Value::dynamic_null(), "create"), SDK_DEFAULT);
@@ -211,13 +211,19 @@ mod tests {
 
     #[test]
     fn a_bad_duration_is_an_error_at_its_attribute() {
-        let config = Value::object(BTreeMap::from([(
-            "timeouts".to_string(),
-            Value::object(BTreeMap::from([
-                ("create".to_string(), Value::string("10 minutes")),
-                ("delete".to_string(), Value::null(Type::String)),
-            ])),
-        )]));
+        let config = Value::object(
+            BTreeMap::from([(
+                "timeouts".to_string(),
+                Value::object(
+                    BTreeMap::from([
+                        ("create".to_string(), Value::string("10 minutes")),
+                        ("delete".to_string(), Value::null(Type::String)),
+                    ])
+                    .into(),
+                ),
+            )])
+            .into(),
+        );
         let diags = validate(&config);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].summary, "time: unknown unit \" minutes\" in duration \"10 minutes\"");

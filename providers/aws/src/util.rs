@@ -53,7 +53,7 @@ pub fn is_zero_value(v: &Value) -> bool {
 
 /// A copy of object `v` with `name` set to `value`.
 pub fn with_attr(v: &Value, name: &str, value: Value) -> Value {
-    let mut m: BTreeMap<String, Value> = v.as_entries().cloned().unwrap_or_default();
+    let mut m: strata_lang::Fields = v.as_entries().cloned().unwrap_or_default();
     m.insert(name.to_string(), value);
     Value::object(m).mark(v.marks())
 }
@@ -82,7 +82,7 @@ pub fn object<'a>(block: &Block, values: impl IntoIterator<Item = (&'a str, Valu
         };
         out.insert(name.clone(), v);
     }
-    Value::object(out)
+    Value::object(out.into())
 }
 
 pub fn string_map(m: &BTreeMap<String, String>) -> Value {

@@ -21,7 +21,6 @@ pub fn register(registry: &mut Registry) {
 
 /// Helpers shared by the built-in providers.
 pub(crate) mod util {
-    use std::collections::BTreeMap;
     use strata_lang::Value;
 
     /// An attribute of an object value (null when absent).
@@ -43,7 +42,7 @@ pub(crate) mod util {
 
     /// A copy of object `v` with `name` set to `value`.
     pub fn with_attr(v: &Value, name: &str, value: Value) -> Value {
-        let mut m: BTreeMap<String, Value> = v.as_entries().cloned().unwrap_or_default();
+        let mut m: strata_lang::Fields = v.as_entries().cloned().unwrap_or_default();
         m.insert(name.to_string(), value);
         Value::object(m).mark(v.marks())
     }

@@ -372,7 +372,7 @@ impl Provider for LocalProvider {
             for (k, a) in &ds.block.attributes {
                 out.entry(k.clone()).or_insert_with(|| Value::unknown(a.ty.clone()));
             }
-            return ReadDataResponse { state: Value::object(out), diagnostics: Vec::new() };
+            return ReadDataResponse { state: Value::object(out.into()), diagnostics: Vec::new() };
         };
         let data = match std::fs::read(name) {
             Ok(d) => d,
@@ -394,7 +394,7 @@ impl Provider for LocalProvider {
         for (k, v) in checksums(&data) {
             out.insert(k.into(), Value::string(v));
         }
-        ReadDataResponse { state: Value::object(out), diagnostics: Vec::new() }
+        ReadDataResponse { state: Value::object(out.into()), diagnostics: Vec::new() }
     }
 }
 
@@ -638,7 +638,7 @@ mod tests {
         let d = Scratch::new("data");
         let f = d.file("in.txt");
         std::fs::write(&f, b"hello").unwrap();
-        let cfg = Value::object(BTreeMap::from([("filename".to_string(), Value::string(f.clone()))]));
+        let cfg = Value::object(BTreeMap::from([("filename".to_string(), Value::string(f.clone()))]).into());
         let r = LocalProvider.read_data_source(ReadDataRequest { type_name: "local_file", config: &cfg });
         assert!(r.diagnostics.is_empty());
         assert_eq!(str_attr(&r.state, "content").as_deref(), Some("hello"));
@@ -648,7 +648,7 @@ mod tests {
         assert!(attr(&r.state, "content").is_sensitive());
         let ds = &schema().data_sources["local_file"].block;
         assert!(r.state.ty() == ds.implied_type() || r.state.as_entries().unwrap().len() == ds.attributes.len());
-        let missing = Value::object(BTreeMap::from([("filename".to_string(), Value::string(d.file("nope")))]));
+        let missing = Value::object(BTreeMap::from([("filename".to_string(), Value::string(d.file("nope")))]).into());
         let r = LocalProvider.read_data_source(ReadDataRequest { type_name: "local_file", config: &missing });
         assert_eq!(r.diagnostics[0].summary, "Read local file data source error");
     }

@@ -177,7 +177,7 @@ fn keepers_require_replace(prior: &Value, config: &Value) -> bool {
     if config.raw_equal(prior) {
         return false;
     }
-    let empty = BTreeMap::new();
+    let empty = strata_lang::Fields::new();
     let c = config.as_entries().unwrap_or(&empty);
     if prior.is_null() {
         return !c.values().all(Value::is_null);
@@ -868,7 +868,7 @@ mod tests {
             };
             out.insert(name.clone(), v);
         }
-        Value::object(out)
+        Value::object(out.into())
     }
 
     fn plan(type_name: &str, prior: &Value, config: &Value) -> PlanResponse {

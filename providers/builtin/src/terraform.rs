@@ -109,12 +109,15 @@ impl Provider for TerraformProvider {
     }
 
     fn import_resource(&self, req: ImportRequest) -> ImportResponse {
-        let state = Value::object(BTreeMap::from([
-            ("id".to_string(), Value::string(req.id)),
-            ("input".to_string(), Value::dynamic_null()),
-            ("output".to_string(), Value::dynamic_null()),
-            ("triggers_replace".to_string(), Value::dynamic_null()),
-        ]));
+        let state = Value::object(
+            BTreeMap::from([
+                ("id".to_string(), Value::string(req.id)),
+                ("input".to_string(), Value::dynamic_null()),
+                ("output".to_string(), Value::dynamic_null()),
+                ("triggers_replace".to_string(), Value::dynamic_null()),
+            ])
+            .into(),
+        );
         ImportResponse {
             imported: vec![ImportedObject { type_name: req.type_name.to_string(), state, private: Vec::new() }],
             diagnostics: Vec::new(),

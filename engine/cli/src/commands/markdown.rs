@@ -314,7 +314,8 @@ fn section(label: &str, plan: &Plan, max: usize) -> Section {
                 after.insert(o.name.clone(), hide(v.clone()));
             }
         }
-        let body = value_diff::body(&Value::object(before), &Value::object(after), None, Mode::Update, 0, &[]);
+        let body =
+            value_diff::body(&Value::object(before.into()), &Value::object(after.into()), None, Mode::Update, 0, &[]);
         let summary = format!("Changes to outputs ({})", plan.output_changes.len());
         folds.push(Fold {
             rank: OUTPUTS_RANK,

@@ -509,7 +509,7 @@ mod tests {
     use strata_lang::Type;
 
     fn obj(pairs: Vec<(&str, Value)>) -> Value {
-        Value::object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>())
+        Value::object((pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<BTreeMap<_, _>>()).into())
     }
 
     #[test]
@@ -518,7 +518,7 @@ mod tests {
             ("id", Value::unknown(Type::String)),
             ("pw", Value::string("hunter2").mark_sensitive()),
             ("list", Value::tuple(vec![Value::unknown(Type::Number), Value::int(1)])),
-            ("tags", Value::map(Type::String, BTreeMap::from([("k".to_string(), Value::string("v"))]))),
+            ("tags", Value::map(Type::String, BTreeMap::from([("k".to_string(), Value::string("v"))]).into())),
         ]);
         assert_eq!(known_json(&v).unwrap(), serde_json::json!({"list": [null, 1], "pw": null, "tags": {"k": "v"}}));
         // Known collections stay, empty, as Terraform writes them.

@@ -570,14 +570,17 @@ mod tests {
 
     #[test]
     fn sensitivity_has_the_value_shape() {
-        let v = Value::object(BTreeMap::from([
-            ("id".to_string(), Value::string("x")),
-            ("secret".to_string(), Value::string("s").mark_sensitive()),
-            ("list".to_string(), Value::tuple(vec![Value::int(1), Value::string("a").mark_sensitive()])),
-            ("empty".to_string(), Value::empty_object()),
-            ("none".to_string(), Value::null(Type::String).mark_sensitive()),
-            ("nothing".to_string(), Value::null(Type::list(Type::String))),
-        ]));
+        let v = Value::object(
+            BTreeMap::from([
+                ("id".to_string(), Value::string("x")),
+                ("secret".to_string(), Value::string("s").mark_sensitive()),
+                ("list".to_string(), Value::tuple(vec![Value::int(1), Value::string("a").mark_sensitive()])),
+                ("empty".to_string(), Value::empty_object()),
+                ("none".to_string(), Value::null(Type::String).mark_sensitive()),
+                ("nothing".to_string(), Value::null(Type::list(Type::String))),
+            ])
+            .into(),
+        );
         assert_eq!(
             sensitive_as_bool(&v),
             serde_json::json!({"empty": {}, "list": [false, true], "none": true, "secret": true})

@@ -477,11 +477,11 @@ pub fn decode(j: &Json) -> Option<Value> {
     } else if o.contains_key("set") {
         Value::set(of()?, seq("set")?)
     } else if o.contains_key("map") {
-        Value::map(of()?, entries("map")?)
+        Value::map(of()?, (entries("map")?).into())
     } else if o.contains_key("tuple") {
         Value::tuple(seq("tuple")?)
     } else {
-        Value::object(entries("object")?)
+        Value::object((entries("object")?).into())
     };
     Some(if o.get("!").and_then(Json::as_bool) == Some(true) { v.mark_sensitive() } else { v })
 }
@@ -492,14 +492,17 @@ mod tests {
 
     #[test]
     fn values_round_trip_with_their_marks() {
-        let v = Value::object(BTreeMap::from([
-            ("a".into(), Value::unknown(Type::String)),
-            ("b".into(), Value::string("x").mark_sensitive()),
-            ("c".into(), Value::list(Type::Number, vec![Value::int(1), Value::int(2)])),
-            ("d".into(), Value::set(Type::String, vec![Value::string("z")])),
-            ("e".into(), Value::null(Type::Bool)),
-            ("f".into(), Value::tuple(vec![Value::number(strata_lang::Number::parse("0.1").unwrap())])),
-        ]));
+        let v = Value::object(
+            BTreeMap::from([
+                ("a".into(), Value::unknown(Type::String)),
+                ("b".into(), Value::string("x").mark_sensitive()),
+                ("c".into(), Value::list(Type::Number, vec![Value::int(1), Value::int(2)])),
+                ("d".into(), Value::set(Type::String, vec![Value::string("z")])),
+                ("e".into(), Value::null(Type::Bool)),
+                ("f".into(), Value::tuple(vec![Value::number(strata_lang::Number::parse("0.1").unwrap())])),
+            ])
+            .into(),
+        );
         let back = decode(&encode(&v)).unwrap();
         assert!(back.raw_equal(&v));
         assert!(back.as_entries().unwrap()["b"].is_sensitive());

@@ -57,7 +57,7 @@ fn compare(planned: &Value, actual: &Value, path: &mut String, out: &mut Vec<Str
                 }
                 path.truncate(len);
             }
-            for key in am.keys().filter(|k| !pm.contains_key(*k)) {
+            for key in am.keys().filter(|k| !pm.contains_key(k)) {
                 out.push(format!("{}: new element {key:?} has appeared", at(path)));
             }
         }
@@ -166,7 +166,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>())
+        Value::object((pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<BTreeMap<_, _>>()).into())
     }
 
     #[test]
@@ -194,11 +194,11 @@ mod tests {
     #[test]
     fn collections_are_compared_element_by_element() {
         let planned = obj(&[
-            ("tags", Value::map(Type::String, BTreeMap::from([("a".to_string(), Value::string("1"))]))),
+            ("tags", Value::map(Type::String, BTreeMap::from([("a".to_string(), Value::string("1"))]).into())),
             ("list", Value::list(Type::Number, vec![Value::int(1), Value::unknown(Type::Number)])),
         ]);
         let actual = obj(&[
-            ("tags", Value::map(Type::String, BTreeMap::from([("b".to_string(), Value::string("1"))]))),
+            ("tags", Value::map(Type::String, BTreeMap::from([("b".to_string(), Value::string("1"))]).into())),
             ("list", Value::list(Type::Number, vec![Value::int(2), Value::int(3)])),
         ]);
         assert_eq!(

@@ -167,14 +167,14 @@ pub fn object_id_or_name(v: &Value) -> Option<(String, String)> {
     let tags = entries.get("tags").filter(|t| t.is_wholly_known() && !t.is_null() && !t.is_sensitive())?;
     let tags = tags.as_entries()?;
     ["name", "Name"].iter().find_map(|k| {
-        let t = tags.get(*k)?;
+        let t = tags.get(k)?;
         let text = t.as_str().filter(|_| !t.is_sensitive())?;
         Some((format!("tags.{k}"), text.to_string()))
     })
 }
 
 pub(super) fn obj1(k: &str, v: Value) -> Value {
-    Value::object(BTreeMap::from([(k.to_string(), v)]))
+    Value::object(BTreeMap::from([(k.to_string(), v)]).into())
 }
 
 /// Configuration with `ignore_changes` attributes taken from the prior object.

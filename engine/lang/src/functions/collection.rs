@@ -660,8 +660,8 @@ fn merge(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
         }
     }
     match ret {
-        Type::Map(e) => Ok(Value::map((**e).clone(), out).mark(marks)),
-        _ => Ok(Value::object(out).mark(marks)),
+        Type::Map(e) => Ok(Value::map((**e).clone(), out.into()).mark(marks)),
+        _ => Ok(Value::object(out.into()).mark(marks)),
     }
 }
 
@@ -1041,8 +1041,8 @@ fn zipmap(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
         out.insert(k.to_string(), v.clone());
     }
     match ret {
-        Type::Map(e) => Ok(Value::map((**e).clone(), out).mark(marks)),
-        _ => Ok(Value::object(out).mark(marks)),
+        Type::Map(e) => Ok(Value::map((**e).clone(), out.into()).mark(marks)),
+        _ => Ok(Value::object(out.into()).mark(marks)),
     }
 }
 

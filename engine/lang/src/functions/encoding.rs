@@ -421,7 +421,7 @@ fn csvdecode_imp(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
             return Err(fail(format!("CSV parse error on line {line}: wrong number of fields")));
         }
         let obj: BTreeMap<String, Value> = header.iter().cloned().zip(rec.into_iter().map(Value::string)).collect();
-        rows.push(Value::object(obj));
+        rows.push(Value::object(obj.into()));
     }
     let elem = ret.element().cloned().unwrap_or(Type::Dynamic);
     Ok(Value::list(elem, rows))
@@ -562,7 +562,7 @@ impl JsonParser<'_> {
                         }
                     }
                 }
-                Ok(Value::object(m))
+                Ok(Value::object(m.into()))
             }
             Some(b'[') => {
                 self.pos += 1;
@@ -1724,7 +1724,7 @@ mod yaml {
                             vals.entry(k.clone()).or_insert_with(|| v.clone());
                         }
                     }
-                    let v = Value::object(vals);
+                    let v = Value::object(vals.into());
                     if anchor > 0 {
                         self.anchors.insert(anchor, v.clone());
                     }

@@ -7,7 +7,6 @@ use super::{CallContext, FnResult, Function, FunctionError, Functions, Param, Re
 use crate::eval::{Evaluator, Scope, TemplateMode};
 use crate::types::Type;
 use crate::value::{Marks, Value};
-use std::collections::BTreeMap;
 use strata_diag::{Diagnostic, SourceFile, Span};
 
 fn redact(s: &str, marks: Marks) -> String {
@@ -459,7 +458,7 @@ fn abspath(p: &str) -> String {
 // ------------------------------------------------------------------ templates
 
 struct VarsScope {
-    vars: BTreeMap<String, Value>,
+    vars: crate::Fields,
     file: String,
 }
 

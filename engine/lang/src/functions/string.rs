@@ -142,7 +142,7 @@ fn regex_result(re: &GoRegex, caps: &regex::Captures, ty: &Type) -> Value {
                     m.insert(n.clone(), group(i + 1));
                 }
             }
-            Value::object(m)
+            Value::object(m.into())
         }
         _ => group(0),
     }
