@@ -251,7 +251,7 @@ fn relevant_drift(before: &Value, after: &Value, paths: &[&[serde_json::Value]])
         )
         .mark(after.marks()),
         (Kind::Map(_, b), Kind::Map(ty, a)) => {
-            let mut entries = std::collections::BTreeMap::new();
+            let mut entries = strata_lang::Fields::new();
             // Keys only one side has stay as they were before.
             for (k, v) in b.iter() {
                 if below(&|s| s.as_str() == Some(k)).is_empty() || a.contains_key(k) {
@@ -264,7 +264,7 @@ fn relevant_drift(before: &Value, after: &Value, paths: &[&[serde_json::Value]])
                     entries.insert(k.clone(), relevant_drift(b.get(k).unwrap_or(&null), v, &sub));
                 }
             }
-            Value::map(ty.clone(), entries.into()).mark(after.marks())
+            Value::map(ty.clone(), entries).mark(after.marks())
         }
         (Kind::List(_, b), Kind::List(ty, a)) if a.len() == b.len() => Value::list(
             ty.clone(),

@@ -55,7 +55,7 @@ fn decode_block(
 ) -> Value {
     let written_as_blocks =
         if as_blocks { attributes_from_blocks(body, schema, header, diags) } else { BTreeMap::new() };
-    let mut out = BTreeMap::new();
+    let mut out = strata_lang::Fields::new();
     for (name, (value, span)) in body.attributes.iter().chain(&written_as_blocks) {
         let Some(a) = schema.attributes.get(name) else {
             let mut detail = format!("An argument named {name:?} is not expected here.");
@@ -155,7 +155,7 @@ fn decode_block(
         };
         out.insert(name.clone(), v);
     }
-    Value::object(out.into())
+    Value::object(out)
 }
 
 /// The name of the attribute whose value is at `value` (`name = value`):
@@ -296,7 +296,7 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
     let empty = strata_lang::Fields::new();
     let prior_attrs = prior.as_entries().unwrap_or(&empty);
     let config_attrs = config.as_entries().unwrap_or(&empty);
-    let mut out = BTreeMap::new();
+    let mut out = strata_lang::Fields::new();
     for (name, a) in &schema.attributes {
         let c = config_attrs.get(name).cloned().unwrap_or_else(|| Value::null(a.ty.clone()));
         let v = if !c.is_null() || !a.computed {
@@ -313,7 +313,7 @@ pub fn proposed_new(schema: &Block, prior: &Value, config: &Value) -> Value {
             out.insert(name.clone(), v.clone());
         }
     }
-    Value::object(out.into()).mark(config.marks())
+    Value::object(out).mark(config.marks())
 }
 
 /// Paths of sensitive values, in the state file's `sensitive_attributes` shape.

@@ -1224,7 +1224,7 @@ fn evaluate_call(
             handler.enter_module(path, call, &child_path, &child.module);
         }
         let r = evaluate_module(child, vars, &failed_vars, walk, &child_path, diags);
-        let obj: BTreeMap<String, Value> = child
+        let obj: strata_lang::Fields = child
             .module
             .outputs
             .iter()
@@ -1232,7 +1232,7 @@ fn evaluate_call(
                 (o.name.clone(), r.outputs.get(&o.name).map_or_else(Value::dynamic_unknown, |ov| ov.value.clone()))
             })
             .collect();
-        (Value::object(obj.into()), r)
+        (Value::object(obj), r)
     };
     // Arguments are checked once per call, not per instance.
     for (name, e) in &call.inputs {
@@ -1257,7 +1257,7 @@ fn evaluate_call(
         }
     }
     let each_of = |k: &str, val: Value| {
-        Value::object(BTreeMap::from([("key".to_string(), Value::string(k)), ("value".to_string(), val)]).into())
+        Value::object(strata_lang::Fields::from([("key".to_string(), Value::string(k)), ("value".to_string(), val)]))
     };
     let specs: Vec<(InstanceKey, Vec<(&str, Value)>)> = match &keys {
         Keys::Single => vec![(InstanceKey::None, vec![])],
@@ -1321,7 +1321,7 @@ fn evaluate_call(
 }
 
 fn obj1(k: &str, v: Value) -> Value {
-    Value::object(BTreeMap::from([(k.to_string(), v)]).into())
+    Value::object(strata_lang::Fields::from([(k.to_string(), v)]))
 }
 
 pub(crate) fn bind_all<T>(ev: &Evaluator, bindings: &[(&str, Value)], f: impl FnOnce() -> T) -> T {

@@ -188,7 +188,7 @@ fn expand_dynamic(ev: &Evaluator, b: &Block, out: &mut EvaluatedBody, diags: &mu
         return;
     }
     for (key, value) in collection.iter_pairs() {
-        let it = Value::object(BTreeMap::from([("key".to_string(), key), ("value".to_string(), value)]).into());
+        let it = Value::object(crate::Fields::from([("key".to_string(), key), ("value".to_string(), value)]));
         ev.with_binding(&iterator, it, |ev| {
             let block_labels = match labels {
                 None => Vec::new(),

@@ -119,11 +119,11 @@ fn convert_known(v: &Value, want: &Type) -> Result<Value, ConvertError> {
         }
         (Kind::Map(_, items) | Kind::Object(items), Type::Map(elem)) => {
             let elem = element_target(items.values(), elem)?;
-            let mut out = BTreeMap::new();
+            let mut out = crate::Fields::new();
             for (k, x) in items.iter() {
                 out.insert(k.clone(), convert(x, &elem).map_err(|e| at(format!("element {k:?}"), e))?);
             }
-            Ok(Value::map(elem, out.into()))
+            Ok(Value::map(elem, out))
         }
         (Kind::List(_, items) | Kind::Tuple(items), Type::Tuple(types)) => {
             if items.len() != types.len() {
@@ -154,7 +154,7 @@ fn convert_to_object(items: &crate::Fields, o: &Arc<ObjectType>) -> Result<Value
         [first, second] => return Err(err(format!("attributes {first} and {second} are required"))),
         [rest @ .., last] => return Err(err(format!("attributes {}, and {last} are required", rest.join(", ")))),
     }
-    let mut out = BTreeMap::new();
+    let mut out = crate::Fields::new();
     for (name, t) in &o.attrs {
         match items.get(name) {
             Some(x) => {
@@ -166,7 +166,7 @@ fn convert_to_object(items: &crate::Fields, o: &Arc<ObjectType>) -> Result<Value
             None => return Err(err(format!("attribute {name:?} is required"))),
         }
     }
-    Ok(Value::object(out.into()))
+    Ok(Value::object(out))
 }
 
 fn convert_each<'a>(items: impl Iterator<Item = &'a Value>, elem: &Type) -> Result<Vec<Value>, ConvertError> {

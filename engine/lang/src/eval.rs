@@ -128,7 +128,7 @@ impl<'a> Evaluator<'a> {
                 Ok(Value::tuple(out))
             }
             Expression::Object(obj) => {
-                let mut out = BTreeMap::new();
+                let mut out = crate::Fields::new();
                 let mut marks = Marks::NONE;
                 let mut unknown_key = false;
                 for (key, value) in obj.iter() {
@@ -151,7 +151,7 @@ impl<'a> Evaluator<'a> {
                 if unknown_key {
                     return Ok(Value::dynamic_unknown().mark(marks));
                 }
-                Ok(Value::object(out.into()).mark(marks))
+                Ok(Value::object(out).mark(marks))
             }
             Expression::StringTemplate(t) => {
                 // "${x}" alone yields x itself, not its string form.
@@ -729,7 +729,7 @@ impl<'a> Evaluator<'a> {
         let key_var = f.intro.key_var.as_ref().map(|k| k.value().as_str().to_string());
         let value_var = f.intro.value_var.value().as_str().to_string();
         let mut tuple_out = Vec::new();
-        let mut object_out: BTreeMap<String, Value> = BTreeMap::new();
+        let mut object_out = crate::Fields::new();
         let mut grouped: BTreeMap<String, Vec<Value>> = BTreeMap::new();
         let mut out_marks = marks;
         let mut unknown_result = false;
@@ -787,19 +787,14 @@ impl<'a> Evaluator<'a> {
                         if f.grouping {
                             grouped.entry(key).or_default().push(value);
                         } else {
-                            match object_out.entry(key) {
-                                std::collections::btree_map::Entry::Occupied(e) => {
-                                    return Err(Diagnostic::error("Duplicate object key")
-                                        .with_detail(format!(
-                                            "Two different items produced the key {:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
-                                            e.key()
-                                        ))
-                                        .with_span(self.span_of(key_expr)));
-                                }
-                                std::collections::btree_map::Entry::Vacant(e) => {
-                                    e.insert(value);
-                                }
+                            if object_out.contains_key(&key) {
+                                return Err(Diagnostic::error("Duplicate object key")
+                                    .with_detail(format!(
+                                        "Two different items produced the key {key:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."
+                                    ))
+                                    .with_span(self.span_of(key_expr)));
                             }
+                            object_out.insert(key, value);
                         }
                     }
                 }
@@ -814,7 +809,7 @@ impl<'a> Evaluator<'a> {
         Ok(match &f.key_expr {
             None => Value::tuple(tuple_out),
             Some(_) if f.grouping => Value::object(grouped.into_iter().map(|(k, v)| (k, Value::tuple(v))).collect()),
-            Some(_) => Value::object(object_out.into()),
+            Some(_) => Value::object(object_out),
         }
         .mark(out_marks))
     }

@@ -5,7 +5,6 @@ use crate::number::Number;
 use crate::types::Type;
 use crate::value::{Kind, Value};
 pub use serde_json::Value as Json;
-use std::collections::BTreeMap;
 
 /// A number as a JSON number, keeping every digit.
 pub fn number_to_json(n: &Number) -> Json {
@@ -43,11 +42,11 @@ pub fn from_json_implied(j: &Json) -> Result<Value, String> {
         Json::String(s) => Value::string(s.as_str()),
         Json::Array(a) => Value::tuple(a.iter().map(from_json_implied).collect::<Result<_, _>>()?),
         Json::Object(o) => {
-            let mut m = BTreeMap::new();
+            let mut m = crate::Fields::new();
             for (k, v) in o {
                 m.insert(k.clone(), from_json_implied(v)?);
             }
-            Value::object(m.into())
+            Value::object(m)
         }
     })
 }
@@ -89,11 +88,11 @@ pub fn from_json_typed(j: &Json, ty: &Type) -> Result<Value, String> {
         }
         Type::Map(e) => {
             let o = j.as_object().ok_or("object required")?;
-            let mut m = BTreeMap::new();
+            let mut m = crate::Fields::new();
             for (k, x) in o {
                 m.insert(k.clone(), from_json_typed(x, e)?);
             }
-            Ok(Value::map((**e).clone(), m.into()))
+            Ok(Value::map((**e).clone(), m))
         }
         Type::Tuple(ts) => {
             let a = j.as_array().ok_or("array required")?;
@@ -104,7 +103,7 @@ pub fn from_json_typed(j: &Json, ty: &Type) -> Result<Value, String> {
         }
         Type::Object(o) => {
             let obj = j.as_object().ok_or("object required")?;
-            let mut m = BTreeMap::new();
+            let mut m = crate::Fields::new();
             for (k, t) in &o.attrs {
                 m.insert(
                     k.clone(),
@@ -114,7 +113,7 @@ pub fn from_json_typed(j: &Json, ty: &Type) -> Result<Value, String> {
                     },
                 );
             }
-            Ok(Value::object(m.into()))
+            Ok(Value::object(m))
         }
     }
 }

@@ -198,7 +198,7 @@ mod tests {
     fn configured_timeouts_win_over_the_types_defaults() {
         let block = with_block("aws_nat_gateway", Block::default());
         let timeouts = crate::util::object(&block.blocks["timeouts"].block, [("create", Value::string("90s"))]);
-        let configured = Value::object(BTreeMap::from([("timeouts".to_string(), timeouts)]).into());
+        let configured = Value::object(strata_lang::Fields::from([("timeouts".to_string(), timeouts)]));
         assert_eq!(timeout("aws_nat_gateway", &configured, "create"), Duration::from_secs(90));
         assert_eq!(timeout("aws_nat_gateway", &configured, "delete"), minutes(30));
         assert_eq!(timeout("aws_eip", &Value::dynamic_null(), "create"), SDK_DEFAULT);

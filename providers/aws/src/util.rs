@@ -62,7 +62,7 @@ pub fn with_attr(v: &Value, name: &str, value: Value) -> Value {
 /// schema types, every other attribute and block null (or empty for sets).
 pub fn object<'a>(block: &Block, values: impl IntoIterator<Item = (&'a str, Value)>) -> Value {
     let given: BTreeMap<&str, Value> = values.into_iter().collect();
-    let mut out = BTreeMap::new();
+    let mut out = strata_lang::Fields::new();
     for (name, a) in &block.attributes {
         let v = match given.get(name.as_str()) {
             Some(v) => strata_lang::convert::convert(v, &a.ty).unwrap_or_else(|_| Value::null(a.ty.clone())),
@@ -82,7 +82,7 @@ pub fn object<'a>(block: &Block, values: impl IntoIterator<Item = (&'a str, Valu
         };
         out.insert(name.clone(), v);
     }
-    Value::object(out.into())
+    Value::object(out)
 }
 
 pub fn string_map(m: &BTreeMap<String, String>) -> Value {

@@ -365,14 +365,14 @@ impl Provider for LocalProvider {
             };
         };
         let filename = attr(req.config, "filename");
-        let mut out: BTreeMap<String, Value> = BTreeMap::new();
+        let mut out = strata_lang::Fields::new();
         out.insert("filename".into(), filename.clone());
         let Some(name) = filename.as_str() else {
             // Not known yet: everything else is known after the read.
             for (k, a) in &ds.block.attributes {
                 out.entry(k.clone()).or_insert_with(|| Value::unknown(a.ty.clone()));
             }
-            return ReadDataResponse { state: Value::object(out.into()), diagnostics: Vec::new() };
+            return ReadDataResponse { state: Value::object(out), diagnostics: Vec::new() };
         };
         let data = match std::fs::read(name) {
             Ok(d) => d,
@@ -394,7 +394,7 @@ impl Provider for LocalProvider {
         for (k, v) in checksums(&data) {
             out.insert(k.into(), Value::string(v));
         }
-        ReadDataResponse { state: Value::object(out.into()), diagnostics: Vec::new() }
+        ReadDataResponse { state: Value::object(out), diagnostics: Vec::new() }
     }
 }
 
@@ -638,7 +638,7 @@ mod tests {
         let d = Scratch::new("data");
         let f = d.file("in.txt");
         std::fs::write(&f, b"hello").unwrap();
-        let cfg = Value::object(BTreeMap::from([("filename".to_string(), Value::string(f.clone()))]).into());
+        let cfg = Value::object(strata_lang::Fields::from([("filename".to_string(), Value::string(f.clone()))]));
         let r = LocalProvider.read_data_source(ReadDataRequest { type_name: "local_file", config: &cfg });
         assert!(r.diagnostics.is_empty());
         assert_eq!(str_attr(&r.state, "content").as_deref(), Some("hello"));
@@ -648,7 +648,8 @@ mod tests {
         assert!(attr(&r.state, "content").is_sensitive());
         let ds = &schema().data_sources["local_file"].block;
         assert!(r.state.ty() == ds.implied_type() || r.state.as_entries().unwrap().len() == ds.attributes.len());
-        let missing = Value::object(BTreeMap::from([("filename".to_string(), Value::string(d.file("nope")))]).into());
+        let missing =
+            Value::object(strata_lang::Fields::from([("filename".to_string(), Value::string(d.file("nope")))]));
         let r = LocalProvider.read_data_source(ReadDataRequest { type_name: "local_file", config: &missing });
         assert_eq!(r.diagnostics[0].summary, "Read local file data source error");
     }

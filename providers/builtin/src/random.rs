@@ -856,7 +856,7 @@ mod tests {
         // As the engine: config where set; computed attributes from prior (unknown on create).
         let schema = schema();
         let block = &schema.resources[type_name].block;
-        let mut out = BTreeMap::new();
+        let mut out = strata_lang::Fields::new();
         for (name, a) in &block.attributes {
             let c = attr(config, name);
             let v = if !c.is_null() || !a.computed {
@@ -868,7 +868,7 @@ mod tests {
             };
             out.insert(name.clone(), v);
         }
-        Value::object(out.into())
+        Value::object(out)
     }
 
     fn plan(type_name: &str, prior: &Value, config: &Value) -> PlanResponse {

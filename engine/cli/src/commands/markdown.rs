@@ -302,8 +302,8 @@ fn section(label: &str, plan: &Plan, max: usize) -> Section {
         folds.push(Fold { rank: DRIFT_RANK, what: "drift", text: fold(&summary, body.trim_end(), cap), kept: true });
     }
     if !plan.output_changes.is_empty() {
-        let mut before = BTreeMap::new();
-        let mut after = BTreeMap::new();
+        let mut before = strata_lang::Fields::new();
+        let mut after = strata_lang::Fields::new();
         for o in &plan.output_changes {
             let sensitive = o.before.as_ref().is_some_and(|b| b.sensitive) || o.after.as_ref().is_some_and(|a| a.1);
             let hide = |v: Value| if sensitive { v.mark_sensitive() } else { v };
@@ -314,8 +314,7 @@ fn section(label: &str, plan: &Plan, max: usize) -> Section {
                 after.insert(o.name.clone(), hide(v.clone()));
             }
         }
-        let body =
-            value_diff::body(&Value::object(before.into()), &Value::object(after.into()), None, Mode::Update, 0, &[]);
+        let body = value_diff::body(&Value::object(before), &Value::object(after), None, Mode::Update, 0, &[]);
         let summary = format!("Changes to outputs ({})", plan.output_changes.len());
         folds.push(Fold {
             rank: OUTPUTS_RANK,

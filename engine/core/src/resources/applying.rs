@@ -23,7 +23,7 @@ impl ResourceEngine<'_> {
         opts: &InstanceOpts,
         diags: &mut Diagnostics,
     ) -> Value {
-        let prior_inst = self.prior.instance(addr).map(|(_, i)| i.clone());
+        let prior_inst = self.prior.instance(addr).map(|(_, i)| i);
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
         let cbd_flag = opts.create_before_destroy.then_some(true);
         let object = |value: &Value, private: &[u8], tainted: bool| InstanceState {
@@ -102,7 +102,7 @@ impl ResourceEngine<'_> {
         }
         let planned_private = resp.private;
         if action == Action::Replace {
-            let inst = prior_inst.clone().unwrap_or_else(|| {
+            let inst = prior_inst.cloned().unwrap_or_else(|| {
                 instance_state(&addr.key, &prior, schema, &prior_private, dependencies.to_vec(), false)
             });
             if self.delete(addr, provider_addr, provider, &prior, &inst, diags).is_err() {

@@ -21,7 +21,7 @@ impl ResourceEngine<'_> {
         opts: &InstanceOpts,
         diags: &mut Diagnostics,
     ) -> Value {
-        let prior_inst = self.prior.instance(addr).map(|(_, i)| i.clone());
+        let prior_inst = self.prior.instance(addr).map(|(_, i)| i);
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
         // An `import` block for an instance not yet in state: the object
         // is imported first and planned as if it had been there.

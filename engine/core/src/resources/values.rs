@@ -174,7 +174,7 @@ pub fn object_id_or_name(v: &Value) -> Option<(String, String)> {
 }
 
 pub(super) fn obj1(k: &str, v: Value) -> Value {
-    Value::object(BTreeMap::from([(k.to_string(), v)]).into())
+    Value::object(strata_lang::Fields::from([(k.to_string(), v)]))
 }
 
 /// Configuration with `ignore_changes` attributes taken from the prior object.

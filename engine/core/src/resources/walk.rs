@@ -63,13 +63,10 @@ impl ResourceHandler for ResourceEngine<'_> {
                         .map(|(k, v)| {
                             vec![(
                                 "each",
-                                Value::object(
-                                    BTreeMap::from([
-                                        ("key".to_string(), Value::string(k.as_str())),
-                                        ("value".to_string(), v),
-                                    ])
-                                    .into(),
-                                ),
+                                Value::object(strata_lang::Fields::from([
+                                    ("key".to_string(), Value::string(k.as_str())),
+                                    ("value".to_string(), v),
+                                ])),
                             )]
                         })
                         .collect(),
@@ -252,10 +249,10 @@ impl ResourceHandler for ResourceEngine<'_> {
             match ev.eval(&fe.expr).and_then(|v| for_each_value(&v, fe)) {
                 Ok(Some(pairs)) => {
                     for (k, v) in pairs {
-                        let each = Value::object(
-                            BTreeMap::from([("key".to_string(), Value::string(k.as_str())), ("value".to_string(), v)])
-                                .into(),
-                        );
+                        let each = Value::object(strata_lang::Fields::from([
+                            ("key".to_string(), Value::string(k.as_str())),
+                            ("value".to_string(), v),
+                        ]));
                         instances.push((InstanceKey::Str(k), vec![("each", each)]));
                     }
                 }

@@ -645,7 +645,7 @@ fn merge(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
     if any_unknown(a) {
         return Ok(Value::unknown(ret.clone()).mark(marks_of(a)));
     }
-    let mut out = BTreeMap::new();
+    let mut out = crate::Fields::new();
     let mut marks = Marks::NONE;
     for arg in a {
         if arg.is_null() {
@@ -660,8 +660,8 @@ fn merge(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
         }
     }
     match ret {
-        Type::Map(e) => Ok(Value::map((**e).clone(), out.into()).mark(marks)),
-        _ => Ok(Value::object(out.into()).mark(marks)),
+        Type::Map(e) => Ok(Value::map((**e).clone(), out).mark(marks)),
+        _ => Ok(Value::object(out).mark(marks)),
     }
 }
 
@@ -1033,7 +1033,7 @@ fn zipmap(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
     if ks.len() != vs.len() {
         return Err(ferr(format!("number of keys ({}) does not match number of values ({})", ks.len(), vs.len())));
     }
-    let mut out = BTreeMap::new();
+    let mut out = crate::Fields::new();
     for (i, (k, v)) in ks.iter().zip(vs.iter()).enumerate() {
         let (k, m) = k.clone().unmark();
         marks |= m;
@@ -1041,8 +1041,8 @@ fn zipmap(_: &CallContext, a: &[Value], ret: &Type) -> FnResult {
         out.insert(k.to_string(), v.clone());
     }
     match ret {
-        Type::Map(e) => Ok(Value::map((**e).clone(), out.into()).mark(marks)),
-        _ => Ok(Value::object(out.into()).mark(marks)),
+        Type::Map(e) => Ok(Value::map((**e).clone(), out).mark(marks)),
+        _ => Ok(Value::object(out).mark(marks)),
     }
 }
 

@@ -518,7 +518,7 @@ impl JsonParser<'_> {
             None => Err("EOF".into()),
             Some(b'{') => {
                 self.pos += 1;
-                let mut m = BTreeMap::new();
+                let mut m = crate::Fields::new();
                 self.ws();
                 if self.b.get(self.pos) == Some(&b'}') {
                     self.pos += 1;
@@ -562,7 +562,7 @@ impl JsonParser<'_> {
                         }
                     }
                 }
-                Ok(Value::object(m.into()))
+                Ok(Value::object(m))
             }
             Some(b'[') => {
                 self.pos += 1;
@@ -894,7 +894,7 @@ mod yaml {
     use crate::types::Type;
     use crate::value::{Kind, Value};
     use saphyr_parser::{Event, Parser, ScalarStyle};
-    use std::collections::{BTreeMap, HashMap};
+    use std::collections::HashMap;
 
     // -------------------------------------------------------------- encoder
 
@@ -1675,7 +1675,7 @@ mod yaml {
                         return Err(at(&span, format!("can't interpret mapping as {tag}")));
                     }
                     self.pending.push(anchor);
-                    let mut vals = BTreeMap::new();
+                    let mut vals = crate::Fields::new();
                     let mut merged: Vec<Value> = Vec::new();
                     loop {
                         let (ev, kspan) = self.next()?;
@@ -1724,7 +1724,7 @@ mod yaml {
                             vals.entry(k.clone()).or_insert_with(|| v.clone());
                         }
                     }
-                    let v = Value::object(vals.into());
+                    let v = Value::object(vals);
                     if anchor > 0 {
                         self.anchors.insert(anchor, v.clone());
                     }

@@ -11,7 +11,6 @@ use crate::types::Type;
 use crate::value::{Kind, Value};
 use num_bigint::BigUint;
 use regex::Regex;
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 // ---------------------------------------------------------------- grapheme clusters
@@ -136,13 +135,13 @@ fn regex_result(re: &GoRegex, caps: &regex::Captures, ty: &Type) -> Value {
         Type::Tuple(ts) => Value::tuple((1..=ts.len()).map(group).collect()),
         Type::Object(_) => {
             // With repeated names the last group wins, as in cty.
-            let mut m = BTreeMap::new();
+            let mut m = crate::Fields::new();
             for (i, n) in re.group_names().iter().enumerate() {
                 if let Some(n) = n {
                     m.insert(n.clone(), group(i + 1));
                 }
             }
-            Value::object(m.into())
+            Value::object(m)
         }
         _ => group(0),
     }
