@@ -38,7 +38,7 @@ mod workdir;
 use std::process::ExitCode;
 
 /// Deep-but-valid configurations recurse deeply; give the work a big stack.
-const STACK_SIZE: usize = 256 * 1024 * 1024;
+pub(crate) const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// mimalloc: a plan of 100,000 instances makes and frees millions of small
 /// values from several threads; glibc's malloc spent a fifth of the time

@@ -295,6 +295,13 @@ impl From<Fields> for BTreeMap<String, Value> {
 }
 
 impl Fields {
+    /// From entries already sorted by key, keys unique (as an object
+    /// type's attributes are).
+    pub fn from_sorted_vec(v: Vec<(String, Value)>) -> Fields {
+        debug_assert!(v.windows(2).all(|w| w[0].0 < w[1].0), "sorted, unique keys");
+        Fields::from_sorted(v)
+    }
+
     /// From entries sorted by key, keys unique.
     fn from_sorted(v: Vec<(String, Value)>) -> Fields {
         if v.len() > SMALL {

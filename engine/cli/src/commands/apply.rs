@@ -85,7 +85,20 @@ pub fn run(
     } else {
         None
     };
-    let stored = match store.read() {
+    // Planning starts with the validate walk, which needs no state: it runs
+    // while the state is read (a large state takes as long to parse).
+    let (stored, validated) = std::thread::scope(|s| {
+        // (On a stack as deep as the main work's: the walk recurses.)
+        let validating = saved.is_none().then(|| {
+            std::thread::Builder::new()
+                .stack_size(crate::STACK_SIZE)
+                .spawn_scoped(s, || super::validate::validate_tree(workdir, &prepared.tree))
+                .expect("a thread starts")
+        });
+        let stored = store.read();
+        (stored, validating.map(|v| v.join().expect("the validate walk does not panic")))
+    });
+    let stored = match stored {
         Ok(s) => s,
         Err(e) => {
             ui.print_diagnostics(&e.to_diagnostic().into());
@@ -111,7 +124,8 @@ pub fn run(
                 Ok(g) => g,
                 Err(code) => return code,
             };
-            let req = PlanRequest { destroy, lock, generate_config: generate.is_some() };
+            let validated = validated.unwrap_or_default();
+            let req = PlanRequest { destroy, lock, generate_config: generate.is_some(), validated };
             let planned = match make_plan(workdir, &prepared, stored, &req, ui) {
                 Ok(p) => p,
                 Err(code) => return code,

@@ -23,6 +23,8 @@ pub struct PlanRequest<'a> {
     pub lock: &'a LockArgs,
     /// `-generate-config-out`: configuration for import targets without one.
     pub generate_config: bool,
+    /// What the validate walk (`validate::validate_tree`) reported.
+    pub validated: Diagnostics,
 }
 
 /// A plan walk's outcome.
@@ -35,8 +37,8 @@ pub struct Planned {
     pub generated: Vec<String>,
 }
 
-/// Makes the plan: the validate walk first (its errors stop here, as
-/// Terraform stops), then `moved` blocks and the plan walk. `Err`: an exit
+/// Makes the plan: the validate walk's errors (in `req`) stop here, as
+/// Terraform stops; then `moved` blocks and the plan walk. `Err`: an exit
 /// code, the problem already printed.
 pub fn make_plan(
     workdir: &WorkDir,
@@ -45,10 +47,9 @@ pub fn make_plan(
     req: &PlanRequest,
     ui: Ui,
 ) -> Result<Planned, u8> {
-    let checked = super::validate::validate_tree(workdir, &prepared.tree);
-    if checked.has_errors() {
+    if req.validated.has_errors() {
         let mut diags = prepared.diags.clone();
-        diags.extend(checked);
+        diags.extend(req.validated.clone());
         ui.print_diagnostics(&diags);
         return Err(1);
     }

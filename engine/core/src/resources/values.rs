@@ -41,7 +41,11 @@ pub(super) fn decode_private(s: &str) -> Vec<u8> {
 
 /// An instance's stored object as a value, with its sensitive marks.
 pub(super) fn decode_state(inst: &InstanceState, schema: &ResourceSchema) -> Value {
-    let v = strata_lang::json::from_json_typed(&inst.attributes.to_json(), &schema.implied_type())
+    let ty = schema.implied_type();
+    // Straight from the text; what that decoder does not take (a number
+    // stored for a string, say) goes the general way.
+    let v = strata_lang::json::from_json_str_typed(inst.attributes.as_text(), &ty)
+        .or_else(|_| strata_lang::json::from_json_typed(&inst.attributes.to_json(), &ty))
         .unwrap_or_else(|_| Value::null(schema.implied_type()));
     apply_sensitive_paths(mark_schema_sensitive(v, &schema.block), &inst.sensitive_attributes)
 }
