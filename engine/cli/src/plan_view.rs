@@ -198,20 +198,7 @@ pub fn render_drift(
     );
     for d in drift {
         let deleted = d.after.is_null();
-        let change = PlannedChange {
-            addr: d.addr.clone(),
-            provider: d.provider.clone(),
-            action: if deleted { Action::Delete } else { Action::Update },
-            before: d.before.clone(),
-            after: d.after.clone(),
-            replace_paths: Vec::new(),
-            reason: None,
-            moved_from: None,
-            importing: None,
-            deposed: None,
-            private: Vec::new(),
-        };
-        let body = render_change(&change, ui);
+        let body = render_change(&d.as_change(), ui);
         let first_line_end = body.find('\n').map_or(0, |i| i + 1);
         let what = if deleted { "has been deleted" } else { "has changed" };
         out.push('\n');

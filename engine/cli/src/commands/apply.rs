@@ -318,17 +318,7 @@ fn saved_plan(saved: &SavedPlan, ui: Ui) -> Option<Plan> {
         ui.print_diagnostics(&Diagnostic::error("Saved plan is too old to apply").with_detail(format!("This plan was saved by Strata {} in plan format version {}, which does not carry its configuration. Run plan again.", saved.strata_version, saved.version)).into());
         return None;
     }
-    match saved.to_plan() {
-        Ok(p) => Some(p),
-        Err(e) => {
-            ui.print_diagnostics(
-                &Diagnostic::error("Invalid plan file")
-                    .with_detail(format!("The plan file is unreadable: {e}."))
-                    .into(),
-            );
-            None
-        }
-    }
+    super::plan_of(saved, ui)
 }
 
 /// A saved plan applies only to the state it was made against.

@@ -231,7 +231,7 @@ fn section(label: &str, plan: &Plan, max: usize) -> Section {
     let ui = Ui { color: false, json: false };
     let mut changes: Vec<&PlannedChange> = plan.changes.iter().collect();
     changes.sort_by(|a, b| super::plan_json::address_order(&a.addr).cmp(&super::plan_json::address_order(&b.addr)));
-    let drift: Vec<PlannedChange> = plan.drift.iter().map(super::plan_json::drift_change).collect();
+    let drift: Vec<PlannedChange> = plan.drift.iter().map(strata_core::Drift::as_change).collect();
     let mut title = format!("Strata plan: {}", code(label));
     if plan.options.workspace != "default" {
         title.push_str(&format!(" (workspace {})", code(&plan.options.workspace)));

@@ -61,7 +61,7 @@ pub fn plan_document(plan: &Plan, registry: &Registry) -> Json {
     let schemas = super::config_json::Schemas::new(registry);
     let mut changes: Vec<&PlannedChange> = plan.changes.iter().collect();
     changes.sort_by(|a, b| address_order(&a.addr).cmp(&address_order(&b.addr)));
-    let mut drift: Vec<PlannedChange> = plan.drift.iter().map(drift_change).collect();
+    let mut drift: Vec<PlannedChange> = plan.drift.iter().map(strata_core::Drift::as_change).collect();
     drift.sort_by(|a, b| address_order(&a.addr).cmp(&address_order(&b.addr)));
     let prior = plan.prior_state.as_ref();
 
@@ -150,24 +150,6 @@ fn actions(a: Action) -> Vec<&'static str> {
         Action::Delete => vec!["delete"],
         Action::Read => vec!["read"],
         Action::Forget => vec!["forget"],
-    }
-}
-
-/// A drifted object as the change refreshing found (`update`, or `delete`
-/// when it is gone).
-pub fn drift_change(d: &strata_core::Drift) -> PlannedChange {
-    PlannedChange {
-        addr: d.addr.clone(),
-        provider: d.provider.clone(),
-        action: if d.after.is_null() { Action::Delete } else { Action::Update },
-        before: d.before.clone(),
-        after: d.after.clone(),
-        replace_paths: Vec::new(),
-        reason: None,
-        importing: None,
-        moved_from: None,
-        deposed: None,
-        private: Vec::new(),
     }
 }
 

@@ -390,25 +390,7 @@ pub fn decode_step(s: &str) -> strata_provider::PathStep {
 /// read now, or `delete` when the object is gone. The provider comes from the
 /// prior state.
 pub fn saved_drift(drift: &[crate::Drift]) -> Vec<SavedChange> {
-    drift
-        .iter()
-        .map(|d| {
-            let change = PlannedChange {
-                addr: d.addr.clone(),
-                provider: d.provider.clone(),
-                action: if d.after.is_null() { Action::Delete } else { Action::Update },
-                before: d.before.clone(),
-                after: d.after.clone(),
-                replace_paths: Vec::new(),
-                reason: None,
-                moved_from: None,
-                importing: None,
-                deposed: None,
-                private: Vec::new(),
-            };
-            SavedChange::from_change(&change)
-        })
-        .collect()
+    drift.iter().map(|d| SavedChange::from_change(&d.as_change())).collect()
 }
 
 /// Encodes a value exactly, marks included: `{"!": true}` marks sensitive.

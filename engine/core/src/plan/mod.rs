@@ -82,6 +82,26 @@ pub struct Drift {
     pub after: Value,
 }
 
+impl Drift {
+    /// The drift as a change (`update`, or `delete` when the object is
+    /// gone), for the views that show it like one.
+    pub fn as_change(&self) -> PlannedChange {
+        PlannedChange {
+            addr: self.addr.clone(),
+            provider: self.provider.clone(),
+            action: if self.after.is_null() { Action::Delete } else { Action::Update },
+            before: self.before.clone(),
+            after: self.after.clone(),
+            replace_paths: Vec::new(),
+            reason: None,
+            importing: None,
+            moved_from: None,
+            deposed: None,
+            private: Vec::new(),
+        }
+    }
+}
+
 /// A planned change to one root output.
 #[derive(Debug, Clone)]
 pub struct OutputChange {

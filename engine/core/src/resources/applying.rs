@@ -8,21 +8,14 @@ use super::*;
 impl ResourceEngine<'_> {
     /// Executes the planned change `change` of one configured instance.
     /// Returns the value references to the instance see.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn apply_planned(
         &self,
-        addr: &ResourceInstanceAddr,
+        ctx: &InstanceCtx,
         change: &PlannedChange,
-        provider_addr: &str,
-        provider: &dyn Provider,
-        schema: &ResourceSchema,
         config: &Value,
-        span: &Span,
-        each: Option<&str>,
-        dependencies: &[String],
-        opts: &InstanceOpts,
         diags: &mut Diagnostics,
     ) -> Value {
+        let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, opts } = *ctx;
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i);
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
         let cbd_flag = opts.create_before_destroy.then_some(true);

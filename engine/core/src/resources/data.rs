@@ -6,19 +6,8 @@ use super::*;
 impl ResourceEngine<'_> {
     /// Reads a data source now when its configuration is known; otherwise
     /// plans the read for apply time (`<= read`).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn data_instance(
-        &self,
-        addr: &ResourceInstanceAddr,
-        provider_addr: &str,
-        provider: &dyn Provider,
-        schema: &ResourceSchema,
-        config: &Value,
-        span: &Span,
-        each: Option<&str>,
-        dependencies: &[String],
-        diags: &mut Diagnostics,
-    ) -> Value {
+    pub(super) fn data_instance(&self, ctx: &InstanceCtx, config: &Value, diags: &mut Diagnostics) -> Value {
+        let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, .. } = *ctx;
         let prior = self
             .prior
             .instance(addr)

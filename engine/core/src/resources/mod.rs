@@ -48,7 +48,7 @@ use providers::{config_address, provider_display};
 pub(crate) use providers::{provider_key, provider_source, unsupported_type};
 use values::*;
 pub use values::{object_id, object_id_or_name, path_text};
-use walk::InstanceOpts;
+use walk::InstanceCtx;
 
 /// What a walk does with resources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

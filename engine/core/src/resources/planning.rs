@@ -7,20 +7,8 @@ impl ResourceEngine<'_> {
     /// Plans one instance: refreshes it, asks the provider for the planned
     /// object and records the change. Returns the value references to the
     /// instance see (unknowns for what only apply will know).
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn plan_instance(
-        &self,
-        addr: &ResourceInstanceAddr,
-        provider_addr: &str,
-        provider: &dyn Provider,
-        schema: &ResourceSchema,
-        config: &Value,
-        span: &Span,
-        each: Option<&str>,
-        dependencies: &[String],
-        opts: &InstanceOpts,
-        diags: &mut Diagnostics,
-    ) -> Value {
+    pub(super) fn plan_instance(&self, ctx: &InstanceCtx, config: &Value, diags: &mut Diagnostics) -> Value {
+        let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, opts } = *ctx;
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i);
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
         // An `import` block for an instance not yet in state: the object

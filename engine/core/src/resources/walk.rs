@@ -356,51 +356,28 @@ impl ResourceHandler for ResourceEngine<'_> {
             let mut local = Diagnostics::new();
             let iaddr = addr.instance(key.clone());
             let opts = InstanceOpts { lifecycle: &r.lifecycle, triggered, create_before_destroy };
+            let ctx = InstanceCtx {
+                addr: &iaddr,
+                provider_addr: &provider_addr,
+                provider: &*provider,
+                schema: &schema,
+                span: &r.span,
+                each: each_mode,
+                dependencies: &dependencies,
+                opts: &opts,
+            };
             let v = if mode == ResourceMode::Data {
-                self.data_instance(
-                    &iaddr,
-                    &provider_addr,
-                    &*provider,
-                    &schema,
-                    config,
-                    &r.span,
-                    each_mode,
-                    &dependencies,
-                    &mut local,
-                )
+                self.data_instance(&ctx, config, &mut local)
             } else if let Some(plan) = &self.plan {
                 match plan.current(&iaddr) {
-                    Some(change) => self.apply_planned(
-                        &iaddr,
-                        change,
-                        &provider_addr,
-                        &*provider,
-                        &schema,
-                        config,
-                        &r.span,
-                        each_mode,
-                        &dependencies,
-                        &opts,
-                        &mut local,
-                    ),
+                    Some(change) => self.apply_planned(&ctx, change, config, &mut local),
                     None => {
                         local.push(missing_from_plan(&iaddr, &r.span));
                         Value::dynamic_unknown()
                     }
                 }
             } else {
-                self.plan_instance(
-                    &iaddr,
-                    &provider_addr,
-                    &*provider,
-                    &schema,
-                    config,
-                    &r.span,
-                    each_mode,
-                    &dependencies,
-                    &opts,
-                    &mut local,
-                )
+                self.plan_instance(&ctx, config, &mut local)
             };
             (v, local)
         };
@@ -494,6 +471,23 @@ pub(super) fn dependencies_of(r: &Resource, path: &ModuleInstance, module: &Modu
 /// (when it could be evaluated) its configuration and whether a
 /// `replace_triggered_by` reference changed.
 pub(super) type InstanceJob<'b> = (InstanceKey, Vec<(&'b str, Value)>, Option<(Value, bool)>);
+
+/// What planning or applying one instance needs from its resource block.
+#[derive(Clone, Copy)]
+pub(super) struct InstanceCtx<'x> {
+    pub(super) addr: &'x ResourceInstanceAddr,
+    /// Its provider's configuration address.
+    pub(super) provider_addr: &'x str,
+    pub(super) provider: &'x dyn Provider,
+    pub(super) schema: &'x ResourceSchema,
+    /// The resource block, where diagnostics point.
+    pub(super) span: &'x Span,
+    /// `"list"` (count), `"map"` (for_each) or none, as state's `each`.
+    pub(super) each: Option<&'x str>,
+    /// What state records it depends on.
+    pub(super) dependencies: &'x [String],
+    pub(super) opts: &'x InstanceOpts<'x>,
+}
 
 /// Options one instance's plan takes from its resource block.
 pub(super) struct InstanceOpts<'l> {
