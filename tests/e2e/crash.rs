@@ -124,3 +124,19 @@ fn creates_the_provider_cannot_trace_are_named_with_what_to_import() {
     assert!(flat.contains("Objects an interrupted apply may have created"), "{}", plan.stderr);
     assert!(flat.contains("testing_resource.slow[0]") && flat.contains("strata import"), "{}", plan.stderr);
 }
+
+#[test]
+fn import_resolves_interrupted_creates_first() {
+    let d = TempDir::with_files("crash-import", &[("main.tf", &config(1, false))]);
+    let world = TempDir::new("crash-import-world");
+    let log = world.path().join("calls.log");
+    apply_and_kill(d.path(), world.path(), &log, 1);
+    let env = [("STRATA_TESTING_WORLD", world.path().to_str().unwrap())];
+    // Importing the object the killed run was creating: it is adopted
+    // first, so there is nothing left to import.
+    let import = run_with(d.path(), &["import", "-no-color", "testing_resource.slow[0]", "id-slow-0"], &env, None);
+    assert_eq!(import.code, 1, "{}", import.transcript());
+    assert!(import.stderr.contains("Adopted an object an interrupted apply created"), "{}", import.stderr);
+    assert!(import.stderr.contains("Resource already managed by Strata"), "{}", import.stderr);
+    assert_eq!(state_names(d.path()), ["quick", "slow-0"]);
+}

@@ -75,13 +75,10 @@ pub fn run(
     // Writing commands always lock; -lock=false only skips it for plan.
     let must_lock = lock.lock.unwrap_or(true) || !matches!(mode, Mode::Plan { .. });
     let held = if must_lock {
-        let Some((held, pending)) = lock_and_recover_with_pending(&store, operation, timeout, ui) else { return 1 };
-        if !pending.is_empty() {
-            if let Err(code) = recover_creates(&prepared, &store, &held, pending, ui) {
-                return code;
-            }
+        match lock_and_resolve(&prepared, &store, operation, timeout, ui) {
+            Ok(held) => Some(held),
+            Err(code) => return code,
         }
-        Some(held)
     } else {
         None
     };
@@ -377,13 +374,30 @@ pub(super) fn lock_and_recover(
         ui.print_diagnostics(
             &Diagnostic::warning("Interrupted creates not resolved yet")
                 .with_detail(format!(
-                    "A previous run stopped while creating {} object(s); the next `strata plan` or `strata apply` asks their providers whether they exist and adopts those that do.",
+                    "A previous run stopped while creating {} object(s); the next `strata plan`, `apply` or `import` asks their providers whether they exist and adopts those that do.",
                     pending.len()
                 ))
                 .into(),
         );
     }
     Some(lock)
+}
+
+/// Takes the state lock, folds in the journal of an interrupted run, and
+/// resolves the creates it left unresolved through their providers (the
+/// commands that have a configuration: plan, apply, destroy, import).
+pub(super) fn lock_and_resolve(
+    prepared: &Prepared,
+    store: &LocalState,
+    operation: &str,
+    timeout: std::time::Duration,
+    ui: Ui,
+) -> Result<StateLock, u8> {
+    let (held, pending) = lock_and_recover_with_pending(store, operation, timeout, ui).ok_or(1u8)?;
+    if !pending.is_empty() {
+        recover_creates(prepared, store, &held, pending, ui)?;
+    }
+    Ok(held)
 }
 
 /// [`lock_and_recover`], returning the unresolved creates.

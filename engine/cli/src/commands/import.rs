@@ -1,7 +1,7 @@
 //! `strata import ADDR ID`: one existing object into the state, through the
 //! same engine path as `import` blocks, changing nothing else.
 
-use super::apply::{finish_state, lock_and_recover, walk, JournalSink};
+use super::apply::{finish_state, lock_and_resolve, walk, JournalSink};
 use super::prepare;
 use crate::args::{LockArgs, VarArgs};
 use crate::output::Ui;
@@ -46,7 +46,10 @@ pub fn run(
         }
     };
     let Some(timeout) = super::lock_timeout(lock.lock_timeout.as_deref(), ui) else { return 1 };
-    let Some(held) = lock_and_recover(&store, "OperationTypeImport", timeout, ui) else { return 1 };
+    let held = match lock_and_resolve(&prepared, &store, "OperationTypeImport", timeout, ui) {
+        Ok(h) => h,
+        Err(code) => return code,
+    };
     let prior = match store.read() {
         Ok(s) => s,
         Err(e) => {
