@@ -4,19 +4,14 @@
 //! whose outcome is missing — adopting what exists, dropping what does not,
 //! and naming what it cannot tell.
 
-use crate::support::{run_with, state, strata_bin, TempDir};
+use crate::support::{run_with, state, strata_bin, TempDir, TESTING_PROVIDER};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn config(count: usize, untraceable: bool) -> String {
     format!(
-        r#"
-terraform {{
-  required_providers {{
-    testing = {{ source = "strata/testing" }}
-  }}
-}}
+        r#"{TESTING_PROVIDER}
 resource "testing_resource" "quick" {{
   name = "quick"
 }}

@@ -6,13 +6,7 @@
 
 use crate::support::{run, run_with, state, TempDir};
 
-const TESTING: &str = r#"
-terraform {
-  required_providers {
-    testing = { source = "strata/testing" }
-  }
-}
-"#;
+const TESTING: &str = crate::support::TESTING_PROVIDER;
 
 #[test]
 fn a_data_source_read_while_planning_is_not_read_again_when_applying() {

@@ -152,3 +152,13 @@ pub fn state(dir: impl AsRef<Path>) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.as_ref().join("terraform.tfstate")).expect("a local state file");
     serde_json::from_str(&text).expect("state is JSON")
 }
+
+/// The `terraform` block that makes the debug build's testing provider
+/// (`strata/testing`) available.
+pub const TESTING_PROVIDER: &str = r#"
+terraform {
+  required_providers {
+    testing = { source = "strata/testing" }
+  }
+}
+"#;

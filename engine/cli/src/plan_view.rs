@@ -38,7 +38,7 @@ pub fn counts(changes: &[PlannedChange]) -> Counts {
 /// `errored` part-way shows what was planned under Terraform's heading for
 /// that case.
 pub fn render_plan(changes: &[PlannedChange], errored: bool, ui: Ui) -> String {
-    let shown: Vec<&PlannedChange> = changes.iter().filter(|c| shows(c)).collect();
+    let shown: Vec<&PlannedChange> = changes.iter().filter(|c| c.shown()).collect();
     if shown.is_empty() {
         return String::new();
     }
@@ -80,12 +80,6 @@ pub fn render_plan(changes: &[PlannedChange], errored: bool, ui: Ui) -> String {
         n.destroy
     ));
     out
-}
-
-/// Whether a change appears in the plan: every action, and objects that
-/// only moved.
-pub fn shows(c: &PlannedChange) -> bool {
-    c.action != Action::NoOp || c.moved_from.is_some() || c.importing.is_some()
 }
 
 /// Terraform's note on a deposed object's change.

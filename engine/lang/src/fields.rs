@@ -96,13 +96,6 @@ impl Fields {
         Entry { fields: self, key }
     }
 
-    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut Value) -> bool) {
-        match &mut self.0 {
-            Repr::Small(v) => v.retain_mut(|(k, x)| keep(k, x)),
-            Repr::Large(m) => m.retain(|k, x| keep(k, x)),
-        }
-    }
-
     pub fn iter(&self) -> Iter<'_> {
         match &self.0 {
             Repr::Small(v) => Iter::Small(v.iter()),
@@ -123,18 +116,6 @@ impl Fields {
 
     pub fn values(&self) -> Values<'_> {
         Values(self.iter())
-    }
-
-    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> + '_ {
-        self.iter_mut().map(|(_, v)| v)
-    }
-
-    pub fn first_key_value(&self) -> Option<(&String, &Value)> {
-        self.iter().next()
-    }
-
-    pub fn last_key_value(&self) -> Option<(&String, &Value)> {
-        self.iter().next_back()
     }
 }
 
@@ -264,14 +245,6 @@ impl FromIterator<(String, Value)> for Fields {
     }
 }
 
-impl Extend<(String, Value)> for Fields {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
-        }
-    }
-}
-
 impl From<BTreeMap<String, Value>> for Fields {
     fn from(m: BTreeMap<String, Value>) -> Fields {
         if m.len() > SMALL {
@@ -285,12 +258,6 @@ impl From<BTreeMap<String, Value>> for Fields {
 impl<const N: usize> From<[(String, Value); N]> for Fields {
     fn from(pairs: [(String, Value); N]) -> Fields {
         pairs.into_iter().collect()
-    }
-}
-
-impl From<Fields> for BTreeMap<String, Value> {
-    fn from(f: Fields) -> BTreeMap<String, Value> {
-        f.into_iter().collect()
     }
 }
 

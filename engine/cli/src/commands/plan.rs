@@ -85,7 +85,7 @@ pub fn make_plan(
         .with_moves(moves.clone())
         .with_removals(removals)
         .with_generate_config(req.generate_config);
-    let (result, mut diags) = super::apply::walk(prepared, &engine);
+    let (mut result, mut diags) = super::apply::walk(prepared, &engine);
     diags.extend(move_diags);
     let generated = if diags.has_errors() { Vec::new() } else { engine.generated_config() };
     for a in engine.unmatched_replace() {
@@ -111,7 +111,7 @@ pub fn make_plan(
             forgotten.join("\n")
         )));
     }
-    let outputs = if req.destroy { BTreeMap::new() } else { result.outputs.clone() };
+    let outputs = if req.destroy { BTreeMap::new() } else { std::mem::take(&mut result.outputs) };
     let output_changes = output_changes(prior.as_ref(), &outputs);
     let relevant_attributes = super::config_json::relevant_attributes(
         &prepared.tree,
@@ -146,7 +146,7 @@ pub fn make_plan(
         outputs,
         output_changes,
         variables: prepared.raw_vars.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect(),
-        variable_values: result.variables.clone(),
+        variable_values: std::mem::take(&mut result.variables),
         checks,
         errored,
         config: ConfigSnapshot::of(&prepared.tree),

@@ -178,26 +178,30 @@ impl Plan {
             || (self.options.refresh_only && !self.drift.is_empty())
     }
 
-    /// The changes by instance (and deposed key), for the apply walk.
+    /// The changes indexed for the apply walk.
     pub fn index(&self) -> PlannedChanges<'_> {
-        PlannedChanges { by_instance: self.changes.iter().map(|c| ((c.addr.clone(), c.deposed.clone()), c)).collect() }
+        PlannedChanges {
+            changes: &self.changes,
+            current: self.changes.iter().filter(|c| c.deposed.is_none()).map(|c| (&c.addr, c)).collect(),
+        }
     }
 }
 
-/// A plan's changes by (instance, deposed key).
+/// A plan's changes, those of current objects by instance.
 #[derive(Default)]
 pub struct PlannedChanges<'p> {
-    by_instance: HashMap<(ResourceInstanceAddr, Option<String>), &'p PlannedChange>,
+    changes: &'p [PlannedChange],
+    current: HashMap<&'p ResourceInstanceAddr, &'p PlannedChange>,
 }
 
 impl<'p> PlannedChanges<'p> {
+    /// The change of `addr`'s current object (not of a deposed one).
     pub fn current(&self, addr: &ResourceInstanceAddr) -> Option<&'p PlannedChange> {
-        // (A lookup key without cloning would need a borrowed tuple type.)
-        self.by_instance.get(&(addr.clone(), None)).copied()
+        self.current.get(addr).copied()
     }
 
     pub fn all(&self) -> impl Iterator<Item = &'p PlannedChange> + '_ {
-        self.by_instance.values().copied()
+        self.changes.iter()
     }
 }
 

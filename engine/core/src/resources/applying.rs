@@ -18,11 +18,7 @@ impl ResourceEngine<'_> {
         let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, opts } = *ctx;
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i);
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
-        let cbd_flag = opts.create_before_destroy.then_some(true);
-        let object = |value: &Value, private: &[u8], tainted: bool| InstanceState {
-            create_before_destroy: cbd_flag,
-            ..instance_state(&addr.key, value, schema, private, dependencies.to_vec(), tainted)
-        };
+        let object = |value: &Value, private: &[u8], tainted: bool| ctx.stored(value, private, tainted);
         // The object the plan was made against: refreshed while planning
         // (or imported), and already in the prior state apply starts from.
         let prior = change.before.clone();
@@ -59,22 +55,12 @@ impl ResourceEngine<'_> {
         // The final plan: the same request as when planning, with the
         // values learned since.
         let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
-        let checked = provider.validate_resource(strata_provider::ValidateResourceRequest {
-            type_name: &addr.resource.type_name,
-            config,
-        });
-        if report(checked, Some(span), diags) {
+        if !ctx.validate(config, diags) {
             return Value::dynamic_unknown();
         }
-        let plan_from = if action == Action::Update { prior.clone() } else { Value::null(schema.implied_type()) };
-        let proposed = proposed_new(&schema.block, &plan_from, config);
-        let resp = provider.plan_resource(strata_provider::PlanRequest {
-            type_name: &addr.resource.type_name,
-            prior: &plan_from,
-            proposed: &proposed,
-            config,
-            prior_private: &prior_private,
-        });
+        // An update goes from the prior object; a create (or replacement) from nothing.
+        let before = if action == Action::Update { prior.clone() } else { Value::null(schema.implied_type()) };
+        let resp = ctx.provider_plan(&before, config, &prior_private);
         if report(resp.diagnostics, Some(span), diags) {
             return Value::dynamic_unknown();
         }
@@ -146,7 +132,6 @@ impl ResourceEngine<'_> {
             object: if verb == Action::Update { object_id_or_name(&prior) } else { None },
         });
         let t = Instant::now();
-        let before = if action == Action::Update { prior.clone() } else { Value::null(schema.implied_type()) };
         let applied = provider.apply_resource(strata_provider::ApplyRequest {
             type_name: &addr.resource.type_name,
             prior: &before,

@@ -77,12 +77,7 @@ impl ResourceEngine<'_> {
         }
         // The object as state stores it, with its create_before_destroy
         // flag (Terraform writes it only when true).
-        let cbd_flag = opts.create_before_destroy.then_some(true);
-        let object = |value: &Value, private: &[u8], tainted: bool| InstanceState {
-            create_before_destroy: cbd_flag,
-            ..instance_state(&addr.key, value, schema, private, dependencies.to_vec(), tainted)
-        };
-        let flag_changed = prior_inst.as_ref().is_some_and(|p| p.create_before_destroy.filter(|f| *f) != cbd_flag);
+        let flag_changed = prior_inst.is_some_and(|p| p.create_before_destroy.filter(|f| *f) != ctx.cbd_flag());
         // The plan's prior state holds the object as refreshing found it,
         // with its current dependencies and flag: what apply starts from.
         let refreshed = !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0);
@@ -91,28 +86,15 @@ impl ResourceEngine<'_> {
             p.dependencies != now
         });
         if importing.is_none() && !stored.is_null() && (refreshed || flag_changed || dependencies_changed) {
-            let inst = (!prior.is_null()).then(|| object(&prior, &prior_private, tainted));
+            let inst = (!prior.is_null()).then(|| ctx.stored(&prior, &prior_private, tainted));
             self.note_refreshed(addr, provider_addr, None, inst, each);
         }
         if self.refresh_only {
             return if prior.is_null() { Value::unknown(schema.implied_type()) } else { prior };
         }
         let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
-        let plan = |prior: &Value| {
-            let proposed = proposed_new(&schema.block, prior, config);
-            provider.plan_resource(strata_provider::PlanRequest {
-                type_name: &addr.resource.type_name,
-                prior,
-                proposed: &proposed,
-                config,
-                prior_private: &prior_private,
-            })
-        };
-        let checked = provider.validate_resource(strata_provider::ValidateResourceRequest {
-            type_name: &addr.resource.type_name,
-            config,
-        });
-        if report(checked, Some(span), diags) {
+        let plan = |prior: &Value| ctx.provider_plan(prior, config, &prior_private);
+        if !ctx.validate(config, diags) {
             return Value::dynamic_unknown();
         }
         let resp = if tainted { plan(&Value::null(schema.implied_type())) } else { plan(&prior) };

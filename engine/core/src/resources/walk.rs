@@ -489,6 +489,49 @@ pub(super) struct InstanceCtx<'x> {
     pub(super) opts: &'x InstanceOpts<'x>,
 }
 
+impl InstanceCtx<'_> {
+    /// The create_before_destroy flag as state stores it (only when true).
+    pub(super) fn cbd_flag(&self) -> Option<bool> {
+        self.opts.create_before_destroy.then_some(true)
+    }
+
+    /// `value` as state stores the instance's object, with its current
+    /// dependencies and create_before_destroy flag.
+    pub(super) fn stored(&self, value: &Value, private: &[u8], tainted: bool) -> InstanceState {
+        InstanceState {
+            create_before_destroy: self.cbd_flag(),
+            ..instance_state(&self.addr.key, value, self.schema, private, self.dependencies.to_vec(), tainted)
+        }
+    }
+
+    /// The provider's check of `config`; false when it reported errors.
+    pub(super) fn validate(&self, config: &Value, diags: &mut Diagnostics) -> bool {
+        let checked = self.provider.validate_resource(strata_provider::ValidateResourceRequest {
+            type_name: &self.addr.resource.type_name,
+            config,
+        });
+        !report(checked, Some(self.span), diags)
+    }
+
+    /// The provider's plan for going from `prior` (null: creating) to
+    /// `config`, on the engine's proposed new value.
+    pub(super) fn provider_plan(
+        &self,
+        prior: &Value,
+        config: &Value,
+        prior_private: &[u8],
+    ) -> strata_provider::PlanResponse {
+        let proposed = proposed_new(&self.schema.block, prior, config);
+        self.provider.plan_resource(strata_provider::PlanRequest {
+            type_name: &self.addr.resource.type_name,
+            prior,
+            proposed: &proposed,
+            config,
+            prior_private,
+        })
+    }
+}
+
 /// Options one instance's plan takes from its resource block.
 pub(super) struct InstanceOpts<'l> {
     pub(super) lifecycle: &'l strata_config::Lifecycle,
