@@ -1,4 +1,4 @@
-//! Differential cases under tests/differential/<case>: each holds a
+//! Differential cases under tests/differential/outputs/<case>: each holds a
 //! configuration and `expected.json`, the `output -json` that Terraform
 //! 1.11.4 printed for it. Strata must print the same. Where `terraform` is
 //! installed, the expectation is re-derived from it too, so it cannot drift.
@@ -31,7 +31,7 @@ fn terraform_outputs(dir: &Path) -> serde_json::Value {
 
 fn cases() -> Vec<PathBuf> {
     let mut cases: Vec<PathBuf> =
-        std::fs::read_dir(repo_root().join("tests/differential")).unwrap().map(|e| e.unwrap().path()).collect();
+        std::fs::read_dir(repo_root().join("tests/differential/outputs")).unwrap().map(|e| e.unwrap().path()).collect();
     cases.sort();
     cases
 }

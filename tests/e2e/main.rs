@@ -38,6 +38,7 @@ mod refactoring;
 mod refresh;
 mod resources;
 mod s3_backend;
+mod scenarios;
 mod show_json;
 mod state_commands;
 mod support;
