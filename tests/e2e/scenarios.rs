@@ -460,10 +460,8 @@ fn first_difference(name: &str, ours: &[Value], theirs: &[Value]) -> Option<Stri
 /// Where Strata words a diagnostic differently on purpose: Terraform's
 /// summary, then Strata's. Terraform reports a module it could not load as
 /// not installed, after `init` failed on it; Strata says why.
-const SAME_MEANING: &[(&str, &str)] = &[
-    ("Module not installed", "Unreadable module directory"),
-    ("Module not installed", "Module calls itself"),
-];
+const SAME_MEANING: &[(&str, &str)] =
+    &[("Module not installed", "Unreadable module directory"), ("Module not installed", "Module calls itself")];
 
 /// `ours` with the location dropped from each diagnostic where
 /// Terraform's gives none (Strata may say more where Terraform says less),
@@ -471,8 +469,7 @@ const SAME_MEANING: &[(&str, &str)] = &[
 fn located_as(ours: &Value, theirs: &Value) -> Value {
     let mut ours = ours.clone();
     for key in ["diagnostics", "apply_errors"] {
-        let (Some(mine), Some(want)) = (ours.get_mut(key).and_then(Value::as_array_mut), theirs[key].as_array())
-        else {
+        let (Some(mine), Some(want)) = (ours.get_mut(key).and_then(Value::as_array_mut), theirs[key].as_array()) else {
             continue;
         };
         for (d, w) in mine.iter_mut().zip(want) {
@@ -563,9 +560,9 @@ fn scenarios_match_terraform() {
         let ours = outcomes(sc, Tool::Strata);
         match (first_difference(&name, &ours, &theirs), &sc.differs) {
             (Some(diff), None) => Some(diff),
-            (None, Some(why)) => Some(format!(
-                "{name}: now matches Terraform; drop its `# differs: {why}` line (and README's mention)"
-            )),
+            (None, Some(why)) => {
+                Some(format!("{name}: now matches Terraform; drop its `# differs: {why}` line (and README's mention)"))
+            }
             _ => None,
         }
     })
@@ -575,5 +572,11 @@ fn scenarios_match_terraform() {
     if std::env::var_os("STRATA_SCENARIO").is_none() {
         assert!(scenarios.len() >= 100, "the corpus holds {} scenarios; it must stay over 100", scenarios.len());
     }
-    assert!(failures.is_empty(), "{} of {} scenarios differ:\n\n{}", failures.len(), scenarios.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios differ:\n\n{}",
+        failures.len(),
+        scenarios.len(),
+        failures.join("\n")
+    );
 }

@@ -91,6 +91,7 @@ fn reason(c: &PlannedChange) -> Option<&'static str> {
         "delete_because_no_module" => "delete_because_no_module",
         "delete_because_count_index" => "delete_because_count_index",
         "delete_because_each_key" => "delete_because_each_key",
+        "delete_because_wrong_repetition" => "delete_because_wrong_repetition",
         "read_because_config_unknown" => "read_because_config_unknown",
         "read_because_dependency_pending" => "read_because_dependency_pending",
         "read_because_check_nested" => "read_because_check_nested",

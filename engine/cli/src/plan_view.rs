@@ -135,6 +135,11 @@ fn header(c: &PlannedChange) -> String {
         Some("delete_because_each_key") => {
             h.push_str(&format!("  # (because key {} is not in for_each map)\n", c.addr.key))
         }
+        Some("delete_because_wrong_repetition") => h.push_str(match c.addr.key {
+            strata_addrs::InstanceKey::None => "  # (because resource uses count or for_each)\n",
+            strata_addrs::InstanceKey::Int(_) => "  # (because resource does not use count)\n",
+            strata_addrs::InstanceKey::Str(_) => "  # (because resource does not use for_each)\n",
+        }),
         _ => {}
     }
     if c.action == Action::Delete && c.deposed.is_some() {

@@ -897,28 +897,20 @@ impl FileLoader<'_> {
             l.ignore_changes = match &a.value {
                 Expression::Variable(v) if v.value().as_str() == "all" => IgnoreChanges::All,
                 Expression::Array(items) => {
-                    let mut names = Vec::new();
+                    let mut paths = Vec::new();
                     for item in items.iter() {
-                        let name = match item {
-                            Expression::Variable(v) => Some(v.value().as_str().to_string()),
-                            Expression::Traversal(t) => match &t.expr {
-                                Expression::Variable(v) => Some(v.value().as_str().to_string()),
-                                _ => None,
-                            },
-                            e => literal_string(e),
-                        };
-                        match name {
-                            Some(n) => names.push(n),
+                        match ignore_path(item) {
+                            Some(path) => paths.push(path),
                             None => self.diags.push(
                                 Diagnostic::error("Invalid ignore_changes")
                                     .with_detail(
-                                        "ignore_changes takes attribute names, like [tags, ami], or the keyword all.",
+                                        "ignore_changes takes attribute paths, like [tags, tags[\"Owner\"], ami], or the keyword all.",
                                     )
                                     .with_span(self.span(item.span())),
                             ),
                         }
                     }
-                    IgnoreChanges::Attributes(names)
+                    IgnoreChanges::Paths(paths)
                 }
                 other => {
                     self.diags.push(
@@ -1196,4 +1188,29 @@ fn check_duplicates(m: &Module, diags: &mut Diagnostics) {
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+/// An `ignore_changes` item as a path: `name`, `name.attr`, `name["key"]`,
+/// `name[0]` (or a quoted name, as Terraform 0.11 wrote them).
+fn ignore_path(item: &Expression) -> Option<Vec<crate::model::IgnoreStep>> {
+    use crate::model::IgnoreStep;
+    use hcl_edit::expr::TraversalOperator;
+    match item {
+        Expression::Variable(v) => Some(vec![IgnoreStep::Attr(v.value().as_str().to_string())]),
+        Expression::Traversal(t) => {
+            let Expression::Variable(root) = &t.expr else { return None };
+            let mut path = vec![IgnoreStep::Attr(root.value().as_str().to_string())];
+            for op in &t.operators {
+                path.push(match op.value() {
+                    TraversalOperator::GetAttr(name) => IgnoreStep::Attr(name.value().as_str().to_string()),
+                    TraversalOperator::LegacyIndex(n) => IgnoreStep::Index(i64::try_from(*n.value()).ok()?),
+                    TraversalOperator::Index(Expression::Number(n)) => IgnoreStep::Index(n.value().as_i64()?),
+                    TraversalOperator::Index(key) => IgnoreStep::Key(literal_string(key)?),
+                    _ => return None,
+                });
+            }
+            Some(path)
+        }
+        e => literal_string(e).map(|name| vec![IgnoreStep::Attr(name)]),
+    }
 }

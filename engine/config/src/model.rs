@@ -174,14 +174,24 @@ pub struct Lifecycle {
     pub postconditions: Vec<CheckRule>,
 }
 
+/// One step of an `ignore_changes` path, as Terraform turns a traversal
+/// into a value path: `.name` an attribute, `["key"]` a map key, `[0]` a
+/// list index.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IgnoreStep {
+    Attr(String),
+    Key(String),
+    Index(i64),
+}
+
 #[derive(Debug, Clone, Default)]
 pub enum IgnoreChanges {
     #[default]
     None,
     /// `ignore_changes = all`
     All,
-    /// Top-level attribute names.
-    Attributes(Vec<String>),
+    /// Paths into the object: `[tags, input.name, tags["Owner"]]`.
+    Paths(Vec<Vec<IgnoreStep>>),
 }
 
 impl Resource {

@@ -140,7 +140,7 @@ pub type ConfigGraph = (std::collections::BTreeSet<String>, std::collections::BT
 pub fn config_graph(tree: &strata_config::ModuleTree) -> ConfigGraph {
     let mut nodes = std::collections::BTreeSet::new();
     let mut edges = std::collections::BTreeSet::new();
-    collect_dot(tree, "", Granularity::ModuleCalls, &mut nodes, &mut edges);
+    collect_dot(tree, "", Granularity::ModuleCalls, &[], &mut nodes, &mut edges);
     (nodes, edges)
 }
 
@@ -170,7 +170,7 @@ impl ReferenceGraph {
     pub fn new(tree: &strata_config::ModuleTree) -> ReferenceGraph {
         let mut nodes = std::collections::BTreeSet::new();
         let mut edges = std::collections::BTreeSet::new();
-        collect_dot(tree, "", Granularity::References, &mut nodes, &mut edges);
+        collect_dot(tree, "", Granularity::References, &[], &mut nodes, &mut edges);
         let mut refers_to: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         for (from, to) in edges {
             refers_to.entry(from).or_default().push(to);
@@ -241,6 +241,33 @@ fn collect_resources(
     }
 }
 
+/// The root outputs a `-target` plan includes, as Terraform decides:
+/// those that depend on something and whose resources and module calls
+/// (directly or not) are all among what the targets need (`needed`, their
+/// dependency closure). The others keep their stored values.
+pub fn outputs_of_targeted_plan(
+    tree: &strata_config::ModuleTree,
+    needed: &std::collections::HashSet<String>,
+) -> std::collections::HashSet<String> {
+    let graph = config_graph(tree);
+    let mut resources = std::collections::BTreeMap::new();
+    collect_resources(tree, "", &mut resources);
+    let is_object = |item: &str| {
+        resources.contains_key(item) || item.strip_prefix("module.").is_some_and(|call| !call.contains('.'))
+    };
+    tree.module
+        .outputs
+        .iter()
+        .filter(|o| {
+            let name = format!("output.{}", o.name);
+            let closure = dependency_closure(&graph, std::slice::from_ref(&name));
+            let objects: Vec<&String> = closure.iter().filter(|i| is_object(i)).collect();
+            !objects.is_empty() && objects.iter().all(|i| needed.contains(*i))
+        })
+        .map(|o| o.name.clone())
+        .collect()
+}
+
 /// Everything the given items depend on, directly or not (themselves included).
 pub fn dependency_closure(graph: &ConfigGraph, start: &[String]) -> std::collections::HashSet<String> {
     let mut out: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -260,10 +287,14 @@ pub fn dependency_closure(graph: &ConfigGraph, start: &[String]) -> std::collect
     out
 }
 
+/// `inherited`: with `Granularity::References`, what every resource of
+/// this module depends on through the calls leading to it (their count,
+/// for_each and depends_on), as Terraform's module expansion nodes do.
 fn collect_dot(
     tree: &strata_config::ModuleTree,
     prefix: &str,
     granularity: Granularity,
+    inherited: &[String],
     nodes: &mut std::collections::BTreeSet<String>,
     edges: &mut std::collections::BTreeSet<(String, String)>,
 ) {
@@ -326,7 +357,11 @@ fn collect_dot(
         let mut rs: Vec<_> =
             r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter()).flat_map(refs).collect();
         rs.extend(strata_lang::refs::body_references(&r.body.body, &r.body.file));
-        add(resource_name(r.mode, &r.type_name, &r.name), rs, nodes, edges);
+        let name = resource_name(r.mode, &r.type_name, &r.name);
+        for t in inherited {
+            edges.insert((name.clone(), t.clone()));
+        }
+        add(name, rs, nodes, edges);
     }
     for c in &m.module_calls {
         let mut rs: Vec<_> = c.inputs.iter().flat_map(|(_, e)| refs(e)).collect();
@@ -339,6 +374,7 @@ fn collect_dot(
             for o in &child.module.outputs {
                 edges.insert((name.clone(), format!("{child_prefix}output.{}", o.name)));
             }
+            let mut inherited = inherited.to_vec();
             if granularity == Granularity::References {
                 let expansion: Vec<_> =
                     c.count.iter().chain(c.for_each.iter()).chain(c.depends_on.iter()).flat_map(refs).collect();
@@ -347,8 +383,15 @@ fn collect_dot(
                     rs.extend(expansion.iter().cloned());
                     add(format!("{child_prefix}var.{input}"), rs, nodes, edges);
                 }
+                inherited.extend(expansion.iter().filter_map(|r| target(&r.root, &r.attrs)));
+                // `depends_on = [module.m]` waits for everything in it.
+                let mut inside = std::collections::BTreeMap::new();
+                collect_resources(child, &child_prefix, &mut inside);
+                for r in inside.into_keys() {
+                    edges.insert((name.clone(), r));
+                }
             }
-            collect_dot(child, &child_prefix, granularity, nodes, edges);
+            collect_dot(child, &child_prefix, granularity, &inherited, nodes, edges);
         }
     }
 }

@@ -86,7 +86,11 @@ impl Provider for TerraformProvider {
             requires_replace.push(vec![PathStep::Attr("triggers_replace".into())]);
         }
         let input = attr(req.proposed, "input");
-        if creating || triggers_changed || !same(&input, &attr(req.prior, "input")) {
+        if (creating || triggers_changed) && input.is_null() {
+            // A new object's output is its input, so a null input is
+            // known now; an update to null is still shown as unknown.
+            planned = with_attr(&planned, "output", input);
+        } else if creating || triggers_changed || !same(&input, &attr(req.prior, "input")) {
             planned = with_attr(&planned, "output", Value::unknown(input.ty()));
         }
         if creating || triggers_changed {

@@ -77,7 +77,7 @@ pub fn make_plan(
     let plan_progress = |p: Progress| refresh_view.print(&p);
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_progress(&plan_progress)
-        .with_targets(targets.clone(), needed)
+        .with_targets(targets.clone(), needed.clone())
         .with_refresh_only(lock.refresh_only)
         .with_refresh(refresh)
         .with_parallelism(lock.parallelism.unwrap_or(10))
@@ -111,8 +111,16 @@ pub fn make_plan(
             forgotten.join("\n")
         )));
     }
-    let outputs = if req.destroy { BTreeMap::new() } else { std::mem::take(&mut result.outputs) };
-    let output_changes = output_changes(prior.as_ref(), &outputs);
+    let mut outputs = if req.destroy { BTreeMap::new() } else { std::mem::take(&mut result.outputs) };
+    let mut output_changes = output_changes(prior.as_ref(), &outputs);
+    if !targets.is_empty() {
+        // Only outputs that depend solely on targeted objects are planned;
+        // the others keep their stored values (and a targeted destroy
+        // leaves every output alone).
+        let included = strata_core::graph::outputs_of_targeted_plan(&prepared.tree, &needed);
+        outputs.retain(|name, _| included.contains(name));
+        output_changes.retain(|c| outputs.contains_key(&c.name));
+    }
     let relevant_attributes = super::config_json::relevant_attributes(
         &prepared.tree,
         &changes,

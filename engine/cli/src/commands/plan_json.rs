@@ -79,7 +79,7 @@ pub fn plan_document(plan: &Plan, registry: &Registry) -> Json {
             .collect();
         doc.insert("variables".into(), Json::Object(vars));
     }
-    let outputs = output_changes(prior, &plan.outputs);
+    let outputs = output_changes(prior, &plan.outputs, &plan.output_changes, &plan.options.targets);
     doc.insert("planned_values".into(), planned_values(&changes, &plan.outputs, &schemas));
     if !drift.is_empty() {
         doc.insert("resource_drift".into(), Json::Array(drift.iter().map(resource_change).collect()));
@@ -424,39 +424,38 @@ pub struct OutputChange {
 }
 
 /// `output_changes`: every root output in the prior state or the plan.
-fn output_changes(prior: Option<&StateFile>, outputs: &BTreeMap<String, OutputValue>) -> Vec<OutputChange> {
+/// `changed`: the plan's own output changes, which decide the actions.
+fn output_changes(
+    prior: Option<&StateFile>,
+    outputs: &BTreeMap<String, OutputValue>,
+    changed: &[strata_core::plan::OutputChange],
+    targets: &[String],
+) -> Vec<OutputChange> {
     let planned: HashMap<&str, (Value, bool)> =
         outputs.iter().map(|(name, o)| (name.as_str(), (o.value.clone(), o.sensitive))).collect();
     let mut names: BTreeSet<&str> = planned.keys().copied().collect();
-    if let Some(st) = prior {
+    if let (Some(st), true) = (prior, targets.is_empty()) {
+        // (A targeted plan holds only the outputs it plans.)
         names.extend(st.outputs.keys().map(String::as_str));
     }
     let mut out = Vec::new();
     for name in names {
         let before = prior.and_then(|st| st.outputs.get(name));
         let after = planned.get(name);
-        let sensitive = before.is_some_and(|b| b.sensitive) || after.is_some_and(|a| a.1);
+        let before_sensitive = before.is_some_and(|b| b.sensitive);
+        let after_sensitive = after.is_some_and(|a| a.1 || a.0.is_sensitive());
         let action = match (before, after) {
             (None, None) => continue,
             (None, Some((a, _))) if a.is_null() => "no-op",
             (None, Some(_)) => "create",
             (Some(_), None) => "delete",
-            (Some(b), Some((a, _))) => {
-                let (plain, _) = a.unmark_deep();
-                let same = a.is_wholly_known()
-                    && strata_lang::json::to_json(&plain) == b.value
-                    && plain.ty().to_json() == b.ty;
-                if same {
-                    "no-op"
-                } else {
-                    "update"
-                }
-            }
+            (Some(_), Some(_)) if changed.iter().any(|c| c.name == name) => "update",
+            (Some(_), Some(_)) => "no-op",
         };
         let mut m = Map::new();
         m.insert("actions".into(), vec![action].into());
         let before_json = match before {
-            Some(b) if !sensitive => b.value.clone(),
+            Some(b) if !before_sensitive => b.value.clone(),
             _ => Json::Null,
         };
         m.insert("before".into(), before_json);
@@ -466,19 +465,19 @@ fn output_changes(prior: Option<&StateFile>, outputs: &BTreeMap<String, OutputVa
                 m.insert("after_unknown".into(), false.into());
             }
             Some((a, _)) if a.is_wholly_known() => {
-                let j = if sensitive { Json::Null } else { known_json(a).unwrap_or(Json::Null) };
+                let j = if after_sensitive { Json::Null } else { known_json(a).unwrap_or(Json::Null) };
                 m.insert("after".into(), j);
                 m.insert("after_unknown".into(), false.into());
             }
             Some((a, _)) => {
-                if let Some(j) = known_json(a).filter(|j| !j.is_null() && !sensitive) {
+                if let Some(j) = known_json(a).filter(|j| !j.is_null() && !after_sensitive) {
                     m.insert("after".into(), j);
                 }
                 m.insert("after_unknown".into(), unknown_as_bool(a));
             }
         }
-        m.insert("before_sensitive".into(), sensitive.into());
-        m.insert("after_sensitive".into(), sensitive.into());
+        m.insert("before_sensitive".into(), before_sensitive.into());
+        m.insert("after_sensitive".into(), after_sensitive.into());
         out.push(OutputChange { name: name.to_string(), action, json: Json::Object(m) });
     }
     out

@@ -54,7 +54,11 @@ impl ResourceEngine<'_> {
         let action = change.action;
         // The final plan: the same request as when planning, with the
         // values learned since.
-        let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
+        let config = &if action == Action::Update {
+            ignore_changes(config, &prior, &opts.lifecycle.ignore_changes)
+        } else {
+            config.clone()
+        };
         if !ctx.validate(config, diags) {
             return Value::dynamic_unknown();
         }

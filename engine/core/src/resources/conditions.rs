@@ -33,24 +33,106 @@ impl ResourceEngine<'_> {
         failed
     }
 
-    /// Whether any reference in `replace_triggered_by` names a resource
-    /// (of the same module instance) planned to change.
-    pub(super) fn triggered(&self, path: &ModuleInstance, module: &Module, refs: &[strata_config::Expr]) -> bool {
+    /// Whether `replace_triggered_by` asks for a replacement of this
+    /// instance, by Terraform's rules: a reference to a resource or an
+    /// instance (keys from `count.index`/`each.key` evaluated with the
+    /// instance's `bindings`) triggers when one of its objects is planned
+    /// to update or be replaced; a reference that goes on to an attribute
+    /// triggers only when that attribute's planned value differs from its
+    /// prior one (or becomes unknown).
+    pub(super) fn triggered(
+        &self,
+        ev: &Evaluator,
+        bindings: &[(&str, Value)],
+        path: &ModuleInstance,
+        refs: &[strata_config::Expr],
+    ) -> bool {
         if refs.is_empty() {
             return false;
         }
-        let changes = self.changes.lock().expect("no poisoned locks");
-        refs.iter().flat_map(|e| strata_lang::refs::references(&e.expr, &e.file, &[])).any(|reference| {
-            let Some(name) = reference.attrs.first() else { return false };
-            if !module.resources.iter().any(|r| r.type_name == reference.root && &r.name == name) {
-                return false;
-            }
-            changes.iter().any(|c| {
-                c.addr.resource.module == *path
-                    && c.addr.resource.type_name == reference.root
-                    && &c.addr.resource.name == name
-                    && matches!(c.action, Action::Update | Action::Replace | Action::CreateThenDelete)
+        crate::module_eval::bind_all(ev, bindings, || {
+            let changes = self.changes.lock().expect("no poisoned locks");
+            refs.iter().any(|e| {
+                let Some(trigger) = Trigger::parse(ev, &e.expr) else { return false };
+                let mut of_resource = changes.iter().filter(|c| {
+                    c.deposed.is_none()
+                        && c.addr.resource.module == *path
+                        && c.addr.resource.type_name == trigger.type_name
+                        && c.addr.resource.name == trigger.name
+                        && trigger.key.as_ref().is_none_or(|k| &c.addr.key == k)
+                });
+                let changing = |c: &&PlannedChange| {
+                    matches!(c.action, Action::Update | Action::Replace | Action::CreateThenDelete)
+                };
+                if trigger.path.is_empty() {
+                    return of_resource.any(|c| changing(&c));
+                }
+                let Some(change) = of_resource.next().filter(changing) else { return false };
+                let span = ev.span_of(&e.expr);
+                let at = |v: &Value| {
+                    trigger.path.iter().try_fold(v.clone(), |v, step| match step {
+                        Step::Attr(name) => ev.get_attr(&v, name, &span).ok(),
+                        Step::Index(key) => ev.index(&v, key, &span).ok(),
+                    })
+                };
+                match (at(&change.before), at(&change.after)) {
+                    (Some(before), Some(after)) => !before.raw_equal(&after),
+                    (before, after) => before.is_some() != after.is_some(),
+                }
             })
         })
+    }
+}
+
+/// One `replace_triggered_by` reference, taken apart.
+struct Trigger {
+    type_name: String,
+    name: String,
+    /// The instance named, when the reference has an index.
+    key: Option<InstanceKey>,
+    /// What follows the instance: the attribute whose change triggers.
+    path: Vec<Step>,
+}
+
+enum Step {
+    Attr(String),
+    Index(Value),
+}
+
+impl Trigger {
+    /// `type.name[key].attr…`, with index expressions evaluated; `None`
+    /// for anything else (config validation reports those).
+    fn parse(ev: &Evaluator, expr: &hcl_edit::expr::Expression) -> Option<Trigger> {
+        use hcl_edit::expr::{Expression, TraversalOperator};
+        let Expression::Traversal(t) = expr else { return None };
+        let Expression::Variable(root) = &t.expr else { return None };
+        let mut ops = t.operators.iter().map(|o| o.value());
+        let Some(TraversalOperator::GetAttr(name)) = ops.next() else { return None };
+        let index_value = |op: &TraversalOperator| -> Option<Value> {
+            match op {
+                TraversalOperator::Index(e) => ev.eval(e).ok().map(|v| v.unmark_deep().0),
+                TraversalOperator::LegacyIndex(n) => Some(Value::int(i64::try_from(*n.value()).ok()?)),
+                _ => None,
+            }
+        };
+        let mut rest: Vec<&TraversalOperator> = ops.collect();
+        let mut key = None;
+        if let Some(first) = rest.first().copied() {
+            if let Some(v) = index_value(first) {
+                key = Some(match v.as_str() {
+                    Some(s) => InstanceKey::Str(s.to_string()),
+                    None => InstanceKey::Int(v.as_number()?.to_i64()?),
+                });
+                rest.remove(0);
+            }
+        }
+        let path = rest
+            .into_iter()
+            .map(|op| match op {
+                TraversalOperator::GetAttr(n) => Some(Step::Attr(n.to_string())),
+                other => index_value(other).map(Step::Index),
+            })
+            .collect::<Option<Vec<Step>>>()?;
+        Some(Trigger { type_name: root.to_string(), name: name.to_string(), key, path })
     }
 }

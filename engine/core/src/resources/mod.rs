@@ -126,11 +126,14 @@ pub struct ResourceEngine<'a> {
     /// `-replace=ADDR` instances, and which of them were found.
     replace: Vec<String>,
     replace_found: Mutex<HashSet<String>>,
-    /// Resources and module instances the configuration still has.
-    visited_resources: Mutex<HashSet<ResourceAddr>>,
-    visited_modules: Mutex<HashSet<ModuleInstance>>,
-    /// Resources with `prevent_destroy` (checked when destroying).
-    protected: Mutex<HashSet<ResourceAddr>>,
+    /// Resources with `prevent_destroy` (checked when destroying), and
+    /// where their blocks are.
+    protected: Mutex<HashMap<ResourceAddr, Span>>,
+    /// Every resource block of the configuration, whether or not its
+    /// module has instances: how it repeats (known once the walk starts).
+    configured: std::sync::OnceLock<HashMap<ConfiguredAddr, Repetition>>,
+    /// With `-target`: the stored objects it reaches (`orphan_targeted`).
+    targeted_objects: std::sync::OnceLock<HashSet<ResourceInstanceAddr>>,
     changes: Mutex<Vec<PlannedChange>>,
     sink: Option<Mutex<Box<dyn ApplySink + 'a>>>,
     progress: Option<&'a (dyn Fn(Progress) + Sync)>,
@@ -202,9 +205,9 @@ impl<'a> ResourceEngine<'a> {
             targets: None,
             replace: Vec::new(),
             replace_found: Mutex::new(HashSet::new()),
-            visited_resources: Mutex::new(HashSet::new()),
-            visited_modules: Mutex::new(HashSet::new()),
-            protected: Mutex::new(HashSet::new()),
+            protected: Mutex::new(HashMap::new()),
+            configured: std::sync::OnceLock::new(),
+            targeted_objects: std::sync::OnceLock::new(),
             changes: Mutex::new(Vec::new()),
             sink: None,
             progress: None,
@@ -311,12 +314,6 @@ impl<'a> ResourceEngine<'a> {
     /// they are not orphans.
     fn keep_prior(&self, which: impl Fn(&ResourceInstanceAddr) -> bool) {
         let kept: Vec<ResourceInstanceAddr> = self.prior.all().map(|(a, _, _)| a).filter(|a| which(a)).collect();
-        let mut visited_resources = self.visited_resources.lock().expect("no poisoned locks");
-        let mut visited_modules = self.visited_modules.lock().expect("no poisoned locks");
-        for a in &kept {
-            visited_resources.insert(a.resource.clone());
-            visited_modules.insert(a.resource.module.clone());
-        }
         self.visited.lock().expect("no poisoned locks").extend(kept);
     }
 
@@ -359,6 +356,9 @@ impl<'a> ResourceEngine<'a> {
         let instances: Vec<String> = targets.iter().filter(|t| t.starts_with(&format!("{name}["))).cloned().collect();
         if targets.contains(&name) || !instances.is_empty() {
             return (true, (!instances.is_empty() && !targets.contains(&name)).then_some(instances));
+        }
+        if targets.iter().any(|t| within_module(&name, t)) {
+            return (true, None);
         }
         (needed.contains(&unkeyed), None)
     }
@@ -451,4 +451,54 @@ pub fn strip_module_keys(addr: &str) -> String {
         }
     }
     out
+}
+
+/// A resource block's address in the configuration: the module calls
+/// leading to it (no instance keys), its mode, type and name.
+pub(super) type ConfiguredAddr = (Vec<String>, ResourceMode, String, String);
+
+/// How a resource block repeats its instances.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Repetition {
+    Single,
+    Count,
+    ForEach,
+}
+
+/// Every resource block in `tree`, with how it repeats.
+pub(super) fn configured_resources(tree: &strata_config::ModuleTree) -> HashMap<ConfiguredAddr, Repetition> {
+    fn walk(tree: &strata_config::ModuleTree, path: &mut Vec<String>, out: &mut HashMap<ConfiguredAddr, Repetition>) {
+        for r in &tree.module.resources {
+            let mode = match r.mode {
+                strata_config::ResourceMode::Managed => ResourceMode::Managed,
+                strata_config::ResourceMode::Data => ResourceMode::Data,
+            };
+            let repetition = match (&r.count, &r.for_each) {
+                (Some(_), _) => Repetition::Count,
+                (None, Some(_)) => Repetition::ForEach,
+                (None, None) => Repetition::Single,
+            };
+            out.insert((path.clone(), mode, r.type_name.clone(), r.name.clone()), repetition);
+        }
+        for (name, child) in &tree.children {
+            path.push(name.clone());
+            walk(child, path, out);
+            path.pop();
+        }
+    }
+    let mut out = HashMap::new();
+    walk(tree, &mut Vec::new(), &mut out);
+    out
+}
+
+/// Whether the resource `name` lies in the module (instance) `target`
+/// names: `module.m` holds every instance of it and what they call;
+/// `module.m[0]` only that instance's.
+pub(super) fn within_module(name: &str, target: &str) -> bool {
+    if !target.starts_with("module.") {
+        return false;
+    }
+    let keyed = name.starts_with(&format!("{target}."));
+    let unkeyed = !target.ends_with(']') && strip_module_keys(name).starts_with(&format!("{target}."));
+    keyed || unkeyed
 }

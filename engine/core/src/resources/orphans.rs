@@ -16,9 +16,8 @@ impl<'a> ResourceEngine<'a> {
             // Planning: deposed objects are read too (one deleted outside
             // leaves the state), but nothing is destroyed.
             if self.plan.is_none() {
-                let file = strata_diag::SourceFile::new("<state>", "");
                 for (addr, provider_addr, inst) in &self.prior.deposed {
-                    self.plan_orphan(addr, provider_addr, inst, &file, diags);
+                    self.plan_orphan(addr, provider_addr, inst, diags);
                 }
             }
             return;
@@ -114,7 +113,7 @@ impl<'a> ResourceEngine<'a> {
                 let (addr, provider_addr, inst, kind) = &group[i];
                 let mut local = Diagnostics::new();
                 match kind {
-                    Leftover::Prior => self.plan_orphan(addr, provider_addr, inst, &file, &mut local),
+                    Leftover::Prior => self.plan_orphan(addr, provider_addr, inst, &mut local),
                     Leftover::Planned(change) => self.apply_orphan(change, provider_addr, inst, &mut local),
                     Leftover::DeposedNow => self.destroy_deposed(addr, provider_addr, inst, &mut local),
                 }
@@ -203,12 +202,9 @@ impl<'a> ResourceEngine<'a> {
         addr: &ResourceInstanceAddr,
         provider_addr: &str,
         inst: &InstanceState,
-        file: &Arc<strata_diag::SourceFile>,
         diags: &mut Diagnostics,
     ) {
-        if self.targets.as_ref().is_some_and(|(targets, _)| {
-            !targets.iter().any(|t| *t == addr.to_string() || *t == addr.resource.to_string())
-        }) {
+        if !self.orphan_targeted(addr) {
             return;
         }
         if addr.resource.mode == ResourceMode::Data {
@@ -218,18 +214,14 @@ impl<'a> ResourceEngine<'a> {
         }
         let reason = if matches!(self.operation, Operation::Destroy { .. }) || inst.deposed.is_some() {
             None
-        } else if !addr.resource.module.is_root()
-            && !self.visited_modules.lock().expect("no poisoned locks").contains(&addr.resource.module)
-        {
-            Some("delete_because_no_module")
-        } else if !self.visited_resources.lock().expect("no poisoned locks").contains(&addr.resource) {
-            Some("delete_because_no_resource_config")
         } else {
-            Some(orphan_reason(addr))
+            Some(self.orphan_reason(addr))
         };
-        if inst.deposed.is_none() && self.protected.lock().expect("no poisoned locks").contains(&addr.resource) {
-            diags.push(prevent_destroy_error(addr, &Span::file_start(file)));
-            return;
+        if inst.deposed.is_none() {
+            if let Some(span) = self.protected.lock().expect("no poisoned locks").get(&addr.resource) {
+                diags.push(prevent_destroy_error(addr, span));
+                return;
+            }
         }
         let Some((provider, schema)) = self.provider_for_state(addr, provider_addr, diags) else { return };
         let mut before = decode_state(inst, &schema);
@@ -334,11 +326,64 @@ enum Leftover<'p> {
     DeposedNow,
 }
 
-pub(super) fn orphan_reason(addr: &ResourceInstanceAddr) -> &'static str {
-    match addr.key {
-        InstanceKey::Int(_) => "delete_because_count_index",
-        InstanceKey::Str(_) => "delete_because_each_key",
-        InstanceKey::None => "delete_because_no_resource_config",
+impl ResourceEngine<'_> {
+    /// Whether `-target` (if given) reaches an object the walk did not:
+    /// named by a target, directly or by its module; when destroying, also
+    /// every object that depends on one of those (by its state
+    /// `dependencies`), as Terraform destroys dependents first.
+    fn orphan_targeted(&self, addr: &ResourceInstanceAddr) -> bool {
+        let Some((targets, _)) = &self.targets else { return true };
+        let reached = self.targeted_objects.get_or_init(|| {
+            let named = |a: &ResourceInstanceAddr| {
+                let (instance, resource) = (a.to_string(), a.resource.to_string());
+                targets.iter().any(|t| *t == instance || *t == resource || within_module(&resource, t))
+            };
+            let all: Vec<(ResourceInstanceAddr, Vec<String>)> = self
+                .prior
+                .all()
+                .map(|(a, _, i)| (a.clone(), i.dependencies.iter().flatten().map(|d| strip_module_keys(d)).collect()))
+                .collect();
+            let mut reached: HashSet<ResourceInstanceAddr> =
+                all.iter().filter(|(a, _)| named(a)).map(|(a, _)| a.clone()).collect();
+            if matches!(self.operation, Operation::Destroy { .. }) {
+                let mut resources: HashSet<String> =
+                    reached.iter().map(|a| strip_module_keys(&a.resource.to_string())).collect();
+                // Dependencies are stored transitively, but a state written
+                // by an older tool may not be: spread until nothing changes.
+                loop {
+                    let before = reached.len();
+                    for (a, deps) in &all {
+                        if !reached.contains(a) && deps.iter().any(|d| resources.contains(d)) {
+                            reached.insert(a.clone());
+                            resources.insert(strip_module_keys(&a.resource.to_string()));
+                        }
+                    }
+                    if reached.len() == before {
+                        break;
+                    }
+                }
+            }
+            reached
+        });
+        reached.contains(addr)
+    }
+
+    /// Why an object the configuration no longer expands is deleted, by
+    /// Terraform's rules: its block is gone (with its module or alone); its
+    /// key is of the wrong kind for how the block repeats now; its index or
+    /// key is out of range; or its module instance is gone.
+    pub(super) fn orphan_reason(&self, addr: &ResourceInstanceAddr) -> &'static str {
+        let configured = self.configured.get().and_then(|c| {
+            let calls = addr.resource.module.0.iter().map(|(name, _)| name.clone()).collect();
+            c.get(&(calls, addr.resource.mode, addr.resource.type_name.clone(), addr.resource.name.clone()))
+        });
+        let Some(repetition) = configured else { return "delete_because_no_resource_config" };
+        match (&addr.key, repetition) {
+            (InstanceKey::Int(_), Repetition::Count) => "delete_because_count_index",
+            (InstanceKey::Str(_), Repetition::ForEach) => "delete_because_each_key",
+            (InstanceKey::None, Repetition::Single) => "delete_because_no_module",
+            _ => "delete_because_wrong_repetition",
+        }
     }
 }
 

@@ -92,7 +92,11 @@ impl ResourceEngine<'_> {
         if self.refresh_only {
             return if prior.is_null() { Value::unknown(schema.implied_type()) } else { prior };
         }
-        let config = &ignore_changes(config, &prior, &opts.lifecycle.ignore_changes);
+        // A replacement is a new object: it takes the configuration as
+        // written, ignore_changes or not (as does a tainted object's).
+        let as_written = config;
+        let config =
+            &if tainted { config.clone() } else { ignore_changes(config, &prior, &opts.lifecycle.ignore_changes) };
         let plan = |prior: &Value| ctx.provider_plan(prior, config, &prior_private);
         if !ctx.validate(config, diags) {
             return Value::dynamic_unknown();
@@ -143,7 +147,7 @@ impl ResourceEngine<'_> {
         let mut planned_private = resp.private.clone();
         if matches!(action, Action::Replace | Action::CreateThenDelete) && !tainted {
             // The new object is planned as a create.
-            let create = plan(&Value::null(schema.implied_type()));
+            let create = ctx.provider_plan(&Value::null(schema.implied_type()), as_written, &prior_private);
             if report(create.diagnostics, Some(span), diags) {
                 return Value::dynamic_unknown();
             }

@@ -80,8 +80,10 @@ impl ResourceEngine<'_> {
             return;
         }
         let objects = std::mem::take(&mut *self.reread.objects.lock().expect("no poisoned locks"));
-        let objects: Vec<(ResourceInstanceAddr, NotedObject)> =
-            objects.into_iter().filter(|(addr, _)| changed.contains(&addr.resource.to_string())).collect();
+        let objects: Vec<(ResourceInstanceAddr, NotedObject)> = objects
+            .into_iter()
+            .filter(|(addr, _)| changed.contains(&super::strip_module_keys(&addr.resource.to_string())))
+            .collect();
         let outcomes: Vec<Mutex<Diagnostics>> = objects.iter().map(|_| Mutex::new(Diagnostics::new())).collect();
         let independent = vec![Vec::new(); objects.len()];
         crate::parallel::run_dag(&independent, self.parallelism.min(objects.len()), |i| {

@@ -181,21 +181,121 @@ pub(super) fn obj1(k: &str, v: Value) -> Value {
     Value::object(strata_lang::Fields::from([(k.to_string(), v)]))
 }
 
-/// Configuration with `ignore_changes` attributes taken from the prior object.
+/// Configuration with the `ignore_changes` paths taken from the prior
+/// object, by Terraform's rules (processIgnoreChanges): only paths whose
+/// prior and configured values both exist and differ are held; a trailing
+/// `["key"]` on a map holds that key alone (its absence too); an attribute
+/// step needs an object, a key step a map, an index step a list. Nothing is
+/// held for a new object (or a tainted one, which is planned as new).
 pub(super) fn ignore_changes(config: &Value, prior: &Value, ignore: &strata_config::IgnoreChanges) -> Value {
-    let (Some(c), Some(p)) = (config.as_entries(), prior.as_entries()) else { return config.clone() };
-    let names: Vec<&String> = match ignore {
+    if prior.is_null() || config.is_null() {
+        return config.clone();
+    }
+    let paths = match ignore {
         strata_config::IgnoreChanges::None => return config.clone(),
-        strata_config::IgnoreChanges::All => c.keys().collect(),
-        strata_config::IgnoreChanges::Attributes(names) => names.iter().collect(),
+        strata_config::IgnoreChanges::All => {
+            let (Some(c), Some(p)) = (config.as_entries(), prior.as_entries()) else { return config.clone() };
+            let mut out = c.clone();
+            for (n, _) in c.iter() {
+                if let Some(pv) = p.get(n) {
+                    out.insert(n.clone(), pv.clone());
+                }
+            }
+            return Value::object(out).mark(config.marks());
+        }
+        strata_config::IgnoreChanges::Paths(paths) => paths,
     };
-    let mut out = c.clone();
-    for n in names {
-        if let (Some(_), Some(pv)) = (out.get(n), p.get(n)) {
-            out.insert(n.clone(), pv.clone());
+    let mut held: Vec<Held> = Vec::new();
+    for path in paths {
+        let (path, key) = match path.split_last() {
+            Some((IgnoreStep::Key(k), rest)) => (rest, Some(k.as_str())),
+            _ => (path.as_slice(), None),
+        };
+        let (Some(p), Some(c)) = (value_at(prior, path), value_at(config, path)) else { continue };
+        if !p.raw_equal(&c) {
+            held.push(Held { path, value: p, key });
         }
     }
-    Value::object(out).mark(config.marks())
+    if held.is_empty() {
+        return config.clone();
+    }
+    hold(config, &mut Vec::new(), &held)
+}
+
+use strata_config::IgnoreStep;
+
+/// A value `ignore_changes` keeps: at `path` (or at its map `key`).
+struct Held<'a> {
+    path: &'a [IgnoreStep],
+    value: Value,
+    key: Option<&'a str>,
+}
+
+/// The value at `path`, if every step applies (cty's Path.Apply).
+fn value_at(v: &Value, path: &[IgnoreStep]) -> Option<Value> {
+    path.iter().try_fold(v.clone(), |v, step| {
+        if v.is_unknown() {
+            return Some(v);
+        }
+        match (step, v.kind()) {
+            (IgnoreStep::Attr(name), Kind::Object(f)) => f.get(name).cloned(),
+            (IgnoreStep::Key(k), Kind::Map(_, f)) => f.get(k).cloned(),
+            (IgnoreStep::Index(i), Kind::List(_, items) | Kind::Tuple(items)) => {
+                items.get(usize::try_from(*i).ok()?).cloned()
+            }
+            _ => None,
+        }
+    })
+}
+
+/// `v` (at `at`) with the held values put back, children first.
+fn hold(v: &Value, at: &mut Vec<IgnoreStep>, held: &[Held]) -> Value {
+    let here: Vec<&Held> = held.iter().filter(|h| h.path == at.as_slice()).collect();
+    if !matches!(v.kind(), Kind::Map(..)) {
+        if let Some(h) = here.first() {
+            return h.value.clone();
+        }
+    }
+    let mut descend = |step: IgnoreStep, child: &Value| {
+        at.push(step);
+        let out = hold(child, at, held);
+        at.pop();
+        out
+    };
+    let marks = v.marks();
+    match v.kind() {
+        Kind::Object(fields) => {
+            let mut out = fields.as_ref().clone();
+            for (k, child) in fields.iter() {
+                out.insert(k.clone(), descend(IgnoreStep::Attr(k.clone()), child));
+            }
+            Value::object(out).mark(marks)
+        }
+        Kind::List(ty, items) => Value::list(
+            ty.clone(),
+            items.iter().enumerate().map(|(i, c)| descend(IgnoreStep::Index(i as i64), c)).collect(),
+        )
+        .mark(marks),
+        Kind::Tuple(items) => {
+            Value::tuple(items.iter().enumerate().map(|(i, c)| descend(IgnoreStep::Index(i as i64), c)).collect())
+                .mark(marks)
+        }
+        Kind::Map(ty, fields) => {
+            let mut out = fields.as_ref().clone();
+            for (k, child) in fields.iter() {
+                out.insert(k.clone(), descend(IgnoreStep::Key(k.clone()), child));
+            }
+            for h in here {
+                let Some(key) = h.key else { return h.value.clone() };
+                match h.value.as_entries().and_then(|p| p.get(key)) {
+                    Some(prior) => out.insert(key.to_string(), prior.clone()),
+                    None => out.remove(key),
+                };
+            }
+            Value::map(ty.clone(), out).mark(marks)
+        }
+        _ => v.clone(),
+    }
 }
 
 /// Keeps the sensitivity a configuration gave (e.g. `input = var.secret`)

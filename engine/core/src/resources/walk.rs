@@ -14,6 +14,7 @@ impl ResourceHandler for ResourceEngine<'_> {
         let graph = crate::graph::ReferenceGraph::new(tree);
         let create_before_destroy = graph.create_before_destroy_resources();
         let _ = self.references.set((graph, create_before_destroy));
+        let _ = self.configured.set(configured_resources(tree));
     }
 
     fn parallelism(&self) -> usize {
@@ -199,12 +200,10 @@ impl ResourceHandler for ResourceEngine<'_> {
             strata_config::ResourceMode::Data => ResourceMode::Data,
         };
         let addr = ResourceAddr { module: path.clone(), mode, type_name: r.type_name.clone(), name: r.name.clone() };
-        self.visited_resources.lock().expect("no poisoned locks").insert(addr.clone());
-        self.visited_modules.lock().expect("no poisoned locks").insert(path.clone());
         let (in_plan, only_instances) = self.targeted(&addr);
         if matches!(self.operation, Operation::Destroy { .. }) {
             if r.lifecycle.prevent_destroy {
-                self.protected.lock().expect("no poisoned locks").insert(addr.clone());
+                self.protected.lock().expect("no poisoned locks").insert(addr.clone(), r.span.clone());
             }
             return Value::dynamic_unknown();
         }
@@ -235,6 +234,11 @@ impl ResourceHandler for ResourceEngine<'_> {
                     }
                 }
                 Ok(None) if self.applying() && self.failed_before(diags) => return Value::dynamic_unknown(),
+                Ok(None) if !in_plan => {
+                    // Not targeted: what is stored stays as it is.
+                    self.skip_resource(path, r);
+                    return Value::dynamic_unknown();
+                }
                 Ok(None) => {
                     diags.push(Diagnostic::error("Invalid count argument").with_detail("The \"count\" value depends on resource attributes that cannot be determined until apply, so Strata cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.").with_span(count.span()));
                     return Value::dynamic_unknown();
@@ -257,6 +261,11 @@ impl ResourceHandler for ResourceEngine<'_> {
                     }
                 }
                 Ok(None) if self.applying() && self.failed_before(diags) => return Value::dynamic_unknown(),
+                Ok(None) if !in_plan => {
+                    // Not targeted: what is stored stays as it is.
+                    self.skip_resource(path, r);
+                    return Value::dynamic_unknown();
+                }
                 Ok(None) => {
                     diags.push(Diagnostic::error("Invalid for_each argument").with_detail("The \"for_each\" map includes keys derived from resource attributes that cannot be determined until apply, and so Strata cannot determine the full set of keys that will identify the instances of this resource. When working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.").with_span(fe.span()));
                     return Value::dynamic_unknown();
@@ -270,7 +279,14 @@ impl ResourceHandler for ResourceEngine<'_> {
             each_mode = None;
             instances.push((InstanceKey::None, Vec::new()));
         }
-        let dependencies = dependencies_of(r, path, module);
+        // State `dependencies`, as Terraform records them: every resource
+        // this one depends on, directly or through others, locals, module
+        // variables, outputs and depends_on, named without instance keys.
+        let dependencies = self
+            .references
+            .get()
+            .map(|(graph, _)| graph.resource_dependencies(&strip_module_keys(&addr.to_string())))
+            .unwrap_or_default();
         let create_before_destroy = r.lifecycle.create_before_destroy
             || self.references.get().is_some_and(|(_, cbd)| cbd.contains(&strip_module_keys(&addr.to_string())));
         if module.checks.iter().any(|c| c.data.as_ref().is_some_and(|d| std::ptr::eq(d, r))) {
@@ -346,7 +362,8 @@ impl ResourceHandler for ResourceEngine<'_> {
                 jobs.push((key, bindings, None));
                 continue;
             }
-            let triggered = self.plan.is_none() && self.triggered(path, module, &r.lifecycle.replace_triggered_by);
+            let triggered =
+                self.plan.is_none() && self.triggered(&ev, &bindings, path, &r.lifecycle.replace_triggered_by);
             jobs.push((key, bindings, Some((config, triggered))));
         }
         // 2. Provider calls: the instances of one resource are independent,
@@ -443,28 +460,6 @@ impl ResourceHandler for ResourceEngine<'_> {
             ),
         }
     }
-}
-
-/// Absolute addresses of the resources `r` refers to (state `dependencies`).
-pub(super) fn dependencies_of(r: &Resource, path: &ModuleInstance, module: &Module) -> Vec<String> {
-    let mut out = std::collections::BTreeSet::new();
-    let exprs = r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter());
-    let mut refs: Vec<strata_lang::refs::Reference> =
-        exprs.flat_map(|e| strata_lang::refs::references(&e.expr, &e.file, &[])).collect();
-    refs.extend(strata_lang::refs::body_references(&r.body.body, &r.body.file));
-    for reference in refs {
-        let (mode, t, n) = match (reference.root.as_str(), reference.attrs.first(), reference.attrs.get(1)) {
-            ("data", Some(t), Some(n)) => (strata_config::ResourceMode::Data, t.clone(), n.clone()),
-            (t, Some(n), _) => (strata_config::ResourceMode::Managed, t.to_string(), n.clone()),
-            _ => continue,
-        };
-        if module.resources.iter().any(|x| x.mode == mode && x.type_name == t && x.name == n) {
-            let local =
-                if mode == strata_config::ResourceMode::Data { format!("data.{t}.{n}") } else { format!("{t}.{n}") };
-            out.insert(if path.is_root() { local } else { format!("{path}.{local}") });
-        }
-    }
-    out.into_iter().collect()
 }
 
 /// One instance to plan: its key, the bindings its configuration sees, and
