@@ -301,7 +301,13 @@ fn agrees_with_terraform(case: &str, config: &str, state: &str) {
             .filter_map(|l| serde_json::from_str::<Json>(l).ok())
             .filter(|m| m["type"] == "planned_change" || m["type"] == "change_summary")
             .map(|m| serde_json::json!([m["@message"], m["change"], m["changes"]]))
-            .collect()
+            .collect::<Vec<Json>>()
+    };
+    // (Both tools walk in parallel: independent changes come in any order.)
+    let planned = |stdout: &str| -> Vec<Json> {
+        let mut all = planned(stdout);
+        all.sort_by_key(|m| m.to_string());
+        all
     };
     let tf_stream = terraform(theirs.path(), &["plan", "-json", "-input=false"]);
     let our_stream = run(ours.path(), &["plan", "-json"]);

@@ -216,7 +216,7 @@ fn run_step(tool: Tool, dir: &Path, step: &Step) -> Value {
             outcome.insert("exit".into(), json!(v.code));
             let parsed: Value = serde_json::from_str(&v.stdout).unwrap_or(Value::Null);
             let diags = parsed["diagnostics"].as_array().cloned().unwrap_or_default();
-            outcome.insert("diagnostics".into(), Value::Array(diags.iter().map(diagnostic).collect()));
+            outcome.insert("diagnostics".into(), Value::Array(in_stable_order(diags.iter().map(diagnostic).collect())));
         }
         Some(_) => {
             // State commands and the like: the exit code, then the state.
@@ -328,12 +328,23 @@ fn collect_resources(module: &Value, out: &mut Vec<Value>) {
 
 /// The diagnostics of a JSON UI stream (`-json`), as compared.
 fn json_diagnostics(stream: &str) -> Vec<Value> {
-    stream
+    let diags: Vec<Value> = stream
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
         .filter(|v| v["type"] == "diagnostic")
         .map(|v| diagnostic(&v["diagnostic"]))
-        .collect()
+        .collect();
+    in_stable_order(diags)
+}
+
+/// Diagnostics sorted and without repeats. Terraform walks independent
+/// nodes in parallel, so the order of their errors changes from run to run
+/// (and it reports some twice, once validating and once planning).
+fn in_stable_order(mut diags: Vec<Value>) -> Vec<Value> {
+    let key = |d: &Value| (d["severity"].to_string(), d["at"].to_string(), d["summary"].to_string());
+    diags.sort_by_key(key);
+    diags.dedup();
+    diags
 }
 
 /// A diagnostic as compared: severity, summary and where it points.
@@ -341,7 +352,16 @@ fn diagnostic(d: &Value) -> Value {
     let mut m = Map::new();
     m.insert("severity".into(), d["severity"].clone());
     // The product's own name is the one difference a message may have.
-    let summary = d["summary"].as_str().unwrap_or("").replace("Strata", "Terraform");
+    let mut summary = d["summary"].as_str().unwrap_or("").replace("Strata", "Terraform");
+    if let Some(cycle) = summary.strip_prefix("Cycle: ") {
+        // Terraform lists a cycle's members in no fixed order ("a, b");
+        // Strata walks it ("resource.a → resource.b → resource.a").
+        let mut members: Vec<&str> =
+            cycle.split([',', '→']).map(|m| m.trim().trim_start_matches("resource.")).collect();
+        members.sort();
+        members.dedup();
+        summary = format!("Cycle: {}", members.join(", "));
+    }
     m.insert("summary".into(), json!(summary));
     if let Some(file) = d["range"]["filename"].as_str() {
         m.insert("at".into(), json!(format!("{file}:{}", d["range"]["start"]["line"])));
@@ -432,6 +452,13 @@ fn scenario_files() -> Vec<PathBuf> {
         out.retain(|p| p.to_string_lossy().contains(&only));
     }
     out
+}
+
+/// FNV-1a of the scenario file: a recording names the text it was made from.
+fn scenario_hash(scn: &Path) -> String {
+    let text = std::fs::read(scn).unwrap();
+    let hash = text.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    format!("{hash:016x}")
 }
 
 fn recording_path(scn: &Path) -> PathBuf {
@@ -535,13 +562,19 @@ fn scenarios_match_terraform() {
     let failures: Vec<String> = in_parallel(&scenarios, |sc| {
         let name = sc.path.strip_prefix(&root).unwrap_or(&sc.path).display().to_string();
         let recorded_path = recording_path(&sc.path);
-        let recorded: Option<Vec<Value>> =
+        let hash = scenario_hash(&sc.path);
+        let recording: Option<Value> =
             std::fs::read_to_string(&recorded_path).ok().map(|t| serde_json::from_str(&t).unwrap());
+        let recorded: Option<Vec<Value>> = recording.as_ref().and_then(|r| r["steps"].as_array().cloned());
+        if mode.is_empty() && recording.as_ref().is_some_and(|r| r["scenario_hash"] != hash) {
+            return Some(format!("{name}: changed since it was recorded; run with STRATA_DIFFERENTIAL=record"));
+        }
         let theirs = match mode.as_str() {
             "record" | "recheck" => {
                 let theirs = outcomes(sc, Tool::Terraform);
                 if mode == "record" {
-                    let mut text = serde_json::to_string_pretty(&theirs).unwrap();
+                    let recording = json!({ "scenario_hash": hash, "steps": theirs });
+                    let mut text = serde_json::to_string_pretty(&recording).unwrap();
                     text.push('\n');
                     std::fs::write(&recorded_path, text).unwrap();
                 } else if recorded.as_ref() != Some(&theirs) {

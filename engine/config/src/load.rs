@@ -90,7 +90,7 @@ fn load_tree(
             diags.push(
                 Diagnostic::error("Unreadable module directory")
                     .with_detail(format!("The directory {} does not exist or cannot be read.", child_dir.display()))
-                    .with_span(call.source_span.clone()),
+                    .with_span(call.span.clone()),
             );
             continue;
         };
@@ -101,7 +101,7 @@ fn load_tree(
                         "Module {:?} calls a module that is already being loaded, which would recurse forever.",
                         call.name
                     ))
-                    .with_span(call.source_span.clone()),
+                    .with_span(call.span.clone()),
             );
             continue;
         }
@@ -643,6 +643,9 @@ impl FileLoader<'_> {
         let nullable = attrs.get("nullable").and_then(|a| self.literal_bool(a)).unwrap_or(true);
         let ephemeral = attrs.get("ephemeral").and_then(|a| self.literal_bool(a)).unwrap_or(false);
         let default = attrs.get("default").map(|a| self.expr(&a.value));
+        if let (Some(tc), Some(d)) = (&type_constraint, &default) {
+            self.check_default(tc, d);
+        }
         let mut validations = Vec::new();
         for v in b.body.get_blocks("validation") {
             if let Some(rule) = self.check_rule(v, "validation") {
@@ -660,6 +663,26 @@ impl FileLoader<'_> {
             validations,
             span: header,
         });
+    }
+
+    /// A default must suit the variable's type, as Terraform checks when
+    /// loading the configuration (a default that cannot even be evaluated
+    /// is reported when the variable is used).
+    fn check_default(&mut self, tc: &strata_lang::typeexpr::TypeConstraint, default: &Expr) {
+        let functions = strata_lang::functions::Functions::default();
+        let ctx = strata_lang::CallContext::default();
+        let ev = strata_lang::Evaluator::new(&strata_lang::EmptyScope, &functions, &ctx, &default.file);
+        let Ok(value) = ev.eval(&default.expr) else { return };
+        let value = strata_lang::typeexpr::apply_defaults(&value, &tc.ty, &tc.defaults);
+        if let Err(e) = strata_lang::convert::convert(&value, &tc.ty) {
+            self.diags.push(
+                Diagnostic::error("Invalid default value for variable")
+                    .with_detail(format!(
+                        "This default value is not compatible with the variable's type constraint: {e}."
+                    ))
+                    .with_span(default.span()),
+            );
+        }
     }
 
     fn check_rule(&mut self, b: &Block, kind: &str) -> Option<CheckRule> {
@@ -1111,36 +1134,87 @@ fn is_valid_name(s: &str) -> bool {
 }
 
 fn check_duplicates(m: &Module, diags: &mut Diagnostics) {
+    /// Reports each item whose key an earlier one has, with Terraform's
+    /// summary and detail (`message(item, key, where the first is)`).
     fn dup<'a, T>(
         items: &'a [T],
         key: impl Fn(&T) -> String,
         span: impl Fn(&T) -> &Span,
-        what: &str,
+        message: impl Fn(&T, &str, &Span) -> (String, String),
         diags: &mut Diagnostics,
     ) {
         let mut seen: BTreeMap<String, &'a T> = BTreeMap::new();
         for item in items {
             let k = key(item);
             if let Some(first) = seen.get(&k) {
-                let first_at = span(first);
-                diags.push(
-                    Diagnostic::error(format!("Duplicate {what} declaration"))
-                        .with_detail(format!(
-                            "A {what} named {k:?} was already declared at {first_at}. {} names must be unique within a module.",
-                            capitalize(what)
-                        ))
-                        .with_span(span(item).clone()),
-                );
+                let (summary, detail) = message(item, &k, span(first));
+                diags.push(Diagnostic::error(summary).with_detail(detail).with_span(span(item).clone()));
             } else {
                 seen.insert(k, item);
             }
         }
     }
-    dup(&m.variables, |v| v.name.clone(), |v| &v.span, "variable", diags);
-    dup(&m.locals, |v| v.name.clone(), |v| &v.span, "local value", diags);
-    dup(&m.outputs, |v| v.name.clone(), |v| &v.span, "output", diags);
-    dup(&m.module_calls, |v| v.name.clone(), |v| &v.span, "module call", diags);
-    dup(&m.resources, |r| r.address(), |r| &r.span, "resource", diags);
+    fn named<T>(
+        summary: &'static str,
+        article: &'static str,
+        what: &'static str,
+        rule: &'static str,
+    ) -> impl Fn(&T, &str, &Span) -> (String, String) {
+        let verb = if what == "variable" { "declared" } else { "defined" };
+        move |_, k, first| {
+            (summary.to_string(), format!("{article} {what} named {k:?} was already {verb} at {first}. {rule}"))
+        }
+    }
+    dup(
+        &m.variables,
+        |v| v.name.clone(),
+        |v| &v.span,
+        named("Duplicate variable declaration", "A", "variable", "Variable names must be unique within a module."),
+        diags,
+    );
+    dup(
+        &m.locals,
+        |v| v.name.clone(),
+        |v| &v.span,
+        named(
+            "Duplicate local value definition",
+            "A",
+            "local value",
+            "Local value names must be unique within a module.",
+        ),
+        diags,
+    );
+    dup(
+        &m.outputs,
+        |v| v.name.clone(),
+        |v| &v.span,
+        named("Duplicate output definition", "An", "output", "Output names must be unique within a module."),
+        diags,
+    );
+    dup(
+        &m.module_calls,
+        |v| v.name.clone(),
+        |v| &v.span,
+        named("Duplicate module call", "A", "module call", "Module calls must have unique names within a module."),
+        diags,
+    );
+    dup(
+        &m.resources,
+        |r| r.address(),
+        |r| &r.span,
+        |r: &Resource, _, first: &Span| {
+            let (mode, kind) =
+                if r.mode == ResourceMode::Data { ("data", "data resource") } else { ("resource", "resource") };
+            (
+                format!("Duplicate {mode} {:?} configuration", r.type_name),
+                format!(
+                    "A {} {kind} named {:?} was already declared at {first}. Resource names must be unique per type in each module.",
+                    r.type_name, r.name
+                ),
+            )
+        },
+        diags,
+    );
     // Check blocks, and their data sources, which share the names of the module's.
     let mut data: BTreeMap<String, &Span> =
         m.resources.iter().filter(|r| r.mode == ResourceMode::Data).map(|r| (r.address(), &r.span)).collect();
@@ -1180,14 +1254,18 @@ fn check_duplicates(m: &Module, diags: &mut Diagnostics) {
             None => p.name.clone(),
         },
         |p| &p.span,
-        "provider configuration",
+        |p: &ProviderConfig, _, first: &Span| {
+            let which = match &p.alias {
+                Some(a) => format!("A provider configuration for {:?} with alias {a:?}", p.name),
+                None => format!("A default (non-aliased) provider configuration for {:?}", p.name),
+            };
+            (
+                "Duplicate provider configuration".to_string(),
+                format!("{which} was already given at {first}. If multiple configurations are required, set the \"alias\" argument for alternative configurations."),
+            )
+        },
         diags,
     );
-}
-
-fn capitalize(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 /// An `ignore_changes` item as a path: `name`, `name.attr`, `name["key"]`,

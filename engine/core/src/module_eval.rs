@@ -690,12 +690,26 @@ fn evaluate_module(
         if provider_nodes.contains(&own_provider) {
             extra_needs.push((node.clone(), Need { node: own_provider, output: None }));
         }
-        for e in r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter()) {
-            for reference in references(&e.expr, &e.file, &[]) {
-                link(&mut graph, &node, reference);
+        let own = r.count.iter().chain(r.for_each.iter()).chain(r.depends_on.iter());
+        let refs = own
+            .flat_map(|e| references(&e.expr, &e.file, &[]))
+            .chain(strata_lang::refs::body_references(&r.body.body, &r.body.file));
+        for reference in refs {
+            if need_of(module, &resource_nodes, &reference).is_some_and(|n| n.node == node) {
+                // Not a cycle of the graph, as Terraform sees it: `validate`
+                // passes, planning reports the block.
+                if settings.mode != EvalMode::Validate {
+                    diags.push(
+                        Diagnostic::error("Self-referential block")
+                            .with_detail(format!(
+                                "Configuration for {} may not refer to itself.",
+                                path_prefixed(path, &r.address())
+                            ))
+                            .with_span(reference.span),
+                    );
+                }
+                continue;
             }
-        }
-        for reference in strata_lang::refs::body_references(&r.body.body, &r.body.file) {
             link(&mut graph, &node, reference);
         }
     }
@@ -892,10 +906,7 @@ fn evaluate_module(
                 let Some(r) = resources.get(node.as_str()) else { return false };
                 let value = match walk.resources {
                     Some(handler) => handler.resource(path, module, r, &scope, &ctx, functions, diags),
-                    None => {
-                        check_resource_body(r, &scope, &ctx, walk, diags);
-                        Value::dynamic_unknown()
-                    }
+                    None => check_resource_body(r, &scope, &ctx, walk, diags),
                 };
                 scope.values.write().expect("no poisoned locks").insert(node.clone(), value);
             }
@@ -999,7 +1010,7 @@ fn evaluate_check_block(
     let (Some(handler), Some(results)) = (walk.resources, walk.resources.and_then(|h| h.check_results())) else {
         // validate, console: only mistakes in the expressions are reported.
         if let Some(data) = &check.data {
-            check_resource_body(data, scope, ctx, walk, diags);
+            let _ = check_resource_body(data, scope, ctx, walk, diags);
         }
         for assert in &check.asserts {
             let ev = Evaluator::new(scope, functions, ctx, &assert.condition.file);
@@ -1056,18 +1067,28 @@ const RESOURCE_META_SPLIT: strata_lang::body::Skipped<'static> = strata_lang::bo
 /// Evaluates a resource's body (dynamic blocks expanded, `count.index` and
 /// `each` unknown), so that bad references and expressions inside
 /// resources are reported before any planning; with `validate`'s schemas,
-/// the body is also checked against its provider's schema.
+/// the body is also checked against its provider's schema. The value the
+/// resource then stands for: unknown, of its schema's type when it has
+/// one instance (so a reference to an attribute it lacks is an error, as
+/// in Terraform's validate).
 fn check_resource_body(
     r: &strata_config::Resource,
     scope: &ModuleScope,
     ctx: &CallContext,
     walk: &Walk,
     diags: &mut Diagnostics,
-) {
+) -> Value {
     let schema = match walk.schemas.map(|s| s.resource_schema(scope.module, r)) {
-        Some(Err(d)) => return diags.push(d),
+        Some(Err(d)) => {
+            diags.push(d);
+            return Value::dynamic_unknown();
+        }
         Some(Ok(schema)) => schema,
         None => None,
+    };
+    let value = match &schema {
+        Some((schema, _)) if r.count.is_none() && r.for_each.is_none() => Value::unknown(schema.implied_type()),
+        _ => Value::dynamic_unknown(),
     };
     let ev = Evaluator::new(scope, walk.functions, ctx, &r.body.file);
     // Terraform's validate walk type-checks count and for_each (unknown allowed).
@@ -1106,6 +1127,7 @@ fn check_resource_body(
         }
         Err(ds) => diags.extend(ds),
     }
+    value
 }
 
 /// `validate`: evaluates a `provider` block's body against its schema (if
@@ -1436,4 +1458,13 @@ pub fn evaluate_in_root(
     };
     let ctx = call_context(module, settings);
     Evaluator::new(&scope, functions, &ctx, file).eval(expr)
+}
+
+/// A module-local address (`aws_vpc.main`) as seen from the root.
+fn path_prefixed(path: &ModuleInstance, local: &str) -> String {
+    if path.is_root() {
+        local.to_string()
+    } else {
+        format!("{path}.{local}")
+    }
 }

@@ -325,6 +325,15 @@ impl<'a> Evaluator<'a> {
     pub fn get_attr(&self, value: &Value, name: &str, span: &Span) -> EvalResult {
         let marks = value.marks();
         match value.kind() {
+            Kind::Unknown(Type::Object(o)) if !o.attrs.contains_key(name) => {
+                // An unknown object still has a known type (cty's rule), so
+                // a misspelt attribute is found before any value is.
+                let mut detail = format!("This object does not have an attribute named {name:?}.");
+                if let Some(s) = strata_diag::did_you_mean(name, o.attrs.keys().map(String::as_str)) {
+                    detail = format!("This object does not have an attribute named {name:?}. Did you mean {s:?}?");
+                }
+                Err(Diagnostic::error("Unsupported attribute").with_detail(detail).with_span(span.clone()))
+            }
             Kind::Unknown(t) => {
                 let ty = match t {
                     Type::Object(o) => o.attrs.get(name).cloned().unwrap_or(Type::Dynamic),

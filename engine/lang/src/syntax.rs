@@ -83,10 +83,112 @@ pub fn parse_error_diagnostic(e: &hcl_edit::parser::Error, file: &Arc<SourceFile
     let start = file.offset_of(loc.line(), loc.column());
     let end = file.text[start..].chars().next().map_or(start, |c| start + c.len_utf8());
     let message = e.message();
-    let (summary, detail) = if message.contains("nesting depth") {
-        ("Too deeply nested", format!("This expression is nested too deeply: {message}. Split it into locals."))
-    } else {
-        ("Invalid HCL syntax", format!("{}{}.", message[..1].to_uppercase(), &message[1..]))
-    };
-    Diagnostic::error(summary).with_detail(detail).with_span(Span::new(file, start..end)).with_label("here")
+    if message.contains("nesting depth") {
+        let detail = format!("This expression is nested too deeply: {message}. Split it into locals.");
+        return Diagnostic::error("Too deeply nested").with_detail(detail).with_span(Span::new(file, start..end));
+    }
+    if let Some((summary, detail, at)) = recognized_syntax_error(&file.text, start) {
+        return Diagnostic::error(summary).with_detail(detail).with_span(Span::new(file, at)).with_label("here");
+    }
+    let detail = format!("{}{}.", message[..1].to_uppercase(), &message[1..]);
+    Diagnostic::error("Invalid HCL syntax")
+        .with_detail(detail)
+        .with_span(Span::new(file, start..end))
+        .with_label("here")
+}
+
+/// The syntax errors people make most, said as Terraform (HCL's parser)
+/// says them and where it says them: an unterminated heredoc (at the end
+/// of the file), a quoted string running into a new line, a block never
+/// closed (at its opening brace), a block header without its brace. Found
+/// by scanning the text's tokens; `None` for anything else.
+fn recognized_syntax_error(text: &str, error_at: usize) -> Option<(&'static str, String, std::ops::Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Open braces: (offset, opens a block rather than an object).
+    let mut braces: Vec<(usize, bool)> = Vec::new();
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |n| n + 1);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => i = text[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = text[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = text[i + 2..].find("*/").map_or(bytes.len(), |n| i + n + 4),
+            b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                let rest = &text[i + 2..];
+                let rest = rest.strip_prefix('-').unwrap_or(rest);
+                let marker: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                let Some(body) = (!marker.is_empty()).then(|| text[i..].find('\n')).flatten() else {
+                    i += 2;
+                    continue;
+                };
+                let mut at = i + body + 1;
+                loop {
+                    let end = text[at..].find('\n').map_or(bytes.len(), |n| at + n);
+                    if text[at..end].trim() == marker {
+                        i = end;
+                        break;
+                    }
+                    if end >= bytes.len() {
+                        let detail = "No closing marker was found for the string.".to_string();
+                        return Some(("Unterminated template string", detail, bytes.len()..bytes.len()));
+                    }
+                    at = end + 1;
+                }
+            }
+            b'"' => {
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b'"' {
+                    if bytes[j] == b'\\' {
+                        j += 1;
+                    } else if bytes[j] == b'\n' {
+                        let detail = "Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line template syntax.".to_string();
+                        return Some(("Invalid multi-line string", detail, i..j));
+                    }
+                    j += 1;
+                }
+                i = j + 1;
+            }
+            b'{' => {
+                // A block's brace ends its line, after a header.
+                let header = text[line_start(i)..i].trim();
+                let after = text[i + 1..].split('\n').next().unwrap_or("").trim();
+                let is_block = after.is_empty()
+                    && header
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'))
+                    && !header.contains('=');
+                braces.push((i, is_block));
+                i += 1;
+            }
+            b'}' => {
+                braces.pop();
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if let Some(&(open, true)) = braces.last() {
+        let detail = "There is no closing brace for this block before the end of the file. This may be caused by incorrect brace nesting elsewhere in this file.".to_string();
+        return Some(("Unclosed configuration block", detail, open..open + 1));
+    }
+    // `name "label"` alone on a line (an argument missing its `=`, or a
+    // block missing its brace), at the error's line or the one before.
+    let here = line_start(error_at.min(text.len()));
+    let before = if here > 0 { line_start(here - 1) } else { here };
+    for start in [here, before] {
+        let line = text[start..].split('\n').next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        let name_ok = words.next().is_some_and(|w| w.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-'));
+        let labels: Vec<&str> = words.collect();
+        if name_ok
+            && !labels.is_empty()
+            && labels.iter().all(|l| l.len() >= 2 && l.starts_with('"') && l.ends_with('"'))
+        {
+            let end = start + line.trim_end().len();
+            let detail = "Either a quoted string block label or an opening brace (\"{\") is expected here.".to_string();
+            return Some(("Invalid block definition", detail, end..end));
+        }
+    }
+    None
 }

@@ -1,6 +1,8 @@
-//! `terraform_data` (provider `terraform.io/builtin/terraform`), as
-//! Terraform 1.11: `input` changes update in place (and make `output`
-//! unknown until apply); `triggers_replace` changes replace; `id` is a UUID.
+//! The provider `terraform.io/builtin/terraform`, as Terraform 1.11:
+//! `terraform_data` (`input` changes update in place and make `output`
+//! unknown until apply; `triggers_replace` changes replace; `id` is a
+//! UUID) and data `terraform_remote_state` (another configuration's root
+//! outputs, read from its state; the `local` backend).
 
 use crate::util::{attr, with_attr};
 use std::collections::BTreeMap;
@@ -46,7 +48,24 @@ fn schema() -> Arc<ProviderSchema> {
                         ..Default::default()
                     },
                 )]),
-                data_sources: BTreeMap::new(),
+                data_sources: BTreeMap::from([(
+                    "terraform_remote_state".to_string(),
+                    ResourceSchema {
+                        version: 0,
+                        block: Block {
+                            attributes: BTreeMap::from([
+                                ("backend".to_string(), Attribute::required(Type::String)),
+                                ("config".to_string(), Attribute::optional(Type::Dynamic)),
+                                ("defaults".to_string(), Attribute::optional(Type::Dynamic)),
+                                ("outputs".to_string(), Attribute::computed(Type::Dynamic)),
+                                ("workspace".to_string(), Attribute::optional(Type::String)),
+                            ]),
+                            blocks: BTreeMap::new(),
+                        },
+                        read_only_wording: ReadOnlyWording::Builtin,
+                        ..Default::default()
+                    },
+                )]),
             })
         })
         .clone()
@@ -129,12 +148,102 @@ impl Provider for TerraformProvider {
     }
 
     fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse {
-        ReadDataResponse {
-            state: Value::dynamic_null(),
-            diagnostics: vec![ProviderDiagnostic::error(
-                "Unknown data source",
-                format!("No data source {:?}.", req.type_name),
-            )],
+        if req.type_name != "terraform_remote_state" {
+            return ReadDataResponse {
+                state: Value::dynamic_null(),
+                diagnostics: vec![ProviderDiagnostic::error(
+                    "Unknown data source",
+                    format!("No data source {:?}.", req.type_name),
+                )],
+            };
         }
+        match remote_state(req.config) {
+            Ok(state) => ReadDataResponse { state, diagnostics: Vec::new() },
+            Err(d) => ReadDataResponse { state: Value::dynamic_null(), diagnostics: vec![d] },
+        }
+    }
+}
+
+/// Reads `terraform_remote_state`: `defaults`, overlaid by the root
+/// outputs stored in the other configuration's state (sensitive ones
+/// stay sensitive).
+fn remote_state(config: &Value) -> Result<Value, ProviderDiagnostic> {
+    let backend = attr(config, "backend");
+    let settings = attr(config, "config");
+    let workspace = attr(config, "workspace");
+    let defaults = attr(config, "defaults");
+    let path = match backend.as_str() {
+        Some("local") => local_state_path(&settings, workspace.as_str().unwrap_or("default"))?,
+        Some(other) => {
+            return Err(ProviderDiagnostic::error(
+                "Unsupported backend for remote state",
+                format!(
+                    "Strata reads terraform_remote_state from the \"local\" backend; {other:?} is not supported yet."
+                ),
+            )
+            .at(vec![PathStep::Attr("backend".into())]))
+        }
+        None => {
+            return Err(ProviderDiagnostic::error(
+                "Invalid backend configuration",
+                "The backend type must be a string.",
+            ))
+        }
+    };
+    let mut outputs = strata_lang::Fields::new();
+    if let Some(d) = defaults.as_entries() {
+        for (k, v) in d.iter() {
+            outputs.insert(k.clone(), v.clone());
+        }
+    }
+    let not_found = || {
+        ProviderDiagnostic::error(
+            "Unable to find remote state",
+            "No stored state was found for the given workspace in the given backend.",
+        )
+        .at(vec![PathStep::Attr("workspace".into())])
+    };
+    let text = std::fs::read_to_string(&path).map_err(|_| not_found())?;
+    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        ProviderDiagnostic::error("Error loading state", format!("The state file {path} is not valid JSON: {e}."))
+    })?;
+    let Some(stored) = doc.get("outputs").and_then(|o| o.as_object()) else { return Err(not_found()) };
+    for (name, o) in stored {
+        let ty = o.get("type").and_then(Type::from_json).unwrap_or(Type::Dynamic);
+        let value = strata_lang::json::from_json_typed(&o["value"], &ty).map_err(|e| {
+            ProviderDiagnostic::error("Error loading state", format!("Output {name:?} in {path} cannot be read: {e}."))
+        })?;
+        let sensitive = o.get("sensitive").and_then(|s| s.as_bool()).unwrap_or(false);
+        outputs.insert(name.clone(), if sensitive { value.mark_sensitive() } else { value });
+    }
+    let mut state = strata_lang::Fields::new();
+    state.insert("backend".into(), backend);
+    state.insert("config".into(), settings);
+    state.insert("defaults".into(), defaults);
+    state.insert("outputs".into(), Value::object(outputs));
+    state.insert("workspace".into(), workspace);
+    Ok(Value::object(state))
+}
+
+/// Where the local backend keeps a workspace's state: `path` (default
+/// `terraform.tfstate`) for the default workspace, otherwise
+/// `workspace_dir/NAME/terraform.tfstate` (default `terraform.tfstate.d`).
+fn local_state_path(settings: &Value, workspace: &str) -> Result<String, ProviderDiagnostic> {
+    let setting = |name: &str| -> Result<Option<String>, ProviderDiagnostic> {
+        match attr(settings, name) {
+            v if v.is_null() => Ok(None),
+            v => v.as_str().map(|s| Some(s.to_string())).ok_or_else(|| {
+                ProviderDiagnostic::error(
+                    "Invalid backend configuration",
+                    format!("The local backend's {name:?} must be a string."),
+                )
+            }),
+        }
+    };
+    if workspace == "default" {
+        Ok(setting("path")?.unwrap_or_else(|| "terraform.tfstate".to_string()))
+    } else {
+        let dir = setting("workspace_dir")?.unwrap_or_else(|| "terraform.tfstate.d".to_string());
+        Ok(format!("{dir}/{workspace}/terraform.tfstate"))
     }
 }

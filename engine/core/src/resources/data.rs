@@ -87,7 +87,8 @@ impl ResourceEngine<'_> {
         if !value.unmark_deep().0.raw_equal(&prior.unmark_deep().0) {
             // Planning: the result goes to the plan's prior state, which
             // apply starts from (it is not read again).
-            let inst = instance_state(&addr.key, &value, schema, &[], dependencies.to_vec(), false);
+            // (Terraform records no dependencies for data sources.)
+            let inst = instance_state(&addr.key, &value, schema, &[], Vec::new(), false);
             if self.applying() {
                 self.record(addr, provider_addr, Some(inst), each, diags);
             } else {

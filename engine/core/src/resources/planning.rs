@@ -168,7 +168,10 @@ impl ResourceEngine<'_> {
             private: planned_private,
         });
         if action != Action::NoOp {
-            self.changed_resources.lock().expect("no poisoned locks").insert(addr.resource.to_string());
+            self.changed_resources
+                .lock()
+                .expect("no poisoned locks")
+                .insert(strip_module_keys(&addr.resource.to_string()));
         }
         planned
     }
