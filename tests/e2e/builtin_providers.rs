@@ -319,3 +319,28 @@ resource "local_file" "f" {
     assert!(out.stderr.contains("Invalid Attribute Value"), "{}", out.stderr);
     assert!(out.stderr.contains("Invalid Attribute Combination"), "{}", out.stderr);
 }
+
+/// `required_providers` version constraints are checked against the
+/// providers built in, with Terraform's message, before anything is planned.
+#[test]
+fn provider_version_constraints_are_checked() {
+    let config = |random: &str, aws: &str| {
+        format!(
+            "terraform {{\n  required_providers {{\n    random = {{\n      source  = \"hashicorp/random\"\n      version = \"{random}\"\n    }}\n    aws = {{\n      source  = \"hashicorp/aws\"\n      version = \"{aws}\"\n    }}\n  }}\n}}\nresource \"random_id\" \"r\" {{\n  byte_length = 4\n}}\n"
+        )
+    };
+    let ok = TempDir::with_files("provider-versions-ok", &[("main.tf", &config("~> 3.6", ">= 6.0, < 7.0"))]);
+    let out = run(ok.path(), &["validate", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+
+    let unmet = TempDir::with_files("provider-versions-unmet", &[("main.tf", &config(">= 4.0", "~> 6.0"))]);
+    for cmd in [&["validate", "-no-color"][..], &["plan", "-no-color"][..]] {
+        let out = run(unmet.path(), cmd);
+        assert_eq!(out.code, 1, "{}", out.transcript());
+        assert!(out.stderr.contains("Failed to query available provider packages"), "{}", out.stderr);
+        assert!(out.stderr.contains("match the given constraints >= 4.0"), "{}", out.stderr);
+        assert!(out.stderr.contains("main.tf:3"), "points at the requirement: {}", out.stderr);
+        assert!(!out.stderr.contains("hashicorp/aws:"), "aws ~> 6.0 is met: {}", out.stderr);
+    }
+    assert!(!unmet.path().join("terraform.tfstate").exists());
+}

@@ -343,3 +343,52 @@ fn terminal_prompts_for_missing_variables_and_approval() {
     assert!(refused.contains("Apply cancelled"), "{refused}");
     assert_eq!(run(d.path(), &["output", "-raw", "hi"]).stdout, "hi world", "a refused apply changes nothing");
 }
+
+/// `strata providers`: each module's requirements as a tree, then the
+/// state's providers; the same lines as `terraform providers` (which
+/// orders siblings at random).
+#[test]
+fn providers_lists_requirements_by_module_and_state() {
+    let root = "terraform {\n  required_providers {\n    random = {\n      source  = \"hashicorp/random\"\n      version = \"~> 3.6, != 3.6.1\"\n    }\n  }\n}\nresource \"terraform_data\" \"x\" {}\nresource \"random_id\" \"r\" {\n  byte_length = 2\n}\nmodule \"m\" {\n  source = \"./m\"\n}\n";
+    let child = "terraform {\n  required_providers {\n    random = {\n      source  = \"hashicorp/random\"\n      version = \"3.6.0, > 3\"\n    }\n  }\n}\nresource \"local_file\" \"f\" {\n  filename = \"x\"\n}\nmodule \"n\" {\n  source = \"./n\"\n}\n";
+    let state = r#"{"version":4,"terraform_version":"1.11.4","serial":1,"lineage":"0b6a5c1e-7b7e-4b8e-9d0a-3f7a2a9c1d11","outputs":{},"resources":[{"mode":"managed","type":"null_resource","name":"y","provider":"provider[\"registry.terraform.io/hashicorp/null\"]","instances":[]}],"check_results":null}"#;
+    let files = [
+        ("main.tf", root),
+        ("m/main.tf", child),
+        ("m/n/main.tf", "resource \"aws_vpc\" \"v\" {}\n"),
+        ("terraform.tfstate", state),
+    ];
+    let d = TempDir::with_files("providers", &files);
+    let out = run(d.path(), &["providers", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let want = "
+Providers required by configuration:
+.
+├── provider[registry.terraform.io/hashicorp/random] ~> 3.6, != 3.6.1
+├── provider[terraform.io/builtin/terraform]
+└── module.m
+    ├── provider[registry.terraform.io/hashicorp/local]
+    ├── provider[registry.terraform.io/hashicorp/random] > 3.0.0, 3.6.0
+    └── module.n
+        └── provider[registry.terraform.io/hashicorp/aws]
+
+Providers required by state:
+
+    provider[registry.terraform.io/hashicorp/null]
+
+";
+    assert_eq!(out.stdout, want);
+    if crate::support::terraform_available() {
+        let init = crate::support::terraform(d.path(), &["init", "-backend=false", "-input=false", "-no-color"]);
+        // (init fails fetching providers offline, but installs the modules first.)
+        let _ = init;
+        let theirs = crate::support::terraform(d.path(), &["providers", "-no-color"]);
+        let theirs = String::from_utf8_lossy(&theirs.stdout).into_owned();
+        let sorted = |s: &str| {
+            let mut lines: Vec<String> = s.lines().map(|l| l.replace("├──", "└──")).collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(sorted(&out.stdout), sorted(&theirs), "terraform providers says:\n{theirs}");
+    }
+}

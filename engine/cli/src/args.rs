@@ -125,6 +125,11 @@ pub enum Command {
         #[command(flatten)]
         ui: Ui,
     },
+    /// Show the providers the configuration and the state require, module by module.
+    Providers {
+        #[command(flatten)]
+        ui: Ui,
+    },
     /// Inspect and edit the state: list, show, mv, rm, pull, push, replace-provider.
     #[command(subcommand)]
     State(StateCommand),

@@ -12,6 +12,7 @@ pub mod module_eval;
 pub mod moves;
 pub mod parallel;
 pub mod plan;
+pub mod requirements;
 /// The saved plan file (kept under its old name).
 pub use plan::file as plan_file;
 pub mod resources;

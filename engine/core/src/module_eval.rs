@@ -74,7 +74,9 @@ pub fn validate_root(
     schemas: &crate::validate::ProviderSchemas,
 ) -> Diagnostics {
     let walk = Walk { settings, functions, resources: None, schemas: Some(schemas) };
-    walk_root(tree, &BTreeMap::new(), &walk).1
+    let mut diags = crate::validate::check_provider_versions(tree, schemas.registry());
+    diags.extend(walk_root(tree, &BTreeMap::new(), &walk).1);
+    diags
 }
 
 /// Plans (and applies) resources through `resources` as the walk reaches them.

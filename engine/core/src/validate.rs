@@ -17,6 +17,10 @@ pub struct ProviderSchemas<'a> {
 }
 
 impl<'a> ProviderSchemas<'a> {
+    pub fn registry(&self) -> &'a Registry {
+        self.registry
+    }
+
     pub fn new(registry: &'a Registry, root: &'a Module) -> Self {
         ProviderSchemas { registry, root, by_source: Mutex::new(HashMap::new()) }
     }
@@ -57,6 +61,51 @@ impl<'a> ProviderSchemas<'a> {
         let entry = cache.entry(source.to_string());
         entry.or_insert_with(|| self.registry.get(source).map(|f| f.new_instance().schema())).clone()
     }
+}
+
+/// `required_providers` version constraints, gathered across the module
+/// tree per provider, checked against the versions of the providers linked
+/// in (those not linked are reported when planning needs them).
+pub fn check_provider_versions(tree: &strata_config::ModuleTree, registry: &Registry) -> strata_diag::Diagnostics {
+    fn gather<'t>(
+        tree: &'t strata_config::ModuleTree,
+        out: &mut std::collections::BTreeMap<&'t str, Vec<&'t strata_config::RequiredProvider>>,
+    ) {
+        for t in &tree.module.terraform {
+            for rp in t.required_providers.values() {
+                if rp.version.is_some() {
+                    out.entry(rp.source.as_str()).or_default().push(rp);
+                }
+            }
+        }
+        for child in tree.children.values() {
+            gather(child, out);
+        }
+    }
+    let mut by_source = std::collections::BTreeMap::new();
+    gather(tree, &mut by_source);
+    let mut diags = strata_diag::Diagnostics::new();
+    for (source, requirements) in by_source {
+        let Some(factory) = registry.get(source) else { continue };
+        let linked = factory.version();
+        let constraints: Vec<&str> = requirements.iter().filter_map(|r| r.version.as_deref()).collect();
+        let unmet = requirements.iter().find(|r| {
+            r.version
+                .as_deref()
+                .is_some_and(|v| strata_config::VersionConstraint::parse(v).is_ok_and(|c| !c.allows(linked)))
+        });
+        if let Some(first) = unmet {
+            diags.push(
+                Diagnostic::error("Failed to query available provider packages")
+                    .with_detail(format!(
+                        "Could not retrieve the list of available versions for provider {source}: no available releases match the given constraints {}\n\nStrata has {source} {linked} built in.",
+                        constraints.join(", ")
+                    ))
+                    .with_span(first.span.clone()),
+            );
+        }
+    }
+    diags
 }
 
 /// Terraform's `configschema.Block.NoneRequired`.

@@ -274,6 +274,9 @@ pub trait Provider: Send + Sync {
 pub trait ProviderFactory: Send + Sync {
     /// Source address without the registry host: `hashicorp/aws`, `terraform.io/builtin/terraform`.
     fn source(&self) -> &str;
+    /// The release of the Terraform provider this one stands for, which
+    /// `required_providers` version constraints are checked against.
+    fn version(&self) -> &str;
     fn new_instance(&self) -> Arc<dyn Provider>;
 }
 

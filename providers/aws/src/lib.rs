@@ -49,6 +49,9 @@ impl ProviderFactory for Factory {
     fn source(&self) -> &str {
         "hashicorp/aws"
     }
+    fn version(&self) -> &str {
+        "6.0.0"
+    }
     fn new_instance(&self) -> Arc<dyn Provider> {
         Arc::new(AwsProvider { aws: OnceLock::new() })
     }

@@ -18,6 +18,9 @@ impl ProviderFactory for Factory {
     fn source(&self) -> &str {
         "hashicorp/local"
     }
+    fn version(&self) -> &str {
+        "2.5.3"
+    }
     fn new_instance(&self) -> Arc<dyn Provider> {
         Arc::new(LocalProvider)
     }

@@ -17,6 +17,9 @@ impl ProviderFactory for Factory {
     fn source(&self) -> &str {
         "hashicorp/random"
     }
+    fn version(&self) -> &str {
+        "3.7.2"
+    }
     fn new_instance(&self) -> Arc<dyn Provider> {
         Arc::new(RandomProvider)
     }

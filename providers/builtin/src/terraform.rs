@@ -16,6 +16,9 @@ impl ProviderFactory for Factory {
     fn source(&self) -> &str {
         "terraform.io/builtin/terraform"
     }
+    fn version(&self) -> &str {
+        "1.11.4"
+    }
     fn new_instance(&self) -> Arc<dyn Provider> {
         Arc::new(TerraformProvider)
     }

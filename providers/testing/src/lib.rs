@@ -18,6 +18,9 @@ impl ProviderFactory for Factory {
     fn source(&self) -> &str {
         "strata/testing"
     }
+    fn version(&self) -> &str {
+        "0.1.0"
+    }
     fn new_instance(&self) -> Arc<dyn Provider> {
         Arc::new(Testing::default())
     }

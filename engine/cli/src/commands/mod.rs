@@ -154,6 +154,7 @@ pub fn run(argv: Vec<String>) -> u8 {
             ui,
         ),
         Command::Graph { .. } => graph(&workdir, ui),
+        Command::Providers { .. } => providers(&workdir, ui),
         Command::State(cmd) => state::run(&workdir, cmd, ui),
         Command::Import { vars, lock, state, addr, id, .. } => {
             import::run(&workdir, &addr, &id, &vars, &var_args, &lock, state.as_deref(), ui)
@@ -301,6 +302,56 @@ fn graph(workdir: &WorkDir, ui: Ui) -> u8 {
             1
         }
     }
+}
+
+/// `strata providers`: the provider requirements of each module (as a tree,
+/// in Terraform's layout), then the providers the state's objects use.
+fn providers(workdir: &WorkDir, ui: Ui) -> u8 {
+    let (tree, diags) = workdir.load();
+    let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
+        ui.print_diagnostics(&diags);
+        return 1;
+    };
+    fn branch(out: &mut String, reqs: &strata_core::requirements::ModuleRequirements, indent: &str) {
+        let lines: Vec<(String, Option<&strata_core::requirements::ModuleRequirements>)> = reqs
+            .providers
+            .iter()
+            .map(|(addr, c)| {
+                (if c.is_empty() { format!("provider[{addr}]") } else { format!("provider[{addr}] {c}") }, None)
+            })
+            .chain(reqs.children.iter().map(|(name, child)| (format!("module.{name}"), Some(child))))
+            .collect();
+        for (i, (line, child)) in lines.iter().enumerate() {
+            let last = i + 1 == lines.len();
+            out.push_str(&format!("{indent}{} {line}\n", if last { "└──" } else { "├──" }));
+            if let Some(child) = child {
+                branch(out, child, &format!("{indent}{}", if last { "    " } else { "│   " }));
+            }
+        }
+    }
+    let reqs = strata_core::requirements::provider_requirements(&tree, &tree.module);
+    let mut out = String::from("\nProviders required by configuration:\n.\n");
+    branch(&mut out, &reqs, "");
+    let in_state: std::collections::BTreeSet<String> = workdir
+        .state_store(None)
+        .ok()
+        .and_then(|store| store.read().ok().flatten())
+        .map(|st| {
+            st.resources
+                .iter()
+                .filter_map(|r| r.provider.split_once("provider[\"").and_then(|(_, rest)| rest.split_once('"')))
+                .map(|(addr, _)| addr.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !in_state.is_empty() {
+        out.push_str("\nProviders required by state:\n\n");
+        for addr in in_state {
+            out.push_str(&format!("    provider[{addr}]\n\n"));
+        }
+    }
+    print!("{out}");
+    0
 }
 
 /// `-lock-timeout=D` (zero when absent), or `None` having said why it is invalid.
