@@ -78,3 +78,19 @@ fn constraints_string(all: &[String]) -> String {
     }
     parts.into_iter().map(|(_, t)| t).collect::<Vec<_>>().join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constraints_print_as_terraform_prints_them() {
+        let s = |cs: &[&str]| constraints_string(&cs.iter().map(|c| c.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&["~> 3.6, != 3.6.1"]), "~> 3.6, != 3.6.1");
+        assert_eq!(s(&["3.6.0, > 3"]), "> 3.0.0, 3.6.0");
+        assert_eq!(s(&[">= 6", ">= 6.0.0"]), ">= 6.0.0");
+        assert_eq!(s(&[]), "");
+        assert_eq!(provider_address("hashicorp/aws"), "registry.terraform.io/hashicorp/aws");
+        assert_eq!(provider_address("terraform.io/builtin/terraform"), "terraform.io/builtin/terraform");
+    }
+}

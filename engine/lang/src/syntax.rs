@@ -192,3 +192,40 @@ fn recognized_syntax_error(text: &str, error_at: usize) -> Option<(&'static str,
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary_and_line(text: &str) -> (String, usize) {
+        let file = SourceFile::new("main.tf", text);
+        let d = parse_body(&file).expect_err("a syntax error");
+        let line = d.span.as_ref().map_or(0, |s| text[..s.start].matches('\n').count() + 1);
+        (d.summary, line)
+    }
+
+    #[test]
+    fn common_syntax_errors_are_said_where_terraform_says_them() {
+        assert_eq!(
+            summary_and_line("resource \"a\" \"b\" {\n  x = 1\n\noutput \"o\" {\n  value = 1\n}\n"),
+            ("Unclosed configuration block".to_string(), 1)
+        );
+        assert_eq!(
+            summary_and_line("locals {\n  t = <<EOT\nhello\n}\n"),
+            ("Unterminated template string".to_string(), 5)
+        );
+        assert_eq!(
+            summary_and_line("locals {\n  a = \"abc\n  b = 2\n}\n"),
+            ("Invalid multi-line string".to_string(), 2)
+        );
+        assert_eq!(
+            summary_and_line("resource \"a\" \"b\" {\n  input \"x\"\n}\n"),
+            ("Invalid block definition".to_string(), 2)
+        );
+        // Braces inside strings, comments and heredocs do not count.
+        assert_eq!(
+            summary_and_line("# {\nlocals {\n  a = \"{\"\n  b = <<EOT\n{\nEOT\n  c = \n}\n").0,
+            "Invalid HCL syntax"
+        );
+    }
+}

@@ -304,3 +304,54 @@ fn hold(v: &Value, at: &mut Vec<IgnoreStep>, held: &[Held]) -> Value {
 pub(super) fn carry_sensitive(state: &Value, config: &Value) -> Value {
     apply_sensitive_paths(state.clone(), &sensitive_paths(config))
 }
+
+#[cfg(test)]
+mod ignore_changes_tests {
+    use super::*;
+    use strata_config::IgnoreChanges;
+    use strata_lang::{Fields, Type};
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Fields>())
+    }
+    fn map(pairs: &[(&str, &str)]) -> Value {
+        Value::map(Type::String, pairs.iter().map(|(k, v)| (k.to_string(), Value::string(*v))).collect())
+    }
+    fn path(steps: &[IgnoreStep]) -> IgnoreChanges {
+        IgnoreChanges::Paths(vec![steps.to_vec()])
+    }
+    fn attr(n: &str) -> IgnoreStep {
+        IgnoreStep::Attr(n.into())
+    }
+
+    #[test]
+    fn a_map_key_is_held_and_so_is_its_absence() {
+        let prior = obj(&[("tags", map(&[("owner", "a"), ("env", "dev")]))]);
+        let config = obj(&[("tags", map(&[("env", "prod"), ("new", "x")]))]);
+        let held = ignore_changes(&config, &prior, &path(&[attr("tags"), IgnoreStep::Key("owner".into())]));
+        assert!(held.raw_equal(&obj(&[("tags", map(&[("owner", "a"), ("env", "prod"), ("new", "x")]))])));
+        let prior = obj(&[("tags", map(&[("env", "dev")]))]);
+        let config = obj(&[("tags", map(&[("env", "dev"), ("owner", "b")]))]);
+        let held = ignore_changes(&config, &prior, &path(&[attr("tags"), IgnoreStep::Key("owner".into())]));
+        assert!(held.raw_equal(&prior));
+    }
+
+    #[test]
+    fn steps_apply_only_to_their_kind_of_value() {
+        let inner = |owner: &str| obj(&[("tags", obj(&[("owner", Value::string(owner))]))]);
+        let prior = obj(&[("input", inner("a"))]);
+        let config = obj(&[("input", inner("b"))]);
+        // `input.tags.owner` holds the old owner ...
+        assert!(ignore_changes(&config, &prior, &path(&[attr("input"), attr("tags"), attr("owner")])).raw_equal(&prior));
+        // ... but `input["tags"]["owner"]` indexes an object, which is not a map: nothing held, as in Terraform.
+        let keyed = path(&[attr("input"), IgnoreStep::Key("tags".into()), IgnoreStep::Key("owner".into())]);
+        assert!(ignore_changes(&config, &prior, &keyed).raw_equal(&config));
+    }
+
+    #[test]
+    fn nothing_is_held_for_a_new_object() {
+        let config = obj(&[("input", Value::string("x"))]);
+        let prior = Value::null(config.ty());
+        assert!(ignore_changes(&config, &prior, &IgnoreChanges::All).raw_equal(&config));
+    }
+}
