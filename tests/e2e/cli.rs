@@ -392,3 +392,32 @@ Providers required by state:
         assert_eq!(sorted(&out.stdout), sorted(&theirs), "terraform providers says:\n{theirs}");
     }
 }
+
+/// Files Strata cannot read yet (Terraform's JSON syntax, override files)
+/// stop every command that loads the configuration, rather than being
+/// skipped: a plan without them would undo what they declare.
+#[test]
+fn unreadable_configuration_files_stop_rather_than_skip() {
+    let main = "resource \"terraform_data\" \"a\" {}\n";
+    for (name, body, summary) in [
+        (
+            "extra.tf.json",
+            "{\"resource\": {\"terraform_data\": {\"b\": {}}}}\n",
+            "JSON configuration files are not supported yet",
+        ),
+        (
+            "override.tf",
+            "resource \"terraform_data\" \"a\" {\n  input = 1\n}\n",
+            "Override files are not supported yet",
+        ),
+        ("a_override.tf.json", "{}\n", "Override files are not supported yet"),
+    ] {
+        let d = TempDir::with_files("unreadable-files", &[("main.tf", main), (name, body)]);
+        for cmd in [&["validate", "-no-color"][..], &["plan", "-no-color"][..]] {
+            let out = run(d.path(), cmd);
+            assert_eq!(out.code, 1, "{name}: {}", out.transcript());
+            assert!(out.stderr.contains(summary) && out.stderr.contains(name), "{name}: {}", out.stderr);
+        }
+        assert!(!d.path().join("terraform.tfstate").exists());
+    }
+}

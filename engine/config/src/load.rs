@@ -42,7 +42,7 @@ impl ModuleFiles for DiskFiles {
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().map(|t| t.is_file() || t.is_symlink()).unwrap_or(false))
             .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".tf") && !n.starts_with('.'))
+            .filter(|n| (n.ends_with(".tf") || n.ends_with(".tf.json")) && !n.starts_with('.'))
             .collect();
         names.sort();
         Ok(names.into_iter().map(|n| (n.clone(), std::fs::read(dir.join(&n)))).collect())
@@ -176,9 +176,18 @@ fn load_module_from(dir: &Path, display: &str, files: &dyn ModuleFiles) -> (Opti
     };
     for (name, read) in listed {
         let shown = join_display(display, &name);
-        if name.ends_with("_override.tf") || name == "override.tf" {
-            diags.push(Diagnostic::warning("Override files are not supported yet").with_detail(format!(
-                "{shown} is an override file; Strata does not merge override files yet, so it was skipped."
+        // Planning without a file would plan to undo what it declares:
+        // refuse rather than skip it.
+        let base = name.trim_end_matches(".json");
+        if base.ends_with("_override.tf") || base == "override.tf" {
+            diags.push(Diagnostic::error("Override files are not supported yet").with_detail(format!(
+                "{shown} is an override file, which Strata cannot merge yet. Planning without it would undo what it overrides, so Strata stops here; merge it into the file it overrides."
+            )));
+            continue;
+        }
+        if name.ends_with(".tf.json") {
+            diags.push(Diagnostic::error("JSON configuration files are not supported yet").with_detail(format!(
+                "{shown} is written in Terraform's JSON syntax, which Strata cannot read yet. Planning without it would plan to destroy what it declares, so Strata stops here."
             )));
             continue;
         }
