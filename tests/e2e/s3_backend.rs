@@ -476,3 +476,49 @@ fn the_etag_guards_a_write_the_serial_rules_would_allow() {
     let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("changed since this run took the lock"), "{stderr}");
 }
+
+/// `terraform_remote_state` with the `s3` backend: one stack reads the
+/// outputs another stored in S3 (its default workspace and another one),
+/// a key with no state is Terraform's "Unable to find remote state", and
+/// Terraform reading the same bucket gets the same outputs.
+#[test]
+fn remote_state_reads_another_stacks_outputs_from_s3() {
+    let (bucket, _) = fresh_bucket();
+    let producer = format!(
+        "{}output \"vpc_id\" {{\n  value = \"vpc-${{terraform.workspace}}\"\n}}\noutput \"cidrs\" {{\n  value = [\"10.0.0.0/24\"]\n}}\n",
+        backend(&bucket, None, true)
+    );
+    let p = TempDir::with_files("s3-remote-producer", &[("main.tf", &producer)]);
+    assert_eq!(strata(&p, &["init", "-no-color"]).code, 0);
+    let applied = strata(&p, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(applied.code, 0, "{}", applied.transcript());
+    assert_eq!(strata(&p, &["workspace", "new", "-no-color", "staging"]).code, 0);
+    assert_eq!(strata(&p, &["apply", "-auto-approve", "-no-color"]).code, 0);
+
+    let e = &moto().endpoint;
+    let reader = |key: &str, workspace: &str| {
+        format!(
+            "data \"terraform_remote_state\" \"net\" {{\n  backend   = \"s3\"\n  workspace = \"{workspace}\"\n  config = {{\n    bucket         = \"{bucket}\"\n    key            = \"{key}\"\n    region         = \"us-east-1\"\n    use_path_style = true\n    endpoints      = {{ s3 = \"{e}\" }}\n    skip_credentials_validation = true\n    skip_requesting_account_id  = true\n  }}\n}}\nresource \"terraform_data\" \"uses\" {{\n  input = data.terraform_remote_state.net.outputs.vpc_id\n}}\noutput \"vpc_id\" {{\n  value = data.terraform_remote_state.net.outputs.vpc_id\n}}\noutput \"cidrs\" {{\n  value = data.terraform_remote_state.net.outputs.cidrs\n}}\n"
+        )
+    };
+    for (workspace, want) in [("default", "vpc-default"), ("staging", "vpc-staging")] {
+        let r = TempDir::with_files("s3-remote-reader", &[("main.tf", &reader("app/terraform.tfstate", workspace))]);
+        let out = strata(&r, &["apply", "-auto-approve", "-no-color"]);
+        assert_eq!(out.code, 0, "{}", out.transcript());
+        let outputs: serde_json::Value = serde_json::from_str(&strata(&r, &["output", "-json"]).stdout).unwrap();
+        assert_eq!(outputs["vpc_id"]["value"], want);
+        assert_eq!(outputs["cidrs"]["value"], serde_json::json!(["10.0.0.0/24"]));
+        let plan = strata(&r, &["plan", "-detailed-exitcode", "-no-color"]);
+        assert_eq!(plan.code, 0, "{}", plan.transcript());
+        if terraform_available() {
+            let tf = |args: &[&str]| terraform_with(r.path(), args, &ENV);
+            assert!(tf(&["init", "-no-color"]).status.success());
+            let theirs = tf(&["plan", "-no-color", "-detailed-exitcode"]);
+            assert_eq!(theirs.status.code(), Some(0), "{}", String::from_utf8_lossy(&theirs.stdout));
+        }
+    }
+    let missing = TempDir::with_files("s3-remote-missing", &[("main.tf", &reader("nothing/here.tfstate", "default"))]);
+    let out = strata(&missing, &["plan", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("Unable to find remote state"), "{}", out.stderr);
+}

@@ -139,6 +139,33 @@ pub fn digest(config: &Map<String, Json>) -> u64 {
     text.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3))
 }
 
+/// The backends `terraform_remote_state` reads besides `local`: `s3`,
+/// with the settings of a `backend "s3"` block.
+pub struct RemoteStates;
+
+impl strata_providers_builtin::RemoteStateBackends for RemoteStates {
+    fn read(
+        &self,
+        backend: &str,
+        config: &strata_lang::Value,
+        workspace: &str,
+    ) -> Option<Result<Option<Vec<u8>>, String>> {
+        if backend != "s3" {
+            return None;
+        }
+        let json = strata_lang::json::to_json(&config.unmark_deep().0);
+        let empty = serde_json::Map::new();
+        let settings = match S3Settings::from_json(json.as_object().unwrap_or(&empty)) {
+            Ok(s) => s,
+            Err(e) => return Some(Err(format!("The backend \"s3\" setting {:?}: {}", e.setting, e.message))),
+        };
+        Some(S3Backend::new(settings).and_then(|b| b.storage(workspace).read()).map_err(|e| {
+            let d = e.to_diagnostic();
+            format!("{}: {}", d.summary, d.detail)
+        }))
+    }
+}
+
 /// Connects to the recorded S3 backend.
 pub fn connect(record: &Record) -> Result<Arc<S3Backend>, Diagnostic> {
     let settings = S3Settings::from_json(&record.config).map_err(|e| {

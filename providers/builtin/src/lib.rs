@@ -10,10 +10,13 @@ mod words;
 use std::sync::Arc;
 use strata_provider::{ProviderFactory, Registry};
 
-/// Adds every built-in provider to `registry`.
-pub fn register(registry: &mut Registry) {
+pub use terraform::RemoteStateBackends;
+
+/// Adds every built-in provider to `registry`; `terraform_remote_state`
+/// reads backends other than `local` through `backends`.
+pub fn register(registry: &mut Registry, backends: Option<Arc<dyn RemoteStateBackends>>) {
     let factories: Vec<Arc<dyn ProviderFactory>> =
-        vec![Arc::new(terraform::Factory), Arc::new(random::Factory), Arc::new(local::Factory)];
+        vec![Arc::new(terraform::Factory { backends }), Arc::new(random::Factory), Arc::new(local::Factory)];
     for f in factories {
         registry.add(f);
     }

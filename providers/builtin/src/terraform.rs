@@ -10,7 +10,19 @@ use std::sync::{Arc, OnceLock};
 use strata_lang::{Type, Value};
 use strata_provider::*;
 
-pub struct Factory;
+/// The provider; `backends` reads remote states from backends other
+/// than `local` (the CLI links the S3 one in, keeping the AWS SDK out of
+/// this crate).
+#[derive(Default)]
+pub struct Factory {
+    pub backends: Option<Arc<dyn RemoteStateBackends>>,
+}
+
+/// Reads a state for `terraform_remote_state` from a backend: `None` when
+/// it does not know `backend`; `Ok(None)` when no state is stored there.
+pub trait RemoteStateBackends: Send + Sync {
+    fn read(&self, backend: &str, config: &Value, workspace: &str) -> Option<Result<Option<Vec<u8>>, String>>;
+}
 
 impl ProviderFactory for Factory {
     fn source(&self) -> &str {
@@ -20,11 +32,13 @@ impl ProviderFactory for Factory {
         "1.11.4"
     }
     fn new_instance(&self) -> Arc<dyn Provider> {
-        Arc::new(TerraformProvider)
+        Arc::new(TerraformProvider { backends: self.backends.clone() })
     }
 }
 
-struct TerraformProvider;
+struct TerraformProvider {
+    backends: Option<Arc<dyn RemoteStateBackends>>,
+}
 
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
@@ -160,7 +174,7 @@ impl Provider for TerraformProvider {
                 )],
             };
         }
-        match remote_state(req.config) {
+        match remote_state(req.config, self.backends.as_deref()) {
             Ok(state) => ReadDataResponse { state, diagnostics: Vec::new() },
             Err(d) => ReadDataResponse { state: Value::dynamic_null(), diagnostics: vec![d] },
         }
@@ -170,35 +184,12 @@ impl Provider for TerraformProvider {
 /// Reads `terraform_remote_state`: `defaults`, overlaid by the root
 /// outputs stored in the other configuration's state (sensitive ones
 /// stay sensitive).
-fn remote_state(config: &Value) -> Result<Value, ProviderDiagnostic> {
+fn remote_state(config: &Value, backends: Option<&dyn RemoteStateBackends>) -> Result<Value, ProviderDiagnostic> {
     let backend = attr(config, "backend");
     let settings = attr(config, "config");
     let workspace = attr(config, "workspace");
     let defaults = attr(config, "defaults");
-    let path = match backend.as_str() {
-        Some("local") => local_state_path(&settings, workspace.as_str().unwrap_or("default"))?,
-        Some(other) => {
-            return Err(ProviderDiagnostic::error(
-                "Unsupported backend for remote state",
-                format!(
-                    "Strata reads terraform_remote_state from the \"local\" backend; {other:?} is not supported yet."
-                ),
-            )
-            .at(vec![PathStep::Attr("backend".into())]))
-        }
-        None => {
-            return Err(ProviderDiagnostic::error(
-                "Invalid backend configuration",
-                "The backend type must be a string.",
-            ))
-        }
-    };
-    let mut outputs = strata_lang::Fields::new();
-    if let Some(d) = defaults.as_entries() {
-        for (k, v) in d.iter() {
-            outputs.insert(k.clone(), v.clone());
-        }
-    }
+    let ws = workspace.as_str().unwrap_or("default");
     let not_found = || {
         ProviderDiagnostic::error(
             "Unable to find remote state",
@@ -206,16 +197,40 @@ fn remote_state(config: &Value) -> Result<Value, ProviderDiagnostic> {
         )
         .at(vec![PathStep::Attr("workspace".into())])
     };
-    let text = std::fs::read_to_string(&path).map_err(|_| not_found())?;
-    let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        ProviderDiagnostic::error("Error loading state", format!("The state file {path} is not valid JSON: {e}."))
-    })?;
+    let failed =
+        |e: String| ProviderDiagnostic::error("Error loading state", e).at(vec![PathStep::Attr("config".into())]);
+    let (text, path) = match backend.as_str() {
+        Some("local") => {
+            let path = local_state_path(&settings, ws)?;
+            (std::fs::read_to_string(&path).map_err(|_| not_found())?, path)
+        }
+        Some(other) => match backends.and_then(|b| b.read(other, &settings, ws)) {
+            Some(Ok(Some(bytes))) => (String::from_utf8_lossy(&bytes).into_owned(), format!("the {other} backend")),
+            Some(Ok(None)) => return Err(not_found()),
+            Some(Err(e)) => return Err(failed(e)),
+            None => {
+                return Err(ProviderDiagnostic::error(
+                    "Unsupported backend for remote state",
+                    format!("Strata reads terraform_remote_state from the \"local\" and \"s3\" backends; {other:?} is not supported yet."),
+                )
+                .at(vec![PathStep::Attr("backend".into())]))
+            }
+        },
+        None => return Err(ProviderDiagnostic::error("Invalid backend configuration", "The backend type must be a string.")),
+    };
+    let mut outputs = strata_lang::Fields::new();
+    if let Some(d) = defaults.as_entries() {
+        for (k, v) in d.iter() {
+            outputs.insert(k.clone(), v.clone());
+        }
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| failed(format!("The state in {path} is not valid JSON: {e}.")))?;
     let Some(stored) = doc.get("outputs").and_then(|o| o.as_object()) else { return Err(not_found()) };
     for (name, o) in stored {
         let ty = o.get("type").and_then(Type::from_json).unwrap_or(Type::Dynamic);
-        let value = strata_lang::json::from_json_typed(&o["value"], &ty).map_err(|e| {
-            ProviderDiagnostic::error("Error loading state", format!("Output {name:?} in {path} cannot be read: {e}."))
-        })?;
+        let value = strata_lang::json::from_json_typed(&o["value"], &ty)
+            .map_err(|e| failed(format!("Output {name:?} in {path} cannot be read: {e}.")))?;
         let sensitive = o.get("sensitive").and_then(|s| s.as_bool()).unwrap_or(false);
         outputs.insert(name.clone(), if sensitive { value.mark_sensitive() } else { value });
     }
