@@ -325,14 +325,10 @@ impl<'a> Evaluator<'a> {
     pub fn get_attr(&self, value: &Value, name: &str, span: &Span) -> EvalResult {
         let marks = value.marks();
         match value.kind() {
+            // An unknown object still has a known type (cty's rule), so a
+            // misspelt attribute is found before any value is.
             Kind::Unknown(Type::Object(o)) if !o.attrs.contains_key(name) => {
-                // An unknown object still has a known type (cty's rule), so
-                // a misspelt attribute is found before any value is.
-                let mut detail = format!("This object does not have an attribute named {name:?}.");
-                if let Some(s) = strata_diag::did_you_mean(name, o.attrs.keys().map(String::as_str)) {
-                    detail = format!("This object does not have an attribute named {name:?}. Did you mean {s:?}?");
-                }
-                Err(Diagnostic::error("Unsupported attribute").with_detail(detail).with_span(span.clone()))
+                Err(no_such_attribute(name, o.attrs.keys().map(String::as_str), span))
             }
             Kind::Unknown(t) => {
                 let ty = match t {
@@ -347,13 +343,7 @@ impl<'a> Evaluator<'a> {
                 .with_span(span.clone())),
             Kind::Object(attrs) => match attrs.get(name) {
                 Some(v) => Ok(v.clone().mark(marks)),
-                None => {
-                    let mut detail = format!("This object does not have an attribute named {name:?}.");
-                    if let Some(s) = strata_diag::did_you_mean(name, attrs.keys().map(String::as_str)) {
-                        detail = format!("This object does not have an attribute named {name:?}. Did you mean {s:?}?");
-                    }
-                    Err(Diagnostic::error("Unsupported attribute").with_detail(detail).with_span(span.clone()))
-                }
+                None => Err(no_such_attribute(name, attrs.keys().map(String::as_str), span)),
             },
             Kind::Map(_, items) => match items.get(name) {
                 Some(v) => Ok(v.clone().mark(marks)),
@@ -1151,4 +1141,13 @@ fn match_directives(tokens: &[TemplateToken]) -> Vec<usize> {
 /// Parses and evaluates a standalone expression (console, tests).
 pub fn parse_expression(text: &str, file: &Arc<SourceFile>) -> Result<Expression, Diagnostic> {
     crate::syntax::parse_expr(file, text.trim_end())
+}
+
+/// "Unsupported attribute" for an object (known or not) without `name`.
+fn no_such_attribute<'a>(name: &str, names: impl Iterator<Item = &'a str>, span: &Span) -> Diagnostic {
+    let mut detail = format!("This object does not have an attribute named {name:?}.");
+    if let Some(s) = strata_diag::did_you_mean(name, names) {
+        detail = format!("This object does not have an attribute named {name:?}. Did you mean {s:?}?");
+    }
+    Diagnostic::error("Unsupported attribute").with_detail(detail).with_span(span.clone())
 }

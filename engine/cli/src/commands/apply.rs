@@ -274,7 +274,7 @@ fn apply_plan(
     // Every apply replaces the results of the last one.
     next.check_results = check_results;
     if !diags.has_errors() {
-        next.outputs = stored_outputs(prepared, plan, &result);
+        next.outputs = stored_outputs(plan, &result);
     }
     let status = finish_state(store, lock_guard, journal, next, ui);
     ui.print_diagnostics(&diags);
@@ -535,7 +535,7 @@ pub(super) fn finish_state(store: &LocalState, lock: &StateLock, journal: Journa
 /// The root outputs the state keeps after applying `plan`: none after a
 /// destroy; after a `-target` plan, the targeted ones as applied and the
 /// others as they were (a targeted destroy leaves them all).
-fn stored_outputs(prepared: &Prepared, plan: &Plan, result: &ModuleResult) -> BTreeMap<String, OutputState> {
+fn stored_outputs(plan: &Plan, result: &ModuleResult) -> BTreeMap<String, OutputState> {
     let targets = &plan.options.targets;
     let before = || plan.prior_state.as_ref().map(|p| p.outputs.clone()).unwrap_or_default();
     match (plan.options.destroy, targets.is_empty()) {
@@ -543,11 +543,11 @@ fn stored_outputs(prepared: &Prepared, plan: &Plan, result: &ModuleResult) -> BT
         (true, false) => before(),
         (false, true) => state_outputs(result),
         (false, false) => {
-            let needed = super::plan::target_closure(&prepared.tree, targets);
-            let included = strata_core::graph::outputs_of_targeted_plan(&prepared.tree, &needed);
+            // A targeted plan holds exactly the outputs it includes.
+            let included = |name: &String| plan.outputs.contains_key(name);
             let mut outputs = before();
-            outputs.retain(|name, _| !included.contains(name));
-            outputs.extend(state_outputs(result).into_iter().filter(|(name, _)| included.contains(name)));
+            outputs.retain(|name, _| !included(name));
+            outputs.extend(state_outputs(result).into_iter().filter(|(name, _)| included(name)));
             outputs
         }
     }
