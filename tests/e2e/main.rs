@@ -30,6 +30,7 @@ mod imports;
 mod interrupt;
 mod lifecycle;
 mod markdown;
+mod module_sources;
 mod moto;
 mod plan_contract;
 mod plan_json;

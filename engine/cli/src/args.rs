@@ -175,9 +175,22 @@ pub enum Command {
         lock: Option<bool>,
         #[arg(long, value_name = "DURATION")]
         lock_timeout: Option<String>,
-        /// Accepted for Terraform's sake: providers are built in.
+        /// Install the newest module versions the constraints allow, and
+        /// fetch git and archive modules again.
         #[arg(long)]
         upgrade: bool,
+        /// Install the modules the configuration calls (default true).
+        #[arg(long, num_args = 0..=1, default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+        get: Option<bool>,
+        #[command(flatten)]
+        ui: Ui,
+    },
+    /// Install the modules the configuration calls (what init does for them).
+    Get {
+        /// Install the newest module versions the constraints allow, and
+        /// fetch git and archive modules again.
+        #[arg(long)]
+        update: bool,
         #[command(flatten)]
         ui: Ui,
     },

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use strata_config::{load_module_tree, LoadOptions, ModuleTree};
+use strata_config::{load_module_tree, LoadOptions, ModuleManifest, ModuleTree};
 use strata_diag::Diagnostics;
 
 pub mod workspaces;
@@ -31,8 +31,21 @@ impl WorkDir {
         Ok(WorkDir { dir, remote: std::sync::OnceLock::new() })
     }
 
+    /// The configuration: the root module, its local modules and the
+    /// modules `init` installed.
     pub fn load(&self) -> (Option<ModuleTree>, Diagnostics) {
-        load_module_tree(&self.dir, &LoadOptions::default())
+        let installed = match ModuleManifest::read(&self.dir) {
+            Ok(m) => m,
+            Err(e) => {
+                let mut diags = Diagnostics::new();
+                diags.push(
+                    strata_diag::Diagnostic::error("Failed to read module manifest")
+                        .with_detail(format!("{e}. Run \"strata init\" to install the modules again.")),
+                );
+                return (None, diags);
+            }
+        };
+        load_module_tree(&self.dir, &LoadOptions { installed, ..LoadOptions::default() })
     }
 
     /// The selected workspace: `TF_WORKSPACE`, else `.terraform/environment`, else "default".

@@ -1,8 +1,11 @@
 //! Reading a directory of `*.tf` files into a [`Module`], and a root module
 //! with its local child modules into a [`ModuleTree`].
 
+use crate::manifest::ModuleManifest;
 use crate::model::*;
+use crate::sources::{is_local_source, parse_module_source, ModuleSource};
 use crate::version::check_required_version;
+use crate::version::VersionConstraint;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body, Structure};
 use hcl_edit::Span as _;
@@ -15,6 +18,9 @@ use strata_diag::{Diagnostic, Diagnostics, SourceFile, Span};
 pub struct LoadOptions {
     /// Prefix for file names shown to users (the `-chdir` relative path).
     pub display_prefix: String,
+    /// Where `init` installed the module calls whose source is not a local
+    /// path (`.terraform/modules/modules.json`); `None`: nothing installed.
+    pub installed: Option<ModuleManifest>,
 }
 
 /// One `*.tf` file of a module directory: its name and its bytes (or why
@@ -66,26 +72,44 @@ pub fn load_module_tree_with(
 ) -> (Option<ModuleTree>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut stack = vec![files.identity(dir).unwrap_or_else(|| dir.to_path_buf())];
-    let tree = load_tree(dir, &opts.display_prefix, files, &mut stack, &mut diags);
+    let root = TreeRoot { dir, opts, files };
+    let tree = load_tree(&root, dir, &opts.display_prefix, "", &mut stack, &mut diags);
     (tree, diags)
 }
 
+struct TreeRoot<'a> {
+    dir: &'a Path,
+    opts: &'a LoadOptions,
+    files: &'a dyn ModuleFiles,
+}
+
 fn load_tree(
+    root: &TreeRoot,
     dir: &Path,
     display: &str,
-    files: &dyn ModuleFiles,
+    key: &str,
     stack: &mut Vec<PathBuf>,
     diags: &mut Diagnostics,
 ) -> Option<ModuleTree> {
+    let files = root.files;
     let (module, d) = load_module_from(dir, display, files);
     diags.extend(d);
     let module = module?;
     let mut children = BTreeMap::new();
     for call in &module.module_calls {
-        if !is_local_source(&call.source) {
-            continue; // reported when the call was loaded
-        }
-        let child_dir = dir.join(&call.source);
+        let child_key = if key.is_empty() { call.name.clone() } else { format!("{key}.{}", call.name) };
+        let (child_dir, child_display) = if is_local_source(&call.source) {
+            (dir.join(&call.source), join_display(display, &call.source))
+        } else {
+            match installed_dir(root, call, &child_key) {
+                Ok(Some(rel)) => (root.dir.join(&rel), join_display(&root.opts.display_prefix, &rel)),
+                Ok(None) => continue, // an invalid source, reported when the call was loaded
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            }
+        };
         let Some(canonical) = files.identity(&child_dir) else {
             diags.push(
                 Diagnostic::error("Unreadable module directory")
@@ -109,9 +133,8 @@ fn load_tree(
             diags.push(Diagnostic::error("Module tree too deep").with_span(call.source_span.clone()));
             continue;
         }
-        let child_display = join_display(display, &call.source);
         stack.push(canonical);
-        let child = load_tree(&child_dir, &child_display, files, stack, diags);
+        let child = load_tree(root, &child_dir, &child_display, &child_key, stack, diags);
         stack.pop();
         if let Some(child) = child {
             children.insert(call.name.clone(), child);
@@ -137,8 +160,31 @@ pub fn join_display(base: &str, rel: &str) -> String {
     parts.join("/")
 }
 
-pub fn is_local_source(s: &str) -> bool {
-    s.starts_with("./") || s.starts_with("../") || s == "." || s == ".."
+/// Where `init` installed a module call with a remote source (relative to
+/// the root module), checked against the call as it is now.
+fn installed_dir(root: &TreeRoot, call: &ModuleCall, key: &str) -> Result<Option<String>, Diagnostic> {
+    let Ok(source) = parse_module_source(&call.source, call.version.is_some()) else { return Ok(None) };
+    let not_installed = || {
+        Diagnostic::error("Module not installed")
+            .with_detail("This module is not yet installed. Run \"strata init\" to install all modules required by this configuration.")
+            .with_span(call.span.clone())
+    };
+    let Some(entry) = root.opts.installed.as_ref().and_then(|m| m.get(key)) else { return Err(not_installed()) };
+    if entry.source != source.normalized() {
+        return Err(Diagnostic::error("Module source has changed")
+            .with_detail("The source address was changed since this module was installed. Run \"strata init\" to install all modules required by this configuration.")
+            .with_span(call.source_span.clone()));
+    }
+    if let (Some(constraint), ModuleSource::Registry(_)) = (&call.version, &source) {
+        let Some(installed) = &entry.version else { return Err(not_installed()) };
+        let allowed = VersionConstraint::parse(constraint).map(|c| c.allows(installed)).unwrap_or(true);
+        if !allowed {
+            return Err(Diagnostic::error("Module version requirements have changed")
+                .with_detail(format!("The version requirements have changed since this module was installed and the installed version ({installed}) is no longer acceptable. Run \"strata init\" to install all modules required by this configuration."))
+                .with_span(call.source_span.clone()));
+        }
+    }
+    Ok(Some(entry.dir.clone()))
 }
 
 /// Loads every `*.tf` file of one directory.
@@ -985,6 +1031,7 @@ impl FileLoader<'_> {
         let mut source = None;
         let mut source_span = header.clone();
         let mut version = None;
+        let mut version_span = header.clone();
         let mut count = None;
         let mut for_each = None;
         let mut providers = None;
@@ -1010,7 +1057,10 @@ impl FileLoader<'_> {
                             source_span = self.span(a.value.span());
                             source = self.literal_string(a, "module source");
                         }
-                        "version" => version = self.literal_string(a, "module version"),
+                        "version" => {
+                            version_span = self.span(a.value.span());
+                            version = self.literal_string(a, "module version");
+                        }
                         "count" => count = Some(self.expr(&a.value)),
                         "for_each" => for_each = Some(self.expr(&a.value)),
                         "providers" => providers = Some(self.expr(&a.value)),
@@ -1042,14 +1092,17 @@ impl FileLoader<'_> {
             }
             return;
         };
-        if !is_local_source(&source) {
-            self.diags.push(
-                Diagnostic::error("Module source not supported yet")
-                    .with_detail(format!(
-                        "Strata loads child modules from local paths (starting with ./ or ../) only; {source:?} is a registry, Git or remote source. Download the module into a local directory and point source at it."
-                    ))
-                    .with_span(source_span.clone()),
-            );
+        if let Err(e) = parse_module_source(&source, version.is_some()) {
+            self.diags.push(Diagnostic::error(e.summary).with_detail(e.detail).with_span(source_span.clone()));
+        }
+        if let Some(v) = &version {
+            if let Err(e) = VersionConstraint::parse(v) {
+                self.diags.push(
+                    Diagnostic::error("Invalid version constraint")
+                        .with_detail(format!("This string does not use correct version constraint syntax: {e}."))
+                        .with_span(version_span.clone()),
+                );
+            }
         }
         if let (Some(_), Some(fe)) = (&count, &for_each) {
             self.diags.push(

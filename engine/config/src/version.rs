@@ -8,6 +8,8 @@ pub const TERRAFORM_COMPAT_VERSION: &str = "1.11.4";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionConstraint {
     parts: Vec<(String, Vec<u64>, usize)>,
+    /// The versions named with `=` (or no operator), as written.
+    exact: Vec<String>,
 }
 
 fn parse_version(s: &str) -> Option<(Vec<u64>, usize)> {
@@ -27,6 +29,7 @@ fn parse_version(s: &str) -> Option<(Vec<u64>, usize)> {
 impl VersionConstraint {
     pub fn parse(s: &str) -> Result<VersionConstraint, String> {
         let mut parts = Vec::new();
+        let mut exact = Vec::new();
         for raw in s.split(',') {
             let raw = raw.trim();
             if raw.is_empty() {
@@ -40,9 +43,18 @@ impl VersionConstraint {
             }
             let (v, given) = parse_version(&raw[op_len..])
                 .ok_or_else(|| format!("invalid version {:?} in constraint {s:?}", &raw[op_len..]))?;
+            if op == "=" {
+                exact.push(raw[op_len..].trim().trim_start_matches('v').to_string());
+            }
             parts.push((op.to_string(), v, given));
         }
-        Ok(VersionConstraint { parts })
+        Ok(VersionConstraint { parts, exact })
+    }
+
+    /// Whether the constraint names `version` exactly (`= 1.0.0-beta`): the
+    /// only way a prerelease is selected.
+    pub fn pins(&self, version: &str) -> bool {
+        self.exact.iter().any(|e| e == version.trim_start_matches('v'))
     }
 
     pub fn allows(&self, version: &str) -> bool {

@@ -15,6 +15,52 @@ pub struct InitArgs {
     pub migrate_state: bool,
     pub force_copy: bool,
     pub lock_timeout: std::time::Duration,
+    /// Install the module calls (`None`: `-get=false`).
+    pub modules: Option<ModuleInstall>,
+}
+
+pub struct ModuleInstall {
+    pub upgrade: bool,
+}
+
+/// `strata get`: the module installation of `init`, alone.
+pub fn get(workdir: &WorkDir, upgrade: bool, ui: Ui) -> u8 {
+    match install_modules(workdir, &ModuleInstall { upgrade }, ui, false) {
+        Ok(()) => 0,
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            1
+        }
+    }
+}
+
+/// Installs the modules the configuration calls (remote ones into
+/// `.terraform/modules`), printing Terraform's progress lines.
+fn install_modules(workdir: &WorkDir, how: &ModuleInstall, ui: Ui, heading: bool) -> Result<(), Diagnostic> {
+    let (root, _) = strata_config::load_module(&workdir.dir, "");
+    let Some(root) = root else { return Ok(()) };
+    if root.module_calls.is_empty() {
+        return Ok(());
+    }
+    if heading {
+        println!("{}", ui.bold(if how.upgrade { "Upgrading modules..." } else { "Initializing modules..." }));
+    }
+    let diags = strata_getter::install_modules(
+        &workdir.dir,
+        &root,
+        &strata_getter::InstallOptions { upgrade: how.upgrade },
+        &mut |line| println!("{line}"),
+    );
+    if diags.has_errors() {
+        ui.print_diagnostics(&diags);
+        return Err(Diagnostic::error("Failed to install modules").with_detail(
+            "Some modules could not be installed (see above); fix the problem, then run strata init again.",
+        ));
+    }
+    if !diags.is_empty() {
+        ui.print_diagnostics(&diags);
+    }
+    Ok(())
 }
 
 pub fn run(workdir: &WorkDir, args: &InitArgs, ui: Ui) -> u8 {
@@ -32,6 +78,9 @@ pub fn run(workdir: &WorkDir, args: &InitArgs, ui: Ui) -> u8 {
 }
 
 fn init(workdir: &WorkDir, args: &InitArgs, ui: Ui) -> Result<(), Diagnostic> {
+    if let Some(how) = &args.modules {
+        install_modules(workdir, how, ui, true)?;
+    }
     let (tree, diags) = workdir.load();
     if diags.has_errors() {
         ui.print_diagnostics(&diags);

@@ -58,14 +58,18 @@ pub fn run(argv: Vec<String>) -> u8 {
     let var_args = var_args_in_order(&argv);
     match command {
         Command::Version { json } => version::run(json),
-        Command::Init { backend_config, reconfigure, migrate_state, force_copy, lock_timeout, .. } => {
+        Command::Init {
+            backend_config, reconfigure, migrate_state, force_copy, lock_timeout, upgrade, get, ..
+        } => {
             let Some(lock_timeout) = self::lock_timeout(lock_timeout.as_deref(), ui) else { return 1 };
+            let modules = get.unwrap_or(true).then_some(init::ModuleInstall { upgrade });
             init::run(
                 &workdir,
-                &init::InitArgs { backend_config, reconfigure, migrate_state, force_copy, lock_timeout },
+                &init::InitArgs { backend_config, reconfigure, migrate_state, force_copy, lock_timeout, modules },
                 ui,
             )
         }
+        Command::Get { update, .. } => init::get(&workdir, update, ui),
         Command::ForceUnlock { force, lock_id, .. } => force_unlock(&workdir, &lock_id, force, ui),
         Command::Drift { json, markdown, unmanaged, vars, lock, state, .. } => drift::run(
             &workdir,

@@ -157,7 +157,10 @@ pub fn make_plan(
         variable_values: std::mem::take(&mut result.variables),
         checks,
         errored,
-        config: ConfigSnapshot::of(&prepared.tree),
+        config: ConfigSnapshot::of(
+            &prepared.tree,
+            strata_config::ModuleManifest::read(&workdir.dir).ok().flatten().as_ref(),
+        ),
         configuration: Some(super::config_json::configuration(&prepared.tree, &registry)),
         relevant_attributes,
     };

@@ -6,12 +6,25 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
-use strata_config::{LoadOptions, ModuleFiles, ModuleTree};
+use strata_config::{LoadOptions, ManifestEntry, ModuleFiles, ModuleManifest, ModuleTree};
 use strata_diag::Diagnostics;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ConfigSnapshot {
     pub modules: Vec<SnapshotModule>,
+    /// Where the module calls with remote sources were installed
+    /// (`modules.json` as `init` wrote it when the plan was made).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub installed: Vec<SnapshotInstalled>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SnapshotInstalled {
+    pub key: String,
+    pub source: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub dir: String,
 }
 
 /// One module directory's files.
@@ -26,15 +39,12 @@ pub struct SnapshotModule {
 
 impl ConfigSnapshot {
     /// The files of every module of `tree`.
-    pub fn of(tree: &ModuleTree) -> ConfigSnapshot {
+    pub fn of(tree: &ModuleTree, installed: Option<&ModuleManifest>) -> ConfigSnapshot {
         let mut modules: BTreeMap<String, SnapshotModule> = BTreeMap::new();
-        let mut stack = vec![(String::new(), tree)];
-        while let Some((dir, t)) = stack.pop() {
-            for (name, child) in &t.children {
-                if let Some(call) = t.module.module_call(name) {
-                    stack.push((strata_config::join_display(&dir, &call.source), child));
-                }
-            }
+        let mut stack = vec![tree];
+        while let Some(t) = stack.pop() {
+            stack.extend(t.children.values());
+            let dir = t.module.display_dir.clone();
             let files = t
                 .module
                 .files
@@ -43,7 +53,20 @@ impl ConfigSnapshot {
                 .collect();
             modules.insert(dir.clone(), SnapshotModule { dir, files });
         }
-        ConfigSnapshot { modules: modules.into_values().collect() }
+        let installed = installed
+            .map(|m| {
+                m.entries
+                    .values()
+                    .map(|e| SnapshotInstalled {
+                        key: e.key.clone(),
+                        source: e.source.clone(),
+                        version: e.version.clone(),
+                        dir: e.dir.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        ConfigSnapshot { modules: modules.into_values().collect(), installed }
     }
 
     /// sha256 over every file (directory, name and text).
@@ -71,7 +94,19 @@ impl ConfigSnapshot {
         let root = absolute(root);
         let by_dir = self.modules.iter().map(|m| (normalize(&root.join(&m.dir)), m)).collect();
         let files = SnapshotFiles { by_dir };
-        strata_config::load_module_tree_with(&root, &LoadOptions::default(), &files)
+        let installed = (!self.installed.is_empty()).then(|| {
+            let mut m = ModuleManifest::default();
+            for e in &self.installed {
+                m.insert(ManifestEntry {
+                    key: e.key.clone(),
+                    source: e.source.clone(),
+                    version: e.version.clone(),
+                    dir: e.dir.clone(),
+                });
+            }
+            m
+        });
+        strata_config::load_module_tree_with(&root, &LoadOptions { installed, ..LoadOptions::default() }, &files)
     }
 }
 
