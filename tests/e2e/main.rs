@@ -29,6 +29,7 @@ mod failures;
 mod imports;
 mod interrupt;
 mod lifecycle;
+mod lock_file;
 mod markdown;
 mod module_sources;
 mod moto;

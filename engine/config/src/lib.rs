@@ -6,6 +6,7 @@
 //! knows nothing of state, plans or providers' schemas.
 
 mod load;
+mod lockfile;
 mod manifest;
 mod model;
 mod sources;
@@ -15,6 +16,7 @@ pub use load::{
     join_display, literal_string, load_module, load_module_tree, load_module_tree_with, DiskFiles, ListedFile,
     LoadOptions, ModuleFiles,
 };
+pub use lockfile::{LockFile, LockedProvider, LOCK_FILE_NAME};
 pub use manifest::{ManifestEntry, ModuleManifest};
 pub use model::*;
 pub use sources::{

@@ -42,6 +42,134 @@ pub fn provider_requirements(tree: &ModuleTree, root: &strata_config::Module) ->
     }
 }
 
+/// Every provider the whole configuration requires, with the constraints
+/// of all its modules together (what the lock file records); the built-in
+/// `terraform.io/builtin/*` providers are never locked.
+pub fn locked_requirements(reqs: &ModuleRequirements) -> BTreeMap<String, String> {
+    fn gather(r: &ModuleRequirements, out: &mut BTreeMap<String, Vec<String>>) {
+        for (addr, c) in &r.providers {
+            let e = out.entry(addr.clone()).or_default();
+            if !c.is_empty() {
+                e.push(c.clone());
+            }
+        }
+        for child in r.children.values() {
+            gather(child, out);
+        }
+    }
+    let mut all = BTreeMap::new();
+    gather(reqs, &mut all);
+    all.into_iter()
+        .filter(|(a, _)| !a.starts_with("terraform.io/builtin/"))
+        .map(|(a, c)| (a, constraints_string(&c)))
+        .collect()
+}
+
+/// The linked provider an address names (`registry.terraform.io/hashicorp/aws`).
+fn linked<'r>(registry: &'r strata_provider::Registry, address: &str) -> Option<&'r std::sync::Arc<dyn strata_provider::ProviderFactory>> {
+    registry.get(address.strip_prefix("registry.terraform.io/").unwrap_or(address))
+}
+
+/// The lock file after `init`: an entry for every required provider Strata
+/// links, at the linked version. An entry already at that version is kept
+/// with its checksums (Terraform's, so the file does not churn), its
+/// constraints brought up to date; entries of providers Strata does not
+/// link are kept as they are. An entry locking another version is an error
+/// unless `upgrade`. Returns the lines `init` prints.
+pub fn update_lock_file(
+    old: Option<&strata_config::LockFile>,
+    required: &BTreeMap<String, String>,
+    registry: &strata_provider::Registry,
+    upgrade: bool,
+) -> Result<(strata_config::LockFile, Vec<String>), strata_diag::Diagnostics> {
+    let mut lock = strata_config::LockFile::default();
+    let mut log = Vec::new();
+    let mut diags = strata_diag::Diagnostics::new();
+    for (address, constraints) in required {
+        let short = address.strip_prefix("registry.terraform.io/").unwrap_or(address);
+        let previous = old.and_then(|o| o.providers.get(address));
+        let Some(factory) = linked(registry, address) else {
+            if let Some(p) = previous {
+                lock.providers.insert(address.clone(), p.clone());
+            }
+            continue;
+        };
+        let version = factory.version().to_string();
+        let hashes = match previous {
+            Some(p) if p.version == version => {
+                log.push(format!("- Reusing previous version of {short} from the dependency lock file"));
+                p.hashes.clone()
+            }
+            Some(p) if !upgrade => {
+                diags.push(
+                    strata_diag::Diagnostic::error("Failed to query available provider packages")
+                        .with_detail(format!(
+                            "Could not retrieve the list of available versions for provider {short}: locked provider {address} {} is not the version Strata has built in ({version}); run \"strata init -upgrade\" to lock {version}.",
+                            p.version
+                        ))
+                        .with_span_opt(p.span.clone()),
+                );
+                continue;
+            }
+            _ => Vec::new(),
+        };
+        log.push(format!("- Using {short} v{version}, built into Strata"));
+        lock.providers.insert(
+            address.clone(),
+            strata_config::LockedProvider {
+                address: address.clone(),
+                version,
+                constraints: constraints.clone(),
+                hashes,
+                span: None,
+            },
+        );
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((lock, log))
+}
+
+/// Before a plan or apply: the lock file, where there is one, must select
+/// the linked version of every required provider (Terraform's
+/// "Inconsistent dependency lock file").
+pub fn check_lock_file(
+    lock: &strata_config::LockFile,
+    required: &BTreeMap<String, String>,
+    registry: &strata_provider::Registry,
+) -> Option<strata_diag::Diagnostic> {
+    let mut problems = Vec::new();
+    let mut upgrade = false;
+    for address in required.keys() {
+        let Some(factory) = linked(registry, address) else { continue };
+        match lock.providers.get(address) {
+            None => problems.push(format!("  - provider {address}: required by this configuration but no version is selected")),
+            Some(p) if p.version != factory.version() => {
+                upgrade = true;
+                problems.push(format!(
+                    "  - provider {address}: locked version selection {} is not the version Strata has built in ({})",
+                    p.version,
+                    factory.version()
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let how = if upgrade {
+        "To update the locked dependency selections to match the built-in providers, run:\n  strata init -upgrade"
+    } else {
+        "To make the initial dependency selections that will initialize the dependency lock file, run:\n  strata init"
+    };
+    Some(strata_diag::Diagnostic::error("Inconsistent dependency lock file").with_detail(format!(
+        "The following dependency selections recorded in the lock file are inconsistent with the current configuration:\n{}\n\n{how}",
+        problems.join("\n")
+    )))
+}
+
 /// `hashicorp/aws` → `registry.terraform.io/hashicorp/aws`.
 pub fn provider_address(source: &str) -> String {
     if source.split('/').count() >= 3 {

@@ -23,6 +23,42 @@ pub struct ModuleInstall {
     pub upgrade: bool,
 }
 
+/// Records the built-in provider versions the configuration uses in
+/// `.terraform.lock.hcl`, written only when its content changes.
+fn lock_providers(workdir: &WorkDir, tree: &strata_config::ModuleTree, upgrade: bool, ui: Ui) -> Result<(), Diagnostic> {
+    let reqs = strata_core::requirements::provider_requirements(tree, &tree.module);
+    let required = strata_core::requirements::locked_requirements(&reqs);
+    let old = strata_config::LockFile::read(&workdir.dir)?;
+    if required.is_empty() && old.is_none() {
+        return Ok(());
+    }
+    println!("{}", ui.bold("Initializing provider plugins..."));
+    let registry = crate::providers::registry();
+    let (lock, log) =
+        match strata_core::requirements::update_lock_file(old.as_ref(), &required, &registry, upgrade) {
+            Ok(x) => x,
+            Err(diags) => {
+                ui.print_diagnostics(&diags);
+                return Err(Diagnostic::error("Failed to lock the providers")
+                    .with_detail("The dependency lock file selects provider versions Strata does not have (see above)."));
+            }
+        };
+    for line in log {
+        println!("{line}");
+    }
+    if old.as_ref() == Some(&lock) {
+        return Ok(());
+    }
+    lock.write(&workdir.dir)
+        .map_err(|e| Diagnostic::error("Failed to write the dependency lock file").with_detail(e))?;
+    if old.is_none() {
+        println!("\nStrata has created a lock file {} to record the provider\nselections it made above. Include this file in your version control repository\nso that Strata can guarantee to make the same selections by default when\nyou run \"strata init\" in the future.", ui.bold(strata_config::LOCK_FILE_NAME));
+    } else {
+        println!("\nStrata has made some changes to the provider dependency selections recorded\nin the {} file. Review those changes and commit them to your\nversion control system if they represent changes you intended to make.", ui.bold(strata_config::LOCK_FILE_NAME));
+    }
+    Ok(())
+}
+
 /// `strata get`: the module installation of `init`, alone.
 pub fn get(workdir: &WorkDir, upgrade: bool, ui: Ui) -> u8 {
     match install_modules(workdir, &ModuleInstall { upgrade }, ui, false) {
@@ -89,6 +125,7 @@ fn init(workdir: &WorkDir, args: &InitArgs, ui: Ui) -> Result<(), Diagnostic> {
         );
     }
     let Some(tree) = tree else { return Err(Diagnostic::error("No configuration files")) };
+    lock_providers(workdir, &tree, args.modules.as_ref().is_some_and(|m| m.upgrade), ui)?;
     let block = backend::configured_block(&tree.module)?;
     let new = match block {
         None => None,

@@ -193,6 +193,18 @@ pub struct Prepared {
 /// terminal). `require_files`: whether a directory without `*.tf` files is
 /// an error (it is for plan and apply, not for the console). Returns `None`
 /// (having printed diagnostics) on errors.
+/// The dependency lock file, where there is one, selects the built-in
+/// version of every provider the configuration requires.
+fn check_lock_file(workdir: &WorkDir, tree: &strata_config::ModuleTree) -> Result<(), Diagnostic> {
+    let Some(lock) = strata_config::LockFile::read(&workdir.dir)? else { return Ok(()) };
+    let reqs = strata_core::requirements::provider_requirements(tree, &tree.module);
+    let required = strata_core::requirements::locked_requirements(&reqs);
+    match strata_core::requirements::check_lock_file(&lock, &required, &crate::providers::registry()) {
+        Some(d) => Err(d),
+        None => Ok(()),
+    }
+}
+
 pub fn prepare(
     workdir: &WorkDir,
     mode: EvalMode,
@@ -222,6 +234,10 @@ pub fn prepare(
     // Commands that reach the state need the backend `init` set up.
     if mode == EvalMode::Apply {
         if let Err(d) = crate::backend::check_initialized(workdir, &tree.module) {
+            ui.print_diagnostics(&d.into());
+            return None;
+        }
+        if let Err(d) = check_lock_file(workdir, &tree) {
             ui.print_diagnostics(&d.into());
             return None;
         }
