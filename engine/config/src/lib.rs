@@ -4,8 +4,10 @@
 //! local `source` paths. It evaluates nothing but type constraints and
 //! knows nothing of state, plans or providers' schemas.
 
+mod json_syntax;
 mod load;
 mod model;
+mod overrides;
 mod version;
 
 pub use load::{

@@ -14,11 +14,42 @@ pub struct SourceFile {
     /// The name shown to users: a path relative to the working directory.
     pub name: String,
     pub text: String,
+    /// For text derived from other files (a JSON file rewritten as HCL, a
+    /// block merged from an override file): where each piece came from.
+    /// Spans are moved to those files when a diagnostic takes them.
+    pub origin: Option<Vec<OriginSegment>>,
+}
+
+/// Bytes `at..` of a derived text came from `file`, starting at `start`
+/// and at most `len` long (beyond, offsets stay at the piece's end).
+#[derive(Debug, Clone)]
+pub struct OriginSegment {
+    pub at: usize,
+    pub file: Arc<SourceFile>,
+    pub start: usize,
+    pub len: usize,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
-        Arc::new(SourceFile { name: name.into(), text: text.into() })
+        Arc::new(SourceFile { name: name.into(), text: text.into(), origin: None })
+    }
+
+    /// A derived text and where its pieces came from (segments sorted by `at`).
+    pub fn derived(name: impl Into<String>, text: impl Into<String>, origin: Vec<OriginSegment>) -> Arc<SourceFile> {
+        Arc::new(SourceFile { name: name.into(), text: text.into(), origin: Some(origin) })
+    }
+
+    /// The file and offset that `offset` of this text stands for.
+    fn origin_of(self: &Arc<Self>, offset: usize) -> (Arc<SourceFile>, usize, usize) {
+        let Some(segments) = &self.origin else { return (self.clone(), offset, usize::MAX) };
+        let i = segments.partition_point(|s| s.at <= offset);
+        let Some(seg) = i.checked_sub(1).and_then(|i| segments.get(i)) else {
+            return (self.clone(), offset, usize::MAX);
+        };
+        let within = (offset - seg.at).min(seg.len);
+        let (file, at, limit) = seg.file.origin_of(seg.start + within);
+        (file, at, limit.min(seg.start + seg.len))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -90,6 +121,30 @@ impl Span {
         self.file.position(self.end)
     }
 
+    /// The span in the file its text came from (itself for ordinary files).
+    pub fn resolved(&self) -> Span {
+        if self.file.origin.is_none() {
+            return self.clone();
+        }
+        let (file, start, limit) = self.file.origin_of(self.start);
+        let end = if self.end > self.start {
+            let (end_file, end, _) = self.file.origin_of(self.end - 1);
+            if Arc::ptr_eq(&end_file, &file) && end >= start {
+                end + 1
+            } else {
+                limit.min(file.text.len())
+            }
+        } else {
+            start
+        };
+        Span::new(&file, start..end.max(start))
+    }
+
+    /// Whether the span's text was written in Terraform's JSON syntax.
+    pub fn in_json(&self) -> bool {
+        self.resolved().file.name.ends_with(".tf.json")
+    }
+
     /// The smallest span covering both (same file assumed).
     pub fn to(&self, other: &Span) -> Span {
         Span { file: self.file.clone(), start: self.start.min(other.start), end: self.end.max(other.end) }
@@ -98,8 +153,9 @@ impl Span {
 
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.start_position();
-        write!(f, "{}:{}:{}", self.file.name, p.line, p.column)
+        let span = self.resolved();
+        let p = span.start_position();
+        write!(f, "{}:{}:{}", span.file.name, p.line, p.column)
     }
 }
 
@@ -159,13 +215,13 @@ impl Diagnostic {
     }
 
     pub fn with_span(mut self, span: Span) -> Diagnostic {
-        self.span = Some(span);
+        self.span = Some(span.resolved());
         self
     }
 
     pub fn with_span_opt(mut self, span: Option<Span>) -> Diagnostic {
         if self.span.is_none() {
-            self.span = span;
+            self.span = span.map(|s| s.resolved());
         }
         self
     }

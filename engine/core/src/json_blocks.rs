@@ -1,0 +1,76 @@
+//! Nested blocks written in JSON (`*.tf.json`): JSON has no block syntax,
+//! so an object (or an array of objects) under a name stands for blocks
+//! when the schema has a block of that name — or an attribute that may be
+//! written as blocks (Terraform's `blocktoattr`) — and for an attribute
+//! value otherwise. The loader keeps such values as attributes; this turns
+//! them into blocks once the schema is known, as Terraform's decoder does.
+
+use crate::decode::object_element;
+use strata_diag::Span;
+use strata_lang::body::{EvaluatedBlock, EvaluatedBody};
+use strata_lang::{Kind, Value};
+use strata_provider::{Block, Nesting};
+
+/// Whether `span` (of an evaluated attribute) was written in JSON.
+fn written_in_json(span: &Span) -> bool {
+    span.resolved().file.name.ends_with(".tf.json")
+}
+
+/// `body` with its JSON attributes that stand for nested blocks of `schema`
+/// made blocks; `None` when there are none.
+pub(crate) fn blocks_by_schema(body: &EvaluatedBody, schema: &Block, as_blocks: bool) -> Option<EvaluatedBody> {
+    let mut reshaped: Option<EvaluatedBody> = None;
+    for (name, (value, span)) in &body.attributes {
+        let nesting = match schema.blocks.get(name) {
+            Some(nb) => nb.nesting,
+            None if as_blocks && schema.attributes.get(name).is_some_and(|a| object_element(&a.ty).is_some()) => {
+                Nesting::List
+            }
+            None => continue,
+        };
+        if !written_in_json(span) {
+            continue;
+        }
+        let Some(blocks) = value_blocks(name, value, span, nesting) else { continue };
+        let out = reshaped.get_or_insert_with(|| body.clone());
+        out.attributes.remove(name);
+        out.blocks.extend(blocks);
+    }
+    reshaped
+}
+
+/// The blocks a JSON value stands for: an object is one block, an array of
+/// objects one block each; for blocks with a label, an object of labels.
+fn value_blocks(name: &str, value: &Value, span: &Span, nesting: Nesting) -> Option<Vec<EvaluatedBlock>> {
+    if !value.is_known() || value.is_null() {
+        return None;
+    }
+    let block = |labels: Vec<String>, v: &Value| -> Option<EvaluatedBlock> {
+        Some(EvaluatedBlock { block_type: name.to_string(), labels, body: object_body(v, span)?, span: span.clone() })
+    };
+    match (nesting, value.kind()) {
+        (Nesting::Map, Kind::Object(entries) | Kind::Map(_, entries)) => {
+            entries.iter().map(|(label, v)| block(vec![label.clone()], v)).collect()
+        }
+        (Nesting::Map, _) => None,
+        (_, Kind::Object(_)) => Some(vec![block(Vec::new(), value)?]),
+        // `[]` stays an attribute: an empty list where one is allowed.
+        (_, Kind::Tuple(items) | Kind::List(_, items)) if !items.is_empty() => {
+            items.iter().map(|v| block(Vec::new(), v)).collect()
+        }
+        _ => None,
+    }
+}
+
+/// An object's fields as a body's attributes, all at the object's span.
+fn object_body(v: &Value, span: &Span) -> Option<EvaluatedBody> {
+    if !matches!(v.kind(), Kind::Object(_) | Kind::Map(..)) || !v.is_known() {
+        return None;
+    }
+    let entries = v.as_entries()?;
+    let mut body = EvaluatedBody::default();
+    for (k, field) in entries.iter() {
+        body.attributes.insert(k.clone(), (field.clone(), span.clone()));
+    }
+    Some(body)
+}
