@@ -92,6 +92,32 @@ impl Parser<'_> {
         self.pos..self.pos + len
     }
 
+    /// The token after the bracket or brace that closes the one at
+    /// `open`: where HCL's parser, having skipped to it, reports a missing comma.
+    fn after_close(&self, open: usize) -> Range<usize> {
+        let (mut depth, mut i, mut in_string) = (0usize, open, false);
+        while i < self.bytes.len() {
+            match self.bytes[i] {
+                b'\\' if in_string => i += 1,
+                b'"' => in_string = !in_string,
+                b'{' | b'[' if !in_string => depth += 1,
+                b'}' | b']' if !in_string => {
+                    depth -= 1;
+                    if depth == 0 {
+                        let mut j = i + 1;
+                        while self.bytes.get(j).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+                            j += 1;
+                        }
+                        return j..j + 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.bytes.len()..self.bytes.len()
+    }
+
     fn value(&mut self, depth: usize) -> Parsed<JsonValue> {
         if depth > MAX_DEPTH {
             return Err(self.err(
@@ -191,11 +217,12 @@ impl Parser<'_> {
                     ))
                 }
                 Some(_) => {
+                    let at = self.after_close(open);
                     return Err(self.err(
                         "Missing attribute seperator comma",
                         "A comma must appear between each property definition in an object.",
-                        self.here(),
-                    ))
+                        at,
+                    ));
                 }
             }
         }
@@ -248,11 +275,12 @@ impl Parser<'_> {
                     ))
                 }
                 Some(_) => {
+                    let at = self.after_close(open);
                     return Err(self.err(
                         "Missing attribute seperator comma",
                         "A comma must appear between each value in an array.",
-                        self.here(),
-                    ))
+                        at,
+                    ));
                 }
             }
         }
@@ -568,13 +596,22 @@ impl Shadow<'_> {
     fn root(&mut self, v: &JsonValue) {
         let objects: Vec<&Vec<JsonMember>> = match &v.kind {
             JsonKind::Object(m) => vec![m],
-            JsonKind::Array(items) if items.iter().all(|i| matches!(i.kind, JsonKind::Object(_))) => items
-                .iter()
-                .filter_map(|i| match &i.kind {
-                    JsonKind::Object(m) => Some(m),
-                    _ => None,
-                })
-                .collect(),
+            JsonKind::Array(items) => {
+                for i in items.iter().filter(|i| !matches!(i.kind, JsonKind::Object(_))) {
+                    self.error(
+                        "Incorrect JSON value type",
+                        "A JSON object is required here, to define arguments and child blocks.".into(),
+                        i.span.start..i.span.start + 1,
+                    );
+                }
+                items
+                    .iter()
+                    .filter_map(|i| match &i.kind {
+                        JsonKind::Object(m) => Some(m),
+                        _ => None,
+                    })
+                    .collect()
+            }
             _ => {
                 self.error(
                     "Root value must be object",
@@ -685,6 +722,15 @@ impl Shadow<'_> {
                 self.error(
                     "Incorrect JSON value type",
                     "Either a JSON object or JSON array of objects is required here, to specify name labels for this block.".into(),
+                    v.span.clone(),
+                );
+                self.error(
+                    "Missing block label",
+                    format!(
+                        "At least one object property is required, whose name represents the {} block's {}.",
+                        label_names(block_type),
+                        if remaining == 1 { "name" } else { "type" }
+                    ),
                     v.span.clone(),
                 );
                 return;

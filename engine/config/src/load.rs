@@ -234,8 +234,9 @@ fn load_module_from(dir: &Path, display: &str, files: &dyn ModuleFiles) -> (Opti
             primary.push((file, body));
         }
     }
-    for (file, s) in crate::overrides::merge(primary, overrides, &mut diags) {
-        let mut loader = FileLoader { file: &file, diags: &mut diags, module: &mut module };
+    let (items, notes) = crate::overrides::merge(primary, overrides, &mut diags);
+    for (file, s) in items {
+        let mut loader = FileLoader { file: &file, diags: &mut diags, module: &mut module, overrides: &notes };
         loader.structure(&s);
     }
     check_duplicates(&module, &mut diags);
@@ -246,6 +247,7 @@ struct FileLoader<'a> {
     file: &'a Arc<SourceFile>,
     diags: &'a mut Diagnostics,
     module: &'a mut Module,
+    overrides: &'a crate::overrides::Notes,
 }
 
 const TOP_LEVEL_BLOCKS: &[&str] = &[
@@ -652,7 +654,7 @@ impl FileLoader<'_> {
         let ephemeral = attrs.get("ephemeral").and_then(|a| self.literal_bool(a)).unwrap_or(false);
         let default = attrs.get("default").map(|a| self.expr(&a.value));
         if let (Some(tc), Some(d)) = (&type_constraint, &default) {
-            self.check_default(tc, d);
+            self.check_default(&name, tc, d);
         }
         let mut validations = Vec::new();
         for v in b.body.get_blocks("validation") {
@@ -676,20 +678,23 @@ impl FileLoader<'_> {
     /// A default must suit the variable's type, as Terraform checks when
     /// loading the configuration (a default that cannot even be evaluated
     /// is reported when the variable is used).
-    fn check_default(&mut self, tc: &strata_lang::typeexpr::TypeConstraint, default: &Expr) {
+    fn check_default(&mut self, name: &str, tc: &strata_lang::typeexpr::TypeConstraint, default: &Expr) {
         let functions = strata_lang::functions::Functions::default();
         let ctx = strata_lang::CallContext::default();
         let ev = strata_lang::Evaluator::new(&strata_lang::EmptyScope, &functions, &ctx, &default.file);
         let Ok(value) = ev.eval(&default.expr) else { return };
         let value = strata_lang::typeexpr::apply_defaults(&value, &tc.ty, &tc.defaults);
         if let Err(e) = strata_lang::convert::convert(&value, &tc.ty) {
-            self.diags.push(
-                Diagnostic::error("Invalid default value for variable")
-                    .with_detail(format!(
-                        "This default value is not compatible with the variable's type constraint: {e}."
-                    ))
-                    .with_span(default.span()),
-            );
+            // Where an override file set the type or the default, Terraform blames it.
+            let (detail, span) = match self.overrides.variables.get(name) {
+                Some((what, span)) => (what.invalid_default(&e.to_string()), span.clone()),
+                None => (
+                    format!("This default value is not compatible with the variable's type constraint: {e}."),
+                    default.span(),
+                ),
+            };
+            self.diags
+                .push(Diagnostic::error("Invalid default value for variable").with_detail(detail).with_span(span));
         }
     }
 

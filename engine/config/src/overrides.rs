@@ -24,7 +24,7 @@
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::Span as _;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use strata_diag::{Diagnostic, Diagnostics, OriginSegment, SourceFile, Span};
 
@@ -32,6 +32,38 @@ use strata_diag::{Diagnostic, Diagnostics, OriginSegment, SourceFile, Span};
 pub(crate) fn is_override_file(name: &str) -> bool {
     let base = name.strip_suffix(".json").unwrap_or(name);
     base == "override.tf" || base.ends_with("_override.tf")
+}
+
+/// What the loader needs to know of the overrides to word its diagnostics
+/// as Terraform does.
+#[derive(Debug, Default)]
+pub(crate) struct Notes {
+    /// Variables whose type or default an override set, with the override's header.
+    pub variables: BTreeMap<String, (VariableOverride, Span)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum VariableOverride {
+    Type,
+    Default,
+    Both,
+}
+
+impl VariableOverride {
+    /// Terraform's detail for a default that no longer suits the type.
+    pub(crate) fn invalid_default(self, error: &str) -> String {
+        match self {
+            VariableOverride::Type => {
+                format!("Overriding this variable's type constraint has made its default value invalid: {error}.")
+            }
+            VariableOverride::Default => format!(
+                "The overridden default value for this variable is not compatible with the variable's type constraint: {error}."
+            ),
+            VariableOverride::Both => {
+                format!("This variable's default value is not compatible with its type constraint: {error}.")
+            }
+        }
+    }
 }
 
 /// A top-level item of the module and the file its spans point into.
@@ -43,7 +75,8 @@ pub(crate) fn merge(
     primary: Vec<(Arc<SourceFile>, Body)>,
     overrides: Vec<(Arc<SourceFile>, Body)>,
     diags: &mut Diagnostics,
-) -> Vec<Item> {
+) -> (Vec<Item>, Notes) {
+    let mut notes = Notes::default();
     let mut items: Vec<Item> =
         primary.into_iter().flat_map(|(file, body)| body.into_iter().map(move |s| (file.clone(), s))).collect();
     for (file, body) in overrides {
@@ -52,11 +85,28 @@ pub(crate) fn merge(
             match s {
                 // Reported by the loader.
                 Structure::Attribute(_) => items.push((file.clone(), s.clone())),
-                Structure::Block(b) => merge_block(&mut items, &file, index, b, &mut shifted, diags),
+                Structure::Block(b) => {
+                    if b.ident.as_str() == "variable" {
+                        note_variable(&mut notes, &file, b);
+                    }
+                    merge_block(&mut items, &file, index, b, &mut shifted, diags)
+                }
             }
         }
     }
-    items
+    (items, notes)
+}
+
+fn note_variable(notes: &mut Notes, file: &Arc<SourceFile>, b: &Block) {
+    let what = match (b.body.has_attribute("type"), b.body.has_attribute("default")) {
+        (true, false) => VariableOverride::Type,
+        (false, true) => VariableOverride::Default,
+        (true, true) => VariableOverride::Both,
+        (false, false) => return,
+    };
+    if let Some(name) = b.labels.first() {
+        notes.variables.insert(name.as_str().to_string(), (what, header_span(file, b)));
+    }
 }
 
 /// The override file's top-level structures parsed again behind a base
