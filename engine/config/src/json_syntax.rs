@@ -693,7 +693,7 @@ impl Shadow<'_> {
                             JsonKind::Object(_) => out.push((labels.clone(), item)),
                             _ => self.error(
                                 "Incorrect JSON value type",
-                                "A JSON object is required here, setting the arguments for this block.".into(),
+                                "Either a JSON object or JSON array of objects is required here, to define arguments and child blocks.".into(),
                                 item.span.start..item.span.start + 1,
                             ),
                         }
@@ -789,9 +789,10 @@ impl Shadow<'_> {
             }
             seen.push((&m.key, m.key_span.start..m.value.span.end));
             if !is_identifier(&m.key) {
+                let summary = if block_type == "locals" { "Invalid local value name" } else { "Invalid argument name" };
                 self.error(
-                    "Invalid argument name",
-                    format!("{:?} is not a valid argument name: names must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.", m.key),
+                    summary,
+                    "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.".into(),
                     m.key_span.clone(),
                 );
                 continue;
