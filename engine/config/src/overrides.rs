@@ -339,12 +339,18 @@ fn replace_attribute(body: &mut Body, attr: hcl_edit::structure::Attribute) {
 
 /// Terraform's `MergeBodies`: the override's attributes replace the base's;
 /// the block types it has replace all base blocks of those types.
+///
+/// JSON cannot tell a block from an attribute (the schema decides, later),
+/// so a name the override sets either way replaces the base's blocks and
+/// attribute of that name alike.
 fn merge_body(base: &mut Body, over: Body) {
     let mut overridden = BTreeSet::new();
     for b in over.blocks() {
         let generated = if b.ident.as_str() == "dynamic" { b.labels.first().map(|l| l.as_str()) } else { None };
         overridden.insert(generated.unwrap_or(b.ident.as_str()).to_string());
     }
+    let block_types = overridden.clone();
+    overridden.extend(over.attributes().map(|a| a.key.as_str().to_string()));
     let kept: Vec<Structure> = std::mem::take(base)
         .into_iter()
         .filter(|s| match s {
@@ -352,7 +358,7 @@ fn merge_body(base: &mut Body, over: Body) {
                 let generated = if b.ident.as_str() == "dynamic" { b.labels.first().map(|l| l.as_str()) } else { None };
                 !overridden.contains(generated.unwrap_or(b.ident.as_str()))
             }
-            Structure::Attribute(_) => true,
+            Structure::Attribute(a) => !block_types.contains(a.key.as_str()),
         })
         .collect();
     *base = Body::builder().structures(kept).build();
