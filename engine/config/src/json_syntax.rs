@@ -1125,7 +1125,11 @@ mod tests {
         let (_, diags) = shadow("");
         assert_eq!(diags, vec!["Missing value: main.tf.json:1:1".to_string()]);
         let (_, diags) = shadow("[1]");
+        assert_eq!(diags, vec!["Incorrect JSON value type: main.tf.json:1:2".to_string()]);
+        let (_, diags) = shadow("\"x\"");
         assert_eq!(diags, vec!["Root value must be object: main.tf.json:1:1".to_string()]);
+        let (_, diags) = shadow("{\"locals\": {\"a\": [1 2]}}");
+        assert_eq!(diags, vec!["Missing attribute seperator comma: main.tf.json:1:23".to_string()]);
         let (_, diags) = shadow(&"[".repeat(100_000));
         assert_eq!(diags.len(), 1);
     }

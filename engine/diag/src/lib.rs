@@ -461,6 +461,38 @@ mod tests {
     }
 
     #[test]
+    fn derived_spans_lead_back_to_their_files() {
+        let json = SourceFile::new("main.tf.json", "{\"a\": 12}");
+        // `a = 12` written from the JSON: `a` stands for the key, `12` for the number.
+        let shadow = SourceFile::derived(
+            "main.tf.json",
+            "a = 12\n",
+            vec![
+                OriginSegment { at: 0, file: json.clone(), start: 2, len: 1 },
+                OriginSegment { at: 4, file: json.clone(), start: 6, len: 2 },
+            ],
+        );
+        let number = Span::new(&shadow, 4..6).resolved();
+        assert!(Arc::ptr_eq(&number.file, &json));
+        assert_eq!((number.start, number.end, number.text()), (6, 8, "12"));
+        // A merged text: the base file, a newline, the override (itself derived).
+        let base = SourceFile::new("main.tf", "x = 1");
+        let joined = SourceFile::derived(
+            "main.tf",
+            format!("{}\n{}", base.text, shadow.text),
+            vec![
+                OriginSegment { at: 0, file: base.clone(), start: 0, len: 5 },
+                OriginSegment { at: 6, file: shadow.clone(), start: 0, len: shadow.text.len() },
+            ],
+        );
+        assert_eq!(Span::new(&joined, 0..1).resolved().to_string(), "main.tf:1:1");
+        let over = Span::new(&joined, 10..12).resolved();
+        assert_eq!((over.file.name.as_str(), over.text()), ("main.tf.json", "12"));
+        let d = Diagnostic::error("x").with_span(Span::new(&joined, 10..12));
+        assert_eq!(d.span.unwrap().start, 6);
+    }
+
+    #[test]
     fn suggestions_pick_the_closest_name() {
         assert_eq!(did_you_mean("vpc_cdir", ["vpc_cidr", "region"]), Some("vpc_cidr"));
         assert_eq!(did_you_mean("zzz", ["vpc_cidr", "region"]), None);
