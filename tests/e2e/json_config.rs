@@ -155,7 +155,7 @@ fn json_nested_block_errors_point_at_the_json() {
     assert_eq!(
         found,
         [
-            "Extraneous JSON object property No argument or block type is named \"protocl\". Did you mean \"protocol\"? line 21",
+            "Extraneous JSON object property No argument or block type is named \"protocl\". Did you mean \"protocol\"? line 23",
             "Extraneous JSON object property No argument or block type is named \"creat\". Did you mean \"create\"? line 33",
         ],
         "{}",

@@ -172,6 +172,10 @@ fn decode_block(
 fn attribute_name_span(value: &Span) -> Span {
     let before = value.file.text.get(..value.start).unwrap_or("").trim_end();
     let Some(assigned) = before.strip_suffix('=').map(str::trim_end) else { return value.clone() };
+    // A quoted name: an object's key, as a JSON nested block's fields are written.
+    if let Some(q) = assigned.strip_suffix('"').and_then(|inner| inner.rfind('"')) {
+        return Span::new(&value.file, q..assigned.len());
+    }
     let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let start = assigned.char_indices().rev().take_while(|(_, c)| is_name(*c)).last().map(|(i, _)| i);
     match start {

@@ -6,6 +6,8 @@
 //! them into blocks once the schema is known, as Terraform's decoder does.
 
 use crate::decode::object_element;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::Span as _;
 use strata_diag::Span;
 use strata_lang::body::{EvaluatedBlock, EvaluatedBody};
 use strata_lang::{Kind, Value};
@@ -45,32 +47,82 @@ fn value_blocks(name: &str, value: &Value, span: &Span, nesting: Nesting) -> Opt
     if !value.is_known() || value.is_null() {
         return None;
     }
-    let block = |labels: Vec<String>, v: &Value| -> Option<EvaluatedBlock> {
-        Some(EvaluatedBlock { block_type: name.to_string(), labels, body: object_body(v, span)?, span: span.clone() })
+    let block = |labels: Vec<String>, v: &Value, at: Span| -> Option<EvaluatedBlock> {
+        Some(EvaluatedBlock { block_type: name.to_string(), labels, body: object_body(v, &at)?, span: at })
     };
     match (nesting, value.kind()) {
         (Nesting::Map, Kind::Object(entries) | Kind::Map(_, entries)) => {
-            entries.iter().map(|(label, v)| block(vec![label.clone()], v)).collect()
+            let spans = field_spans(span);
+            entries.iter().map(|(label, v)| block(vec![label.clone()], v, spans.get(label, span))).collect()
         }
         (Nesting::Map, _) => None,
-        (_, Kind::Object(_)) => Some(vec![block(Vec::new(), value)?]),
+        (_, Kind::Object(_)) => Some(vec![block(Vec::new(), value, span.clone())?]),
         // `[]` stays an attribute: an empty list where one is allowed.
         (_, Kind::Tuple(items) | Kind::List(_, items)) if !items.is_empty() => {
-            items.iter().map(|v| block(Vec::new(), v)).collect()
+            let spans = element_spans(span);
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| block(Vec::new(), v, spans.get(i).cloned().unwrap_or_else(|| span.clone())))
+                .collect()
         }
         _ => None,
     }
 }
 
-/// An object's fields as a body's attributes, all at the object's span.
+/// An object's fields as a body's attributes, each at its value in the
+/// source when the object was written out there.
 fn object_body(v: &Value, span: &Span) -> Option<EvaluatedBody> {
     if !matches!(v.kind(), Kind::Object(_) | Kind::Map(..)) || !v.is_known() {
         return None;
     }
     let entries = v.as_entries()?;
+    let spans = field_spans(span);
     let mut body = EvaluatedBody::default();
     for (k, field) in entries.iter() {
-        body.attributes.insert(k.clone(), (field.clone(), span.clone()));
+        body.attributes.insert(k.clone(), (field.clone(), spans.get(k, span)));
     }
     Some(body)
+}
+
+/// Where the values of an object expression's fields are, by key.
+struct FieldSpans(Vec<(String, Span)>);
+
+impl FieldSpans {
+    fn get(&self, key: &str, whole: &Span) -> Span {
+        self.0.iter().find(|(k, _)| k == key).map_or_else(|| whole.clone(), |(_, s)| s.clone())
+    }
+}
+
+/// The source of the expression at `span`, parsed again to find its parts.
+fn syntax_at(span: &Span) -> Option<Expression> {
+    hcl_edit::parser::parse_expr(span.text()).ok()
+}
+
+fn part(span: &Span, r: Option<std::ops::Range<usize>>) -> Option<Span> {
+    let r = r?;
+    Some(Span::new(&span.file, span.start + r.start..span.start + r.end))
+}
+
+fn field_spans(span: &Span) -> FieldSpans {
+    let Some(Expression::Object(obj)) = syntax_at(span) else { return FieldSpans(Vec::new()) };
+    let fields = obj
+        .iter()
+        .filter_map(|(k, v)| {
+            let key = match k {
+                ObjectKey::Ident(i) => i.as_str().to_string(),
+                ObjectKey::Expression(e) => match e {
+                    Expression::String(s) => s.value().to_string(),
+                    _ => return None,
+                },
+            };
+            Some((key, part(span, v.expr().span())?))
+        })
+        .collect();
+    FieldSpans(fields)
+}
+
+fn element_spans(span: &Span) -> Vec<Span> {
+    let Some(Expression::Array(items)) = syntax_at(span) else { return Vec::new() };
+    items.iter().map(|e| part(span, e.span()).unwrap_or_else(|| span.clone())).collect()
 }
