@@ -162,3 +162,26 @@ fn json_nested_block_errors_point_at_the_json() {
         out.stdout
     );
 }
+
+/// `show -json`'s configuration shows a JSON expression as Terraform does:
+/// its JSON value (templates as written) beside its references.
+#[test]
+fn json_expressions_in_the_configuration_are_their_json() {
+    let d = TempDir::with_files(
+        "json-config-expressions",
+        &[(
+            "main.tf.json",
+            r#"{"variable": {"n": {"default": 2}}, "resource": {"terraform_data": {"r": {"count": "${var.n}", "input": ["a-${var.n}", 1.50]}}}}"#,
+        )],
+    );
+    let plan = run_with(d.path(), &["plan", "-out=p.bin", "-no-color"], &[], None);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let show = run_with(d.path(), &["show", "-json", "p.bin"], &[], None);
+    let v: Json = serde_json::from_str(&show.stdout).unwrap();
+    let r = &v["configuration"]["root_module"]["resources"][0];
+    assert_eq!(r["count_expression"], serde_json::json!({"constant_value": "${var.n}", "references": ["var.n"]}));
+    assert_eq!(
+        r["expressions"]["input"],
+        serde_json::json!({"constant_value": ["a-${var.n}", 1.5], "references": ["var.n"]})
+    );
+}
