@@ -404,6 +404,70 @@ fn merge_terraform(items: &mut Vec<Item>, file: &Arc<SourceFile>, over: &Block) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::{load_module_tree_with, ListedFile, LoadOptions, ModuleFiles};
+    use std::path::{Path, PathBuf};
+
+    struct Files(Vec<(&'static str, &'static str)>);
+
+    impl ModuleFiles for Files {
+        fn tf_files(&self, _: &Path) -> Result<Vec<ListedFile>, String> {
+            let mut files: Vec<ListedFile> =
+                self.0.iter().map(|(n, t)| (n.to_string(), Ok(t.as_bytes().to_vec()))).collect();
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(files)
+        }
+        fn identity(&self, dir: &Path) -> Option<PathBuf> {
+            Some(dir.to_path_buf())
+        }
+    }
+
+    fn load(files: Vec<(&'static str, &'static str)>) -> (crate::Module, Vec<String>) {
+        let (tree, diags) = load_module_tree_with(Path::new("."), &LoadOptions::default(), &Files(files));
+        let diags = diags
+            .iter()
+            .map(|d| format!("{}: {}", d.summary, d.span.as_ref().map(|s| s.to_string()).unwrap_or_default()))
+            .collect();
+        (tree.expect("a module").module, diags)
+    }
+
+    #[test]
+    fn terraform_blocks_merge_by_setting() {
+        let (m, diags) = load(vec![
+            (
+                "main.tf",
+                "terraform {\n  backend \"local\" {\n    path = \"a\"\n  }\n  required_providers {\n    aws = { source = \"hashicorp/aws\", version = \"1.0\" }\n    random = { source = \"hashicorp/random\" }\n  }\n}\n",
+            ),
+            ("override.tf.json", r#"{"terraform": {"backend": {"s3": {"bucket": "b"}}, "required_providers": {"aws": {"source": "hashicorp/aws", "version": "2.0"}}}}"#),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let backend = m.backend().expect("a backend");
+        assert_eq!(backend.kind, "s3");
+        assert_eq!(backend.span.resolved().file.name, "override.tf.json");
+        let providers: Vec<(String, Option<String>)> = m
+            .terraform
+            .iter()
+            .flat_map(|t| t.required_providers.values().map(|p| (p.name.clone(), p.version.clone())))
+            .collect();
+        assert_eq!(providers, [("random".to_string(), None), ("aws".to_string(), Some("2.0".to_string()))]);
+    }
+
+    #[test]
+    fn merged_blocks_keep_each_attribute_in_its_file() {
+        let (m, diags) = load(vec![
+            ("main.tf", "locals {\n  a = 1\n  b = 2\n}\nresource \"terraform_data\" \"r\" {\n  input = 1\n  lifecycle {\n    ignore_changes = [input]\n  }\n}\n"),
+            ("x_override.tf", "locals {\n  b = 3\n}\nresource \"terraform_data\" \"r\" {\n  count = 2\n  lifecycle {\n    create_before_destroy = true\n    replace_triggered_by = [terraform_data.q]\n  }\n}\n"),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        let local = |n: &str| m.local(n).map(|l| l.expr.span().to_string());
+        assert_eq!(local("a").as_deref(), Some("main.tf:2:7"));
+        assert_eq!(local("b").as_deref(), Some("x_override.tf:2:7"));
+        let r = &m.resources[0];
+        assert_eq!(r.count.as_ref().map(|c| c.span().to_string()).as_deref(), Some("x_override.tf:5:11"));
+        assert!(r.lifecycle.create_before_destroy);
+        assert!(matches!(r.lifecycle.ignore_changes, crate::IgnoreChanges::Paths(ref p) if p.len() == 1));
+        // replace_triggered_by is not taken from overrides.
+        assert!(r.lifecycle.replace_triggered_by.is_empty());
+    }
 
     #[test]
     fn override_file_names() {
