@@ -185,3 +185,17 @@ fn json_expressions_in_the_configuration_are_their_json() {
         serde_json::json!({"constant_value": ["a-${var.n}", 1.5], "references": ["var.n"]})
     );
 }
+
+/// Deep JSON is an error with a location, never a crash: past the JSON
+/// reader's limit, and past HCL's nesting limit.
+#[test]
+fn deep_json_is_an_error_not_a_crash() {
+    for depth in [100, 100_000] {
+        let deep = format!("{{\"locals\": {{\"a\": {}1{}}}}}", "[".repeat(depth), "]".repeat(depth));
+        let d = TempDir::with_files("json-deep", &[("main.tf.json", &deep)]);
+        let out = run_with(d.path(), &["validate", "-no-color"], &[], None);
+        assert_eq!(out.code, 1, "{}", out.transcript());
+        assert!(out.stderr.contains("main.tf.json:1:"), "{}", out.stderr);
+        assert!(out.stderr.contains("deep"), "{}", out.stderr);
+    }
+}
