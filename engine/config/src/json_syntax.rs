@@ -442,8 +442,11 @@ pub(crate) fn parse_json(file: &Arc<SourceFile>) -> Result<JsonValue, Diagnostic
 /// and which strings hold expressions rather than templates.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum BodyKind {
-    /// Attributes only (locals, backend settings, required_providers…).
+    /// Attributes only (locals, connection settings…).
     Attributes,
+    /// Attributes read without an evaluation context (backend settings,
+    /// required_providers): their strings are literal.
+    Literals,
     Terraform,
     Variable,
     Output,
@@ -470,6 +473,10 @@ enum BodyKind {
 enum ValueKind {
     /// Strings are templates.
     Template,
+    /// Strings are literal text: what Terraform reads without an
+    /// evaluation context (a variable's default, descriptions, a module's
+    /// source, required_providers, backend settings).
+    Literal,
     /// Strings hold an expression (a reference, a keyword, a type).
     Expression,
     /// A list whose strings hold expressions.
@@ -484,8 +491,8 @@ enum ValueKind {
 fn nested_block(kind: BodyKind, name: &str) -> Option<(usize, BodyKind)> {
     use BodyKind::*;
     Some(match (kind, name) {
-        (Terraform, "required_providers") => (0, Attributes),
-        (Terraform, "backend" | "provider_meta") => (1, Attributes),
+        (Terraform, "required_providers") => (0, Literals),
+        (Terraform, "backend" | "provider_meta") => (1, Literals),
         (Terraform, "cloud") => (0, Schema),
         (Variable, "validation") | (Output | Lifecycle, "precondition") | (Lifecycle, "postcondition") => (0, Rule),
         (Resource, "lifecycle") => (0, Lifecycle),
@@ -508,6 +515,12 @@ fn value_kind(kind: BodyKind, name: &str) -> ValueKind {
         (Resource | Output | Module, "depends_on") | (Lifecycle, "replace_triggered_by") => ValueKind::ExpressionList,
         (Lifecycle, "ignore_changes") => ValueKind::ExpressionOrList,
         (Module, "providers") => ValueKind::ExpressionObject,
+        (Literals, _)
+        | (Variable, "default" | "description")
+        | (Output, "description")
+        | (Module, "source" | "version")
+        | (Provider, "alias" | "version")
+        | (Terraform, "required_version") => ValueKind::Literal,
         _ => ValueKind::Template,
     }
 }
@@ -850,6 +863,7 @@ impl Shadow<'_> {
                 }
                 self.mapped("}", v.span.end - 1..v.span.end);
             }
+            (JsonKind::String(s, _), ValueKind::Literal) => self.mapped(&quote(s), v.span.clone()),
             (JsonKind::String(s, escaped), _) => {
                 let text = template_string(s, *escaped, &self.json.text[v.span.clone()]);
                 if (s.contains("${") || s.contains("%{")) && !self.template_parses(&text, v) {
@@ -870,7 +884,7 @@ impl Shadow<'_> {
                     if i > 0 {
                         self.raw(", ");
                     }
-                    self.value(item, ValueKind::Template);
+                    self.value(item, if how == ValueKind::Literal { how } else { ValueKind::Template });
                 }
                 self.mapped("]", v.span.end - 1..v.span.end);
             }
@@ -880,10 +894,10 @@ impl Shadow<'_> {
                     if i > 0 {
                         self.raw(", ");
                     }
-                    let key = template_string(&m.key, true, "");
+                    let key = if how == ValueKind::Literal { quote(&m.key) } else { template_string(&m.key, true, "") };
                     self.mapped(&key, m.key_span.clone());
                     self.raw(" = ");
-                    self.value(&m.value, ValueKind::Template);
+                    self.value(&m.value, if how == ValueKind::Literal { how } else { ValueKind::Template });
                 }
                 self.mapped("}", v.span.end - 1..v.span.end);
             }
