@@ -473,6 +473,8 @@ enum BodyKind {
 enum ValueKind {
     /// Strings are templates.
     Template,
+    /// A literal bool, which Terraform also takes as "true" or "false".
+    Bool,
     /// Strings are literal text: what Terraform reads without an
     /// evaluation context (a variable's default, descriptions, a module's
     /// source, required_providers, backend settings).
@@ -515,6 +517,9 @@ fn value_kind(kind: BodyKind, name: &str) -> ValueKind {
         (Resource | Output | Module, "depends_on") | (Lifecycle, "replace_triggered_by") => ValueKind::ExpressionList,
         (Lifecycle, "ignore_changes") => ValueKind::ExpressionOrList,
         (Module, "providers") => ValueKind::ExpressionObject,
+        (Lifecycle, "create_before_destroy" | "prevent_destroy")
+        | (Variable, "sensitive" | "nullable" | "ephemeral")
+        | (Output, "sensitive" | "ephemeral") => ValueKind::Bool,
         (Literals, _)
         | (Variable, "default" | "description")
         | (Output, "description")
@@ -749,7 +754,8 @@ impl Shadow<'_> {
                 return;
             }
         };
-        let members: Vec<&JsonMember> = groups.into_iter().flatten().filter(|m| m.key != "//").collect();
+        // At label levels "//" is a label like any other, as in Terraform.
+        let members: Vec<&JsonMember> = groups.into_iter().flatten().collect();
         if members.is_empty() {
             self.error(
                 "Missing block label",
@@ -863,6 +869,7 @@ impl Shadow<'_> {
                 }
                 self.mapped("}", v.span.end - 1..v.span.end);
             }
+            (JsonKind::String(s, _), ValueKind::Bool) if s == "true" || s == "false" => self.mapped(s, v.span.clone()),
             (JsonKind::String(s, _), ValueKind::Literal) => self.mapped(&quote(s), v.span.clone()),
             (JsonKind::String(s, escaped), _) => {
                 let text = template_string(s, *escaped, &self.json.text[v.span.clone()]);
