@@ -169,6 +169,7 @@ fn merge_block(
     diags: &mut Diagnostics,
 ) {
     let kind = over.ident.as_str();
+    forbidden_rules(file, kind, over, diags);
     let missing = |summary: &str, detail: String| {
         Diagnostic::error(summary).with_detail(detail).with_span(header_span(file, over))
     };
@@ -210,7 +211,12 @@ fn merge_block(
                 .with_span(header_span(file, over)),
         ),
         // Terraform does not merge these from override files.
-        "removed" | "check" => {}
+        "removed" => {}
+        "check" => diags.push(
+            Diagnostic::error("Can't override check blocks")
+                .with_detail("Override files cannot override check blocks.")
+                .with_span(header_span(file, over)),
+        ),
         "provider" | "variable" | "output" | "module" | "resource" | "data" => {
             let at = if kind == "provider" {
                 let a = alias(over);
@@ -264,6 +270,30 @@ fn merge_block(
         }
         // Unknown block types: the loader reports them.
         _ => items.push((file.clone(), Structure::Block(over.clone()))),
+    }
+}
+
+/// Terraform refuses condition blocks in override files: validation rules,
+/// preconditions and postconditions.
+fn forbidden_rules(file: &Arc<SourceFile>, kind: &str, over: &Block, diags: &mut Diagnostics) {
+    let mut rules: Vec<&Block> = Vec::new();
+    match kind {
+        "variable" => rules.extend(over.body.get_blocks("validation")),
+        "output" => rules.extend(over.body.get_blocks("precondition")),
+        "resource" | "data" => {
+            for lb in over.body.get_blocks("lifecycle") {
+                rules.extend(lb.body.blocks().filter(|b| matches!(b.ident.as_str(), "precondition" | "postcondition")));
+            }
+        }
+        _ => {}
+    }
+    for b in rules {
+        let t = b.ident.as_str();
+        diags.push(
+            Diagnostic::error(format!("Can't override {t} blocks"))
+                .with_detail(format!("Override files cannot override {t:?} blocks."))
+                .with_span(header_span(file, b)),
+        );
     }
 }
 
