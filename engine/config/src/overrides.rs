@@ -80,7 +80,7 @@ pub(crate) fn merge(
     let mut items: Vec<Item> =
         primary.into_iter().flat_map(|(file, body)| body.into_iter().map(move |s| (file.clone(), s))).collect();
     for (file, body) in overrides {
-        let mut shifted = Shifted { file: &file, by_base_len: Vec::new() };
+        let mut shifted = Shifted { file: &file, by_base: Vec::new() };
         for (index, s) in body.iter().enumerate() {
             match s {
                 // Reported by the loader.
@@ -111,33 +111,34 @@ fn note_variable(notes: &mut Notes, file: &Arc<SourceFile>, b: &Block) {
 
 /// The override file's top-level structures parsed again behind a base
 /// file's text, so their spans fit a derived file (base text, newline,
-/// override text): one parse per base length.
+/// override text): one derived file and one parse per base file.
 struct Shifted<'a> {
     file: &'a Arc<SourceFile>,
-    by_base_len: Vec<(usize, Body)>,
+    /// Base file, the derived file joining it with the override, the override parsed to fit.
+    by_base: Vec<(Arc<SourceFile>, Arc<SourceFile>, Body)>,
 }
 
 impl Shifted<'_> {
     /// The derived file joining `base` and this override file, and the
     /// override's block `index` with spans in it.
     fn block_behind(&mut self, base: &Arc<SourceFile>, index: usize) -> Option<(Arc<SourceFile>, Block)> {
-        let offset = base.text.len() + 1;
-        if !self.by_base_len.iter().any(|(n, _)| *n == offset) {
+        if !self.by_base.iter().any(|(b, _, _)| Arc::ptr_eq(b, base)) {
+            let offset = base.text.len() + 1;
             let padded = SourceFile::new(self.file.name.clone(), format!("{}{}", " ".repeat(offset), self.file.text));
             let body = strata_lang::syntax::parse_body(&padded).ok()?;
-            self.by_base_len.push((offset, body));
+            let joined = SourceFile::derived(
+                base.name.clone(),
+                format!("{}\n{}", base.text, self.file.text),
+                vec![
+                    OriginSegment { at: 0, file: base.clone(), start: 0, len: base.text.len() },
+                    OriginSegment { at: offset, file: self.file.clone(), start: 0, len: self.file.text.len() },
+                ],
+            );
+            self.by_base.push((base.clone(), joined, body));
         }
-        let body = &self.by_base_len.iter().find(|(n, _)| *n == offset)?.1;
+        let (_, joined, body) = self.by_base.iter().find(|(b, _, _)| Arc::ptr_eq(b, base))?;
         let Some(Structure::Block(b)) = body.get(index) else { return None };
-        let joined = SourceFile::derived(
-            base.name.clone(),
-            format!("{}\n{}", base.text, self.file.text),
-            vec![
-                OriginSegment { at: 0, file: base.clone(), start: 0, len: base.text.len() },
-                OriginSegment { at: offset, file: self.file.clone(), start: 0, len: self.file.text.len() },
-            ],
-        );
-        Some((joined, b.clone()))
+        Some((joined.clone(), b.clone()))
     }
 }
 
