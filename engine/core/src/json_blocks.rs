@@ -30,7 +30,9 @@ pub(crate) fn blocks_by_schema(body: &EvaluatedBody, schema: &Block, as_blocks: 
             }
             None => continue,
         };
-        if !written_in_json(span) {
+        // Only an object or array written out stands for blocks: a string
+        // (a template) is the attribute's value, as in Terraform.
+        if !written_in_json(span) || !span.text().trim_start().starts_with(['{', '[']) {
             continue;
         }
         let Some(blocks) = value_blocks(name, value, span, nesting) else { continue };
