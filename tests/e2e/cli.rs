@@ -393,31 +393,26 @@ Providers required by state:
     }
 }
 
-/// Files Strata cannot read yet (Terraform's JSON syntax, override files)
-/// stop every command that loads the configuration, rather than being
-/// skipped: a plan without them would undo what they declare.
+/// Terraform's JSON syntax and override files are part of the module: a
+/// JSON file declares resources, an override file changes the block it
+/// names (a JSON override as well).
 #[test]
-fn unreadable_configuration_files_stop_rather_than_skip() {
+fn json_and_override_files_are_read() {
     let main = "resource \"terraform_data\" \"a\" {}\n";
-    for (name, body, summary) in [
-        (
-            "extra.tf.json",
-            "{\"resource\": {\"terraform_data\": {\"b\": {}}}}\n",
-            "JSON configuration files are not supported yet",
-        ),
-        (
-            "override.tf",
-            "resource \"terraform_data\" \"a\" {\n  input = 1\n}\n",
-            "Override files are not supported yet",
-        ),
-        ("a_override.tf.json", "{}\n", "Override files are not supported yet"),
-    ] {
-        let d = TempDir::with_files("unreadable-files", &[("main.tf", main), (name, body)]);
-        for cmd in [&["validate", "-no-color"][..], &["plan", "-no-color"][..]] {
-            let out = run(d.path(), cmd);
-            assert_eq!(out.code, 1, "{name}: {}", out.transcript());
-            assert!(out.stderr.contains(summary) && out.stderr.contains(name), "{name}: {}", out.stderr);
-        }
-        assert!(!d.path().join("terraform.tfstate").exists());
-    }
+    let d = TempDir::with_files(
+        "json-and-override-files",
+        &[
+            ("main.tf", main),
+            (
+                "extra.tf.json",
+                "{\"resource\": {\"terraform_data\": {\"b\": {\"input\": \"${terraform_data.a.input}\"}}}}\n",
+            ),
+            ("override.tf", "resource \"terraform_data\" \"a\" {\n  input = \"from-override\"\n}\n"),
+            ("a_override.tf.json", "{\"//\": \"nothing else\"}\n"),
+        ],
+    );
+    let out = run(d.path(), &["plan", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(out.stdout.contains("terraform_data.b will be created"), "{}", out.stdout);
+    assert_eq!(out.stdout.matches("\"from-override\"").count(), 2, "{}", out.stdout);
 }

@@ -28,6 +28,7 @@ mod errored_plan;
 mod failures;
 mod imports;
 mod interrupt;
+mod json_config;
 mod lifecycle;
 mod lock_file;
 mod markdown;

@@ -5,10 +5,12 @@
 //! `sources`). It evaluates nothing but type constraints and
 //! knows nothing of state, plans or providers' schemas.
 
+mod json_syntax;
 mod load;
 mod lockfile;
 mod manifest;
 mod model;
+mod overrides;
 mod sources;
 mod version;
 

@@ -220,23 +220,11 @@ fn load_module_from(dir: &Path, display: &str, files: &dyn ModuleFiles) -> (Opti
         removed: Vec::new(),
         checks: Vec::new(),
     };
+    // Override files are merged after every primary file, in name order.
+    let mut primary = Vec::new();
+    let mut overrides = Vec::new();
     for (name, read) in listed {
         let shown = join_display(display, &name);
-        // Planning without a file would plan to undo what it declares:
-        // refuse rather than skip it.
-        let base = name.trim_end_matches(".json");
-        if base.ends_with("_override.tf") || base == "override.tf" {
-            diags.push(Diagnostic::error("Override files are not supported yet").with_detail(format!(
-                "{shown} is an override file, which Strata cannot merge yet. Planning without it would undo what it overrides, so Strata stops here; merge it into the file it overrides."
-            )));
-            continue;
-        }
-        if name.ends_with(".tf.json") {
-            diags.push(Diagnostic::error("JSON configuration files are not supported yet").with_detail(format!(
-                "{shown} is written in Terraform's JSON syntax, which Strata cannot read yet. Planning without it would plan to destroy what it declares, so Strata stops here."
-            )));
-            continue;
-        }
         let bytes = match read {
             Ok(b) => b,
             Err(e) => {
@@ -270,15 +258,32 @@ fn load_module_from(dir: &Path, display: &str, files: &dyn ModuleFiles) -> (Opti
         };
         let file = SourceFile::new(shown, text);
         module.files.push(file.clone());
-        let body = match strata_lang::syntax::parse_body(&file) {
-            Ok(b) => b,
+        // A JSON file is read as the HCL it stands for.
+        let parsed = if name.ends_with(".tf.json") {
+            let (shadow, d) = crate::json_syntax::json_to_hcl(&file);
+            diags.extend(d);
+            let Some(shadow) = shadow else { continue };
+            strata_lang::syntax::parse_body(&shadow).map(|b| (shadow, b))
+        } else {
+            strata_lang::syntax::parse_body(&file).map(|b| (file, b))
+        };
+        let (file, body) = match parsed {
+            Ok(p) => p,
             Err(d) => {
                 diags.push(d);
                 continue;
             }
         };
-        let mut loader = FileLoader { file: &file, diags: &mut diags, module: &mut module };
-        loader.body(&body);
+        if crate::overrides::is_override_file(&name) {
+            overrides.push((file, body));
+        } else {
+            primary.push((file, body));
+        }
+    }
+    let (items, notes) = crate::overrides::merge(primary, overrides, &mut diags);
+    for (file, s) in items {
+        let mut loader = FileLoader { file: &file, diags: &mut diags, module: &mut module, overrides: &notes };
+        loader.structure(&s);
     }
     check_duplicates(&module, &mut diags);
     (Some(module), diags)
@@ -288,6 +293,7 @@ struct FileLoader<'a> {
     file: &'a Arc<SourceFile>,
     diags: &'a mut Diagnostics,
     module: &'a mut Module,
+    overrides: &'a crate::overrides::Notes,
 }
 
 const TOP_LEVEL_BLOCKS: &[&str] = &[
@@ -322,18 +328,16 @@ impl FileLoader<'_> {
         self.span(Some(start..end))
     }
 
-    fn body(&mut self, body: &Body) {
-        for s in body.iter() {
-            match s {
-                Structure::Attribute(a) => {
-                    self.diags.push(
-                        Diagnostic::error("Unsupported argument")
-                            .with_detail(format!("An argument named {:?} is not expected here.", a.key.as_str()))
-                            .with_span(self.span(a.key.span())),
-                    );
-                }
-                Structure::Block(b) => self.top_block(b),
+    fn structure(&mut self, s: &Structure) {
+        match s {
+            Structure::Attribute(a) => {
+                self.diags.push(
+                    Diagnostic::error("Unsupported argument")
+                        .with_detail(format!("An argument named {:?} is not expected here.", a.key.as_str()))
+                        .with_span(self.span(a.key.span())),
+                );
             }
+            Structure::Block(b) => self.top_block(b),
         }
     }
 
@@ -444,11 +448,8 @@ impl FileLoader<'_> {
                         } else if let Some(s) = strata_diag::did_you_mean(key, allowed_attrs.iter().copied()) {
                             detail.push_str(&format!(" Did you mean {s:?}?"));
                         }
-                        self.diags.push(
-                            Diagnostic::error("Unsupported argument")
-                                .with_detail(detail)
-                                .with_span(self.span(a.key.span())),
-                        );
+                        let span = self.span(a.key.span());
+                        self.diags.push(unsupported_argument(detail, key, allowed_attrs, span));
                         continue;
                     }
                     if attrs.contains_key(key) {
@@ -699,7 +700,7 @@ impl FileLoader<'_> {
         let ephemeral = attrs.get("ephemeral").and_then(|a| self.literal_bool(a)).unwrap_or(false);
         let default = attrs.get("default").map(|a| self.expr(&a.value));
         if let (Some(tc), Some(d)) = (&type_constraint, &default) {
-            self.check_default(tc, d);
+            self.check_default(&name, tc, d);
         }
         let mut validations = Vec::new();
         for v in b.body.get_blocks("validation") {
@@ -723,20 +724,23 @@ impl FileLoader<'_> {
     /// A default must suit the variable's type, as Terraform checks when
     /// loading the configuration (a default that cannot even be evaluated
     /// is reported when the variable is used).
-    fn check_default(&mut self, tc: &strata_lang::typeexpr::TypeConstraint, default: &Expr) {
+    fn check_default(&mut self, name: &str, tc: &strata_lang::typeexpr::TypeConstraint, default: &Expr) {
         let functions = strata_lang::functions::Functions::default();
         let ctx = strata_lang::CallContext::default();
         let ev = strata_lang::Evaluator::new(&strata_lang::EmptyScope, &functions, &ctx, &default.file);
         let Ok(value) = ev.eval(&default.expr) else { return };
         let value = strata_lang::typeexpr::apply_defaults(&value, &tc.ty, &tc.defaults);
         if let Err(e) = strata_lang::convert::convert(&value, &tc.ty) {
-            self.diags.push(
-                Diagnostic::error("Invalid default value for variable")
-                    .with_detail(format!(
-                        "This default value is not compatible with the variable's type constraint: {e}."
-                    ))
-                    .with_span(default.span()),
-            );
+            // Where an override file set the type or the default, Terraform blames it.
+            let (detail, span) = match self.overrides.variables.get(name) {
+                Some((what, span)) => (what.invalid_default(&e.to_string()), span.clone()),
+                None => (
+                    format!("This default value is not compatible with the variable's type constraint: {e}."),
+                    default.span(),
+                ),
+            };
+            self.diags
+                .push(Diagnostic::error("Invalid default value for variable").with_detail(detail).with_span(span));
         }
     }
 
@@ -1154,6 +1158,18 @@ impl FileLoader<'_> {
             _ => {}
         }
     }
+}
+
+/// "Unsupported argument", or in a JSON file Terraform's words for it.
+fn unsupported_argument(detail: String, key: &str, allowed: &[&str], span: Span) -> Diagnostic {
+    if !span.in_json() {
+        return Diagnostic::error("Unsupported argument").with_detail(detail).with_span(span);
+    }
+    let mut detail = format!("No argument or block type is named {key:?}.");
+    if let Some(s) = strata_diag::did_you_mean(key, allowed.iter().copied()) {
+        detail.push_str(&format!(" Did you mean {s:?}?"));
+    }
+    Diagnostic::error("Extraneous JSON object property").with_detail(detail).with_span(span)
 }
 
 fn normalize_provider_source(s: &str) -> String {

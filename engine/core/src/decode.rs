@@ -53,6 +53,8 @@ fn decode_block(
     (as_blocks, read_only): (bool, ReadOnlyWording),
     diags: &mut Diagnostics,
 ) -> Value {
+    let reshaped = crate::json_blocks::blocks_by_schema(body, schema, as_blocks);
+    let body = reshaped.as_ref().unwrap_or(body);
     let written_as_blocks =
         if as_blocks { attributes_from_blocks(body, schema, header, diags) } else { BTreeMap::new() };
     let mut out = strata_lang::Fields::new();
@@ -65,9 +67,16 @@ fn decode_block(
             } else if let Some(s) = strata_diag::did_you_mean(name, schema.attributes.keys().map(String::as_str)) {
                 detail.push_str(&format!(" Did you mean {s:?}?"));
             }
-            diags.push(
-                Diagnostic::error("Unsupported argument").with_detail(detail).with_span(attribute_name_span(span)),
-            );
+            let d = if span.in_json() {
+                let mut detail = format!("No argument or block type is named {name:?}.");
+                if let Some(s) = strata_diag::did_you_mean(name, schema.attributes.keys().map(String::as_str)) {
+                    detail.push_str(&format!(" Did you mean {s:?}?"));
+                }
+                Diagnostic::error("Extraneous JSON object property").with_detail(detail)
+            } else {
+                Diagnostic::error("Unsupported argument").with_detail(detail)
+            };
+            diags.push(d.with_span(attribute_name_span(span)));
             continue;
         };
         // Only a value counts: `output = null` is as good as leaving it out.
@@ -163,6 +172,10 @@ fn decode_block(
 fn attribute_name_span(value: &Span) -> Span {
     let before = value.file.text.get(..value.start).unwrap_or("").trim_end();
     let Some(assigned) = before.strip_suffix('=').map(str::trim_end) else { return value.clone() };
+    // A quoted name: an object's key, as a JSON nested block's fields are written.
+    if let Some(q) = assigned.strip_suffix('"').and_then(|inner| inner.rfind('"')) {
+        return Span::new(&value.file, q..assigned.len());
+    }
     let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let start = assigned.char_indices().rev().take_while(|(_, c)| is_name(*c)).last().map(|(i, _)| i);
     match start {
@@ -263,7 +276,7 @@ pub fn constant_of_attribute_blocks(schema: &Block, name: &str, blocks: &[(&Eval
 }
 
 /// The object type of a list or set of objects.
-fn object_element(ty: &Type) -> Option<&std::sync::Arc<strata_lang::types::ObjectType>> {
+pub(crate) fn object_element(ty: &Type) -> Option<&std::sync::Arc<strata_lang::types::ObjectType>> {
     match ty {
         Type::List(e) | Type::Set(e) => match e.as_ref() {
             Type::Object(o) => Some(o),

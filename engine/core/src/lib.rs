@@ -8,6 +8,7 @@ pub mod checks;
 pub mod decode;
 pub mod graph;
 pub mod imports;
+mod json_blocks;
 pub mod module_eval;
 pub mod moves;
 pub mod parallel;

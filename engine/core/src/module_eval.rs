@@ -242,7 +242,7 @@ fn finalize_variables(
                         d.detail,
                         rule.condition.span()
                     );
-                    d.span = Some(blame);
+                    d.span = Some(blame.resolved());
                 }
                 diags.push(d);
             }

@@ -14,11 +14,42 @@ pub struct SourceFile {
     /// The name shown to users: a path relative to the working directory.
     pub name: String,
     pub text: String,
+    /// For text derived from other files (a JSON file rewritten as HCL, a
+    /// block merged from an override file): where each piece came from.
+    /// Spans are moved to those files when a diagnostic takes them.
+    pub origin: Option<Vec<OriginSegment>>,
+}
+
+/// Bytes `at..` of a derived text came from `file`, starting at `start`
+/// and at most `len` long (beyond, offsets stay at the piece's end).
+#[derive(Debug, Clone)]
+pub struct OriginSegment {
+    pub at: usize,
+    pub file: Arc<SourceFile>,
+    pub start: usize,
+    pub len: usize,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
-        Arc::new(SourceFile { name: name.into(), text: text.into() })
+        Arc::new(SourceFile { name: name.into(), text: text.into(), origin: None })
+    }
+
+    /// A derived text and where its pieces came from (segments sorted by `at`).
+    pub fn derived(name: impl Into<String>, text: impl Into<String>, origin: Vec<OriginSegment>) -> Arc<SourceFile> {
+        Arc::new(SourceFile { name: name.into(), text: text.into(), origin: Some(origin) })
+    }
+
+    /// The file and offset that `offset` of this text stands for.
+    fn origin_of(self: &Arc<Self>, offset: usize) -> (Arc<SourceFile>, usize, usize) {
+        let Some(segments) = &self.origin else { return (self.clone(), offset, usize::MAX) };
+        let i = segments.partition_point(|s| s.at <= offset);
+        let Some(seg) = i.checked_sub(1).and_then(|i| segments.get(i)) else {
+            return (self.clone(), offset, usize::MAX);
+        };
+        let within = (offset - seg.at).min(seg.len);
+        let (file, at, limit) = seg.file.origin_of(seg.start + within);
+        (file, at, limit.min(seg.start + seg.len))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -90,6 +121,30 @@ impl Span {
         self.file.position(self.end)
     }
 
+    /// The span in the file its text came from (itself for ordinary files).
+    pub fn resolved(&self) -> Span {
+        if self.file.origin.is_none() {
+            return self.clone();
+        }
+        let (file, start, limit) = self.file.origin_of(self.start);
+        let end = if self.end > self.start {
+            let (end_file, end, _) = self.file.origin_of(self.end - 1);
+            if Arc::ptr_eq(&end_file, &file) && end >= start {
+                end + 1
+            } else {
+                limit.min(file.text.len())
+            }
+        } else {
+            start
+        };
+        Span::new(&file, start..end.max(start))
+    }
+
+    /// Whether the span's text was written in Terraform's JSON syntax.
+    pub fn in_json(&self) -> bool {
+        self.resolved().file.name.ends_with(".tf.json")
+    }
+
     /// The smallest span covering both (same file assumed).
     pub fn to(&self, other: &Span) -> Span {
         Span { file: self.file.clone(), start: self.start.min(other.start), end: self.end.max(other.end) }
@@ -98,8 +153,9 @@ impl Span {
 
 impl fmt::Debug for Span {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.start_position();
-        write!(f, "{}:{}:{}", self.file.name, p.line, p.column)
+        let span = self.resolved();
+        let p = span.start_position();
+        write!(f, "{}:{}:{}", span.file.name, p.line, p.column)
     }
 }
 
@@ -159,13 +215,13 @@ impl Diagnostic {
     }
 
     pub fn with_span(mut self, span: Span) -> Diagnostic {
-        self.span = Some(span);
+        self.span = Some(span.resolved());
         self
     }
 
     pub fn with_span_opt(mut self, span: Option<Span>) -> Diagnostic {
         if self.span.is_none() {
-            self.span = span;
+            self.span = span.map(|s| s.resolved());
         }
         self
     }
@@ -402,6 +458,38 @@ mod tests {
         let second_eq = f.text.rfind('=').unwrap();
         assert_eq!((f.position(second_eq).line, f.position(second_eq).column), (2, 4));
         assert_eq!(f.offset_of(2, 4), second_eq);
+    }
+
+    #[test]
+    fn derived_spans_lead_back_to_their_files() {
+        let json = SourceFile::new("main.tf.json", "{\"a\": 12}");
+        // `a = 12` written from the JSON: `a` stands for the key, `12` for the number.
+        let shadow = SourceFile::derived(
+            "main.tf.json",
+            "a = 12\n",
+            vec![
+                OriginSegment { at: 0, file: json.clone(), start: 2, len: 1 },
+                OriginSegment { at: 4, file: json.clone(), start: 6, len: 2 },
+            ],
+        );
+        let number = Span::new(&shadow, 4..6).resolved();
+        assert!(Arc::ptr_eq(&number.file, &json));
+        assert_eq!((number.start, number.end, number.text()), (6, 8, "12"));
+        // A merged text: the base file, a newline, the override (itself derived).
+        let base = SourceFile::new("main.tf", "x = 1");
+        let joined = SourceFile::derived(
+            "main.tf",
+            format!("{}\n{}", base.text, shadow.text),
+            vec![
+                OriginSegment { at: 0, file: base.clone(), start: 0, len: 5 },
+                OriginSegment { at: 6, file: shadow.clone(), start: 0, len: shadow.text.len() },
+            ],
+        );
+        assert_eq!(Span::new(&joined, 0..1).resolved().to_string(), "main.tf:1:1");
+        let over = Span::new(&joined, 10..12).resolved();
+        assert_eq!((over.file.name.as_str(), over.text()), ("main.tf.json", "12"));
+        let d = Diagnostic::error("x").with_span(Span::new(&joined, 10..12));
+        assert_eq!(d.span.unwrap().start, 6);
     }
 
     #[test]

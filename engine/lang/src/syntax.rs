@@ -30,7 +30,7 @@ fn parse_with_big_numbers<T>(
     let mut patched = text.to_string();
     let mut err = first.clone();
     for _ in 0..64 {
-        let at = SourceFile { name: String::new(), text: patched.clone() }
+        let at = SourceFile { name: String::new(), text: patched.clone(), origin: None }
             .offset_of(err.location().line(), err.location().column());
         if !blank_overflowing_number(&mut patched, at) {
             return Err(first);

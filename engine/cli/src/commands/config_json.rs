@@ -366,11 +366,26 @@ fn constant(e: &Expression, file: &Arc<SourceFile>) -> Option<Value> {
 // ---------------------------------------------------------------------------
 // The configuration.
 
+/// An expression written in a `.tf.json` file, as the JSON written there.
+fn json_literal(e: &Expression, file: &Arc<SourceFile>) -> Option<Json> {
+    let span = strata_diag::Span::new(file, hcl_edit::Span::span(e)?).resolved();
+    if !span.in_json() {
+        return None;
+    }
+    let json: Json = serde_json::from_str(span.text()).ok()?;
+    // Numbers as Terraform prints them (`1.50` is 1.5).
+    strata_lang::json::from_json_implied(&json).ok().map(|v| strata_lang::json::to_json(&v))
+}
+
 /// One expression: `constant_value` when it has no references,
 /// `references` otherwise (both absent for, say, a function call).
 fn expression_json(e: &Expression, file: &Arc<SourceFile>, secret: bool) -> Json {
     let mut m = Map::new();
-    if let Some(v) = constant(e, file) {
+    if let Some(literal) = json_literal(e, file) {
+        // HCL's JSON expressions evaluate without a scope to their JSON
+        // value, templates left as written.
+        m.insert("constant_value".into(), if secret { Json::Null } else { literal });
+    } else if let Some(v) = constant(e, file) {
         m.insert("constant_value".into(), if secret { Json::Null } else { strata_lang::json::to_json(&v) });
     }
     let refs: Vec<String> = references(e, file).iter().flat_map(Reference::strings).collect();

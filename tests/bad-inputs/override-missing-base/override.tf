@@ -1,0 +1,6 @@
+resource "terraform_data" "b" {
+  input = 1
+}
+output "nope" {
+  value = 1
+}
