@@ -9,7 +9,8 @@ mod model;
 mod version;
 
 pub use load::{
-    join_display, load_module, load_module_tree, load_module_tree_with, DiskFiles, ListedFile, LoadOptions, ModuleFiles,
+    is_local_source, join_display, literal_string, load_module, load_module_tree, load_module_tree_with, DiskFiles,
+    ListedFile, LoadOptions, ModuleFiles,
 };
 pub use model::*;
 pub use version::{check_required_version, VersionConstraint, TERRAFORM_COMPAT_VERSION};

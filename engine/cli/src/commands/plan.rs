@@ -25,6 +25,8 @@ pub struct PlanRequest<'a> {
     pub generate_config: bool,
     /// What the validate walk (`validate::validate_tree`) reported.
     pub validated: Diagnostics,
+    /// No live progress (`strata test` shows runs, not operations).
+    pub quiet: bool,
 }
 
 /// A plan walk's outcome.
@@ -35,6 +37,8 @@ pub struct Planned {
     pub diags: Diagnostics,
     /// Configuration generated for import targets (`-generate-config-out`).
     pub generated: Vec<String>,
+    /// What the walk evaluated (its outputs and variables moved into the plan).
+    pub result: strata_core::ModuleResult,
 }
 
 /// Makes the plan: the validate walk's errors (in `req`) stop here, as
@@ -47,11 +51,25 @@ pub fn make_plan(
     req: &PlanRequest,
     ui: Ui,
 ) -> Result<Planned, u8> {
+    plan_walk(workdir, prepared, stored, req, ui).map_err(|diags| {
+        ui.print_diagnostics(&diags);
+        1
+    })
+}
+
+/// [`make_plan`], printing nothing but progress: `Err` holds the
+/// diagnostics that stopped it before the plan walk.
+pub fn plan_walk(
+    workdir: &WorkDir,
+    prepared: &Prepared,
+    stored: Option<StateFile>,
+    req: &PlanRequest,
+    ui: Ui,
+) -> Result<Planned, Diagnostics> {
     if req.validated.has_errors() {
         let mut diags = prepared.diags.clone();
         diags.extend(req.validated.clone());
-        ui.print_diagnostics(&diags);
-        return Err(1);
+        return Err(diags);
     }
     let lock = req.lock;
     let base = stored.as_ref().map(|s| StateVersion { lineage: s.lineage.clone(), serial: s.serial });
@@ -65,8 +83,7 @@ pub fn make_plan(
     let prior = had_prior.then_some(moved_state);
     let removals = strata_core::moves::removals(&prepared.tree, &mut move_diags);
     if move_diags.has_errors() {
-        ui.print_diagnostics(&move_diags);
-        return Err(1);
+        return Err(move_diags);
     }
     let registry = crate::providers::registry();
     let plan_op = if req.destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
@@ -74,7 +91,11 @@ pub fn make_plan(
     let needed = target_closure(&prepared.tree, &targets);
     let refresh = lock.refresh.unwrap_or(true);
     let refresh_view = ProgressView::new(ui);
-    let plan_progress = |p: Progress| refresh_view.print(&p);
+    let plan_progress = |p: Progress| {
+        if !req.quiet {
+            refresh_view.print(&p);
+        }
+    };
     let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
         .with_progress(&plan_progress)
         .with_targets(targets.clone(), needed.clone())
@@ -161,7 +182,7 @@ pub fn make_plan(
         configuration: Some(super::config_json::configuration(&prepared.tree, &registry)),
         relevant_attributes,
     };
-    Ok(Planned { plan, diags, generated })
+    Ok(Planned { plan, diags, generated, result })
 }
 
 /// The configuration items `-target` addresses need (their dependency

@@ -1,0 +1,887 @@
+//! `strata test`: runs the `run` blocks of `*.tftest.hcl` files against
+//! the configuration (or a module a run names), each file with its own
+//! states in a temporary directory — never the working directory's state
+//! or backend — and destroys what the file created when it ends, in
+//! reverse run order. Plans and applies go through the same functions as
+//! `plan` and `apply` (`plan::plan_walk`, `apply::execute_plan`).
+
+mod file;
+
+use super::apply::execute_plan;
+use super::plan::{plan_walk, PlanRequest};
+use super::Prepared;
+use crate::args::LockArgs;
+use crate::output::Ui;
+use crate::workdir::WorkDir;
+use file::{Run, RunCommand, TestFile};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use strata_config::{CheckRule, Expr, LoadOptions, Module, ModuleTree, ResourceMode, TERRAFORM_COMPAT_VERSION};
+use strata_core::{collect_root_variables, EvalMode, EvalSettings, ModuleResult, RawVariable, ValueSource, VarArg};
+use strata_diag::{Diagnostic, Diagnostics, Severity, Span};
+use strata_lang::{CallContext, Evaluator, Fields, Functions, Scope, Value};
+use strata_state::{LocalState, StateLock};
+
+/// `strata test`'s own flags.
+pub struct TestArgs {
+    pub filter: Vec<String>,
+    pub test_directory: String,
+    pub verbose: bool,
+}
+
+/// How a run (and a file) ended, as Terraform's `moduletest.Status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Status {
+    Skip,
+    Pass,
+    /// An assertion failed: later runs still run.
+    Fail,
+    /// Something else went wrong: later runs of the file are skipped.
+    Error,
+}
+
+impl Status {
+    fn word(self) -> &'static str {
+        match self {
+            Status::Skip => "skip",
+            Status::Pass => "pass",
+            Status::Fail | Status::Error => "fail",
+        }
+    }
+}
+
+pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u8 {
+    let (tree, diags) = workdir.load();
+    let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
+        ui.print_diagnostics(&diags);
+        return 1;
+    };
+    let (files, mut diags) = match discover(&workdir.dir, &args.test_directory) {
+        Ok(f) => (f, diags),
+        Err(d) => {
+            ui.print_diagnostics(&d.into());
+            return 1;
+        }
+    };
+    let files: Vec<(String, PathBuf)> =
+        files.into_iter().filter(|(name, _)| args.filter.is_empty() || args.filter.contains(name)).collect();
+    let mut tests = Vec::new();
+    for (name, path) in &files {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("Failed to read test file")
+                        .with_detail(format!("The file {name} could not be read: {e}.")),
+                );
+                continue;
+            }
+        };
+        let (test, d) = file::load(name, text);
+        diags.extend(d);
+        tests.extend(test);
+    }
+    if diags.has_errors() {
+        ui.print_diagnostics(&diags);
+        return 1;
+    }
+    if !diags.is_empty() {
+        ui.print_diagnostics(&diags);
+    }
+    let temp = match TempDir::new() {
+        Ok(t) => t,
+        Err(e) => {
+            ui.print_diagnostics(
+                &Diagnostic::error("Failed to create a directory for test states").with_detail(e).into(),
+            );
+            return 1;
+        }
+    };
+    let suite = Suite { workdir, tree: &tree, var_args, ui, verbose: args.verbose, temp: &temp };
+    let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
+    let mut failed = false;
+    for (i, test) in tests.iter().enumerate() {
+        let statuses = suite.file(test, i);
+        for s in statuses.runs {
+            *counts.entry(if s == Status::Error { Status::Fail } else { s }).or_default() += 1;
+        }
+        failed |= statuses.file >= Status::Fail;
+    }
+    let count = |s| counts.get(&s).copied().unwrap_or(0);
+    let skipped = if count(Status::Skip) > 0 { format!(", {} skipped", count(Status::Skip)) } else { String::new() };
+    let numbers = format!("{} passed, {} failed{skipped}.", count(Status::Pass), count(Status::Fail));
+    if failed {
+        println!("\n{} {numbers}", ui.bold("Failure!"));
+        1
+    } else {
+        println!("\n{} {numbers}", ui.green(&ui.bold("Success!")));
+        0
+    }
+}
+
+/// The test files of `dir` and of its test directory, by name as shown
+/// (`main.tftest.hcl`, `tests/a.tftest.hcl`), in name order.
+fn discover(dir: &Path, test_directory: &str) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    let mut out = Vec::new();
+    let test_dir = test_directory.trim_end_matches('/');
+    for (prefix, d) in [("", dir.to_path_buf()), (test_dir, dir.join(test_dir))] {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(_) if !prefix.is_empty() => continue,
+            Err(e) => {
+                return Err(Diagnostic::error("Failed to read test files")
+                    .with_detail(format!("The directory {} could not be read: {e}.", d.display())))
+            }
+        };
+        for e in entries.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.ends_with(".tftest.hcl") && !name.starts_with('.') && e.path().is_file() {
+                let shown = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
+                out.push((shown, e.path()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    Ok(out)
+}
+
+/// What every file of a test run shares.
+struct Suite<'a> {
+    workdir: &'a WorkDir,
+    /// The configuration under test.
+    tree: &'a ModuleTree,
+    var_args: &'a [VarArg],
+    ui: Ui,
+    verbose: bool,
+    temp: &'a TempDir,
+}
+
+/// How a file's runs ended.
+struct FileStatuses {
+    runs: Vec<Status>,
+    file: Status,
+}
+
+/// One state of a file: the configuration's, or a `module {}` run's.
+struct TestState {
+    dir: PathBuf,
+    store: LocalState,
+    lock: StateLock,
+    /// What the last run against it used (teardown destroys with it).
+    prepared: Prepared,
+    last_run: usize,
+}
+
+/// Results of the runs so far: `run.NAME` is an object of its outputs.
+type RunOutputs = BTreeMap<String, Value>;
+
+/// What `-verbose` shows under a run's line.
+enum Shown {
+    Plan(Box<strata_core::Plan>),
+    State { path: PathBuf },
+}
+
+/// What a run's final walk (plan or apply) produced, for assertions.
+struct Walked<'a> {
+    module: &'a Module,
+    result: ModuleResult,
+    settings: EvalSettings,
+}
+
+impl Suite<'_> {
+    fn file(&self, test: &TestFile, index: usize) -> FileStatuses {
+        let ui = self.ui;
+        println!("{}... in progress", test.name);
+        let mut states: BTreeMap<String, TestState> = BTreeMap::new();
+        let mut outputs = RunOutputs::new();
+        let mut statuses = Vec::new();
+        let mut file_status = Status::Pass;
+        for (i, run) in test.runs.iter().enumerate() {
+            if file_status == Status::Error {
+                println!("  run {:?}... {}", run.name, Status::Skip.word());
+                statuses.push(Status::Skip);
+                continue;
+            }
+            let (status, diags, verbose) = self.run(test, run, i, index, &mut states, &mut outputs);
+            let word = if status == Status::Pass { ui.green(status.word()) } else { status.word().to_string() };
+            println!("  run {:?}... {word}", run.name);
+            match verbose {
+                Some(Shown::Plan(plan)) => {
+                    println!();
+                    super::plan::render(&plan, plan.options.refresh_only, ui);
+                    println!();
+                }
+                Some(Shown::State { path }) => {
+                    println!();
+                    let _ = super::state::show(self.workdir, Some(&path), ui);
+                    println!();
+                }
+                None => {}
+            }
+            ui.print_diagnostics(&diags);
+            statuses.push(status);
+            file_status = file_status.max(status);
+        }
+        println!("{}... tearing down", test.name);
+        let mut order: Vec<(&String, &TestState)> = states.iter().collect();
+        order.sort_by_key(|(_, s)| std::cmp::Reverse(s.last_run));
+        for (key, state) in order {
+            let diags = self.teardown(test, key, state);
+            if diags.has_errors() {
+                file_status = file_status.max(Status::Error);
+            }
+            ui.print_diagnostics(&diags);
+        }
+        let status = if test.runs.is_empty() { Status::Pass } else { file_status.max(Status::Pass) };
+        let word = if status == Status::Pass { ui.green(status.word()) } else { status.word().to_string() };
+        println!("{}... {word}", test.name);
+        FileStatuses { runs: statuses, file: status }
+    }
+
+    /// Runs one `run` block; `verbose`: the plan or state to show.
+    fn run(
+        &self,
+        test: &TestFile,
+        run: &Run,
+        run_index: usize,
+        file_index: usize,
+        states: &mut BTreeMap<String, TestState>,
+        outputs: &mut RunOutputs,
+    ) -> (Status, Diagnostics, Option<Shown>) {
+        let mut diags = Diagnostics::new();
+        let error = |diags: Diagnostics| (Status::Error, diags, None);
+        // The module under test, with the file's provider blocks.
+        let key = run.module.clone().unwrap_or_default();
+        let mut tree = match &run.module {
+            None => self.tree.clone(),
+            Some(source) => {
+                let display = strata_config::join_display("", source);
+                let (tree, d) = strata_config::load_module_tree(
+                    &self.workdir.dir.join(source),
+                    &LoadOptions { display_prefix: display },
+                );
+                diags.extend(d);
+                match tree.filter(|_| !diags.has_errors()) {
+                    Some(t) => t,
+                    None => return error(diags),
+                }
+            }
+        };
+        for p in &test.providers {
+            tree.module.providers.retain(|q| !(q.name == p.name && q.alias == p.alias));
+            tree.module.providers.push(p.clone());
+        }
+        let raw_vars = match self.variables(test, run, &tree.module, run.module.is_none(), outputs) {
+            Ok(v) => v,
+            Err(d) => {
+                diags.extend(d);
+                return error(diags);
+            }
+        };
+        let settings = EvalSettings {
+            mode: EvalMode::Apply,
+            workspace: self.workdir.workspace(),
+            cwd: self.workdir.dir.clone(),
+            plan_timestamp: Some(strata_state::now_rfc3339()),
+        };
+        let prepared =
+            Prepared { tree, raw_vars, settings, functions: Functions::builtin(), diags: Diagnostics::new() };
+        // This file's state for the module (made on first use).
+        if !states.contains_key(&key) {
+            match self.new_state(file_index, states.len()) {
+                Ok((dir, store, lock)) => {
+                    let blank = Prepared {
+                        tree: prepared.tree.clone(),
+                        raw_vars: prepared.raw_vars.clone(),
+                        settings: prepared.settings.clone(),
+                        functions: Functions::builtin(),
+                        diags: Diagnostics::new(),
+                    };
+                    states.insert(key.clone(), TestState { dir, store, lock, prepared: blank, last_run: run_index });
+                }
+                Err(d) => {
+                    diags.push(d);
+                    return error(diags);
+                }
+            }
+        }
+        let state = states.get_mut(&key).expect("made above");
+        let stored = match state.store.read() {
+            Ok(s) => s,
+            Err(e) => {
+                diags.push(e.to_diagnostic());
+                return error(diags);
+            }
+        };
+        let lock_args = LockArgs {
+            refresh_only: run.options.refresh_only,
+            refresh: run.options.refresh,
+            target: run.options.target.clone(),
+            replace: run.options.replace.clone(),
+            ..LockArgs::default()
+        };
+        let validated = super::validate::validate_tree(self.workdir, &prepared.tree);
+        let req = PlanRequest { destroy: false, lock: &lock_args, generate_config: false, validated, quiet: true };
+        let planned = match plan_walk(self.workdir, &prepared, stored, &req, self.ui) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.extend(d);
+                return error(rewrite_required_variables(diags, run));
+            }
+        };
+        let module = &prepared.tree.module;
+        let mut plan_diags = planned.diags;
+        let plan = planned.plan;
+        let expected = Expected::new(module, &run.expect_failures);
+        let failed_in_plan = expected.remove_failures(&plan.checks, &mut plan_diags);
+        let mut verbose = None;
+        let walked = match run.command {
+            RunCommand::Plan => {
+                diags.extend(checks_as_errors(&prepared.tree, plan_diags));
+                diags.extend(expected.missing(&failed_in_plan));
+                diags = rewrite_required_variables(diags, run);
+                if diags.has_errors() {
+                    return (Status::Error, diags, None);
+                }
+                if self.verbose {
+                    verbose = Some(Shown::Plan(Box::new(plan.clone())));
+                }
+                let mut result = planned.result;
+                result.outputs = plan.outputs.clone();
+                result.variables = plan.variable_values.clone();
+                state.last_run = run_index;
+                Walked { module, result, settings: prepared.settings.clone() }
+            }
+            RunCommand::Apply => {
+                // Check blocks are evaluated again when applying.
+                let plan_diags = diagnostics(
+                    plan_diags
+                        .into_vec()
+                        .into_iter()
+                        .filter(|d| !strata_core::checks::is_check_block_diagnostic(&prepared.tree, d)),
+                );
+                // (A failed check block stops nothing: it is checked again.)
+                let failed_in_plan: BTreeSet<String> =
+                    failed_in_plan.into_iter().filter(|a| !a.starts_with("check.")).collect();
+                if !failed_in_plan.is_empty() {
+                    let which = failed_in_plan.iter().cloned().collect::<Vec<_>>().join(", ");
+                    diags.push(Diagnostic::warning("Expected failure while planning").with_detail(format!(
+                        "A custom condition within {which} failed during the planning stage and prevented the requested apply operation. While this was an expected failure, the apply operation could not be executed and so the overall test case will be marked as a failure and the original diagnostic included in the test report."
+                    )));
+                    diags.extend(expected.original_failures(&plan.checks, &failed_in_plan));
+                    diags.extend(plan_diags);
+                    return (Status::Error, rewrite_required_variables(diags, run), None);
+                }
+                if plan_diags.has_errors() || plan.errored {
+                    diags.extend(plan_diags);
+                    return (Status::Error, rewrite_required_variables(diags, run), None);
+                }
+                diags.extend(plan_diags);
+                let applied = execute_plan(&prepared, &plan, &state.store, &state.lock, 10, true, self.ui);
+                state.last_run = run_index;
+                state.prepared = Prepared {
+                    tree: prepared.tree.clone(),
+                    raw_vars: prepared.raw_vars.clone(),
+                    settings: prepared.settings.clone(),
+                    functions: Functions::builtin(),
+                    diags: Diagnostics::new(),
+                };
+                let mut apply_diags = applied.diags;
+                let failed_in_apply = expected.remove_failures(&applied.checks, &mut apply_diags);
+                diags.extend(checks_as_errors(&prepared.tree, apply_diags));
+                diags.extend(expected.missing(&failed_in_apply));
+                if applied.state_failed {
+                    diags.push(Diagnostic::error("Failed to write the test state").with_detail(format!(
+                        "The state of this run could not be written under {}.",
+                        state.dir.display()
+                    )));
+                }
+                if diags.has_errors() {
+                    return (Status::Error, diags, None);
+                }
+                if self.verbose {
+                    verbose = Some(Shown::State { path: state.dir.join("terraform.tfstate") });
+                }
+                Walked { module, result: applied.result, settings: prepared.settings.clone() }
+            }
+        };
+        let run_outputs: Fields = walked.result.outputs.iter().map(|(k, o)| (k.clone(), output_value(o))).collect();
+        let status = assert_all(run, &walked, outputs, &prepared.functions, &mut diags);
+        outputs.insert(run.name.clone(), Value::object(run_outputs));
+        (status, diags, verbose)
+    }
+
+    /// The run's variables: the configuration's sources (tfvars, `-var`,
+    /// `-var-file`, environment), then the file's `variables`, then the
+    /// run's, each overriding the one before, as Terraform orders them.
+    fn variables(
+        &self,
+        test: &TestFile,
+        run: &Run,
+        module: &Module,
+        is_config: bool,
+        outputs: &RunOutputs,
+    ) -> Result<BTreeMap<String, RawVariable>, Diagnostics> {
+        let declared = |name: &str| module.variable(name).is_some();
+        // A module under test other than the configuration takes only the
+        // command-line values it declares.
+        let var_args: Vec<VarArg> = self
+            .var_args
+            .iter()
+            .filter(|a| match a {
+                VarArg::Var(text) => is_config || declared(text.split('=').next().unwrap_or("").trim()),
+                VarArg::File(_) => true,
+            })
+            .cloned()
+            .collect();
+        let (mut raw, diags) =
+            collect_root_variables(module, &self.workdir.dir, &var_args, &WorkDir::environment(), None);
+        let diags: Diagnostics = if is_config {
+            diags
+        } else {
+            diagnostics(diags.into_vec().into_iter().filter(|d| d.severity == Severity::Error))
+        };
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut diags = Diagnostics::new();
+        // `var.NAME` in a test file: the file's variables, else the command line's.
+        let mut globals: BTreeMap<String, Value> = raw.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        let functions = Functions::builtin();
+        let ctx = CallContext { base_dir: self.workdir.dir.clone(), plan_timestamp: None };
+        let mut file_values = BTreeMap::new();
+        for (name, expr) in &test.variables {
+            let scope = TestScope { vars: &globals, runs: outputs };
+            match Evaluator::new(&scope, &functions, &ctx, &expr.file).eval(&expr.expr) {
+                Ok(v) => {
+                    file_values.insert(name.clone(), (v, expr.span()));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        for (name, (v, _)) in &file_values {
+            globals.insert(name.clone(), v.clone());
+        }
+        let mut run_values = BTreeMap::new();
+        for (name, expr) in &run.variables {
+            let scope = TestScope { vars: &globals, runs: outputs };
+            match Evaluator::new(&scope, &functions, &ctx, &expr.file).eval(&expr.expr) {
+                Ok(v) => {
+                    run_values.insert(name.clone(), (v, expr.span()));
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        for (name, (value, span)) in file_values.into_iter().chain(run_values) {
+            if declared(&name) {
+                raw.insert(name, RawVariable { value, source: ValueSource::File(span) });
+            }
+        }
+        Ok(raw)
+    }
+
+    /// A new, empty state of file `file_index`, locked for the file's runs.
+    fn new_state(&self, file_index: usize, n: usize) -> Result<(PathBuf, LocalState, StateLock), Diagnostic> {
+        let dir = self.temp.path.join(format!("file{file_index}-state{n}"));
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            Diagnostic::error("Failed to create a test state").with_detail(format!("{}: {e}.", dir.display()))
+        })?;
+        let store = LocalState::new(dir.join("terraform.tfstate"));
+        let lock = store
+            .lock("OperationTypeApply", std::time::Duration::ZERO, TERRAFORM_COMPAT_VERSION)
+            .map_err(|e| e.to_diagnostic())?;
+        Ok((dir, store, lock))
+    }
+
+    /// Destroys what the file's runs created in one state.
+    fn teardown(&self, test: &TestFile, key: &str, state: &TestState) -> Diagnostics {
+        let stored = match state.store.read() {
+            Ok(Some(s)) => s,
+            Ok(None) => return Diagnostics::new(),
+            Err(e) => return e.to_diagnostic().into(),
+        };
+        if stored.resources.iter().all(|r| r.instances.is_empty()) {
+            return Diagnostics::new();
+        }
+        let lock_args = LockArgs::default();
+        let req = PlanRequest {
+            destroy: true,
+            lock: &lock_args,
+            generate_config: false,
+            validated: Diagnostics::new(),
+            quiet: true,
+        };
+        let mut diags = match plan_walk(self.workdir, &state.prepared, Some(stored), &req, self.ui) {
+            Err(d) => d,
+            Ok(planned) if planned.diags.has_errors() => planned.diags,
+            Ok(planned) => {
+                let applied =
+                    execute_plan(&state.prepared, &planned.plan, &state.store, &state.lock, 10, true, self.ui);
+                applied.diags
+            }
+        };
+        let left: Vec<String> = match state.store.read() {
+            Ok(Some(s)) => s
+                .resources
+                .iter()
+                .filter(|r| !r.instances.is_empty() && r.mode == "managed")
+                .filter_map(|r| strata_state::ops::resource_addr(r).map(|a| a.to_string()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !left.is_empty() || diags.has_errors() {
+            let what = if key.is_empty() { "the configuration".to_string() } else { format!("module {key}") };
+            let list: String = left.iter().map(|a| format!("\n  - {a}")).collect();
+            diags.push(Diagnostic::error("Failed to clean up after tests").with_detail(format!(
+                "Strata could not destroy everything {} created for {what}. These objects are left, and need to be cleaned up manually:{list}\n\nTheir state is kept in {}.",
+                test.name,
+                state.dir.join("terraform.tfstate").display()
+            )));
+            self.temp.keep();
+        }
+        diags
+    }
+}
+
+fn diagnostics(items: impl IntoIterator<Item = Diagnostic>) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    out.extend(items);
+    out
+}
+
+fn output_value(o: &strata_core::OutputValue) -> Value {
+    if o.sensitive {
+        o.value.clone().mark_sensitive()
+    } else {
+        o.value.clone()
+    }
+}
+
+/// Terraform's wording for a required variable a run leaves unset.
+fn rewrite_required_variables(diags: Diagnostics, run: &Run) -> Diagnostics {
+    diagnostics(diags
+        .into_vec()
+        .into_iter()
+        .map(|mut d| {
+            if d.summary == "No value for required variable" {
+                let name = d.detail.split('"').nth(1).unwrap_or_default().to_string();
+                d.detail = format!(
+                    "The module under test for run block {:?} has a required variable {name:?} with no set value. Use a -var or -var-file command line argument or add this variable into a \"variables\" block within the test file or run block.",
+                    run.name
+                );
+            }
+            d
+        }))
+}
+
+/// In a test, a failed `check` block assertion fails the run.
+fn checks_as_errors(tree: &ModuleTree, diags: Diagnostics) -> Diagnostics {
+    diagnostics(diags.into_vec().into_iter().map(|d| {
+        if d.severity == Severity::Warning
+            && d.summary.starts_with(strata_core::checks::RuleKind::CheckAssertion.description())
+            && strata_core::checks::is_check_block_diagnostic(tree, &d)
+        {
+            Diagnostic { severity: Severity::Error, ..d }
+        } else {
+            d
+        }
+    }))
+}
+
+/// A run's `expect_failures`, resolved against the module under test.
+struct Expected<'a> {
+    /// (address as written, its span, the conditions that check it).
+    objects: Vec<(String, Span, Vec<&'a CheckRule>)>,
+    diags: Diagnostics,
+}
+
+impl<'a> Expected<'a> {
+    fn new(module: &'a Module, list: &[(String, Span)]) -> Expected<'a> {
+        let mut objects = Vec::new();
+        let mut diags = Diagnostics::new();
+        for (addr, span) in list {
+            let parts: Vec<&str> = addr.split('.').collect();
+            let rules: Option<Vec<&CheckRule>> = match parts.as_slice() {
+                ["var", name] => module.variable(name).map(|v| v.validations.iter().collect()),
+                ["output", name] => module.output(name).map(|o| o.preconditions.iter().collect()),
+                ["check", name] => module.checks.iter().find(|c| c.name == *name).map(|c| c.asserts.iter().collect()),
+                ["resource", t, n] | [t, n] if *t != "data" => module
+                    .resources
+                    .iter()
+                    .find(|r| r.mode == ResourceMode::Managed && r.type_name == *t && r.name == *n)
+                    .map(|r| r.lifecycle.preconditions.iter().chain(&r.lifecycle.postconditions).collect()),
+                ["data", t, n] => module
+                    .resources
+                    .iter()
+                    .find(|r| r.mode == ResourceMode::Data && r.type_name == *t && r.name == *n)
+                    .map(|r| r.lifecycle.preconditions.iter().chain(&r.lifecycle.postconditions).collect()),
+                _ => None,
+            };
+            match rules {
+                Some(rules) => {
+                    let addr = addr.strip_prefix("resource.").unwrap_or(addr).to_string();
+                    objects.push((addr, span.clone(), rules));
+                }
+                None => diags.push(
+                    Diagnostic::error("Invalid reference")
+                        .with_detail(format!(
+                            "{addr} is not a checkable object of the module under test: expect_failures names input variables, outputs, check blocks and resources."
+                        ))
+                        .with_span(span.clone()),
+                ),
+            }
+        }
+        Expected { objects, diags }
+    }
+
+    /// Removes the diagnostics of the expected objects that failed (by the
+    /// walk's check results) and returns those objects.
+    fn remove_failures(&self, checks: &serde_json::Value, diags: &mut Diagnostics) -> BTreeSet<String> {
+        let failed: BTreeSet<String> = checks
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["status"] == "fail")
+            .filter_map(|c| c["config_addr"].as_str().map(str::to_string))
+            .filter(|addr| self.objects.iter().any(|(a, _, _)| a == addr))
+            .collect();
+        let rules: Vec<&CheckRule> = self
+            .objects
+            .iter()
+            .filter(|(a, _, _)| failed.contains(a))
+            .flat_map(|(_, _, r)| r.iter().copied())
+            .collect();
+        let all = std::mem::take(diags).into_vec();
+        diags.extend(all.into_iter().filter(|d| !rules.iter().any(|r| rule_diagnostic(r, d))));
+        failed
+    }
+
+    /// The expected objects' failures as diagnostics (for an apply run
+    /// whose plan they stopped, reported with its warning).
+    fn original_failures(&self, checks: &serde_json::Value, failed: &BTreeSet<String>) -> Diagnostics {
+        let mut out = Diagnostics::new();
+        for c in checks.as_array().into_iter().flatten() {
+            let Some(addr) = c["config_addr"].as_str().filter(|a| failed.contains(*a)) else { continue };
+            let Some((_, _, rules)) = self.objects.iter().find(|(a, _, _)| a == addr) else { continue };
+            for o in c["objects"].as_array().into_iter().flatten() {
+                for m in o["failure_messages"].as_array().into_iter().flatten() {
+                    let mut d = Diagnostic::error(failure_summary(addr)).with_detail(m.as_str().unwrap_or_default());
+                    if let Some(r) = rules.first() {
+                        d = d.with_span(r.condition.span());
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    /// "Missing expected failure" for each expected object that did not fail.
+    fn missing(&self, failed: &BTreeSet<String>) -> Diagnostics {
+        let mut out = self.diags.clone();
+        for (addr, span, _) in &self.objects {
+            if !failed.contains(addr) {
+                out.push(
+                    Diagnostic::error("Missing expected failure")
+                        .with_detail(format!(
+                            "The checkable object, {addr}, was expected to report an error but did not."
+                        ))
+                        .with_span(span.clone()),
+                );
+            }
+        }
+        out
+    }
+}
+
+fn failure_summary(addr: &str) -> &'static str {
+    match addr.split('.').next() {
+        Some("var") => "Invalid value for variable",
+        Some("output") => "Module output value precondition failed",
+        Some("check") => "Check block assertion failed",
+        _ => "Resource precondition failed",
+    }
+}
+
+/// Whether `d` reports the failure of `rule`.
+fn rule_diagnostic(rule: &CheckRule, d: &Diagnostic) -> bool {
+    let at = rule.condition.span();
+    let same = |s: &Span| s.file.name == at.file.name && s.start == at.start && s.end == at.end;
+    d.span.as_ref().is_some_and(same)
+        || (d.summary == "Invalid value for variable" && d.detail.contains(&format!("validation rule at {at}")))
+}
+
+/// Evaluates the run's assertions against what the run's walk left.
+fn assert_all(
+    run: &Run,
+    walked: &Walked,
+    outputs: &RunOutputs,
+    functions: &Functions,
+    diags: &mut Diagnostics,
+) -> Status {
+    let mut status = Status::Pass;
+    let run_object = Value::object(outputs.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    let output_object =
+        Value::object(walked.result.outputs.iter().map(|(k, o)| (k.clone(), output_value(o))).collect());
+    let extra = BTreeMap::from([("run".to_string(), run_object), ("output".to_string(), output_object)]);
+    let eval = |e: &Expr| -> Result<Value, Diagnostic> {
+        check_references(e, walked.module, outputs, &walked.result)?;
+        strata_core::evaluate_in_root_with(
+            walked.module,
+            &walked.result,
+            &walked.settings,
+            functions,
+            &e.expr,
+            &e.file,
+            &extra,
+        )
+    };
+    for rule in &run.asserts {
+        let condition = match eval(&rule.condition) {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
+                status = Status::Error;
+                continue;
+            }
+        };
+        let (condition, _) = condition.unmark_deep();
+        if !condition.is_wholly_known() {
+            diags.push(Diagnostic::error("Unknown condition value").with_detail(if run.command == RunCommand::Plan {
+                "Condition expression could not be evaluated at this time. This means you have executed a `run` block with `command = plan` and one of the values your condition depended on is not known until after the plan has been applied. Either remove this value from your condition, or execute an `apply` command from this `run` block."
+            } else {
+                "Condition expression could not be evaluated at this time."
+            }).with_span(rule.condition.span()));
+            status = Status::Error;
+            continue;
+        }
+        let truth = match strata_lang::convert::convert(&condition, &strata_lang::Type::Bool) {
+            Ok(v) if !v.is_null() => v.as_bool(),
+            _ => None,
+        };
+        match truth {
+            Some(true) => {}
+            Some(false) => {
+                let message = match eval(&rule.error_message) {
+                    Ok(m) if m.is_sensitive() => {
+                        "The error message includes a sensitive value, so it is not shown.".to_string()
+                    }
+                    Ok(m) => strata_lang::convert::convert(&m, &strata_lang::Type::String)
+                        .ok()
+                        .and_then(|s| s.as_str().map(str::to_string))
+                        .unwrap_or_else(|| "(error message is not a string)".into()),
+                    Err(d) => format!("(the error message could not be evaluated: {})", d.summary),
+                };
+                diags.push(
+                    Diagnostic::error("Test assertion failed").with_detail(message).with_span(rule.condition.span()),
+                );
+                status = status.max(Status::Fail);
+            }
+            None => {
+                diags.push(
+                    Diagnostic::error("Invalid condition result")
+                        .with_detail("The condition expression must produce a bool value, not null or another type.")
+                        .with_span(rule.condition.span()),
+                );
+                status = Status::Error;
+            }
+        }
+    }
+    status
+}
+
+/// `run.NAME` must name an earlier run, `output.NAME` an output of the
+/// module under test: with Terraform's messages, before evaluation.
+fn check_references(e: &Expr, module: &Module, outputs: &RunOutputs, result: &ModuleResult) -> Result<(), Diagnostic> {
+    for r in strata_lang::refs::references(&e.expr, &e.file, &[]) {
+        let Some(name) = r.attrs.first() else { continue };
+        match r.root.as_str() {
+            "run" if !outputs.contains_key(name) => {
+                return Err(Diagnostic::error("Reference to undeclared run block")
+                    .with_detail(format!(
+                        "There is no run {name:?} declared in this test suite (or it has not run yet)."
+                    ))
+                    .with_span(r.span));
+            }
+            "output" if module.output(name).is_none() && !result.outputs.contains_key(name) => {
+                let mut detail = format!("An output value with the name {name:?} has not been declared.");
+                if let Some(s) = strata_diag::did_you_mean(name, module.outputs.iter().map(|o| o.name.as_str())) {
+                    detail.push_str(&format!(" Did you mean output.{s}?"));
+                }
+                return Err(Diagnostic::error("Reference to undeclared output value")
+                    .with_detail(detail)
+                    .with_span(r.span));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Resolves `var` and `run` in a test file's variable values.
+struct TestScope<'a> {
+    vars: &'a BTreeMap<String, Value>,
+    runs: &'a RunOutputs,
+}
+
+impl Scope for TestScope<'_> {
+    fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+        let name = attrs.first().copied();
+        match (root, name) {
+            ("var", Some(n)) => match self.vars.get(n) {
+                Some(v) => Ok((v.clone(), 1)),
+                None => Err(Diagnostic::error("Reference to unavailable variable")
+                    .with_detail(format!("The input variable {n:?} does not exist within this test file."))
+                    .with_span(span.clone())),
+            },
+            ("run", Some(n)) => match self.runs.get(n) {
+                Some(v) => Ok((v.clone(), 1)),
+                None => Err(Diagnostic::error("Reference to unavailable run block")
+                    .with_detail(format!(
+                        "The run block {n:?} does not exist within this test file, or has not run yet."
+                    ))
+                    .with_span(span.clone())),
+            },
+            ("var" | "run", None) => Err(Diagnostic::error("Invalid reference")
+                .with_detail(format!(
+                    "The {root:?} object cannot be accessed directly. Instead, access one of its attributes."
+                ))
+                .with_span(span.clone())),
+            _ => Err(Diagnostic::error("Invalid reference")
+                .with_detail(format!("Test file variables may refer only to var and run values, not to {root:?}."))
+                .with_span(span.clone())),
+        }
+    }
+}
+
+/// The directory that holds a test run's states, removed at the end
+/// unless something could not be destroyed.
+struct TempDir {
+    path: PathBuf,
+    keep: std::sync::atomic::AtomicBool,
+}
+
+impl TempDir {
+    fn new() -> Result<TempDir, String> {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!("strata-test-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}.", path.display()))?;
+        Ok(TempDir { path, keep: std::sync::atomic::AtomicBool::new(false) })
+    }
+
+    fn keep(&self) {
+        self.keep.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if !self.keep.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
