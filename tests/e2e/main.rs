@@ -42,4 +42,5 @@ mod scenarios;
 mod show_json;
 mod state_commands;
 mod support;
+mod test_command;
 mod workspaces;

@@ -1,0 +1,563 @@
+//! `strata test`: `*.tftest.hcl` files run against temporary states, with
+//! Terraform's output, statuses and exit codes (compared with `terraform
+//! test` where it is installed).
+
+use crate::support::{run, run_with, terraform, terraform_available, TempDir, TESTING_PROVIDER};
+
+const CONFIG: &str = r#"
+variable "name" {
+  type    = string
+  default = "x"
+  validation {
+    condition     = length(var.name) < 10
+    error_message = "Name too long."
+  }
+}
+
+resource "terraform_data" "r" {
+  input = var.name
+  lifecycle {
+    precondition {
+      condition     = var.name != "bad"
+      error_message = "Bad name."
+    }
+  }
+}
+
+check "c" {
+  assert {
+    condition     = var.name != "chk"
+    error_message = "check failed"
+  }
+}
+
+output "out" {
+  value = terraform_data.r.output
+}
+"#;
+
+const SETUP: &str = r#"
+variable "prefix" {
+  default = "s"
+}
+
+resource "terraform_data" "s" {
+  input = "${var.prefix}-setup"
+}
+
+output "value" {
+  value = terraform_data.s.output
+}
+"#;
+
+/// The lines `strata test` prints about files and runs (and the summary).
+fn progress(stdout: &str) -> String {
+    stdout
+        .lines()
+        .filter(|l| {
+            l.contains(".tftest.hcl... ")
+                || l.starts_with("  run \"")
+                || l.starts_with("Success!")
+                || l.starts_with("Failure!")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn passing_and_failing_assertions() {
+    let d = TempDir::with_files(
+        "tftest-assert",
+        &[
+            ("main.tf", CONFIG),
+            (
+                "tests/a.tftest.hcl",
+                r#"
+run "pass" {
+  assert {
+    condition     = output.out == "x"
+    error_message = "output is ${output.out}"
+  }
+}
+
+run "fail" {
+  variables {
+    name = "other"
+  }
+  assert {
+    condition     = terraform_data.r.output == "x"
+    error_message = "terraform_data.r.output is ${terraform_data.r.output}"
+  }
+  assert {
+    condition     = var.name == "other"
+    error_message = "never shown"
+  }
+}
+
+run "still_runs" {
+  assert {
+    condition     = output.out == "x"
+    error_message = "back to x"
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    insta::assert_snapshot!("passing_and_failing_assertions", out.transcript());
+    assert!(!d.path().join("terraform.tfstate").exists(), "the working directory's state is never written");
+}
+
+#[test]
+fn expect_failures_of_validations_preconditions_and_checks() {
+    let d = TempDir::with_files(
+        "tftest-expect",
+        &[
+            ("main.tf", CONFIG),
+            (
+                "tests/expect.tftest.hcl",
+                r#"
+run "validation_in_plan" {
+  command         = plan
+  variables { name = "waytoolongname" }
+  expect_failures = [var.name]
+}
+
+run "check_block" {
+  variables { name = "chk" }
+  expect_failures = [check.c]
+}
+
+run "precondition_stops_apply" {
+  variables { name = "bad" }
+  expect_failures = [terraform_data.r]
+}
+
+run "skipped" {}
+"#,
+            ),
+            (
+                "tests/missing.tftest.hcl",
+                r#"
+run "nothing_fails" {
+  command         = plan
+  expect_failures = [var.name]
+}
+
+run "skipped_after_error" {}
+"#,
+            ),
+            (
+                "tests/unexpected.tftest.hcl",
+                r#"
+run "check_fails_the_run" {
+  variables { name = "chk" }
+}
+"#,
+            ),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    insta::assert_snapshot!("expect_failures", out.transcript());
+}
+
+#[test]
+fn run_outputs_and_setup_modules() {
+    let d = TempDir::with_files(
+        "tftest-runs",
+        &[
+            ("main.tf", CONFIG),
+            ("setup/main.tf", SETUP),
+            (
+                "main.tftest.hcl",
+                r#"
+run "setup" {
+  module {
+    source = "./setup"
+  }
+  variables {
+    prefix = "p"
+  }
+}
+
+run "uses_setup" {
+  variables {
+    name = run.setup.value
+  }
+  assert {
+    condition     = output.out == "p-setup"
+    error_message = "output is ${output.out}"
+  }
+  assert {
+    condition     = run.setup.value == terraform_data.r.input
+    error_message = "run.setup.value is visible in assertions"
+  }
+}
+
+run "bad_reference" {
+  assert {
+    condition     = run.nope.value == "x"
+    error_message = "x"
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert_eq!(
+        progress(&out.stdout),
+        "main.tftest.hcl... in progress\n  run \"setup\"... pass\n  run \"uses_setup\"... pass\n  run \"bad_reference\"... fail\nmain.tftest.hcl... tearing down\nmain.tftest.hcl... fail\nFailure! 2 passed, 1 failed.\n",
+        "{}",
+        out.transcript()
+    );
+    assert!(out.stderr.contains("Reference to undeclared run block"), "{}", out.stderr);
+    assert!(out.stderr.contains("main.tftest.hcl:27:21"), "{}", out.stderr);
+}
+
+#[test]
+fn plan_runs_see_planned_values_and_unknowns() {
+    let d = TempDir::with_files(
+        "tftest-plan",
+        &[
+            ("main.tf", CONFIG),
+            (
+                "tests/plan.tftest.hcl",
+                r#"
+run "known_in_plan" {
+  command = plan
+  assert {
+    condition     = terraform_data.r.input == "x"
+    error_message = "input is planned"
+  }
+}
+
+run "unknown_in_plan" {
+  command = plan
+  assert {
+    condition     = terraform_data.r.id == "abc"
+    error_message = "unknown id"
+  }
+}
+
+run "skipped" {}
+"#,
+            ),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert_eq!(
+        progress(&out.stdout),
+        "tests/plan.tftest.hcl... in progress\n  run \"known_in_plan\"... pass\n  run \"unknown_in_plan\"... fail\n  run \"skipped\"... skip\ntests/plan.tftest.hcl... tearing down\ntests/plan.tftest.hcl... fail\nFailure! 1 passed, 1 failed, 1 skipped.\n"
+    );
+    assert!(out.stderr.contains("Unknown condition value"), "{}", out.stderr);
+    assert!(out.stderr.contains("command = plan"), "{}", out.stderr);
+}
+
+#[test]
+fn teardown_destroys_everything_in_reverse_run_order() {
+    let main = format!(
+        "{TESTING_PROVIDER}\nresource \"testing_resource\" \"main\" {{\n  name = \"main\"\n}}\n\noutput \"id\" {{\n  value = testing_resource.main.id\n}}\n"
+    );
+    let setup = format!("{TESTING_PROVIDER}\nresource \"testing_resource\" \"setup\" {{\n  name = \"setup\"\n}}\n");
+    let d = TempDir::with_files(
+        "tftest-teardown",
+        &[
+            ("main.tf", &main),
+            ("setup/main.tf", &setup),
+            (
+                "tests/a.tftest.hcl",
+                r#"
+run "setup" {
+  module {
+    source = "./setup"
+  }
+}
+
+run "main" {
+  assert {
+    condition     = output.id == "id-main"
+    error_message = "id"
+  }
+}
+"#,
+            ),
+            (
+                "tests/b.tftest.hcl",
+                r#"
+run "again" {
+  assert {
+    condition     = testing_resource.main.name == "main"
+    error_message = "a fresh state per file"
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let log = d.path().join("calls.log");
+    let out = run_with(d.path(), &["test"], &[("STRATA_TESTING_LOG", log.to_str().unwrap())], None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(out.stdout.ends_with("Success! 3 passed, 0 failed.\n"), "{}", out.stdout);
+    let log = std::fs::read_to_string(&log).unwrap();
+    let ops: Vec<&str> = log.lines().filter(|l| l.ends_with(" done")).collect();
+    assert_eq!(
+        ops,
+        [
+            "create setup done",
+            "create main done",
+            "delete main done",
+            "delete setup done",
+            "create main done",
+            "delete main done"
+        ],
+        "{log}"
+    );
+    let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(
+        left.iter().all(|n| !n.to_string_lossy().contains("tfstate")),
+        "no state in the working directory: {left:?}"
+    );
+}
+
+#[test]
+fn a_failed_destroy_is_reported_and_its_state_kept() {
+    let main = format!(
+        "{TESTING_PROVIDER}\nresource \"testing_resource\" \"stuck\" {{\n  name        = \"stuck\"\n  fail_delete = true\n}}\n"
+    );
+    let d = TempDir::with_files("tftest-stuck", &[("main.tf", &main), ("t.tftest.hcl", "run \"create\" {}\n")]);
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert_eq!(
+        progress(&out.stdout),
+        "t.tftest.hcl... in progress\n  run \"create\"... pass\nt.tftest.hcl... tearing down\nt.tftest.hcl... fail\nFailure! 1 passed, 0 failed.\n"
+    );
+    assert!(out.stderr.contains("Deletion failed"), "{}", out.stderr);
+    assert!(out.stderr.contains("Failed to clean up after tests"), "{}", out.stderr);
+    assert!(out.stderr.contains("- testing_resource.stuck"), "{}", out.stderr);
+    // The state is kept where the message says, for cleaning up by hand.
+    let kept = out.stderr.split("Their state is kept in ").nth(1).and_then(|s| s.split(".tfstate").next());
+    let kept = format!("{}.tfstate", kept.expect("the state's path").split_whitespace().collect::<String>());
+    assert!(std::path::Path::new(&kept).is_file(), "{kept}");
+    let _ = std::fs::remove_dir_all(std::path::Path::new(&kept).parent().unwrap().parent().unwrap());
+}
+
+#[test]
+fn variables_precedence() {
+    let config = "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"r\" {\n  input = var.name\n}\n\noutput \"out\" {\n  value = terraform_data.r.output\n}\n";
+    let shows = |expected: &str| {
+        format!(
+            "run \"check\" {{\n  assert {{\n    condition     = output.out == \"{expected}\"\n    error_message = \"output is ${{output.out}}\"\n  }}\n}}\n"
+        )
+    };
+    let d = TempDir::with_files("tftest-vars", &[("main.tf", config), ("terraform.tfvars", "name = \"tfvars\"\n")]);
+    d.write("tests/t.tftest.hcl", &shows("tfvars"));
+    assert_eq!(run(d.path(), &["test"]).code, 0, "terraform.tfvars is read");
+    d.write("tests/t.tftest.hcl", &shows("cli"));
+    let out = run(d.path(), &["test", "-var", "name=cli"]);
+    assert_eq!(out.code, 0, "-var wins over terraform.tfvars: {}", out.transcript());
+    d.write("tests/t.tftest.hcl", &format!("variables {{\n  name = \"file\"\n}}\n\n{}", shows("file")));
+    let out = run(d.path(), &["test", "-var", "name=cli"]);
+    assert_eq!(out.code, 0, "the file's variables win over -var: {}", out.transcript());
+    d.write(
+        "tests/t.tftest.hcl",
+        "variables {\n  name = \"file\"\n}\n\nrun \"check\" {\n  variables {\n    name = \"run-${var.name}\"\n  }\n  assert {\n    condition     = output.out == \"run-file\"\n    error_message = \"output is ${output.out}\"\n  }\n}\n",
+    );
+    let out = run(d.path(), &["test", "-var", "name=cli"]);
+    assert_eq!(out.code, 0, "the run's variables win, and see var.*: {}", out.transcript());
+    // Nothing sets it: Terraform's message for tests.
+    std::fs::remove_file(d.path().join("terraform.tfvars")).unwrap();
+    d.write("tests/t.tftest.hcl", &shows("x"));
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("The module under test for run block \"check\" has a required variable"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn filter_test_directory_and_verbose() {
+    let d = TempDir::with_files(
+        "tftest-filter",
+        &[
+            ("main.tf", CONFIG),
+            ("a.tftest.hcl", "run \"a\" {}\n"),
+            ("tests/b.tftest.hcl", "run \"b\" {\n  command = plan\n}\n"),
+            ("other/c.tftest.hcl", "run \"c\" {}\n"),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    assert_eq!(
+        progress(&out.stdout),
+        "a.tftest.hcl... in progress\n  run \"a\"... pass\na.tftest.hcl... tearing down\na.tftest.hcl... pass\ntests/b.tftest.hcl... in progress\n  run \"b\"... pass\ntests/b.tftest.hcl... tearing down\ntests/b.tftest.hcl... pass\nSuccess! 2 passed, 0 failed.\n"
+    );
+    let out = run(d.path(), &["test", "-filter=tests/b.tftest.hcl", "-verbose"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(!out.stdout.contains("run \"a\""), "{}", out.stdout);
+    assert!(out.stdout.contains("# terraform_data.r will be created"), "the plan of a plan run: {}", out.stdout);
+    let out = run(d.path(), &["test", "-test-directory=other", "-verbose"]);
+    assert!(out.stdout.contains("other/c.tftest.hcl... pass"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("# terraform_data.r:\nresource \"terraform_data\" \"r\" {"),
+        "the state of an apply run: {}",
+        out.stdout
+    );
+    let out = run(d.path(), &["test", "-filter=nope.tftest.hcl"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, "\nSuccess! 0 passed, 0 failed.\n"));
+}
+
+#[test]
+fn the_real_state_is_left_alone() {
+    let d = TempDir::with_files(
+        "tftest-real",
+        &[("main.tf", CONFIG), ("t.tftest.hcl", "run \"a\" {\n  variables {\n    name = \"y\"\n  }\n}\n")],
+    );
+    assert_eq!(run(d.path(), &["apply", "-auto-approve"]).code, 0);
+    let before = std::fs::read(d.path().join("terraform.tfstate")).unwrap();
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert_eq!(std::fs::read(d.path().join("terraform.tfstate")).unwrap(), before);
+    assert!(!d.path().join("terraform.tfstate.backup").exists());
+}
+
+#[test]
+fn bad_test_files_are_diagnosed() {
+    let d = TempDir::with_files(
+        "tftest-bad",
+        &[
+            ("main.tf", CONFIG),
+            (
+                "bad.tftest.hcl",
+                r#"foo {}
+run {
+}
+run "x" {
+  bogus   = 1
+  command = destroy
+  expect_failures = [var.name, "text"]
+  assert {
+    condition = true
+  }
+  plan_options {
+    mode = sideways
+  }
+  module {
+    source = "git::https://example.com/m.git"
+  }
+}
+run "x" {}
+mock_provider "aws" {}
+"#,
+            ),
+            ("broken.tftest.hcl", "run \"a\" {\n  assert {\n    condition = \n"),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    insta::assert_snapshot!("bad_test_files", out.transcript());
+}
+
+/// The run and file statuses, the summary and the exit code, as `terraform
+/// test` reports them, for the same files (terraform_data only: offline).
+#[test]
+fn statuses_match_terraform() {
+    if !terraform_available() {
+        eprintln!("terraform not installed: skipped");
+        return;
+    }
+    let d = TempDir::with_files(
+        "tftest-differential",
+        &[
+            ("main.tf", CONFIG),
+            ("setup/main.tf", SETUP),
+            (
+                "tests/a.tftest.hcl",
+                r#"
+variables {
+  name = "file"
+}
+
+run "setup" {
+  module {
+    source = "./setup"
+  }
+}
+
+run "assert_fails" {
+  variables {
+    name = run.setup.value
+  }
+  assert {
+    condition     = output.out == "nope"
+    error_message = "wrong"
+  }
+}
+
+run "validation" {
+  command         = plan
+  variables { name = "waytoolongname" }
+  expect_failures = [var.name]
+}
+
+run "check" {
+  variables { name = "chk" }
+  expect_failures = [check.c]
+}
+
+run "precondition_in_apply" {
+  variables { name = "bad" }
+  expect_failures = [terraform_data.r]
+}
+
+run "skipped" {}
+"#,
+            ),
+            (
+                "tests/b.tftest.hcl",
+                r#"
+run "unknown" {
+  command = plan
+  assert {
+    condition     = terraform_data.r.id == "abc"
+    error_message = "unknown"
+  }
+}
+
+run "skipped" {}
+"#,
+            ),
+            (
+                "tests/c.tftest.hcl",
+                r#"
+run "ok" {
+  plan_options {
+    refresh = false
+  }
+  assert {
+    condition     = output.out == var.name
+    error_message = "out"
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let init = terraform(d.path(), &["init", "-input=false"]);
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    for args in [&["test"][..], &["test", "-filter=tests/c.tftest.hcl", "-var", "name=cli"]] {
+        let theirs = terraform(d.path(), &[args, &["-no-color"]].concat());
+        let ours = run(d.path(), args);
+        let their_stdout = String::from_utf8_lossy(&theirs.stdout);
+        assert_eq!(
+            (progress(&ours.stdout), ours.code),
+            (progress(&their_stdout), theirs.status.code().unwrap_or(-1)),
+            "strata:\n{}\nterraform:\n{their_stdout}{}",
+            ours.transcript(),
+            String::from_utf8_lossy(&theirs.stderr)
+        );
+    }
+}
