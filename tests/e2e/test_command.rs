@@ -336,8 +336,13 @@ fn a_failed_destroy_is_reported_and_its_state_kept() {
         "t.tftest.hcl... in progress\n  run \"create\"... pass\nt.tftest.hcl... tearing down\nt.tftest.hcl... fail\nFailure! 1 passed, 0 failed.\n"
     );
     assert!(out.stderr.contains("Deletion failed"), "{}", out.stderr);
-    assert!(out.stderr.contains("Failed to clean up after tests"), "{}", out.stderr);
-    assert!(out.stderr.contains("- testing_resource.stuck"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("Strata encountered an error destroying resources created while executing t.tftest.hcl/create."),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("Strata left the following resources in state after executing t.tftest.hcl/create, and they need to be cleaned up manually:\n  - testing_resource.stuck\n"), "{}", out.stderr);
     // The state is kept where the message says, for cleaning up by hand.
     let kept = out.stderr.split("Their state is kept in ").nth(1).and_then(|s| s.split(".tfstate").next());
     let kept = format!("{}.tfstate", kept.expect("the state's path").split_whitespace().collect::<String>());
@@ -368,6 +373,18 @@ fn variables_precedence() {
     );
     let out = run(d.path(), &["test", "-var", "name=cli"]);
     assert_eq!(out.code, 0, "the run's variables win, and see var.*: {}", out.transcript());
+    // The test directory's tfvars win over -var (Terraform's order too),
+    // its *.auto.tfvars over its terraform.tfvars.
+    d.write("tests/terraform.tfvars", "name = \"testdir\"\n");
+    d.write("tests/t.tftest.hcl", &shows("testdir"));
+    let out = run(d.path(), &["test", "-var", "name=cli"]);
+    assert_eq!(out.code, 0, "tests/terraform.tfvars: {}", out.transcript());
+    d.write("tests/x.auto.tfvars", "name = \"auto\"\n");
+    d.write("tests/t.tftest.hcl", &shows("auto"));
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 0, "tests/x.auto.tfvars: {}", out.transcript());
+    std::fs::remove_file(d.path().join("tests/terraform.tfvars")).unwrap();
+    std::fs::remove_file(d.path().join("tests/x.auto.tfvars")).unwrap();
     // Nothing sets it: Terraform's message for tests.
     std::fs::remove_file(d.path().join("terraform.tfvars")).unwrap();
     d.write("tests/t.tftest.hcl", &shows("x"));
@@ -560,4 +577,34 @@ run "ok" {
             String::from_utf8_lossy(&theirs.stderr)
         );
     }
+}
+
+#[test]
+fn provider_blocks_of_the_test_file_replace_the_configuration_s() {
+    let main = format!(
+        "{TESTING_PROVIDER}\nprovider \"testing\" {{\n  prefix = \"config-\"\n}}\n\nresource \"testing_resource\" \"r\" {{\n  name = \"r\"\n}}\n"
+    );
+    let d = TempDir::with_files(
+        "tftest-provider",
+        &[
+            ("main.tf", &main),
+            (
+                "t.tftest.hcl",
+                r#"
+provider "testing" {
+  prefix = "test-"
+}
+
+run "uses_the_test_provider" {
+  assert {
+    condition     = testing_resource.r.id == "id-test-r"
+    error_message = "id is ${testing_resource.r.id}"
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
 }

@@ -97,7 +97,15 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
             return 1;
         }
     };
-    let suite = Suite { workdir, tree: &tree, var_args, ui, verbose: args.verbose, temp: &temp };
+    let suite = Suite {
+        workdir,
+        tree: &tree,
+        var_args,
+        ui,
+        verbose: args.verbose,
+        test_directory: &args.test_directory,
+        temp: &temp,
+    };
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
     let mut failed = false;
     for (i, test) in tests.iter().enumerate() {
@@ -154,6 +162,7 @@ struct Suite<'a> {
     var_args: &'a [VarArg],
     ui: Ui,
     verbose: bool,
+    test_directory: &'a str,
     temp: &'a TempDir,
 }
 
@@ -226,12 +235,10 @@ impl Suite<'_> {
         println!("{}... tearing down", test.name);
         let mut order: Vec<(&String, &TestState)> = states.iter().collect();
         order.sort_by_key(|(_, s)| std::cmp::Reverse(s.last_run));
-        for (key, state) in order {
-            let diags = self.teardown(test, key, state);
-            if diags.has_errors() {
+        for (_, state) in order {
+            if !self.teardown(test, state) {
                 file_status = file_status.max(Status::Error);
             }
-            ui.print_diagnostics(&diags);
         }
         let status = if test.runs.is_empty() { Status::Pass } else { file_status.max(Status::Pass) };
         let word = if status == Status::Pass { ui.green(status.word()) } else { status.word().to_string() };
@@ -445,6 +452,33 @@ impl Suite<'_> {
         if diags.has_errors() {
             return Err(diags);
         }
+        // The test directory's terraform.tfvars and *.auto.tfvars win over
+        // the command line (as in Terraform).
+        let test_dir = self.workdir.dir.join(&self.test_directory);
+        let mut files: Vec<String> = std::fs::read_dir(&test_dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
+            .collect();
+        files.sort();
+        for name in ["terraform.tfvars.json", "terraform.tfvars"] {
+            files.insert(0, name.to_string());
+        }
+        let files: Vec<VarArg> =
+            files.into_iter().map(|n| test_dir.join(n)).filter(|p| p.is_file()).map(VarArg::File).collect();
+        if !files.is_empty() {
+            let (from_files, diags) = collect_root_variables(module, &self.workdir.dir, &files, &BTreeMap::new(), None);
+            if diags.has_errors() {
+                return Err(diags);
+            }
+            let test_dir_shown = format!("{}/", self.test_directory.trim_end_matches('/'));
+            for (name, v) in from_files {
+                if v.source.span().is_some_and(|s| s.file.name.starts_with(&test_dir_shown)) {
+                    raw.insert(name, v);
+                }
+            }
+        }
         let mut diags = Diagnostics::new();
         // `var.NAME` in a test file: the file's variables, else the command line's.
         let mut globals: BTreeMap<String, Value> = raw.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
@@ -498,14 +532,20 @@ impl Suite<'_> {
     }
 
     /// Destroys what the file's runs created in one state.
-    fn teardown(&self, test: &TestFile, key: &str, state: &TestState) -> Diagnostics {
+    /// Destroys what the file's runs created in one state; prints, as
+    /// Terraform does, what could not be destroyed. True when all went.
+    fn teardown(&self, test: &TestFile, state: &TestState) -> bool {
+        let ui = self.ui;
         let stored = match state.store.read() {
             Ok(Some(s)) => s,
-            Ok(None) => return Diagnostics::new(),
-            Err(e) => return e.to_diagnostic().into(),
+            Ok(None) => return true,
+            Err(e) => {
+                ui.print_diagnostics(&e.to_diagnostic().into());
+                return false;
+            }
         };
         if stored.resources.iter().all(|r| r.instances.is_empty()) {
-            return Diagnostics::new();
+            return true;
         }
         let lock_args = LockArgs::default();
         let req = PlanRequest {
@@ -515,35 +555,50 @@ impl Suite<'_> {
             validated: Diagnostics::new(),
             quiet: true,
         };
-        let mut diags = match plan_walk(self.workdir, &state.prepared, Some(stored), &req, self.ui) {
+        let diags = match plan_walk(self.workdir, &state.prepared, Some(stored), &req, ui) {
             Err(d) => d,
             Ok(planned) if planned.diags.has_errors() => planned.diags,
             Ok(planned) => {
-                let applied =
-                    execute_plan(&state.prepared, &planned.plan, &state.store, &state.lock, 10, true, self.ui);
-                applied.diags
+                let mut diags = planned.diags;
+                diags.extend(
+                    execute_plan(&state.prepared, &planned.plan, &state.store, &state.lock, 10, true, ui).diags,
+                );
+                diags
             }
         };
         let left: Vec<String> = match state.store.read() {
             Ok(Some(s)) => s
                 .resources
                 .iter()
-                .filter(|r| !r.instances.is_empty() && r.mode == "managed")
-                .filter_map(|r| strata_state::ops::resource_addr(r).map(|a| a.to_string()))
+                .filter(|r| r.mode == "managed")
+                .filter_map(|r| Some((strata_state::ops::resource_addr(r)?, r)))
+                .flat_map(|(addr, r)| {
+                    r.instances.iter().map(move |i| {
+                        let at = addr.instance(strata_state::ops::instance_key(i)).to_string();
+                        match &i.deposed {
+                            Some(k) => format!("{at} ({k})"),
+                            None => at,
+                        }
+                    })
+                })
                 .collect(),
             _ => Vec::new(),
         };
-        if !left.is_empty() || diags.has_errors() {
-            let what = if key.is_empty() { "the configuration".to_string() } else { format!("module {key}") };
-            let list: String = left.iter().map(|a| format!("\n  - {a}")).collect();
-            diags.push(Diagnostic::error("Failed to clean up after tests").with_detail(format!(
-                "Strata could not destroy everything {} created for {what}. These objects are left, and need to be cleaned up manually:{list}\n\nTheir state is kept in {}.",
-                test.name,
-                state.dir.join("terraform.tfstate").display()
-            )));
+        let run = test.runs.get(state.last_run).map_or(String::new(), |r| format!("/{}", r.name));
+        let identifier = format!("{}{run}", test.name);
+        if diags.has_errors() {
+            eprintln!("Strata encountered an error destroying resources created while executing {identifier}.");
+        }
+        ui.print_diagnostics(&diags);
+        if !left.is_empty() {
+            eprintln!("\nStrata left the following resources in state after executing {identifier}, and they need to be cleaned up manually:");
+            for a in &left {
+                eprintln!("  - {a}");
+            }
+            eprintln!("Their state is kept in {}.", state.dir.join("terraform.tfstate").display());
             self.temp.keep();
         }
-        diags
+        !diags.has_errors() && left.is_empty()
     }
 }
 
