@@ -255,6 +255,17 @@ run "skipped" {}
     );
     assert!(out.stderr.contains("Unknown condition value"), "{}", out.stderr);
     assert!(out.stderr.contains("command = plan"), "{}", out.stderr);
+
+    // A plan run's unknown output cannot feed a later run's variables.
+    d.write(
+        "tests/plan.tftest.hcl",
+        "run \"plan\" {\n  command = plan\n}\n\nrun \"uses_it\" {\n  variables {\n    name = run.plan.out\n  }\n}\n",
+    );
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stdout.contains("  run \"uses_it\"... fail"), "{}", out.stdout);
+    assert!(out.stderr.contains("Reference to unknown value"), "{}", out.stderr);
+    assert!(out.stderr.contains("The value for run.plan.out is unknown."), "{}", out.stderr);
 }
 
 #[test]
@@ -580,7 +591,7 @@ run "ok" {
 }
 
 #[test]
-fn provider_blocks_of_the_test_file_replace_the_configuration_s() {
+fn test_file_provider_blocks_replace_the_configurations() {
     let main = format!(
         "{TESTING_PROVIDER}\nprovider \"testing\" {{\n  prefix = \"config-\"\n}}\n\nresource \"testing_resource\" \"r\" {{\n  name = \"r\"\n}}\n"
     );

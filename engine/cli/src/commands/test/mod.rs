@@ -484,10 +484,36 @@ impl Suite<'_> {
         let mut globals: BTreeMap<String, Value> = raw.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
         let functions = Functions::builtin();
         let ctx = CallContext { base_dir: self.workdir.dir.clone(), plan_timestamp: None };
+        let eval = |expr: &Expr, globals: &BTreeMap<String, Value>| -> Result<Value, Diagnostic> {
+            let scope = TestScope { vars: globals, runs: outputs };
+            let v = Evaluator::new(&scope, &functions, &ctx, &expr.file).eval(&expr.expr)?;
+            if v.is_wholly_known() {
+                return Ok(v);
+            }
+            // A value a plan run only knows after apply.
+            let unknown = strata_lang::refs::references(&expr.expr, &expr.file, &[]).into_iter().find(|r| {
+                r.root == "run"
+                    && r.attrs.len() >= 2
+                    && outputs
+                        .get(&r.attrs[0])
+                        .and_then(|o| o.as_entries()?.get(&r.attrs[1]).cloned())
+                        .is_some_and(|v| !v.is_wholly_known())
+            });
+            Err(match unknown {
+                Some(r) => Diagnostic::error("Reference to unknown value")
+                    .with_detail(format!(
+                        "The value for run.{}.{} is unknown. Run block {:?} is executing a \"plan\" operation, and the specified output value is only known after apply.",
+                        r.attrs[0], r.attrs[1], r.attrs[0]
+                    ))
+                    .with_span(r.span),
+                None => Diagnostic::error("Reference to unknown value")
+                    .with_detail("The value of this variable is not known until after apply.")
+                    .with_span(expr.span()),
+            })
+        };
         let mut file_values = BTreeMap::new();
         for (name, expr) in &test.variables {
-            let scope = TestScope { vars: &globals, runs: outputs };
-            match Evaluator::new(&scope, &functions, &ctx, &expr.file).eval(&expr.expr) {
+            match eval(expr, &globals) {
                 Ok(v) => {
                     file_values.insert(name.clone(), (v, expr.span()));
                 }
@@ -499,8 +525,7 @@ impl Suite<'_> {
         }
         let mut run_values = BTreeMap::new();
         for (name, expr) in &run.variables {
-            let scope = TestScope { vars: &globals, runs: outputs };
-            match Evaluator::new(&scope, &functions, &ctx, &expr.file).eval(&expr.expr) {
+            match eval(expr, &globals) {
                 Ok(v) => {
                     run_values.insert(name.clone(), (v, expr.span()));
                 }
