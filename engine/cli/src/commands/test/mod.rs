@@ -454,7 +454,7 @@ impl Suite<'_> {
         }
         // The test directory's terraform.tfvars and *.auto.tfvars win over
         // the command line (as in Terraform).
-        let test_dir = self.workdir.dir.join(&self.test_directory);
+        let test_dir = self.workdir.dir.join(self.test_directory);
         let mut files: Vec<String> = std::fs::read_dir(&test_dir)
             .into_iter()
             .flatten()
