@@ -618,3 +618,23 @@ run "uses_the_test_provider" {
     let out = run(d.path(), &["test"]);
     assert_eq!(out.code, 0, "{}", out.transcript());
 }
+
+#[test]
+fn json_test_files_stop_the_command_and_undeclared_variables_warn() {
+    let d = TempDir::with_files(
+        "tftest-json",
+        &[
+            ("main.tf", CONFIG),
+            ("a.tftest.hcl", "run \"a\" {\n  variables {\n    undeclared = 1\n  }\n}\n"),
+            ("tests/j.tftest.json", "{\"run\": {\"j\": {}}}\n"),
+        ],
+    );
+    let out = run(d.path(), &["test"]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{}", out.transcript());
+    assert!(out.stderr.contains("JSON test files are not supported yet"), "{}", out.stderr);
+    assert!(out.stderr.contains("tests/j.tftest.json"), "{}", out.stderr);
+    let out = run(d.path(), &["test", "-filter=a.tftest.hcl"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(out.stderr.contains("Warning: Value for undeclared variable"), "{}", out.stderr);
+    assert!(out.stderr.contains("does not declare a variable named \"undeclared\""), "{}", out.stderr);
+}

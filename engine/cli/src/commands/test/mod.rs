@@ -67,6 +67,13 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         files.into_iter().filter(|(name, _)| args.filter.is_empty() || args.filter.contains(name)).collect();
     let mut tests = Vec::new();
     for (name, path) in &files {
+        if name.ends_with(".json") {
+            // Skipping it would report success for tests that never ran.
+            diags.push(Diagnostic::error("JSON test files are not supported yet").with_detail(format!(
+                "{name} is written in Terraform's JSON syntax, which Strata cannot read yet. Write it as a .tftest.hcl file, or leave it out with -filter."
+            )));
+            continue;
+        }
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
@@ -143,7 +150,10 @@ fn discover(dir: &Path, test_directory: &str) -> Result<Vec<(String, PathBuf)>, 
         };
         for e in entries.filter_map(|e| e.ok()) {
             let name = e.file_name().to_string_lossy().to_string();
-            if name.ends_with(".tftest.hcl") && !name.starts_with('.') && e.path().is_file() {
+            if (name.ends_with(".tftest.hcl") || name.ends_with(".tftest.json"))
+                && !name.starts_with('.')
+                && e.path().is_file()
+            {
                 let shown = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
                 out.push((shown, e.path()));
             }
@@ -280,7 +290,10 @@ impl Suite<'_> {
             tree.module.providers.push(p.clone());
         }
         let raw_vars = match self.variables(test, run, &tree.module, run.module.is_none(), outputs) {
-            Ok(v) => v,
+            Ok((v, warnings)) => {
+                diags.extend(warnings);
+                v
+            }
             Err(d) => {
                 diags.extend(d);
                 return error(diags);
@@ -429,7 +442,7 @@ impl Suite<'_> {
         module: &Module,
         is_config: bool,
         outputs: &RunOutputs,
-    ) -> Result<BTreeMap<String, RawVariable>, Diagnostics> {
+    ) -> Result<(BTreeMap<String, RawVariable>, Diagnostics), Diagnostics> {
         let declared = |name: &str| module.variable(name).is_some();
         // A module under test other than the configuration takes only the
         // command-line values it declares.
@@ -535,12 +548,24 @@ impl Suite<'_> {
         if diags.has_errors() {
             return Err(diags);
         }
+        for (name, expr) in &run.variables {
+            if !declared(name) {
+                diags.push(
+                    Diagnostic::warning("Value for undeclared variable")
+                        .with_detail(format!(
+                            "The module under test does not declare a variable named {name:?}, but it is declared in run block {:?}.",
+                            run.name
+                        ))
+                        .with_span(expr.span()),
+                );
+            }
+        }
         for (name, (value, span)) in file_values.into_iter().chain(run_values) {
             if declared(&name) {
                 raw.insert(name, RawVariable { value, source: ValueSource::File(span) });
             }
         }
-        Ok(raw)
+        Ok((raw, diags))
     }
 
     /// A new, empty state of file `file_index`, locked for the file's runs.
