@@ -638,3 +638,55 @@ fn json_test_files_stop_the_command_and_undeclared_variables_warn() {
     assert!(out.stderr.contains("Warning: Value for undeclared variable"), "{}", out.stderr);
     assert!(out.stderr.contains("does not declare a variable named \"undeclared\""), "{}", out.stderr);
 }
+
+#[test]
+fn json_output_is_terraform_s_test_stream() {
+    let d = TempDir::with_files(
+        "tftest-json-out",
+        &[
+            ("main.tf", CONFIG),
+            (
+                "tests/a.tftest.hcl",
+                "run \"ok\" {}\n\nrun \"bad\" {\n  assert {\n    condition     = output.out == \"y\"\n    error_message = \"not y\"\n  }\n}\n",
+            ),
+        ],
+    );
+    let out = run(d.path(), &["test", "-json"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    let lines: Vec<serde_json::Value> =
+        out.stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    let summary: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let kind = l["type"].as_str().unwrap().to_string();
+            let detail = match kind.as_str() {
+                "test_run" => format!(" {} {}", l["test_run"]["run"], l["test_run"]["progress"]),
+                "test_file" => format!(" {}", l["test_file"]["progress"]),
+                "diagnostic" => format!(" {} {}", l["@testrun"], l["diagnostic"]["summary"]),
+                "test_summary" => format!(" {}", l["test_summary"]),
+                _ => String::new(),
+            };
+            format!("{kind}{detail}")
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "version",
+            "test_abstract",
+            "test_file \"starting\"",
+            "test_run \"ok\" \"starting\"",
+            "test_run \"ok\" \"complete\"",
+            "test_run \"bad\" \"starting\"",
+            "test_run \"bad\" \"complete\"",
+            "diagnostic \"bad\" \"Test assertion failed\"",
+            "test_file \"teardown\"",
+            "test_run \"bad\" \"teardown\"",
+            "test_file \"complete\"",
+            "test_summary {\"status\":\"fail\",\"passed\":1,\"failed\":1,\"errored\":0,\"skipped\":0}",
+        ]
+    );
+    assert_eq!(lines[1]["test_abstract"], serde_json::json!({ "tests/a.tftest.hcl": ["ok", "bad"] }));
+    assert_eq!(lines[6]["test_run"]["status"], "fail");
+    assert_eq!(lines[7]["@testfile"], "tests/a.tftest.hcl");
+}

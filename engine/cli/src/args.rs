@@ -246,6 +246,9 @@ pub enum Command {
         /// Show the plan or state of every run.
         #[arg(long)]
         verbose: bool,
+        /// Machine-readable output: Terraform's JSON lines for tests on stdout.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         vars: VarArgs,
         #[command(flatten)]

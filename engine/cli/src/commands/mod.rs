@@ -162,7 +162,13 @@ pub fn run(argv: Vec<String>) -> u8 {
         }
         Command::Taint(args) => taint::run(&workdir, &args, true, ui),
         Command::Untaint(args) => taint::run(&workdir, &args, false, ui),
-        Command::Test { filter, test_directory, verbose, .. } => {
+        Command::Test { filter, test_directory, verbose, json, .. } => {
+            let ui = if json {
+                crate::json_view::version();
+                ui.with_json()
+            } else {
+                ui
+            };
             test::run(&workdir, &test::TestArgs { filter, test_directory, verbose }, &var_args, ui)
         }
         Command::Output { json, raw, state, name, .. } => {

@@ -6,6 +6,7 @@
 //! `plan` and `apply` (`plan::plan_walk`, `apply::execute_plan`).
 
 mod file;
+mod report;
 
 use super::apply::execute_plan;
 use super::plan::{plan_walk, PlanRequest};
@@ -14,6 +15,7 @@ use crate::args::LockArgs;
 use crate::output::Ui;
 use crate::workdir::WorkDir;
 use file::{Run, RunCommand, TestFile};
+use report::Report;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use strata_config::{CheckRule, Expr, LoadOptions, Module, ModuleTree, ResourceMode, TERRAFORM_COMPAT_VERSION};
@@ -51,15 +53,16 @@ impl Status {
 }
 
 pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u8 {
+    let report = Report { ui };
     let (tree, diags) = workdir.load();
     let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
-        ui.print_diagnostics(&diags);
+        report.setup_diagnostics(&diags);
         return 1;
     };
     let (files, mut diags) = match discover(&workdir.dir, &args.test_directory) {
         Ok(f) => (f, diags),
         Err(d) => {
-            ui.print_diagnostics(&d.into());
+            report.setup_diagnostics(&d.into());
             return 1;
         }
     };
@@ -89,49 +92,45 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         tests.extend(test);
     }
     if diags.has_errors() {
-        ui.print_diagnostics(&diags);
+        report.setup_diagnostics(&diags);
         return 1;
     }
     if !diags.is_empty() {
-        ui.print_diagnostics(&diags);
+        report.setup_diagnostics(&diags);
     }
     let temp = match TempDir::new() {
         Ok(t) => t,
         Err(e) => {
-            ui.print_diagnostics(
+            report.setup_diagnostics(
                 &Diagnostic::error("Failed to create a directory for test states").with_detail(e).into(),
             );
             return 1;
         }
     };
+    report.abstract_(
+        &tests.iter().map(|t| (t.name.clone(), t.runs.iter().map(|r| r.name.clone()).collect())).collect::<Vec<_>>(),
+    );
     let suite = Suite {
         workdir,
         tree: &tree,
         var_args,
-        ui,
-        verbose: args.verbose,
+        report,
+        verbose: args.verbose && !ui.json,
         test_directory: &args.test_directory,
         temp: &temp,
     };
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
-    let mut failed = false;
+    let mut overall = Status::Pass;
     for (i, test) in tests.iter().enumerate() {
         let statuses = suite.file(test, i);
         for s in statuses.runs {
-            *counts.entry(if s == Status::Error { Status::Fail } else { s }).or_default() += 1;
+            *counts.entry(s).or_default() += 1;
         }
-        failed |= statuses.file >= Status::Fail;
+        overall = overall.max(statuses.file);
     }
     let count = |s| counts.get(&s).copied().unwrap_or(0);
-    let skipped = if count(Status::Skip) > 0 { format!(", {} skipped", count(Status::Skip)) } else { String::new() };
-    let numbers = format!("{} passed, {} failed{skipped}.", count(Status::Pass), count(Status::Fail));
-    if failed {
-        println!("\n{} {numbers}", ui.bold("Failure!"));
-        1
-    } else {
-        println!("\n{} {numbers}", ui.green(&ui.bold("Success!")));
-        0
-    }
+    report.summary(overall, [count(Status::Pass), count(Status::Fail), count(Status::Error), count(Status::Skip)]);
+    u8::from(overall >= Status::Fail)
 }
 
 /// The test files of `dir` and of its test directory, by name as shown
@@ -170,7 +169,7 @@ struct Suite<'a> {
     /// The configuration under test.
     tree: &'a ModuleTree,
     var_args: &'a [VarArg],
-    ui: Ui,
+    report: Report,
     verbose: bool,
     test_directory: &'a str,
     temp: &'a TempDir,
@@ -210,21 +209,21 @@ struct Walked<'a> {
 
 impl Suite<'_> {
     fn file(&self, test: &TestFile, index: usize) -> FileStatuses {
-        let ui = self.ui;
-        println!("{}... in progress", test.name);
+        let (report, ui) = (self.report, self.report.ui);
+        report.file_started(&test.name);
         let mut states: BTreeMap<String, TestState> = BTreeMap::new();
         let mut outputs = RunOutputs::new();
         let mut statuses = Vec::new();
         let mut file_status = Status::Pass;
         for (i, run) in test.runs.iter().enumerate() {
             if file_status == Status::Error {
-                println!("  run {:?}... {}", run.name, Status::Skip.word());
+                report.run_done(&test.name, &run.name, Status::Skip);
                 statuses.push(Status::Skip);
                 continue;
             }
+            report.run_started(&test.name, &run.name);
             let (status, diags, verbose) = self.run(test, run, i, index, &mut states, &mut outputs);
-            let word = if status == Status::Pass { ui.green(status.word()) } else { status.word().to_string() };
-            println!("  run {:?}... {word}", run.name);
+            report.run_done(&test.name, &run.name, status);
             match verbose {
                 Some(Shown::Plan(plan)) => {
                     println!();
@@ -238,11 +237,11 @@ impl Suite<'_> {
                 }
                 None => {}
             }
-            ui.print_diagnostics(&diags);
+            report.diagnostics(&test.name, Some(&run.name), &diags);
             statuses.push(status);
             file_status = file_status.max(status);
         }
-        println!("{}... tearing down", test.name);
+        report.tearing_down(&test.name);
         let mut order: Vec<(&String, &TestState)> = states.iter().collect();
         order.sort_by_key(|(_, s)| std::cmp::Reverse(s.last_run));
         for (_, state) in order {
@@ -250,10 +249,8 @@ impl Suite<'_> {
                 file_status = file_status.max(Status::Error);
             }
         }
-        let status = if test.runs.is_empty() { Status::Pass } else { file_status.max(Status::Pass) };
-        let word = if status == Status::Pass { ui.green(status.word()) } else { status.word().to_string() };
-        println!("{}... {word}", test.name);
-        FileStatuses { runs: statuses, file: status }
+        report.file_done(&test.name, file_status);
+        FileStatuses { runs: statuses, file: file_status }
     }
 
     /// Runs one `run` block; `verbose`: the plan or state to show.
@@ -343,7 +340,7 @@ impl Suite<'_> {
         };
         let validated = super::validate::validate_tree(self.workdir, &prepared.tree);
         let req = PlanRequest { destroy: false, lock: &lock_args, generate_config: false, validated, quiet: true };
-        let planned = match plan_walk(self.workdir, &prepared, stored, &req, self.ui) {
+        let planned = match plan_walk(self.workdir, &prepared, stored, &req, self.report.ui) {
             Ok(p) => p,
             Err(d) => {
                 diags.extend(d);
@@ -398,7 +395,7 @@ impl Suite<'_> {
                     return (Status::Error, rewrite_required_variables(diags, run), None);
                 }
                 diags.extend(plan_diags);
-                let applied = execute_plan(&prepared, &plan, &state.store, &state.lock, 10, true, self.ui);
+                let applied = execute_plan(&prepared, &plan, &state.store, &state.lock, 10, true, self.report.ui);
                 state.last_run = run_index;
                 state.prepared = Prepared {
                     tree: prepared.tree.clone(),
@@ -585,7 +582,10 @@ impl Suite<'_> {
     /// Destroys what the file's runs created in one state; prints, as
     /// Terraform does, what could not be destroyed. True when all went.
     fn teardown(&self, test: &TestFile, state: &TestState) -> bool {
-        let ui = self.ui;
+        let ui = self.report.ui;
+        if let Some(run) = test.runs.get(state.last_run) {
+            self.report.run_tearing_down(&test.name, &run.name);
+        }
         let stored = match state.store.read() {
             Ok(Some(s)) => s,
             Ok(None) => return true,
@@ -616,7 +616,7 @@ impl Suite<'_> {
                 diags
             }
         };
-        let left: Vec<String> = match state.store.read() {
+        let left: Vec<(String, Option<String>)> = match state.store.read() {
             Ok(Some(s)) => s
                 .resources
                 .iter()
@@ -624,29 +624,19 @@ impl Suite<'_> {
                 .filter_map(|r| Some((strata_state::ops::resource_addr(r)?, r)))
                 .flat_map(|(addr, r)| {
                     r.instances.iter().map(move |i| {
-                        let at = addr.instance(strata_state::ops::instance_key(i)).to_string();
-                        match &i.deposed {
-                            Some(k) => format!("{at} ({k})"),
-                            None => at,
-                        }
+                        (addr.instance(strata_state::ops::instance_key(i)).to_string(), i.deposed.clone())
                     })
                 })
                 .collect(),
             _ => Vec::new(),
         };
-        let run = test.runs.get(state.last_run).map_or(String::new(), |r| format!("/{}", r.name));
-        let identifier = format!("{}{run}", test.name);
-        if diags.has_errors() {
-            eprintln!("Strata encountered an error destroying resources created while executing {identifier}.");
-        }
-        ui.print_diagnostics(&diags);
-        if !left.is_empty() {
-            eprintln!("\nStrata left the following resources in state after executing {identifier}, and they need to be cleaned up manually:");
-            for a in &left {
-                eprintln!("  - {a}");
-            }
-            eprintln!("Their state is kept in {}.", state.dir.join("terraform.tfstate").display());
+        let run = test.runs.get(state.last_run).map_or("", |r| r.name.as_str());
+        if diags.has_errors() || !left.is_empty() {
+            let kept = state.dir.join("terraform.tfstate").display().to_string();
+            self.report.cleanup_failed(&test.name, run, &diags, &left, &kept);
             self.temp.keep();
+        } else {
+            self.report.diagnostics(&test.name, Some(run).filter(|r| !r.is_empty()), &diags);
         }
         !diags.has_errors() && left.is_empty()
     }
