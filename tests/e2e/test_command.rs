@@ -483,6 +483,7 @@ mock_provider "aws" {}
 "#,
             ),
             ("broken.tftest.hcl", "run \"a\" {\n  assert {\n    condition = \n"),
+            ("missing.tftest.hcl", "run \"setup\" {\n  module {\n    source = \"./not-there\"\n  }\n}\n"),
         ],
     );
     let out = run(d.path(), &["test"]);

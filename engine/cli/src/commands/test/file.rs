@@ -35,6 +35,8 @@ pub struct Run {
     pub variables: Vec<(String, Expr)>,
     /// `module { source = "./setup" }`: the module's directory as written.
     pub module: Option<String>,
+    /// Where that source is written.
+    pub module_span: Option<Span>,
     pub asserts: Vec<CheckRule>,
     /// `expect_failures`: checkable objects as written (`var.x`,
     /// `terraform_data.y`, `output.z`, `check.c`), with their spans.
@@ -324,6 +326,7 @@ impl Loader<'_> {
             command: RunCommand::Apply,
             variables: Vec::new(),
             module: None,
+            module_span: None,
             asserts: Vec::new(),
             expect_failures: Vec::new(),
             options: RunOptions::default(),
@@ -368,7 +371,12 @@ impl Loader<'_> {
             }
             match kind {
                 "variables" => run.variables = self.variables(nested),
-                "module" => run.module = self.module(nested),
+                "module" => {
+                    if let Some((source, span)) = self.module(nested) {
+                        run.module = Some(source);
+                        run.module_span = Some(span);
+                    }
+                }
                 "assert" => {
                     if let Some(rule) = self.assert(nested) {
                         run.asserts.push(rule);
@@ -380,7 +388,7 @@ impl Loader<'_> {
         Some(run)
     }
 
-    fn module(&mut self, b: &Block) -> Option<String> {
+    fn module(&mut self, b: &Block) -> Option<(String, Span)> {
         let header = self.header(b);
         let (attrs, _) = self.attributes(&b.body, &["source", "version"], &[]);
         self.required(&attrs, &["source"], &header);
@@ -393,7 +401,7 @@ impl Loader<'_> {
         }
         let a = attrs.get("source")?;
         match strata_config::literal_string(&a.value) {
-            Some(s) if strata_config::is_local_source(&s) => Some(s),
+            Some(s) if strata_config::is_local_source(&s) => Some((s, self.span(a.value.span()))),
             Some(_) => {
                 self.error(
                     "Invalid module source",

@@ -91,6 +91,18 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         diags.extend(d);
         tests.extend(test);
     }
+    // Every module a run names must be there before anything runs.
+    for run in tests.iter().flat_map(|t| &t.runs) {
+        if let (Some(source), Some(span)) = (&run.module, &run.module_span) {
+            if !workdir.dir.join(source).is_dir() {
+                diags.push(
+                    Diagnostic::error("Module not found")
+                        .with_detail(format!("The module directory {source} does not exist or cannot be read."))
+                        .with_span(span.clone()),
+                );
+            }
+        }
+    }
     if diags.has_errors() {
         report.setup_diagnostics(&diags);
         return 1;
@@ -877,10 +889,13 @@ fn assert_all(
                 status = status.max(Status::Fail);
             }
             None => {
+                let detail = if condition.is_null() {
+                    "Condition expression must return either true or false, not null."
+                } else {
+                    "Invalid condition value: a bool is required."
+                };
                 diags.push(
-                    Diagnostic::error("Invalid condition result")
-                        .with_detail("The condition expression must produce a bool value, not null or another type.")
-                        .with_span(rule.condition.span()),
+                    Diagnostic::error("Invalid condition result").with_detail(detail).with_span(rule.condition.span()),
                 );
                 status = Status::Error;
             }
