@@ -363,10 +363,11 @@ impl Suite<'_> {
         let mut plan_diags = planned.diags;
         let plan = planned.plan;
         let expected = Expected::new(module, &run.expect_failures);
-        let failed_in_plan = expected.remove_failures(&plan.checks, &mut plan_diags);
+        let failed_in_plan = expected.failed(&plan.checks);
         let mut verbose = None;
         let walked = match run.command {
             RunCommand::Plan => {
+                expected.remove_failures(&failed_in_plan, &mut plan_diags);
                 diags.extend(checks_as_errors(&prepared.tree, plan_diags));
                 diags.extend(expected.missing(&failed_in_plan));
                 diags = rewrite_required_variables(diags, run);
@@ -398,7 +399,6 @@ impl Suite<'_> {
                     diags.push(Diagnostic::warning("Expected failure while planning").with_detail(format!(
                         "A custom condition within {which} failed during the planning stage and prevented the requested apply operation. While this was an expected failure, the apply operation could not be executed and so the overall test case will be marked as a failure and the original diagnostic included in the test report."
                     )));
-                    diags.extend(expected.original_failures(&plan.checks, &failed_in_plan));
                     diags.extend(plan_diags);
                     return (Status::Error, rewrite_required_variables(diags, run), None);
                 }
@@ -417,7 +417,8 @@ impl Suite<'_> {
                     diags: Diagnostics::new(),
                 };
                 let mut apply_diags = applied.diags;
-                let failed_in_apply = expected.remove_failures(&applied.checks, &mut apply_diags);
+                let failed_in_apply = expected.failed(&applied.checks);
+                expected.remove_failures(&failed_in_apply, &mut apply_diags);
                 diags.extend(checks_as_errors(&prepared.tree, apply_diags));
                 diags.extend(expected.missing(&failed_in_apply));
                 if applied.state_failed {
@@ -745,17 +746,20 @@ impl<'a> Expected<'a> {
         Expected { objects, diags }
     }
 
-    /// Removes the diagnostics of the expected objects that failed (by the
-    /// walk's check results) and returns those objects.
-    fn remove_failures(&self, checks: &serde_json::Value, diags: &mut Diagnostics) -> BTreeSet<String> {
-        let failed: BTreeSet<String> = checks
+    /// The expected objects that failed, by the walk's check results.
+    fn failed(&self, checks: &serde_json::Value) -> BTreeSet<String> {
+        checks
             .as_array()
             .into_iter()
             .flatten()
             .filter(|c| c["status"] == "fail")
             .filter_map(|c| c["config_addr"].as_str().map(str::to_string))
             .filter(|addr| self.objects.iter().any(|(a, _, _)| a == addr))
-            .collect();
+            .collect()
+    }
+
+    /// Removes the diagnostics of the `failed` expected objects.
+    fn remove_failures(&self, failed: &BTreeSet<String>, diags: &mut Diagnostics) {
         let rules: Vec<&CheckRule> = self
             .objects
             .iter()
@@ -764,27 +768,6 @@ impl<'a> Expected<'a> {
             .collect();
         let all = std::mem::take(diags).into_vec();
         diags.extend(all.into_iter().filter(|d| !rules.iter().any(|r| rule_diagnostic(r, d))));
-        failed
-    }
-
-    /// The expected objects' failures as diagnostics (for an apply run
-    /// whose plan they stopped, reported with its warning).
-    fn original_failures(&self, checks: &serde_json::Value, failed: &BTreeSet<String>) -> Diagnostics {
-        let mut out = Diagnostics::new();
-        for c in checks.as_array().into_iter().flatten() {
-            let Some(addr) = c["config_addr"].as_str().filter(|a| failed.contains(*a)) else { continue };
-            let Some((_, _, rules)) = self.objects.iter().find(|(a, _, _)| a == addr) else { continue };
-            for o in c["objects"].as_array().into_iter().flatten() {
-                for m in o["failure_messages"].as_array().into_iter().flatten() {
-                    let mut d = Diagnostic::error(failure_summary(addr)).with_detail(m.as_str().unwrap_or_default());
-                    if let Some(r) = rules.first() {
-                        d = d.with_span(r.condition.span());
-                    }
-                    out.push(d);
-                }
-            }
-        }
-        out
     }
 
     /// "Missing expected failure" for each expected object that did not fail.
@@ -802,15 +785,6 @@ impl<'a> Expected<'a> {
             }
         }
         out
-    }
-}
-
-fn failure_summary(addr: &str) -> &'static str {
-    match addr.split('.').next() {
-        Some("var") => "Invalid value for variable",
-        Some("output") => "Module output value precondition failed",
-        Some("check") => "Check block assertion failed",
-        _ => "Resource precondition failed",
     }
 }
 
