@@ -691,3 +691,67 @@ fn json_output_is_terraform_s_test_stream() {
     assert_eq!(lines[6]["test_run"]["status"], "fail");
     assert_eq!(lines[7]["@testfile"], "tests/a.tftest.hcl");
 }
+
+#[test]
+fn state_keys_and_provider_mappings() {
+    let main = format!(
+        "{TESTING_PROVIDER}\nresource \"testing_resource\" \"r\" {{\n  name = \"r\"\n}}\n\noutput \"id\" {{\n  value = testing_resource.r.id\n}}\n"
+    );
+    let d = TempDir::with_files(
+        "tftest-keys",
+        &[
+            ("main.tf", &main),
+            (
+                "t.tftest.hcl",
+                r#"
+provider "testing" {
+  alias  = "other"
+  prefix = "other-"
+}
+
+run "one" {
+  state_key = "one"
+}
+
+run "two" {
+  state_key = "two"
+  providers = {
+    testing = testing.other
+  }
+  assert {
+    condition     = output.id == "id-other-r"
+    error_message = "id is ${output.id}: the mapped configuration"
+  }
+}
+
+run "one_again" {
+  state_key = "one"
+  assert {
+    condition     = output.id == run.one.id
+    error_message = "the same state as run one"
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let log = d.path().join("calls.log");
+    let out = run_with(d.path(), &["test"], &[("STRATA_TESTING_LOG", log.to_str().unwrap())], None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let log = std::fs::read_to_string(&log).unwrap();
+    let ops: Vec<&str> = log.lines().filter(|l| l.ends_with(" done")).collect();
+    // Two states: two creates, two deletes (the last state used first).
+    assert_eq!(ops, ["create r done", "create r done", "delete r done", "delete r done"], "{log}");
+
+    d.write(
+        "t.tftest.hcl",
+        "run \"bad\" {\n  providers = {\n    testing = testing.nope\n  }\n}\n\nrun \"par\" {\n  parallel = true\n}\n",
+    );
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("An argument named \"parallel\" is not expected here."), "{}", out.stderr);
+    d.write("t.tftest.hcl", "run \"bad\" {\n  providers = {\n    testing = testing.nope\n  }\n}\n");
+    let out = run(d.path(), &["test"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("Reference to undeclared provider"), "{}", out.stderr);
+}

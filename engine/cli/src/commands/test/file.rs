@@ -42,6 +42,20 @@ pub struct Run {
     /// `terraform_data.y`, `output.z`, `check.c`), with their spans.
     pub expect_failures: Vec<(String, Span)>,
     pub options: RunOptions,
+    /// `state_key`: runs with the same key share a state (default: the module's).
+    pub state_key: Option<String>,
+    /// `providers = { aws = aws.west }`: which of the file's provider
+    /// configurations the module gets, under which name (`None`: all).
+    pub providers: Option<Vec<ProviderMapping>>,
+}
+
+/// One entry of a run's `providers`.
+pub struct ProviderMapping {
+    /// The module's name for it: (name, alias).
+    pub to: (String, Option<String>),
+    /// The test file's provider block: (name, alias).
+    pub from: (String, Option<String>),
+    pub span: Span,
 }
 
 /// `plan_options`.
@@ -317,7 +331,7 @@ impl Loader<'_> {
         }
         let (attrs, blocks) = self.attributes(
             &b.body,
-            &["command", "expect_failures", "state_key", "parallel", "providers"],
+            &["command", "expect_failures", "state_key", "providers"],
             &["variables", "module", "assert", "plan_options"],
         );
         let mut run = Run {
@@ -330,6 +344,8 @@ impl Loader<'_> {
             asserts: Vec::new(),
             expect_failures: Vec::new(),
             options: RunOptions::default(),
+            state_key: None,
+            providers: None,
         };
         if let Some(a) = attrs.get("command") {
             match keyword(&a.value).as_deref() {
@@ -343,14 +359,18 @@ impl Loader<'_> {
                 ),
             }
         }
-        for key in ["state_key", "parallel", "providers"] {
-            if let Some(a) = attrs.get(key) {
-                self.error(
-                    "Unsupported argument",
-                    format!("Strata does not support the {key:?} argument of run blocks yet."),
-                    self.span(a.key.span()),
-                );
+        if let Some(a) = attrs.get("state_key") {
+            match strata_config::literal_string(&a.value) {
+                Some(k) => run.state_key = Some(k),
+                None => self.error(
+                    "Invalid \"state_key\" argument",
+                    "The state_key must be a literal string, without interpolations or references.".into(),
+                    self.span(a.value.span()),
+                ),
             }
+        }
+        if let Some(a) = attrs.get("providers") {
+            run.providers = Some(self.provider_mappings(a));
         }
         if let Some(a) = attrs.get("expect_failures") {
             run.expect_failures = self.references(a, "expect_failures");
@@ -473,6 +493,47 @@ impl Loader<'_> {
             options.target = self.references(a, "target").into_iter().map(|(s, _)| s).collect();
         }
         options
+    }
+
+    /// `providers = { aws = aws.west, "aws.east" = aws }`.
+    fn provider_mappings(&mut self, a: &Attribute) -> Vec<ProviderMapping> {
+        let Expression::Object(obj) = &a.value else {
+            self.error(
+                "Invalid \"providers\" argument",
+                "The \"providers\" argument must be a map from the module's provider names to provider configurations of the test file, like { aws = aws.west }.".into(),
+                self.span(a.value.span()),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, value) in obj.iter() {
+            let text = |r: Option<std::ops::Range<usize>>| {
+                r.and_then(|r| self.file.text.get(r)).map(|t| t.trim().trim_matches('"').to_string())
+            };
+            let key_span = match key {
+                hcl_edit::expr::ObjectKey::Ident(id) => id.span(),
+                hcl_edit::expr::ObjectKey::Expression(e) => e.span(),
+            };
+            let value = value.expr();
+            let span = self.span(value.span());
+            let name = |t: String| -> Option<(String, Option<String>)> {
+                let mut parts = t.split('.');
+                let name = parts.next()?.to_string();
+                let alias = parts.next().map(str::to_string);
+                (parts.next().is_none() && is_valid_name(&name) && alias.as_deref().is_none_or(is_valid_name))
+                    .then_some((name, alias))
+            };
+            let is_reference = matches!(value, Expression::Variable(_) | Expression::Traversal(_));
+            match (text(key_span).and_then(name), text(value.span()).filter(|_| is_reference).and_then(name)) {
+                (Some(to), Some(from)) => out.push(ProviderMapping { to, from, span }),
+                _ => self.error(
+                    "Invalid provider configuration reference",
+                    "Each entry of \"providers\" maps a provider name (aws or aws.alias) to a provider configuration of the test file (aws or aws.alias).".into(),
+                    span,
+                ),
+            }
+        }
+        out
     }
 
     /// A list of references to whole objects (`[var.x, aws_vpc.main]`), as written.

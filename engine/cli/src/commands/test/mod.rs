@@ -278,7 +278,10 @@ impl Suite<'_> {
         let mut diags = Diagnostics::new();
         let error = |diags: Diagnostics| (Status::Error, diags, None);
         // The module under test, with the file's provider blocks.
-        let key = run.module.clone().unwrap_or_default();
+        let key = match (&run.state_key, &run.module) {
+            (Some(k), _) => format!("key:{k}"),
+            (None, m) => format!("module:{}", m.as_deref().unwrap_or_default()),
+        };
         let mut tree = match &run.module {
             None => self.tree.clone(),
             Some(source) => {
@@ -294,9 +297,38 @@ impl Suite<'_> {
                 }
             }
         };
-        for p in &test.providers {
-            tree.module.providers.retain(|q| !(q.name == p.name && q.alias == p.alias));
-            tree.module.providers.push(p.clone());
+        match &run.providers {
+            None => {
+                for p in &test.providers {
+                    tree.module.providers.retain(|q| !(q.name == p.name && q.alias == p.alias));
+                    tree.module.providers.push(p.clone());
+                }
+            }
+            Some(mappings) => {
+                // The mapped configurations, under the module's names.
+                for m in mappings {
+                    let Some(p) = test.providers.iter().find(|p| (&p.name, &p.alias) == (&m.from.0, &m.from.1)) else {
+                        let alias = m.from.1.as_ref().map(|a| format!(".{a}")).unwrap_or_default();
+                        diags.push(
+                            Diagnostic::error("Reference to undeclared provider")
+                                .with_detail(format!(
+                                    "There is no provider \"{}{alias}\" block in this test file.",
+                                    m.from.0
+                                ))
+                                .with_span(m.span.clone()),
+                        );
+                        continue;
+                    };
+                    let mut p = p.clone();
+                    p.name = m.to.0.clone();
+                    p.alias = m.to.1.clone();
+                    tree.module.providers.retain(|q| !(q.name == p.name && q.alias == p.alias));
+                    tree.module.providers.push(p);
+                }
+                if diags.has_errors() {
+                    return error(diags);
+                }
+            }
         }
         let raw_vars = match self.variables(test, run, &tree.module, run.module.is_none(), outputs) {
             Ok((v, warnings)) => {
