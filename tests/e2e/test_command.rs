@@ -396,6 +396,16 @@ fn variables_precedence() {
     assert_eq!(out.code, 0, "tests/x.auto.tfvars: {}", out.transcript());
     std::fs::remove_file(d.path().join("tests/terraform.tfvars")).unwrap();
     std::fs::remove_file(d.path().join("tests/x.auto.tfvars")).unwrap();
+    // Values the configuration does not declare are the test files'
+    // globals (an undeclared -var is an expression, as in Terraform).
+    d.write(
+        "tests/t.tftest.hcl",
+        "run \"check\" {\n  variables {\n    name = \"${var.extra}-${var.from_file}\"\n  }\n  assert {\n    condition     = output.out == \"e-f\"\n    error_message = \"output is ${output.out}\"\n  }\n}\n",
+    );
+    d.write("more.tfvars", "from_file = \"f\"\n");
+    let out = run(d.path(), &["test", "-var", "extra=\"e\"", "-var-file=more.tfvars"]);
+    assert_eq!(out.code, 0, "globals: {}", out.transcript());
+    assert!(!out.stderr.contains("undeclared"), "no warning for globals: {}", out.stderr);
     // Nothing sets it: Terraform's message for tests.
     std::fs::remove_file(d.path().join("terraform.tfvars")).unwrap();
     d.write("tests/t.tftest.hcl", &shows("x"));

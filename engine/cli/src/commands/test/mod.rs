@@ -6,6 +6,7 @@
 //! `plan` and `apply` (`plan::plan_walk`, `apply::execute_plan`).
 
 mod file;
+mod globals;
 mod report;
 
 use super::apply::execute_plan;
@@ -119,6 +120,14 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
             return 1;
         }
     };
+    let (globals, global_diags) =
+        globals::global_values(&workdir.dir, &workdir.dir.join(&args.test_directory), var_args, &|name| {
+            tree.module.variable(name).is_some()
+        });
+    if global_diags.has_errors() {
+        report.setup_diagnostics(&global_diags);
+        return 1;
+    }
     report.abstract_(
         &tests.iter().map(|t| (t.name.clone(), t.runs.iter().map(|r| r.name.clone()).collect())).collect::<Vec<_>>(),
     );
@@ -129,6 +138,7 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         report,
         verbose: args.verbose && !ui.json,
         test_directory: &args.test_directory,
+        globals,
         temp: &temp,
     };
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
@@ -184,6 +194,8 @@ struct Suite<'a> {
     report: Report,
     verbose: bool,
     test_directory: &'a str,
+    /// Every value of the variables files and the command line (`var.*` in test files).
+    globals: BTreeMap<String, Value>,
     temp: &'a TempDir,
 }
 
@@ -486,42 +498,33 @@ impl Suite<'_> {
         outputs: &RunOutputs,
     ) -> Result<(BTreeMap<String, RawVariable>, Diagnostics), Diagnostics> {
         let declared = |name: &str| module.variable(name).is_some();
-        // A module under test other than the configuration takes only the
-        // command-line values it declares.
+        // The command line's values of variables the module under test
+        // declares (the others are only test-file globals).
         let var_args: Vec<VarArg> = self
             .var_args
             .iter()
             .filter(|a| match a {
-                VarArg::Var(text) => is_config || declared(text.split('=').next().unwrap_or("").trim()),
+                VarArg::Var(text) => declared(text.split('=').next().unwrap_or("").trim()),
                 VarArg::File(_) => true,
             })
             .cloned()
             .collect();
         let (mut raw, diags) =
             collect_root_variables(module, &self.workdir.dir, &var_args, &WorkDir::environment(), None);
-        let diags: Diagnostics = if is_config {
-            diags
-        } else {
-            diagnostics(diags.into_vec().into_iter().filter(|d| d.severity == Severity::Error))
+        // Values the module does not declare are globals here, not mistakes.
+        let undeclared = |d: &Diagnostic| {
+            d.summary.starts_with("Value for undeclared variable") || d.summary == "Values for undeclared variables"
         };
+        let diags = diagnostics(
+            diags.into_vec().into_iter().filter(|d| !undeclared(d) && (is_config || d.severity == Severity::Error)),
+        );
         if diags.has_errors() {
             return Err(diags);
         }
         // The test directory's terraform.tfvars and *.auto.tfvars win over
         // the command line (as in Terraform).
         let test_dir = self.workdir.dir.join(self.test_directory);
-        let mut files: Vec<String> = std::fs::read_dir(&test_dir)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
-            .collect();
-        files.sort();
-        for name in ["terraform.tfvars.json", "terraform.tfvars"] {
-            files.insert(0, name.to_string());
-        }
-        let files: Vec<VarArg> =
-            files.into_iter().map(|n| test_dir.join(n)).filter(|p| p.is_file()).map(VarArg::File).collect();
+        let files: Vec<VarArg> = globals::tfvars_files(&test_dir).into_iter().map(VarArg::File).collect();
         if !files.is_empty() {
             let (from_files, diags) = collect_root_variables(module, &self.workdir.dir, &files, &BTreeMap::new(), None);
             if diags.has_errors() {
@@ -534,9 +537,17 @@ impl Suite<'_> {
                 }
             }
         }
+        // A module other than the configuration gets the globals it declares.
+        for (name, value) in &self.globals {
+            if declared(name) && !raw.contains_key(name) && !is_config {
+                let source = ValueSource::CommandLine(format!("{name}=..."));
+                raw.insert(name.clone(), RawVariable { value: value.clone(), source });
+            }
+        }
         let mut diags = Diagnostics::new();
         // `var.NAME` in a test file: the file's variables, else the command line's.
-        let mut globals: BTreeMap<String, Value> = raw.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+        let mut globals = self.globals.clone();
+        globals.extend(raw.iter().map(|(k, v)| (k.clone(), v.value.clone())));
         let functions = Functions::builtin();
         let ctx = CallContext { base_dir: self.workdir.dir.clone(), plan_timestamp: None };
         let eval = |expr: &Expr, globals: &BTreeMap<String, Value>| -> Result<Value, Diagnostic> {
