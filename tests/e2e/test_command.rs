@@ -489,7 +489,7 @@ run "x" {
   }
 }
 run "x" {}
-mock_provider "aws" {}
+override_resource {}
 "#,
             ),
             ("broken.tftest.hcl", "run \"a\" {\n  assert {\n    condition = \n"),
@@ -764,4 +764,61 @@ run "one_again" {
     let out = run(d.path(), &["test"]);
     assert_eq!(out.code, 1, "{}", out.transcript());
     assert!(out.stderr.contains("Reference to undeclared provider"), "{}", out.stderr);
+}
+
+#[test]
+fn mock_providers_call_nothing_and_fill_computed_values() {
+    let main = format!(
+        "{TESTING_PROVIDER}\nresource \"testing_resource\" \"r\" {{\n  name = \"r\"\n}}\n\ndata \"testing_echo\" \"e\" {{\n  name = \"e\"\n}}\n"
+    );
+    let d = TempDir::with_files(
+        "tftest-mock",
+        &[
+            ("main.tf", &main),
+            (
+                "t.tftest.hcl",
+                r#"
+mock_provider "testing" {
+  mock_resource "testing_resource" {
+    defaults = {
+      result = "mocked"
+    }
+  }
+}
+
+run "plan" {
+  command = plan
+  assert {
+    condition     = testing_resource.r.name == "r"
+    error_message = "configuration values are planned"
+  }
+}
+
+run "apply" {
+  assert {
+    condition     = testing_resource.r.result == "mocked"
+    error_message = "result is ${testing_resource.r.result}"
+  }
+  assert {
+    condition     = length(testing_resource.r.id) == 8
+    error_message = "a generated id: ${testing_resource.r.id}"
+  }
+  assert {
+    condition     = length(data.testing_echo.e.result) == 8 && data.testing_echo.e.name == "e"
+    error_message = "data sources are mocked too"
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let log = d.path().join("calls.log");
+    let out = run_with(d.path(), &["test"], &[("STRATA_TESTING_LOG", log.to_str().unwrap())], None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(!log.exists(), "the provider is never called: {:?}", std::fs::read_to_string(&log));
+
+    d.write("t.tftest.hcl", "mock_provider \"testing\" {\n  mock_resource \"testing_resource\" {\n    defaults = \"no\"\n  }\n}\n\nrun \"a\" {}\n");
+    let out = run(d.path(), &["test"]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{}", out.transcript());
+    assert!(out.stderr.contains("Invalid defaults"), "{}", out.stderr);
 }

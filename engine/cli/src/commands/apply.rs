@@ -122,7 +122,14 @@ pub fn run(
                 Err(code) => return code,
             };
             let validated = validated.unwrap_or_default();
-            let req = PlanRequest { destroy, lock, generate_config: generate.is_some(), validated, quiet: false };
+            let req = PlanRequest {
+                destroy,
+                lock,
+                generate_config: generate.is_some(),
+                validated,
+                quiet: false,
+                registry: None,
+            };
             let planned = match make_plan(workdir, &prepared, stored, &req, ui) {
                 Ok(p) => p,
                 Err(code) => return code,
@@ -226,7 +233,7 @@ fn apply_plan(
     ui: Ui,
 ) -> u8 {
     let destroy = plan.options.destroy;
-    let applied = execute_plan(prepared, plan, store, lock_guard, lock.parallelism.unwrap_or(10), false, ui);
+    let applied = execute_plan(prepared, plan, store, lock_guard, lock.parallelism.unwrap_or(10), None, ui);
     ui.print_diagnostics(&applied.diags);
     if applied.diags.has_errors() || applied.state_failed {
         return 1;
@@ -262,17 +269,26 @@ pub(super) struct Applied {
     pub checks: serde_json::Value,
 }
 
-/// Executes `plan` and folds the result into the state; `quiet`: no live
-/// progress (`strata test`).
+/// Executes `plan` and folds the result into the state. `quiet`: no live
+/// progress, and the providers of that registry (`strata test`'s mocks)
+/// instead of the linked ones.
 pub(super) fn execute_plan(
     prepared: &Prepared,
     plan: &Plan,
     store: &LocalState,
     lock_guard: &StateLock,
     parallelism: usize,
-    quiet: bool,
+    quiet: Option<&strata_provider::Registry>,
     ui: Ui,
 ) -> Applied {
+    let linked;
+    let (quiet, registry) = match quiet {
+        Some(r) => (true, r),
+        None => {
+            linked = crate::providers::registry();
+            (false, &linked)
+        }
+    };
     let destroy = plan.options.destroy;
     let mut base = plan.prior_state.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
     let failed = |e: strata_state::StateError| Applied {
@@ -300,9 +316,8 @@ pub(super) fn execute_plan(
     };
     let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
     let stop = install_interrupt_handler(ui);
-    let registry = crate::providers::registry();
     let needed = super::plan::target_closure(&prepared.tree, &plan.options.targets);
-    let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, plan.prior_state.as_ref())
+    let engine = ResourceEngine::new(apply_op, registry, &prepared.tree.module, plan.prior_state.as_ref())
         .with_plan(plan)
         .with_targets(plan.options.targets.clone(), needed)
         .with_refresh_only(plan.options.refresh_only)

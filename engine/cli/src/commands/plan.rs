@@ -27,6 +27,8 @@ pub struct PlanRequest<'a> {
     pub validated: Diagnostics,
     /// No live progress (`strata test` shows runs, not operations).
     pub quiet: bool,
+    /// The providers to plan with (`strata test`'s mocks); the linked ones when `None`.
+    pub registry: Option<&'a strata_provider::Registry>,
 }
 
 /// A plan walk's outcome.
@@ -85,7 +87,14 @@ pub fn plan_walk(
     if move_diags.has_errors() {
         return Err(move_diags);
     }
-    let registry = crate::providers::registry();
+    let linked;
+    let registry = match req.registry {
+        Some(r) => r,
+        None => {
+            linked = crate::providers::registry();
+            &linked
+        }
+    };
     let plan_op = if req.destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
     let targets = lock.target.clone();
     let needed = target_closure(&prepared.tree, &targets);
@@ -96,7 +105,7 @@ pub fn plan_walk(
             refresh_view.print(&p);
         }
     };
-    let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
+    let engine = ResourceEngine::new(plan_op, registry, &prepared.tree.module, prior.as_ref())
         .with_progress(&plan_progress)
         .with_targets(targets.clone(), needed.clone())
         .with_refresh_only(lock.refresh_only)
@@ -179,7 +188,7 @@ pub fn plan_walk(
         checks,
         errored,
         config: ConfigSnapshot::of(&prepared.tree),
-        configuration: Some(super::config_json::configuration(&prepared.tree, &registry)),
+        configuration: Some(super::config_json::configuration(&prepared.tree, registry)),
         relevant_attributes,
     };
     Ok(Planned { plan, diags, generated, result })

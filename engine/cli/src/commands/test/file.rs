@@ -17,7 +17,19 @@ pub struct TestFile {
     pub variables: Vec<(String, Expr)>,
     /// `provider` blocks: they replace the configuration's of the same name and alias.
     pub providers: Vec<ProviderConfig>,
+    /// `mock_provider` blocks: providers replaced by mocks for this file.
+    pub mocks: Vec<MockProvider>,
     pub runs: Vec<Run>,
+}
+
+/// A `mock_provider "name"` block.
+pub struct MockProvider {
+    pub name: String,
+    pub span: Span,
+    /// `mock_resource "type" { defaults = {...} }`, by type.
+    pub resources: Vec<(String, Option<Expr>)>,
+    /// `mock_data "type" { defaults = {...} }`, by type.
+    pub data: Vec<(String, Option<Expr>)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,8 +101,8 @@ struct Loader<'a> {
     diags: &'a mut Diagnostics,
 }
 
-const TOP_LEVEL: &[&str] = &["run", "variables", "provider"];
-const NOT_SUPPORTED: &[&str] = &["mock_provider", "override_resource", "override_data", "override_module"];
+const TOP_LEVEL: &[&str] = &["run", "variables", "provider", "mock_provider"];
+const NOT_SUPPORTED: &[&str] = &["override_resource", "override_data", "override_module"];
 
 impl Loader<'_> {
     fn span(&self, r: Option<std::ops::Range<usize>>) -> Span {
@@ -112,8 +124,13 @@ impl Loader<'_> {
     }
 
     fn file(&mut self, name: &str, body: &Body) -> TestFile {
-        let mut test =
-            TestFile { name: name.to_string(), variables: Vec::new(), providers: Vec::new(), runs: Vec::new() };
+        let mut test = TestFile {
+            name: name.to_string(),
+            variables: Vec::new(),
+            providers: Vec::new(),
+            mocks: Vec::new(),
+            runs: Vec::new(),
+        };
         let mut seen_variables = false;
         for s in body.iter() {
             match s {
@@ -153,6 +170,18 @@ impl Loader<'_> {
                             test.providers.push(p);
                         }
                     }
+                    "mock_provider" => {
+                        if let Some(m) = self.mock_provider(b) {
+                            if test.mocks.iter().any(|o| o.name == m.name) {
+                                self.error(
+                                    "Duplicate \"mock_provider\" block",
+                                    format!("This test file already mocks the provider {:?}.", m.name),
+                                    m.span.clone(),
+                                );
+                            }
+                            test.mocks.push(m);
+                        }
+                    }
                     other if NOT_SUPPORTED.contains(&other) => self.not_supported(b),
                     other => {
                         let mut detail = format!("Blocks of type {other:?} are not expected here.");
@@ -170,7 +199,7 @@ impl Loader<'_> {
     fn not_supported(&mut self, b: &Block) {
         self.error(
             "Unsupported block type",
-            format!("Strata does not support {:?} blocks yet: tests run against real providers.", b.ident.as_str()),
+            format!("Strata does not support {:?} blocks yet.", b.ident.as_str()),
             self.span(b.ident.span()),
         );
     }
@@ -303,6 +332,61 @@ impl Loader<'_> {
             config: RawBody { body: b.body.clone(), file: self.file.clone() },
             span: self.header(b),
         })
+    }
+
+    fn mock_provider(&mut self, b: &Block) -> Option<MockProvider> {
+        let header = self.header(b);
+        if b.labels.len() != 1 {
+            let summary = if b.labels.is_empty() {
+                "Missing name for mock_provider"
+            } else {
+                "Extraneous label for mock_provider"
+            };
+            self.error(summary, "All mock_provider blocks must have 1 labels (name).".into(), header);
+            return None;
+        }
+        let (attrs, blocks) = self.attributes(&b.body, &["alias", "source"], &["mock_resource", "mock_data"]);
+        for key in ["alias", "source"] {
+            if let Some(a) = attrs.get(key) {
+                self.error(
+                    "Unsupported argument",
+                    format!("Strata does not support the {key:?} argument of mock_provider blocks yet: a mock replaces the provider for the whole file."),
+                    self.span(a.key.span()),
+                );
+            }
+        }
+        let mut mock = MockProvider {
+            name: b.labels[0].as_str().to_string(),
+            span: header,
+            resources: Vec::new(),
+            data: Vec::new(),
+        };
+        for nested in blocks {
+            let kind = nested.ident.as_str();
+            if nested.labels.len() != 1 {
+                self.error(
+                    &format!("Missing type for {kind}"),
+                    format!("All {kind} blocks must have 1 labels (type)."),
+                    self.header(nested),
+                );
+                continue;
+            }
+            let (attrs, _) = self.attributes(&nested.body, &["defaults", "override_during"], &[]);
+            if let Some(a) = attrs.get("override_during") {
+                self.error(
+                    "Unsupported argument",
+                    "Strata does not support override_during yet: mocked values are known after apply.".into(),
+                    self.span(a.key.span()),
+                );
+            }
+            let entry = (nested.labels[0].as_str().to_string(), attrs.get("defaults").map(|a| self.expr(&a.value)));
+            if kind == "mock_resource" {
+                mock.resources.push(entry);
+            } else {
+                mock.data.push(entry);
+            }
+        }
+        Some(mock)
     }
 
     fn run(&mut self, b: &Block) -> Option<Run> {

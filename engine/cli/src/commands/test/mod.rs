@@ -7,6 +7,7 @@
 
 mod file;
 mod globals;
+mod mock;
 mod report;
 
 use super::apply::execute_plan;
@@ -23,6 +24,7 @@ use strata_config::{CheckRule, Expr, LoadOptions, Module, ModuleTree, ResourceMo
 use strata_core::{collect_root_variables, EvalMode, EvalSettings, ModuleResult, RawVariable, ValueSource, VarArg};
 use strata_diag::{Diagnostic, Diagnostics, Severity, Span};
 use strata_lang::{CallContext, Evaluator, Fields, Functions, Scope, Value};
+use strata_provider::Registry;
 use strata_state::{LocalState, StateLock};
 
 /// `strata test`'s own flags.
@@ -104,6 +106,14 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
             }
         }
     }
+    // Each file's providers, its mocks in place of the real ones.
+    let mut registries = Vec::new();
+    for test in &tests {
+        match registry_for(&tree, test) {
+            Ok(r) => registries.push(r),
+            Err(d) => diags.extend(d),
+        }
+    }
     if diags.has_errors() {
         report.setup_diagnostics(&diags);
         return 1;
@@ -144,7 +154,7 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
     let mut overall = Status::Pass;
     for (i, test) in tests.iter().enumerate() {
-        let statuses = suite.file(test, i);
+        let statuses = suite.file(test, i, &registries[i]);
         for s in statuses.runs {
             *counts.entry(s).or_default() += 1;
         }
@@ -232,7 +242,7 @@ struct Walked<'a> {
 }
 
 impl Suite<'_> {
-    fn file(&self, test: &TestFile, index: usize) -> FileStatuses {
+    fn file(&self, test: &TestFile, index: usize, registry: &Registry) -> FileStatuses {
         let (report, ui) = (self.report, self.report.ui);
         report.file_started(&test.name);
         let mut states: BTreeMap<String, TestState> = BTreeMap::new();
@@ -246,7 +256,7 @@ impl Suite<'_> {
                 continue;
             }
             report.run_started(&test.name, &run.name);
-            let (status, diags, verbose) = self.run(test, run, i, index, &mut states, &mut outputs);
+            let (status, diags, verbose) = self.run(test, run, (i, index), registry, &mut states, &mut outputs);
             report.run_done(&test.name, &run.name, status);
             match verbose {
                 Some(Shown::Plan(plan)) => {
@@ -269,7 +279,7 @@ impl Suite<'_> {
         let mut order: Vec<(&String, &TestState)> = states.iter().collect();
         order.sort_by_key(|(_, s)| std::cmp::Reverse(s.last_run));
         for (_, state) in order {
-            if !self.teardown(test, state) {
+            if !self.teardown(test, state, registry) {
                 file_status = file_status.max(Status::Error);
             }
         }
@@ -282,8 +292,8 @@ impl Suite<'_> {
         &self,
         test: &TestFile,
         run: &Run,
-        run_index: usize,
-        file_index: usize,
+        (run_index, file_index): (usize, usize),
+        registry: &Registry,
         states: &mut BTreeMap<String, TestState>,
         outputs: &mut RunOutputs,
     ) -> (Status, Diagnostics, Option<Shown>) {
@@ -395,7 +405,14 @@ impl Suite<'_> {
             ..LockArgs::default()
         };
         let validated = super::validate::validate_tree(self.workdir, &prepared.tree);
-        let req = PlanRequest { destroy: false, lock: &lock_args, generate_config: false, validated, quiet: true };
+        let req = PlanRequest {
+            destroy: false,
+            lock: &lock_args,
+            generate_config: false,
+            validated,
+            quiet: true,
+            registry: Some(registry),
+        };
         let planned = match plan_walk(self.workdir, &prepared, stored, &req, self.report.ui) {
             Ok(p) => p,
             Err(d) => {
@@ -451,7 +468,8 @@ impl Suite<'_> {
                     return (Status::Error, rewrite_required_variables(diags, run), None);
                 }
                 diags.extend(plan_diags);
-                let applied = execute_plan(&prepared, &plan, &state.store, &state.lock, 10, true, self.report.ui);
+                let applied =
+                    execute_plan(&prepared, &plan, &state.store, &state.lock, 10, Some(registry), self.report.ui);
                 state.last_run = run_index;
                 state.prepared = Prepared {
                     tree: prepared.tree.clone(),
@@ -637,7 +655,7 @@ impl Suite<'_> {
     /// Destroys what the file's runs created in one state.
     /// Destroys what the file's runs created in one state; prints, as
     /// Terraform does, what could not be destroyed. True when all went.
-    fn teardown(&self, test: &TestFile, state: &TestState) -> bool {
+    fn teardown(&self, test: &TestFile, state: &TestState, registry: &Registry) -> bool {
         let ui = self.report.ui;
         if let Some(run) = test.runs.get(state.last_run) {
             self.report.run_tearing_down(&test.name, &run.name);
@@ -660,6 +678,7 @@ impl Suite<'_> {
             generate_config: false,
             validated: Diagnostics::new(),
             quiet: true,
+            registry: Some(registry),
         };
         let diags = match plan_walk(self.workdir, &state.prepared, Some(stored), &req, ui) {
             Err(d) => d,
@@ -667,7 +686,8 @@ impl Suite<'_> {
             Ok(planned) => {
                 let mut diags = planned.diags;
                 diags.extend(
-                    execute_plan(&state.prepared, &planned.plan, &state.store, &state.lock, 10, true, ui).diags,
+                    execute_plan(&state.prepared, &planned.plan, &state.store, &state.lock, 10, Some(registry), ui)
+                        .diags,
                 );
                 diags
             }
@@ -695,6 +715,69 @@ impl Suite<'_> {
             self.report.diagnostics(&test.name, Some(run).filter(|r| !r.is_empty()), &diags);
         }
         !diags.has_errors() && left.is_empty()
+    }
+}
+
+/// The linked providers, with the file's `mock_provider` blocks in place
+/// of the providers they name.
+fn registry_for(tree: &ModuleTree, test: &TestFile) -> Result<Registry, Diagnostics> {
+    let mut registry = crate::providers::registry();
+    let mut diags = Diagnostics::new();
+    for m in &test.mocks {
+        let source = tree
+            .module
+            .terraform
+            .iter()
+            .find_map(|t| t.required_providers.get(&m.name).map(|p| p.source.clone()))
+            .unwrap_or_else(|| {
+                if m.name == "terraform" {
+                    "terraform.io/builtin/terraform".to_string()
+                } else {
+                    format!("hashicorp/{}", m.name)
+                }
+            });
+        let Some(real) = registry.get(&source).cloned() else {
+            diags.push(
+                Diagnostic::error("Unknown provider")
+                    .with_detail(format!("Strata has no provider {source} to mock."))
+                    .with_span(m.span.clone()),
+            );
+            continue;
+        };
+        let mut defaults = mock::MockDefaults::default();
+        for (kinds, out) in [(&m.resources, &mut defaults.resources), (&m.data, &mut defaults.data)] {
+            for (type_name, expr) in kinds {
+                let values = match expr {
+                    None => BTreeMap::new(),
+                    Some(e) => match constant_object(e) {
+                        Ok(v) => v,
+                        Err(d) => {
+                            diags.push(d);
+                            continue;
+                        }
+                    },
+                };
+                out.insert(type_name.clone(), values);
+            }
+        }
+        registry.add(std::sync::Arc::new(mock::MockFactory { real, defaults: std::sync::Arc::new(defaults) }));
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(registry)
+    }
+}
+
+/// A `defaults` object, which may refer to nothing.
+fn constant_object(e: &Expr) -> Result<BTreeMap<String, Value>, Diagnostic> {
+    let ctx = CallContext { base_dir: PathBuf::from("."), plan_timestamp: None };
+    let v = Evaluator::new(&strata_lang::EmptyScope, &Functions::builtin(), &ctx, &e.file).eval(&e.expr)?;
+    match v.as_entries() {
+        Some(m) if !v.is_null() => Ok(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        _ => Err(Diagnostic::error("Invalid defaults")
+            .with_detail("The defaults of a mock_resource or mock_data block must be an object of attribute values.")
+            .with_span(e.span())),
     }
 }
 
@@ -865,6 +948,16 @@ fn assert_all(
         )
     };
     for rule in &run.asserts {
+        // The message first, as Terraform's evalCheckRule: its errors count
+        // even when the condition holds.
+        let message = match eval(&rule.error_message) {
+            Ok(m) => m,
+            Err(d) => {
+                diags.push(d);
+                status = Status::Error;
+                continue;
+            }
+        };
         let condition = match eval(&rule.condition) {
             Ok(v) => v,
             Err(d) => {
@@ -890,15 +983,13 @@ fn assert_all(
         match truth {
             Some(true) => {}
             Some(false) => {
-                let message = match eval(&rule.error_message) {
-                    Ok(m) if m.is_sensitive() => {
-                        "The error message includes a sensitive value, so it is not shown.".to_string()
-                    }
-                    Ok(m) => strata_lang::convert::convert(&m, &strata_lang::Type::String)
+                let message = if message.is_sensitive() {
+                    "The error message includes a sensitive value, so it is not shown.".to_string()
+                } else {
+                    strata_lang::convert::convert(&message, &strata_lang::Type::String)
                         .ok()
                         .and_then(|s| s.as_str().map(str::to_string))
-                        .unwrap_or_else(|| "(error message is not a string)".into()),
-                    Err(d) => format!("(the error message could not be evaluated: {})", d.summary),
+                        .unwrap_or_else(|| "(error message is not a string)".into())
                 };
                 diags.push(
                     Diagnostic::error("Test assertion failed").with_detail(message).with_span(rule.condition.span()),
