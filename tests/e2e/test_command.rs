@@ -582,11 +582,27 @@ run "ok" {
 }
 "#,
             ),
+            (
+                "tests/d.tftest.hcl",
+                "run \"missing\" {\n  command         = plan\n  expect_failures = [var.name]\n}\n\nrun \"skipped\" {}\n",
+            ),
+            (
+                "tests/e.tftest.hcl",
+                "run \"plan_first\" {\n  command = plan\n}\n\nrun \"unknown_var\" {\n  variables {\n    name = run.plan_first.out\n  }\n}\n",
+            ),
+            (
+                "tests/f.tftest.hcl",
+                "run \"bad_message\" {\n  assert {\n    condition     = output.out != null\n    error_message = \"${var.nope}\"\n  }\n}\n\nrun \"skipped\" {}\n",
+            ),
+            (
+                "tests/g.tftest.hcl",
+                "run \"global\" {\n  variables {\n    name = var.extra\n  }\n  assert {\n    condition     = output.out == \"e\"\n    error_message = \"out\"\n  }\n}\n",
+            ),
         ],
     );
     let init = terraform(d.path(), &["init", "-input=false"]);
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
-    for args in [&["test"][..], &["test", "-filter=tests/c.tftest.hcl", "-var", "name=cli"]] {
+    for args in [&["test", "-var", "extra=\"e\""][..], &["test", "-filter=tests/c.tftest.hcl", "-var", "name=cli"]] {
         let theirs = terraform(d.path(), &[args, &["-no-color"]].concat());
         let ours = run(d.path(), args);
         let their_stdout = String::from_utf8_lossy(&theirs.stdout);
@@ -598,6 +614,22 @@ run "ok" {
             String::from_utf8_lossy(&theirs.stderr)
         );
     }
+    // The machine-readable stream: the same events in the same order
+    // (diagnostics left out: their wording is Strata's).
+    let events = |stdout: &str| -> Vec<String> {
+        stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|l| !matches!(l["type"].as_str(), Some("version" | "diagnostic")))
+            .map(|l| {
+                let kind = l["type"].as_str().unwrap_or_default().to_string();
+                format!("{kind} {} {}", l["@message"], l.get(&kind).cloned().unwrap_or_default())
+            })
+            .collect()
+    };
+    let theirs = terraform(d.path(), &["test", "-json", "-var", "extra=\"e\""]);
+    let ours = run(d.path(), &["test", "-json", "-var", "extra=\"e\""]);
+    assert_eq!(events(&ours.stdout), events(&String::from_utf8_lossy(&theirs.stdout)));
 }
 
 #[test]

@@ -652,9 +652,6 @@ impl Suite<'_> {
     /// Terraform does, what could not be destroyed. True when all went.
     fn teardown(&self, test: &TestFile, state: &TestState, registry: &Registry) -> bool {
         let ui = self.report.ui;
-        if let Some(run) = test.runs.get(state.last_run) {
-            self.report.run_tearing_down(&test.name, &run.name);
-        }
         let stored = match state.store.read() {
             Ok(Some(s)) => s,
             Ok(None) => return true,
@@ -665,6 +662,9 @@ impl Suite<'_> {
         };
         if stored.resources.iter().all(|r| r.instances.is_empty()) {
             return true;
+        }
+        if let Some(run) = test.runs.get(state.last_run) {
+            self.report.run_tearing_down(&test.name, &run.name);
         }
         let lock_args = LockArgs::default();
         let req = PlanRequest {
