@@ -854,3 +854,46 @@ run "apply" {
     assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{}", out.transcript());
     assert!(out.stderr.contains("Invalid defaults"), "{}", out.stderr);
 }
+
+#[test]
+fn ctrl_c_stops_the_runs_and_still_tears_down() {
+    let main = format!(
+        "{TESTING_PROVIDER}\nresource \"testing_resource\" \"slow\" {{\n  name     = \"slow\"\n  delay_ms = 1500\n}}\n"
+    );
+    let d = TempDir::with_files(
+        "tftest-interrupt",
+        &[
+            ("main.tf", &main),
+            ("a.tftest.hcl", "run \"first\" {}\n\nrun \"second\" {}\n"),
+            ("b.tftest.hcl", "run \"never\" {}\n"),
+        ],
+    );
+    let log = d.path().join("calls.log");
+    let child = std::process::Command::new(crate::support::strata_bin())
+        .args(["test", "-no-color"])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .env("STRATA_TESTING_LOG", &log)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("strata runs");
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(&log).unwrap_or_default().contains("create slow start") {
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "the create never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::process::Command::new("sh").args(["-c", &format!("kill -INT {}", child.id())]).status().expect("sh runs");
+    let out = child.wait_with_output().expect("strata finishes");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("  run \"second\"... skip"), "{stdout}");
+    assert!(!stdout.contains("b.tftest.hcl"), "later files do not start: {stdout}");
+    assert!(stdout.contains("a.tftest.hcl... tearing down"), "{stdout}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        log.contains("create slow done") && log.contains("delete slow done"),
+        "what was created is destroyed: {log}"
+    );
+}

@@ -656,12 +656,13 @@ fn confirm(vars: &VarArgs, destroy: bool, ui: Ui) -> bool {
     false
 }
 
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// First Ctrl-C: start no new operation, finish running ones, save state.
 /// Second: exit at once — every completed operation is already journalled,
 /// and the next run folds the journal into the state.
-fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    static STOP: AtomicBool = AtomicBool::new(false);
+pub(super) fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let _ = ctrlc::set_handler(move || {
         if COUNT.fetch_add(1, Ordering::SeqCst) == 0 {
@@ -673,4 +674,15 @@ fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
         }
     });
     &STOP
+}
+
+/// Whether the first Ctrl-C came.
+pub(super) fn interrupted() -> bool {
+    STOP.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Lets operations start again after the first Ctrl-C (`strata test`
+/// destroys what it created); a second Ctrl-C still exits at once.
+pub(super) fn resume_after_interrupt() {
+    STOP.store(false, std::sync::atomic::Ordering::SeqCst);
 }

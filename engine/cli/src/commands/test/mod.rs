@@ -140,6 +140,8 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         report.setup_diagnostics(&global_diags);
         return 1;
     }
+    // Ctrl-C stops the runs, not the teardown (a second one exits at once).
+    super::apply::install_interrupt_handler(ui);
     report.abstract_(
         &tests.iter().map(|t| (t.name.clone(), t.runs.iter().map(|r| r.name.clone()).collect())).collect::<Vec<_>>(),
     );
@@ -151,11 +153,18 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         verbose: args.verbose && !ui.json,
         test_directory: &args.test_directory,
         globals,
+        interrupted: std::cell::Cell::new(false),
         temp: &temp,
     };
     let mut counts: BTreeMap<Status, usize> = BTreeMap::new();
     let mut overall = Status::Pass;
     for (i, test) in tests.iter().enumerate() {
+        if super::apply::interrupted() || suite.interrupted.get() {
+            // Interrupted: the files after are not started.
+            *counts.entry(Status::Skip).or_default() += test.runs.len();
+            overall = Status::Error;
+            continue;
+        }
         let statuses = suite.file(test, i, &registries[i]);
         for s in statuses.runs {
             *counts.entry(s).or_default() += 1;
@@ -208,6 +217,8 @@ struct Suite<'a> {
     test_directory: &'a str,
     /// Every value of the variables files and the command line (`var.*` in test files).
     globals: BTreeMap<String, Value>,
+    /// A Ctrl-C stopped a file: the files after it do not start.
+    interrupted: std::cell::Cell<bool>,
     temp: &'a TempDir,
 }
 
@@ -245,7 +256,7 @@ impl Suite<'_> {
         let mut statuses = Vec::new();
         let mut file_status = Status::Pass;
         for (i, run) in test.runs.iter().enumerate() {
-            if file_status == Status::Error {
+            if file_status == Status::Error || super::apply::interrupted() {
                 report.run_done(&test.name, &run.name, Status::Skip);
                 statuses.push(Status::Skip);
                 continue;
@@ -269,6 +280,11 @@ impl Suite<'_> {
             report.diagnostics(&test.name, Some(&run.name), &diags);
             statuses.push(status);
             file_status = file_status.max(status);
+        }
+        if super::apply::interrupted() {
+            file_status = Status::Error;
+            super::apply::resume_after_interrupt();
+            self.interrupted.set(true);
         }
         report.tearing_down(&test.name);
         let mut order: Vec<(&String, &TestState)> = states.iter().collect();
