@@ -489,7 +489,7 @@ run "x" {
   }
 }
 run "x" {}
-override_resource {}
+override_module {}
 "#,
             ),
             ("broken.tftest.hcl", "run \"a\" {\n  assert {\n    condition = \n"),
@@ -896,4 +896,63 @@ fn ctrl_c_stops_the_runs_and_still_tears_down() {
         log.contains("create slow done") && log.contains("delete slow done"),
         "what was created is destroyed: {log}"
     );
+}
+
+#[test]
+fn overridden_resources_and_data_sources_are_never_sent_to_the_provider() {
+    let main = format!(
+        "{TESTING_PROVIDER}\nresource \"testing_resource\" \"r\" {{\n  name = \"r\"\n}}\n\nresource \"testing_resource\" \"s\" {{\n  name  = \"s\"\n  value = testing_resource.r.result\n}}\n\ndata \"testing_echo\" \"e\" {{\n  name = \"e\"\n}}\n"
+    );
+    let d = TempDir::with_files(
+        "tftest-override",
+        &[
+            ("main.tf", &main),
+            (
+                "t.tftest.hcl",
+                r#"
+override_resource {
+  target = testing_resource.r
+  values = {
+    result = "over"
+  }
+}
+
+run "overrides" {
+  override_data {
+    target = data.testing_echo.e
+    values = {
+      result = "echo-over"
+    }
+  }
+  assert {
+    condition     = testing_resource.s.value == "over"
+    error_message = "s sees the overridden value: ${testing_resource.s.value}"
+  }
+  assert {
+    condition     = data.testing_echo.e.result == "echo-over"
+    error_message = "data: ${data.testing_echo.e.result}"
+  }
+}
+
+run "typo" {
+  override_resource {
+    target = testing_resource.nope
+  }
+}
+"#,
+            ),
+        ],
+    );
+    let log = d.path().join("calls.log");
+    let out = run_with(d.path(), &["test"], &[("STRATA_TESTING_LOG", log.to_str().unwrap())], None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(out.stderr.contains("Warning: Invalid override target"), "{}", out.stderr);
+    let log = std::fs::read_to_string(&log).unwrap();
+    let ops: Vec<&str> = log.lines().filter(|l| l.ends_with(" done") || l.starts_with("data ")).collect();
+    assert_eq!(ops, ["create s done", "data e", "delete s done"], "only s (and, in the run that does not override it, e) reach the provider: {log}");
+
+    d.write("t.tftest.hcl", "override_resource {\n  target = testing_resource.r[0]\n}\n\noverride_data {\n  target = testing_resource.r\n}\n\nrun \"a\" {}\n");
+    let out = run(d.path(), &["test"]);
+    assert_eq!((out.code, out.stdout.as_str()), (1, ""), "{}", out.transcript());
+    assert_eq!(out.stderr.matches("Invalid override target").count(), 2, "{}", out.stderr);
 }

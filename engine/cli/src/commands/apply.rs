@@ -128,7 +128,7 @@ pub fn run(
                 generate_config: generate.is_some(),
                 validated,
                 quiet: false,
-                registry: None,
+                providers: None,
             };
             let planned = match make_plan(workdir, &prepared, stored, &req, ui) {
                 Ok(p) => p,
@@ -270,7 +270,7 @@ pub(super) struct Applied {
 }
 
 /// Executes `plan` and folds the result into the state. `quiet`: no live
-/// progress, and the providers of that registry (`strata test`'s mocks)
+/// progress, and these providers (`strata test`'s mocks and overrides)
 /// instead of the linked ones.
 pub(super) fn execute_plan(
     prepared: &Prepared,
@@ -278,15 +278,15 @@ pub(super) fn execute_plan(
     store: &LocalState,
     lock_guard: &StateLock,
     parallelism: usize,
-    quiet: Option<&strata_provider::Registry>,
+    quiet: Option<&super::plan::ProviderSet>,
     ui: Ui,
 ) -> Applied {
     let linked;
-    let (quiet, registry) = match quiet {
-        Some(r) => (true, r),
+    let (quiet, registry, overrides) = match quiet {
+        Some(p) => (true, &p.registry, p.overrides.clone()),
         None => {
             linked = crate::providers::registry();
-            (false, &linked)
+            (false, &linked, Default::default())
         }
     };
     let destroy = plan.options.destroy;
@@ -323,6 +323,7 @@ pub(super) fn execute_plan(
         .with_refresh_only(plan.options.refresh_only)
         .with_parallelism(parallelism)
         .with_stop(stop)
+        .with_provider_overrides(overrides)
         .with_sink(Box::new(JournalSink(shared.clone())), &progress);
     let (result, diags) = std::thread::scope(|s| {
         let (done, ticks) = std::sync::mpsc::channel();

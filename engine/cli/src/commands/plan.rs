@@ -27,8 +27,16 @@ pub struct PlanRequest<'a> {
     pub validated: Diagnostics,
     /// No live progress (`strata test` shows runs, not operations).
     pub quiet: bool,
-    /// The providers to plan with (`strata test`'s mocks); the linked ones when `None`.
-    pub registry: Option<&'a strata_provider::Registry>,
+    /// The providers to plan with (`strata test`'s mocks and overrides);
+    /// the linked ones when `None`.
+    pub providers: Option<&'a ProviderSet>,
+}
+
+/// Providers other than the linked ones: a registry (mocks in it) and the
+/// resources served by providers of their own (by address without keys).
+pub struct ProviderSet {
+    pub registry: strata_provider::Registry,
+    pub overrides: std::collections::HashMap<String, std::sync::Arc<dyn strata_provider::Provider>>,
 }
 
 /// A plan walk's outcome.
@@ -88,11 +96,11 @@ pub fn plan_walk(
         return Err(move_diags);
     }
     let linked;
-    let registry = match req.registry {
-        Some(r) => r,
+    let (registry, overrides) = match req.providers {
+        Some(p) => (&p.registry, p.overrides.clone()),
         None => {
             linked = crate::providers::registry();
-            &linked
+            (&linked, Default::default())
         }
     };
     let plan_op = if req.destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
@@ -114,7 +122,8 @@ pub fn plan_walk(
         .with_replace(lock.replace.clone())
         .with_moves(moves.clone())
         .with_removals(removals)
-        .with_generate_config(req.generate_config);
+        .with_generate_config(req.generate_config)
+        .with_provider_overrides(overrides);
     let (mut result, mut diags) = super::apply::walk(prepared, &engine);
     diags.extend(move_diags);
     let generated = if diags.has_errors() { Vec::new() } else { engine.generated_config() };

@@ -19,7 +19,19 @@ pub struct TestFile {
     pub providers: Vec<ProviderConfig>,
     /// `mock_provider` blocks: providers replaced by mocks for this file.
     pub mocks: Vec<MockProvider>,
+    /// `override_resource`/`override_data` for every run of the file.
+    pub overrides: Vec<Override>,
     pub runs: Vec<Run>,
+}
+
+/// `override_resource { target = aws_vpc.main, values = {...} }` (or
+/// `override_data`): the resource is served by a mock with these values.
+pub struct Override {
+    /// The target as written (`aws_vpc.main`, `module.net.data.aws_region.here`).
+    pub target: String,
+    pub data: bool,
+    pub values: Option<Expr>,
+    pub span: Span,
 }
 
 /// A `mock_provider "name"` block.
@@ -59,6 +71,8 @@ pub struct Run {
     /// `providers = { aws = aws.west }`: which of the file's provider
     /// configurations the module gets, under which name (`None`: all).
     pub providers: Option<Vec<ProviderMapping>>,
+    /// The run's own `override_resource`/`override_data` blocks.
+    pub overrides: Vec<Override>,
 }
 
 /// One entry of a run's `providers`.
@@ -101,8 +115,8 @@ struct Loader<'a> {
     diags: &'a mut Diagnostics,
 }
 
-const TOP_LEVEL: &[&str] = &["run", "variables", "provider", "mock_provider"];
-const NOT_SUPPORTED: &[&str] = &["override_resource", "override_data", "override_module"];
+const TOP_LEVEL: &[&str] = &["run", "variables", "provider", "mock_provider", "override_resource", "override_data"];
+const NOT_SUPPORTED: &[&str] = &["override_module"];
 
 impl Loader<'_> {
     fn span(&self, r: Option<std::ops::Range<usize>>) -> Span {
@@ -129,6 +143,7 @@ impl Loader<'_> {
             variables: Vec::new(),
             providers: Vec::new(),
             mocks: Vec::new(),
+            overrides: Vec::new(),
             runs: Vec::new(),
         };
         let mut seen_variables = false;
@@ -180,6 +195,11 @@ impl Loader<'_> {
                                 );
                             }
                             test.mocks.push(m);
+                        }
+                    }
+                    "override_resource" | "override_data" => {
+                        if let Some(o) = self.override_block(b) {
+                            test.overrides.push(o);
                         }
                     }
                     other if NOT_SUPPORTED.contains(&other) => self.not_supported(b),
@@ -334,6 +354,61 @@ impl Loader<'_> {
         })
     }
 
+    fn override_block(&mut self, b: &Block) -> Option<Override> {
+        let header = self.header(b);
+        if !self.no_labels(b) {
+            return None;
+        }
+        let data = b.ident.as_str() == "override_data";
+        let (attrs, _) = self.attributes(&b.body, &["target", "values", "override_during"], &[]);
+        self.required(&attrs, &["target"], &header);
+        if let Some(a) = attrs.get("override_during") {
+            self.error(
+                "Unsupported argument",
+                "Strata does not support override_during yet: overridden values are known after apply.".into(),
+                self.span(a.key.span()),
+            );
+        }
+        let a = attrs.get("target")?;
+        let span = self.span(a.value.span());
+        let text = a.value.span().and_then(|r| self.file.text.get(r)).map(|t| t.split_whitespace().collect::<String>());
+        let target = match text.filter(|_| matches!(a.value, Expression::Traversal(_))) {
+            Some(t) => t,
+            None => {
+                self.error(
+                    "Invalid override target",
+                    "The target of an override is a reference to a resource or data source, like aws_vpc.main.".into(),
+                    span,
+                );
+                return None;
+            }
+        };
+        // Whole resources only: no instance keys, data sources for override_data.
+        let steps: Vec<&str> = target.split('.').collect();
+        let mut local = 0;
+        while steps.get(local) == Some(&"module") && local + 2 < steps.len() {
+            local += 2;
+        }
+        let rest = &steps[local..];
+        let well_formed = !target.contains('[')
+            && match rest {
+                ["data", _, _] => data,
+                [_, _] => !data,
+                _ => false,
+            };
+        if !well_formed {
+            let what =
+                if data { "a data source, like data.aws_region.here" } else { "a managed resource, like aws_vpc.main" };
+            self.error(
+                "Invalid override target",
+                format!("The target of {} must be {what} (a whole resource: no instance keys).", b.ident.as_str()),
+                span.clone(),
+            );
+            return None;
+        }
+        Some(Override { target, data, values: attrs.get("values").map(|a| self.expr(&a.value)), span })
+    }
+
     fn mock_provider(&mut self, b: &Block) -> Option<MockProvider> {
         let header = self.header(b);
         if b.labels.len() != 1 {
@@ -416,7 +491,7 @@ impl Loader<'_> {
         let (attrs, blocks) = self.attributes(
             &b.body,
             &["command", "expect_failures", "state_key", "providers"],
-            &["variables", "module", "assert", "plan_options"],
+            &["variables", "module", "assert", "plan_options", "override_resource", "override_data"],
         );
         let mut run = Run {
             name,
@@ -430,6 +505,7 @@ impl Loader<'_> {
             options: RunOptions::default(),
             state_key: None,
             providers: None,
+            overrides: Vec::new(),
         };
         if let Some(a) = attrs.get("command") {
             match keyword(&a.value).as_deref() {
@@ -462,6 +538,12 @@ impl Loader<'_> {
         let mut seen = BTreeMap::new();
         for nested in blocks {
             let kind = nested.ident.as_str();
+            if kind.starts_with("override_") {
+                if let Some(o) = self.override_block(nested) {
+                    run.overrides.push(o);
+                }
+                continue;
+            }
             if kind != "assert" && seen.insert(kind, ()).is_some() {
                 self.error(
                     &format!("Duplicate \"{kind}\" block"),

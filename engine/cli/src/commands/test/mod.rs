@@ -12,7 +12,7 @@ mod mock;
 mod report;
 
 use super::apply::execute_plan;
-use super::plan::{plan_walk, PlanRequest};
+use super::plan::{plan_walk, PlanRequest, ProviderSet};
 use super::Prepared;
 use crate::args::LockArgs;
 use crate::output::Ui;
@@ -415,6 +415,16 @@ impl Suite<'_> {
             replace: run.options.replace.clone(),
             ..LockArgs::default()
         };
+        let providers = match overrides_for(&prepared.tree, registry, test.overrides.iter().chain(&run.overrides)) {
+            Ok((p, warnings)) => {
+                diags.extend(warnings);
+                p
+            }
+            Err(d) => {
+                diags.extend(d);
+                return error(diags);
+            }
+        };
         let validated = super::validate::validate_tree(self.workdir, &prepared.tree);
         let req = PlanRequest {
             destroy: false,
@@ -422,7 +432,7 @@ impl Suite<'_> {
             generate_config: false,
             validated,
             quiet: true,
-            registry: Some(registry),
+            providers: Some(&providers),
         };
         let planned = match plan_walk(self.workdir, &prepared, stored, &req, self.report.ui) {
             Ok(p) => p,
@@ -480,7 +490,7 @@ impl Suite<'_> {
                 }
                 diags.extend(plan_diags);
                 let applied =
-                    execute_plan(&prepared, &plan, &state.store, &state.lock, 10, Some(registry), self.report.ui);
+                    execute_plan(&prepared, &plan, &state.store, &state.lock, 10, Some(&providers), self.report.ui);
                 state.last_run = run_index;
                 state.prepared = Prepared {
                     tree: prepared.tree.clone(),
@@ -682,6 +692,15 @@ impl Suite<'_> {
         if let Some(run) = test.runs.get(state.last_run) {
             self.report.run_tearing_down(&test.name, &run.name);
         }
+        // Whatever a run overrode is destroyed through its override.
+        let every = test.overrides.iter().chain(test.runs.iter().flat_map(|r| &r.overrides));
+        let providers = match overrides_for(&state.prepared.tree, registry, every) {
+            Ok((p, _)) => p,
+            Err(d) => {
+                ui.print_diagnostics(&d);
+                return false;
+            }
+        };
         let lock_args = LockArgs::default();
         let req = PlanRequest {
             destroy: true,
@@ -689,7 +708,7 @@ impl Suite<'_> {
             generate_config: false,
             validated: Diagnostics::new(),
             quiet: true,
-            registry: Some(registry),
+            providers: Some(&providers),
         };
         let diags = match plan_walk(self.workdir, &state.prepared, Some(stored), &req, ui) {
             Err(d) => d,
@@ -697,7 +716,7 @@ impl Suite<'_> {
             Ok(planned) => {
                 let mut diags = planned.diags;
                 diags.extend(
-                    execute_plan(&state.prepared, &planned.plan, &state.store, &state.lock, 10, Some(registry), ui)
+                    execute_plan(&state.prepared, &planned.plan, &state.store, &state.lock, 10, Some(&providers), ui)
                         .diags,
                 );
                 diags
@@ -780,6 +799,84 @@ fn registry_for(tree: &ModuleTree, test: &TestFile) -> Result<Registry, Diagnost
     }
 }
 
+/// The file's providers, with the resources `overrides` name served by
+/// mocks holding their values (later overrides win).
+fn overrides_for<'o>(
+    tree: &ModuleTree,
+    registry: &Registry,
+    overrides: impl Iterator<Item = &'o file::Override>,
+) -> Result<(ProviderSet, Diagnostics), Diagnostics> {
+    let mut set = ProviderSet { registry: registry.clone(), overrides: Default::default() };
+    let mut diags = Diagnostics::new();
+    for o in overrides {
+        let steps: Vec<&str> = o.target.split('.').collect();
+        let (mut module, mut at) = (tree, 0);
+        while steps.get(at) == Some(&"module") && at + 2 < steps.len() {
+            match module.children.get(steps[at + 1]) {
+                Some(child) => module = child,
+                None => {
+                    module = tree;
+                    at = steps.len();
+                    break;
+                }
+            }
+            at += 2;
+        }
+        let (type_name, name) = match &steps[at.min(steps.len())..] {
+            ["data", t, n] | [t, n] => (*t, *n),
+            _ => ("", ""),
+        };
+        let mode = if o.data { strata_config::ResourceMode::Data } else { strata_config::ResourceMode::Managed };
+        let Some(r) =
+            module.module.resources.iter().find(|r| r.mode == mode && r.type_name == type_name && r.name == name)
+        else {
+            diags.push(
+                Diagnostic::warning("Invalid override target")
+                    .with_detail(format!("The override target {} does not exist within the configuration under test. This could indicate a typo in the target address or an unnecessary override.", o.target))
+                    .with_span(o.span.clone()),
+            );
+            continue;
+        };
+        // Its provider's source, as the engine finds it (local name: the
+        // `provider` argument or the type's prefix).
+        let local = match &r.provider {
+            Some(e) => e.span().text().trim().split('.').next().unwrap_or_default().to_string(),
+            None => type_name.split('_').next().unwrap_or(type_name).to_string(),
+        };
+        let required =
+            |m: &Module| m.terraform.iter().find_map(|t| t.required_providers.get(&local).map(|p| p.source.clone()));
+        let source = if local == "terraform" {
+            "terraform.io/builtin/terraform".to_string()
+        } else {
+            required(&module.module).or_else(|| required(&tree.module)).unwrap_or_else(|| format!("hashicorp/{local}"))
+        };
+        let Some(real) = registry.get(&source).cloned() else { continue };
+        let values = match &o.values {
+            None => BTreeMap::new(),
+            Some(e) => match constant_object(e) {
+                Ok(v) => v,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            },
+        };
+        let mut defaults = mock::MockDefaults::default();
+        if o.data {
+            defaults.data.insert(type_name.to_string(), values);
+        } else {
+            defaults.resources.insert(type_name.to_string(), values);
+        }
+        let factory = mock::MockFactory { real, defaults: std::sync::Arc::new(defaults) };
+        set.overrides.insert(o.target.clone(), strata_provider::ProviderFactory::new_instance(&factory));
+    }
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok((set, diags))
+    }
+}
+
 /// A `defaults` object, which may refer to nothing.
 fn constant_object(e: &Expr) -> Result<BTreeMap<String, Value>, Diagnostic> {
     let ctx = CallContext { base_dir: PathBuf::from("."), plan_timestamp: None };
@@ -787,7 +884,7 @@ fn constant_object(e: &Expr) -> Result<BTreeMap<String, Value>, Diagnostic> {
     match v.as_entries() {
         Some(m) if !v.is_null() => Ok(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         _ => Err(Diagnostic::error("Invalid defaults")
-            .with_detail("The defaults of a mock_resource or mock_data block must be an object of attribute values.")
+            .with_detail("The defaults of a mock_resource or mock_data block, and the values of an override, must be an object of attribute values.")
             .with_span(e.span())),
     }
 }
