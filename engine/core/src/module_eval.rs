@@ -52,9 +52,10 @@ pub struct ModuleResult {
     pub module_values: BTreeMap<String, Value>,
     /// Outputs not evaluated because of an error (theirs or upstream).
     pub failed_outputs: BTreeSet<String>,
-    /// What references to this module's resources saw, by graph node
+    /// What references to the root module's resources saw, by graph node
     /// (`resource.TYPE.NAME`, `data.TYPE.NAME`): planned values after a
     /// plan walk, new values after an apply walk (a test's assertions).
+    /// Empty for child modules.
     pub resources: BTreeMap<String, Value>,
 }
 
@@ -977,14 +978,18 @@ fn evaluate_module(
         diags.extend(d.into_inner().expect("no poisoned locks"));
     }
     let mut result = result.into_inner().expect("no poisoned locks");
-    result.resources = scope
-        .values
-        .read()
-        .expect("no poisoned locks")
-        .iter()
-        .filter(|(k, _)| k.starts_with("resource.") || k.starts_with("data."))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    // (The root's only: that is what a test's assertions see. Values are
+    // shared, so this costs a map entry per resource block.)
+    if path.is_root() {
+        result.resources = scope
+            .values
+            .read()
+            .expect("no poisoned locks")
+            .iter()
+            .filter(|(k, _)| k.starts_with("resource.") || k.starts_with("data."))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+    }
     result.failed_outputs = {
         let failed_nodes = &failures.read().expect("no poisoned locks").nodes;
         module
