@@ -269,20 +269,20 @@ pub(super) struct Applied {
     pub checks: serde_json::Value,
 }
 
-/// Executes `plan` and folds the result into the state. `quiet`: no live
-/// progress, and these providers (`strata test`'s mocks and overrides)
-/// instead of the linked ones.
+/// Executes `plan` and folds the result into the state. With
+/// `test_providers` (`strata test`'s mocks and overrides): those instead of
+/// the linked providers, and no live progress.
 pub(super) fn execute_plan(
     prepared: &Prepared,
     plan: &Plan,
     store: &LocalState,
     lock_guard: &StateLock,
     parallelism: usize,
-    quiet: Option<&super::plan::ProviderSet>,
+    test_providers: Option<&super::plan::ProviderSet>,
     ui: Ui,
 ) -> Applied {
     let linked;
-    let (quiet, registry, overrides) = match quiet {
+    let (quiet, registry, overrides) = match test_providers {
         Some(p) => (true, &p.registry, p.overrides.clone()),
         None => {
             linked = crate::providers::registry();
