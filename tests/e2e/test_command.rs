@@ -406,6 +406,17 @@ fn variables_precedence() {
     let out = run(d.path(), &["test", "-var", "extra=\"e\"", "-var-file=more.tfvars"]);
     assert_eq!(out.code, 0, "globals: {}", out.transcript());
     assert!(!out.stderr.contains("undeclared"), "no warning for globals: {}", out.stderr);
+    // Assertions see the test file's variables too, declared or not (and
+    // a run's undeclared value its assertions use is no mistake).
+    d.write(
+        "tests/t.tftest.hcl",
+        "variables {\n  name     = \"v\"\n  expected = \"v\"\n}\n\nrun \"check\" {\n  variables {\n    other = \"o\"\n  }\n  assert {\n    condition     = output.out == var.expected && var.other == \"o\" && var.extra == \"e\"\n    error_message = \"output is ${output.out}\"\n  }\n  assert {\n    condition     = var.nope == 1\n    error_message = \"x\"\n  }\n}\n",
+    );
+    let out = run(d.path(), &["test", "-var", "extra=\"e\""]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(!out.stderr.contains("Value for undeclared variable"), "{}", out.stderr);
+    assert!(!out.stderr.contains("Test assertion failed"), "the first assertion holds: {}", out.stderr);
+    assert!(out.stderr.contains("Reference to undeclared input variable"), "{}", out.stderr);
     // Nothing sets it: Terraform's message for tests.
     std::fs::remove_file(d.path().join("terraform.tfvars")).unwrap();
     d.write("tests/t.tftest.hcl", &shows("x"));
@@ -949,7 +960,11 @@ run "typo" {
     assert!(out.stderr.contains("Warning: Invalid override target"), "{}", out.stderr);
     let log = std::fs::read_to_string(&log).unwrap();
     let ops: Vec<&str> = log.lines().filter(|l| l.ends_with(" done") || l.starts_with("data ")).collect();
-    assert_eq!(ops, ["create s done", "data e", "delete s done"], "only s (and, in the run that does not override it, e) reach the provider: {log}");
+    assert_eq!(
+        ops,
+        ["create s done", "data e", "delete s done"],
+        "only s (and, in the run that does not override it, e) reach the provider: {log}"
+    );
 
     d.write("t.tftest.hcl", "override_resource {\n  target = testing_resource.r[0]\n}\n\noverride_data {\n  target = testing_resource.r\n}\n\nrun \"a\" {}\n");
     let out = run(d.path(), &["test"]);

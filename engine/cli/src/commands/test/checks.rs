@@ -132,7 +132,7 @@ fn rule_diagnostic(rule: &CheckRule, d: &Diagnostic) -> bool {
 pub fn assert_all(
     run: &Run,
     walked: &Walked,
-    outputs: &RunOutputs,
+    (outputs, test_vars): (&RunOutputs, &BTreeMap<String, Value>),
     functions: &Functions,
     diags: &mut Diagnostics,
 ) -> Status {
@@ -140,9 +140,17 @@ pub fn assert_all(
     let run_object = Value::object(outputs.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
     let output_object =
         Value::object(walked.result.outputs.iter().map(|(k, o)| (k.clone(), output_value(o))).collect());
-    let extra = BTreeMap::from([("run".to_string(), run_object), ("output".to_string(), output_object)]);
+    // `var.NAME`: the module's value where it declares NAME, else the test file's.
+    let mut vars = test_vars.clone();
+    vars.extend(walked.result.variables.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let var_object = Value::object(vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    let extra = BTreeMap::from([
+        ("run".to_string(), run_object),
+        ("output".to_string(), output_object),
+        ("var".to_string(), var_object),
+    ]);
     let eval = |e: &Expr| -> Result<Value, Diagnostic> {
-        check_references(e, walked.module, outputs, &walked.result)?;
+        check_references(e, walked.module, (outputs, &vars), &walked.result)?;
         strata_core::evaluate_in_root_with(
             walked.module,
             &walked.result,
@@ -220,10 +228,22 @@ pub fn assert_all(
 
 /// `run.NAME` must name an earlier run, `output.NAME` an output of the
 /// module under test: with Terraform's messages, before evaluation.
-fn check_references(e: &Expr, module: &Module, outputs: &RunOutputs, result: &ModuleResult) -> Result<(), Diagnostic> {
+fn check_references(
+    e: &Expr,
+    module: &Module,
+    (outputs, vars): (&RunOutputs, &BTreeMap<String, Value>),
+    result: &ModuleResult,
+) -> Result<(), Diagnostic> {
     for r in strata_lang::refs::references(&e.expr, &e.file, &[]) {
         let Some(name) = r.attrs.first() else { continue };
         match r.root.as_str() {
+            "var" if !vars.contains_key(name) => {
+                return Err(Diagnostic::error("Reference to undeclared input variable")
+                    .with_detail(format!(
+                        "An input variable with the name {name:?} has not been declared, nor set by the test file or the command line."
+                    ))
+                    .with_span(r.span));
+            }
             "run" if !outputs.contains_key(name) => {
                 return Err(Diagnostic::error("Reference to undeclared run block")
                     .with_detail(format!(

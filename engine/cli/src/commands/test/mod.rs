@@ -238,6 +238,14 @@ struct TestState {
     last_run: usize,
 }
 
+/// A run's variables: for the module under test, and for the test file.
+struct RunVariables {
+    raw: BTreeMap<String, RawVariable>,
+    warnings: Diagnostics,
+    /// Globals, the file's and the run's values, declared or not.
+    test_vars: BTreeMap<String, Value>,
+}
+
 /// Results of the runs so far: `run.NAME` is an object of its outputs.
 type RunOutputs = BTreeMap<String, Value>;
 
@@ -363,10 +371,12 @@ impl Suite<'_> {
                 }
             }
         }
+        let test_vars;
         let raw_vars = match self.variables(test, run, &tree.module, run.module.is_none(), outputs) {
-            Ok((v, warnings)) => {
+            Ok(RunVariables { raw, warnings, test_vars: vars }) => {
                 diags.extend(warnings);
-                v
+                test_vars = vars;
+                raw
             }
             Err(d) => {
                 diags.extend(d);
@@ -520,7 +530,7 @@ impl Suite<'_> {
             }
         };
         let run_outputs: Fields = walked.result.outputs.iter().map(|(k, o)| (k.clone(), output_value(o))).collect();
-        let status = assert_all(run, &walked, outputs, &prepared.functions, &mut diags);
+        let status = assert_all(run, &walked, (outputs, &test_vars), &prepared.functions, &mut diags);
         outputs.insert(run.name.clone(), Value::object(run_outputs));
         (status, diags, verbose)
     }
@@ -535,7 +545,7 @@ impl Suite<'_> {
         module: &Module,
         is_config: bool,
         outputs: &RunOutputs,
-    ) -> Result<(BTreeMap<String, RawVariable>, Diagnostics), Diagnostics> {
+    ) -> Result<RunVariables, Diagnostics> {
         let declared = |name: &str| module.variable(name).is_some();
         // The command line's values of variables the module under test
         // declares (the others are only test-file globals).
@@ -640,8 +650,17 @@ impl Suite<'_> {
         if diags.has_errors() {
             return Err(diags);
         }
+        // (A value the run's assertions use is not a mistake.)
+        let asserted: BTreeSet<String> = run
+            .asserts
+            .iter()
+            .flat_map(|a| [&a.condition, &a.error_message])
+            .flat_map(|e| strata_lang::refs::references(&e.expr, &e.file, &[]))
+            .filter(|r| r.root == "var")
+            .filter_map(|r| r.attrs.first().cloned())
+            .collect();
         for (name, expr) in &run.variables {
-            if !declared(name) {
+            if !declared(name) && !asserted.contains(name) {
                 diags.push(
                     Diagnostic::warning("Value for undeclared variable")
                         .with_detail(format!(
@@ -652,12 +671,15 @@ impl Suite<'_> {
                 );
             }
         }
+        // What `var.NAME` is in the run's assertions, declared or not.
+        let mut test_vars = globals;
+        test_vars.extend(run_values.iter().map(|(k, (v, _))| (k.clone(), v.clone())));
         for (name, (value, span)) in file_values.into_iter().chain(run_values) {
             if declared(&name) {
                 raw.insert(name, RawVariable { value, source: ValueSource::File(span) });
             }
         }
-        Ok((raw, diags))
+        Ok(RunVariables { raw, warnings: diags, test_vars })
     }
 
     /// A new, empty state of file `file_index`, locked for the file's runs.
