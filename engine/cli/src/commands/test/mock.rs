@@ -217,3 +217,55 @@ fn random_string() -> String {
     const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
     digest.iter().take(8).map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block() -> Block {
+        Block {
+            attributes: BTreeMap::from([
+                ("name".to_string(), Attribute::required(Type::String)),
+                ("id".to_string(), Attribute::computed(Type::String)),
+                ("count".to_string(), Attribute::computed(Type::Number)),
+                ("tags".to_string(), Attribute::computed(Type::map(Type::String))),
+                ("arn".to_string(), Attribute::computed(Type::String)),
+            ]),
+            blocks: BTreeMap::new(),
+        }
+    }
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        Value::object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn plans_leave_computed_values_unknown_and_applies_fill_them() {
+        let config = object(&[("name", Value::string("n")), ("id", Value::null(Type::String))]);
+        let proposed = object(&[
+            ("name", Value::string("n")),
+            ("id", Value::null(Type::String)),
+            ("count", Value::null(Type::Number)),
+            ("tags", Value::null(Type::map(Type::String))),
+            ("arn", Value::null(Type::String)),
+        ]);
+        let planned = unknown_computed(&block(), &proposed, &config);
+        assert!(field(&planned, "id").is_unknown() && field(&planned, "arn").is_unknown());
+        assert_eq!(field(&planned, "name").as_str(), Some("n"));
+        let defaults = BTreeMap::from([("arn".to_string(), Value::string("arn:mock"))]);
+        let applied = fill(&block(), &planned, Some(&defaults), false);
+        assert!(applied.is_wholly_known());
+        assert_eq!(field(&applied, "arn").as_str(), Some("arn:mock"), "defaults win");
+        assert_eq!(field(&applied, "id").as_str().map(str::len), Some(8), "strings: 8 characters");
+        assert!(field(&applied, "count").equals(&Value::int(0)) == Some(true), "numbers: 0");
+        assert_eq!(field(&applied, "tags").length(), Some(0), "collections: empty");
+    }
+
+    #[test]
+    fn generated_strings_differ() {
+        let a = random_string();
+        let b = random_string();
+        assert_ne!(a, b);
+        assert!(a.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    }
+}
