@@ -59,12 +59,15 @@ impl Status {
 
 pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u8 {
     let report = Report { ui };
+    // `./tests/` is `tests`, as file names show it.
+    let test_directory = args.test_directory.trim_end_matches('/').trim_start_matches("./").to_string();
+    let test_directory = if test_directory.is_empty() { ".".to_string() } else { test_directory };
     let (tree, diags) = workdir.load();
     let Some(tree) = tree.filter(|_| !diags.has_errors()) else {
         report.setup_diagnostics(&diags);
         return 1;
     };
-    let (files, mut diags) = match discover(&workdir.dir, &args.test_directory) {
+    let (files, mut diags) = match discover(&workdir.dir, &test_directory) {
         Ok(f) => (f, diags),
         Err(d) => {
             report.setup_diagnostics(&d.into());
@@ -133,7 +136,7 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         }
     };
     let (globals, global_diags) =
-        globals::global_values(&workdir.dir, &workdir.dir.join(&args.test_directory), var_args, &|name| {
+        globals::global_values(&workdir.dir, &workdir.dir.join(&test_directory), var_args, &|name| {
             tree.module.variable(name).is_some()
         });
     if global_diags.has_errors() {
@@ -151,7 +154,7 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
         var_args,
         report,
         verbose: args.verbose && !ui.json,
-        test_directory: &args.test_directory,
+        test_directory: &test_directory,
         globals,
         interrupted: std::cell::Cell::new(false),
         temp: &temp,
@@ -180,8 +183,11 @@ pub fn run(workdir: &WorkDir, args: &TestArgs, var_args: &[VarArg], ui: Ui) -> u
 /// (`main.tftest.hcl`, `tests/a.tftest.hcl`), in name order.
 fn discover(dir: &Path, test_directory: &str) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
     let mut out = Vec::new();
-    let test_dir = test_directory.trim_end_matches('/');
-    for (prefix, d) in [("", dir.to_path_buf()), (test_dir, dir.join(test_dir))] {
+    let mut dirs = vec![("", dir.to_path_buf())];
+    if test_directory != "." {
+        dirs.push((test_directory, dir.join(test_directory)));
+    }
+    for (prefix, d) in dirs {
         let entries = match std::fs::read_dir(&d) {
             Ok(e) => e,
             Err(_) if !prefix.is_empty() => continue,
