@@ -45,4 +45,5 @@ mod scenarios;
 mod show_json;
 mod state_commands;
 mod support;
+mod test_command;
 mod workspaces;

@@ -247,6 +247,26 @@ pub enum Command {
     /// Workspace management: new, list, show, select and delete workspaces.
     #[command(subcommand)]
     Workspace(WorkspaceCommand),
+    /// Run the configuration's tests (`*.tftest.hcl`), each file against its
+    /// own temporary state, destroying what it created when it ends.
+    Test {
+        /// Run only this test file (its path as shown, e.g. tests/a.tftest.hcl; repeatable).
+        #[arg(long = "filter", value_name = "FILE")]
+        filter: Vec<String>,
+        /// The directory of test files besides the configuration's own (default tests).
+        #[arg(long, value_name = "DIR", default_value = "tests")]
+        test_directory: String,
+        /// Show the plan or state of every run.
+        #[arg(long)]
+        verbose: bool,
+        /// Machine-readable output: Terraform's JSON lines for tests on stdout.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        vars: VarArgs,
+        #[command(flatten)]
+        ui: Ui,
+    },
     /// Show output values from the state.
     Output {
         /// Print the outputs as JSON.

@@ -26,6 +26,12 @@ fn fields(pairs: Vec<(&str, Json)>) -> Map<String, Json> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+/// One line of another command's stream (`strata test`'s `test_file`,
+/// `test_run`, ...): `fields` beside the envelope.
+pub fn event(level: &str, message: &str, kind: &str, fields_: Vec<(&str, Json)>) {
+    emit(level, message, kind, fields(fields_));
+}
+
 pub fn version() {
     emit(
         "info",

@@ -21,8 +21,8 @@ pub mod validate;
 pub mod variables;
 
 pub use module_eval::{
-    evaluate_in_root, evaluate_root, evaluate_root_with, validate_root, EvalMode, EvalSettings, ModuleResult,
-    OutputValue, ResourceHandler,
+    evaluate_in_root, evaluate_in_root_with, evaluate_root, evaluate_root_with, validate_root, EvalMode, EvalSettings,
+    ModuleResult, OutputValue, ResourceHandler,
 };
 pub use plan::{Action, Drift, Plan, PlannedChange};
 pub use resources::{ApplySink, Operation, Progress, ResourceEngine};

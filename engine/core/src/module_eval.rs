@@ -52,6 +52,11 @@ pub struct ModuleResult {
     pub module_values: BTreeMap<String, Value>,
     /// Outputs not evaluated because of an error (theirs or upstream).
     pub failed_outputs: BTreeSet<String>,
+    /// What references to the root module's resources saw, by graph node
+    /// (`resource.TYPE.NAME`, `data.TYPE.NAME`): planned values after a
+    /// plan walk, new values after an apply walk (a test's assertions).
+    /// Empty for child modules.
+    pub resources: BTreeMap<String, Value>,
 }
 
 /// Evaluates the whole tree; every error is collected. Resources evaluate
@@ -973,6 +978,18 @@ fn evaluate_module(
         diags.extend(d.into_inner().expect("no poisoned locks"));
     }
     let mut result = result.into_inner().expect("no poisoned locks");
+    // (The root's only: that is what a test's assertions see. Values are
+    // shared, so this costs a map entry per resource block.)
+    if path.is_root() {
+        result.resources = scope
+            .values
+            .read()
+            .expect("no poisoned locks")
+            .iter()
+            .filter(|(k, _)| k.starts_with("resource.") || k.starts_with("data."))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+    }
     result.failed_outputs = {
         let failed_nodes = &failures.read().expect("no poisoned locks").nodes;
         module
@@ -1442,7 +1459,25 @@ pub fn evaluate_in_root(
     expr: &hcl_edit::expr::Expression,
     file: &std::sync::Arc<strata_diag::SourceFile>,
 ) -> Result<Value, Diagnostic> {
+    evaluate_in_root_with(module, result, settings, functions, expr, file, &BTreeMap::new())
+}
+
+/// [`evaluate_in_root`] with the module's resources as the walk left them
+/// and root names of the caller's (`extra`: a test's `run` and `output`
+/// objects), which win over the module's own.
+pub fn evaluate_in_root_with(
+    module: &Module,
+    result: &ModuleResult,
+    settings: &EvalSettings,
+    functions: &Functions,
+    expr: &hcl_edit::expr::Expression,
+    file: &std::sync::Arc<strata_diag::SourceFile>,
+    extra: &BTreeMap<String, Value>,
+) -> Result<Value, Diagnostic> {
     let mut values = HashMap::new();
+    for (k, v) in &result.resources {
+        values.insert(k.clone(), v.clone());
+    }
     for (k, v) in &result.locals {
         values.insert(format!("local.{k}"), v.clone());
     }
@@ -1459,7 +1494,23 @@ pub fn evaluate_in_root(
         failures: &failures,
     };
     let ctx = call_context(module, settings);
+    let scope = ExtraScope { extra, inner: &scope };
     Evaluator::new(&scope, functions, &ctx, file).eval(expr)
+}
+
+/// Names a caller adds at the root of a scope.
+struct ExtraScope<'a> {
+    extra: &'a BTreeMap<String, Value>,
+    inner: &'a dyn Scope,
+}
+
+impl Scope for ExtraScope<'_> {
+    fn resolve(&self, root: &str, attrs: &[&str], span: &Span) -> Result<(Value, usize), Diagnostic> {
+        match self.extra.get(root) {
+            Some(v) => Ok((v.clone(), 0)),
+            None => self.inner.resolve(root, attrs, span),
+        }
+    }
 }
 
 /// A module-local address (`aws_vpc.main`) as seen from the root.

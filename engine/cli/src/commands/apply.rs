@@ -122,7 +122,14 @@ pub fn run(
                 Err(code) => return code,
             };
             let validated = validated.unwrap_or_default();
-            let req = PlanRequest { destroy, lock, generate_config: generate.is_some(), validated };
+            let req = PlanRequest {
+                destroy,
+                lock,
+                generate_config: generate.is_some(),
+                validated,
+                quiet: false,
+                providers: None,
+            };
             let planned = match make_plan(workdir, &prepared, stored, &req, ui) {
                 Ok(p) => p,
                 Err(code) => return code,
@@ -226,59 +233,9 @@ fn apply_plan(
     ui: Ui,
 ) -> u8 {
     let destroy = plan.options.destroy;
-    let mut base = plan.prior_state.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
-    if plan.moved {
-        match store.write(lock_guard, base) {
-            Ok(written) => base = written,
-            Err(e) => {
-                ui.print_diagnostics(&e.to_diagnostic().into());
-                return 1;
-            }
-        }
-    }
-    let journal = match store.journal(lock_guard, &base) {
-        Ok(j) => j,
-        Err(e) => {
-            ui.print_diagnostics(&e.to_diagnostic().into());
-            return 1;
-        }
-    };
-    let shared = Arc::new(Mutex::new((journal, StateBuilder::new(base))));
-    let view = ProgressView::new(ui);
-    let progress = |p: Progress| view.print(&p);
-    let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
-    let stop = install_interrupt_handler(ui);
-    let registry = crate::providers::registry();
-    let needed = super::plan::target_closure(&prepared.tree, &plan.options.targets);
-    let engine = ResourceEngine::new(apply_op, &registry, &prepared.tree.module, plan.prior_state.as_ref())
-        .with_plan(plan)
-        .with_targets(plan.options.targets.clone(), needed)
-        .with_refresh_only(plan.options.refresh_only)
-        .with_parallelism(lock.parallelism.unwrap_or(10))
-        .with_stop(stop)
-        .with_sink(Box::new(JournalSink(shared.clone())), &progress);
-    let (result, diags) = std::thread::scope(|s| {
-        let (done, ticks) = std::sync::mpsc::channel();
-        let view = &view;
-        s.spawn(move || view.tick_until(&ticks));
-        let outcome = walk(prepared, &engine);
-        let _ = done.send(());
-        outcome
-    });
-    let check_results = engine.check_results_json();
-    drop(engine);
-    let (journal, built) =
-        Arc::try_unwrap(shared).ok().expect("the engine is gone").into_inner().expect("no poisoned locks");
-    let mut next = built.finish();
-    next.terraform_version = TERRAFORM_COMPAT_VERSION.to_string();
-    // Every apply replaces the results of the last one.
-    next.check_results = check_results;
-    if !diags.has_errors() {
-        next.outputs = stored_outputs(plan, &result);
-    }
-    let status = finish_state(store, lock_guard, journal, next, ui);
-    ui.print_diagnostics(&diags);
-    if diags.has_errors() || status != 0 {
+    let applied = execute_plan(prepared, plan, store, lock_guard, lock.parallelism.unwrap_or(10), None, ui);
+    ui.print_diagnostics(&applied.diags);
+    if applied.diags.has_errors() || applied.state_failed {
         return 1;
     }
     let n = plan_view::counts(&plan.changes);
@@ -296,9 +253,101 @@ fn apply_plan(
                 n.destroy
             )))
         );
-        print_outputs(&result.outputs, ui);
+        print_outputs(&applied.result.outputs, ui);
     }
     0
+}
+
+/// What executing a plan left.
+pub(super) struct Applied {
+    pub result: ModuleResult,
+    /// The walk's diagnostics (not printed).
+    pub diags: Diagnostics,
+    /// The state could not be written (that was printed, with how to recover).
+    pub state_failed: bool,
+    /// The apply walk's condition results (the state's `check_results`).
+    pub checks: serde_json::Value,
+}
+
+/// Executes `plan` and folds the result into the state. With
+/// `test_providers` (`strata test`'s mocks and overrides): those instead of
+/// the linked providers, and no live progress.
+pub(super) fn execute_plan(
+    prepared: &Prepared,
+    plan: &Plan,
+    store: &LocalState,
+    lock_guard: &StateLock,
+    parallelism: usize,
+    test_providers: Option<&super::plan::ProviderSet>,
+    ui: Ui,
+) -> Applied {
+    let linked;
+    let (quiet, registry, overrides) = match test_providers {
+        Some(p) => (true, &p.registry, p.overrides.clone()),
+        None => {
+            linked = crate::providers::registry();
+            (false, &linked, Default::default())
+        }
+    };
+    let destroy = plan.options.destroy;
+    let mut base = plan.prior_state.clone().unwrap_or_else(|| StateFile::new(TERRAFORM_COMPAT_VERSION));
+    let failed = |e: strata_state::StateError| Applied {
+        result: ModuleResult::default(),
+        diags: e.to_diagnostic().into(),
+        state_failed: false,
+        checks: serde_json::Value::Null,
+    };
+    if plan.moved {
+        match store.write(lock_guard, base) {
+            Ok(written) => base = written,
+            Err(e) => return failed(e),
+        }
+    }
+    let journal = match store.journal(lock_guard, &base) {
+        Ok(j) => j,
+        Err(e) => return failed(e),
+    };
+    let shared = Arc::new(Mutex::new((journal, StateBuilder::new(base))));
+    let view = ProgressView::new(ui);
+    let progress = |p: Progress| {
+        if !quiet {
+            view.print(&p);
+        }
+    };
+    let apply_op = if destroy { Operation::Destroy { apply: true } } else { Operation::Apply };
+    let stop = install_interrupt_handler(ui);
+    let needed = super::plan::target_closure(&prepared.tree, &plan.options.targets);
+    let engine = ResourceEngine::new(apply_op, registry, &prepared.tree.module, plan.prior_state.as_ref())
+        .with_plan(plan)
+        .with_targets(plan.options.targets.clone(), needed)
+        .with_refresh_only(plan.options.refresh_only)
+        .with_parallelism(parallelism)
+        .with_stop(stop)
+        .with_provider_overrides(overrides)
+        .with_sink(Box::new(JournalSink(shared.clone())), &progress);
+    let (result, diags) = std::thread::scope(|s| {
+        let (done, ticks) = std::sync::mpsc::channel();
+        let view = &view;
+        if !quiet {
+            s.spawn(move || view.tick_until(&ticks));
+        }
+        let outcome = walk(prepared, &engine);
+        let _ = done.send(());
+        outcome
+    });
+    let check_results = engine.check_results_json();
+    drop(engine);
+    let (journal, built) =
+        Arc::try_unwrap(shared).ok().expect("the engine is gone").into_inner().expect("no poisoned locks");
+    let mut next = built.finish();
+    next.terraform_version = TERRAFORM_COMPAT_VERSION.to_string();
+    // Every apply replaces the results of the last one.
+    next.check_results = check_results.clone();
+    if !diags.has_errors() {
+        next.outputs = stored_outputs(plan, &result);
+    }
+    let status = finish_state(store, lock_guard, journal, next, ui);
+    Applied { result, diags, state_failed: status != 0, checks: check_results }
 }
 
 /// A saved plan as a plan, if this Strata can apply it.
@@ -608,12 +657,13 @@ fn confirm(vars: &VarArgs, destroy: bool, ui: Ui) -> bool {
     false
 }
 
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// First Ctrl-C: start no new operation, finish running ones, save state.
 /// Second: exit at once — every completed operation is already journalled,
 /// and the next run folds the journal into the state.
-fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    static STOP: AtomicBool = AtomicBool::new(false);
+pub(super) fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNT: AtomicUsize = AtomicUsize::new(0);
     let _ = ctrlc::set_handler(move || {
         if COUNT.fetch_add(1, Ordering::SeqCst) == 0 {
@@ -625,4 +675,15 @@ fn install_interrupt_handler(ui: Ui) -> &'static std::sync::atomic::AtomicBool {
         }
     });
     &STOP
+}
+
+/// Whether the first Ctrl-C came.
+pub(super) fn interrupted() -> bool {
+    STOP.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Lets operations start again after the first Ctrl-C (`strata test`
+/// destroys what it created); a second Ctrl-C still exits at once.
+pub(super) fn resume_after_interrupt() {
+    STOP.store(false, std::sync::atomic::Ordering::SeqCst);
 }

@@ -14,6 +14,7 @@ mod plan_json;
 mod show_json;
 mod state;
 mod taint;
+mod test;
 mod validate;
 mod version;
 mod workspace;
@@ -165,6 +166,15 @@ pub fn run(argv: Vec<String>) -> u8 {
         }
         Command::Taint(args) => taint::run(&workdir, &args, true, ui),
         Command::Untaint(args) => taint::run(&workdir, &args, false, ui),
+        Command::Test { filter, test_directory, verbose, json, .. } => {
+            let ui = if json {
+                crate::json_view::version();
+                ui.with_json()
+            } else {
+                ui
+            };
+            test::run(&workdir, &test::TestArgs { filter, test_directory, verbose }, &var_args, ui)
+        }
         Command::Output { json, raw, state, name, .. } => {
             output::run(&workdir, json, raw, state.as_deref(), name.as_deref(), ui)
         }

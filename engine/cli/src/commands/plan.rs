@@ -25,6 +25,18 @@ pub struct PlanRequest<'a> {
     pub generate_config: bool,
     /// What the validate walk (`validate::validate_tree`) reported.
     pub validated: Diagnostics,
+    /// No live progress (`strata test` shows runs, not operations).
+    pub quiet: bool,
+    /// The providers to plan with (`strata test`'s mocks and overrides);
+    /// the linked ones when `None`.
+    pub providers: Option<&'a ProviderSet>,
+}
+
+/// Providers other than the linked ones: a registry (mocks in it) and the
+/// resources served by providers of their own (by address without keys).
+pub struct ProviderSet {
+    pub registry: strata_provider::Registry,
+    pub overrides: std::collections::HashMap<String, std::sync::Arc<dyn strata_provider::Provider>>,
 }
 
 /// A plan walk's outcome.
@@ -35,6 +47,8 @@ pub struct Planned {
     pub diags: Diagnostics,
     /// Configuration generated for import targets (`-generate-config-out`).
     pub generated: Vec<String>,
+    /// What the walk evaluated (its outputs and variables moved into the plan).
+    pub result: strata_core::ModuleResult,
 }
 
 /// Makes the plan: the validate walk's errors (in `req`) stop here, as
@@ -47,11 +61,25 @@ pub fn make_plan(
     req: &PlanRequest,
     ui: Ui,
 ) -> Result<Planned, u8> {
+    plan_walk(workdir, prepared, stored, req, ui).map_err(|diags| {
+        ui.print_diagnostics(&diags);
+        1
+    })
+}
+
+/// [`make_plan`], printing nothing but progress: `Err` holds the
+/// diagnostics that stopped it before the plan walk.
+pub fn plan_walk(
+    workdir: &WorkDir,
+    prepared: &Prepared,
+    stored: Option<StateFile>,
+    req: &PlanRequest,
+    ui: Ui,
+) -> Result<Planned, Diagnostics> {
     if req.validated.has_errors() {
         let mut diags = prepared.diags.clone();
         diags.extend(req.validated.clone());
-        ui.print_diagnostics(&diags);
-        return Err(1);
+        return Err(diags);
     }
     let lock = req.lock;
     let base = stored.as_ref().map(|s| StateVersion { lineage: s.lineage.clone(), serial: s.serial });
@@ -65,17 +93,27 @@ pub fn make_plan(
     let prior = had_prior.then_some(moved_state);
     let removals = strata_core::moves::removals(&prepared.tree, &mut move_diags);
     if move_diags.has_errors() {
-        ui.print_diagnostics(&move_diags);
-        return Err(1);
+        return Err(move_diags);
     }
-    let registry = crate::providers::registry();
+    let linked;
+    let (registry, overrides) = match req.providers {
+        Some(p) => (&p.registry, p.overrides.clone()),
+        None => {
+            linked = crate::providers::registry();
+            (&linked, Default::default())
+        }
+    };
     let plan_op = if req.destroy { Operation::Destroy { apply: false } } else { Operation::Plan };
     let targets = lock.target.clone();
     let needed = target_closure(&prepared.tree, &targets);
     let refresh = lock.refresh.unwrap_or(true);
     let refresh_view = ProgressView::new(ui);
-    let plan_progress = |p: Progress| refresh_view.print(&p);
-    let engine = ResourceEngine::new(plan_op, &registry, &prepared.tree.module, prior.as_ref())
+    let plan_progress = |p: Progress| {
+        if !req.quiet {
+            refresh_view.print(&p);
+        }
+    };
+    let engine = ResourceEngine::new(plan_op, registry, &prepared.tree.module, prior.as_ref())
         .with_progress(&plan_progress)
         .with_targets(targets.clone(), needed.clone())
         .with_refresh_only(lock.refresh_only)
@@ -84,7 +122,8 @@ pub fn make_plan(
         .with_replace(lock.replace.clone())
         .with_moves(moves.clone())
         .with_removals(removals)
-        .with_generate_config(req.generate_config);
+        .with_generate_config(req.generate_config)
+        .with_provider_overrides(overrides);
     let (mut result, mut diags) = super::apply::walk(prepared, &engine);
     diags.extend(move_diags);
     let generated = if diags.has_errors() { Vec::new() } else { engine.generated_config() };
@@ -161,10 +200,10 @@ pub fn make_plan(
             &prepared.tree,
             strata_config::ModuleManifest::read(&workdir.dir).ok().flatten().as_ref(),
         ),
-        configuration: Some(super::config_json::configuration(&prepared.tree, &registry)),
+        configuration: Some(super::config_json::configuration(&prepared.tree, registry)),
         relevant_attributes,
     };
-    Ok(Planned { plan, diags, generated })
+    Ok(Planned { plan, diags, generated, result })
 }
 
 /// The configuration items `-target` addresses need (their dependency

@@ -185,6 +185,10 @@ pub struct ResourceEngine<'a> {
     /// Recovering: the creates an interrupted run left unresolved (the walk
     /// then only configures providers, to ask them).
     recovering: Option<Vec<JournalEntry>>,
+    /// Resources (addresses without instance keys, `module.a.aws_vpc.main`)
+    /// served by these providers instead of their configured one, for every
+    /// call (`strata test`'s `override_resource`).
+    overrides: HashMap<String, Arc<dyn Provider>>,
 }
 
 impl<'a> ResourceEngine<'a> {
@@ -232,7 +236,24 @@ impl<'a> ResourceEngine<'a> {
             plan: None,
             refreshed: Mutex::new(Vec::new()),
             recovering: None,
+            overrides: HashMap::new(),
         }
+    }
+
+    /// Resources served by other providers than their configured one (by
+    /// address without instance keys); their types must be in those
+    /// providers' schemas.
+    pub fn with_provider_overrides(mut self, overrides: HashMap<String, Arc<dyn Provider>>) -> Self {
+        self.overrides = overrides;
+        self
+    }
+
+    /// The provider that serves every instance of `addr`, when overridden.
+    fn overridden(&self, addr: &ResourceAddr) -> Option<Arc<dyn Provider>> {
+        if self.overrides.is_empty() {
+            return None;
+        }
+        self.overrides.get(&strip_module_keys(&addr.to_string())).cloned()
     }
 
     /// Recovering after a crash: the walk evaluates provider

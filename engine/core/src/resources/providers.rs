@@ -26,6 +26,7 @@ impl ResourceEngine<'_> {
             })
             .unwrap_or_default();
         let provider = self.provider_instance(provider_addr, &source, None, diags)?;
+        let provider = self.overridden(&addr.resource).unwrap_or(provider);
         let schema = provider.schema();
         let rs = match addr.resource.mode {
             ResourceMode::Managed => schema.resources.get(&addr.resource.type_name),

@@ -211,6 +211,7 @@ impl ResourceHandler for ResourceEngine<'_> {
         let Some(provider) = self.provider_instance(&provider_addr, &source, Some(&r.span), diags) else {
             return Value::dynamic_unknown();
         };
+        let provider = self.overridden(&addr).unwrap_or(provider);
         if mode == ResourceMode::Managed {
             let mut types = self.managed_types.lock().expect("no poisoned locks");
             types.entry(provider_addr.clone()).or_default().insert(r.type_name.clone());
