@@ -78,10 +78,19 @@ fn init_writes_and_plan_checks_the_lock_file() {
     assert_eq!(plan.code, 1, "{}", plan.transcript());
     let flat = plan.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("Inconsistent dependency lock file"), "{flat}");
-    assert!(flat.contains("provider registry.terraform.io/hashicorp/local: required by this configuration but no version is selected"), "{flat}");
+    assert!(
+        flat.contains(
+            "provider registry.terraform.io/hashicorp/local: required by this configuration but no version is selected"
+        ),
+        "{flat}"
+    );
     let init = run(dir.path(), &["init"]);
     assert_eq!(init.code, 0, "{}", init.transcript());
-    assert!(init.stdout.contains("Strata has made some changes to the provider dependency selections"), "{}", init.stdout);
+    assert!(
+        init.stdout.contains("Strata has made some changes to the provider dependency selections"),
+        "{}",
+        init.stdout
+    );
     assert_eq!(lock(&dir), EXPECTED);
     assert_eq!(run(dir.path(), &["plan"]).code, 0);
 }
@@ -91,7 +100,10 @@ fn init_writes_and_plan_checks_the_lock_file() {
 #[test]
 fn a_terraform_lock_at_the_same_versions_does_not_churn() {
     let terraforms = EXPECTED
-        .replace("  constraints = \">= 2.0.0\"\n", "  constraints = \">= 2.0.0\"\n  hashes = [\n    \"h1:local=\",\n    \"zh:0001\",\n  ]\n")
+        .replace(
+            "  constraints = \">= 2.0.0\"\n",
+            "  constraints = \">= 2.0.0\"\n  hashes = [\n    \"h1:local=\",\n    \"zh:0001\",\n  ]\n",
+        )
         .replace(
             "  constraints = \">= 3.0.0, ~> 3.6\"\n",
             "  constraints = \">= 3.0.0, ~> 3.6\"\n  hashes = [\n    \"h1:random=\",\n  ]\n",
@@ -102,14 +114,22 @@ fn a_terraform_lock_at_the_same_versions_does_not_churn() {
     );
     let init = run(dir.path(), &["init"]);
     assert_eq!(init.code, 0, "{}", init.transcript());
-    assert!(init.stdout.contains("- Reusing previous version of hashicorp/random from the dependency lock file"), "{}", init.stdout);
+    assert!(
+        init.stdout.contains("- Reusing previous version of hashicorp/random from the dependency lock file"),
+        "{}",
+        init.stdout
+    );
     assert!(!init.stdout.contains("made some changes"), "{}", init.stdout);
     assert_eq!(lock(&dir), terraforms);
 
     // A changed constraint updates the entry and keeps its checksums.
     dir.write("main.tf", &CONFIG.replace("~> 3.6", "~> 3.7"));
     assert_eq!(run(dir.path(), &["init"]).code, 0);
-    assert!(lock(&dir).contains("  constraints = \">= 3.0.0, ~> 3.7\"\n  hashes = [\n    \"h1:random=\",\n  ]"), "{}", lock(&dir));
+    assert!(
+        lock(&dir).contains("  constraints = \">= 3.0.0, ~> 3.7\"\n  hashes = [\n    \"h1:random=\",\n  ]"),
+        "{}",
+        lock(&dir)
+    );
 }
 
 #[test]
@@ -154,5 +174,9 @@ fn a_broken_lock_file_is_located() {
     );
     let plan = run(dir.path(), &["plan"]);
     assert_eq!(plan.code, 1, "{}", plan.transcript());
-    assert!(plan.stderr.contains("must be a string") && plan.stderr.contains(".terraform.lock.hcl:2:13"), "{}", plan.stderr);
+    assert!(
+        plan.stderr.contains("must be a string") && plan.stderr.contains(".terraform.lock.hcl:2:13"),
+        "{}",
+        plan.stderr
+    );
 }

@@ -8,6 +8,8 @@ mod aws_example;
 mod aws_gateways;
 mod aws_network;
 mod aws_plan_contract;
+mod aws_policy_document;
+mod aws_region;
 mod aws_settle;
 mod aws_support;
 mod aws_terraform_state;

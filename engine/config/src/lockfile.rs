@@ -11,7 +11,8 @@ use strata_diag::{Diagnostic, SourceFile, Span};
 
 pub const LOCK_FILE_NAME: &str = ".terraform.lock.hcl";
 
-const HEADER: &str = "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
+const HEADER: &str =
+    "# This file is maintained automatically by \"terraform init\".\n# Manual edits may be lost in future updates.\n";
 
 #[derive(Debug, Clone)]
 pub struct LockedProvider {
@@ -115,10 +116,8 @@ impl LockFile {
                     .with_detail(format!("This lock file already declared a lock for provider {address}."))
                     .with_span(header));
             }
-            providers.insert(
-                address.clone(),
-                LockedProvider { address, version, constraints, hashes, span: Some(header) },
-            );
+            providers
+                .insert(address.clone(), LockedProvider { address, version, constraints, hashes, span: Some(header) });
         }
         Ok(LockFile { providers })
     }

@@ -66,7 +66,10 @@ pub fn locked_requirements(reqs: &ModuleRequirements) -> BTreeMap<String, String
 }
 
 /// The linked provider an address names (`registry.terraform.io/hashicorp/aws`).
-fn linked<'r>(registry: &'r strata_provider::Registry, address: &str) -> Option<&'r std::sync::Arc<dyn strata_provider::ProviderFactory>> {
+fn linked<'r>(
+    registry: &'r strata_provider::Registry,
+    address: &str,
+) -> Option<&'r std::sync::Arc<dyn strata_provider::ProviderFactory>> {
     registry.get(address.strip_prefix("registry.terraform.io/").unwrap_or(address))
 }
 
@@ -144,7 +147,8 @@ pub fn check_lock_file(
     for address in required.keys() {
         let Some(factory) = linked(registry, address) else { continue };
         match lock.providers.get(address) {
-            None => problems.push(format!("  - provider {address}: required by this configuration but no version is selected")),
+            None => problems
+                .push(format!("  - provider {address}: required by this configuration but no version is selected")),
             Some(p) if p.version != factory.version() => {
                 upgrade = true;
                 problems.push(format!(

@@ -1,4 +1,4 @@
-//! Data sources: `aws_region`, `aws_caller_identity`,
+//! Data sources that call AWS: `aws_region`, `aws_caller_identity`,
 //! `aws_availability_zones`, `aws_vpc`, `aws_subnets`.
 
 use crate::client::{aws_error, Aws};
@@ -128,6 +128,8 @@ pub fn read(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, Provide
     match type_name {
         "aws_region" => region(aws, config),
         "aws_caller_identity" => caller_identity(aws),
+        "aws_iam_policy_document" => crate::policy_document::read(config),
+        "aws_partition" => Ok(crate::policy_document::partition(&aws.region)),
         "aws_availability_zones" => availability_zones(aws, config),
         "aws_vpc" => vpc(aws, config),
         "aws_subnets" => subnets(aws, config),

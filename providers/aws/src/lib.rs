@@ -26,6 +26,8 @@ mod eip;
 mod igw;
 mod list;
 mod nat;
+mod policy_document;
+mod region;
 mod route_table;
 mod settings;
 mod sg;
@@ -38,7 +40,7 @@ mod vpc;
 
 use client::Aws;
 use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use strata_lang::Value;
 use strata_provider::*;
 use util::{attr, str_attr, with_attr};
@@ -53,7 +55,7 @@ impl ProviderFactory for Factory {
         "6.0.0"
     }
     fn new_instance(&self) -> Arc<dyn Provider> {
-        Arc::new(AwsProvider { aws: OnceLock::new() })
+        Arc::new(AwsProvider { aws: OnceLock::new(), settings: OnceLock::new(), regional: Mutex::new(BTreeMap::new()) })
     }
 }
 
@@ -63,7 +65,13 @@ pub fn register(registry: &mut Registry) {
 }
 
 struct AwsProvider {
-    aws: OnceLock<Aws>,
+    /// The clients of the provider configuration's own region.
+    aws: OnceLock<Arc<Aws>>,
+    settings: OnceLock<settings::Settings>,
+    /// Clients for the other regions resources name with their `region`
+    /// argument (hashicorp/aws 6.x's per-resource region), connected on
+    /// first use with the configuration's settings otherwise.
+    regional: Mutex<BTreeMap<String, Arc<Aws>>>,
 }
 
 /// Types whose objects other resources change when applied: a NAT gateway
@@ -101,7 +109,7 @@ fn schema() -> Arc<ProviderSchema> {
                 ])
                 .into_iter()
                 .map(|(name, r)| {
-                    let block = timeouts::with_block(&name, r.block);
+                    let block = region::with_attribute(timeouts::with_block(&name, r.block));
                     let reread_after_dependents_apply = CHANGED_BY_DEPENDENTS.contains(&name.as_str());
                     (name, ResourceSchema { block, reread_after_dependents_apply, ..r })
                 })
@@ -109,10 +117,20 @@ fn schema() -> Arc<ProviderSchema> {
                 data_sources: BTreeMap::from([
                     ("aws_availability_zones".to_string(), ds(data::availability_zones_schema())),
                     ("aws_caller_identity".to_string(), ds(data::caller_identity_schema())),
+                    ("aws_iam_policy_document".to_string(), ds(policy_document::schema())),
+                    ("aws_partition".to_string(), ds(policy_document::partition_schema())),
                     ("aws_region".to_string(), ds(data::region_schema())),
                     ("aws_subnets".to_string(), ds(data::subnets_schema())),
                     ("aws_vpc".to_string(), ds(data::vpc_schema())),
-                ]),
+                ])
+                .into_iter()
+                .map(|(name, r)| {
+                    // Global data sources take no region.
+                    let global = ["aws_caller_identity", "aws_iam_policy_document", "aws_partition"];
+                    let block = if global.contains(&name.as_str()) { r.block } else { region::with_attribute(r.block) };
+                    (name, ResourceSchema { block, ..r })
+                })
+                .collect(),
             })
         })
         .clone()
@@ -146,10 +164,28 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
 }
 
 impl AwsProvider {
-    fn aws(&self) -> Result<&Aws, ProviderDiagnostic> {
-        self.aws.get().ok_or_else(|| {
+    fn aws(&self) -> Result<Arc<Aws>, ProviderDiagnostic> {
+        self.aws.get().cloned().ok_or_else(|| {
             ProviderDiagnostic::error("Provider not configured", "The aws provider was used before it was configured.")
         })
+    }
+
+    /// The clients for the region `value` names in its `region` attribute
+    /// (the provider's own when it names none).
+    fn aws_for(&self, value: &Value) -> Result<Arc<Aws>, ProviderDiagnostic> {
+        let default = self.aws()?;
+        let Some(region) = region::named(value).filter(|r| *r != default.region) else { return Ok(default) };
+        let mut regional = self.regional.lock().expect("no poisoned locks");
+        if let Some(aws) = regional.get(&region) {
+            return Ok(aws.clone());
+        }
+        let mut settings = self.settings.get().cloned().unwrap_or_default();
+        settings.region = Some(region.clone());
+        // The credentials were checked when the provider was configured.
+        settings.skip_credentials_validation = true;
+        let aws = Arc::new(Aws::connect(settings)?);
+        regional.insert(region, aws.clone());
+        Ok(aws)
     }
 
     fn plan(&self, req: &PlanRequest) -> Result<PlanResponse, ProviderDiagnostic> {
@@ -165,7 +201,10 @@ impl AwsProvider {
             return Ok(resp);
         }
         let aws = self.aws()?;
-        let mut planned = req.proposed.clone();
+        let mut planned = region::plan(&req.proposed, req.config, req.prior, &aws.region);
+        if let Some(path) = region::replaced(req.prior, &planned) {
+            resp.requires_replace.push(path);
+        }
         for (name, default) in defaults(req.type_name) {
             if attr(req.config, name).is_null() {
                 planned = with_attr(&planned, name, default);
@@ -180,7 +219,7 @@ impl AwsProvider {
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
-                resp.requires_replace = replace;
+                resp.requires_replace.extend(replace);
                 planned
             }
             _ => planned,
@@ -196,12 +235,13 @@ impl AwsProvider {
     /// One create, update or delete, bounded by the resource's timeout
     /// for it; the result keeps the planned `timeouts`.
     fn apply(&self, req: &ApplyRequest) -> Result<Value, ProviderDiagnostic> {
-        let aws = self.aws()?;
         let (operation, configured) = match (req.prior.is_null(), req.planned.is_null()) {
             (_, true) => ("delete", req.prior),
             (true, false) => ("create", req.planned),
             (false, false) => ("update", req.planned),
         };
+        let aws = self.aws_for(configured)?;
+        let aws = &*aws;
         let limit = timeouts::timeout(req.type_name, configured, operation);
         // A create carries the engine's token as a tag, where the type has tags.
         let tagged;
@@ -213,6 +253,7 @@ impl AwsProvider {
             _ => req,
         };
         let result = tags::without_create_token(&aws.within(limit, || self.apply_operation(aws, req))?);
+        let result = region::with_region(&result, configured, &aws.region, is_regional(req.type_name));
         Ok(match block_of(req.type_name) {
             Some(block) => timeouts::carry(&block, &result, req.planned),
             None => result,
@@ -239,7 +280,7 @@ impl AwsProvider {
     }
 
     fn find_once(&self, type_name: &str, token: &str, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-        let aws = self.aws()?;
+        let aws = self.aws_for(planned)?;
         let stub = util::known_or_null(planned);
         let current = match type_name {
             "aws_route_table_association" => {
@@ -324,9 +365,11 @@ impl AwsProvider {
     /// The object as it is now (bounded by the `read` timeout), keeping
     /// the `timeouts` of `current`.
     fn read(&self, type_name: &str, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-        let aws = self.aws()?;
+        let aws = self.aws_for(current)?;
+        let aws = &*aws;
         let limit = timeouts::timeout(type_name, current, "read");
         let found = aws.within(limit, || self.read_object(aws, type_name, current))?;
+        let found = found.map(|v| region::with_region(&v, current, &aws.region, is_regional(type_name)));
         Ok(match block_of(type_name) {
             Some(block) => found.map(|v| timeouts::carry(&block, &v, current)),
             None => found,
@@ -350,6 +393,11 @@ impl AwsProvider {
             other => Err(unknown_type(other)),
         }
     }
+}
+
+/// Resource types that live in one region (every one so far).
+fn is_regional(type_name: &str) -> bool {
+    block_of(type_name).is_some_and(|b| b.attributes.contains_key("region"))
 }
 
 /// Types whose objects carry tags (and so the create token).
@@ -411,9 +459,10 @@ impl Provider for AwsProvider {
             Ok(s) => s,
             Err(d) => return vec![d],
         };
-        match Aws::connect(settings) {
+        match Aws::connect(settings.clone()) {
             Ok(aws) => {
-                let _ = self.aws.set(aws);
+                let _ = self.aws.set(Arc::new(aws));
+                let _ = self.settings.set(settings);
                 Vec::new()
             }
             Err(d) => vec![d],
@@ -459,7 +508,12 @@ impl Provider for AwsProvider {
         let Some(block) = block_of(req.type_name) else {
             return ImportResponse { imported: Vec::new(), diagnostics: vec![unknown_type(req.type_name)] };
         };
-        let stub = util::object(&block, [("id", Value::string(req.id))]);
+        // `ID@REGION` imports from another region, as hashicorp/aws 6.x does.
+        let (id, region) = region::split_import_id(req.id);
+        let mut stub = util::object(&block, [("id", Value::string(id))]);
+        if let Some(r) = region {
+            stub = with_attr(&stub, "region", Value::string(r));
+        }
         match self.read(req.type_name, &stub) {
             Ok(Some(state)) => ImportResponse {
                 imported: vec![ImportedObject { type_name: req.type_name.to_string(), state, private: Vec::new() }],
@@ -495,7 +549,7 @@ impl Provider for AwsProvider {
             Ok(aws) => aws,
             Err(d) => return ListResourcesResponse { objects: None, diagnostics: vec![d] },
         };
-        match list::list(aws, req.type_name) {
+        match list::list(&aws, req.type_name) {
             None => ListResourcesResponse { objects: None, diagnostics: Vec::new() },
             Some(Ok(objects)) => ListResourcesResponse { objects: Some(objects), diagnostics: Vec::new() },
             Some(Err(d)) => ListResourcesResponse { objects: None, diagnostics: vec![d] },
@@ -503,7 +557,12 @@ impl Provider for AwsProvider {
     }
 
     fn read_data_source(&self, req: ReadDataRequest) -> ReadDataResponse {
-        let result = self.aws().and_then(|aws| data::read(aws, req.type_name, req.config));
+        let result = self.aws_for(req.config).and_then(|aws| {
+            let regional =
+                schema().data_sources.get(req.type_name).is_some_and(|d| d.block.attributes.contains_key("region"));
+            let asked = with_attr(req.config, "region", Value::string(aws.region.as_str()));
+            data::read(&aws, req.type_name, req.config).map(|v| region::with_region(&v, &asked, &aws.region, regional))
+        });
         match result {
             Ok(state) => ReadDataResponse { state, diagnostics: Vec::new() },
             Err(d) => ReadDataResponse { state: Value::dynamic_null(), diagnostics: vec![d] },

@@ -25,7 +25,12 @@ pub struct ModuleInstall {
 
 /// Records the built-in provider versions the configuration uses in
 /// `.terraform.lock.hcl`, written only when its content changes.
-fn lock_providers(workdir: &WorkDir, tree: &strata_config::ModuleTree, upgrade: bool, ui: Ui) -> Result<(), Diagnostic> {
+fn lock_providers(
+    workdir: &WorkDir,
+    tree: &strata_config::ModuleTree,
+    upgrade: bool,
+    ui: Ui,
+) -> Result<(), Diagnostic> {
     let reqs = strata_core::requirements::provider_requirements(tree, &tree.module);
     let required = strata_core::requirements::locked_requirements(&reqs);
     let old = strata_config::LockFile::read(&workdir.dir)?;
@@ -34,15 +39,14 @@ fn lock_providers(workdir: &WorkDir, tree: &strata_config::ModuleTree, upgrade: 
     }
     println!("{}", ui.bold("Initializing provider plugins..."));
     let registry = crate::providers::registry();
-    let (lock, log) =
-        match strata_core::requirements::update_lock_file(old.as_ref(), &required, &registry, upgrade) {
-            Ok(x) => x,
-            Err(diags) => {
-                ui.print_diagnostics(&diags);
-                return Err(Diagnostic::error("Failed to lock the providers")
-                    .with_detail("The dependency lock file selects provider versions Strata does not have (see above)."));
-            }
-        };
+    let (lock, log) = match strata_core::requirements::update_lock_file(old.as_ref(), &required, &registry, upgrade) {
+        Ok(x) => x,
+        Err(diags) => {
+            ui.print_diagnostics(&diags);
+            return Err(Diagnostic::error("Failed to lock the providers")
+                .with_detail("The dependency lock file selects provider versions Strata does not have (see above)."));
+        }
+    };
     for line in log {
         println!("{line}");
     }
