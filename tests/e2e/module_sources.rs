@@ -333,6 +333,7 @@ fn registry_sources_resolve_versions_and_upgrade() {
 /// The same working directory installed by Terraform: identical
 /// `modules.json`, and Strata plans from Terraform's installation.
 #[test]
+#[allow(clippy::print_stderr)]
 fn modules_json_matches_terraform() {
     if !terraform_available() {
         eprintln!("terraform not installed: skipping the comparison with Terraform's modules.json");

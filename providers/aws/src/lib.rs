@@ -201,7 +201,7 @@ impl AwsProvider {
             return Ok(resp);
         }
         let aws = self.aws()?;
-        let mut planned = region::plan(&req.proposed, req.config, req.prior, &aws.region);
+        let mut planned = region::plan(req.proposed, req.config, req.prior, &aws.region);
         if let Some(path) = region::replaced(req.prior, &planned) {
             resp.requires_replace.push(path);
         }
