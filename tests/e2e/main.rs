@@ -14,6 +14,7 @@ mod aws_settle;
 mod aws_support;
 mod aws_terraform_state;
 mod aws_vpc;
+mod aws_vpc_options;
 mod bad_state;
 mod builtin_providers;
 mod checks;

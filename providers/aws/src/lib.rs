@@ -22,6 +22,8 @@
 mod cache;
 mod client;
 mod data;
+mod dhcp;
+mod eigw;
 mod eip;
 mod igw;
 mod list;
@@ -103,6 +105,9 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_route_table".to_string(), rs0(route_table::schema())),
                     ("aws_route_table_association".to_string(), rs0(route_table::association_schema())),
                     ("aws_eip".to_string(), rs0(eip::schema())),
+                    ("aws_egress_only_internet_gateway".to_string(), rs0(eigw::schema())),
+                    ("aws_vpc_dhcp_options".to_string(), rs0(dhcp::schema())),
+                    ("aws_vpc_dhcp_options_association".to_string(), rs0(dhcp::association_schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
@@ -288,7 +293,7 @@ impl AwsProvider {
                 let table = str_attr(&stub, "route_table_id").unwrap_or_default();
                 with_attr(&stub, "id", Value::string(format!("{target}/{table}")))
             }
-            "aws_route" => stub,
+            "aws_route" | "aws_vpc_dhcp_options_association" => stub,
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -322,6 +327,9 @@ impl AwsProvider {
                 "aws_route" => route_table::delete_route(aws, req.prior)?,
                 "aws_eip" => eip::delete(aws, req.prior)?,
                 "aws_nat_gateway" => nat::delete(aws, req.prior)?,
+                "aws_egress_only_internet_gateway" => eigw::delete(aws, req.prior)?,
+                "aws_vpc_dhcp_options" => dhcp::delete(aws, req.prior)?,
+                "aws_vpc_dhcp_options_association" => dhcp::delete_association(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -350,6 +358,12 @@ impl AwsProvider {
             ("aws_eip", false) => eip::update(aws, req.prior, req.planned),
             ("aws_nat_gateway", true) => nat::create(aws, req.planned),
             ("aws_nat_gateway", false) => nat::update(aws, req.prior, req.planned),
+            ("aws_egress_only_internet_gateway", true) => eigw::create(aws, req.planned),
+            ("aws_egress_only_internet_gateway", false) => eigw::update(aws, req.prior, req.planned),
+            ("aws_vpc_dhcp_options", true) => dhcp::create(aws, req.planned),
+            ("aws_vpc_dhcp_options", false) => dhcp::update(aws, req.prior, req.planned),
+            ("aws_vpc_dhcp_options_association", true) => dhcp::create_association(aws, req.planned),
+            ("aws_vpc_dhcp_options_association", false) => dhcp::update_association(aws, req.planned),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -387,6 +401,9 @@ impl AwsProvider {
             "aws_route" => route_table::read_route(aws, current),
             "aws_eip" => eip::read(aws, current),
             "aws_nat_gateway" => nat::read(aws, current),
+            "aws_egress_only_internet_gateway" => eigw::read(aws, current),
+            "aws_vpc_dhcp_options" => dhcp::read(aws, current),
+            "aws_vpc_dhcp_options_association" => dhcp::read_association(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }

@@ -1,0 +1,108 @@
+//! `aws_egress_only_internet_gateway`, `aws_vpc_dhcp_options` and
+//! `aws_vpc_dhcp_options_association` against moto: create, read back,
+//! plan clean, update in place (tags, the association's options set),
+//! replace (an option), drift (objects deleted or changed by hand),
+//! import, destroy leaving nothing.
+
+use crate::aws_support::*;
+use crate::support::*;
+
+fn config(tag: &str, domain: &str, env: &str) -> String {
+    format!(
+        r#"{}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.60.0.0/16"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_egress_only_internet_gateway" "e" {{
+  vpc_id = aws_vpc.v.id
+  tags   = {{ Test = "{tag}", Env = "{env}" }}
+}}
+
+resource "aws_vpc_dhcp_options" "d" {{
+  domain_name         = "{domain}"
+  domain_name_servers = ["AmazonProvidedDNS"]
+  ntp_servers         = ["10.0.0.1", "10.0.0.2"]
+  tags                = {{ Test = "{tag}", Env = "{env}" }}
+}}
+
+resource "aws_vpc_dhcp_options_association" "a" {{
+  vpc_id          = aws_vpc.v.id
+  dhcp_options_id = aws_vpc_dhcp_options.d.id
+}}
+
+data "aws_vpc" "read" {{
+  id         = aws_vpc.v.id
+  depends_on = [aws_vpc_dhcp_options_association.a]
+}}
+
+output "vpc_options" {{
+  value = data.aws_vpc.read.dhcp_options_id
+}}
+"#,
+        provider_block(None, "us-east-1", "")
+    )
+}
+
+#[test]
+fn egress_only_gateway_and_dhcp_options_lifecycle() {
+    let tag = format!("vpcopt-{}", std::process::id());
+    let d = TempDir::with_files("aws-vpc-options", &[("main.tf", &config(&tag, "corp.example", "dev"))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let eigw = state_id(&d, "aws_egress_only_internet_gateway", "e");
+    let dopt = state_id(&d, "aws_vpc_dhcp_options", "d");
+    let vpc = state_id(&d, "aws_vpc", "v");
+    assert!(eigw.starts_with("eigw-") && dopt.starts_with("dopt-"), "{eigw} {dopt}");
+    assert_eq!(state_id(&d, "aws_vpc_dhcp_options_association", "a"), format!("{dopt}-{vpc}"));
+    assert!(state_attr(&d, "aws_vpc_dhcp_options", "d", "arn").ends_with(&format!(":dhcp-options/{dopt}")));
+    assert_eq!(state_attr(&d, "aws_vpc_dhcp_options", "d", "domain_name"), "corp.example");
+    let out = strata_ok(&d, &["output", "-raw", "vpc_options"]);
+    assert_eq!(out.stdout, dopt, "the VPC uses the new options set");
+    no_changes(&d);
+
+    // Tags change in place.
+    d.write("main.tf", &config(&tag, "corp.example", "prod"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_egress_only_internet_gateway.e will be updated in-place"), "{plan}");
+    assert!(plan.contains("# aws_vpc_dhcp_options.d will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(state_id(&d, "aws_vpc_dhcp_options", "d"), dopt);
+    no_changes(&d);
+
+    // An option replaces the set; the association moves to the new one in place.
+    d.write("main.tf", &config(&tag, "corp2.example", "prod"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_vpc_dhcp_options.d must be replaced"), "{plan}");
+    assert!(plan.contains("# aws_vpc_dhcp_options_association.a will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let dopt2 = state_id(&d, "aws_vpc_dhcp_options", "d");
+    assert_ne!(dopt2, dopt);
+    assert_eq!(strata_ok(&d, &["output", "-raw", "vpc_options"]).stdout, dopt2);
+    no_changes(&d);
+
+    // Drift: the VPC given other options by hand, the gateway deleted.
+    aws_in("us-east-1", &format!("ec2.associate_dhcp_options(DhcpOptionsId='default', VpcId='{vpc}')\nec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId='{eigw}')"));
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("aws_vpc_dhcp_options_association.a"), "{}", drift.stdout);
+    assert!(drift.stdout.contains("aws_egress_only_internet_gateway.e"), "{}", drift.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_vpc_dhcp_options_association.a will be created"), "{plan}");
+    assert!(plan.contains("# aws_egress_only_internet_gateway.e will be created"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Import: the gateway by its id, the association by the VPC's id.
+    let eigw = state_id(&d, "aws_egress_only_internet_gateway", "e");
+    strata_ok(&d, &["state", "rm", "aws_egress_only_internet_gateway.e", "aws_vpc_dhcp_options_association.a"]);
+    strata_ok(&d, &["import", "-no-color", "aws_egress_only_internet_gateway.e", &eigw]);
+    strata_ok(&d, &["import", "-no-color", "aws_vpc_dhcp_options_association.a", &vpc]);
+    assert_eq!(state_id(&d, "aws_vpc_dhcp_options_association", "a"), format!("{dopt2}-{vpc}"));
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count_tagged("vpcs", &tag), 0);
+    assert_eq!(count_tagged("dhcp_options", &tag), 0);
+    assert_eq!(count_tagged("egress_only_internet_gateways", &tag), 0);
+}
