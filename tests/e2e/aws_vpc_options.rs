@@ -106,3 +106,46 @@ fn egress_only_gateway_and_dhcp_options_lifecycle() {
     assert_eq!(count_tagged("dhcp_options", &tag), 0);
     assert_eq!(count_tagged("egress_only_internet_gateways", &tag), 0);
 }
+
+#[test]
+fn secondary_cidr_blocks() {
+    let tag = format!("vpccidr-{}", std::process::id());
+    let config = |cidr: &str| {
+        format!(
+            "{}resource \"aws_vpc\" \"v\" {{\n  cidr_block = \"10.70.0.0/16\"\n  tags       = {{ Test = \"{tag}\" }}\n}}\n\nresource \"aws_vpc_ipv4_cidr_block_association\" \"second\" {{\n  vpc_id     = aws_vpc.v.id\n  cidr_block = \"{cidr}\"\n}}\n\nresource \"aws_subnet\" \"in_second\" {{\n  vpc_id     = aws_vpc_ipv4_cidr_block_association.second.vpc_id\n  cidr_block = cidrsubnet(aws_vpc_ipv4_cidr_block_association.second.cidr_block, 8, 1)\n}}\n",
+            provider_block(None, "us-east-1", "")
+        )
+    };
+    let d = TempDir::with_files("aws-vpc-cidr", &[("main.tf", &config("10.71.0.0/16"))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let assoc = state_id(&d, "aws_vpc_ipv4_cidr_block_association", "second");
+    assert!(assoc.starts_with("vpc-cidr-assoc-"), "{assoc}");
+    assert_eq!(state_attr(&d, "aws_subnet", "in_second", "cidr_block"), "10.71.1.0/24");
+    no_changes(&d);
+
+    // Drift: disassociated by hand (the subnet first, as AWS requires).
+    let subnet = state_id(&d, "aws_subnet", "in_second");
+    aws_in(
+        "us-east-1",
+        &format!("ec2.delete_subnet(SubnetId='{subnet}')\nec2.disassociate_vpc_cidr_block(AssociationId='{assoc}')"),
+    );
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_vpc_ipv4_cidr_block_association.second will be created"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Another block replaces the association (and the subnet in it).
+    d.write("main.tf", &config("10.72.0.0/16"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_vpc_ipv4_cidr_block_association.second must be replaced"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Import by the association's id.
+    let assoc = state_id(&d, "aws_vpc_ipv4_cidr_block_association", "second");
+    strata_ok(&d, &["state", "rm", "aws_vpc_ipv4_cidr_block_association.second"]);
+    strata_ok(&d, &["import", "-no-color", "aws_vpc_ipv4_cidr_block_association.second", &assoc]);
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count_tagged("vpcs", &tag), 0);
+}

@@ -39,6 +39,7 @@ mod tags;
 mod timeouts;
 mod util;
 mod vpc;
+mod vpc_cidr;
 
 use client::Aws;
 use std::collections::BTreeMap;
@@ -108,6 +109,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_egress_only_internet_gateway".to_string(), rs0(eigw::schema())),
                     ("aws_vpc_dhcp_options".to_string(), rs0(dhcp::schema())),
                     ("aws_vpc_dhcp_options_association".to_string(), rs0(dhcp::association_schema())),
+                    ("aws_vpc_ipv4_cidr_block_association".to_string(), rs0(vpc_cidr::schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
@@ -294,6 +296,12 @@ impl AwsProvider {
                 with_attr(&stub, "id", Value::string(format!("{target}/{table}")))
             }
             "aws_route" | "aws_vpc_dhcp_options_association" => stub,
+            // Not taggable, and nothing names it before it exists: the
+            // VPC's association with the planned block, if there is one.
+            "aws_vpc_ipv4_cidr_block_association" => {
+                let Some(found) = vpc_cidr::find(&aws, &stub)? else { return Ok(None) };
+                found
+            }
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -330,6 +338,7 @@ impl AwsProvider {
                 "aws_egress_only_internet_gateway" => eigw::delete(aws, req.prior)?,
                 "aws_vpc_dhcp_options" => dhcp::delete(aws, req.prior)?,
                 "aws_vpc_dhcp_options_association" => dhcp::delete_association(aws, req.prior)?,
+                "aws_vpc_ipv4_cidr_block_association" => vpc_cidr::delete(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -364,6 +373,8 @@ impl AwsProvider {
             ("aws_vpc_dhcp_options", false) => dhcp::update(aws, req.prior, req.planned),
             ("aws_vpc_dhcp_options_association", true) => dhcp::create_association(aws, req.planned),
             ("aws_vpc_dhcp_options_association", false) => dhcp::update_association(aws, req.planned),
+            ("aws_vpc_ipv4_cidr_block_association", true) => vpc_cidr::create(aws, req.planned),
+            ("aws_vpc_ipv4_cidr_block_association", false) => Ok(req.planned.clone()),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -404,6 +415,7 @@ impl AwsProvider {
             "aws_egress_only_internet_gateway" => eigw::read(aws, current),
             "aws_vpc_dhcp_options" => dhcp::read(aws, current),
             "aws_vpc_dhcp_options_association" => dhcp::read_association(aws, current),
+            "aws_vpc_ipv4_cidr_block_association" => vpc_cidr::read(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
