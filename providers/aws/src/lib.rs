@@ -40,6 +40,7 @@ mod timeouts;
 mod util;
 mod vpc;
 mod vpc_cidr;
+mod vpn;
 
 use client::Aws;
 use std::collections::BTreeMap;
@@ -81,7 +82,7 @@ struct AwsProvider {
 /// associates its Elastic IP, rule resources add to a group's `ingress`/
 /// `egress`, `aws_route` adds to a table's `route` (both optional and
 /// computed, so the group and table read them back).
-const CHANGED_BY_DEPENDENTS: [&str; 3] = ["aws_eip", "aws_route_table", "aws_security_group"];
+const CHANGED_BY_DEPENDENTS: [&str; 4] = ["aws_eip", "aws_route_table", "aws_security_group", "aws_vpn_gateway"];
 
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
@@ -110,6 +111,10 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpc_dhcp_options".to_string(), rs0(dhcp::schema())),
                     ("aws_vpc_dhcp_options_association".to_string(), rs0(dhcp::association_schema())),
                     ("aws_vpc_ipv4_cidr_block_association".to_string(), rs0(vpc_cidr::schema())),
+                    ("aws_customer_gateway".to_string(), rs0(vpn::customer_gateway_schema())),
+                    ("aws_vpn_gateway".to_string(), rs0(vpn::vpn_gateway_schema())),
+                    ("aws_vpn_gateway_attachment".to_string(), rs0(vpn::attachment_schema())),
+                    ("aws_vpn_gateway_route_propagation".to_string(), rs0(vpn::propagation_schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
@@ -295,7 +300,10 @@ impl AwsProvider {
                 let table = str_attr(&stub, "route_table_id").unwrap_or_default();
                 with_attr(&stub, "id", Value::string(format!("{target}/{table}")))
             }
-            "aws_route" | "aws_vpc_dhcp_options_association" => stub,
+            "aws_route"
+            | "aws_vpc_dhcp_options_association"
+            | "aws_vpn_gateway_attachment"
+            | "aws_vpn_gateway_route_propagation" => stub,
             // Not taggable, and nothing names it before it exists: the
             // VPC's association with the planned block, if there is one.
             "aws_vpc_ipv4_cidr_block_association" => {
@@ -339,6 +347,10 @@ impl AwsProvider {
                 "aws_vpc_dhcp_options" => dhcp::delete(aws, req.prior)?,
                 "aws_vpc_dhcp_options_association" => dhcp::delete_association(aws, req.prior)?,
                 "aws_vpc_ipv4_cidr_block_association" => vpc_cidr::delete(aws, req.prior)?,
+                "aws_customer_gateway" => vpn::delete_customer_gateway(aws, req.prior)?,
+                "aws_vpn_gateway" => vpn::delete_vpn_gateway(aws, req.prior)?,
+                "aws_vpn_gateway_attachment" => vpn::delete_attachment(aws, req.prior)?,
+                "aws_vpn_gateway_route_propagation" => vpn::delete_propagation(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -375,6 +387,13 @@ impl AwsProvider {
             ("aws_vpc_dhcp_options_association", false) => dhcp::update_association(aws, req.planned),
             ("aws_vpc_ipv4_cidr_block_association", true) => vpc_cidr::create(aws, req.planned),
             ("aws_vpc_ipv4_cidr_block_association", false) => Ok(req.planned.clone()),
+            ("aws_customer_gateway", true) => vpn::create_customer_gateway(aws, req.planned),
+            ("aws_customer_gateway", false) => vpn::update_customer_gateway(aws, req.prior, req.planned),
+            ("aws_vpn_gateway", true) => vpn::create_vpn_gateway(aws, req.planned),
+            ("aws_vpn_gateway", false) => vpn::update_vpn_gateway(aws, req.prior, req.planned),
+            ("aws_vpn_gateway_attachment", true) => vpn::create_attachment(aws, req.planned),
+            ("aws_vpn_gateway_route_propagation", true) => vpn::create_propagation(aws, req.planned),
+            ("aws_vpn_gateway_attachment" | "aws_vpn_gateway_route_propagation", false) => Ok(req.planned.clone()),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -416,6 +435,10 @@ impl AwsProvider {
             "aws_vpc_dhcp_options" => dhcp::read(aws, current),
             "aws_vpc_dhcp_options_association" => dhcp::read_association(aws, current),
             "aws_vpc_ipv4_cidr_block_association" => vpc_cidr::read(aws, current),
+            "aws_customer_gateway" => vpn::read_customer_gateway(aws, current),
+            "aws_vpn_gateway" => vpn::read_vpn_gateway(aws, current),
+            "aws_vpn_gateway_attachment" => vpn::read_attachment(aws, current),
+            "aws_vpn_gateway_route_propagation" => vpn::read_propagation(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }

@@ -367,18 +367,6 @@ fn go_escape(s: String) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
-/// Terraform's `hashcode.String`: the CRC-32 of the text, as a decimal.
-fn hashcode(s: &str) -> String {
-    let mut crc: u32 = !0;
-    for b in s.bytes() {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-        }
-    }
-    (!crc).to_string()
-}
-
 pub fn read(config: &Value) -> Result<Value, ProviderDiagnostic> {
     let config = &config.unmark_deep().0;
     let mut merged = Document::default();
@@ -403,7 +391,7 @@ pub fn read(config: &Value) -> Result<Value, ProviderDiagnostic> {
     let pretty = go_escape(serde_json::to_string_pretty(&json).expect("JSON values serialize"));
     let minified = go_escape(serde_json::to_string(&json).expect("JSON values serialize"));
     let mut out = config.as_entries().cloned().unwrap_or_default();
-    out.insert("id".into(), Value::string(hashcode(&pretty)));
+    out.insert("id".into(), Value::string(crate::util::hashcode(&pretty).to_string()));
     out.insert("json".into(), Value::string(pretty));
     out.insert("minified_json".into(), Value::string(minified));
     Ok(Value::object(out))
@@ -461,7 +449,7 @@ mod tests {
             str_attr(&out, "minified_json").unwrap(),
             r#"{"Version":"2012-10-17","Statement":[{"Sid":"AWSVPCFlowLogsAssumeRole","Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"vpc-flow-logs.amazonaws.com"},"Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}},{"Effect":"Allow","Action":["s3:ListAllMyBuckets","s3:GetBucketLocation"],"Resource":"arn:aws:s3:::a/${aws:username}/*"}]}"#
         );
-        assert_eq!(str_attr(&out, "id").unwrap(), hashcode(&json));
+        assert_eq!(str_attr(&out, "id").unwrap(), crate::util::hashcode(&json).to_string());
     }
 
     #[test]
@@ -492,11 +480,5 @@ mod tests {
         );
         let dup = config(r#"{"statement":[{"sid":"X","actions":["a:b"]},{"sid":"X","actions":["a:c"]}]}"#);
         assert!(read(&dup).is_err());
-    }
-
-    #[test]
-    fn crc32_hashcode() {
-        // crc32("hello") = 0x3610a686.
-        assert_eq!(hashcode("hello"), "907060870");
     }
 }

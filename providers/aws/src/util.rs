@@ -146,3 +146,25 @@ pub fn known_or_null(v: &Value) -> Value {
     };
     out.mark(marks)
 }
+
+/// Terraform's `hashcode.String` (the plugin SDK's): the CRC-32 (IEEE) of
+/// the text, used in some IDs and data source ids.
+pub fn hashcode(s: &str) -> u32 {
+    let mut crc: u32 = !0;
+    for b in s.bytes() {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+#[cfg(test)]
+mod hashcode_tests {
+    #[test]
+    fn crc32() {
+        // crc32("hello") = 0x3610a686.
+        assert_eq!(super::hashcode("hello"), 0x3610_a686);
+    }
+}
