@@ -239,3 +239,68 @@ resource "aws_route_table" "a" {{
     );
     assert_eq!(left.trim(), "0");
 }
+
+#[test]
+fn flow_logs_to_s3() {
+    let tag = format!("flowlog-{}", std::process::id());
+    let bucket = format!("strata-flow-logs-{}", std::process::id());
+    // moto checks the bucket exists, but takes a prefix (`…:::bucket/flows/`)
+    // as part of the bucket's name: the test logs to the bucket's root.
+    crate::moto::aws(&format!("s3.create_bucket(Bucket='{bucket}')"));
+    let config = |traffic: &str, env: &str| {
+        format!(
+            r#"{}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.90.0.0/16"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_flow_log" "f" {{
+  vpc_id               = aws_vpc.v.id
+  traffic_type         = "{traffic}"
+  log_destination_type = "s3"
+  log_destination      = "arn:aws:s3:::{bucket}"
+  tags                 = {{ Test = "{tag}", Env = "{env}" }}
+}}
+"#,
+            provider_block(None, "us-east-1", "")
+        )
+    };
+    let d = TempDir::with_files("aws-flow-log", &[("main.tf", &config("ALL", "dev"))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let id = state_id(&d, "aws_flow_log", "f");
+    assert!(id.starts_with("fl-"), "{id}");
+    assert_eq!(state_attr(&d, "aws_flow_log", "f", "vpc_id"), state_id(&d, "aws_vpc", "v"));
+    assert_eq!(state_json(&d, "aws_flow_log", "f")["max_aggregation_interval"], 600);
+    no_changes(&d);
+
+    // Tags in place; the traffic type replaces.
+    d.write("main.tf", &config("ALL", "prod"));
+    assert!(planned_changes(&d).contains("# aws_flow_log.f will be updated in-place"));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    d.write("main.tf", &config("REJECT", "prod"));
+    assert!(planned_changes(&d).contains("# aws_flow_log.f must be replaced"));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Drift: deleted by hand; then import of the recreated one.
+    let id = state_id(&d, "aws_flow_log", "f");
+    aws_in("us-east-1", &format!("ec2.delete_flow_logs(FlowLogIds=['{id}'])"));
+    assert!(planned_changes(&d).contains("# aws_flow_log.f will be created"));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let id = state_id(&d, "aws_flow_log", "f");
+    strata_ok(&d, &["state", "rm", "aws_flow_log.f"]);
+    strata_ok(&d, &["import", "-no-color", "aws_flow_log.f", &id]);
+    no_changes(&d);
+
+    // Exactly one thing to log.
+    d.write("bad.tf", "resource \"aws_flow_log\" \"bad\" {\n  log_destination_type = \"s3\"\n}\n");
+    let v = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(v.code, 1, "{}", v.transcript());
+    assert!(v.stderr.contains("exactly one of"), "{}", v.stderr);
+    std::fs::remove_file(d.path().join("bad.tf")).unwrap();
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count_tagged("vpcs", &tag), 0);
+    assert_eq!(count_tagged("flow_logs", &tag), 0);
+}

@@ -25,6 +25,7 @@ mod data;
 mod dhcp;
 mod eigw;
 mod eip;
+mod flow_log;
 mod igw;
 mod list;
 mod nat;
@@ -115,6 +116,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpn_gateway".to_string(), rs0(vpn::vpn_gateway_schema())),
                     ("aws_vpn_gateway_attachment".to_string(), rs0(vpn::attachment_schema())),
                     ("aws_vpn_gateway_route_propagation".to_string(), rs0(vpn::propagation_schema())),
+                    ("aws_flow_log".to_string(), rs0(flow_log::schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
@@ -171,6 +173,10 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("ipv6_native", Value::bool(false)),
         ],
         "aws_nat_gateway" => vec![("connectivity_type", Value::string("public"))],
+        "aws_flow_log" => vec![
+            ("log_destination_type", Value::string("cloud-watch-logs")),
+            ("max_aggregation_interval", Value::int(600)),
+        ],
         _ => Vec::new(),
     }
 }
@@ -351,6 +357,7 @@ impl AwsProvider {
                 "aws_vpn_gateway" => vpn::delete_vpn_gateway(aws, req.prior)?,
                 "aws_vpn_gateway_attachment" => vpn::delete_attachment(aws, req.prior)?,
                 "aws_vpn_gateway_route_propagation" => vpn::delete_propagation(aws, req.prior)?,
+                "aws_flow_log" => flow_log::delete(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -394,6 +401,8 @@ impl AwsProvider {
             ("aws_vpn_gateway_attachment", true) => vpn::create_attachment(aws, req.planned),
             ("aws_vpn_gateway_route_propagation", true) => vpn::create_propagation(aws, req.planned),
             ("aws_vpn_gateway_attachment" | "aws_vpn_gateway_route_propagation", false) => Ok(req.planned.clone()),
+            ("aws_flow_log", true) => flow_log::create(aws, req.planned),
+            ("aws_flow_log", false) => flow_log::update(aws, req.prior, req.planned),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -439,6 +448,7 @@ impl AwsProvider {
             "aws_vpn_gateway" => vpn::read_vpn_gateway(aws, current),
             "aws_vpn_gateway_attachment" => vpn::read_attachment(aws, current),
             "aws_vpn_gateway_route_propagation" => vpn::read_propagation(aws, current),
+            "aws_flow_log" => flow_log::read(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
@@ -497,6 +507,7 @@ impl Provider for AwsProvider {
         let mut diags = match req.type_name {
             "aws_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
+            "aws_flow_log" => flow_log::validate(req.config),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
