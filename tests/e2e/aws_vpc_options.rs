@@ -304,3 +304,80 @@ resource "aws_flow_log" "f" {{
     assert_eq!(count_tagged("vpcs", &tag), 0);
     assert_eq!(count_tagged("flow_logs", &tag), 0);
 }
+
+/// `drift -unmanaged` lists the objects of these types that no state has
+/// (in a region no other test uses; the default VPC's options set is AWS's).
+#[test]
+fn unmanaged_gateways_and_options_sets_are_listed() {
+    const REGION: &str = "ap-northeast-3";
+    let tag = format!("unmanaged-{}", std::process::id());
+    let config = format!(
+        r#"{}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.95.0.0/16"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_egress_only_internet_gateway" "e" {{
+  vpc_id = aws_vpc.v.id
+}}
+
+resource "aws_vpc_dhcp_options" "d" {{
+  domain_name = "managed.example"
+}}
+
+resource "aws_customer_gateway" "c" {{
+  bgp_asn    = "65001"
+  ip_address = "198.51.100.9"
+  type       = "ipsec.1"
+}}
+
+resource "aws_vpn_gateway" "g" {{}}
+"#,
+        provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files("aws-unmanaged-options", &[("main.tf", &config)]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let vpc = state_id(&d, "aws_vpc", "v");
+    let clean = strata(&d, &["drift", "-unmanaged", "-json"]);
+    let report: serde_json::Value = serde_json::from_str(&clean.stdout).unwrap();
+    assert_eq!(report["unmanaged"], serde_json::json!([]), "{}", clean.stdout);
+
+    let made = aws_in(
+        REGION,
+        &format!(
+            "e = ec2.create_egress_only_internet_gateway(VpcId='{vpc}')['EgressOnlyInternetGateway']['EgressOnlyInternetGatewayId']\n\
+             o = ec2.create_dhcp_options(DhcpConfigurations=[{{'Key':'domain-name','Values':['hand.example']}}])['DhcpOptions']['DhcpOptionsId']\n\
+             c = ec2.create_customer_gateway(BgpAsn=65002, PublicIp='198.51.100.10', Type='ipsec.1')['CustomerGateway']['CustomerGatewayId']\n\
+             g = ec2.create_vpn_gateway(Type='ipsec.1')['VpnGateway']['VpnGatewayId']\n\
+             print(e, o, c, g)"
+        ),
+    );
+    let ids: Vec<&str> = made.split_whitespace().collect();
+    let out = strata(&d, &["drift", "-unmanaged", "-json"]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let listed: Vec<(String, String)> = report["unmanaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["type"].as_str().unwrap().to_string(), u["id"].as_str().unwrap().to_string()))
+        .collect();
+    for (ty, id) in [
+        ("aws_egress_only_internet_gateway", ids[0]),
+        ("aws_vpc_dhcp_options", ids[1]),
+        ("aws_customer_gateway", ids[2]),
+        ("aws_vpn_gateway", ids[3]),
+    ] {
+        assert!(listed.contains(&(ty.to_string(), id.to_string())), "{ty} {id} in {listed:?}");
+    }
+    assert_eq!(listed.len(), 4, "{listed:?}");
+    aws_in(
+        REGION,
+        &format!(
+            "ec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId='{}')\nec2.delete_dhcp_options(DhcpOptionsId='{}')\nec2.delete_customer_gateway(CustomerGatewayId='{}')\nec2.delete_vpn_gateway(VpnGatewayId='{}')",
+            ids[0], ids[1], ids[2], ids[3]
+        ),
+    );
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+}

@@ -21,6 +21,13 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
         "aws_route_table" => route_tables(aws).map_err(|e| e.into_diag("listing Route Tables")),
         "aws_eip" => addresses(aws).map_err(|e| e.into_diag("listing EC2 EIPs")),
         "aws_nat_gateway" => nat_gateways(aws).map_err(|e| e.into_diag("listing EC2 NAT Gateways")),
+        "aws_egress_only_internet_gateway" => {
+            egress_only_gateways(aws).map_err(|e| e.into_diag("listing EC2 Egress-only Internet Gateways"))
+        }
+        "aws_vpc_dhcp_options" => dhcp_options(aws).map_err(|e| e.into_diag("listing EC2 DHCP Options Sets")),
+        "aws_customer_gateway" => customer_gateways(aws).map_err(|e| e.into_diag("listing EC2 Customer Gateways")),
+        "aws_vpn_gateway" => vpn_gateways(aws).map_err(|e| e.into_diag("listing EC2 VPN Gateways")),
+        "aws_flow_log" => flow_logs(aws).map_err(|e| e.into_diag("listing Flow Logs")),
         _ => return None,
     };
     Some(listed.map(|mut objects| {
@@ -94,6 +101,67 @@ fn internet_gateways(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
         .filter(|g| !g.attachments().iter().any(|a| a.vpc_id().is_some_and(|v| defaults.contains(v))))
         .filter_map(|g| listed(g.internet_gateway_id(), g.tags()))
         .collect())
+}
+
+fn egress_only_gateways(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
+    let gateways = all_pages(aws, "ec2:DescribeEgressOnlyInternetGateways", |token| {
+        let out = aws
+            .block(aws.ec2.describe_egress_only_internet_gateways().set_next_token(token).send())
+            .map_err(aws_error)?;
+        Ok((out.egress_only_internet_gateways().to_vec(), out.next_token().map(String::from)))
+    })?;
+    Ok(gateways.iter().filter_map(|g| listed(g.egress_only_internet_gateway_id(), g.tags())).collect())
+}
+
+fn dhcp_options(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
+    let sets = all_pages(aws, "ec2:DescribeDhcpOptions", |token| {
+        let out = aws.block(aws.ec2.describe_dhcp_options().set_next_token(token).send()).map_err(aws_error)?;
+        Ok((out.dhcp_options().to_vec(), out.next_token().map(String::from)))
+    })?;
+    // The sets default VPCs use are AWS's.
+    let in_default: Vec<String> = {
+        aws.log_call("ec2:DescribeVpcs");
+        let out = aws
+            .block(aws.ec2.describe_vpcs().filters(crate::vpc::filter("is-default", "true")).send())
+            .map_err(aws_error)?;
+        out.vpcs().iter().filter_map(|v| v.dhcp_options_id().map(String::from)).collect()
+    };
+    Ok(sets
+        .iter()
+        .filter(|d| !d.dhcp_options_id().is_some_and(|id| in_default.iter().any(|x| x == id)))
+        .filter_map(|d| listed(d.dhcp_options_id(), d.tags()))
+        .collect())
+}
+
+/// Customer and VPN gateways have no pagination; deleted ones linger.
+fn customer_gateways(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
+    aws.log_call("ec2:DescribeCustomerGateways");
+    let out = aws.block(aws.ec2.describe_customer_gateways().send()).map_err(aws_error)?;
+    Ok(out
+        .customer_gateways()
+        .iter()
+        .filter(|g| !matches!(g.state(), Some("deleted" | "deleting")))
+        .filter_map(|g| listed(g.customer_gateway_id(), g.tags()))
+        .collect())
+}
+
+fn vpn_gateways(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
+    aws.log_call("ec2:DescribeVpnGateways");
+    let out = aws.block(aws.ec2.describe_vpn_gateways().send()).map_err(aws_error)?;
+    Ok(out
+        .vpn_gateways()
+        .iter()
+        .filter(|g| !matches!(g.state().map(|s| s.as_str()), Some("deleted" | "deleting")))
+        .filter_map(|g| listed(g.vpn_gateway_id(), g.tags()))
+        .collect())
+}
+
+fn flow_logs(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
+    let logs = all_pages(aws, "ec2:DescribeFlowLogs", |token| {
+        let out = aws.block(aws.ec2.describe_flow_logs().set_next_token(token).send()).map_err(aws_error)?;
+        Ok((out.flow_logs().to_vec(), out.next_token().map(String::from)))
+    })?;
+    Ok(logs.iter().filter_map(|f| listed(f.flow_log_id(), f.tags())).collect())
 }
 
 fn security_groups(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
