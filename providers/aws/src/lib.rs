@@ -27,6 +27,7 @@ mod eigw;
 mod eip;
 mod igw;
 mod list;
+mod nacl;
 mod nat;
 mod policy_document;
 mod region;
@@ -78,9 +79,10 @@ struct AwsProvider {
 
 /// Types whose objects other resources change when applied: a NAT gateway
 /// associates its Elastic IP, rule resources add to a group's `ingress`/
-/// `egress`, `aws_route` adds to a table's `route` (both optional and
+/// `egress`, `aws_route` adds to a table's `route`, `aws_network_acl_rule` and
+/// `_association` add to an ACL's rules and `subnet_ids` (all optional and
 /// computed, so the group and table read them back).
-const CHANGED_BY_DEPENDENTS: [&str; 3] = ["aws_eip", "aws_route_table", "aws_security_group"];
+const CHANGED_BY_DEPENDENTS: [&str; 4] = ["aws_eip", "aws_network_acl", "aws_route_table", "aws_security_group"];
 
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
@@ -109,6 +111,9 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpc_dhcp_options".to_string(), rs0(dhcp::schema())),
                     ("aws_vpc_dhcp_options_association".to_string(), rs0(dhcp::association_schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
+                    ("aws_network_acl".to_string(), rs0(nacl::schema())),
+                    ("aws_network_acl_association".to_string(), rs0(nacl::association_schema())),
+                    ("aws_network_acl_rule".to_string(), rs0(nacl::rule_schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
                 ])
@@ -222,6 +227,8 @@ impl AwsProvider {
             "aws_security_group" => sg::plan(&planned, req.config, req.prior),
             "aws_route_table" => route_table::plan(&planned, req.config, req.prior),
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
+            "aws_network_acl" => nacl::plan(&planned, req.config, req.prior),
+            "aws_network_acl_rule" => nacl::plan_rule(&planned, req.config, req.prior),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
@@ -294,6 +301,8 @@ impl AwsProvider {
                 with_attr(&stub, "id", Value::string(format!("{target}/{table}")))
             }
             "aws_route" | "aws_vpc_dhcp_options_association" => stub,
+            // Found by what names them: the ACL's rule number, the subnet.
+            "aws_network_acl_rule" | "aws_network_acl_association" => stub,
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -330,6 +339,9 @@ impl AwsProvider {
                 "aws_egress_only_internet_gateway" => eigw::delete(aws, req.prior)?,
                 "aws_vpc_dhcp_options" => dhcp::delete(aws, req.prior)?,
                 "aws_vpc_dhcp_options_association" => dhcp::delete_association(aws, req.prior)?,
+                "aws_network_acl" => nacl::delete(aws, req.prior)?,
+                "aws_network_acl_rule" => nacl::delete_rule(aws, req.prior)?,
+                "aws_network_acl_association" => nacl::delete_association(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -364,6 +376,12 @@ impl AwsProvider {
             ("aws_vpc_dhcp_options", false) => dhcp::update(aws, req.prior, req.planned),
             ("aws_vpc_dhcp_options_association", true) => dhcp::create_association(aws, req.planned),
             ("aws_vpc_dhcp_options_association", false) => dhcp::update_association(aws, req.planned),
+            ("aws_network_acl", true) => nacl::create(aws, req.planned),
+            ("aws_network_acl", false) => nacl::update(aws, req.prior, req.planned),
+            ("aws_network_acl_rule", true) => nacl::create_rule(aws, req.planned),
+            ("aws_network_acl_association", true) => nacl::create_association(aws, req.planned),
+            // Every argument forces a new object: nothing to change in place.
+            ("aws_network_acl_rule" | "aws_network_acl_association", false) => Ok(req.planned.clone()),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -404,6 +422,9 @@ impl AwsProvider {
             "aws_egress_only_internet_gateway" => eigw::read(aws, current),
             "aws_vpc_dhcp_options" => dhcp::read(aws, current),
             "aws_vpc_dhcp_options_association" => dhcp::read_association(aws, current),
+            "aws_network_acl" => nacl::read(aws, current),
+            "aws_network_acl_rule" => nacl::read_rule(aws, current),
+            "aws_network_acl_association" => nacl::read_association(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
@@ -462,6 +483,8 @@ impl Provider for AwsProvider {
         let mut diags = match req.type_name {
             "aws_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
+            "aws_network_acl" => nacl::validate(req.config),
+            "aws_network_acl_rule" => nacl::validate_rule(req.config),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
