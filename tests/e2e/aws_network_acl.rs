@@ -149,6 +149,45 @@ print('default' if a['IsDefault'] else a['NetworkAclId'])"#
     .to_string()
 }
 
+/// Takes the ACL `inline`, the rule `https` and the association `c` out of
+/// the state and leaves a journal as a kill -9 right after their creates
+/// were sent would (each intent: a token and the planned object, whose
+/// computed values are still null); the ACL carries its token tag, as its
+/// create would have put it. The next plan must adopt all three.
+fn adopt_after_interrupted_creates(d: &TempDir, acl: &str) {
+    let st = state(d);
+    let names =
+        [("aws_network_acl", "inline"), ("aws_network_acl_rule", "https"), ("aws_network_acl_association", "c")];
+    let mut lines = vec![serde_json::json!({ "lineage": st["lineage"], "serial": st["serial"] }).to_string()];
+    for (i, (type_name, name)) in names.iter().enumerate() {
+        let r = st["resources"].as_array().unwrap().iter().find(|r| r["type"] == *type_name && r["name"] == *name);
+        let r = r.unwrap_or_else(|| panic!("{type_name}.{name} in state"));
+        let mut instance = r["instances"][0].clone();
+        instance["attributes"]["id"] = serde_json::Value::Null;
+        if *type_name == "aws_network_acl_rule" {
+            instance["attributes"]["protocol"] = "tcp".into(); // as configured
+        }
+        let entry = serde_json::json!({
+            "mode": "managed", "type": type_name, "name": name, "provider": r["provider"],
+            "instance": instance, "intent": format!("token-{i}-{}", std::process::id()), "intent_at": 0,
+        });
+        lines.push(entry.to_string());
+    }
+    let resources: Vec<String> = names.iter().map(|(t, n)| format!("{t}.{n}")).collect();
+    let mut args = vec!["state", "rm"];
+    args.extend(resources.iter().map(String::as_str));
+    strata_ok(d, &args);
+    aws(&format!(
+        "ec2.create_tags(Resources=['{acl}'], Tags=[{{'Key': 'strata:create-token', 'Value': 'token-0-{}'}}])",
+        std::process::id()
+    ));
+    std::fs::write(d.path().join("terraform.tfstate.journal"), lines.join("\n") + "\n").unwrap();
+    let plan = strata(d, &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(plan.code, 0, "the objects are in state again:\n{}", plan.transcript());
+    assert_eq!(plan.stderr.matches("Adopted an object an interrupted apply created").count(), 3, "{}", plan.stderr);
+    assert!(!d.path().join("terraform.tfstate.journal").exists(), "every intent is resolved");
+}
+
 fn apply(d: &TempDir) -> String {
     strata_ok(d, &["apply", "-auto-approve", "-no-color"]).stdout
 }
@@ -269,11 +308,24 @@ ec2.delete_network_acl(NetworkAclId='{inline}')"#
     strata_ok(&d, &["import", "-no-color", "aws_network_acl.inline", &inline]);
     let bad = strata(&d, &["import", "-no-color", "aws_network_acl_rule.https", &format!("{bare}:100:tcp")]);
     assert_ne!(bad.code, 0);
-    assert!(bad.stderr.contains("unexpected format of ID") && bad.stderr.contains("RULE_NUMBER:PROTOCOL:EGRESS"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("unexpected format of ID") && bad.stderr.contains("RULE_NUMBER:PROTOCOL:EGRESS"),
+        "{}",
+        bad.stderr
+    );
     strata_ok(&d, &["import", "-no-color", "aws_network_acl_rule.https", &format!("{bare}:100:tcp:false")]);
     strata_ok(&d, &["import", "-no-color", "aws_network_acl_association.c", &association]);
     assert_eq!(state_id(&d, "aws_network_acl_rule", "https"), rule_id);
     assert_eq!(state_attr(&d, "aws_network_acl_association", "c", "subnet_id"), c);
+    no_changes(&d);
+
+    // Interrupted creates: the journal holds intents whose outcome was
+    // never recorded; the next plan finds the ACL by its token tag, the
+    // rule by its ACL, direction and number, the association by its subnet.
+    adopt_after_interrupted_creates(&d, &inline);
+    assert_eq!(state_id(&d, "aws_network_acl", "inline"), inline);
+    assert_eq!(state_id(&d, "aws_network_acl_rule", "https"), rule_id);
+    assert_eq!(state_id(&d, "aws_network_acl_association", "c"), association);
     no_changes(&d);
 
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
