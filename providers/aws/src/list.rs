@@ -1,7 +1,8 @@
 //! Listing every object of a type in the configured account and region,
 //! for `strata drift -unmanaged`: VPCs, subnets, internet gateways,
-//! security groups, route tables, network ACLs, Elastic IPs and NAT gateways. Objects AWS makes by itself are left out,
-//! as Terraform models them with `aws_default_*` types: default VPCs, their
+//! security groups, route tables, network ACLs, Elastic IPs and NAT
+//! gateways. Objects AWS makes by itself are left out, as Terraform
+//! models them with `aws_default_*` types: default VPCs, their
 //! default subnets and internet gateway, every VPC's `default` security
 //! group, main route table and default network ACL.
 
