@@ -305,6 +305,14 @@ ec2.delete_network_acl(NetworkAclId='{inline}')"#
         &d,
         &["state", "rm", "aws_network_acl.inline", "aws_network_acl_rule.https", "aws_network_acl_association.c"],
     );
+    // A VPC's default ACL is aws_default_network_acl's, not this type's.
+    let vpc = state_id(&d, "aws_vpc", "v");
+    let default = aws(&format!(
+        "print(ec2.describe_network_acls(Filters=[{{'Name':'default','Values':['true']}}, {{'Name':'vpc-id','Values':['{vpc}']}}])['NetworkAcls'][0]['NetworkAclId'])"
+    ));
+    let refused = strata(&d, &["import", "-no-color", "aws_network_acl.inline", default.trim()]);
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("use the `aws_default_network_acl` resource instead"), "{}", refused.stderr);
     strata_ok(&d, &["import", "-no-color", "aws_network_acl.inline", &inline]);
     let bad = strata(&d, &["import", "-no-color", "aws_network_acl_rule.https", &format!("{bare}:100:tcp")]);
     assert_ne!(bad.code, 0);
