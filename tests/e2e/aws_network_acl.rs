@@ -341,3 +341,77 @@ ec2.delete_network_acl(NetworkAclId='{inline}')"#
     assert_eq!(count_tagged("subnets", &tag), 0);
     assert_eq!(count_tagged("vpcs", &tag), 0);
 }
+
+/// Two rules with one number, and an all-protocols inline rule with
+/// ports: the provider's errors, and a failed ACL leaves nothing behind.
+#[test]
+fn network_acl_errors_are_the_providers() {
+    let tag = format!("nacl-bad-{}", std::process::id());
+    let config = format!(
+        r#"{provider}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.71.0.0/16"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_network_acl" "ok" {{
+  vpc_id = aws_vpc.v.id
+  tags   = {{ Test = "{tag}" }}
+}}
+
+resource "aws_network_acl_rule" "first" {{
+  network_acl_id = aws_network_acl.ok.id
+  rule_number    = 100
+  protocol       = "udp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.0/8"
+  from_port      = 53
+  to_port        = 53
+}}
+
+resource "aws_network_acl_rule" "again" {{
+  network_acl_id = aws_network_acl.ok.id
+  rule_number    = 100
+  protocol       = "tcp"
+  rule_action    = "deny"
+  cidr_block     = "10.0.0.0/8"
+  depends_on     = [aws_network_acl_rule.first]
+}}
+
+resource "aws_network_acl" "bad" {{
+  vpc_id = aws_vpc.v.id
+  ingress {{
+    protocol   = "-1"
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 1
+    to_port    = 2
+  }}
+  tags = {{ Test = "{tag}" }}
+}}
+"#,
+        provider = provider_block(None, "us-east-1", "")
+    );
+    let d = TempDir::with_files("aws-nacl-bad", &[("main.tf", &config)]);
+    let out = strata(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(out.code, 0, "{}", out.transcript());
+    let ok = state_id(&d, "aws_network_acl", "ok");
+    // The messages are wrapped on the terminal: check their pieces.
+    assert!(
+        out.stderr.contains(&format!("NetworkAclEntryAlreadyExists: EC2 Network ACL ({ok}) Rule")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("(100) already exists"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("creating EC2 Network ACL: to_port (2) and from_port (1) must both be 0"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(remote_entries(&ok), ["in 100 17 allow 10.0.0.0/8 53-53"], "the first rule stays as it was");
+    assert_eq!(count_tagged("network_acls", &tag), 1, "the failed ACL was not left behind");
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count_tagged("network_acls", &tag), 0);
+    assert_eq!(count_tagged("vpcs", &tag), 0);
+}

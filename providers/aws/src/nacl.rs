@@ -636,18 +636,30 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     aws.log_call("ec2:CreateNetworkAcl");
     let out = aws.block(req.send()).map_err(|e| aws_error(e).into_diag(&format!("creating {WHAT}")))?;
     let id = out.network_acl().and_then(|a| a.network_acl_id()).unwrap_or_default().to_string();
-    wait_visible(aws, &id)?;
+    let stub = with_attr(planned, "id", Value::string(id.as_str()));
+    // The provider keeps an ACL whose rules or subnets failed as a tainted
+    // object; here a failed create leaves nothing behind instead.
+    let configured = wait_visible(aws, &id).and_then(|_| configure_new(aws, &id, planned));
+    if let Err(d) = configured {
+        let _ = delete(aws, &stub);
+        return Err(d);
+    }
+    read_after_write(aws, &stub)
+}
+
+/// The rules and subnets of a new ACL.
+fn configure_new(aws: &Aws, id: &str, planned: &Value) -> Result<(), ProviderDiagnostic> {
     let empty = object(&schema(), []);
-    update_entries(aws, &id, &empty, planned).map_err(|d| prefixed(d, &format!("creating {WHAT}")))?;
+    update_entries(aws, id, &empty, planned).map_err(|d| prefixed(d, &format!("creating {WHAT}")))?;
     for subnet in strings_of(&attr(planned, "subnet_ids")) {
-        if associate(aws, &id, &subnet, true)?.is_none() {
+        if associate(aws, id, &subnet, true)?.is_none() {
             return Err(AwsError { code: "NotFound".into(), message: format!("EC2 Subnet ({subnet}) not found") }
                 .into_diag(&format!(
                     "creating {WHAT}: reading EC2 Network ACL Association for EC2 Subnet ({subnet})"
                 )));
         }
     }
-    read_after_write(aws, &with_attr(planned, "id", Value::string(id.as_str())))
+    Ok(())
 }
 
 pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
@@ -871,11 +883,8 @@ pub fn create_rule(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnost
     let existing =
         find_entry(aws, &acl, egress, rule_number, false).map_err(|e| e.into_diag("reading EC2 Network ACL Rule"))?;
     if existing.is_some() {
-        return Err(AwsError {
-            code: "NetworkAclEntryAlreadyExists".into(),
-            message: format!("{} already exists", rule_what(&acl, egress, rule_number)),
-        }
-        .into_diag(&format!("creating {}", rule_what(&acl, egress, rule_number))));
+        let message = format!("NetworkAclEntryAlreadyExists: {} already exists", rule_what(&acl, egress, rule_number));
+        return Err(ProviderDiagnostic::error(message.clone(), message));
     }
     let entry = Entry {
         rule_number,
