@@ -3,7 +3,8 @@
 //! and subnets, plan clean, a rule changed in place, a rule resource
 //! replaced, a subnet given back to the VPC's default ACL, drift (rules and
 //! an ACL deleted by hand), import (ACL, rule by `ACL:NUMBER:PROTOCOL:EGRESS`,
-//! association), destroy leaving nothing.
+//! association), destroy leaving nothing; the provider's errors; ACLs made by
+//! hand listed by `drift -unmanaged`.
 //!
 //! moto drops the ICMP type and code of an entry (it reads `Icmp.Code`
 //! where the API sends them nested), so no rule here uses ICMP; real AWS
@@ -414,4 +415,41 @@ resource "aws_network_acl" "bad" {{
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(count_tagged("network_acls", &tag), 0);
     assert_eq!(count_tagged("vpcs", &tag), 0);
+}
+
+/// `drift -unmanaged` lists an ACL made by hand, not the VPC's default ACL
+/// (a region of its own, so that other tests' ACLs stay out of the list).
+#[test]
+fn an_acl_made_by_hand_is_unmanaged_and_the_default_acl_is_not() {
+    const REGION: &str = "ap-southeast-2";
+    let config = format!(
+        r#"{provider}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.72.0.0/16"
+}}
+
+resource "aws_network_acl" "managed" {{
+  vpc_id = aws_vpc.v.id
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files("aws-nacl-unmanaged", &[("main.tf", &config)]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let clean = strata(&d, &["drift", "-unmanaged", "-json"]);
+    assert_eq!(clean.code, 0, "{}", clean.transcript());
+    let vpc = state_id(&d, "aws_vpc", "v");
+    let made = aws_in(REGION, &format!("print(ec2.create_network_acl(VpcId='{vpc}')['NetworkAcl']['NetworkAclId'])"));
+    let out = strata(&d, &["drift", "-unmanaged", "-json"]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let unmanaged: Vec<(&str, &str)> = report["unmanaged"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["type"].as_str().unwrap(), o["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(unmanaged, [("aws_network_acl", made.trim())], "{}", out.stdout);
+    aws_in(REGION, &format!("ec2.delete_network_acl(NetworkAclId='{}')", made.trim()));
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
