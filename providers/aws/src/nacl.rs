@@ -1164,6 +1164,28 @@ mod tests {
     }
 
     #[test]
+    fn entries_read_back_as_the_rules_planned_and_awss_own_are_left_out() {
+        let entry = |number: i32, protocol: &str, ports: Option<(i32, i32)>| {
+            NetworkAclEntry::builder()
+                .rule_number(number)
+                .protocol(protocol)
+                .rule_action(RuleAction::Allow)
+                .egress(false)
+                .cidr_block("10.0.0.0/8")
+                .set_port_range(ports.map(|(f, t)| PortRange::builder().from(f).to(t).build()))
+                .build()
+        };
+        let read = rule_value(&entry(100, "6", Some((80, 80))));
+        let planned = normalize_rule(&rule("tcp", 100, 80, 80, "10.0.0.0/8"));
+        assert!(read.raw_equal(&planned), "{read:?}");
+        // All protocols: AWS keeps no ports, the configuration must say 0.
+        let all = rule_value(&entry(200, "-1", None));
+        assert!(all.raw_equal(&normalize_rule(&rule("all", 200, 0, 0, "10.0.0.0/8"))), "{all:?}");
+        assert!(is_default_rule(&entry(32767, "-1", None)) && is_default_rule(&entry(32768, "-1", None)));
+        assert!(!is_default_rule(&entry(32766, "-1", None)));
+    }
+
+    #[test]
     fn rule_ids_and_import_ids_are_terraforms() {
         // hashcode.String("acl-1-100-false-tcp-") in Terraform's provider.
         let id = rule_id("acl-1", 100, false, "tcp");
