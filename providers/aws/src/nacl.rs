@@ -568,9 +568,12 @@ fn subnet_association(aws: &Aws, subnet: &str) -> Result<Option<(String, String)
     }))
 }
 
-fn replace_association(aws: &Aws, association: &str, acl: &str) -> Result<String, AwsError> {
+/// Moves an association to `acl`; its new id. Only a move to a new ACL
+/// (`wait`) waits for an association id AWS does not know yet, as the
+/// provider does; moving back to the default ACL does not.
+fn replace_association(aws: &Aws, association: &str, acl: &str, wait: bool) -> Result<String, AwsError> {
     aws.retry(
-        EVENTUAL_CONSISTENCY,
+        if wait { EVENTUAL_CONSISTENCY } else { std::time::Duration::ZERO },
         |e| e.code == "InvalidAssociationID.NotFound",
         || {
             aws.log_call("ec2:ReplaceNetworkAclAssociation");
@@ -599,7 +602,7 @@ fn associate(aws: &Aws, acl: &str, subnet: &str, wait: bool) -> Result<Option<St
         Err(e) if e.code == "NotFound" => return Ok(None),
         Err(e) => return Err(e.into_diag(&format!("reading EC2 Network ACL Association for EC2 Subnet ({subnet})"))),
     };
-    replace_association(aws, &association, acl)
+    replace_association(aws, &association, acl, true)
         .map(Some)
         .map_err(|e| e.into_diag(&format!("creating {WHAT} ({acl}) Association")))
 }
@@ -618,7 +621,7 @@ fn disassociate_subnets(aws: &Aws, vpc: &str, subnets: &[String]) -> Result<(), 
         let found = subnet_association(aws, subnet)
             .map_err(|e| e.into_diag(&format!("reading EC2 Network ACL Association for EC2 Subnet ({subnet})")))?;
         if let Some((association, _)) = found {
-            match replace_association(aws, &association, &default) {
+            match replace_association(aws, &association, &default, false) {
                 Ok(_) => {}
                 Err(e) if e.code == "InvalidAssociationID.NotFound" => {}
                 Err(e) => return Err(e.into_diag(&format!("deleting EC2 Network ACL Association ({association})"))),
@@ -1053,7 +1056,7 @@ pub fn delete_association(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagno
     // Already gone with its ACL or subnet: nothing to give back.
     let Some(vpc) = acls.values().find_map(|a| a.vpc_id().map(String::from)) else { return Ok(()) };
     let default = default_acl(aws, &vpc)?;
-    match replace_association(aws, &id, &default) {
+    match replace_association(aws, &id, &default, false) {
         Ok(_) => Ok(()),
         Err(e) if e.code == "InvalidAssociationID.NotFound" => Ok(()),
         Err(e) => Err(e.into_diag(&format!("deleting EC2 Network ACL Association ({id})"))),
