@@ -453,3 +453,84 @@ resource "aws_network_acl" "managed" {{
     aws_in(REGION, &format!("ec2.delete_network_acl(NetworkAclId='{}')", made.trim()));
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// Rules given as terraform-aws-modules/vpc gives them: a `list(map(string))`
+/// variable (numbers as strings), `lookup(…, null)` for what a rule leaves
+/// out, `count` over the list, `region = null`; the ACL's subnets from a
+/// splat. Plans clean after the apply, and a rule added to the list is one
+/// create.
+#[test]
+fn rules_written_as_the_vpc_module_writes_them() {
+    let tag = format!("nacl-module-{}", std::process::id());
+    let config = |extra_rule: &str| {
+        format!(
+            r#"{provider}
+variable "inbound" {{
+  type = list(map(string))
+  default = [
+    {{ rule_number = 100, rule_action = "allow", from_port = 0, to_port = 0, protocol = "-1", cidr_block = "0.0.0.0/0" }},
+    {{ rule_number = 110, rule_action = "deny", from_port = 22, to_port = 22, protocol = "tcp", ipv6_cidr_block = "::/0" }},
+    {extra_rule}
+  ]
+}}
+
+variable "region" {{
+  type    = string
+  default = null
+}}
+
+resource "aws_vpc" "v" {{
+  cidr_block = "10.73.0.0/16"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_subnet" "public" {{
+  count      = 2
+  vpc_id     = aws_vpc.v.id
+  cidr_block = cidrsubnet(aws_vpc.v.cidr_block, 8, count.index)
+}}
+
+resource "aws_network_acl" "public" {{
+  region     = var.region
+  vpc_id     = aws_vpc.v.id
+  subnet_ids = aws_subnet.public[*].id
+  tags       = {{ Name = "public", Test = "{tag}" }}
+}}
+
+resource "aws_network_acl_rule" "public_inbound" {{
+  count  = length(var.inbound)
+  region = var.region
+
+  network_acl_id  = aws_network_acl.public.id
+  egress          = false
+  rule_number     = var.inbound[count.index]["rule_number"]
+  rule_action     = var.inbound[count.index]["rule_action"]
+  from_port       = lookup(var.inbound[count.index], "from_port", null)
+  to_port         = lookup(var.inbound[count.index], "to_port", null)
+  icmp_code       = lookup(var.inbound[count.index], "icmp_code", null)
+  icmp_type       = lookup(var.inbound[count.index], "icmp_type", null)
+  protocol        = var.inbound[count.index]["protocol"]
+  cidr_block      = lookup(var.inbound[count.index], "cidr_block", null)
+  ipv6_cidr_block = lookup(var.inbound[count.index], "ipv6_cidr_block", null)
+}}
+"#,
+            provider = provider_block(None, "us-east-1", "")
+        )
+    };
+    let d = TempDir::with_files("aws-nacl-module", &[("main.tf", &config(""))]);
+    let out = strata_ok(&d, &["apply", "-auto-approve", "-no-color"]).stdout;
+    assert!(out.contains("Resources: 6 added, 0 changed, 0 destroyed."), "{out}");
+    let acl = state_id(&d, "aws_network_acl", "public");
+    assert_eq!(remote_entries(&acl), ["in 100 -1 allow 0.0.0.0/0 0-0", "in 110 6 deny ::/0 22-22"]);
+    no_changes(&d);
+
+    let https = r#"{ rule_number = 120, rule_action = "allow", from_port = 443, to_port = 443, protocol = "6", cidr_block = "10.0.0.0/8" },"#;
+    d.write("main.tf", &config(https));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(remote_entries(&acl).contains(&"in 120 6 allow 10.0.0.0/8 443-443".to_string()));
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count_tagged("network_acls", &tag), 0);
+}
