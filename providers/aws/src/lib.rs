@@ -28,6 +28,7 @@ mod eip;
 mod flow_log;
 mod igw;
 mod list;
+mod nacl;
 mod nat;
 mod policy_document;
 mod region;
@@ -81,9 +82,11 @@ struct AwsProvider {
 
 /// Types whose objects other resources change when applied: a NAT gateway
 /// associates its Elastic IP, rule resources add to a group's `ingress`/
-/// `egress`, `aws_route` adds to a table's `route` (both optional and
+/// `egress`, `aws_route` adds to a table's `route`, `aws_network_acl_rule` and
+/// `_association` add to an ACL's rules and `subnet_ids` (all optional and
 /// computed, so the group and table read them back).
-const CHANGED_BY_DEPENDENTS: [&str; 4] = ["aws_eip", "aws_route_table", "aws_security_group", "aws_vpn_gateway"];
+const CHANGED_BY_DEPENDENTS: [&str; 5] =
+    ["aws_eip", "aws_network_acl", "aws_route_table", "aws_security_group", "aws_vpn_gateway"];
 
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
@@ -118,6 +121,9 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpn_gateway_route_propagation".to_string(), rs0(vpn::propagation_schema())),
                     ("aws_flow_log".to_string(), rs0(flow_log::schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
+                    ("aws_network_acl".to_string(), rs0(nacl::schema())),
+                    ("aws_network_acl_association".to_string(), rs0(nacl::association_schema())),
+                    ("aws_network_acl_rule".to_string(), rs0(nacl::rule_schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
                 ])
@@ -235,6 +241,8 @@ impl AwsProvider {
             "aws_security_group" => sg::plan(&planned, req.config, req.prior),
             "aws_route_table" => route_table::plan(&planned, req.config, req.prior),
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
+            "aws_network_acl" => nacl::plan(&planned, req.config, req.prior),
+            "aws_network_acl_rule" => nacl::plan_rule(&planned, req.config, req.prior),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
@@ -316,6 +324,8 @@ impl AwsProvider {
                 let Some(found) = vpc_cidr::find(&aws, &stub)? else { return Ok(None) };
                 found
             }
+            // Found by what names them: the ACL's rule number, the subnet.
+            "aws_network_acl_rule" | "aws_network_acl_association" => stub,
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -358,6 +368,9 @@ impl AwsProvider {
                 "aws_vpn_gateway_attachment" => vpn::delete_attachment(aws, req.prior)?,
                 "aws_vpn_gateway_route_propagation" => vpn::delete_propagation(aws, req.prior)?,
                 "aws_flow_log" => flow_log::delete(aws, req.prior)?,
+                "aws_network_acl" => nacl::delete(aws, req.prior)?,
+                "aws_network_acl_rule" => nacl::delete_rule(aws, req.prior)?,
+                "aws_network_acl_association" => nacl::delete_association(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -403,6 +416,12 @@ impl AwsProvider {
             ("aws_vpn_gateway_attachment" | "aws_vpn_gateway_route_propagation", false) => Ok(req.planned.clone()),
             ("aws_flow_log", true) => flow_log::create(aws, req.planned),
             ("aws_flow_log", false) => flow_log::update(aws, req.prior, req.planned),
+            ("aws_network_acl", true) => nacl::create(aws, req.planned),
+            ("aws_network_acl", false) => nacl::update(aws, req.prior, req.planned),
+            ("aws_network_acl_rule", true) => nacl::create_rule(aws, req.planned),
+            ("aws_network_acl_association", true) => nacl::create_association(aws, req.planned),
+            // Every argument forces a new object: nothing to change in place.
+            ("aws_network_acl_rule" | "aws_network_acl_association", false) => Ok(req.planned.clone()),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -449,6 +468,9 @@ impl AwsProvider {
             "aws_vpn_gateway_attachment" => vpn::read_attachment(aws, current),
             "aws_vpn_gateway_route_propagation" => vpn::read_propagation(aws, current),
             "aws_flow_log" => flow_log::read(aws, current),
+            "aws_network_acl" => nacl::read(aws, current),
+            "aws_network_acl_rule" => nacl::read_rule(aws, current),
+            "aws_network_acl_association" => nacl::read_association(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
@@ -508,6 +530,8 @@ impl Provider for AwsProvider {
             "aws_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
             "aws_flow_log" => flow_log::validate(req.config),
+            "aws_network_acl" => nacl::validate(req.config),
+            "aws_network_acl_rule" => nacl::validate_rule(req.config),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }

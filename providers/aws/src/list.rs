@@ -1,9 +1,10 @@
 //! Listing every object of a type in the configured account and region,
 //! for `strata drift -unmanaged`: VPCs, subnets, internet gateways,
-//! security groups, route tables, Elastic IPs and NAT gateways. Objects AWS makes by itself are left out,
-//! as Terraform models them with `aws_default_*` types: default VPCs, their
+//! security groups, route tables, network ACLs, Elastic IPs and NAT
+//! gateways. Objects AWS makes by itself are left out, as Terraform
+//! models them with `aws_default_*` types: default VPCs, their
 //! default subnets and internet gateway, every VPC's `default` security
-//! group and main route table.
+//! group, main route table and default network ACL.
 
 use crate::client::{aws_error, Aws, AwsError};
 use crate::vpc::{filter, tag_pairs};
@@ -19,6 +20,7 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
         "aws_internet_gateway" => internet_gateways(aws).map_err(|e| e.into_diag("listing EC2 Internet Gateways")),
         "aws_security_group" => security_groups(aws).map_err(|e| e.into_diag("listing Security Groups")),
         "aws_route_table" => route_tables(aws).map_err(|e| e.into_diag("listing Route Tables")),
+        "aws_network_acl" => network_acls(aws).map_err(|e| e.into_diag("listing EC2 Network ACLs")),
         "aws_eip" => addresses(aws).map_err(|e| e.into_diag("listing EC2 EIPs")),
         "aws_nat_gateway" => nat_gateways(aws).map_err(|e| e.into_diag("listing EC2 NAT Gateways")),
         "aws_egress_only_internet_gateway" => {
@@ -187,6 +189,19 @@ fn route_tables(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
         .iter()
         .filter(|t| !t.associations().iter().any(|a| a.main() == Some(true)))
         .filter_map(|t| listed(t.route_table_id(), t.tags()))
+        .collect())
+}
+
+fn network_acls(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
+    let acls = all_pages(aws, "ec2:DescribeNetworkAcls", |token| {
+        let out = aws.block(aws.ec2.describe_network_acls().set_next_token(token).send()).map_err(aws_error)?;
+        Ok((out.network_acls().to_vec(), out.next_token().map(String::from)))
+    })?;
+    // A VPC's default ACL is AWS's (Terraform's aws_default_network_acl).
+    Ok(acls
+        .iter()
+        .filter(|a| a.is_default() != Some(true))
+        .filter_map(|a| listed(a.network_acl_id(), a.tags()))
         .collect())
 }
 

@@ -583,7 +583,7 @@ pub fn route_id(table: &str, destination: &str) -> String {
     format!("r-{table}{}", crc32(destination.as_bytes()))
 }
 
-fn crc32(data: &[u8]) -> u32 {
+pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;
     for b in data {
         crc ^= u32::from(*b);
