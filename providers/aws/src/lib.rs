@@ -22,6 +22,7 @@
 mod cache;
 mod client;
 mod data;
+mod defaults;
 mod dhcp;
 mod eigw;
 mod eip;
@@ -80,7 +81,8 @@ struct AwsProvider {
 /// associates its Elastic IP, rule resources add to a group's `ingress`/
 /// `egress`, `aws_route` adds to a table's `route` (both optional and
 /// computed, so the group and table read them back).
-const CHANGED_BY_DEPENDENTS: [&str; 3] = ["aws_eip", "aws_route_table", "aws_security_group"];
+const CHANGED_BY_DEPENDENTS: [&str; 5] =
+    ["aws_default_route_table", "aws_default_security_group", "aws_eip", "aws_route_table", "aws_security_group"];
 
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
@@ -111,6 +113,9 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
+                    ("aws_default_security_group".to_string(), rs(defaults::security_group_schema())),
+                    ("aws_default_route_table".to_string(), rs0(defaults::route_table_schema())),
+                    ("aws_default_vpc".to_string(), rs(defaults::vpc_schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
@@ -164,6 +169,12 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("ipv6_native", Value::bool(false)),
         ],
         "aws_nat_gateway" => vec![("connectivity_type", Value::string("public"))],
+        "aws_default_vpc" => vec![
+            ("enable_dns_hostnames", Value::bool(true)),
+            ("enable_dns_support", Value::bool(true)),
+            ("force_destroy", Value::bool(false)),
+            ("assign_generated_ipv6_cidr_block", Value::bool(false)),
+        ],
         _ => Vec::new(),
     }
 }
@@ -222,6 +233,8 @@ impl AwsProvider {
             "aws_security_group" => sg::plan(&planned, req.config, req.prior),
             "aws_route_table" => route_table::plan(&planned, req.config, req.prior),
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
+            "aws_default_security_group" => defaults::plan_security_group(&planned, req.config, req.prior),
+            "aws_default_route_table" => defaults::plan_route_table(&planned, req.config, req.prior),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
@@ -251,7 +264,9 @@ impl AwsProvider {
         // A create carries the engine's token as a tag, where the type has tags.
         let tagged;
         let req = match req.create_token {
-            Some(token) if operation == "create" && has_tags(req.type_name) => {
+            Some(token)
+                if operation == "create" && has_tags(req.type_name) && !defaults::ADOPTED.contains(&req.type_name) =>
+            {
                 tagged = tags::with_create_token(req.planned, token);
                 &ApplyRequest { planned: &tagged, ..*req }
             }
@@ -294,6 +309,18 @@ impl AwsProvider {
                 with_attr(&stub, "id", Value::string(format!("{target}/{table}")))
             }
             "aws_route" | "aws_vpc_dhcp_options_association" => stub,
+            // Adopted objects: found by what names them.
+            "aws_default_security_group" | "aws_default_route_table" | "aws_default_vpc" => {
+                let found = match type_name {
+                    "aws_default_security_group" => defaults::find_security_group(&aws, &stub)?,
+                    "aws_default_route_table" => defaults::find_route_table(&aws, &stub)?,
+                    _ => defaults::find_vpc(&aws, &stub)?,
+                };
+                match found {
+                    Some(v) => v,
+                    None => return Ok(None),
+                }
+            }
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -333,6 +360,9 @@ impl AwsProvider {
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
+                // Destroying an adopted object only forgets it (`defaults::destroy_warning`).
+                "aws_default_security_group" | "aws_default_route_table" => {}
+                "aws_default_vpc" => defaults::delete_vpc(aws, req.prior)?,
                 other => return Err(unknown_type(other)),
             }
             aws.cache.invalidate();
@@ -370,6 +400,12 @@ impl AwsProvider {
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", false) => {
                 sg_rule::update(aws, t, req.prior, req.planned)
             }
+            ("aws_default_security_group", true) => defaults::create_security_group(aws, req.planned),
+            ("aws_default_security_group", false) => sg::update(aws, req.prior, req.planned),
+            ("aws_default_route_table", true) => defaults::create_route_table(aws, req.planned),
+            ("aws_default_route_table", false) => defaults::update_route_table(aws, req.prior, req.planned),
+            ("aws_default_vpc", true) => defaults::create_vpc(aws, req.planned),
+            ("aws_default_vpc", false) => defaults::update_vpc(aws, req.prior, req.planned),
             (other, _) => Err(unknown_type(other)),
         };
         aws.cache.invalidate();
@@ -407,6 +443,9 @@ impl AwsProvider {
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
+            "aws_default_security_group" => sg::read(aws, current),
+            "aws_default_route_table" => defaults::read_route_table(aws, current),
+            "aws_default_vpc" => defaults::read_vpc(aws, current),
             other => Err(unknown_type(other)),
         }
     }
@@ -461,6 +500,7 @@ impl Provider for AwsProvider {
     fn validate_resource(&self, req: ValidateResourceRequest) -> Diagnostics {
         let mut diags = match req.type_name {
             "aws_security_group" => sg::validate(req.config),
+            "aws_default_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
@@ -510,7 +550,13 @@ impl Provider for AwsProvider {
         match self.apply(&req) {
             Ok(new_state) => {
                 let private = if new_state.is_null() { Vec::new() } else { req.planned_private.to_vec() };
-                ApplyResponse { new_state, private, diagnostics: Vec::new() }
+                let destroyed = req.planned.is_null();
+                let diagnostics = destroyed
+                    .then(|| defaults::destroy_warning(req.type_name, req.prior))
+                    .flatten()
+                    .into_iter()
+                    .collect();
+                ApplyResponse { new_state, private, diagnostics }
             }
             // Nothing changed (or the object is as before): keep the prior object.
             Err(d) => ApplyResponse {
