@@ -273,3 +273,136 @@ fn a_default_vpc_is_made_when_the_region_has_none_and_deleted_with_force_destroy
     assert_eq!(default_vpc_id(region), "");
     aws_in(region, "ec2.create_default_vpc()");
 }
+
+fn nacl_config(tag: &str, acl: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_vpc" "n" {{
+  cidr_block = "10.71.0.0/16"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_subnet" "s" {{
+  vpc_id     = aws_vpc.n.id
+  cidr_block = "10.71.1.0/24"
+  tags       = {{ Test = "{tag}" }}
+}}
+{acl}"#,
+        provider = provider_block(None, "us-east-1", "")
+    )
+}
+
+fn default_acl(tag: &str, ingress_port: Option<u16>) -> String {
+    // As terraform-aws-modules/vpc writes its default rules: allow all.
+    let ingress = match ingress_port {
+        None => r#"  ingress {
+    protocol   = -1
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }"#
+        .to_string(),
+        Some(p) => format!(
+            r#"  ingress {{
+    protocol   = "tcp"
+    rule_no    = 110
+    action     = "allow"
+    cidr_block = "10.0.0.0/8"
+    from_port  = {p}
+    to_port    = {p}
+  }}"#
+        ),
+    };
+    format!(
+        r#"
+resource "aws_default_network_acl" "a" {{
+  default_network_acl_id = aws_vpc.n.default_network_acl_id
+  subnet_ids             = [aws_subnet.s.id]
+{ingress}
+  egress {{
+    protocol   = -1
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }}
+  tags = {{ Test = "{tag}" }}
+}}
+"#
+    )
+}
+
+/// A network ACL's entries as sorted `direction rule protocol action cidr
+/// from-to` lines.
+fn remote_entries(acl: &str) -> Vec<String> {
+    let out = aws(&format!(
+        "a = ec2.describe_network_acls(NetworkAclIds=['{acl}'])['NetworkAcls'][0]\nfor e in a['Entries']:\n    p = e.get('PortRange', {{}})\n    print('out' if e['Egress'] else 'in', e['RuleNumber'], e['Protocol'], e['RuleAction'], e.get('CidrBlock'), '%s-%s' % (p.get('From', 0), p.get('To', 0)))"
+    ));
+    let mut lines: Vec<String> = out.lines().map(String::from).collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn default_network_acl_is_adopted_managed_forgotten_and_imported() {
+    let tag = format!("defacl-{}", std::process::id());
+    let d = TempDir::with_files("aws-default-acl", &[("main.tf", &nacl_config(&tag, ""))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let acl = state_attr(&d, "aws_vpc", "n", "default_network_acl_id");
+    // An entry added by hand before adoption goes with AWS's own allow-alls.
+    aws(&format!(
+        "ec2.create_network_acl_entry(NetworkAclId='{acl}', RuleNumber=300, Protocol='6', RuleAction='deny', Egress=False, CidrBlock='1.2.3.4/32', PortRange={{'From':22,'To':22}})"
+    ));
+
+    d.write("main.tf", &nacl_config(&tag, &default_acl(&tag, Some(443))));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(state_id(&d, "aws_default_network_acl", "a"), acl);
+    let catch_all = ["in 32767 -1 deny 0.0.0.0/0 0-0", "out 32767 -1 deny 0.0.0.0/0 0-0"];
+    let want = |ingress: &str| {
+        let mut v: Vec<String> = catch_all.iter().map(|s| s.to_string()).collect();
+        v.push(ingress.to_string());
+        v.push("out 100 -1 allow 0.0.0.0/0 0-0".to_string());
+        v.sort();
+        v
+    };
+    assert_eq!(remote_entries(&acl), want("in 110 6 allow 10.0.0.0/8 443-443"));
+    assert_eq!(state_json(&d, "aws_default_network_acl", "a")["ingress"][0]["protocol"], "6");
+    no_changes(&d);
+
+    // Entries changed in place (the module's allow-all, protocol -1).
+    d.write("main.tf", &nacl_config(&tag, &default_acl(&tag, None)));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_default_network_acl.a will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_entries(&acl), want("in 100 -1 allow 0.0.0.0/0 0-0"));
+    no_changes(&d);
+
+    // An entry added by hand is drift, and removed.
+    aws(&format!(
+        "ec2.create_network_acl_entry(NetworkAclId='{acl}', RuleNumber=200, Protocol='6', RuleAction='deny', Egress=True, CidrBlock='1.2.3.4/32', PortRange={{'From':25,'To':25}})"
+    ));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_default_network_acl.a will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_entries(&acl), want("in 100 -1 allow 0.0.0.0/0 0-0"));
+    no_changes(&d);
+
+    // Out of the configuration: forgotten with the provider's warning, left as it is.
+    d.write("main.tf", &nacl_config(&tag, ""));
+    let out = strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(out.transcript().contains(&format!("EC2 Default Network ACL ({acl}) not deleted")), "{}", out.transcript());
+    assert!(!state(&d).to_string().contains("aws_default_network_acl"));
+    assert_eq!(remote_entries(&acl), want("in 100 -1 allow 0.0.0.0/0 0-0"));
+
+    // Import by its id.
+    d.write("main.tf", &nacl_config(&tag, &default_acl(&tag, None)));
+    strata_ok(&d, &["import", "-no-color", "aws_default_network_acl.a", &acl]);
+    assert_eq!(state_attr(&d, "aws_default_network_acl", "a", "default_network_acl_id"), acl);
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count_tagged("vpcs", &tag), 0);
+}

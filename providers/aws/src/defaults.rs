@@ -22,7 +22,8 @@ use strata_provider::{Attribute, Block, ProviderDiagnostic};
 
 /// Types whose "create" adopts an object AWS made: found again after an
 /// interrupted create by what names them, never tagged with a create token.
-pub const ADOPTED: [&str; 3] = ["aws_default_route_table", "aws_default_security_group", "aws_default_vpc"];
+pub const ADOPTED: [&str; 4] =
+    ["aws_default_network_acl", "aws_default_route_table", "aws_default_security_group", "aws_default_vpc"];
 
 /// The warning a destroy gives where hashicorp/aws warns that the object
 /// stays (its log's wording).
@@ -35,6 +36,7 @@ pub fn destroy_warning(type_name: &str, prior: &Value) -> Option<ProviderDiagnos
                 "Cannot destroy Default Route Table ({id}). It was removed from the state; the route table and its routes remain in AWS as they are."
             ),
         )),
+        "aws_default_network_acl" => Some(crate::default_nacl::destroy_warning(prior)),
         "aws_default_vpc" if bool_attr(prior, "force_destroy") != Some(true) => Some(ProviderDiagnostic::warning(
             "EC2 Default VPC not deleted",
             format!(

@@ -22,6 +22,7 @@
 mod cache;
 mod client;
 mod data;
+mod default_nacl;
 mod defaults;
 mod dhcp;
 mod eigw;
@@ -116,6 +117,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_default_security_group".to_string(), rs(defaults::security_group_schema())),
                     ("aws_default_route_table".to_string(), rs0(defaults::route_table_schema())),
                     ("aws_default_vpc".to_string(), rs(defaults::vpc_schema())),
+                    ("aws_default_network_acl".to_string(), rs0(default_nacl::schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
@@ -235,6 +237,7 @@ impl AwsProvider {
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
             "aws_default_security_group" => defaults::plan_security_group(&planned, req.config, req.prior),
             "aws_default_route_table" => defaults::plan_route_table(&planned, req.config, req.prior),
+            "aws_default_network_acl" => default_nacl::plan(&planned, req.config, req.prior),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
@@ -310,10 +313,14 @@ impl AwsProvider {
             }
             "aws_route" | "aws_vpc_dhcp_options_association" => stub,
             // Adopted objects: found by what names them.
-            "aws_default_security_group" | "aws_default_route_table" | "aws_default_vpc" => {
+            "aws_default_security_group"
+            | "aws_default_route_table"
+            | "aws_default_vpc"
+            | "aws_default_network_acl" => {
                 let found = match type_name {
                     "aws_default_security_group" => defaults::find_security_group(&aws, &stub)?,
                     "aws_default_route_table" => defaults::find_route_table(&aws, &stub)?,
+                    "aws_default_network_acl" => default_nacl::find(&stub),
                     _ => defaults::find_vpc(&aws, &stub)?,
                 };
                 match found {
@@ -361,7 +368,7 @@ impl AwsProvider {
                     sg_rule::delete(aws, t, req.prior)?
                 }
                 // Destroying an adopted object only forgets it (`defaults::destroy_warning`).
-                "aws_default_security_group" | "aws_default_route_table" => {}
+                "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {}
                 "aws_default_vpc" => defaults::delete_vpc(aws, req.prior)?,
                 other => return Err(unknown_type(other)),
             }
@@ -406,6 +413,8 @@ impl AwsProvider {
             ("aws_default_route_table", false) => defaults::update_route_table(aws, req.prior, req.planned),
             ("aws_default_vpc", true) => defaults::create_vpc(aws, req.planned),
             ("aws_default_vpc", false) => defaults::update_vpc(aws, req.prior, req.planned),
+            ("aws_default_network_acl", true) => default_nacl::create(aws, req.planned),
+            ("aws_default_network_acl", false) => default_nacl::update(aws, req.prior, req.planned),
             (other, _) => Err(unknown_type(other)),
         };
         aws.cache.invalidate();
@@ -446,6 +455,7 @@ impl AwsProvider {
             "aws_default_security_group" => sg::read(aws, current),
             "aws_default_route_table" => defaults::read_route_table(aws, current),
             "aws_default_vpc" => defaults::read_vpc(aws, current),
+            "aws_default_network_acl" => default_nacl::read(aws, current),
             other => Err(unknown_type(other)),
         }
     }
