@@ -406,3 +406,98 @@ fn default_network_acl_is_adopted_managed_forgotten_and_imported() {
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(count_tagged("vpcs", &tag), 0);
 }
+
+/// The three default resources as terraform-aws-modules/vpc writes them
+/// (its defaults: no rules or routes, the ACL's allow-alls, dynamic
+/// blocks, `timeouts`, `subnet_ids` left to `ignore_changes`).
+#[test]
+fn defaults_as_the_public_vpc_module_writes_them_plan_clean() {
+    let tag = format!("defmod-{}", std::process::id());
+    let config = format!(
+        r#"{provider}
+locals {{
+  default_security_group_ingress = []
+  default_route_table_routes     = []
+  default_network_acl_ingress = [
+    {{ rule_no = 100, action = "allow", from_port = 0, to_port = 0, protocol = "-1", cidr_block = "0.0.0.0/0" }},
+  ]
+}}
+
+resource "aws_vpc" "this" {{
+  cidr_block = "10.72.0.0/16"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_subnet" "private" {{
+  vpc_id     = aws_vpc.this.id
+  cidr_block = "10.72.1.0/24"
+  tags       = {{ Test = "{tag}" }}
+}}
+
+resource "aws_default_security_group" "this" {{
+  vpc_id = aws_vpc.this.id
+  dynamic "ingress" {{
+    for_each = local.default_security_group_ingress
+    content {{
+      self        = lookup(ingress.value, "self", null)
+      cidr_blocks = compact(split(",", lookup(ingress.value, "cidr_blocks", "")))
+      from_port   = lookup(ingress.value, "from_port", 0)
+      to_port     = lookup(ingress.value, "to_port", 0)
+      protocol    = lookup(ingress.value, "protocol", "-1")
+    }}
+  }}
+  tags = {{ Name = "{tag}-default", Test = "{tag}" }}
+}}
+
+resource "aws_default_route_table" "default" {{
+  default_route_table_id = aws_vpc.this.default_route_table_id
+  propagating_vgws       = []
+  dynamic "route" {{
+    for_each = local.default_route_table_routes
+    content {{
+      cidr_block = route.value.cidr_block
+      gateway_id = lookup(route.value, "gateway_id", null)
+    }}
+  }}
+  timeouts {{
+    create = "5m"
+    update = "5m"
+  }}
+  tags = {{ Name = "{tag}-default", Test = "{tag}" }}
+}}
+
+resource "aws_default_network_acl" "this" {{
+  default_network_acl_id = aws_vpc.this.default_network_acl_id
+  subnet_ids             = null
+  dynamic "ingress" {{
+    for_each = local.default_network_acl_ingress
+    content {{
+      action     = ingress.value.action
+      cidr_block = lookup(ingress.value, "cidr_block", null)
+      from_port  = ingress.value.from_port
+      protocol   = ingress.value.protocol
+      rule_no    = ingress.value.rule_no
+      to_port    = ingress.value.to_port
+    }}
+  }}
+  tags = {{ Name = "{tag}-default", Test = "{tag}" }}
+  lifecycle {{
+    ignore_changes = [subnet_ids]
+  }}
+}}
+"#,
+        provider = provider_block(None, "us-east-1", "")
+    );
+    let d = TempDir::with_files("aws-defaults-module", &[("main.tf", &config)]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let group = state_id(&d, "aws_default_security_group", "this");
+    assert!(remote_rules(&group).is_empty(), "{:?}", remote_rules(&group));
+    let acl = state_id(&d, "aws_default_network_acl", "this");
+    assert_eq!(
+        remote_entries(&acl),
+        vec!["in 100 -1 allow 0.0.0.0/0 0-0", "in 32767 -1 deny 0.0.0.0/0 0-0", "out 32767 -1 deny 0.0.0.0/0 0-0"]
+    );
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count_tagged("vpcs", &tag), 0);
+}
