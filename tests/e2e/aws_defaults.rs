@@ -501,3 +501,33 @@ resource "aws_default_network_acl" "this" {{
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(count_tagged("vpcs", &tag), 0);
 }
+
+#[test]
+fn adopting_what_does_not_exist_is_an_error_naming_it() {
+    let config = format!(
+        r#"{provider}
+resource "aws_default_route_table" "r" {{
+  default_route_table_id = "rtb-00000000000000000"
+}}
+
+resource "aws_default_security_group" "g" {{
+  vpc_id = "vpc-00000000000000000"
+}}
+
+resource "aws_default_network_acl" "a" {{
+  default_network_acl_id = "acl-00000000000000000"
+}}
+"#,
+        provider = provider_block(None, "us-east-1", "")
+    );
+    let d = TempDir::with_files("aws-defaults-missing", &[("main.tf", &config)]);
+    let out = strata(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    let text = out.transcript();
+    assert!(text.contains("reading EC2 Default Route Table (rtb-00000000000000000): couldn't find resource"), "{text}");
+    assert!(text.contains("reading Default Security Group: empty result"), "{text}");
+    assert!(text.contains("reading EC2 Network ACL (acl-00000000000000000): couldn't find resource"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    let st = state(&d).to_string();
+    assert!(!st.contains("aws_default_"), "{st}");
+}
