@@ -691,10 +691,13 @@ mod tests {
     fn legacy_sdk_types_use_their_provider_schema_versions() {
         let s = schema();
         let version = |t: &str| s.resources[t].version;
-        for t in ["aws_vpc", "aws_subnet", "aws_security_group"] {
+        for t in ["aws_vpc", "aws_subnet", "aws_security_group", "aws_default_security_group", "aws_default_vpc"] {
             assert_eq!(version(t), 1, "{t}");
         }
         for t in ["aws_internet_gateway", "aws_route", "aws_route_table", "aws_route_table_association", "aws_eip"] {
+            assert_eq!(version(t), 0, "{t}");
+        }
+        for t in ["aws_default_route_table", "aws_default_network_acl"] {
             assert_eq!(version(t), 0, "{t}");
         }
     }
