@@ -22,6 +22,8 @@
 mod cache;
 mod client;
 mod data;
+mod default_nacl;
+mod defaults;
 mod dhcp;
 mod eigw;
 mod eip;
@@ -85,8 +87,15 @@ struct AwsProvider {
 /// `egress`, `aws_route` adds to a table's `route`, `aws_network_acl_rule` and
 /// `_association` add to an ACL's rules and `subnet_ids` (all optional and
 /// computed, so the group and table read them back).
-const CHANGED_BY_DEPENDENTS: [&str; 5] =
-    ["aws_eip", "aws_network_acl", "aws_route_table", "aws_security_group", "aws_vpn_gateway"];
+const CHANGED_BY_DEPENDENTS: [&str; 7] = [
+    "aws_default_route_table",
+    "aws_default_security_group",
+    "aws_eip",
+    "aws_network_acl",
+    "aws_route_table",
+    "aws_security_group",
+    "aws_vpn_gateway",
+];
 
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
@@ -126,6 +135,10 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_network_acl_rule".to_string(), rs0(nacl::rule_schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
+                    ("aws_default_security_group".to_string(), rs(defaults::security_group_schema())),
+                    ("aws_default_route_table".to_string(), rs0(defaults::route_table_schema())),
+                    ("aws_default_vpc".to_string(), rs(defaults::vpc_schema())),
+                    ("aws_default_network_acl".to_string(), rs0(default_nacl::schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
@@ -182,6 +195,12 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
         "aws_flow_log" => vec![
             ("log_destination_type", Value::string("cloud-watch-logs")),
             ("max_aggregation_interval", Value::int(600)),
+        ],
+        "aws_default_vpc" => vec![
+            ("enable_dns_hostnames", Value::bool(true)),
+            ("enable_dns_support", Value::bool(true)),
+            ("force_destroy", Value::bool(false)),
+            ("assign_generated_ipv6_cidr_block", Value::bool(false)),
         ],
         _ => Vec::new(),
     }
@@ -243,6 +262,9 @@ impl AwsProvider {
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
             "aws_network_acl" => nacl::plan(&planned, req.config, req.prior),
             "aws_network_acl_rule" => nacl::plan_rule(&planned, req.config, req.prior),
+            "aws_default_security_group" => defaults::plan_security_group(&planned, req.config, req.prior),
+            "aws_default_route_table" => defaults::plan_route_table(&planned, req.config, req.prior),
+            "aws_default_network_acl" => default_nacl::plan(&planned, req.config, req.prior),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
@@ -272,7 +294,9 @@ impl AwsProvider {
         // A create carries the engine's token as a tag, where the type has tags.
         let tagged;
         let req = match req.create_token {
-            Some(token) if operation == "create" && has_tags(req.type_name) => {
+            Some(token)
+                if operation == "create" && has_tags(req.type_name) && !defaults::ADOPTED.contains(&req.type_name) =>
+            {
                 tagged = tags::with_create_token(req.planned, token);
                 &ApplyRequest { planned: &tagged, ..*req }
             }
@@ -326,6 +350,22 @@ impl AwsProvider {
             }
             // Found by what names them: the ACL's rule number, the subnet.
             "aws_network_acl_rule" | "aws_network_acl_association" => stub,
+            // Adopted objects: found by what names them.
+            "aws_default_security_group"
+            | "aws_default_route_table"
+            | "aws_default_vpc"
+            | "aws_default_network_acl" => {
+                let found = match type_name {
+                    "aws_default_security_group" => defaults::find_security_group(&aws, &stub)?,
+                    "aws_default_route_table" => defaults::find_route_table(&aws, &stub)?,
+                    "aws_default_network_acl" => default_nacl::find(&stub),
+                    _ => defaults::find_vpc(&aws, &stub)?,
+                };
+                match found {
+                    Some(v) => v,
+                    None => return Ok(None),
+                }
+            }
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -374,6 +414,9 @@ impl AwsProvider {
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
+                // Destroying an adopted object only forgets it (`defaults::destroy_warning`).
+                "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {}
+                "aws_default_vpc" => defaults::delete_vpc(aws, req.prior)?,
                 other => return Err(unknown_type(other)),
             }
             aws.cache.invalidate();
@@ -428,6 +471,14 @@ impl AwsProvider {
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", false) => {
                 sg_rule::update(aws, t, req.prior, req.planned)
             }
+            ("aws_default_security_group", true) => defaults::create_security_group(aws, req.planned),
+            ("aws_default_security_group", false) => sg::update(aws, req.prior, req.planned),
+            ("aws_default_route_table", true) => defaults::create_route_table(aws, req.planned),
+            ("aws_default_route_table", false) => defaults::update_route_table(aws, req.prior, req.planned),
+            ("aws_default_vpc", true) => defaults::create_vpc(aws, req.planned),
+            ("aws_default_vpc", false) => defaults::update_vpc(aws, req.prior, req.planned),
+            ("aws_default_network_acl", true) => default_nacl::create(aws, req.planned),
+            ("aws_default_network_acl", false) => default_nacl::update(aws, req.prior, req.planned),
             (other, _) => Err(unknown_type(other)),
         };
         aws.cache.invalidate();
@@ -474,6 +525,10 @@ impl AwsProvider {
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
+            "aws_default_security_group" => sg::read(aws, current),
+            "aws_default_route_table" => defaults::read_route_table(aws, current),
+            "aws_default_vpc" => defaults::read_vpc(aws, current),
+            "aws_default_network_acl" => default_nacl::read(aws, current),
             other => Err(unknown_type(other)),
         }
     }
@@ -528,6 +583,7 @@ impl Provider for AwsProvider {
     fn validate_resource(&self, req: ValidateResourceRequest) -> Diagnostics {
         let mut diags = match req.type_name {
             "aws_security_group" => sg::validate(req.config),
+            "aws_default_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
             "aws_flow_log" => flow_log::validate(req.config),
             "aws_network_acl" => nacl::validate(req.config),
@@ -580,7 +636,13 @@ impl Provider for AwsProvider {
         match self.apply(&req) {
             Ok(new_state) => {
                 let private = if new_state.is_null() { Vec::new() } else { req.planned_private.to_vec() };
-                ApplyResponse { new_state, private, diagnostics: Vec::new() }
+                let destroyed = req.planned.is_null();
+                let diagnostics = destroyed
+                    .then(|| defaults::destroy_warning(req.type_name, req.prior))
+                    .flatten()
+                    .into_iter()
+                    .collect();
+                ApplyResponse { new_state, private, diagnostics }
             }
             // Nothing changed (or the object is as before): keep the prior object.
             Err(d) => ApplyResponse {
@@ -705,10 +767,13 @@ mod tests {
     fn legacy_sdk_types_use_their_provider_schema_versions() {
         let s = schema();
         let version = |t: &str| s.resources[t].version;
-        for t in ["aws_vpc", "aws_subnet", "aws_security_group"] {
+        for t in ["aws_vpc", "aws_subnet", "aws_security_group", "aws_default_security_group", "aws_default_vpc"] {
             assert_eq!(version(t), 1, "{t}");
         }
         for t in ["aws_internet_gateway", "aws_route", "aws_route_table", "aws_route_table_association", "aws_eip"] {
+            assert_eq!(version(t), 0, "{t}");
+        }
+        for t in ["aws_default_route_table", "aws_default_network_acl"] {
             assert_eq!(version(t), 0, "{t}");
         }
     }

@@ -35,11 +35,30 @@ const TARGETS: [&str; 10] = [
     "vpc_peering_connection_id",
 ];
 
+/// Targets of `aws_default_route_table`'s inline routes: a subset of
+/// `aws_route_table`'s, plus an instance.
+pub const DEFAULT_TABLE_TARGETS: [&str; 9] = [
+    "core_network_arn",
+    "egress_only_gateway_id",
+    "gateway_id",
+    "instance_id",
+    "nat_gateway_id",
+    "network_interface_id",
+    "transit_gateway_id",
+    "vpc_endpoint_id",
+    "vpc_peering_connection_id",
+];
+
 fn route_block() -> Block {
+    inline_block(&TARGETS)
+}
+
+/// The object type of an inline route with these targets.
+pub fn inline_block(targets: &[&str]) -> Block {
     Block {
         attributes: DESTINATIONS
             .iter()
-            .chain(TARGETS.iter())
+            .chain(targets.iter())
             .map(|n| (n.to_string(), Attribute::optional(Type::String)))
             .collect(),
         blocks: BTreeMap::new(),
@@ -107,7 +126,7 @@ impl RouteSpec {
 
     /// From an inline route or an `aws_route` (whose destinations carry
     /// the `destination_` prefix).
-    fn from_value(v: &Value, route_resource: bool) -> Option<RouteSpec> {
+    fn from_value(v: &Value, route_resource: bool, targets: &[&'static str]) -> Option<RouteSpec> {
         let (dest_kind, dest) = DESTINATIONS.iter().find_map(|d| {
             let name = if route_resource && *d != "destination_prefix_list_id" {
                 format!("destination_{d}")
@@ -116,7 +135,7 @@ impl RouteSpec {
             };
             nonempty(v, &name).map(|x| (*d, x))
         })?;
-        let targets = TARGETS.iter().filter_map(|t| nonempty(v, t).map(|x| (*t, x))).collect();
+        let targets = targets.iter().filter_map(|t| nonempty(v, t).map(|x| (*t, x))).collect();
         Some(RouteSpec { dest_kind, dest, targets })
     }
 
@@ -141,6 +160,7 @@ impl RouteSpec {
         put("carrier_gateway_id", r.carrier_gateway_id());
         put("core_network_arn", r.core_network_arn());
         put("egress_only_gateway_id", r.egress_only_internet_gateway_id());
+        put("instance_id", r.instance_id());
         put("local_gateway_id", r.local_gateway_id());
         put("nat_gateway_id", r.nat_gateway_id());
         if r.nat_gateway_id().is_none() {
@@ -152,10 +172,10 @@ impl RouteSpec {
     }
 
     /// The inline route value: every attribute set, "" where unused.
-    fn inline_value(&self) -> Value {
-        let block = route_block();
+    fn inline_value(&self, targets: &[&str]) -> Value {
+        let block = inline_block(targets);
         let mut values: Vec<(&str, Value)> =
-            DESTINATIONS.iter().chain(TARGETS.iter()).map(|n| (*n, Value::string(""))).collect();
+            DESTINATIONS.iter().chain(targets.iter()).map(|n| (*n, Value::string(""))).collect();
         for (n, v) in values.iter_mut() {
             if *n == self.dest_kind {
                 *v = Value::string(self.dest.as_str());
@@ -189,6 +209,7 @@ macro_rules! with_route {
             .set_core_network_arn(s.target("core_network_arn"))
             .set_egress_only_internet_gateway_id(s.target("egress_only_gateway_id"))
             .set_gateway_id(s.target("gateway_id"))
+            .set_instance_id(s.target("instance_id"))
             .set_local_gateway_id(s.target("local_gateway_id"))
             .set_nat_gateway_id(s.target("nat_gateway_id"))
             .set_network_interface_id(s.target("network_interface_id"))
@@ -242,12 +263,14 @@ fn delete_one_route(aws: &Aws, table: &str, spec: &RouteSpec) -> Result<(), Prov
 /// not managed (Terraform's optional-and-computed `route`): the prior
 /// routes stay; `route = []` deletes them all.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
+    plan_routes(planned, config, prior, &TARGETS)
+}
+
+/// [`plan`] for inline routes with these targets.
+pub fn plan_routes(planned: &Value, config: &Value, prior: &Value, targets: &[&str]) -> Value {
+    let ty = inline_block(targets).implied_type();
     if attr(config, "route").is_null() {
-        let routes = if prior.is_null() {
-            Value::unknown(Type::set(route_block().implied_type()))
-        } else {
-            attr(prior, "route")
-        };
+        let routes = if prior.is_null() { Value::unknown(Type::set(ty)) } else { attr(prior, "route") };
         return with_attr(planned, "route", routes);
     }
     let routes = attr(planned, "route");
@@ -264,7 +287,7 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
                 return r.clone();
             }
             let mut r = r.clone();
-            for n in DESTINATIONS.iter().chain(TARGETS.iter()) {
+            for n in DESTINATIONS.iter().chain(targets.iter()) {
                 if attr(&r, n).is_null() {
                     r = with_attr(&r, n, Value::string(""));
                 }
@@ -272,12 +295,12 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
             r
         })
         .collect();
-    with_attr(planned, "route", Value::set(route_block().implied_type(), items))
+    with_attr(planned, "route", Value::set(ty, items))
 }
 
-fn routes_of(v: &Value) -> Vec<RouteSpec> {
+fn routes_of(v: &Value, targets: &[&'static str]) -> Vec<RouteSpec> {
     let routes = attr(v, "route").unmark_deep().0;
-    routes.as_seq().unwrap_or_default().iter().filter_map(|r| RouteSpec::from_value(r, false)).collect()
+    routes.as_seq().unwrap_or_default().iter().filter_map(|r| RouteSpec::from_value(r, false, targets)).collect()
 }
 
 fn set_vgws(aws: &Aws, id: &str, old: &[String], new: &[String]) -> Result<(), ProviderDiagnostic> {
@@ -319,23 +342,50 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     wait_visible(aws, &id)?;
     let stub = with_attr(planned, "id", Value::string(id.as_str()));
     set_vgws(aws, &id, &[], &strings_of(&attr(planned, "propagating_vgws")))?;
-    update_routes(aws, &id, &[], &routes_of(planned))?;
+    update_routes(aws, &id, &[], &routes_of(planned, &TARGETS))?;
     read_after_write(aws, &stub)
 }
 
 pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
-    let id = id_of(prior);
+    apply_changes(aws, &id_of(prior), prior, planned, &TARGETS)?;
+    read_after_write(aws, planned)
+}
+
+/// Brings table `id`'s propagating gateways, inline routes (with these
+/// targets) and tags from `prior` to `planned`.
+pub fn apply_changes(
+    aws: &Aws,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+    targets: &[&'static str],
+) -> Result<(), ProviderDiagnostic> {
     if attr(planned, "propagating_vgws").is_wholly_known() {
         set_vgws(
             aws,
-            &id,
+            id,
             &strings_of(&attr(prior, "propagating_vgws")),
             &strings_of(&attr(planned, "propagating_vgws")),
         )?;
     }
-    update_routes(aws, &id, &routes_of(prior), &routes_of(planned))?;
-    update_tags(aws, &id, prior, planned)?;
-    read_after_write(aws, planned)
+    update_routes(aws, id, &routes_of(prior, targets), &routes_of(planned, targets))?;
+    update_tags(aws, id, prior, planned)
+}
+
+/// Strips table `rt` of what its adopter does not configure: every
+/// propagating gateway and every route but the `local` one, propagated
+/// ones and VPC endpoint routes (which `aws_vpc_endpoint` manages).
+pub fn strip(aws: &Aws, rt: &RouteTable) -> Result<(), ProviderDiagnostic> {
+    let id = rt.route_table_id().unwrap_or_default();
+    let vgws: Vec<String> = rt.propagating_vgws().iter().filter_map(|g| g.gateway_id()).map(String::from).collect();
+    set_vgws(aws, id, &vgws, &[])?;
+    for r in managed_routes(rt) {
+        if r.dest_kind == "destination_prefix_list_id" && r.target("vpc_endpoint_id").is_some() {
+            continue;
+        }
+        delete_one_route(aws, id, &r)?;
+    }
+    Ok(())
 }
 
 pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
@@ -353,7 +403,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     })
 }
 
-fn wait_visible(aws: &Aws, id: &str) -> Result<RouteTable, ProviderDiagnostic> {
+pub fn wait_visible(aws: &Aws, id: &str) -> Result<RouteTable, ProviderDiagnostic> {
     aws.retry(
         EVENTUAL_CONSISTENCY,
         |e| e.code == "NotFound",
@@ -371,7 +421,7 @@ fn read_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnos
     Ok(state_of(aws, &rt, planned))
 }
 
-fn describe_by(aws: &Aws, name: &str, value: &str) -> Result<HashMap<String, RouteTable>, AwsError> {
+pub fn describe_by(aws: &Aws, name: &str, value: &str) -> Result<HashMap<String, RouteTable>, AwsError> {
     let mut out = HashMap::new();
     let mut token: Option<String> = None;
     // Bounded: 1,000 pages.
@@ -393,7 +443,7 @@ fn describe_by(aws: &Aws, name: &str, value: &str) -> Result<HashMap<String, Rou
     Ok(out)
 }
 
-fn describe_one(aws: &Aws, id: &str) -> Result<Option<RouteTable>, AwsError> {
+pub fn describe_one(aws: &Aws, id: &str) -> Result<Option<RouteTable>, AwsError> {
     Ok(describe_by(aws, "route-table-id", id)?.remove(id))
 }
 
@@ -422,21 +472,29 @@ fn state_of(aws: &Aws, rt: &RouteTable, prior: &Value) -> Value {
     let id = rt.route_table_id().unwrap_or_default();
     let owner = rt.owner_id().unwrap_or_default();
     let (tags, tags_all) = tags::read_tags(&aws.default_tags, &attr(prior, "tags"), tag_pairs(rt.tags()));
-    let routes: Vec<Value> = managed_routes(rt).iter().map(RouteSpec::inline_value).collect();
-    let vgws: Vec<Value> = rt.propagating_vgws().iter().filter_map(|g| g.gateway_id()).map(s).collect();
     object(
         &schema(),
         [
             ("arn", s(&aws.arn("route-table", owner, id))),
             ("id", s(id)),
             ("owner_id", s(owner)),
-            ("propagating_vgws", Value::set(Type::String, vgws)),
-            ("route", Value::set(route_block().implied_type(), routes)),
+            ("propagating_vgws", propagating_vgws(rt)),
+            ("route", inline_routes(rt, &TARGETS)),
             ("tags", tags),
             ("tags_all", tags_all),
             ("vpc_id", s(rt.vpc_id().unwrap_or_default())),
         ],
     )
+}
+
+/// The table's managed routes as inline routes with these targets.
+pub fn inline_routes(rt: &RouteTable, targets: &[&str]) -> Value {
+    let routes: Vec<Value> = managed_routes(rt).iter().map(|r| r.inline_value(targets)).collect();
+    Value::set(inline_block(targets).implied_type(), routes)
+}
+
+pub fn propagating_vgws(rt: &RouteTable) -> Value {
+    Value::set(Type::String, rt.propagating_vgws().iter().filter_map(|g| g.gateway_id()).map(Value::string).collect())
 }
 
 // --- aws_route_table_association ---
@@ -596,7 +654,7 @@ pub fn crc32(data: &[u8]) -> u32 {
 
 pub fn create_route(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let table = str_attr(planned, "route_table_id").unwrap_or_default();
-    let Some(spec) = RouteSpec::from_value(planned, true) else {
+    let Some(spec) = RouteSpec::from_value(planned, true, &TARGETS) else {
         return Err(ProviderDiagnostic::error(
             "Invalid route",
             "One of destination_cidr_block, destination_ipv6_cidr_block or destination_prefix_list_id must be set.",
@@ -608,7 +666,7 @@ pub fn create_route(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnos
 
 pub fn update_route(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let table = str_attr(planned, "route_table_id").unwrap_or_default();
-    if let Some(spec) = RouteSpec::from_value(planned, true) {
+    if let Some(spec) = RouteSpec::from_value(planned, true, &TARGETS) {
         replace_one_route(aws, &table, &spec)?;
     }
     route_after_write(aws, &with_attr(planned, "id", attr(prior, "id")))
@@ -616,7 +674,7 @@ pub fn update_route(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, 
 
 pub fn delete_route(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     let table = str_attr(prior, "route_table_id").unwrap_or_default();
-    match RouteSpec::from_value(prior, true) {
+    match RouteSpec::from_value(prior, true, &TARGETS) {
         Some(spec) => delete_one_route(aws, &table, &spec),
         None => Ok(()),
     }
@@ -640,7 +698,7 @@ fn route_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagno
 /// `rtb-…_DESTINATION`.
 fn find_route(aws: &Aws, current: &Value, cached: bool) -> Result<Option<Value>, AwsError> {
     let id = id_of(current);
-    let (table, dest) = match (nonempty(current, "route_table_id"), RouteSpec::from_value(current, true)) {
+    let (table, dest) = match (nonempty(current, "route_table_id"), RouteSpec::from_value(current, true, &TARGETS)) {
         (Some(t), Some(spec)) => (t, spec.dest),
         _ => match id.split_once('_') {
             Some((t, d)) => (t.to_string(), d.to_string()),
@@ -710,7 +768,7 @@ mod tests {
             dest: "0.0.0.0/0".into(),
             targets: BTreeMap::from([("gateway_id", "igw-1".to_string())]),
         };
-        let want = Value::set(route_block().implied_type(), vec![spec.inline_value()]);
+        let want = Value::set(route_block().implied_type(), vec![spec.inline_value(&TARGETS)]);
         assert!(attr(&planned, "route").raw_equal(&want));
     }
 }

@@ -149,6 +149,13 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
     if attr(config, "description").is_null() {
         p = with_attr(&p, "description", Value::string(DEFAULT_DESCRIPTION));
     }
+    plan_rules(&p, config, prior)
+}
+
+/// `revoke_rules_on_delete`'s default and the planned `ingress`/`egress`
+/// (shared with `aws_default_security_group`).
+pub fn plan_rules(planned: &Value, config: &Value, prior: &Value) -> Value {
+    let mut p = planned.clone();
     if attr(config, "revoke_rules_on_delete").is_null() {
         p = with_attr(&p, "revoke_rules_on_delete", Value::bool(false));
     }
@@ -427,7 +434,7 @@ pub fn prefix_of(name: &str) -> String {
     }
 }
 
-fn describe_by(aws: &Aws, name: &str, value: &str) -> Result<HashMap<String, SecurityGroup>, AwsError> {
+pub fn describe_by(aws: &Aws, name: &str, value: &str) -> Result<HashMap<String, SecurityGroup>, AwsError> {
     let mut out = HashMap::new();
     let mut token: Option<String> = None;
     // Bounded: 1,000 pages.
@@ -449,7 +456,7 @@ fn describe_by(aws: &Aws, name: &str, value: &str) -> Result<HashMap<String, Sec
     Ok(out)
 }
 
-fn describe_one(aws: &Aws, id: &str) -> Result<Option<SecurityGroup>, AwsError> {
+pub fn describe_one(aws: &Aws, id: &str) -> Result<Option<SecurityGroup>, AwsError> {
     Ok(describe_by(aws, "group-id", id)?.remove(id))
 }
 
@@ -491,7 +498,7 @@ fn authorize(aws: &Aws, id: &str, egress: bool, atoms: &[&Atom]) -> Result<(), A
 
 /// Brings the rules of `id` from `old` to `new` (both rule sets):
 /// revokes what is gone first, then authorizes what is new.
-fn update_rules(aws: &Aws, id: &str, old: &Value, new: &Value) -> Result<(), ProviderDiagnostic> {
+pub fn update_rules(aws: &Aws, id: &str, old: &Value, new: &Value) -> Result<(), ProviderDiagnostic> {
     for (dir, egress) in [("ingress", false), ("egress", true)] {
         let before = rules_atoms(&attr(old, dir));
         let after = rules_atoms(&attr(new, dir));
@@ -565,18 +572,7 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
 pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     let id = id_of(prior);
     if bool_attr(prior, "revoke_rules_on_delete") == Some(true) {
-        if let Some(g) = describe_one(aws, &id).map_err(|e| e.into_diag(&format!("reading Security Group ({id})")))? {
-            let owner = g.owner_id().unwrap_or_default();
-            for (egress, perms) in [(false, g.ip_permissions()), (true, g.ip_permissions_egress())] {
-                let atoms = permission_atoms(perms, &id, owner);
-                let refs: Vec<&Atom> = atoms.iter().collect();
-                match revoke(aws, &id, egress, &refs) {
-                    Ok(()) => {}
-                    Err(e) if e.is_not_found() || e.code == "InvalidPermission.NotFound" => {}
-                    Err(e) => return Err(e.into_diag(&format!("revoking Security Group ({id}) rules"))),
-                }
-            }
-        }
+        revoke_all(aws, &id)?;
     }
     // Network interfaces and rules of other groups that use this group
     // keep it alive for a while; retry within a bound.
@@ -595,7 +591,25 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     }
 }
 
-fn read_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
+/// Revokes every rule the group has now (both directions).
+pub fn revoke_all(aws: &Aws, id: &str) -> Result<(), ProviderDiagnostic> {
+    let Some(g) = describe_one(aws, id).map_err(|e| e.into_diag(&format!("reading Security Group ({id})")))? else {
+        return Ok(());
+    };
+    let owner = g.owner_id().unwrap_or_default();
+    for (egress, perms) in [(false, g.ip_permissions()), (true, g.ip_permissions_egress())] {
+        let atoms = permission_atoms(perms, id, owner);
+        let refs: Vec<&Atom> = atoms.iter().collect();
+        match revoke(aws, id, egress, &refs) {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() || e.code == "InvalidPermission.NotFound" => {}
+            Err(e) => return Err(e.into_diag(&format!("revoking Security Group ({id}) rules"))),
+        }
+    }
+    Ok(())
+}
+
+pub fn read_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let id = id_of(planned);
     match describe_one(aws, &id).map_err(|e| e.into_diag(&format!("reading Security Group ({id})")))? {
         Some(g) => Ok(state_of(aws, &g, planned)),

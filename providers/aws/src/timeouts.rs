@@ -31,6 +31,7 @@ fn declared_minutes(type_name: &str) -> &'static [(&'static str, u64)] {
         "aws_route_table" | "aws_route_table_association" | "aws_route" => {
             &[("create", 5), ("update", 2), ("delete", 5)]
         }
+        "aws_default_route_table" => &[("create", 2), ("update", 2)],
         "aws_eip" => &[("read", 15), ("update", 5), ("delete", 3)],
         "aws_nat_gateway" => &[("create", 10), ("update", 10), ("delete", 30)],
         "aws_vpc_ipv4_cidr_block_association" => &[("create", 10), ("delete", 10)],

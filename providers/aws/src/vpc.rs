@@ -137,7 +137,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     read_after_write(aws, &stub)
 }
 
-fn set_dns(aws: &Aws, id: &str, prior: Option<&Value>, planned: &Value) -> Result<(), ProviderDiagnostic> {
+pub fn set_dns(aws: &Aws, id: &str, prior: Option<&Value>, planned: &Value) -> Result<(), ProviderDiagnostic> {
     // AWS's own defaults for a new VPC: DNS support on, hostnames and
     // address usage metrics off.
     for (name, default) in
