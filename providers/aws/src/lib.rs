@@ -7,7 +7,10 @@
 //! `aws_nat_gateway` (each with its `timeouts {}` block where Terraform's
 //! has one, bounding the operation: `timeouts`) and the
 //! data sources `aws_vpc`, `aws_subnets`, `aws_availability_zones`,
-//! `aws_caller_identity` and `aws_region`. The network types can also be
+//! `aws_caller_identity` and `aws_region`; IAM, a global service:
+//! `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy` and
+//! `aws_iam_role_policy_attachment` (documents compared by meaning,
+//! `iam_policy`). The network types can also be
 //! listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
@@ -25,6 +28,8 @@ mod data;
 mod dhcp;
 mod eigw;
 mod eip;
+mod iam;
+mod iam_policy;
 mod igw;
 mod list;
 mod nat;
@@ -82,6 +87,10 @@ struct AwsProvider {
 /// computed, so the group and table read them back).
 const CHANGED_BY_DEPENDENTS: [&str; 3] = ["aws_eip", "aws_route_table", "aws_security_group"];
 
+/// Resource types of global services, which take no `region`.
+const GLOBAL_RESOURCES: [&str; 4] =
+    ["aws_iam_policy", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment"];
+
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
     SCHEMA
@@ -111,10 +120,17 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
+                    // IAM (global: no `region`).
+                    ("aws_iam_policy".to_string(), rs0(iam::policy_schema())),
+                    ("aws_iam_role".to_string(), rs0(iam::role_schema())),
+                    ("aws_iam_role_policy".to_string(), rs0(iam::role_policy_schema())),
+                    ("aws_iam_role_policy_attachment".to_string(), rs0(iam::attachment_schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
-                    let block = region::with_attribute(timeouts::with_block(&name, r.block));
+                    let block = timeouts::with_block(&name, r.block);
+                    let block =
+                        if GLOBAL_RESOURCES.contains(&name.as_str()) { block } else { region::with_attribute(block) };
                     let reread_after_dependents_apply = CHANGED_BY_DEPENDENTS.contains(&name.as_str());
                     (name, ResourceSchema { block, reread_after_dependents_apply, ..r })
                 })
@@ -164,7 +180,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("ipv6_native", Value::bool(false)),
         ],
         "aws_nat_gateway" => vec![("connectivity_type", Value::string("public"))],
-        _ => Vec::new(),
+        t => iam::defaults(t),
     }
 }
 
@@ -226,6 +242,9 @@ impl AwsProvider {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
                 planned
+            }
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" => {
+                iam::plan(req.type_name, &planned, req.config, req.prior)
             }
             _ => planned,
         };
@@ -294,6 +313,15 @@ impl AwsProvider {
                 with_attr(&stub, "id", Value::string(format!("{target}/{table}")))
             }
             "aws_route" | "aws_vpc_dhcp_options_association" => stub,
+            // IAM objects: by the name they were given (or its prefix) and
+            // the create token tag where the type has tags.
+            "aws_iam_role" => return iam::find_role(&aws, token, planned),
+            "aws_iam_policy" => return iam::find_policy(&aws, token, planned),
+            "aws_iam_role_policy" => match iam::role_policy_stub(planned) {
+                Some(stub) => stub,
+                None => return Ok(None),
+            },
+            "aws_iam_role_policy_attachment" => stub,
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -330,6 +358,10 @@ impl AwsProvider {
                 "aws_egress_only_internet_gateway" => eigw::delete(aws, req.prior)?,
                 "aws_vpc_dhcp_options" => dhcp::delete(aws, req.prior)?,
                 "aws_vpc_dhcp_options_association" => dhcp::delete_association(aws, req.prior)?,
+                "aws_iam_role" => iam::delete_role(aws, req.prior)?,
+                "aws_iam_policy" => iam::delete_policy(aws, req.prior)?,
+                "aws_iam_role_policy" => iam::delete_role_policy(aws, req.prior)?,
+                "aws_iam_role_policy_attachment" => iam::detach(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -364,6 +396,12 @@ impl AwsProvider {
             ("aws_vpc_dhcp_options", false) => dhcp::update(aws, req.prior, req.planned),
             ("aws_vpc_dhcp_options_association", true) => dhcp::create_association(aws, req.planned),
             ("aws_vpc_dhcp_options_association", false) => dhcp::update_association(aws, req.planned),
+            ("aws_iam_role", true) => iam::create_role(aws, req.planned),
+            ("aws_iam_role", false) => iam::update_role(aws, req.prior, req.planned),
+            ("aws_iam_policy", true) => iam::create_policy(aws, req.planned),
+            ("aws_iam_policy", false) => iam::update_policy(aws, req.prior, req.planned),
+            ("aws_iam_role_policy", _) => iam::put_role_policy(aws, req.planned),
+            ("aws_iam_role_policy_attachment", _) => iam::attach(aws, req.planned),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -404,6 +442,10 @@ impl AwsProvider {
             "aws_egress_only_internet_gateway" => eigw::read(aws, current),
             "aws_vpc_dhcp_options" => dhcp::read(aws, current),
             "aws_vpc_dhcp_options_association" => dhcp::read_association(aws, current),
+            "aws_iam_role" => iam::read_role(aws, current),
+            "aws_iam_policy" => iam::read_policy(aws, current),
+            "aws_iam_role_policy" => iam::read_role_policy(aws, current),
+            "aws_iam_role_policy_attachment" => iam::read_attachment(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
@@ -412,7 +454,7 @@ impl AwsProvider {
     }
 }
 
-/// Resource types that live in one region (every one so far).
+/// Resource types that live in one region (all but IAM's).
 fn is_regional(type_name: &str) -> bool {
     block_of(type_name).is_some_and(|b| b.attributes.contains_key("region"))
 }
@@ -462,6 +504,7 @@ impl Provider for AwsProvider {
         let mut diags = match req.type_name {
             "aws_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" => iam::validate(req.type_name, req.config),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
