@@ -6,6 +6,7 @@ mod aws_crash;
 mod aws_drift;
 mod aws_example;
 mod aws_gateways;
+mod aws_iam;
 mod aws_network;
 mod aws_plan_contract;
 mod aws_policy_document;

@@ -84,8 +84,9 @@ struct AwsProvider {
 /// Types whose objects other resources change when applied: a NAT gateway
 /// associates its Elastic IP, rule resources add to a group's `ingress`/
 /// `egress`, `aws_route` adds to a table's `route` (both optional and
-/// computed, so the group and table read them back).
-const CHANGED_BY_DEPENDENTS: [&str; 3] = ["aws_eip", "aws_route_table", "aws_security_group"];
+/// computed, so the group and table read them back); an attachment
+/// changes its IAM policy's `attachment_count`.
+const CHANGED_BY_DEPENDENTS: [&str; 4] = ["aws_eip", "aws_iam_policy", "aws_route_table", "aws_security_group"];
 
 /// Resource types of global services, which take no `region`.
 const GLOBAL_RESOURCES: [&str; 4] =
@@ -222,9 +223,12 @@ impl AwsProvider {
             return Ok(resp);
         }
         let aws = self.aws()?;
-        let mut planned = region::plan(req.proposed, req.config, req.prior, &aws.region);
-        if let Some(path) = region::replaced(req.prior, &planned) {
-            resp.requires_replace.push(path);
+        let mut planned = req.proposed.clone();
+        if is_regional(req.type_name) {
+            planned = region::plan(req.proposed, req.config, req.prior, &aws.region);
+            if let Some(path) = region::replaced(req.prior, &planned) {
+                resp.requires_replace.push(path);
+            }
         }
         for (name, default) in defaults(req.type_name) {
             if attr(req.config, name).is_null() {
