@@ -228,3 +228,83 @@ resource "aws_iam_role" "bad" {{
     );
     assert!(out.stderr.contains("main.tf:"), "located: {}", out.stderr);
 }
+
+/// Creates interrupted by a crash are found again: a role named at plan
+/// time by its name, a role named by a prefix among the roles with the
+/// prefix, a policy among the policies under its path, each by the create
+/// token tag the create carried (put here by hand with a journal intent,
+/// as a kill between CreateRole and the journal entry leaves them).
+#[test]
+fn interrupted_creates_are_found_by_name_and_create_token() {
+    let name = format!("strata-iam-crash-{}", std::process::id());
+    let config = format!(
+        r#"{}
+resource "aws_iam_role" "named" {{
+  name               = "{name}"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}] }})
+  tags               = {{ Test = "{name}" }}
+}}
+
+resource "aws_iam_role" "prefixed" {{
+  name_prefix        = "{name}-"
+  assume_role_policy = aws_iam_role.named.assume_role_policy
+}}
+
+resource "aws_iam_policy" "p" {{
+  name   = "{name}"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "s3:ListAllMyBuckets", Resource = "*" }}] }})
+}}
+"#,
+        provider_block(None, "us-east-1", "")
+    );
+    let d = TempDir::with_files("aws-iam-crash", &[("main.tf", &config)]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let prefixed = state_id(&d, "aws_iam_role", "prefixed");
+    let arn = state_id(&d, "aws_iam_policy", "p");
+    let st = state(&d);
+    let mut intents = Vec::new();
+    for (type_name, res_name, unknown) in [
+        ("aws_iam_role", "named", &["arn", "create_date", "id", "unique_id"][..]),
+        ("aws_iam_role", "prefixed", &["arn", "create_date", "id", "name", "unique_id"][..]),
+        ("aws_iam_policy", "p", &["arn", "attachment_count", "id", "policy_id"][..]),
+    ] {
+        let resource = st["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["type"] == type_name && r["name"] == res_name)
+            .unwrap()
+            .clone();
+        let mut instance = resource["instances"][0].clone();
+        for a in unknown {
+            instance["attributes"][a] = serde_json::Value::Null;
+        }
+        let token = format!("tok-{res_name}-{}", std::process::id());
+        intents.push(serde_json::json!({
+            "mode": "managed", "type": type_name, "name": res_name, "provider": resource["provider"],
+            "instance": instance, "intent": token, "intent_at": 0,
+        }));
+    }
+    let tag = |t: &str| format!("[{{'Key': 'strata:create-token', 'Value': '{t}'}}]");
+    let pid = std::process::id();
+    iam(&format!(
+        "iam.tag_role(RoleName='{name}', Tags={})\niam.tag_role(RoleName='{prefixed}', Tags={})\niam.tag_policy(PolicyArn='{arn}', Tags={})",
+        tag(&format!("tok-named-{pid}")),
+        tag(&format!("tok-prefixed-{pid}")),
+        tag(&format!("tok-p-{pid}"))
+    ));
+    strata_ok(&d, &["state", "rm", "aws_iam_role.named", "aws_iam_role.prefixed", "aws_iam_policy.p"]);
+    let st = state(&d);
+    let header = serde_json::json!({ "lineage": st["lineage"], "serial": st["serial"] });
+    let journal: Vec<String> = std::iter::once(header).chain(intents).map(|v| v.to_string()).collect();
+    d.write("terraform.tfstate.journal", &(journal.join("\n") + "\n"));
+
+    // The next plan adopts all three: nothing to create, no token in tags.
+    no_changes(&d);
+    assert!(!d.path().join("terraform.tfstate.journal").exists(), "every intent is resolved");
+    assert_eq!(state_id(&d, "aws_iam_role", "named"), name);
+    assert_eq!(state_id(&d, "aws_iam_role", "prefixed"), prefixed);
+    assert_eq!(state_id(&d, "aws_iam_policy", "p"), arn);
+    assert_eq!(state_json(&d, "aws_iam_role", "named")["tags_all"], serde_json::json!({ "Test": name }));
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+}
