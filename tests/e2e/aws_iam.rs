@@ -308,3 +308,95 @@ resource "aws_iam_policy" "p" {{
     assert_eq!(state_json(&d, "aws_iam_role", "named")["tags_all"], serde_json::json!({ "Test": name }));
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// `aws_iam_instance_profile` (its role changed in place, drift when the
+/// role is removed by hand, import by name) and data `aws_iam_policy` (by
+/// name and by ARN, the document as IAM holds it).
+#[test]
+fn instance_profiles_and_the_policy_data_source() {
+    let name = format!("strata-iam-ip-{}", std::process::id());
+    let config = |role: &str| {
+        format!(
+            r#"{}
+resource "aws_iam_role" "a" {{
+  name               = "{name}-a"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}] }})
+}}
+
+resource "aws_iam_role" "b" {{
+  name               = "{name}-b"
+  assume_role_policy = aws_iam_role.a.assume_role_policy
+}}
+
+resource "aws_iam_instance_profile" "p" {{
+  name = "{name}"
+  role = aws_iam_role.{role}.name
+  tags = {{ Test = "{name}" }}
+}}
+
+resource "aws_iam_policy" "p" {{
+  name   = "{name}"
+  path   = "/team/"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "ec2:Describe*", Resource = "*" }}] }})
+}}
+
+data "aws_iam_policy" "by_name" {{
+  name        = aws_iam_policy.p.name
+  path_prefix = "/team/"
+}}
+
+data "aws_iam_policy" "by_arn" {{
+  arn = aws_iam_policy.p.arn
+}}
+
+output "found" {{
+  value = [data.aws_iam_policy.by_name.arn, data.aws_iam_policy.by_arn.name, data.aws_iam_policy.by_arn.path]
+}}
+
+output "document" {{
+  value = jsondecode(data.aws_iam_policy.by_name.policy).Statement[0].Action
+}}
+"#,
+            provider_block(None, "us-east-1", "")
+        )
+    };
+    let d = TempDir::with_files("aws-iam-ip", &[("main.tf", &config("a"))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(state_id(&d, "aws_iam_instance_profile", "p"), name);
+    assert_eq!(state_attr(&d, "aws_iam_instance_profile", "p", "role"), format!("{name}-a"));
+    assert_eq!(
+        state_attr(&d, "aws_iam_instance_profile", "p", "arn"),
+        format!("arn:aws:iam::123456789012:instance-profile/{name}")
+    );
+    let arn = state_id(&d, "aws_iam_policy", "p");
+    let found = strata_ok(&d, &["output", "-json", "found"]).stdout;
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    assert_eq!(found, serde_json::json!([arn, name, "/team/"]));
+    assert_eq!(strata_ok(&d, &["output", "-raw", "document"]).stdout, "ec2:Describe*");
+    no_changes(&d);
+
+    // Another role, in place.
+    d.write("main.tf", &config("b"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_iam_instance_profile.p will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(state_attr(&d, "aws_iam_instance_profile", "p", "role"), format!("{name}-b"));
+    no_changes(&d);
+
+    // The role removed by hand: drift, put back.
+    iam(&format!("iam.remove_role_from_instance_profile(InstanceProfileName='{name}', RoleName='{name}-b')"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_iam_instance_profile.p will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    strata_ok(&d, &["state", "rm", "aws_iam_instance_profile.p"]);
+    strata_ok(&d, &["import", "-no-color", "aws_iam_instance_profile.p", &name]);
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    let left = iam(&format!(
+        "print(len([p for p in iam.list_instance_profiles()['InstanceProfiles'] if p['InstanceProfileName'].startswith('{name}')]), len([r for r in iam.list_roles()['Roles'] if r['RoleName'].startswith('{name}')]))"
+    ));
+    assert_eq!(left.trim(), "0 0");
+}

@@ -107,7 +107,7 @@ pub fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("max_session_duration", Value::number(Number::from(3600))),
             ("path", Value::string("/")),
         ],
-        "aws_iam_policy" => vec![("path", Value::string("/"))],
+        "aws_iam_policy" | "aws_iam_instance_profile" => vec![("path", Value::string("/"))],
         _ => Vec::new(),
     }
 }
@@ -129,7 +129,7 @@ pub fn validate(type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
             }
         }
     }
-    if matches!(type_name, "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy")
+    if matches!(type_name, "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile")
         && !attr(config, "name").is_null()
         && !attr(config, "name_prefix").is_null()
     {
@@ -153,7 +153,9 @@ pub fn plan(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> 
             }
         }
     }
-    if matches!(type_name, "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy") && prior.is_null() {
+    let named =
+        matches!(type_name, "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile");
+    if named && prior.is_null() {
         if attr(config, "name").is_null() {
             p = with_attr(&p, "name", Value::unknown(Type::String));
         }
@@ -166,7 +168,7 @@ pub fn plan(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> 
 
 /// `name`, or a unique name from `name_prefix` (or `terraform-`), as the
 /// provider's `create.Name` makes it.
-fn name_for(planned: &Value) -> String {
+pub fn name_for(planned: &Value) -> String {
     if let Some(n) = nonempty(planned, "name") {
         return n;
     }
@@ -184,26 +186,26 @@ fn name_for(planned: &Value) -> String {
     format!("{prefix}{stamp}{:04}{n:08x}", now.subsec_millis() * 10)
 }
 
-fn is_no_such_entity(e: &AwsError) -> bool {
+pub fn is_no_such_entity(e: &AwsError) -> bool {
     e.code == "NoSuchEntity"
 }
 
-fn iam_tags(m: &BTreeMap<String, String>) -> Option<Vec<Tag>> {
+pub fn iam_tags(m: &BTreeMap<String, String>) -> Option<Vec<Tag>> {
     let tags: Vec<Tag> = m.iter().filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok()).collect();
     (!tags.is_empty()).then_some(tags)
 }
 
-fn tag_pairs(tags: &[Tag]) -> Vec<(String, String)> {
+pub fn tag_pairs(tags: &[Tag]) -> Vec<(String, String)> {
     tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
 }
 
-fn timestamp(d: &aws_sdk_iam::primitives::DateTime) -> String {
+pub fn timestamp(d: &aws_sdk_iam::primitives::DateTime) -> String {
     d.fmt(aws_sdk_iam::primitives::DateTimeFormat::DateTime).unwrap_or_default()
 }
 
 /// An optional string argument as read back: what AWS holds, or when it
 /// holds nothing the prior null/"" (the legacy SDK's zero value).
-fn optional_text(remote: Option<&str>, prior: &Value, name: &str) -> Value {
+pub fn optional_text(remote: Option<&str>, prior: &Value, name: &str) -> Value {
     match remote.filter(|s| !s.is_empty()) {
         Some(s) => Value::string(s),
         None if attr(prior, name).is_null() => Value::null(Type::String),

@@ -9,8 +9,8 @@
 //! data sources `aws_vpc`, `aws_subnets`, `aws_availability_zones`,
 //! `aws_caller_identity` and `aws_region`; IAM, a global service:
 //! `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy` and
-//! `aws_iam_role_policy_attachment` (documents compared by meaning,
-//! `iam_policy`). The network types can also be
+//! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile` and data
+//! `aws_iam_policy` (documents compared by meaning, `iam_policy`). The network types can also be
 //! listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
@@ -29,6 +29,7 @@ mod dhcp;
 mod eigw;
 mod eip;
 mod iam;
+mod iam_instance_profile;
 mod iam_policy;
 mod igw;
 mod list;
@@ -89,8 +90,13 @@ struct AwsProvider {
 const CHANGED_BY_DEPENDENTS: [&str; 4] = ["aws_eip", "aws_iam_policy", "aws_route_table", "aws_security_group"];
 
 /// Resource types of global services, which take no `region`.
-const GLOBAL_RESOURCES: [&str; 4] =
-    ["aws_iam_policy", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment"];
+const GLOBAL_RESOURCES: [&str; 5] = [
+    "aws_iam_instance_profile",
+    "aws_iam_policy",
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
+];
 
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
@@ -122,6 +128,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpc_security_group_egress_rule".to_string(), framework(sg_rule::schema())),
                     ("aws_vpc_security_group_ingress_rule".to_string(), framework(sg_rule::schema())),
                     // IAM (global: no `region`).
+                    ("aws_iam_instance_profile".to_string(), rs0(iam_instance_profile::schema())),
                     ("aws_iam_policy".to_string(), rs0(iam::policy_schema())),
                     ("aws_iam_role".to_string(), rs0(iam::role_schema())),
                     ("aws_iam_role_policy".to_string(), rs0(iam::role_policy_schema())),
@@ -139,6 +146,7 @@ fn schema() -> Arc<ProviderSchema> {
                 data_sources: BTreeMap::from([
                     ("aws_availability_zones".to_string(), ds(data::availability_zones_schema())),
                     ("aws_caller_identity".to_string(), ds(data::caller_identity_schema())),
+                    ("aws_iam_policy".to_string(), ds(iam_instance_profile::policy_data_schema())),
                     ("aws_iam_policy_document".to_string(), ds(policy_document::schema())),
                     ("aws_partition".to_string(), ds(policy_document::partition_schema())),
                     ("aws_region".to_string(), ds(data::region_schema())),
@@ -148,7 +156,7 @@ fn schema() -> Arc<ProviderSchema> {
                 .into_iter()
                 .map(|(name, r)| {
                     // Global data sources take no region.
-                    let global = ["aws_caller_identity", "aws_iam_policy_document", "aws_partition"];
+                    let global = ["aws_caller_identity", "aws_iam_policy", "aws_iam_policy_document", "aws_partition"];
                     let block = if global.contains(&name.as_str()) { r.block } else { region::with_attribute(r.block) };
                     (name, ResourceSchema { block, ..r })
                 })
@@ -247,7 +255,7 @@ impl AwsProvider {
                 resp.requires_replace.extend(replace);
                 planned
             }
-            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" => {
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {
                 iam::plan(req.type_name, &planned, req.config, req.prior)
             }
             _ => planned,
@@ -326,6 +334,7 @@ impl AwsProvider {
                 None => return Ok(None),
             },
             "aws_iam_role_policy_attachment" => stub,
+            "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -366,6 +375,7 @@ impl AwsProvider {
                 "aws_iam_policy" => iam::delete_policy(aws, req.prior)?,
                 "aws_iam_role_policy" => iam::delete_role_policy(aws, req.prior)?,
                 "aws_iam_role_policy_attachment" => iam::detach(aws, req.prior)?,
+                "aws_iam_instance_profile" => iam_instance_profile::delete(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -406,6 +416,8 @@ impl AwsProvider {
             ("aws_iam_policy", false) => iam::update_policy(aws, req.prior, req.planned),
             ("aws_iam_role_policy", _) => iam::put_role_policy(aws, req.planned),
             ("aws_iam_role_policy_attachment", _) => iam::attach(aws, req.planned),
+            ("aws_iam_instance_profile", true) => iam_instance_profile::create(aws, req.planned),
+            ("aws_iam_instance_profile", false) => iam_instance_profile::update(aws, req.prior, req.planned),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -450,6 +462,7 @@ impl AwsProvider {
             "aws_iam_policy" => iam::read_policy(aws, current),
             "aws_iam_role_policy" => iam::read_role_policy(aws, current),
             "aws_iam_role_policy_attachment" => iam::read_attachment(aws, current),
+            "aws_iam_instance_profile" => iam_instance_profile::read(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
@@ -508,7 +521,9 @@ impl Provider for AwsProvider {
         let mut diags = match req.type_name {
             "aws_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
-            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" => iam::validate(req.type_name, req.config),
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {
+                iam::validate(req.type_name, req.config)
+            }
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
