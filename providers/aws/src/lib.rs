@@ -588,7 +588,8 @@ impl Provider for AwsProvider {
             return ImportResponse { imported: Vec::new(), diagnostics: vec![unknown_type(req.type_name)] };
         };
         // `ID@REGION` imports from another region, as hashicorp/aws 6.x does.
-        let (id, region) = region::split_import_id(req.id);
+        // Global types take the ID as it is (IAM names may hold an `@`).
+        let (id, region) = if is_regional(req.type_name) { region::split_import_id(req.id) } else { (req.id, None) };
         let mut stub = util::object(&block, [("id", Value::string(id))]);
         if let Some(r) = region {
             stub = with_attr(&stub, "region", Value::string(r));
@@ -691,6 +692,20 @@ mod tests {
         let null = Value::null(subnet::schema().implied_type());
         let created = keep_legacy_zero_values("aws_subnet", &config, &config, &null);
         assert!(attr(&created, "outpost_arn").is_null());
+    }
+
+    #[test]
+    fn iam_types_are_global() {
+        let s = schema();
+        for t in GLOBAL_RESOURCES {
+            assert!(!s.resources[t].block.attributes.contains_key("region"), "{t}");
+            assert!(!is_regional(t), "{t}");
+        }
+        assert!(!s.data_sources["aws_iam_policy"].block.attributes.contains_key("region"));
+        assert!(is_regional("aws_vpc"));
+        // Only types with tags carry the create token.
+        assert!(has_tags("aws_iam_role") && has_tags("aws_iam_policy") && has_tags("aws_iam_instance_profile"));
+        assert!(!has_tags("aws_iam_role_policy") && !has_tags("aws_iam_role_policy_attachment"));
     }
 
     #[test]
