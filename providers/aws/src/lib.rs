@@ -329,6 +329,7 @@ impl AwsProvider {
             // the create token tag where the type has tags.
             "aws_iam_role" => return iam::find_role(&aws, token, planned),
             "aws_iam_policy" => return iam::find_policy(&aws, token, planned),
+            // Named at plan time (a prefix is `CannotTell`, see `find_created`).
             "aws_iam_role_policy" => match iam::role_policy_stub(planned) {
                 Some(stub) => stub,
                 None => return Ok(None),
@@ -614,6 +615,11 @@ impl Provider for AwsProvider {
     }
 
     fn find_created(&self, req: FindCreatedRequest) -> FindCreatedResponse {
+        // An inline policy named by a prefix carries no token and no name
+        // known before the create: nothing to look it up by.
+        if req.type_name == "aws_iam_role_policy" && iam::role_policy_stub(req.planned).is_none() {
+            return FindCreatedResponse { found: FoundCreated::CannotTell, diagnostics: Vec::new() };
+        }
         match self.find(&req) {
             Ok(Some(state)) => FindCreatedResponse {
                 found: FoundCreated::Object { state, private: Vec::new() },
