@@ -129,6 +129,20 @@ pub fn validate(type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
             }
         }
     }
+    let duration = attr(config, "max_session_duration");
+    if type_name == "aws_iam_role" && duration.is_known() && !duration.is_null() {
+        let n = duration.unmark_deep().0.as_number().and_then(|n| n.to_i64());
+        if !n.is_some_and(|n| (3600..=43200).contains(&n)) {
+            let got = n.map_or_else(|| "a fraction".to_string(), |n| n.to_string());
+            diags.push(
+                ProviderDiagnostic::error(
+                    "Invalid max_session_duration",
+                    format!("expected max_session_duration to be in the range (3600 - 43200), got {got}"),
+                )
+                .at(vec![PathStep::Attr("max_session_duration".into())]),
+            );
+        }
+    }
     if matches!(type_name, "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile")
         && !attr(config, "name").is_null()
         && !attr(config, "name_prefix").is_null()
@@ -847,6 +861,10 @@ mod tests {
         assert_eq!(diags[0].attribute, Some(vec![PathStep::Attr("assume_role_policy".into())]));
         let unknown = role(vec![("assume_role_policy", Value::unknown(Type::String))]);
         assert!(validate("aws_iam_role", &unknown).is_empty());
+        let long = role(vec![("max_session_duration", Value::number(Number::from(43201)))]);
+        assert!(validate("aws_iam_role", &long)[0].detail.contains("range (3600 - 43200), got 43201"));
+        let ok = role(vec![("max_session_duration", Value::number(Number::from(43200)))]);
+        assert!(validate("aws_iam_role", &ok).is_empty());
         let both = role(vec![("name", Value::string("a")), ("name_prefix", Value::string("b"))]);
         assert_eq!(validate("aws_iam_role", &both).len(), 1);
     }
