@@ -310,12 +310,15 @@ resource "aws_iam_policy" "p" {{
 }
 
 /// `aws_iam_instance_profile` (its role changed in place, drift when the
-/// role is removed by hand, import by name) and data `aws_iam_policy` (by
-/// name and by ARN, the document as IAM holds it).
+/// role is removed by hand, import by name), a role's permissions boundary
+/// set and removed, and data `aws_iam_policy` (by name and by ARN, the
+/// document as IAM holds it).
 #[test]
 fn instance_profiles_and_the_policy_data_source() {
     let name = format!("strata-iam-ip-{}", std::process::id());
     let config = |role: &str| {
+        // Role b is bounded by the policy while the profile holds role a.
+        let boundary = if role == "a" { "aws_iam_policy.p.arn" } else { "null" };
         format!(
             r#"{}
 resource "aws_iam_role" "a" {{
@@ -324,8 +327,9 @@ resource "aws_iam_role" "a" {{
 }}
 
 resource "aws_iam_role" "b" {{
-  name               = "{name}-b"
-  assume_role_policy = aws_iam_role.a.assume_role_policy
+  name                 = "{name}-b"
+  assume_role_policy   = aws_iam_role.a.assume_role_policy
+  permissions_boundary = {boundary}
 }}
 
 resource "aws_iam_instance_profile" "p" {{
@@ -374,14 +378,24 @@ output "document" {{
     assert_eq!(found, serde_json::json!([arn, name, "/team/"]));
     assert_eq!(strata_ok(&d, &["output", "-raw", "document"]).stdout, "ec2:Describe*");
     no_changes(&d);
+    assert_eq!(state_attr(&d, "aws_iam_role", "b", "permissions_boundary"), arn);
+    let bounded = iam(&format!(
+        "print(iam.get_role(RoleName='{name}-b')['Role']['PermissionsBoundary']['PermissionsBoundaryArn'])"
+    ));
+    assert_eq!(bounded.trim(), arn);
 
     // Another role, in place.
     d.write("main.tf", &config("b"));
     let plan = planned_changes(&d);
     assert!(plan.contains("# aws_iam_instance_profile.p will be updated in-place"), "{plan}");
+    assert!(plan.contains("# aws_iam_role.b will be updated in-place"), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(state_attr(&d, "aws_iam_instance_profile", "p", "role"), format!("{name}-b"));
     no_changes(&d);
+    // The boundary removed in place.
+    assert_eq!(state_attr(&d, "aws_iam_role", "b", "permissions_boundary"), "");
+    let unbounded = iam(&format!("print('PermissionsBoundary' in iam.get_role(RoleName='{name}-b')['Role'])"));
+    assert_eq!(unbounded.trim(), "False");
 
     // The role removed by hand: drift, put back.
     iam(&format!("iam.remove_role_from_instance_profile(InstanceProfileName='{name}', RoleName='{name}-b')"));
