@@ -13,6 +13,8 @@ pub struct Aws {
     runtime: tokio::runtime::Runtime,
     pub ec2: aws_sdk_ec2::Client,
     pub sts: aws_sdk_sts::Client,
+    /// IAM is global: one endpoint whatever the region.
+    pub iam: aws_sdk_iam::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -65,7 +67,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let (ec2, sts, region) = runtime.block_on(clients(&settings))?;
+        let Clients { ec2, sts, iam, region } = runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
             .map(std::sync::Mutex::new);
@@ -73,6 +75,7 @@ impl Aws {
             runtime,
             ec2,
             sts,
+            iam,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -160,8 +163,15 @@ thread_local! {
     static OPERATION_DEADLINE: std::cell::Cell<Option<Instant>> = const { std::cell::Cell::new(None) };
 }
 
+struct Clients {
+    ec2: aws_sdk_ec2::Client,
+    sts: aws_sdk_sts::Client,
+    iam: aws_sdk_iam::Client,
+    region: String,
+}
+
 #[allow(deprecated)] // ProfileFiles: the backend uses the same API.
-async fn clients(s: &Settings) -> Result<(aws_sdk_ec2::Client, aws_sdk_sts::Client, String), ProviderDiagnostic> {
+async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     use aws_config::{BehaviorVersion, Region};
     // The SDK's standard mode retries throttling and transient errors with
     // jittered exponential backoff, up to `max_retries` times.
@@ -226,7 +236,16 @@ async fn clients(s: &Settings) -> Result<(aws_sdk_ec2::Client, aws_sdk_sts::Clie
     if let Some(e) = s.endpoints.get("sts") {
         sts = sts.endpoint_url(e);
     }
-    Ok((aws_sdk_ec2::Client::from_conf(ec2.build()), aws_sdk_sts::Client::from_conf(sts.build()), region))
+    let mut iam = aws_sdk_iam::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("iam") {
+        iam = iam.endpoint_url(e);
+    }
+    Ok(Clients {
+        ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
+        sts: aws_sdk_sts::Client::from_conf(sts.build()),
+        iam: aws_sdk_iam::Client::from_conf(iam.build()),
+        region,
+    })
 }
 
 fn expand_home(path: &str) -> String {

@@ -128,6 +128,7 @@ pub fn read(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, Provide
     match type_name {
         "aws_region" => region(aws, config),
         "aws_caller_identity" => caller_identity(aws),
+        "aws_iam_policy" => crate::iam_instance_profile::read_policy_data(aws, config),
         "aws_iam_policy_document" => crate::policy_document::read(config),
         "aws_partition" => Ok(crate::policy_document::partition(&aws.region)),
         "aws_availability_zones" => availability_zones(aws, config),

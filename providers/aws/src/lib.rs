@@ -7,7 +7,10 @@
 //! `aws_nat_gateway` (each with its `timeouts {}` block where Terraform's
 //! has one, bounding the operation: `timeouts`) and the
 //! data sources `aws_vpc`, `aws_subnets`, `aws_availability_zones`,
-//! `aws_caller_identity` and `aws_region`. The network types can also be
+//! `aws_caller_identity` and `aws_region`; IAM, a global service:
+//! `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy` and
+//! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile` and data
+//! `aws_iam_policy` (documents compared by meaning, `iam_policy`). The network types can also be
 //! listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
@@ -28,6 +31,9 @@ mod dhcp;
 mod eigw;
 mod eip;
 mod flow_log;
+mod iam;
+mod iam_instance_profile;
+mod iam_policy;
 mod igw;
 mod list;
 mod nacl;
@@ -86,15 +92,26 @@ struct AwsProvider {
 /// associates its Elastic IP, rule resources add to a group's `ingress`/
 /// `egress`, `aws_route` adds to a table's `route`, `aws_network_acl_rule` and
 /// `_association` add to an ACL's rules and `subnet_ids` (all optional and
-/// computed, so the group and table read them back).
-const CHANGED_BY_DEPENDENTS: [&str; 7] = [
+/// computed, so the group and table read them back); an attachment
+/// changes its IAM policy's `attachment_count`.
+const CHANGED_BY_DEPENDENTS: [&str; 8] = [
     "aws_default_route_table",
     "aws_default_security_group",
     "aws_eip",
+    "aws_iam_policy",
     "aws_network_acl",
     "aws_route_table",
     "aws_security_group",
     "aws_vpn_gateway",
+];
+
+/// Resource types of global services, which take no `region`.
+const GLOBAL_RESOURCES: [&str; 5] = [
+    "aws_iam_instance_profile",
+    "aws_iam_policy",
+    "aws_iam_role",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
 ];
 
 fn schema() -> Arc<ProviderSchema> {
@@ -139,10 +156,18 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_default_route_table".to_string(), rs0(defaults::route_table_schema())),
                     ("aws_default_vpc".to_string(), rs(defaults::vpc_schema())),
                     ("aws_default_network_acl".to_string(), rs0(default_nacl::schema())),
+                    // IAM (global: no `region`).
+                    ("aws_iam_instance_profile".to_string(), rs0(iam_instance_profile::schema())),
+                    ("aws_iam_policy".to_string(), rs0(iam::policy_schema())),
+                    ("aws_iam_role".to_string(), rs0(iam::role_schema())),
+                    ("aws_iam_role_policy".to_string(), rs0(iam::role_policy_schema())),
+                    ("aws_iam_role_policy_attachment".to_string(), rs0(iam::attachment_schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
-                    let block = region::with_attribute(timeouts::with_block(&name, r.block));
+                    let block = timeouts::with_block(&name, r.block);
+                    let block =
+                        if GLOBAL_RESOURCES.contains(&name.as_str()) { block } else { region::with_attribute(block) };
                     let reread_after_dependents_apply = CHANGED_BY_DEPENDENTS.contains(&name.as_str());
                     (name, ResourceSchema { block, reread_after_dependents_apply, ..r })
                 })
@@ -150,6 +175,7 @@ fn schema() -> Arc<ProviderSchema> {
                 data_sources: BTreeMap::from([
                     ("aws_availability_zones".to_string(), ds(data::availability_zones_schema())),
                     ("aws_caller_identity".to_string(), ds(data::caller_identity_schema())),
+                    ("aws_iam_policy".to_string(), ds(iam_instance_profile::policy_data_schema())),
                     ("aws_iam_policy_document".to_string(), ds(policy_document::schema())),
                     ("aws_partition".to_string(), ds(policy_document::partition_schema())),
                     ("aws_region".to_string(), ds(data::region_schema())),
@@ -159,7 +185,7 @@ fn schema() -> Arc<ProviderSchema> {
                 .into_iter()
                 .map(|(name, r)| {
                     // Global data sources take no region.
-                    let global = ["aws_caller_identity", "aws_iam_policy_document", "aws_partition"];
+                    let global = ["aws_caller_identity", "aws_iam_policy", "aws_iam_policy_document", "aws_partition"];
                     let block = if global.contains(&name.as_str()) { r.block } else { region::with_attribute(r.block) };
                     (name, ResourceSchema { block, ..r })
                 })
@@ -202,7 +228,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("force_destroy", Value::bool(false)),
             ("assign_generated_ipv6_cidr_block", Value::bool(false)),
         ],
-        _ => Vec::new(),
+        t => iam::defaults(t),
     }
 }
 
@@ -244,9 +270,12 @@ impl AwsProvider {
             return Ok(resp);
         }
         let aws = self.aws()?;
-        let mut planned = region::plan(req.proposed, req.config, req.prior, &aws.region);
-        if let Some(path) = region::replaced(req.prior, &planned) {
-            resp.requires_replace.push(path);
+        let mut planned = req.proposed.clone();
+        if is_regional(req.type_name) {
+            planned = region::plan(req.proposed, req.config, req.prior, &aws.region);
+            if let Some(path) = region::replaced(req.prior, &planned) {
+                resp.requires_replace.push(path);
+            }
         }
         for (name, default) in defaults(req.type_name) {
             if attr(req.config, name).is_null() {
@@ -269,6 +298,9 @@ impl AwsProvider {
                 let (planned, replace) = sg_rule::plan(&planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
                 planned
+            }
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {
+                iam::plan(req.type_name, &planned, req.config, req.prior)
             }
             _ => planned,
         };
@@ -366,6 +398,17 @@ impl AwsProvider {
                     None => return Ok(None),
                 }
             }
+            // IAM objects: by the name they were given (or its prefix) and
+            // the create token tag where the type has tags.
+            "aws_iam_role" => return iam::find_role(&aws, token, planned),
+            "aws_iam_policy" => return iam::find_policy(&aws, token, planned),
+            // Named at plan time (a prefix is `CannotTell`, see `find_created`).
+            "aws_iam_role_policy" => match iam::role_policy_stub(planned) {
+                Some(stub) => stub,
+                None => return Ok(None),
+            },
+            "aws_iam_role_policy_attachment" => stub,
+            "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -411,6 +454,11 @@ impl AwsProvider {
                 "aws_network_acl" => nacl::delete(aws, req.prior)?,
                 "aws_network_acl_rule" => nacl::delete_rule(aws, req.prior)?,
                 "aws_network_acl_association" => nacl::delete_association(aws, req.prior)?,
+                "aws_iam_role" => iam::delete_role(aws, req.prior)?,
+                "aws_iam_policy" => iam::delete_policy(aws, req.prior)?,
+                "aws_iam_role_policy" => iam::delete_role_policy(aws, req.prior)?,
+                "aws_iam_role_policy_attachment" => iam::detach(aws, req.prior)?,
+                "aws_iam_instance_profile" => iam_instance_profile::delete(aws, req.prior)?,
                 "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                     sg_rule::delete(aws, t, req.prior)?
                 }
@@ -465,6 +513,14 @@ impl AwsProvider {
             ("aws_network_acl_association", true) => nacl::create_association(aws, req.planned),
             // Every argument forces a new object: nothing to change in place.
             ("aws_network_acl_rule" | "aws_network_acl_association", false) => Ok(req.planned.clone()),
+            ("aws_iam_role", true) => iam::create_role(aws, req.planned),
+            ("aws_iam_role", false) => iam::update_role(aws, req.prior, req.planned),
+            ("aws_iam_policy", true) => iam::create_policy(aws, req.planned),
+            ("aws_iam_policy", false) => iam::update_policy(aws, req.prior, req.planned),
+            ("aws_iam_role_policy", _) => iam::put_role_policy(aws, req.planned),
+            ("aws_iam_role_policy_attachment", _) => iam::attach(aws, req.planned),
+            ("aws_iam_instance_profile", true) => iam_instance_profile::create(aws, req.planned),
+            ("aws_iam_instance_profile", false) => iam_instance_profile::update(aws, req.prior, req.planned),
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", true) => {
                 sg_rule::create(aws, t, req.planned)
             }
@@ -522,6 +578,11 @@ impl AwsProvider {
             "aws_network_acl" => nacl::read(aws, current),
             "aws_network_acl_rule" => nacl::read_rule(aws, current),
             "aws_network_acl_association" => nacl::read_association(aws, current),
+            "aws_iam_role" => iam::read_role(aws, current),
+            "aws_iam_policy" => iam::read_policy(aws, current),
+            "aws_iam_role_policy" => iam::read_role_policy(aws, current),
+            "aws_iam_role_policy_attachment" => iam::read_attachment(aws, current),
+            "aws_iam_instance_profile" => iam_instance_profile::read(aws, current),
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::read(aws, type_name, current)
             }
@@ -534,7 +595,7 @@ impl AwsProvider {
     }
 }
 
-/// Resource types that live in one region (every one so far).
+/// Resource types that live in one region (all but IAM's).
 fn is_regional(type_name: &str) -> bool {
     block_of(type_name).is_some_and(|b| b.attributes.contains_key("region"))
 }
@@ -588,6 +649,9 @@ impl Provider for AwsProvider {
             "aws_flow_log" => flow_log::validate(req.config),
             "aws_network_acl" => nacl::validate(req.config),
             "aws_network_acl_rule" => nacl::validate_rule(req.config),
+            "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {
+                iam::validate(req.type_name, req.config)
+            }
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
@@ -658,7 +722,8 @@ impl Provider for AwsProvider {
             return ImportResponse { imported: Vec::new(), diagnostics: vec![unknown_type(req.type_name)] };
         };
         // `ID@REGION` imports from another region, as hashicorp/aws 6.x does.
-        let (id, region) = region::split_import_id(req.id);
+        // Global types take the ID as it is (IAM names may hold an `@`).
+        let (id, region) = if is_regional(req.type_name) { region::split_import_id(req.id) } else { (req.id, None) };
         let mut stub = util::object(&block, [("id", Value::string(id))]);
         if let Some(r) = region {
             stub = with_attr(&stub, "region", Value::string(r));
@@ -683,6 +748,11 @@ impl Provider for AwsProvider {
     }
 
     fn find_created(&self, req: FindCreatedRequest) -> FindCreatedResponse {
+        // An inline policy named by a prefix carries no token and no name
+        // known before the create: nothing to look it up by.
+        if req.type_name == "aws_iam_role_policy" && iam::role_policy_stub(req.planned).is_none() {
+            return FindCreatedResponse { found: FoundCreated::CannotTell, diagnostics: Vec::new() };
+        }
         match self.find(&req) {
             Ok(Some(state)) => FindCreatedResponse {
                 found: FoundCreated::Object { state, private: Vec::new() },
@@ -761,6 +831,20 @@ mod tests {
         let null = Value::null(subnet::schema().implied_type());
         let created = keep_legacy_zero_values("aws_subnet", &config, &config, &null);
         assert!(attr(&created, "outpost_arn").is_null());
+    }
+
+    #[test]
+    fn iam_types_are_global() {
+        let s = schema();
+        for t in GLOBAL_RESOURCES {
+            assert!(!s.resources[t].block.attributes.contains_key("region"), "{t}");
+            assert!(!is_regional(t), "{t}");
+        }
+        assert!(!s.data_sources["aws_iam_policy"].block.attributes.contains_key("region"));
+        assert!(is_regional("aws_vpc"));
+        // Only types with tags carry the create token.
+        assert!(has_tags("aws_iam_role") && has_tags("aws_iam_policy") && has_tags("aws_iam_instance_profile"));
+        assert!(!has_tags("aws_iam_role_policy") && !has_tags("aws_iam_role_policy_attachment"));
     }
 
     #[test]
