@@ -1141,7 +1141,13 @@ fn check_resource_body(
     match bind_all(&ev, &bindings, evaluate) {
         Ok(body) => {
             if let Some((schema, read_only)) = schema {
-                crate::decode::decode_config_worded(&body, &schema.block, &r.span, read_only, diags);
+                let errors_before = diags.error_count();
+                let config = crate::decode::decode_config_worded(&body, &schema.block, &r.span, read_only, diags);
+                let decoded = diags.error_count() == errors_before;
+                if let (true, Some(schemas)) = (decoded, walk.schemas) {
+                    let checked = schemas.validate_resource(scope.module, r, &config);
+                    crate::resources::report(checked, Some(&r.span), diags);
+                }
             }
         }
         Err(ds) => diags.extend(ds),

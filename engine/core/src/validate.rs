@@ -7,13 +7,22 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use strata_config::{Module, Resource, ResourceMode};
 use strata_diag::Diagnostic;
-use strata_provider::{Block, ProviderSchema, ReadOnlyWording, Registry, ResourceSchema};
+use strata_lang::Value;
+use strata_provider::{
+    Block, Provider, ProviderDiagnostic, ProviderSchema, ReadOnlyWording, Registry, ResourceSchema,
+    ValidateResourceRequest,
+};
 
-/// The schemas of the providers linked into the binary, read once each.
+/// An unconfigured instance of a linked-in provider and its schema.
+type Linked = (Arc<dyn Provider>, Arc<ProviderSchema>);
+
+/// The schemas of the providers linked into the binary, read once each,
+/// and an unconfigured instance of each for its own checks of resource
+/// configurations (Terraform's ValidateResourceConfig).
 pub struct ProviderSchemas<'a> {
     registry: &'a Registry,
     root: &'a Module,
-    by_source: Mutex<HashMap<String, Option<Arc<ProviderSchema>>>>,
+    by_source: Mutex<HashMap<String, Option<Linked>>>,
 }
 
 impl<'a> ProviderSchemas<'a> {
@@ -56,10 +65,38 @@ impl<'a> ProviderSchemas<'a> {
         Some(block)
     }
 
+    /// The provider's own checks of resource `r`'s decoded configuration
+    /// (unknown values allowed), as the plan makes them: an unknown value is
+    /// left to the plan. Nothing when its provider is not linked in.
+    pub(crate) fn validate_resource(&self, module: &Module, r: &Resource, config: &Value) -> Vec<ProviderDiagnostic> {
+        let key = crate::resources::provider_key(r);
+        let local = key.split('.').next().unwrap_or(&key);
+        let source = crate::resources::provider_source(module, self.root, local);
+        match self.linked(&source) {
+            // Data sources have no validation hook in Strata's provider API.
+            Some((provider, _)) if r.mode == ResourceMode::Managed => {
+                provider.validate_resource(ValidateResourceRequest { type_name: &r.type_name, config })
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn schema_of(&self, source: &str) -> Option<Arc<ProviderSchema>> {
+        self.linked(source).map(|(_, schema)| schema)
+    }
+
+    fn linked(&self, source: &str) -> Option<Linked> {
         let mut cache = self.by_source.lock().expect("no poisoned locks");
         let entry = cache.entry(source.to_string());
-        entry.or_insert_with(|| self.registry.get(source).map(|f| f.new_instance().schema())).clone()
+        entry
+            .or_insert_with(|| {
+                self.registry.get(source).map(|f| {
+                    let provider = f.new_instance();
+                    let schema = provider.schema();
+                    (provider, schema)
+                })
+            })
+            .clone()
     }
 }
 

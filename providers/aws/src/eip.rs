@@ -5,7 +5,7 @@
 //! public IP instead.
 
 use crate::client::{aws_error, Aws, AwsError, EVENTUAL_CONSISTENCY};
-use crate::util::{attr, bool_attr, map_of, nonempty, object, with_attr};
+use crate::util::{attr, map_of, nonempty, object, with_attr};
 use crate::vpc::{filter, tag_pairs, tag_spec, update_tags};
 use crate::{id_of, tags};
 use aws_sdk_ec2::types::{Address, DomainType, ResourceType};
@@ -41,8 +41,6 @@ pub fn schema() -> Block {
             ("public_ipv4_pool".to_string(), oc().force_new()),
             ("tags".to_string(), Attribute::optional(Type::map(Type::String))),
             ("tags_all".to_string(), Attribute::optional_computed(Type::map(Type::String))),
-            // Deprecated in hashicorp/aws 5 in favour of `domain`; still accepted.
-            ("vpc".to_string(), Attribute::optional_computed(Type::Bool).force_new()),
         ]),
         blocks: BTreeMap::new(),
     }
@@ -51,9 +49,9 @@ pub fn schema() -> Block {
 const WHAT: &str = "EC2 EIP";
 
 pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
-    // EC2-Classic is retired: `vpc` is the only domain left.
-    let domain =
-        nonempty(planned, "domain").or_else(|| (bool_attr(planned, "vpc") == Some(true)).then(|| "vpc".into()));
+    // EC2-Classic is retired: `vpc` is the only domain left. hashicorp/aws 6
+    // removed the `vpc` argument; a 5.x state's `vpc` is dropped on load.
+    let domain = nonempty(planned, "domain");
     let req = aws
         .ec2
         .allocate_address()
@@ -250,7 +248,6 @@ fn state_of(aws: &Aws, a: &Address, prior: &Value) -> Value {
             ("public_ipv4_pool", Value::string(pool)),
             ("tags", tags),
             ("tags_all", tags_all),
-            ("vpc", Value::bool(domain == "vpc")),
         ],
     )
 }

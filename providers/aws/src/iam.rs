@@ -9,7 +9,7 @@
 use crate::client::{aws_error, Aws, AwsError};
 use crate::iam_policy;
 use crate::tags;
-use crate::util::{attr, map_of, nonempty, object, str_attr, with_attr};
+use crate::util::{attr, is_set, map_of, nonempty, object, str_attr, with_attr};
 use aws_sdk_iam::types::Tag;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -144,8 +144,8 @@ pub fn validate(type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
         }
     }
     if matches!(type_name, "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile")
-        && !attr(config, "name").is_null()
-        && !attr(config, "name_prefix").is_null()
+        && is_set(&attr(config, "name"))
+        && is_set(&attr(config, "name_prefix"))
     {
         diags.push(
             ProviderDiagnostic::error("Conflicting configuration arguments", "\"name\": conflicts with name_prefix")

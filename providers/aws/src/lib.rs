@@ -66,7 +66,7 @@ impl ProviderFactory for Factory {
         "hashicorp/aws"
     }
     fn version(&self) -> &str {
-        "6.0.0"
+        "6.28.0"
     }
     fn new_instance(&self) -> Arc<dyn Provider> {
         Arc::new(AwsProvider { aws: OnceLock::new(), settings: OnceLock::new(), regional: Mutex::new(BTreeMap::new()) })

@@ -7,7 +7,7 @@
 
 use crate::client::{aws_error, Aws, AwsError};
 use crate::timeouts::go_duration_text;
-use crate::util::{attr, map_of, nonempty, object, str_attr, string_list, strings_of, with_attr};
+use crate::util::{attr, is_set, map_of, nonempty, object, str_attr, string_list, strings_of, with_attr};
 use crate::vpc::{filter, tag_pairs, tag_spec, update_tags};
 use crate::{id_of, tags};
 use aws_sdk_ec2::types::{ConnectivityType, NatGateway, ResourceType};
@@ -47,7 +47,7 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         return Vec::new();
     }
     let mut diags = Vec::new();
-    if !attr(config, "allocation_id").is_null() {
+    if is_set(&attr(config, "allocation_id")) {
         diags.push(ProviderDiagnostic::error(
             "allocation_id is not supported with connectivity_type = \"private\"",
             "A private NAT gateway has no Elastic IP: remove allocation_id or make the gateway public.",

@@ -168,3 +168,9 @@ mod hashcode_tests {
         assert_eq!(super::hashcode("hello"), 0x3610_a686);
     }
 }
+
+/// A configuration value that is known and not null: what the provider's
+/// SDK counts as set when validating (an unknown may still become null).
+pub fn is_set(v: &Value) -> bool {
+    v.is_known() && !v.is_null()
+}

@@ -4,7 +4,7 @@
 use super::*;
 
 /// Reports provider diagnostics; true when there were errors.
-pub(super) fn report(pd: Vec<ProviderDiagnostic>, span: Option<&Span>, diags: &mut Diagnostics) -> bool {
+pub(crate) fn report(pd: Vec<ProviderDiagnostic>, span: Option<&Span>, diags: &mut Diagnostics) -> bool {
     let mut errors = false;
     for d in pd {
         errors |= d.error;
