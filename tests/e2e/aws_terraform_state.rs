@@ -438,3 +438,37 @@ print(metrics, subnet["PrivateDnsNameOptionsOnLaunch"]["EnableResourceNameDnsARe
     assert_eq!(plan.code, 0, "expected no changes:\n{}", plan.transcript());
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// hashicorp/aws 6 removed `aws_eip`'s `vpc`: the attribute a 5.x state
+/// still holds is dropped on load, the address plans clean, and the object
+/// written by its next change has no `vpc`.
+#[test]
+fn a_5x_eip_with_vpc_loads_without_it() {
+    let tag = format!("tfeip-{}", std::process::id());
+    let provider = provider_block(None, "us-east-1", "");
+    let tf = format!(
+        "{provider}\nresource \"aws_eip\" \"nat\" {{\n  domain = \"vpc\"\n  tags = {{\n    Test = \"{tag}\"\n  }}\n}}\n"
+    );
+    let d = TempDir::with_files("aws-tfstate-eip", &[("main.tf", &tf)]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let path = d.path().join("terraform.tfstate");
+    let mut state: Json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let attributes = &mut state["resources"][0]["instances"][0]["attributes"];
+    assert!(attributes.get("vpc").is_none(), "6.x state has no vpc: {attributes:#}");
+    attributes["vpc"] = json!(true);
+    attributes.as_object_mut().unwrap().remove("region");
+    state["serial"] = json!(state["serial"].as_u64().unwrap() + 1);
+    std::fs::write(&path, serde_json::to_string_pretty(&state).unwrap()).unwrap();
+
+    let plan = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(plan.code, 0, "a 5.x address plans clean:\n{}", plan.transcript());
+    // A tag change rewrites the object, in the 6.x schema.
+    d.write("main.tf", &tf.replace("Test = ", "Changed = \"yes\"\n    Test = "));
+    let apply = strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(apply.stdout.contains("0 added, 1 changed, 0 destroyed"), "{}", apply.stdout);
+    let written: Json = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let attributes = &written["resources"][0]["instances"][0]["attributes"];
+    assert!(attributes.get("vpc").is_none(), "the rewritten state drops vpc: {attributes:#}");
+    assert_eq!(attributes["domain"], "vpc");
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+}
