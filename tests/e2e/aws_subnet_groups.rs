@@ -20,6 +20,7 @@
 //!   list (a moto bug), so an in-place change is seen here as the group
 //!   gone, and is made again by the next apply; moto also reports no
 //!   `SupportedNetworkTypes` (AWS says `["IPV4"]` or `["IPV4", "DUAL"]`).
+//!
 //! moto keeps no eventual consistency: the provider's wait for a deleted
 //! RDS group to stop being described ends at once.
 
