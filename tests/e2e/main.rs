@@ -14,6 +14,7 @@ mod aws_plan_contract;
 mod aws_policy_document;
 mod aws_region;
 mod aws_settle;
+mod aws_subnet_groups;
 mod aws_support;
 mod aws_terraform_state;
 mod aws_validate;

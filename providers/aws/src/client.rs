@@ -15,6 +15,10 @@ pub struct Aws {
     pub sts: aws_sdk_sts::Client,
     /// IAM is global: one endpoint whatever the region.
     pub iam: aws_sdk_iam::Client,
+    /// The database services' subnet groups (`subnet_group`).
+    pub rds: aws_sdk_rds::Client,
+    pub elasticache: aws_sdk_elasticache::Client,
+    pub redshift: aws_sdk_redshift::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -67,7 +71,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, region } = runtime.block_on(clients(&settings))?;
+        let Clients { ec2, sts, iam, rds, elasticache, redshift, region } = runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
             .map(std::sync::Mutex::new);
@@ -76,6 +80,9 @@ impl Aws {
             ec2,
             sts,
             iam,
+            rds,
+            elasticache,
+            redshift,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -167,6 +174,9 @@ struct Clients {
     ec2: aws_sdk_ec2::Client,
     sts: aws_sdk_sts::Client,
     iam: aws_sdk_iam::Client,
+    rds: aws_sdk_rds::Client,
+    elasticache: aws_sdk_elasticache::Client,
+    redshift: aws_sdk_redshift::Client,
     region: String,
 }
 
@@ -240,10 +250,25 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = s.endpoints.get("iam") {
         iam = iam.endpoint_url(e);
     }
+    let mut rds = aws_sdk_rds::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("rds") {
+        rds = rds.endpoint_url(e);
+    }
+    let mut elasticache = aws_sdk_elasticache::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("elasticache") {
+        elasticache = elasticache.endpoint_url(e);
+    }
+    let mut redshift = aws_sdk_redshift::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("redshift") {
+        redshift = redshift.endpoint_url(e);
+    }
     Ok(Clients {
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         sts: aws_sdk_sts::Client::from_conf(sts.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
+        rds: aws_sdk_rds::Client::from_conf(rds.build()),
+        elasticache: aws_sdk_elasticache::Client::from_conf(elasticache.build()),
+        redshift: aws_sdk_redshift::Client::from_conf(redshift.build()),
         region,
     })
 }

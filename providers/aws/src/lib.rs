@@ -10,8 +10,11 @@
 //! `aws_caller_identity` and `aws_region`; IAM, a global service:
 //! `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy` and
 //! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile` and data
-//! `aws_iam_policy` (documents compared by meaning, `iam_policy`). The network types can also be
-//! listed, for `strata drift -unmanaged` (`list`).
+//! `aws_iam_policy` (documents compared by meaning, `iam_policy`); the
+//! database services' subnet groups, each through its own SDK crate:
+//! `aws_db_subnet_group`, `aws_elasticache_subnet_group` and
+//! `aws_redshift_subnet_group` (`subnet_group`). The network types and the
+//! subnet groups can also be listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
 //! once; each configured instance owns a small multi-threaded Tokio runtime
@@ -45,6 +48,7 @@ mod settings;
 mod sg;
 mod sg_rule;
 mod subnet;
+mod subnet_group;
 mod tags;
 mod timeouts;
 mod util;
@@ -156,6 +160,13 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_default_route_table".to_string(), rs0(defaults::route_table_schema())),
                     ("aws_default_vpc".to_string(), rs(defaults::vpc_schema())),
                     ("aws_default_network_acl".to_string(), rs0(default_nacl::schema())),
+                    // The database services' subnet groups.
+                    ("aws_db_subnet_group".to_string(), rs0(subnet_group::schema(subnet_group::Kind::Db))),
+                    (
+                        "aws_elasticache_subnet_group".to_string(),
+                        rs0(subnet_group::schema(subnet_group::Kind::ElastiCache)),
+                    ),
+                    ("aws_redshift_subnet_group".to_string(), rs0(subnet_group::schema(subnet_group::Kind::Redshift))),
                     // IAM (global: no `region`).
                     ("aws_iam_instance_profile".to_string(), rs0(iam_instance_profile::schema())),
                     ("aws_iam_policy".to_string(), rs0(iam::policy_schema())),
@@ -228,6 +239,9 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("force_destroy", Value::bool(false)),
             ("assign_generated_ipv6_cidr_block", Value::bool(false)),
         ],
+        t if subnet_group::TYPES.contains(&t) => {
+            vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
+        }
         t => iam::defaults(t),
     }
 }
@@ -302,7 +316,10 @@ impl AwsProvider {
             "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {
                 iam::plan(req.type_name, &planned, req.config, req.prior)
             }
-            _ => planned,
+            t => match subnet_group::Kind::of(t) {
+                Some(kind) => subnet_group::plan(kind, &planned, req.config),
+                None => planned,
+            },
         };
         if block_of(req.type_name).is_some_and(|b| b.attributes.contains_key("tags_all")) {
             let tags_all = tags::plan_tags_all(&aws.default_tags, &attr(req.config, "tags"));
@@ -409,6 +426,11 @@ impl AwsProvider {
             },
             "aws_iam_role_policy_attachment" => stub,
             "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
+            // Named by their arguments (RDS: or a prefix), and tagged.
+            t if subnet_group::Kind::of(t).is_some() => {
+                let kind = subnet_group::Kind::of(t).expect("a subnet group type");
+                return subnet_group::find(&aws, kind, token, planned);
+            }
             _ => {
                 aws.log_call("ec2:DescribeTags");
                 let out = aws
@@ -465,7 +487,10 @@ impl AwsProvider {
                 // Destroying an adopted object only forgets it (`defaults::destroy_warning`).
                 "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {}
                 "aws_default_vpc" => defaults::delete_vpc(aws, req.prior)?,
-                other => return Err(unknown_type(other)),
+                other => match subnet_group::Kind::of(other) {
+                    Some(kind) => subnet_group::delete(aws, kind, req.prior)?,
+                    None => return Err(unknown_type(other)),
+                },
             }
             aws.cache.invalidate();
             return Ok(req.planned.clone());
@@ -535,7 +560,11 @@ impl AwsProvider {
             ("aws_default_vpc", false) => defaults::update_vpc(aws, req.prior, req.planned),
             ("aws_default_network_acl", true) => default_nacl::create(aws, req.planned),
             ("aws_default_network_acl", false) => default_nacl::update(aws, req.prior, req.planned),
-            (other, _) => Err(unknown_type(other)),
+            (other, creating) => match subnet_group::Kind::of(other) {
+                Some(kind) if creating => subnet_group::create(aws, kind, req.planned),
+                Some(kind) => subnet_group::update(aws, kind, req.prior, req.planned),
+                None => Err(unknown_type(other)),
+            },
         };
         aws.cache.invalidate();
         result
@@ -590,7 +619,10 @@ impl AwsProvider {
             "aws_default_route_table" => defaults::read_route_table(aws, current),
             "aws_default_vpc" => defaults::read_vpc(aws, current),
             "aws_default_network_acl" => default_nacl::read(aws, current),
-            other => Err(unknown_type(other)),
+            other => match subnet_group::Kind::of(other) {
+                Some(kind) => subnet_group::read(aws, kind, current),
+                None => Err(unknown_type(other)),
+            },
         }
     }
 }
@@ -655,7 +687,7 @@ impl Provider for AwsProvider {
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
-            _ => Vec::new(),
+            t => subnet_group::Kind::of(t).map(|k| subnet_group::validate(k, req.config)).unwrap_or_default(),
         };
         diags.extend(timeouts::validate(req.config));
         diags

@@ -1,7 +1,7 @@
 //! Listing every object of a type in the configured account and region,
 //! for `strata drift -unmanaged`: VPCs, subnets, internet gateways,
-//! security groups, route tables, network ACLs, Elastic IPs and NAT
-//! gateways. Objects AWS makes by itself are left out, as Terraform
+//! security groups, route tables, network ACLs, Elastic IPs, NAT
+//! gateways, and the RDS, ElastiCache and Redshift subnet groups. Objects AWS makes by itself are left out, as Terraform
 //! models them with `aws_default_*` types: default VPCs, their
 //! default subnets and internet gateway, every VPC's `default` security
 //! group, main route table and default network ACL.
@@ -30,6 +30,12 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
         "aws_customer_gateway" => customer_gateways(aws).map_err(|e| e.into_diag("listing EC2 Customer Gateways")),
         "aws_vpn_gateway" => vpn_gateways(aws).map_err(|e| e.into_diag("listing EC2 VPN Gateways")),
         "aws_flow_log" => flow_logs(aws).map_err(|e| e.into_diag("listing Flow Logs")),
+        "aws_db_subnet_group" => crate::subnet_group::list(aws, crate::subnet_group::Kind::Db)
+            .map_err(|e| e.into_diag("listing RDS DB Subnet Groups")),
+        "aws_elasticache_subnet_group" => crate::subnet_group::list(aws, crate::subnet_group::Kind::ElastiCache)
+            .map_err(|e| e.into_diag("listing ElastiCache Subnet Groups")),
+        "aws_redshift_subnet_group" => crate::subnet_group::list(aws, crate::subnet_group::Kind::Redshift)
+            .map_err(|e| e.into_diag("listing Redshift Subnet Groups")),
         _ => return None,
     };
     Some(listed.map(|mut objects| {
