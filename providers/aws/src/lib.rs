@@ -22,6 +22,7 @@
 //! This crate knows nothing of the engine, state files or configuration
 //! files: it sees values shaped by its schemas.
 
+mod block_public_access;
 mod cache;
 mod client;
 mod data;
@@ -41,6 +42,7 @@ mod nat;
 mod policy_document;
 mod region;
 mod route_table;
+mod security_group_rule;
 mod settings;
 mod sg;
 mod sg_rule;
@@ -50,6 +52,7 @@ mod timeouts;
 mod util;
 mod vpc;
 mod vpc_cidr;
+mod vpc_endpoint;
 mod vpn;
 
 use client::Aws;
@@ -156,6 +159,19 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_default_route_table".to_string(), rs0(defaults::route_table_schema())),
                     ("aws_default_vpc".to_string(), rs(defaults::vpc_schema())),
                     ("aws_default_network_acl".to_string(), rs0(default_nacl::schema())),
+                    ("aws_vpc_endpoint".to_string(), rs0(vpc_endpoint::schema())),
+                    (
+                        "aws_security_group_rule".to_string(),
+                        ResourceSchema { version: 2, ..rs(security_group_rule::schema()) },
+                    ),
+                    (
+                        "aws_vpc_block_public_access_options".to_string(),
+                        framework(block_public_access::options_schema()),
+                    ),
+                    (
+                        "aws_vpc_block_public_access_exclusion".to_string(),
+                        framework(block_public_access::exclusion_schema()),
+                    ),
                     // IAM (global: no `region`).
                     ("aws_iam_instance_profile".to_string(), rs0(iam_instance_profile::schema())),
                     ("aws_iam_policy".to_string(), rs0(iam::policy_schema())),
@@ -181,6 +197,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_region".to_string(), ds(data::region_schema())),
                     ("aws_subnets".to_string(), ds(data::subnets_schema())),
                     ("aws_vpc".to_string(), ds(data::vpc_schema())),
+                    ("aws_vpc_endpoint_service".to_string(), ds(vpc_endpoint::service_schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
@@ -218,6 +235,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("ipv6_native", Value::bool(false)),
         ],
         "aws_nat_gateway" => vec![("connectivity_type", Value::string("public"))],
+        "aws_vpc_endpoint" => vec![("vpc_endpoint_type", Value::string("Gateway"))],
         "aws_flow_log" => vec![
             ("log_destination_type", Value::string("cloud-watch-logs")),
             ("max_aggregation_interval", Value::int(600)),
@@ -302,6 +320,13 @@ impl AwsProvider {
             "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {
                 iam::plan(req.type_name, &planned, req.config, req.prior)
             }
+            "aws_vpc_endpoint" => {
+                let (planned, replace) = vpc_endpoint::plan(&planned, req.config, req.prior);
+                resp.requires_replace.extend(replace);
+                planned
+            }
+            "aws_security_group_rule" => security_group_rule::plan(&planned, req.config, req.prior),
+            "aws_vpc_block_public_access_options" => block_public_access::plan_options(&planned, req.prior),
             _ => planned,
         };
         if block_of(req.type_name).is_some_and(|b| b.attributes.contains_key("tags_all")) {
@@ -408,6 +433,10 @@ impl AwsProvider {
                 None => return Ok(None),
             },
             "aws_iam_role_policy_attachment" => stub,
+            // Not taggable: named by what it allows.
+            "aws_security_group_rule" => with_attr(&stub, "id", Value::string(security_group_rule::rule_id(&stub))),
+            // One per account and region: it always exists.
+            "aws_vpc_block_public_access_options" => stub,
             "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
             _ => {
                 aws.log_call("ec2:DescribeTags");
@@ -465,6 +494,10 @@ impl AwsProvider {
                 // Destroying an adopted object only forgets it (`defaults::destroy_warning`).
                 "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {}
                 "aws_default_vpc" => defaults::delete_vpc(aws, req.prior)?,
+                "aws_vpc_endpoint" => vpc_endpoint::delete(aws, req.prior)?,
+                "aws_security_group_rule" => security_group_rule::delete(aws, req.prior)?,
+                "aws_vpc_block_public_access_options" => block_public_access::delete_options(aws)?,
+                "aws_vpc_block_public_access_exclusion" => block_public_access::delete_exclusion(aws, req.prior)?,
                 other => return Err(unknown_type(other)),
             }
             aws.cache.invalidate();
@@ -535,6 +568,16 @@ impl AwsProvider {
             ("aws_default_vpc", false) => defaults::update_vpc(aws, req.prior, req.planned),
             ("aws_default_network_acl", true) => default_nacl::create(aws, req.planned),
             ("aws_default_network_acl", false) => default_nacl::update(aws, req.prior, req.planned),
+            ("aws_vpc_endpoint", true) => vpc_endpoint::create(aws, req.planned),
+            ("aws_vpc_endpoint", false) => vpc_endpoint::update(aws, req.prior, req.planned),
+            ("aws_security_group_rule", true) => security_group_rule::create(aws, req.planned),
+            ("aws_security_group_rule", false) => security_group_rule::update(aws, req.prior, req.planned),
+            ("aws_vpc_block_public_access_options", true) => block_public_access::create_options(aws, req.planned),
+            ("aws_vpc_block_public_access_options", false) => block_public_access::update_options(aws, req.planned),
+            ("aws_vpc_block_public_access_exclusion", true) => block_public_access::create_exclusion(aws, req.planned),
+            ("aws_vpc_block_public_access_exclusion", false) => {
+                block_public_access::update_exclusion(aws, req.prior, req.planned)
+            }
             (other, _) => Err(unknown_type(other)),
         };
         aws.cache.invalidate();
@@ -590,6 +633,10 @@ impl AwsProvider {
             "aws_default_route_table" => defaults::read_route_table(aws, current),
             "aws_default_vpc" => defaults::read_vpc(aws, current),
             "aws_default_network_acl" => default_nacl::read(aws, current),
+            "aws_vpc_endpoint" => vpc_endpoint::read(aws, current),
+            "aws_security_group_rule" => security_group_rule::read(aws, current),
+            "aws_vpc_block_public_access_options" => block_public_access::read_options(aws, current),
+            "aws_vpc_block_public_access_exclusion" => block_public_access::read_exclusion(aws, current),
             other => Err(unknown_type(other)),
         }
     }
@@ -608,7 +655,13 @@ fn has_tags(type_name: &str) -> bool {
 /// Types built on the plugin framework, which stores null for unset
 /// arguments; every other type is built on the legacy plugin SDK.
 fn is_framework_resource(type_name: &str) -> bool {
-    matches!(type_name, "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule")
+    matches!(
+        type_name,
+        "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule"
+            | "aws_vpc_block_public_access_options"
+            | "aws_vpc_block_public_access_exclusion"
+    )
 }
 
 /// The legacy plugin SDK stores an unset argument as its type's zero
@@ -655,6 +708,11 @@ impl Provider for AwsProvider {
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
+            "aws_vpc_endpoint" => vpc_endpoint::validate(req.config),
+            "aws_vpc_endpoint_service" => vpc_endpoint::validate_service(req.config),
+            "aws_security_group_rule" => security_group_rule::validate(req.config),
+            "aws_vpc_block_public_access_options" => block_public_access::validate_options(req.config),
+            "aws_vpc_block_public_access_exclusion" => block_public_access::validate_exclusion(req.config),
             _ => Vec::new(),
         };
         diags.extend(timeouts::validate(req.config));
@@ -857,8 +915,16 @@ mod tests {
         for t in ["aws_internet_gateway", "aws_route", "aws_route_table", "aws_route_table_association", "aws_eip"] {
             assert_eq!(version(t), 0, "{t}");
         }
-        for t in ["aws_default_route_table", "aws_default_network_acl"] {
+        for t in ["aws_default_route_table", "aws_default_network_acl", "aws_vpc_endpoint"] {
             assert_eq!(version(t), 0, "{t}");
+        }
+        // The classic rule migrated its state twice (`SchemaVersion: 2`).
+        assert_eq!(version("aws_security_group_rule"), 2);
+        // Plugin-framework types: version 0, null for unset arguments.
+        for t in ["aws_vpc_block_public_access_options", "aws_vpc_block_public_access_exclusion"] {
+            assert_eq!(version(t), 0, "{t}");
+            assert!(is_framework_resource(t), "{t}");
+            assert_eq!(s.resources[t].read_only_wording, ReadOnlyWording::default(), "{t}");
         }
     }
 }
