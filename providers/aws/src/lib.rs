@@ -10,7 +10,10 @@
 //! `aws_caller_identity` and `aws_region`; IAM, a global service:
 //! `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy` and
 //! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile` and data
-//! `aws_iam_policy` (documents compared by meaning, `iam_policy`). The network types can also be
+//! `aws_iam_policy` (documents compared by meaning, `iam_policy`); VPC endpoints
+//! (`vpc_endpoint`), the classic `aws_security_group_rule`
+//! (`security_group_rule`) and VPC Block Public Access
+//! (`block_public_access`). The network types can also be
 //! listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
@@ -709,7 +712,6 @@ impl Provider for AwsProvider {
                 sg_rule::validate(req.config)
             }
             "aws_vpc_endpoint" => vpc_endpoint::validate(req.config),
-            "aws_vpc_endpoint_service" => vpc_endpoint::validate_service(req.config),
             "aws_security_group_rule" => security_group_rule::validate(req.config),
             "aws_vpc_block_public_access_options" => block_public_access::validate_options(req.config),
             "aws_vpc_block_public_access_exclusion" => block_public_access::validate_exclusion(req.config),

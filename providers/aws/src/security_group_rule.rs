@@ -404,6 +404,8 @@ fn group(aws: &Aws, id: &str) -> Result<Option<SecurityGroup>, AwsError> {
 
 /// The rule as it is now; `None` when its group or any of its sources is gone.
 fn find(aws: &Aws, rule: &Value) -> Result<Option<Value>, AwsError> {
+    // A planned rule's computed values are not known yet.
+    let rule = &crate::util::known_or_null(rule);
     let group_id = str_attr(rule, "security_group_id").unwrap_or_default();
     let Some(g) = group(aws, &group_id)? else { return Ok(None) };
     let owner = g.owner_id().unwrap_or_default();

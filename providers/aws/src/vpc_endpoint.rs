@@ -120,7 +120,7 @@ fn is_empty_blocks(v: &Value) -> bool {
 /// changes on a non-Interface endpoint replace it, as the provider's
 /// CustomizeDiff does.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<AttributePath>) {
-    let mut p = planned.clone();
+    let mut p = zero_values_in_blocks(planned, prior);
     let mut replace = Vec::new();
     if prior.is_null() {
         return (p, replace);
@@ -151,6 +151,59 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<Attri
         }
     }
     (p, replace)
+}
+
+/// The legacy SDK's view of the blocks' unset arguments: a subnet
+/// configuration's unset address is "", the inbound-resolver option false;
+/// the DNS options' optional and computed arguments keep what was read
+/// (unknown when creating).
+fn zero_values_in_blocks(planned: &Value, prior: &Value) -> Value {
+    let mut p = planned.clone();
+    let block = schema();
+    let sc = &block.blocks["subnet_configuration"].block;
+    let configs = attr(planned, "subnet_configuration");
+    if configs.is_wholly_known() && !configs.is_null() {
+        let items = configs
+            .as_seq()
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                for name in ["ipv4", "ipv6", "subnet_id"] {
+                    if attr(&c, name).is_null() {
+                        c = with_attr(&c, name, Value::string(""));
+                    }
+                }
+                c
+            })
+            .collect();
+        p = with_attr(&p, "subnet_configuration", Value::set(sc.implied_type(), items));
+    }
+    let dns = &block.blocks["dns_options"].block;
+    let options = attr(planned, "dns_options");
+    let read = attr(prior, "dns_options").as_seq().and_then(|s| s.first().cloned());
+    if options.is_known() && !options.is_null() {
+        let items = options
+            .as_seq()
+            .unwrap_or_default()
+            .iter()
+            .map(|o| {
+                let mut o = o.clone();
+                if attr(&o, "private_dns_only_for_inbound_resolver_endpoint").is_null() {
+                    o = with_attr(&o, "private_dns_only_for_inbound_resolver_endpoint", Value::bool(false));
+                }
+                for (name, a) in dns.attributes.iter().filter(|(_, a)| a.computed) {
+                    if attr(&o, name).is_null() {
+                        let kept = read.as_ref().map(|r| attr(r, name)).unwrap_or_else(|| Value::unknown(a.ty.clone()));
+                        o = with_attr(&o, name, kept);
+                    }
+                }
+                o
+            })
+            .collect();
+        p = with_attr(&p, "dns_options", Value::list(dns.implied_type(), items));
+    }
+    p
 }
 
 /// The policy's JSON and the enums' values, as the provider validates them.
@@ -682,7 +735,9 @@ pub fn service_schema() -> Block {
     }
 }
 
-pub fn validate_service(config: &Value) -> Vec<ProviderDiagnostic> {
+/// The data source's argument checks (made when it is read: data sources
+/// have no validation hook here).
+fn validate_service(config: &Value) -> Vec<ProviderDiagnostic> {
     let mut diags = Vec::new();
     if crate::util::is_set(&attr(config, "service")) && crate::util::is_set(&attr(config, "service_name")) {
         diags.push(
@@ -711,6 +766,9 @@ pub fn validate_service(config: &Value) -> Vec<ProviderDiagnostic> {
 }
 
 pub fn read_service(aws: &Aws, config: &Value) -> Result<Value, ProviderDiagnostic> {
+    if let Some(d) = validate_service(config).into_iter().next() {
+        return Err(d);
+    }
     let mut filters: Vec<Filter> = Vec::new();
     if let Some(t) = nonempty(config, "service_type") {
         filters.push(filter("service-type", &t));
