@@ -190,7 +190,7 @@ fn describe_exclusion(aws: &Aws, id: &str) -> Result<Option<VpcBlockPublicAccess
             .vpc_block_public_access_exclusions()
             .iter()
             .find(|x| x.exclusion_id() == Some(id))
-            .filter(|x| !x.state().is_some_and(|s| s.as_str() == "delete-complete"))
+            .filter(|x| x.state().is_none_or(|s| s.as_str() != "delete-complete"))
             .cloned()),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
