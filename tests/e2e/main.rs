@@ -19,6 +19,7 @@ mod aws_support;
 mod aws_terraform_state;
 mod aws_validate;
 mod aws_vpc;
+mod aws_vpc_endpoints;
 mod aws_vpc_options;
 mod bad_state;
 mod builtin_providers;

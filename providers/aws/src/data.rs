@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
 use strata_provider::{Attribute, Block, NestedBlock, Nesting, ProviderDiagnostic};
 
-fn filter_block() -> NestedBlock {
+pub fn filter_block() -> NestedBlock {
     NestedBlock {
         nesting: Nesting::Set,
         block: Block {
@@ -114,7 +114,7 @@ pub fn subnets_schema() -> Block {
 }
 
 /// `timeouts { read }`: accepted for compatibility; reads here are bounded by the client's retries.
-fn read_timeouts() -> NestedBlock {
+pub fn read_timeouts() -> NestedBlock {
     NestedBlock {
         nesting: Nesting::Single,
         block: Block { attributes: attrs(vec![("read", Attribute::optional(Type::String))]), blocks: BTreeMap::new() },
@@ -134,6 +134,7 @@ pub fn read(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, Provide
         "aws_availability_zones" => availability_zones(aws, config),
         "aws_vpc" => vpc(aws, config),
         "aws_subnets" => subnets(aws, config),
+        "aws_vpc_endpoint_service" => crate::vpc_endpoint::read_service(aws, config),
         other => Err(ProviderDiagnostic::error(
             "Unknown data source",
             format!("The aws provider has no data source {other:?}."),
@@ -189,7 +190,7 @@ fn caller_identity(aws: &Aws) -> Result<Value, ProviderDiagnostic> {
     ))
 }
 
-fn filters_of(config: &Value) -> Vec<Filter> {
+pub fn filters_of(config: &Value) -> Vec<Filter> {
     attr(config, "filter")
         .as_seq()
         .unwrap_or_default()

@@ -10,11 +10,14 @@
 //! `aws_caller_identity` and `aws_region`; IAM, a global service:
 //! `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy` and
 //! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile` and data
-//! `aws_iam_policy` (documents compared by meaning, `iam_policy`); the
-//! database services' subnet groups, each through its own SDK crate:
-//! `aws_db_subnet_group`, `aws_elasticache_subnet_group` and
-//! `aws_redshift_subnet_group` (`subnet_group`). The network types and the
-//! subnet groups can also be listed, for `strata drift -unmanaged` (`list`).
+//! `aws_iam_policy` (documents compared by meaning, `iam_policy`); VPC endpoints
+//! (`vpc_endpoint`), the classic `aws_security_group_rule`
+//! (`security_group_rule`) and VPC Block Public Access
+//! (`block_public_access`); the database services' subnet groups, each
+//! through its own SDK crate: `aws_db_subnet_group`,
+//! `aws_elasticache_subnet_group` and `aws_redshift_subnet_group`
+//! (`subnet_group`). The network types and the subnet groups can also be
+//! listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
 //! once; each configured instance owns a small multi-threaded Tokio runtime
@@ -25,6 +28,7 @@
 //! This crate knows nothing of the engine, state files or configuration
 //! files: it sees values shaped by its schemas.
 
+mod block_public_access;
 mod cache;
 mod client;
 mod data;
@@ -44,6 +48,7 @@ mod nat;
 mod policy_document;
 mod region;
 mod route_table;
+mod security_group_rule;
 mod settings;
 mod sg;
 mod sg_rule;
@@ -54,6 +59,7 @@ mod timeouts;
 mod util;
 mod vpc;
 mod vpc_cidr;
+mod vpc_endpoint;
 mod vpn;
 
 use client::Aws;
@@ -160,6 +166,19 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_default_route_table".to_string(), rs0(defaults::route_table_schema())),
                     ("aws_default_vpc".to_string(), rs(defaults::vpc_schema())),
                     ("aws_default_network_acl".to_string(), rs0(default_nacl::schema())),
+                    ("aws_vpc_endpoint".to_string(), rs0(vpc_endpoint::schema())),
+                    (
+                        "aws_security_group_rule".to_string(),
+                        ResourceSchema { version: 2, ..rs(security_group_rule::schema()) },
+                    ),
+                    (
+                        "aws_vpc_block_public_access_options".to_string(),
+                        framework(block_public_access::options_schema()),
+                    ),
+                    (
+                        "aws_vpc_block_public_access_exclusion".to_string(),
+                        framework(block_public_access::exclusion_schema()),
+                    ),
                     // The database services' subnet groups.
                     ("aws_db_subnet_group".to_string(), rs0(subnet_group::schema(subnet_group::Kind::Db))),
                     (
@@ -192,6 +211,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_region".to_string(), ds(data::region_schema())),
                     ("aws_subnets".to_string(), ds(data::subnets_schema())),
                     ("aws_vpc".to_string(), ds(data::vpc_schema())),
+                    ("aws_vpc_endpoint_service".to_string(), ds(vpc_endpoint::service_schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
@@ -229,6 +249,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("ipv6_native", Value::bool(false)),
         ],
         "aws_nat_gateway" => vec![("connectivity_type", Value::string("public"))],
+        "aws_vpc_endpoint" => vec![("vpc_endpoint_type", Value::string("Gateway"))],
         "aws_flow_log" => vec![
             ("log_destination_type", Value::string("cloud-watch-logs")),
             ("max_aggregation_interval", Value::int(600)),
@@ -316,6 +337,13 @@ impl AwsProvider {
             "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {
                 iam::plan(req.type_name, &planned, req.config, req.prior)
             }
+            "aws_vpc_endpoint" => {
+                let (planned, replace) = vpc_endpoint::plan(&planned, req.config, req.prior);
+                resp.requires_replace.extend(replace);
+                planned
+            }
+            "aws_security_group_rule" => security_group_rule::plan(&planned, req.config, req.prior),
+            "aws_vpc_block_public_access_options" => block_public_access::plan_options(&planned, req.prior),
             t => match subnet_group::Kind::of(t) {
                 Some(kind) => subnet_group::plan(kind, &planned, req.config),
                 None => planned,
@@ -425,6 +453,10 @@ impl AwsProvider {
                 None => return Ok(None),
             },
             "aws_iam_role_policy_attachment" => stub,
+            // Not taggable: named by what it allows.
+            "aws_security_group_rule" => with_attr(&stub, "id", Value::string(security_group_rule::rule_id(&stub))),
+            // One per account and region: it always exists.
+            "aws_vpc_block_public_access_options" => stub,
             "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
@@ -487,6 +519,10 @@ impl AwsProvider {
                 // Destroying an adopted object only forgets it (`defaults::destroy_warning`).
                 "aws_default_security_group" | "aws_default_route_table" | "aws_default_network_acl" => {}
                 "aws_default_vpc" => defaults::delete_vpc(aws, req.prior)?,
+                "aws_vpc_endpoint" => vpc_endpoint::delete(aws, req.prior)?,
+                "aws_security_group_rule" => security_group_rule::delete(aws, req.prior)?,
+                "aws_vpc_block_public_access_options" => block_public_access::delete_options(aws)?,
+                "aws_vpc_block_public_access_exclusion" => block_public_access::delete_exclusion(aws, req.prior)?,
                 other => match subnet_group::Kind::of(other) {
                     Some(kind) => subnet_group::delete(aws, kind, req.prior)?,
                     None => return Err(unknown_type(other)),
@@ -560,6 +596,16 @@ impl AwsProvider {
             ("aws_default_vpc", false) => defaults::update_vpc(aws, req.prior, req.planned),
             ("aws_default_network_acl", true) => default_nacl::create(aws, req.planned),
             ("aws_default_network_acl", false) => default_nacl::update(aws, req.prior, req.planned),
+            ("aws_vpc_endpoint", true) => vpc_endpoint::create(aws, req.planned),
+            ("aws_vpc_endpoint", false) => vpc_endpoint::update(aws, req.prior, req.planned),
+            ("aws_security_group_rule", true) => security_group_rule::create(aws, req.planned),
+            ("aws_security_group_rule", false) => security_group_rule::update(aws, req.prior, req.planned),
+            ("aws_vpc_block_public_access_options", true) => block_public_access::create_options(aws, req.planned),
+            ("aws_vpc_block_public_access_options", false) => block_public_access::update_options(aws, req.planned),
+            ("aws_vpc_block_public_access_exclusion", true) => block_public_access::create_exclusion(aws, req.planned),
+            ("aws_vpc_block_public_access_exclusion", false) => {
+                block_public_access::update_exclusion(aws, req.prior, req.planned)
+            }
             (other, creating) => match subnet_group::Kind::of(other) {
                 Some(kind) if creating => subnet_group::create(aws, kind, req.planned),
                 Some(kind) => subnet_group::update(aws, kind, req.prior, req.planned),
@@ -619,6 +665,10 @@ impl AwsProvider {
             "aws_default_route_table" => defaults::read_route_table(aws, current),
             "aws_default_vpc" => defaults::read_vpc(aws, current),
             "aws_default_network_acl" => default_nacl::read(aws, current),
+            "aws_vpc_endpoint" => vpc_endpoint::read(aws, current),
+            "aws_security_group_rule" => security_group_rule::read(aws, current),
+            "aws_vpc_block_public_access_options" => block_public_access::read_options(aws, current),
+            "aws_vpc_block_public_access_exclusion" => block_public_access::read_exclusion(aws, current),
             other => match subnet_group::Kind::of(other) {
                 Some(kind) => subnet_group::read(aws, kind, current),
                 None => Err(unknown_type(other)),
@@ -640,7 +690,13 @@ fn has_tags(type_name: &str) -> bool {
 /// Types built on the plugin framework, which stores null for unset
 /// arguments; every other type is built on the legacy plugin SDK.
 fn is_framework_resource(type_name: &str) -> bool {
-    matches!(type_name, "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule")
+    matches!(
+        type_name,
+        "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule"
+            | "aws_vpc_block_public_access_options"
+            | "aws_vpc_block_public_access_exclusion"
+    )
 }
 
 /// The legacy plugin SDK stores an unset argument as its type's zero
@@ -687,6 +743,10 @@ impl Provider for AwsProvider {
             "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
                 sg_rule::validate(req.config)
             }
+            "aws_vpc_endpoint" => vpc_endpoint::validate(req.config),
+            "aws_security_group_rule" => security_group_rule::validate(req.config),
+            "aws_vpc_block_public_access_options" => block_public_access::validate_options(req.config),
+            "aws_vpc_block_public_access_exclusion" => block_public_access::validate_exclusion(req.config),
             t => subnet_group::Kind::of(t).map(|k| subnet_group::validate(k, req.config)).unwrap_or_default(),
         };
         diags.extend(timeouts::validate(req.config));
@@ -889,8 +949,16 @@ mod tests {
         for t in ["aws_internet_gateway", "aws_route", "aws_route_table", "aws_route_table_association", "aws_eip"] {
             assert_eq!(version(t), 0, "{t}");
         }
-        for t in ["aws_default_route_table", "aws_default_network_acl"] {
+        for t in ["aws_default_route_table", "aws_default_network_acl", "aws_vpc_endpoint"] {
             assert_eq!(version(t), 0, "{t}");
+        }
+        // The classic rule migrated its state twice (`SchemaVersion: 2`).
+        assert_eq!(version("aws_security_group_rule"), 2);
+        // Plugin-framework types: version 0, null for unset arguments.
+        for t in ["aws_vpc_block_public_access_options", "aws_vpc_block_public_access_exclusion"] {
+            assert_eq!(version(t), 0, "{t}");
+            assert!(is_framework_resource(t), "{t}");
+            assert_eq!(s.resources[t].read_only_wording, ReadOnlyWording::default(), "{t}");
         }
     }
 }

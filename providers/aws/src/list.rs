@@ -1,7 +1,8 @@
 //! Listing every object of a type in the configured account and region,
 //! for `strata drift -unmanaged`: VPCs, subnets, internet gateways,
 //! security groups, route tables, network ACLs, Elastic IPs, NAT
-//! gateways, and the RDS, ElastiCache and Redshift subnet groups. Objects AWS makes by itself are left out, as Terraform
+//! gateways, VPC endpoints, and the RDS, ElastiCache and Redshift subnet
+//! groups. Objects AWS makes by itself are left out, as Terraform
 //! models them with `aws_default_*` types: default VPCs, their
 //! default subnets and internet gateway, every VPC's `default` security
 //! group, main route table and default network ACL.
@@ -30,6 +31,7 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
         "aws_customer_gateway" => customer_gateways(aws).map_err(|e| e.into_diag("listing EC2 Customer Gateways")),
         "aws_vpn_gateway" => vpn_gateways(aws).map_err(|e| e.into_diag("listing EC2 VPN Gateways")),
         "aws_flow_log" => flow_logs(aws).map_err(|e| e.into_diag("listing Flow Logs")),
+        "aws_vpc_endpoint" => vpc_endpoints(aws).map_err(|e| e.into_diag("listing EC2 VPC Endpoints")),
         "aws_db_subnet_group" => crate::subnet_group::list(aws, crate::subnet_group::Kind::Db)
             .map_err(|e| e.into_diag("listing RDS DB Subnet Groups")),
         "aws_elasticache_subnet_group" => crate::subnet_group::list(aws, crate::subnet_group::Kind::ElastiCache)
@@ -170,6 +172,18 @@ fn flow_logs(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
         Ok((out.flow_logs().to_vec(), out.next_token().map(String::from)))
     })?;
     Ok(logs.iter().filter_map(|f| listed(f.flow_log_id(), f.tags())).collect())
+}
+
+fn vpc_endpoints(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {
+    let endpoints = all_pages(aws, "ec2:DescribeVpcEndpoints", |token| {
+        let out = aws.block(aws.ec2.describe_vpc_endpoints().set_next_token(token).send()).map_err(aws_error)?;
+        Ok((out.vpc_endpoints().to_vec(), out.next_token().map(String::from)))
+    })?;
+    // Deleted endpoints stay visible for a while; they are gone, not unmanaged.
+    let gone = |e: &&aws_sdk_ec2::types::VpcEndpoint| {
+        e.state().is_some_and(|s| matches!(s.as_str().to_ascii_lowercase().as_str(), "deleted" | "deleting"))
+    };
+    Ok(endpoints.iter().filter(|e| !gone(e)).filter_map(|e| listed(e.vpc_endpoint_id(), e.tags())).collect())
 }
 
 fn security_groups(aws: &Aws) -> Result<Vec<ListedObject>, AwsError> {

@@ -193,6 +193,11 @@ fn managed_routes(rt: &RouteTable) -> Vec<RouteSpec> {
         .iter()
         .filter(|r| r.gateway_id() != Some("local"))
         .filter(|r| r.origin().map(|o| o.as_str()) != Some("EnableVgwRoutePropagation"))
+        // A Gateway endpoint's routes belong to its `aws_vpc_endpoint`, as
+        // the provider's table read skips them.
+        .filter(|r| {
+            !(r.destination_prefix_list_id().is_some() && r.gateway_id().is_some_and(|g| g.starts_with("vpce-")))
+        })
         .filter_map(RouteSpec::from_aws)
         .collect()
 }

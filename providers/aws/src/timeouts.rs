@@ -35,6 +35,11 @@ fn declared_minutes(type_name: &str) -> &'static [(&'static str, u64)] {
         "aws_eip" => &[("read", 15), ("update", 5), ("delete", 3)],
         "aws_nat_gateway" => &[("create", 10), ("update", 10), ("delete", 30)],
         "aws_vpc_ipv4_cidr_block_association" => &[("create", 10), ("delete", 10)],
+        "aws_vpc_endpoint" => &[("create", 10), ("update", 10), ("delete", 10)],
+        "aws_security_group_rule" => &[("create", 5)],
+        "aws_vpc_block_public_access_options" | "aws_vpc_block_public_access_exclusion" => {
+            &[("create", 30), ("update", 30), ("delete", 30)]
+        }
         _ => &[],
     }
 }
