@@ -15,6 +15,8 @@ pub struct Aws {
     pub sts: aws_sdk_sts::Client,
     /// IAM is global: one endpoint whatever the region.
     pub iam: aws_sdk_iam::Client,
+    /// CloudWatch Logs, regional.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -67,7 +69,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, region } = runtime.block_on(clients(&settings))?;
+        let Clients { ec2, sts, iam, logs, region } = runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
             .map(std::sync::Mutex::new);
@@ -76,6 +78,7 @@ impl Aws {
             ec2,
             sts,
             iam,
+            logs,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -167,6 +170,7 @@ struct Clients {
     ec2: aws_sdk_ec2::Client,
     sts: aws_sdk_sts::Client,
     iam: aws_sdk_iam::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
     region: String,
 }
 
@@ -240,8 +244,14 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = s.endpoints.get("iam") {
         iam = iam.endpoint_url(e);
     }
+    let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(&sdk);
+    // The provider's name for the service, then its older aliases.
+    if let Some(e) = ["logs", "cloudwatchlogs", "cloudwatchlog"].iter().find_map(|n| s.endpoints.get(*n)) {
+        logs = logs.endpoint_url(e);
+    }
     Ok(Clients {
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
+        logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
         sts: aws_sdk_sts::Client::from_conf(sts.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
         region,

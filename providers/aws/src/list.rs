@@ -1,7 +1,8 @@
 //! Listing every object of a type in the configured account and region,
 //! for `strata drift -unmanaged`: VPCs, subnets, internet gateways,
 //! security groups, route tables, network ACLs, Elastic IPs and NAT
-//! gateways. Objects AWS makes by itself are left out, as Terraform
+//! gateways, and CloudWatch Logs log groups. Objects AWS makes by itself
+//! are left out, as Terraform
 //! models them with `aws_default_*` types: default VPCs, their
 //! default subnets and internet gateway, every VPC's `default` security
 //! group, main route table and default network ACL.
@@ -30,6 +31,7 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
         "aws_customer_gateway" => customer_gateways(aws).map_err(|e| e.into_diag("listing EC2 Customer Gateways")),
         "aws_vpn_gateway" => vpn_gateways(aws).map_err(|e| e.into_diag("listing EC2 VPN Gateways")),
         "aws_flow_log" => flow_logs(aws).map_err(|e| e.into_diag("listing Flow Logs")),
+        "aws_cloudwatch_log_group" => crate::logs::list(aws),
         _ => return None,
     };
     Some(listed.map(|mut objects| {
