@@ -414,3 +414,202 @@ output "document" {{
     ));
     assert_eq!(left.trim(), "0 0");
 }
+
+/// A service-linked role: its id the role's ARN (service name and custom
+/// suffix read back from it), description and tags changed in place and
+/// when changed by hand, the suffix forcing a new role, import by ARN.
+/// moto names the role as AWS does (`AWSServiceRoleForAutoScaling_SUFFIX`)
+/// but keeps no deletion task: the role is gone when
+/// DeleteServiceLinkedRole returns, where AWS makes the provider wait on
+/// GetServiceLinkedRoleDeletionStatus (and refuses while the service
+/// still uses the role).
+#[test]
+fn service_linked_roles_update_drift_import_and_replace() {
+    let suffix = format!("strata{}", std::process::id());
+    let config = |suffix: &str, description: &str, team: &str| {
+        format!(
+            r#"{}
+resource "aws_iam_service_linked_role" "asg" {{
+  aws_service_name = "autoscaling.amazonaws.com"
+  custom_suffix    = "{suffix}"
+  description      = "{description}"
+  tags             = {{ Team = "{team}" }}
+}}
+"#,
+            provider_block(None, "us-east-1", "")
+        )
+    };
+    let d = TempDir::with_files("aws-iam-slr", &[("main.tf", &config(&suffix, "first", "a"))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let role = format!("AWSServiceRoleForAutoScaling_{suffix}");
+    let arn = format!("arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/{role}");
+    assert_eq!(state_id(&d, "aws_iam_service_linked_role", "asg"), arn);
+    let st = state_json(&d, "aws_iam_service_linked_role", "asg");
+    assert_eq!(st["arn"], arn);
+    assert_eq!(st["name"], role);
+    assert_eq!(st["path"], "/aws-service-role/autoscaling.amazonaws.com/");
+    assert_eq!(st["custom_suffix"], suffix);
+    assert_eq!(st["aws_service_name"], "autoscaling.amazonaws.com");
+    assert!(st["unique_id"].as_str().is_some_and(|u| !u.is_empty()), "{st}");
+    assert!(st["create_date"].as_str().is_some_and(|c| c.ends_with('Z')), "{st}");
+    assert!(st.get("region").is_none(), "IAM is global");
+    assert_eq!(st["tags"], serde_json::json!({"Team": "a"}));
+    no_changes(&d);
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 0, "{}", drift.transcript());
+
+    // Description and tags: in place.
+    d.write("main.tf", &config(&suffix, "second", "b"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_iam_service_linked_role.asg will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let remote = iam(&format!(
+        "r = iam.get_role(RoleName='{role}')['Role']\nprint(r.get('Description'), sorted((t['Key'], t['Value']) for t in r.get('Tags', []) if not t['Key'].startswith('strata:')))"
+    ));
+    assert_eq!(remote.trim(), "second [('Team', 'b')]");
+    no_changes(&d);
+
+    // Changed by hand: drift, put back.
+    iam(&format!("iam.update_role(RoleName='{role}', Description='by hand')"));
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    let plan = planned_changes(&d);
+    assert!(plan.contains("~ description      = \"by hand\" -> \"second\""), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Import by ARN.
+    strata_ok(&d, &["state", "rm", "aws_iam_service_linked_role.asg"]);
+    let bad = strata(&d, &["import", "-no-color", "aws_iam_service_linked_role.asg", &role]);
+    assert_ne!(bad.code, 0);
+    assert!(bad.stderr.contains("expected IAM Service Role ARN"), "{}", bad.transcript());
+    strata_ok(&d, &["import", "-no-color", "aws_iam_service_linked_role.asg", &arn]);
+    no_changes(&d);
+
+    // Another suffix is another role.
+    let other = format!("{suffix}x");
+    d.write("main.tf", &config(&other, "second", "b"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_iam_service_linked_role.asg must be replaced"), "{plan}");
+    assert!(plan.contains("# forces replacement"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(state_id(&d, "aws_iam_service_linked_role", "asg").ends_with(&format!("_{other}")));
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    let left = iam(&format!(
+        "print(len([r for r in iam.list_roles(PathPrefix='/aws-service-role/')['Roles'] if r['RoleName'].endswith('{suffix}') or r['RoleName'].endswith('{other}')]))"
+    ));
+    assert_eq!(left.trim(), "0");
+}
+
+/// `inline_policy` and `managed_policy_arns` (deprecated in 6.x, still
+/// there) manage a role's policies exclusively: out-of-band ones are
+/// drift and are removed; one empty `inline_policy {}` block and `[]`
+/// remove them all. Left out, both only report what the role has.
+#[test]
+fn a_roles_inline_and_managed_policies_are_exclusive() {
+    let name = format!("strata-iam-excl-{}", std::process::id());
+    let doc = |action: &str| {
+        format!(
+            r#"jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "{action}", Resource = "*" }}] }})"#
+        )
+    };
+    let config = |inline: &str, managed: &str| {
+        format!(
+            r#"{}
+resource "aws_iam_policy" "p" {{
+  name   = "{name}-p"
+  policy = {}
+}}
+
+resource "aws_iam_role" "r" {{
+  name               = "{name}"
+  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}] }})
+{inline}
+  managed_policy_arns = {managed}
+}}
+"#,
+            provider_block(None, "us-east-1", ""),
+            doc("s3:ListAllMyBuckets")
+        )
+    };
+    let two = format!(
+        "  inline_policy {{\n    name   = \"a\"\n    policy = {}\n  }}\n  inline_policy {{\n    name   = \"b\"\n    policy = {}\n  }}",
+        doc("s3:GetObject"),
+        doc("s3:PutObject")
+    );
+    let d = TempDir::with_files("aws-iam-excl", &[("main.tf", &config(&two, "[aws_iam_policy.p.arn]"))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let policy_arn = state_id(&d, "aws_iam_policy", "p");
+    let remote = || {
+        iam(&format!(
+            "print(sorted(iam.list_role_policies(RoleName='{name}')['PolicyNames']), sorted(p['PolicyName'] for p in iam.list_attached_role_policies(RoleName='{name}')['AttachedPolicies']))"
+        ))
+        .trim()
+        .to_string()
+    };
+    assert_eq!(remote(), format!("['a', 'b'] ['{name}-p']"));
+    let st = state_json(&d, "aws_iam_role", "r");
+    assert_eq!(st["managed_policy_arns"], serde_json::json!([policy_arn]));
+    assert_eq!(st["inline_policy"].as_array().map(Vec::len), Some(2), "{st}");
+    no_changes(&d);
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 0, "{}", drift.transcript());
+
+    // Out of band: another inline policy, another attachment, an inline
+    // document reworded to mean the same (not drift).
+    let same = r#"{"Statement":{"Resource":["*"],"Action":["s3:GetObject"],"Effect":"Allow"},"Version":"2012-10-17"}"#;
+    let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:*","Resource":"*"}]}"#;
+    iam(&format!(
+        "iam.put_role_policy(RoleName='{name}', PolicyName='a', PolicyDocument='{same}')\n\
+         iam.put_role_policy(RoleName='{name}', PolicyName='c', PolicyDocument='{other}')\n\
+         q = iam.create_policy(PolicyName='{name}-q', PolicyDocument='{other}')['Policy']['Arn']\n\
+         iam.attach_role_policy(RoleName='{name}', PolicyArn=q)"
+    ));
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("aws_iam_role.r"), "{}", drift.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_iam_role.r will be updated in-place"), "{plan}");
+    assert!(plan.contains(&format!("- \"arn:aws:iam::123456789012:policy/{name}-q\"")), "{plan}");
+    assert!(plan.contains("- name   = \"c\""), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote(), format!("['a', 'b'] ['{name}-p']"));
+    no_changes(&d);
+
+    // One policy dropped and the other changed.
+    let one = format!("  inline_policy {{\n    name   = \"a\"\n    policy = {}\n  }}", doc("s3:DeleteObject"));
+    d.write("main.tf", &config(&one, "[aws_iam_policy.p.arn]"));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote(), format!("['a'] ['{name}-p']"));
+    let a = iam(&format!("print(iam.get_role_policy(RoleName='{name}', PolicyName='a')['PolicyDocument'])"));
+    assert!(a.contains("s3:DeleteObject"), "{a}");
+    no_changes(&d);
+
+    // An empty block and an empty list: none at all.
+    d.write("main.tf", &config("  inline_policy {}", "[]"));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote(), "[] []");
+    no_changes(&d);
+
+    // Left out: what the role has is only reported.
+    d.write("main.tf", &config("", "null"));
+    no_changes(&d);
+    iam(&format!("iam.attach_role_policy(RoleName='{name}', PolicyArn='{policy_arn}')"));
+    no_changes(&d);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(state_json(&d, "aws_iam_role", "r")["managed_policy_arns"], serde_json::json!([policy_arn]));
+    // Named again, the attachment made by hand is what is asked for: no
+    // change. Applied, the state records that the role depends on the
+    // policy, so the role (detaching it) is destroyed first.
+    d.write("main.tf", &config("", "[aws_iam_policy.p.arn]"));
+    no_changes(&d);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    iam(&format!("iam.delete_policy(PolicyArn='arn:aws:iam::123456789012:policy/{name}-q')"));
+    let left = iam(&format!(
+        "print(len([r for r in iam.list_roles()['Roles'] if r['RoleName'] == '{name}']), len([p for p in iam.list_policies(Scope='Local')['Policies'] if p['PolicyName'].startswith('{name}')]))"
+    ));
+    assert_eq!(left.trim(), "0 0");
+}

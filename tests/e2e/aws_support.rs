@@ -7,14 +7,14 @@ use crate::moto::{aws, moto, ENV};
 use crate::support::{run_with, Output};
 use std::path::Path;
 
-/// A `provider "aws"` block whose endpoints (EC2, IAM, STS, and RDS,
-/// ElastiCache and Redshift for their subnet groups) are moto's;
+/// A `provider "aws"` block whose endpoints (EC2, IAM, STS, CloudWatch
+/// Logs, and RDS, ElastiCache and Redshift for their subnet groups) are moto's;
 /// `extra` (whole lines) goes in before the closing brace.
 pub fn provider_block(alias: Option<&str>, region: &str, extra: &str) -> String {
     let e = &moto().endpoint;
     let alias = alias.map(|a| format!("  alias = \"{a}\"\n")).unwrap_or_default();
     format!(
-        "provider \"aws\" {{\n{alias}  region = \"{region}\"\n  endpoints {{\n    ec2 = \"{e}\"\n    elasticache = \"{e}\"\n    iam = \"{e}\"\n    rds = \"{e}\"\n    redshift = \"{e}\"\n    sts = \"{e}\"\n  }}\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n{extra}}}\n"
+        "provider \"aws\" {{\n{alias}  region = \"{region}\"\n  endpoints {{\n    ec2 = \"{e}\"\n    elasticache = \"{e}\"\n    iam = \"{e}\"\n    logs = \"{e}\"\n    rds = \"{e}\"\n    redshift = \"{e}\"\n    sts = \"{e}\"\n  }}\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n{extra}}}\n"
     )
 }
 
@@ -82,6 +82,11 @@ pub fn state_id(dir: impl AsRef<Path>, type_name: &str, name: &str) -> String {
 /// Runs boto3 (see [`aws`]) with `ec2` a client in `region`.
 pub fn aws_in(region: &str, script: &str) -> String {
     aws(&format!("ec2 = boto3.client('ec2', endpoint_url=ec2.meta.endpoint_url, region_name='{region}')\n{script}"))
+}
+
+/// Runs boto3 (see [`aws`]) with `logs` a CloudWatch Logs client in `region`.
+pub fn logs_in(region: &str, script: &str) -> String {
+    aws(&format!("logs = boto3.client('logs', endpoint_url=ec2.meta.endpoint_url, region_name='{region}')\n{script}"))
 }
 
 /// Runs boto3 (see [`aws`]) with `iam` an IAM client (a global service).

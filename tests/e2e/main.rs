@@ -8,6 +8,7 @@ mod aws_drift;
 mod aws_example;
 mod aws_gateways;
 mod aws_iam;
+mod aws_logs;
 mod aws_network;
 mod aws_network_acl;
 mod aws_plan_contract;

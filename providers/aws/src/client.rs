@@ -19,6 +19,8 @@ pub struct Aws {
     pub rds: aws_sdk_rds::Client,
     pub elasticache: aws_sdk_elasticache::Client,
     pub redshift: aws_sdk_redshift::Client,
+    /// CloudWatch Logs, regional.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -71,7 +73,8 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, rds, elasticache, redshift, region } = runtime.block_on(clients(&settings))?;
+        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, region } =
+            runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
             .map(std::sync::Mutex::new);
@@ -83,6 +86,7 @@ impl Aws {
             rds,
             elasticache,
             redshift,
+            logs,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -177,6 +181,7 @@ struct Clients {
     rds: aws_sdk_rds::Client,
     elasticache: aws_sdk_elasticache::Client,
     redshift: aws_sdk_redshift::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
     region: String,
 }
 
@@ -262,8 +267,14 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = s.endpoints.get("redshift") {
         redshift = redshift.endpoint_url(e);
     }
+    let mut logs = aws_sdk_cloudwatchlogs::config::Builder::from(&sdk);
+    // The provider's name for the service, then its older aliases.
+    if let Some(e) = ["logs", "cloudwatchlogs", "cloudwatchlog"].iter().find_map(|n| s.endpoints.get(*n)) {
+        logs = logs.endpoint_url(e);
+    }
     Ok(Clients {
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
+        logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
         sts: aws_sdk_sts::Client::from_conf(sts.build()),
         iam: aws_sdk_iam::Client::from_conf(iam.build()),
         rds: aws_sdk_rds::Client::from_conf(rds.build()),

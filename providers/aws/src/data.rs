@@ -135,6 +135,7 @@ pub fn read(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, Provide
         "aws_vpc" => vpc(aws, config),
         "aws_subnets" => subnets(aws, config),
         "aws_vpc_endpoint_service" => crate::vpc_endpoint::read_service(aws, config),
+        "aws_cloudwatch_log_group" => crate::logs::read_data(aws, config),
         other => Err(ProviderDiagnostic::error(
             "Unknown data source",
             format!("The aws provider has no data source {other:?}."),

@@ -14,7 +14,7 @@ use aws_sdk_iam::types::Tag;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use strata_lang::{Number, Type, Value};
-use strata_provider::{Attribute, Block, PathStep, ProviderDiagnostic};
+use strata_provider::{Attribute, Block, NestedBlock, Nesting, PathStep, ProviderDiagnostic};
 
 /// How long IAM takes to see a just-made principal or a just-detached
 /// policy (the provider's propagation timeout).
@@ -39,6 +39,7 @@ pub fn role_schema() -> Block {
         ("description", Attribute::optional(Type::String)),
         ("force_detach_policies", Attribute::optional(Type::Bool)),
         ("id", Attribute::computed(Type::String)),
+        ("managed_policy_arns", Attribute::optional_computed(Type::set(Type::String))),
         ("max_session_duration", Attribute::optional(Type::Number)),
         ("name", Attribute::optional_computed(Type::String).force_new()),
         ("name_prefix", Attribute::optional_computed(Type::String).force_new()),
@@ -47,7 +48,21 @@ pub fn role_schema() -> Block {
         ("unique_id", Attribute::computed(Type::String)),
     ];
     a.extend(tag_attrs());
-    Block { attributes: attrs(a), blocks: BTreeMap::new() }
+    // Optional and computed in the provider: no blocks keeps what the role
+    // has; one empty block means "no inline policies".
+    let inline = NestedBlock {
+        nesting: Nesting::Set,
+        block: Block {
+            attributes: attrs(vec![
+                ("name", Attribute::optional(Type::String)),
+                ("policy", Attribute::optional(Type::String)),
+            ]),
+            blocks: BTreeMap::new(),
+        },
+        min_items: 0,
+        max_items: 0,
+    };
+    Block { attributes: attrs(a), blocks: BTreeMap::from([("inline_policy".to_string(), inline)]) }
 }
 
 pub fn policy_schema() -> Block {
@@ -167,6 +182,9 @@ pub fn plan(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> 
             }
         }
     }
+    if type_name == "aws_iam_role" {
+        p = plan_role_policies(&p, config, prior);
+    }
     let named =
         matches!(type_name, "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile");
     if named && prior.is_null() {
@@ -178,6 +196,69 @@ pub fn plan(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> 
         }
     }
     p
+}
+
+/// A role's `inline_policy` and `managed_policy_arns`, optional and
+/// computed: left out, they keep what the role has (unknown until it is
+/// made); given, they are exactly the role's policies, and an inline set
+/// equivalent to the prior one (same names, documents that mean the same)
+/// plans no change.
+fn plan_role_policies(planned: &Value, config: &Value, prior: &Value) -> Value {
+    let mut p = planned.clone();
+    let configured = attr(config, "inline_policy");
+    let given = configured.as_seq().is_some_and(|s| !s.is_empty()) || !configured.is_known();
+    let inline_ty = role_schema().blocks["inline_policy"].block.implied_type();
+    if !given {
+        let kept = if prior.is_null() { Value::unknown(Type::set(inline_ty)) } else { attr(prior, "inline_policy") };
+        p = with_attr(&p, "inline_policy", kept);
+    } else if !prior.is_null() && configured.is_wholly_known() {
+        let before = attr(prior, "inline_policy");
+        if before.is_wholly_known() && inline_equivalent(&inline_entries(&before), &inline_entries(&configured)) {
+            p = with_attr(&p, "inline_policy", before);
+        }
+    }
+    if prior.is_null() && attr(config, "managed_policy_arns").is_null() {
+        p = with_attr(&p, "managed_policy_arns", Value::unknown(Type::set(Type::String)));
+    }
+    p
+}
+
+/// An `inline_policy` set's (name, document) pairs, empty strings for
+/// unset fields (the provider's expand).
+fn inline_entries(v: &Value) -> Vec<(String, String)> {
+    v.unmark_deep()
+        .0
+        .as_seq()
+        .map(|items| {
+            items
+                .iter()
+                .map(|e| (str_attr(e, "name").unwrap_or_default(), str_attr(e, "policy").unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The provider's `inlinePoliciesEquivalent`: the same names with
+/// equivalent documents; nothing read is the same as one empty block.
+fn inline_equivalent(read: &[(String, String)], configured: &[(String, String)]) -> bool {
+    let doc_equivalent = |a: &str, b: &str| {
+        let blank = |d: &str| if d.trim().is_empty() { "{}".to_string() } else { d.to_string() };
+        iam_policy::equivalent(&blank(a), &blank(b))
+    };
+    if read.is_empty() && configured.len() == 1 && doc_equivalent("{}", &configured[0].1) {
+        return true;
+    }
+    read.len() == configured.len()
+        && read.iter().all(|(name, doc)| configured.iter().any(|(n, d)| n == name && doc_equivalent(doc, d)))
+}
+
+fn inline_value(entries: &[(String, String)]) -> Value {
+    let block = role_schema().blocks["inline_policy"].block.clone();
+    let items = entries
+        .iter()
+        .map(|(n, d)| object(&block, [("name", Value::string(n.as_str())), ("policy", Value::string(d.as_str()))]))
+        .collect();
+    Value::set(block.implied_type(), items)
 }
 
 /// `name`, or a unique name from `name_prefix` (or `terraform-`), as the
@@ -251,8 +332,112 @@ pub fn create_role(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnost
         || aws.block(req.clone().send()).map_err(aws_error),
     )
     .map_err(|e| e.into_diag(&format!("creating {ROLE} ({name})")))?;
+    let inline = attr(planned, "inline_policy");
+    if inline.is_wholly_known() {
+        if let Err(e) = put_inline_policies(aws, &name, &inline_entries(&inline)) {
+            // As the provider does: a role whose inline policies failed is not kept.
+            let _ = delete_role(
+                aws,
+                &with_attr(
+                    &with_attr(planned, "id", Value::string(name.as_str())),
+                    "force_detach_policies",
+                    Value::bool(true),
+                ),
+            );
+            return Err(e.into_diag(&format!("creating {ROLE} ({name})")));
+        }
+    }
+    let managed = attr(planned, "managed_policy_arns");
+    if managed.is_wholly_known() {
+        attach_policies(aws, &name, &crate::util::strings_of(&managed))
+            .map_err(|e| e.into_diag(&format!("creating {ROLE} ({name})")))?;
+    }
     let stub = with_attr(&with_attr(planned, "id", Value::string(name.as_str())), "name", Value::string(name.as_str()));
     read_role_after_write(aws, &stub)
+}
+
+fn put_inline_policies(aws: &Aws, role: &str, entries: &[(String, String)]) -> Result<(), AwsError> {
+    for (name, doc) in entries.iter().filter(|(n, d)| !n.is_empty() && !d.is_empty()) {
+        aws.log_call("iam:PutRolePolicy");
+        aws.block(aws.iam.put_role_policy().role_name(role).policy_name(name).policy_document(doc).send())
+            .map_err(aws_error)
+            .map_err(|e| AwsError { message: format!("adding inline policy ({name}): {}", e.message), ..e })?;
+    }
+    Ok(())
+}
+
+fn attach_policies(aws: &Aws, role: &str, arns: &[String]) -> Result<(), AwsError> {
+    for arn in arns {
+        aws.log_call("iam:AttachRolePolicy");
+        aws.retry(
+            PROPAGATION,
+            |e| e.code == "ConcurrentModification",
+            || {
+                aws.block(aws.iam.attach_role_policy().role_name(role).policy_arn(arn).send())
+                    .map(|_| ())
+                    .map_err(aws_error)
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn detach_policies(aws: &Aws, role: &str, arns: &[String]) -> Result<(), AwsError> {
+    for arn in arns {
+        aws.log_call("iam:DetachRolePolicy");
+        match aws.block(aws.iam.detach_role_policy().role_name(role).policy_arn(arn).send()).map_err(aws_error) {
+            Err(e) if !is_no_such_entity(&e) => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn inline_policy_names(aws: &Aws, role: &str) -> Result<Vec<String>, AwsError> {
+    let mut names = Vec::new();
+    let mut marker: Option<String> = None;
+    for _ in 0..1000 {
+        aws.log_call("iam:ListRolePolicies");
+        let out = aws
+            .block(aws.iam.list_role_policies().role_name(role).set_marker(marker.clone()).send())
+            .map_err(aws_error)?;
+        names.extend(out.policy_names().iter().filter(|n| !n.is_empty()).cloned());
+        match out.marker() {
+            Some(m) if out.is_truncated() => marker = Some(m.to_string()),
+            _ => break,
+        }
+    }
+    Ok(names)
+}
+
+/// The role's inline policies as `inline_policy` holds them: what `current`
+/// holds when it is equivalent, otherwise what IAM has (each document's
+/// stored text kept where it means the same).
+fn read_inline_policies(aws: &Aws, role: &str, current: &Value) -> Result<Value, AwsError> {
+    let mut remote = Vec::new();
+    for name in inline_policy_names(aws, role)? {
+        aws.log_call("iam:GetRolePolicy");
+        let out = aws.block(aws.iam.get_role_policy().role_name(role).policy_name(&name).send()).map_err(aws_error)?;
+        remote.push((name, decode_document(out.policy_document())));
+    }
+    let held = attr(current, "inline_policy");
+    if held.is_wholly_known() && inline_equivalent(&remote, &inline_entries(&held)) {
+        return Ok(held);
+    }
+    let known = if held.is_wholly_known() { inline_entries(&held) } else { Vec::new() };
+    let entries: Vec<(String, String)> = remote
+        .into_iter()
+        .map(|(name, doc)| {
+            let k = known.iter().find(|(n, _)| *n == name).map(|(_, d)| d.as_str());
+            let text = iam_policy::to_store(k, &doc);
+            (name, text)
+        })
+        .collect();
+    Ok(inline_value(&entries))
+}
+
+fn decode_document(doc: &str) -> String {
+    iam_policy::to_store(None, doc)
 }
 
 fn read_role_after_write(aws: &Aws, current: &Value) -> Result<Value, ProviderDiagnostic> {
@@ -282,10 +467,17 @@ pub fn read_role(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDi
     let document = role.assume_role_policy_document().map(|d| iam_policy::to_store(known.as_deref(), d));
     let boundary = role.permissions_boundary().and_then(|b| b.permissions_boundary_arn());
     let prefix = attr(current, "name_prefix");
+    let inline = read_inline_policies(aws, &name, current).map_err(|e| e.into_diag(&what))?;
+    let managed = attached_policies(aws, &name).map_err(|e| e.into_diag(&what))?;
     Ok(Some(object(
         &role_schema(),
         [
             ("arn", Value::string(role.arn())),
+            ("inline_policy", inline),
+            (
+                "managed_policy_arns",
+                Value::set(Type::String, managed.iter().map(|a| Value::string(a.as_str())).collect()),
+            ),
             ("assume_role_policy", document.map(Value::string).unwrap_or_else(|| attr(current, "assume_role_policy"))),
             ("create_date", Value::string(timestamp(role.create_date()))),
             ("description", optional_text(role.description(), current, "description")),
@@ -350,6 +542,30 @@ pub fn update_role(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, P
             }
         }
     }
+    let (before, after) = (attr(prior, "inline_policy"), attr(planned, "inline_policy"));
+    if after.is_wholly_known() && !before.raw_equal(&after) {
+        let (old, new) = (inline_entries(&before), inline_entries(&after));
+        if !inline_equivalent(&new, &old) {
+            for (n, _) in old.iter().filter(|e| !new.contains(e) && !e.0.is_empty()) {
+                aws.log_call("iam:DeleteRolePolicy");
+                match aws.block(aws.iam.delete_role_policy().role_name(&name).policy_name(n).send()).map_err(aws_error)
+                {
+                    Err(e) if !is_no_such_entity(&e) => return Err(e.into_diag(&what)),
+                    _ => {}
+                }
+            }
+            let added: Vec<(String, String)> = new.iter().filter(|e| !old.contains(e)).cloned().collect();
+            put_inline_policies(aws, &name, &added).map_err(|e| e.into_diag(&what))?;
+        }
+    }
+    let (before, after) = (attr(prior, "managed_policy_arns"), attr(planned, "managed_policy_arns"));
+    if after.is_wholly_known() && !before.raw_equal(&after) {
+        let (old, new) = (crate::util::strings_of(&before), crate::util::strings_of(&after));
+        let gone: Vec<String> = old.iter().filter(|a| !new.contains(a)).cloned().collect();
+        let added: Vec<String> = new.iter().filter(|a| !old.contains(a)).cloned().collect();
+        detach_policies(aws, &name, &gone).map_err(|e| e.into_diag(&what))?;
+        attach_policies(aws, &name, &added).map_err(|e| e.into_diag(&what))?;
+    }
     let (set, remove) = tags::tag_changes(&map_of(&attr(prior, "tags_all")), &map_of(&attr(planned, "tags_all")));
     if !remove.is_empty() {
         aws.log_call("iam:UntagRole");
@@ -389,8 +605,16 @@ pub fn delete_role(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
             )?;
         }
     }
-    if crate::util::bool_attr(prior, "force_detach_policies") == Some(true) {
-        for arn in attached_policies(aws, &name).map_err(|e| e.into_diag(&what))? {
+    let force = crate::util::bool_attr(prior, "force_detach_policies") == Some(true);
+    let nonempty_set = |a: &str| attr(prior, a).unmark_deep().0.as_seq().is_some_and(|s| !s.is_empty());
+    // Policies the role manages exclusively go with it, as the provider does.
+    let (has_inline, has_managed) = (nonempty_set("inline_policy"), nonempty_set("managed_policy_arns"));
+    if force || has_managed {
+        let attached = match attached_policies(aws, &name) {
+            Err(e) if is_no_such_entity(&e) => Vec::new(),
+            other => other.map_err(|e| e.into_diag(&what))?,
+        };
+        for arn in attached {
             aws.log_call("iam:DetachRolePolicy");
             gone(
                 aws.block(aws.iam.detach_role_policy().role_name(&name).policy_arn(arn).send())
@@ -398,6 +622,8 @@ pub fn delete_role(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
                     .map_err(aws_error),
             )?;
         }
+    }
+    if force || has_inline {
         aws.log_call("iam:ListRolePolicies");
         let inline =
             aws.block(aws.iam.list_role_policies().role_name(&name).send()).map(|o| o.policy_names).map_err(aws_error);

@@ -9,15 +9,17 @@
 //! data sources `aws_vpc`, `aws_subnets`, `aws_availability_zones`,
 //! `aws_caller_identity` and `aws_region`; IAM, a global service:
 //! `aws_iam_role`, `aws_iam_policy`, `aws_iam_role_policy` and
-//! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile` and data
-//! `aws_iam_policy` (documents compared by meaning, `iam_policy`); VPC endpoints
+//! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile`,
+//! `aws_iam_service_linked_role` and data `aws_iam_policy` (documents
+//! compared by meaning, `iam_policy`); CloudWatch Logs:
+//! `aws_cloudwatch_log_group` and its data source (`logs`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
 //! through its own SDK crate: `aws_db_subnet_group`,
 //! `aws_elasticache_subnet_group` and `aws_redshift_subnet_group`
-//! (`subnet_group`). The network types and the subnet groups can also be
-//! listed, for `strata drift -unmanaged` (`list`).
+//! (`subnet_group`). The network types, log groups and subnet groups can
+//! also be listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
 //! once; each configured instance owns a small multi-threaded Tokio runtime
@@ -41,8 +43,10 @@ mod flow_log;
 mod iam;
 mod iam_instance_profile;
 mod iam_policy;
+mod iam_service_linked_role;
 mod igw;
 mod list;
+mod logs;
 mod nacl;
 mod nat;
 mod policy_document;
@@ -103,12 +107,14 @@ struct AwsProvider {
 /// `egress`, `aws_route` adds to a table's `route`, `aws_network_acl_rule` and
 /// `_association` add to an ACL's rules and `subnet_ids` (all optional and
 /// computed, so the group and table read them back); an attachment
-/// changes its IAM policy's `attachment_count`.
-const CHANGED_BY_DEPENDENTS: [&str; 8] = [
+/// changes its IAM policy's `attachment_count`, and a role's
+/// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`).
+const CHANGED_BY_DEPENDENTS: [&str; 9] = [
     "aws_default_route_table",
     "aws_default_security_group",
     "aws_eip",
     "aws_iam_policy",
+    "aws_iam_role",
     "aws_network_acl",
     "aws_route_table",
     "aws_security_group",
@@ -116,12 +122,13 @@ const CHANGED_BY_DEPENDENTS: [&str; 8] = [
 ];
 
 /// Resource types of global services, which take no `region`.
-const GLOBAL_RESOURCES: [&str; 5] = [
+const GLOBAL_RESOURCES: [&str; 6] = [
     "aws_iam_instance_profile",
     "aws_iam_policy",
     "aws_iam_role",
     "aws_iam_role_policy",
     "aws_iam_role_policy_attachment",
+    "aws_iam_service_linked_role",
 ];
 
 fn schema() -> Arc<ProviderSchema> {
@@ -156,6 +163,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpn_gateway_attachment".to_string(), rs0(vpn::attachment_schema())),
                     ("aws_vpn_gateway_route_propagation".to_string(), rs0(vpn::propagation_schema())),
                     ("aws_flow_log".to_string(), rs0(flow_log::schema())),
+                    ("aws_cloudwatch_log_group".to_string(), rs0(logs::schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_network_acl".to_string(), rs0(nacl::schema())),
                     ("aws_network_acl_association".to_string(), rs0(nacl::association_schema())),
@@ -192,6 +200,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_iam_role".to_string(), rs0(iam::role_schema())),
                     ("aws_iam_role_policy".to_string(), rs0(iam::role_policy_schema())),
                     ("aws_iam_role_policy_attachment".to_string(), rs0(iam::attachment_schema())),
+                    ("aws_iam_service_linked_role".to_string(), rs0(iam_service_linked_role::schema())),
                 ])
                 .into_iter()
                 .map(|(name, r)| {
@@ -205,6 +214,7 @@ fn schema() -> Arc<ProviderSchema> {
                 data_sources: BTreeMap::from([
                     ("aws_availability_zones".to_string(), ds(data::availability_zones_schema())),
                     ("aws_caller_identity".to_string(), ds(data::caller_identity_schema())),
+                    ("aws_cloudwatch_log_group".to_string(), ds(logs::data_schema())),
                     ("aws_iam_policy".to_string(), ds(iam_instance_profile::policy_data_schema())),
                     ("aws_iam_policy_document".to_string(), ds(policy_document::schema())),
                     ("aws_partition".to_string(), ds(policy_document::partition_schema())),
@@ -260,6 +270,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("force_destroy", Value::bool(false)),
             ("assign_generated_ipv6_cidr_block", Value::bool(false)),
         ],
+        "aws_cloudwatch_log_group" => logs::defaults(),
         t if subnet_group::TYPES.contains(&t) => {
             vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
         }
@@ -325,6 +336,8 @@ impl AwsProvider {
             "aws_route_table" => route_table::plan(&planned, req.config, req.prior),
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
             "aws_network_acl" => nacl::plan(&planned, req.config, req.prior),
+            "aws_cloudwatch_log_group" => logs::plan(&planned, req.config, req.prior),
+            "aws_iam_service_linked_role" => iam_service_linked_role::plan(&planned, req.config, req.prior),
             "aws_network_acl_rule" => nacl::plan_rule(&planned, req.config, req.prior),
             "aws_default_security_group" => defaults::plan_security_group(&planned, req.config, req.prior),
             "aws_default_route_table" => defaults::plan_route_table(&planned, req.config, req.prior),
@@ -458,6 +471,8 @@ impl AwsProvider {
             // One per account and region: it always exists.
             "aws_vpc_block_public_access_options" => stub,
             "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
+            "aws_cloudwatch_log_group" => return logs::find(&aws, token, planned),
+            "aws_iam_service_linked_role" => return iam_service_linked_role::find(&aws, token, planned),
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
                 let kind = subnet_group::Kind::of(t).expect("a subnet group type");
@@ -505,6 +520,8 @@ impl AwsProvider {
                 "aws_vpn_gateway_attachment" => vpn::delete_attachment(aws, req.prior)?,
                 "aws_vpn_gateway_route_propagation" => vpn::delete_propagation(aws, req.prior)?,
                 "aws_flow_log" => flow_log::delete(aws, req.prior)?,
+                "aws_cloudwatch_log_group" => logs::delete(aws, req.prior)?,
+                "aws_iam_service_linked_role" => iam_service_linked_role::delete(aws, req.prior)?,
                 "aws_network_acl" => nacl::delete(aws, req.prior)?,
                 "aws_network_acl_rule" => nacl::delete_rule(aws, req.prior)?,
                 "aws_network_acl_association" => nacl::delete_association(aws, req.prior)?,
@@ -568,6 +585,10 @@ impl AwsProvider {
             ("aws_vpn_gateway_attachment" | "aws_vpn_gateway_route_propagation", false) => Ok(req.planned.clone()),
             ("aws_flow_log", true) => flow_log::create(aws, req.planned),
             ("aws_flow_log", false) => flow_log::update(aws, req.prior, req.planned),
+            ("aws_cloudwatch_log_group", true) => logs::create(aws, req.planned),
+            ("aws_cloudwatch_log_group", false) => logs::update(aws, req.prior, req.planned),
+            ("aws_iam_service_linked_role", true) => iam_service_linked_role::create(aws, req.planned),
+            ("aws_iam_service_linked_role", false) => iam_service_linked_role::update(aws, req.prior, req.planned),
             ("aws_network_acl", true) => nacl::create(aws, req.planned),
             ("aws_network_acl", false) => nacl::update(aws, req.prior, req.planned),
             ("aws_network_acl_rule", true) => nacl::create_rule(aws, req.planned),
@@ -650,6 +671,8 @@ impl AwsProvider {
             "aws_vpn_gateway_attachment" => vpn::read_attachment(aws, current),
             "aws_vpn_gateway_route_propagation" => vpn::read_propagation(aws, current),
             "aws_flow_log" => flow_log::read(aws, current),
+            "aws_cloudwatch_log_group" => logs::read(aws, current),
+            "aws_iam_service_linked_role" => iam_service_linked_role::read(aws, current),
             "aws_network_acl" => nacl::read(aws, current),
             "aws_network_acl_rule" => nacl::read_rule(aws, current),
             "aws_network_acl_association" => nacl::read_association(aws, current),
@@ -735,6 +758,8 @@ impl Provider for AwsProvider {
             "aws_default_security_group" => sg::validate(req.config),
             "aws_nat_gateway" => nat::validate(req.config),
             "aws_flow_log" => flow_log::validate(req.config),
+            "aws_cloudwatch_log_group" => logs::validate(req.config),
+            "aws_iam_service_linked_role" => iam_service_linked_role::validate(req.config),
             "aws_network_acl" => nacl::validate(req.config),
             "aws_network_acl_rule" => nacl::validate_rule(req.config),
             "aws_iam_role" | "aws_iam_policy" | "aws_iam_role_policy" | "aws_iam_instance_profile" => {

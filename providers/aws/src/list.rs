@@ -1,8 +1,8 @@
 //! Listing every object of a type in the configured account and region,
 //! for `strata drift -unmanaged`: VPCs, subnets, internet gateways,
 //! security groups, route tables, network ACLs, Elastic IPs, NAT
-//! gateways, VPC endpoints, and the RDS, ElastiCache and Redshift subnet
-//! groups. Objects AWS makes by itself are left out, as Terraform
+//! gateways, VPC endpoints, the RDS, ElastiCache and Redshift subnet
+//! groups, and CloudWatch Logs log groups. Objects AWS makes by itself are left out, as Terraform
 //! models them with `aws_default_*` types: default VPCs, their
 //! default subnets and internet gateway, every VPC's `default` security
 //! group, main route table and default network ACL.
@@ -38,6 +38,7 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
             .map_err(|e| e.into_diag("listing ElastiCache Subnet Groups")),
         "aws_redshift_subnet_group" => crate::subnet_group::list(aws, crate::subnet_group::Kind::Redshift)
             .map_err(|e| e.into_diag("listing Redshift Subnet Groups")),
+        "aws_cloudwatch_log_group" => crate::logs::list(aws),
         _ => return None,
     };
     Some(listed.map(|mut objects| {

@@ -40,6 +40,8 @@ const ENDPOINT_SERVICES: &[&str] = &[
     "apigateway",
     "autoscaling",
     "cloudwatch",
+    "cloudwatchlog",
+    "cloudwatchlogs",
     "dynamodb",
     "ec2",
     "ecr",
