@@ -73,7 +73,7 @@ fn tagged_objects(example: &str) -> Vec<String> {
         "eu-west-1",
         &format!(
             r#"
-f = [{{'Name': 'tag:Example', 'Values': ['{example}']}}]
+vpcs = {{v['VpcId'] for v in ec2.describe_vpcs()['Vpcs']}}
 for kind, key, idk in [('vpcs','Vpcs','VpcId'), ('subnets','Subnets','SubnetId'),
         ('route_tables','RouteTables','RouteTableId'), ('internet_gateways','InternetGateways','InternetGatewayId'),
         ('nat_gateways','NatGateways','NatGatewayId'), ('addresses','Addresses','AllocationId'),
@@ -81,7 +81,13 @@ for kind, key, idk in [('vpcs','Vpcs','VpcId'), ('subnets','Subnets','SubnetId')
         ('customer_gateways','CustomerGateways','CustomerGatewayId'), ('vpn_gateways','VpnGateways','VpnGatewayId'),
         ('dhcp_options','DhcpOptions','DhcpOptionsId'), ('vpc_endpoints','VpcEndpoints','VpcEndpointId'),
         ('egress_only_internet_gateways','EgressOnlyInternetGateways','EgressOnlyInternetGatewayId')]:
-    for o in getattr(ec2, 'describe_' + kind)(Filters=f)[key]:
+    # Tags are matched here: moto ignores tag filters on some describe calls.
+    for o in getattr(ec2, 'describe_' + kind)()[key]:
+        if {{'Key': 'Example', 'Value': '{example}'}} not in o.get('Tags', []):
+            continue
+        # AWS deletes a VPC's default network ACL with the VPC; moto keeps it.
+        if kind == 'network_acls' and o['VpcId'] not in vpcs:
+            continue
         state = o.get('State')
         if state in ('deleted', 'detached') or (isinstance(state, str) and state.startswith('delet')):
             continue
@@ -94,8 +100,10 @@ for kind, key, idk in [('vpcs','Vpcs','VpcId'), ('subnets','Subnets','SubnetId')
     lines
 }
 
-/// Runs one of the module's examples through its whole life.
-fn run_example(example: &str) {
+/// Runs one of the module's examples through its whole life. `moto_gaps`:
+/// the resources a second plan may still update in place because moto
+/// does not keep what they ask for (each named with why).
+fn run_example(example: &str, moto_gaps: &[(&str, &str)]) {
     let test = format!("vpc_module::{example}");
     let Some(checkout) = module_checkout(&test) else { return };
     let work = TempDir::new(&format!("vpc-module-{example}"));
@@ -104,7 +112,9 @@ fn run_example(example: &str) {
     let dir = module.join("examples").join(example);
     assert!(dir.is_dir(), "the checkout has no examples/{example}");
     let endpoint = moto().endpoint.clone();
-    let env = [("AWS_ENDPOINT_URL", endpoint.as_str())];
+    // Few retries: moto answers the calls it lacks with server errors,
+    // which the SDK would otherwise retry for minutes.
+    let env = [("AWS_ENDPOINT_URL", endpoint.as_str()), ("AWS_MAX_ATTEMPTS", "2")];
     let run = |args: &[&str]| strata_with(&dir, args, &env);
     let ok = |args: &[&str]| {
         let o = run(args);
@@ -125,9 +135,35 @@ fn run_example(example: &str) {
         tagged_objects(&name)
     );
     let again = run(&["plan", "-detailed-exitcode", "-no-color"]);
-    assert_eq!(again.code, 0, "a second plan has nothing to do:\n{}", again.transcript());
+    if moto_gaps.is_empty() {
+        assert_eq!(again.code, 0, "a second plan has nothing to do:\n{}", again.transcript());
+    } else {
+        let changed: Vec<&str> = again
+            .stdout
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("# "))
+            .filter(|l| l.starts_with("module.") || l.starts_with("aws_"))
+            .collect();
+        let expected: Vec<String> =
+            moto_gaps.iter().map(|(addr, _)| format!("{addr} will be updated in-place")).collect();
+        assert_eq!(changed, expected, "a second plan changes only what moto drops:\n{}", again.transcript());
+        let summary = format!("Plan: 0 to add, {} to change, 0 to destroy.", moto_gaps.len());
+        assert!(again.stdout.contains(&summary), "{}", again.transcript());
+    }
 
-    ok(&["destroy", "-auto-approve", "-no-color"]);
+    let destroy = run(&["destroy", "-auto-approve", "-no-color"]);
+    if destroy.code != 0 && example == "complete" {
+        // moto has no DeleteCacheSubnetGroup (it answers 500): the
+        // ElastiCache subnet group cannot go, which holds back the subnets
+        // it names. AWS deletes it; here it is forgotten and the rest
+        // destroyed.
+        let group = "module.vpc.aws_elasticache_subnet_group.elasticache[0]";
+        assert!(destroy.stderr.contains("deleting ElastiCache Subnet Group"), "{}", destroy.transcript());
+        ok(&["state", "rm", group]);
+        ok(&["destroy", "-auto-approve", "-no-color"]);
+    } else {
+        assert_eq!(destroy.code, 0, "strata destroy in examples/{example}:\n{}", destroy.transcript());
+    }
     let left = state(&dir);
     assert_eq!(left["resources"].as_array().map(Vec::len), Some(0), "destroy empties the state: {left:#}");
     assert_eq!(tagged_objects(&name), Vec::<String>::new(), "destroy leaves nothing behind");
@@ -135,10 +171,18 @@ fn run_example(example: &str) {
 
 #[test]
 fn examples_simple_applies_plans_clean_and_destroys() {
-    run_example("simple");
+    run_example("simple", &[]);
 }
 
 #[test]
 fn examples_complete_applies_plans_clean_and_destroys() {
-    run_example("complete");
+    // The ECS endpoint asks for fixed addresses (`subnet_configurations`,
+    // cidrhost(..., 10)); moto ignores SubnetConfigurations and gives its
+    // interfaces random addresses, so their reading differs from the
+    // configuration. AWS assigns the addresses asked for, and that plan is
+    // clean.
+    run_example(
+        "complete",
+        &[("module.vpc_endpoints.aws_vpc_endpoint.this[\"ecs\"]", "moto ignores SubnetConfigurations")],
+    );
 }

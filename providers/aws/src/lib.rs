@@ -725,8 +725,10 @@ fn is_framework_resource(type_name: &str) -> bool {
 /// The legacy plugin SDK stores an unset argument as its type's zero
 /// value ("", false, 0) and sees no change between that and null: an
 /// optional argument left out of the configuration keeps its prior value
-/// when both are null or zero. State written by Terraform (zero values)
-/// and state written before an argument existed (null) plan no changes.
+/// when both are null or zero, and so does one configured as a zero value
+/// (`[]`, `""`) where the prior value is null. State written by Terraform
+/// (zero values) and state written before an argument existed (null) plan
+/// no changes.
 fn keep_legacy_zero_values(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> Value {
     let Some(block) = block_of(type_name) else { return planned.clone() };
     if prior.is_null() {
@@ -736,7 +738,7 @@ fn keep_legacy_zero_values(type_name: &str, planned: &Value, config: &Value, pri
     let mut out = planned.clone();
     for (name, _) in block.attributes.iter().filter(|(_, a)| a.optional && !a.computed) {
         let before = attr(prior, name);
-        if attr(config, name).is_null() && null_or_zero(&before) && null_or_zero(&attr(&out, name)) {
+        if null_or_zero(&attr(config, name)) && null_or_zero(&before) && null_or_zero(&attr(&out, name)) {
             out = with_attr(&out, name, before);
         }
     }

@@ -138,7 +138,13 @@ impl Settings {
             skip_credentials_validation: bool_attr(&config, "skip_credentials_validation").unwrap_or(false),
             skip_requesting_account_id: bool_attr(&config, "skip_requesting_account_id").unwrap_or(false),
             skip_metadata_api_check: nonempty(&config, "skip_metadata_api_check").is_some_and(|s| s == "true"),
-            max_retries: 25,
+            // As the provider: AWS_MAX_ATTEMPTS (attempts, so one more
+            // than the retries) when `max_retries` is not set, else 25.
+            max_retries: std::env::var("AWS_MAX_ATTEMPTS")
+                .ok()
+                .and_then(|a| a.trim().parse::<u32>().ok())
+                .filter(|a| (1..=1001).contains(a))
+                .map_or(25, |a| a - 1),
             ..Settings::default()
         };
         let retries = attr(&config, "max_retries");

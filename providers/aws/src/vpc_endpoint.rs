@@ -620,27 +620,48 @@ fn state_of(aws: &Aws, e: &VpcEndpoint, prior: &Value) -> Result<Value, Provider
             .collect(),
     );
     let dns_block = &block.blocks["dns_options"].block;
-    let dns_options = Value::list(
-        dns_block.implied_type(),
-        e.dns_options()
-            .map(|o| {
-                let only = o
-                    .private_dns_only_for_inbound_resolver_endpoint()
-                    .map(Value::bool)
-                    .unwrap_or_else(|| Value::bool(false));
-                object(
-                    dns_block,
-                    [
-                        ("dns_record_ip_type", s(o.dns_record_ip_type().map(|t| t.as_str()))),
-                        ("private_dns_only_for_inbound_resolver_endpoint", only),
-                        ("private_dns_preference", s(o.private_dns_preference())),
-                        ("private_dns_specified_domains", string_set(o.private_dns_specified_domains().to_vec())),
-                    ],
-                )
-            })
-            .into_iter()
-            .collect(),
-    );
+    // An endpoint AWS reports no DNS options for (moto reports none) keeps
+    // what was read or planned before: absence is not a change.
+    // (What was planned may still be unknown in parts: those read as AWS
+    // reports nothing, "" or empty.)
+    let kept_dns = attr(prior, "dns_options");
+    let dns_options = if e.dns_options().is_none() && kept_dns.is_known() && !kept_dns.is_null() {
+        let settle = |v: &Value| match (v.is_wholly_known(), v.ty()) {
+            (true, _) => v.clone(),
+            (false, Type::Set(t)) => Value::set((*t).clone(), Vec::new()),
+            (false, Type::Bool) => Value::bool(false),
+            (false, _) => Value::string(""),
+        };
+        let items = kept_dns.as_seq().unwrap_or_default();
+        let settled = items.iter().map(|o| {
+            let fields: Vec<(&str, Value)> =
+                dns_block.attributes.keys().map(|k| (k.as_str(), settle(&attr(o, k)))).collect();
+            object(dns_block, fields)
+        });
+        Value::list(dns_block.implied_type(), settled.collect())
+    } else {
+        Value::list(
+            dns_block.implied_type(),
+            e.dns_options()
+                .map(|o| {
+                    let only = o
+                        .private_dns_only_for_inbound_resolver_endpoint()
+                        .map(Value::bool)
+                        .unwrap_or_else(|| Value::bool(false));
+                    object(
+                        dns_block,
+                        [
+                            ("dns_record_ip_type", s(o.dns_record_ip_type().map(|t| t.as_str()))),
+                            ("private_dns_only_for_inbound_resolver_endpoint", only),
+                            ("private_dns_preference", s(o.private_dns_preference())),
+                            ("private_dns_specified_domains", string_set(o.private_dns_specified_domains().to_vec())),
+                        ],
+                    )
+                })
+                .into_iter()
+                .collect(),
+        )
+    };
     let dns_entry = Value::list(
         dns_entry_type(),
         e.dns_entries()

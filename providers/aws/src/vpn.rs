@@ -118,6 +118,14 @@ pub fn read_customer_gateway(aws: &Aws, current: &Value) -> Result<Option<Value>
 
 fn customer_gateway_state(aws: &Aws, g: &CustomerGateway, prior: &Value) -> Value {
     let s = |x: Option<&str>| x.map_or_else(|| Value::string(""), Value::string);
+    // A customer gateway cannot change: an argument the API leaves out
+    // (moto reports neither DeviceName nor BgpAsnExtended) is what was
+    // created, not drift. AWS reports both when set.
+    let unreported_kept = |x: Option<&str>, name: &str| match (x.filter(|v| !v.is_empty()), attr(prior, name)) {
+        (Some(v), _) => Value::string(v),
+        (None, before) if before.is_known() && !before.is_null() => before,
+        (None, _) => Value::string(""),
+    };
     let id = g.customer_gateway_id().unwrap_or_default();
     let (tags, tags_all) = tags::read_tags(&aws.default_tags, &attr(prior, "tags"), tag_pairs(g.tags()));
     let account = aws.account_id.clone().unwrap_or_default();
@@ -126,9 +134,9 @@ fn customer_gateway_state(aws: &Aws, g: &CustomerGateway, prior: &Value) -> Valu
         [
             ("arn", Value::string(aws.arn("customer-gateway", &account, id))),
             ("bgp_asn", s(g.bgp_asn())),
-            ("bgp_asn_extended", s(g.bgp_asn_extended())),
-            ("certificate_arn", s(g.certificate_arn())),
-            ("device_name", s(g.device_name())),
+            ("bgp_asn_extended", unreported_kept(g.bgp_asn_extended(), "bgp_asn_extended")),
+            ("certificate_arn", unreported_kept(g.certificate_arn(), "certificate_arn")),
+            ("device_name", unreported_kept(g.device_name(), "device_name")),
             ("id", Value::string(id)),
             ("ip_address", s(g.ip_address())),
             ("tags", tags),
