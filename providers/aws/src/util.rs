@@ -160,6 +160,12 @@ pub fn hashcode(s: &str) -> u32 {
     !crc
 }
 
+/// A configuration value that is known and not null: what the provider's
+/// SDK counts as set when validating (an unknown may still become null).
+pub fn is_set(v: &Value) -> bool {
+    v.is_known() && !v.is_null()
+}
+
 #[cfg(test)]
 mod hashcode_tests {
     #[test]
@@ -167,10 +173,4 @@ mod hashcode_tests {
         // crc32("hello") = 0x3610a686.
         assert_eq!(super::hashcode("hello"), 0x3610_a686);
     }
-}
-
-/// A configuration value that is known and not null: what the provider's
-/// SDK counts as set when validating (an unknown may still become null).
-pub fn is_set(v: &Value) -> bool {
-    v.is_known() && !v.is_null()
 }
