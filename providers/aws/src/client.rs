@@ -159,6 +159,25 @@ impl Aws {
         }
     }
 
+    /// What `find` gives once it gives something: a just-made object may
+    /// not be visible at once (eventual consistency), so `None` is retried
+    /// as `NotFound` for up to [`EVENTUAL_CONSISTENCY`].
+    pub fn until_visible<T>(
+        &self,
+        subject: &str,
+        mut find: impl FnMut() -> Result<Option<T>, AwsError>,
+    ) -> Result<T, AwsError> {
+        self.retry(
+            EVENTUAL_CONSISTENCY,
+            |e| e.code == "NotFound",
+            || match find() {
+                Ok(Some(found)) => Ok(found),
+                Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("{subject} not yet visible") }),
+                Err(e) => Err(e),
+            },
+        )
+    }
+
     pub fn arn(&self, kind: &str, owner: &str, id: &str) -> String {
         crate::util::ec2_arn(&self.region, owner, kind, id)
     }

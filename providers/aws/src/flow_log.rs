@@ -3,7 +3,7 @@
 //! Every argument but tags forces a new flow log (as in hashicorp/aws
 //! 6.x, which also dropped 5.x's `log_group_name`); imported by `fl-…`.
 
-use crate::client::{aws_error, Aws, AwsError, EVENTUAL_CONSISTENCY};
+use crate::client::{aws_error, Aws, AwsError};
 use crate::util::{attr, bool_attr, map_of, nonempty, object, positive_i32_attr, str_attr};
 use crate::vpc::{filter, tag_pairs, tag_spec, update_tags};
 use crate::{id_of, tags};
@@ -140,17 +140,8 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     }
     let id = out.flow_log_ids().first().cloned().unwrap_or_default();
     let current = crate::util::with_attr(planned, "id", Value::string(id.as_str()));
-    let found = aws
-        .retry(
-            EVENTUAL_CONSISTENCY,
-            |e| e.code == "NotFound",
-            || match describe(aws, &id) {
-                Ok(Some(f)) => Ok(f),
-                Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("{id} not yet visible") }),
-                Err(e) => Err(e),
-            },
-        )
-        .map_err(|e| e.into_diag(&format!("reading {WHAT} ({id})")))?;
+    let found =
+        aws.until_visible(&id, || describe(aws, &id)).map_err(|e| e.into_diag(&format!("reading {WHAT} ({id})")))?;
     Ok(state_of(aws, &found, &current))
 }
 

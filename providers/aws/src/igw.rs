@@ -109,15 +109,7 @@ fn describe(aws: &Aws, id: &str) -> Result<Option<InternetGateway>, AwsError> {
 fn read_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let id = id_of(planned);
     let found = aws
-        .retry(
-            EVENTUAL_CONSISTENCY,
-            |e| e.code == "NotFound",
-            || match describe(aws, &id) {
-                Ok(Some(g)) => Ok(g),
-                Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("{id} not yet visible") }),
-                Err(e) => Err(e),
-            },
-        )
+        .until_visible(&id, || describe(aws, &id))
         .map_err(|e| e.into_diag(&format!("reading EC2 Internet Gateway ({id})")))?;
     Ok(state_of(aws, &found, planned))
 }

@@ -700,16 +700,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
 }
 
 fn wait_visible(aws: &Aws, id: &str) -> Result<NetworkAcl, ProviderDiagnostic> {
-    aws.retry(
-        EVENTUAL_CONSISTENCY,
-        |e| e.code == "NotFound",
-        || match describe_one(aws, id) {
-            Ok(Some(a)) => Ok(a),
-            Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("{id} not yet visible") }),
-            Err(e) => Err(e),
-        },
-    )
-    .map_err(|e| e.into_diag(&format!("reading {WHAT} ({id})")))
+    aws.until_visible(id, || describe_one(aws, id)).map_err(|e| e.into_diag(&format!("reading {WHAT} ({id})")))
 }
 
 fn read_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {

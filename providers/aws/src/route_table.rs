@@ -409,16 +409,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
 }
 
 pub fn wait_visible(aws: &Aws, id: &str) -> Result<RouteTable, ProviderDiagnostic> {
-    aws.retry(
-        EVENTUAL_CONSISTENCY,
-        |e| e.code == "NotFound",
-        || match describe_one(aws, id) {
-            Ok(Some(t)) => Ok(t),
-            Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("{id} not yet visible") }),
-            Err(e) => Err(e),
-        },
-    )
-    .map_err(|e| e.into_diag(&format!("reading Route Table ({id})")))
+    aws.until_visible(id, || describe_one(aws, id)).map_err(|e| e.into_diag(&format!("reading Route Table ({id})")))
 }
 
 fn read_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
@@ -565,16 +556,8 @@ pub fn delete_association(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagno
 
 fn association_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let id = id_of(planned);
-    aws.retry(
-        EVENTUAL_CONSISTENCY,
-        |e| e.code == "NotFound",
-        || match find_association(aws, planned, false) {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("{id} not yet visible") }),
-            Err(e) => Err(e),
-        },
-    )
-    .map_err(|e| e.into_diag(&format!("reading Route Table Association ({id})")))
+    aws.until_visible(&id, || find_association(aws, planned, false))
+        .map_err(|e| e.into_diag(&format!("reading Route Table Association ({id})")))
 }
 
 /// Finds the association by id, or for an import id `subnet-…/rtb-…` (or
@@ -687,16 +670,8 @@ pub fn delete_route(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> 
 
 fn route_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let id = id_of(planned);
-    aws.retry(
-        EVENTUAL_CONSISTENCY,
-        |e| e.code == "NotFound",
-        || match find_route(aws, planned, false) {
-            Ok(Some(v)) => Ok(v),
-            Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("route {id} not yet visible") }),
-            Err(e) => Err(e),
-        },
-    )
-    .map_err(|e| e.into_diag(&format!("reading Route ({id})")))
+    aws.until_visible(&format!("route {id}"), || find_route(aws, planned, false))
+        .map_err(|e| e.into_diag(&format!("reading Route ({id})")))
 }
 
 /// Finds the route by table and destination; an import id is

@@ -527,17 +527,8 @@ fn describe(aws: &Aws, id: &str) -> Result<Option<VpcEndpoint>, AwsError> {
 
 fn read_after_write(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let id = id_of(planned);
-    let found = aws
-        .retry(
-            EVENTUAL_CONSISTENCY,
-            |e| e.code == "NotFound",
-            || match describe(aws, &id) {
-                Ok(Some(e)) => Ok(e),
-                Ok(None) => Err(AwsError { code: "NotFound".into(), message: format!("{id} not yet visible") }),
-                Err(e) => Err(e),
-            },
-        )
-        .map_err(|e| e.into_diag(&format!("reading {WHAT} ({id})")))?;
+    let found =
+        aws.until_visible(&id, || describe(aws, &id)).map_err(|e| e.into_diag(&format!("reading {WHAT} ({id})")))?;
     state_of(aws, &found, planned)
 }
 
