@@ -8,13 +8,14 @@ use crate::support::{run_with, Output};
 use std::path::Path;
 
 /// A `provider "aws"` block whose endpoints (EC2, IAM, STS, CloudWatch
-/// Logs, and RDS, ElastiCache and Redshift for their subnet groups) are moto's;
+/// and its Logs, ECS, ELBv2, Application Auto Scaling, and RDS, ElastiCache
+/// and Redshift for their subnet groups) are moto's;
 /// `extra` (whole lines) goes in before the closing brace.
 pub fn provider_block(alias: Option<&str>, region: &str, extra: &str) -> String {
     let e = &moto().endpoint;
     let alias = alias.map(|a| format!("  alias = \"{a}\"\n")).unwrap_or_default();
     format!(
-        "provider \"aws\" {{\n{alias}  region = \"{region}\"\n  endpoints {{\n    ec2 = \"{e}\"\n    elasticache = \"{e}\"\n    iam = \"{e}\"\n    logs = \"{e}\"\n    rds = \"{e}\"\n    redshift = \"{e}\"\n    sts = \"{e}\"\n  }}\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n{extra}}}\n"
+        "provider \"aws\" {{\n{alias}  region = \"{region}\"\n  endpoints {{\n    appautoscaling = \"{e}\"\n    cloudwatch = \"{e}\"\n    ec2 = \"{e}\"\n    ecs = \"{e}\"\n    elasticache = \"{e}\"\n    elbv2 = \"{e}\"\n    iam = \"{e}\"\n    logs = \"{e}\"\n    rds = \"{e}\"\n    redshift = \"{e}\"\n    sts = \"{e}\"\n  }}\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n{extra}}}\n"
     )
 }
 
