@@ -116,6 +116,54 @@ module "child" {
         ],
         steps: &[&[], &[("gen", "2")], &[("keys", "[\"a\",\"c\"]"), ("gen", "2")], &[("keys", "[]"), ("gen", "3")]],
     },
+    Case {
+        // JSON strings (task definitions, policies) open up structurally:
+        // objects by key, arrays by position or by common subsequence,
+        // spacing-only changes noted, scalars kept plain.
+        name: "json_strings",
+        files: &[(
+            "main.tf",
+            r#"
+variable "s" {
+  type    = number
+  default = 0
+}
+locals {
+  docs = {
+    containers = [
+      [{ name = "web", image = "nginx:1.25", cpu = 256, essential = true, environment = [{ name = "A", value = "1" }] }, { name = "envoy", image = "envoy:1" }],
+      [{ name = "web", image = "nginx:1.26", cpu = 256, essential = true, environment = [{ name = "A", value = "1" }] }, { name = "envoy", image = "envoy:1" }],
+      [{ name = "web", image = "nginx:1.26", cpu = 512, essential = true, environment = [{ name = "A", value = "1" }, { name = "B", value = "2" }] }],
+      [{ name = "web", image = "nginx:1.26", cpu = 512, essential = true, environment = [{ name = "A", value = "1" }, { name = "B", value = "2" }] }],
+    ]
+    policy = [
+      { Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:Get", "s3:Put"], Resource = "*" }] },
+      { Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["s3:Get", "s3:List"], Resource = "*", Sid = "x" }] },
+      { Version = "2012-10-17", Statement = [], "a-b" = null, n = 1.5, t = true },
+      [1, { n = "a" }, 2],
+    ]
+    arrays = [[1, 2, 3, 4, 5, 6, 7], [1, 2, 9, 4, 5, 6, 7, 8], [2, 4], [{ n = "a" }, { n = "b" }]]
+    objects = [{}, { a = 1, b = null, c = "x" }, { a = 2, b = null }, { "with space" = 1, ok = [] }]
+  }
+}
+resource "terraform_data" "doc" {
+  for_each = local.docs
+  input    = jsonencode(each.value[var.s])
+}
+resource "terraform_data" "spacing" {
+  input = var.s == 1 ? "{\"a\": 1, \"b\": [1, 2]}" : jsonencode({ a = 1, b = [1, 2] })
+}
+resource "terraform_data" "scalar" {
+  input = var.s == 1 ? "\"y\"" : "\"x\""
+}
+resource "terraform_data" "created" {
+  count = var.s == 2 ? 1 : 0
+  input = jsonencode({ name = "a", list = [1, { b = 2 }], e = {} })
+}
+"#,
+        )],
+        steps: &[&[], &[("s", "1")], &[("s", "2")], &[("s", "3")]],
+    },
 ];
 
 #[test]

@@ -300,7 +300,7 @@ fn saved_plans_apply_exactly_and_refuse_when_stale() {
 }
 
 #[test]
-fn json_and_multi_line_strings_are_shown_as_line_diffs() {
+fn json_strings_open_up_and_multi_line_strings_are_shown_as_line_diffs() {
     let config = r##"
 variable "actions" {
   type    = list(string)
@@ -332,10 +332,12 @@ resource "terraform_data" "script" {
     assert_eq!(plan.code, 0, "{}", plan.transcript());
     assert!(plan.stdout.contains("~ input  = jsonencode("), "{}", plan.stdout);
     assert!(
-        plan.stdout.lines().any(|l| l.trim_start().starts_with("+ ") && l.trim_end().ends_with("\"s3:PutObject\"")),
+        plan.stdout.lines().any(|l| l.trim_start().starts_with("+ ") && l.trim_end().ends_with("\"s3:PutObject\",")),
         "the added action is an added line:\n{}",
         plan.stdout
     );
+    assert!(plan.stdout.contains("~ Action   = ["), "the changed attribute opens up:\n{}", plan.stdout);
+    assert!(plan.stdout.contains("# (2 unchanged attributes hidden)"), "{}", plan.stdout);
     assert!(plan.stdout.contains("- echo two") && plan.stdout.contains("+ echo 2"), "{}", plan.stdout);
     assert!(plan.stdout.contains("    echo one"), "unchanged lines are kept as context:\n{}", plan.stdout);
 }

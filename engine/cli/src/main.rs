@@ -26,6 +26,7 @@ macro_rules! print {
 mod args;
 mod backend;
 mod commands;
+mod json_diff;
 mod json_view;
 mod output;
 

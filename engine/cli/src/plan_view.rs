@@ -335,28 +335,18 @@ pub fn show(v: &Value) -> String {
     }
 }
 
-/// A changed multi-line or JSON string as a line diff rather than one huge
-/// changed string (IAM policies, task definitions, scripts). `None` when a
-/// plain `old -> new` reads better.
+/// A changed multi-line string as a line diff rather than one huge changed
+/// string (scripts, YAML); JSON documents open up structurally instead
+/// (`json_diff`). `None` when a plain `old -> new` reads better.
 pub(crate) fn text_diff(before: &Value, after: &Value) -> Option<String> {
     if before.is_sensitive() || after.is_sensitive() || after.is_unknown() {
         return None;
     }
-    let (b, a) = (before.as_str()?, after.as_str()?);
-    let as_json = |s: &str| -> Option<String> {
-        let t = s.trim_start();
-        if !(t.starts_with('{') || t.starts_with('[')) {
-            return None;
-        }
-        let v: serde_json::Value = serde_json::from_str(s).ok()?;
-        Some(pretty_sorted(&v))
-    };
-    let (old, new, wrap) = match (as_json(b), as_json(a)) {
-        (Some(x), Some(y)) => (x, y, true),
-        _ if b.contains('\n') || a.contains('\n') => (b.to_string(), a.to_string(), false),
-        _ => return None,
-    };
-    let diff = similar::TextDiff::from_lines(&old, &new);
+    let (old, new) = (before.as_str()?, after.as_str()?);
+    if !(old.contains('\n') || new.contains('\n')) {
+        return None;
+    }
+    let diff = similar::TextDiff::from_lines(old, new);
     let mut body = String::new();
     for change in diff.iter_all_changes() {
         let sign = match change.tag() {
@@ -366,23 +356,7 @@ pub(crate) fn text_diff(before: &Value, after: &Value) -> Option<String> {
         };
         body.push_str(&format!("    {sign}{}\n", change.value().trim_end_matches('\n')));
     }
-    Some(if wrap { format!("jsonencode(\n{body}  )") } else { format!("<<-EOT\n{body}  EOT") })
-}
-
-/// JSON with sorted keys and two-space indentation, for stable diffs.
-fn pretty_sorted(v: &serde_json::Value) -> String {
-    fn sort(v: &serde_json::Value) -> serde_json::Value {
-        match v {
-            serde_json::Value::Object(m) => {
-                let sorted: std::collections::BTreeMap<&String, serde_json::Value> =
-                    m.iter().map(|(k, x)| (k, sort(x))).collect();
-                serde_json::Value::Object(sorted.into_iter().map(|(k, x)| (k.clone(), x)).collect())
-            }
-            serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(sort).collect()),
-            other => other.clone(),
-        }
-    }
-    serde_json::to_string_pretty(&sort(v)).unwrap_or_default()
+    Some(format!("<<-EOT\n{body}  EOT"))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! children have their symbols at `indent + 4`, and closing brackets and
 //! "hidden" notes line up with the names, at `indent + 2`.
 
+use crate::json_diff;
 use crate::plan_view::{show, text_diff};
 use strata_lang::{Kind, Value};
 use strata_provider::{AttributePath, Block, Nesting, PathStep};
@@ -21,7 +22,7 @@ pub enum Mode {
     Update,
 }
 
-fn pad(n: usize) -> String {
+pub(crate) fn pad(n: usize) -> String {
     " ".repeat(n)
 }
 
@@ -56,7 +57,7 @@ fn is_set(v: &Value) -> bool {
 
 /// A key as Terraform prints it: map keys quoted, attribute names bare
 /// unless they are not identifiers.
-fn key_text(key: &str, quoted: bool) -> String {
+pub(crate) fn key_text(key: &str, quoted: bool) -> String {
     let identifier = !key.is_empty()
         && key.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
@@ -67,7 +68,7 @@ fn key_text(key: &str, quoted: bool) -> String {
     }
 }
 
-fn hidden_note(n: usize, what: &str, at: usize) -> String {
+pub(crate) fn hidden_note(n: usize, what: &str, at: usize) -> String {
     if n == 0 {
         return String::new();
     }
@@ -79,6 +80,9 @@ fn hidden_note(n: usize, what: &str, at: usize) -> String {
 pub fn whole(v: &Value, sym: char, indent: usize) -> String {
     if v.is_sensitive() || !v.is_known() || v.is_null() {
         return show(v);
+    }
+    if let Some(doc) = v.as_str().and_then(json_diff::parse) {
+        return json_diff::whole_document(&doc, sym, indent);
     }
     if let Some(map) = v.as_entries() {
         let quoted = is_map(v);
@@ -114,7 +118,7 @@ pub fn whole(v: &Value, sym: char, indent: usize) -> String {
 }
 
 /// Attributes Terraform always shows, with everything inside them.
-fn important(name: &str) -> bool {
+pub(crate) fn important(name: &str) -> bool {
     matches!(name, "id" | "name" | "tags")
 }
 
@@ -126,8 +130,12 @@ pub fn changed(b: &Value, a: &Value, indent: usize, show_unchanged: bool) -> Str
         return "(sensitive value)".into();
     }
     if !a.is_known() {
-        let sym = if elements(b).is_some() || entries(b).is_some() { '-' } else { ' ' };
+        let document = b.as_str().is_some_and(|s| json_diff::parse(s).is_some());
+        let sym = if document || elements(b).is_some() || entries(b).is_some() { '-' } else { ' ' };
         return format!("{} -> (known after apply)", whole(b, sym, indent));
+    }
+    if let Some(doc) = b.as_str().zip(a.as_str()).and_then(|(x, y)| json_diff::changed_document(x, y, indent)) {
+        return doc;
     }
     if let Some(text) = text_diff(b, a) {
         return text.replace('\n', &format!("\n{}", pad(indent + 2)));
