@@ -21,12 +21,8 @@ pub struct Aws {
     pub redshift: aws_sdk_redshift::Client,
     /// CloudWatch Logs, regional.
     pub logs: aws_sdk_cloudwatchlogs::Client,
-    /// Containers and load balancing: ECS, ELBv2 (`elbv2`), CloudWatch
-    /// metric alarms and Application Auto Scaling (`appautoscaling`).
-    pub ecs: aws_sdk_ecs::Client,
-    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// CloudWatch metric alarms (`metric_alarm`).
     pub cloudwatch: aws_sdk_cloudwatch::Client,
-    pub appautoscaling: aws_sdk_applicationautoscaling::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -79,7 +75,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, ecs, elbv2, cloudwatch, appautoscaling, region } =
+        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, region } =
             runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
@@ -93,10 +89,7 @@ impl Aws {
             elasticache,
             redshift,
             logs,
-            ecs,
-            elbv2,
             cloudwatch,
-            appautoscaling,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -211,10 +204,7 @@ struct Clients {
     elasticache: aws_sdk_elasticache::Client,
     redshift: aws_sdk_redshift::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
-    ecs: aws_sdk_ecs::Client,
-    elbv2: aws_sdk_elasticloadbalancingv2::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
-    appautoscaling: aws_sdk_applicationautoscaling::Client,
     region: String,
 }
 
@@ -305,29 +295,12 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = ["logs", "cloudwatchlogs", "cloudwatchlog"].iter().find_map(|n| s.endpoints.get(*n)) {
         logs = logs.endpoint_url(e);
     }
-    // The provider's name for each service, then its aliases.
-    let endpoint = |names: &[&str]| names.iter().find_map(|n| s.endpoints.get(*n)).cloned();
-    let mut ecs = aws_sdk_ecs::config::Builder::from(&sdk);
-    if let Some(e) = endpoint(&["ecs"]) {
-        ecs = ecs.endpoint_url(e);
-    }
-    let mut elbv2 = aws_sdk_elasticloadbalancingv2::config::Builder::from(&sdk);
-    if let Some(e) = endpoint(&["elbv2", "elb", "elasticloadbalancingv2"]) {
-        elbv2 = elbv2.endpoint_url(e);
-    }
     let mut cloudwatch = aws_sdk_cloudwatch::config::Builder::from(&sdk);
-    if let Some(e) = endpoint(&["cloudwatch"]) {
+    if let Some(e) = s.endpoints.get("cloudwatch") {
         cloudwatch = cloudwatch.endpoint_url(e);
     }
-    let mut appautoscaling = aws_sdk_applicationautoscaling::config::Builder::from(&sdk);
-    if let Some(e) = endpoint(&["appautoscaling", "applicationautoscaling"]) {
-        appautoscaling = appautoscaling.endpoint_url(e);
-    }
     Ok(Clients {
-        ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
-        elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch.build()),
-        appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),
         sts: aws_sdk_sts::Client::from_conf(sts.build()),

@@ -12,7 +12,8 @@
 //! `aws_iam_role_policy_attachment`, `aws_iam_instance_profile`,
 //! `aws_iam_service_linked_role` and data `aws_iam_policy` (documents
 //! compared by meaning, `iam_policy`); CloudWatch Logs:
-//! `aws_cloudwatch_log_group` and its data source (`logs`); VPC endpoints
+//! `aws_cloudwatch_log_group` and its data source (`logs`); CloudWatch
+//! metric alarms, `aws_cloudwatch_metric_alarm` (`metric_alarm`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
@@ -47,6 +48,7 @@ mod iam_service_linked_role;
 mod igw;
 mod list;
 mod logs;
+mod metric_alarm;
 mod nacl;
 mod nat;
 mod policy_document;
@@ -164,6 +166,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpn_gateway_route_propagation".to_string(), rs0(vpn::propagation_schema())),
                     ("aws_flow_log".to_string(), rs0(flow_log::schema())),
                     ("aws_cloudwatch_log_group".to_string(), rs0(logs::schema())),
+                    ("aws_cloudwatch_metric_alarm".to_string(), rs(metric_alarm::schema())),
                     ("aws_nat_gateway".to_string(), rs0(nat::schema())),
                     ("aws_network_acl".to_string(), rs0(nacl::schema())),
                     ("aws_network_acl_association".to_string(), rs0(nacl::association_schema())),
@@ -271,6 +274,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
             ("assign_generated_ipv6_cidr_block", Value::bool(false)),
         ],
         "aws_cloudwatch_log_group" => logs::defaults(),
+        "aws_cloudwatch_metric_alarm" => metric_alarm::defaults(),
         t if subnet_group::TYPES.contains(&t) => {
             vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
         }
@@ -337,6 +341,7 @@ impl AwsProvider {
             "aws_route_table_association" => route_table::plan_association(&planned, req.prior),
             "aws_network_acl" => nacl::plan(&planned, req.config, req.prior),
             "aws_cloudwatch_log_group" => logs::plan(&planned, req.config, req.prior),
+            "aws_cloudwatch_metric_alarm" => metric_alarm::plan(&planned, req.config, req.prior),
             "aws_iam_service_linked_role" => iam_service_linked_role::plan(&planned, req.config, req.prior),
             "aws_network_acl_rule" => nacl::plan_rule(&planned, req.config, req.prior),
             "aws_default_security_group" => defaults::plan_security_group(&planned, req.config, req.prior),
@@ -472,6 +477,7 @@ impl AwsProvider {
             "aws_vpc_block_public_access_options" => stub,
             "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
             "aws_cloudwatch_log_group" => return logs::find(&aws, token, planned),
+            "aws_cloudwatch_metric_alarm" => return metric_alarm::find(&aws, token, planned),
             "aws_iam_service_linked_role" => return iam_service_linked_role::find(&aws, token, planned),
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
@@ -521,6 +527,7 @@ impl AwsProvider {
                 "aws_vpn_gateway_route_propagation" => vpn::delete_propagation(aws, req.prior)?,
                 "aws_flow_log" => flow_log::delete(aws, req.prior)?,
                 "aws_cloudwatch_log_group" => logs::delete(aws, req.prior)?,
+                "aws_cloudwatch_metric_alarm" => metric_alarm::delete(aws, req.prior)?,
                 "aws_iam_service_linked_role" => iam_service_linked_role::delete(aws, req.prior)?,
                 "aws_network_acl" => nacl::delete(aws, req.prior)?,
                 "aws_network_acl_rule" => nacl::delete_rule(aws, req.prior)?,
@@ -587,6 +594,8 @@ impl AwsProvider {
             ("aws_flow_log", false) => flow_log::update(aws, req.prior, req.planned),
             ("aws_cloudwatch_log_group", true) => logs::create(aws, req.planned),
             ("aws_cloudwatch_log_group", false) => logs::update(aws, req.prior, req.planned),
+            ("aws_cloudwatch_metric_alarm", true) => metric_alarm::create(aws, req.planned),
+            ("aws_cloudwatch_metric_alarm", false) => metric_alarm::update(aws, req.prior, req.planned),
             ("aws_iam_service_linked_role", true) => iam_service_linked_role::create(aws, req.planned),
             ("aws_iam_service_linked_role", false) => iam_service_linked_role::update(aws, req.prior, req.planned),
             ("aws_network_acl", true) => nacl::create(aws, req.planned),
@@ -672,6 +681,7 @@ impl AwsProvider {
             "aws_vpn_gateway_route_propagation" => vpn::read_propagation(aws, current),
             "aws_flow_log" => flow_log::read(aws, current),
             "aws_cloudwatch_log_group" => logs::read(aws, current),
+            "aws_cloudwatch_metric_alarm" => metric_alarm::read(aws, current),
             "aws_iam_service_linked_role" => iam_service_linked_role::read(aws, current),
             "aws_network_acl" => nacl::read(aws, current),
             "aws_network_acl_rule" => nacl::read_rule(aws, current),
@@ -761,6 +771,7 @@ impl Provider for AwsProvider {
             "aws_nat_gateway" => nat::validate(req.config),
             "aws_flow_log" => flow_log::validate(req.config),
             "aws_cloudwatch_log_group" => logs::validate(req.config),
+            "aws_cloudwatch_metric_alarm" => metric_alarm::validate(req.config),
             "aws_iam_service_linked_role" => iam_service_linked_role::validate(req.config),
             "aws_network_acl" => nacl::validate(req.config),
             "aws_network_acl_rule" => nacl::validate_rule(req.config),

@@ -39,6 +39,7 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
         "aws_redshift_subnet_group" => crate::subnet_group::list(aws, crate::subnet_group::Kind::Redshift)
             .map_err(|e| e.into_diag("listing Redshift Subnet Groups")),
         "aws_cloudwatch_log_group" => crate::logs::list(aws),
+        "aws_cloudwatch_metric_alarm" => crate::metric_alarm::list(aws),
         _ => return None,
     };
     Some(listed.map(|mut objects| {
