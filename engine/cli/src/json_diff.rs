@@ -11,7 +11,7 @@
 //! missing key.
 
 use crate::plan_view::show;
-use crate::value_diff::{hidden_note, important, key_text, pad};
+use crate::value_diff::{hidden_note, important, key_text, pad, sequence_of, Op};
 use serde_json::Value as Json;
 use strata_lang::Value;
 
@@ -145,13 +145,6 @@ fn object_diff(b: &serde_json::Map<String, Json>, a: &serde_json::Map<String, Js
     out
 }
 
-enum Op {
-    Same(usize),
-    Changed(usize, usize),
-    Removed(usize),
-    Added(usize),
-}
-
 /// How two arrays line up (see the module comment).
 fn align(b: &[Json], a: &[Json]) -> Vec<Op> {
     if b.len() == a.len() {
@@ -215,44 +208,9 @@ fn align(b: &[Json], a: &[Json]) -> Vec<Op> {
 }
 
 /// Each change with the unchanged element just before and after it, for
-/// context; longer unchanged runs are counted (as `value_diff::sequence`).
+/// context; longer unchanged runs are counted.
 fn array_diff(b: &[Json], a: &[Json], indent: usize) -> String {
-    let at = pad(indent + 4);
-    let mut out = String::from("[\n");
-    let mut unchanged: Vec<usize> = Vec::new();
-    let mut render_next = false;
-    for op in align(b, a) {
-        if let (Op::Same(j), false) = (&op, render_next) {
-            unchanged.push(*j);
-            continue;
-        }
-        render_next = false;
-        if unchanged.len() > 1 {
-            out.push_str(&hidden_note(unchanged.len() - 1, "element", indent + 6));
-        }
-        if let Some(&j) = unchanged.last() {
-            out.push_str(&format!("{at}  {},\n", whole(&a[j], ' ', indent + 4)));
-        }
-        unchanged.clear();
-        match op {
-            Op::Same(j) => out.push_str(&format!("{at}  {},\n", whole(&a[j], ' ', indent + 4))),
-            Op::Changed(i, j) => {
-                out.push_str(&format!("{at}~ {},\n", changed(&b[i], &a[j], indent + 4)));
-                render_next = true;
-            }
-            Op::Removed(i) => {
-                out.push_str(&format!("{at}- {},\n", whole(&b[i], '-', indent + 4)));
-                render_next = true;
-            }
-            Op::Added(j) => {
-                out.push_str(&format!("{at}+ {},\n", whole(&a[j], '+', indent + 4)));
-                render_next = true;
-            }
-        }
-    }
-    out.push_str(&hidden_note(unchanged.len(), "element", indent + 6));
-    out.push_str(&format!("{}]", pad(indent + 2)));
-    out
+    sequence_of(&align(b, a), b, a, indent, false, whole, changed)
 }
 
 #[cfg(test)]

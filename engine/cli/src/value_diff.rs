@@ -208,6 +208,20 @@ fn map_diff(
 /// the unchanged element just before and just after it, for context; longer
 /// unchanged runs are counted.
 fn sequence(ops: &[Op], b: &[Value], a: &[Value], indent: usize, show_unchanged: bool) -> String {
+    sequence_of(ops, b, a, indent, show_unchanged, whole, |x, y, at| changed(x, y, at, show_unchanged))
+}
+
+/// [`sequence`] for any kind of element (values, JSON), drawn by `whole`
+/// and `changed`.
+pub(crate) fn sequence_of<T>(
+    ops: &[Op],
+    b: &[T],
+    a: &[T],
+    indent: usize,
+    show_unchanged: bool,
+    whole: impl Fn(&T, char, usize) -> String,
+    changed: impl Fn(&T, &T, usize) -> String,
+) -> String {
     let at = pad(indent + 4);
     let mut out = String::from("[\n");
     let mut unchanged: Vec<usize> = Vec::new(); // indexes into `a`
@@ -228,7 +242,7 @@ fn sequence(ops: &[Op], b: &[Value], a: &[Value], indent: usize, show_unchanged:
         match op {
             Op::Same(j) => out.push_str(&format!("{at}  {},\n", whole(&a[*j], ' ', indent + 4))),
             Op::Changed(i, j) => {
-                out.push_str(&format!("{at}~ {},\n", changed(&b[*i], &a[*j], indent + 4, show_unchanged)));
+                out.push_str(&format!("{at}~ {},\n", changed(&b[*i], &a[*j], indent + 4)));
                 render_next = true;
             }
             Op::Removed(i) => {
@@ -282,7 +296,7 @@ fn positional_ops(b: &[Value], a: &[Value]) -> Vec<Op> {
         .collect()
 }
 
-enum Op {
+pub(crate) enum Op {
     /// Unchanged, at this index of the new sequence.
     Same(usize),
     Changed(usize, usize),
