@@ -9,6 +9,7 @@ mod aws_drift;
 mod aws_example;
 mod aws_gateways;
 mod aws_iam;
+mod aws_load_balancing;
 mod aws_logs;
 mod aws_network;
 mod aws_network_acl;

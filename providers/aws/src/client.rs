@@ -23,6 +23,8 @@ pub struct Aws {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// CloudWatch metric alarms (`metric_alarm`).
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// Application and network load balancers (`elbv2`).
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -75,7 +77,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, region } =
+        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, elbv2, region } =
             runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
@@ -90,6 +92,7 @@ impl Aws {
             redshift,
             logs,
             cloudwatch,
+            elbv2,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -205,6 +208,7 @@ struct Clients {
     redshift: aws_sdk_redshift::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
+    elbv2: aws_sdk_elasticloadbalancingv2::Client,
     region: String,
 }
 
@@ -299,7 +303,12 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = s.endpoints.get("cloudwatch") {
         cloudwatch = cloudwatch.endpoint_url(e);
     }
+    let mut elbv2 = aws_sdk_elasticloadbalancingv2::config::Builder::from(&sdk);
+    if let Some(e) = ["elbv2", "elasticloadbalancingv2"].iter().find_map(|n| s.endpoints.get(*n)) {
+        elbv2 = elbv2.endpoint_url(e);
+    }
     Ok(Clients {
+        elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),

@@ -40,6 +40,7 @@ mod defaults;
 mod dhcp;
 mod eigw;
 mod eip;
+mod elbv2;
 mod flow_log;
 mod iam;
 mod iam_instance_profile;
@@ -206,6 +207,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_iam_service_linked_role".to_string(), rs0(iam_service_linked_role::schema())),
                 ])
                 .into_iter()
+                .chain(elbv2::schemas(rs0))
                 .map(|(name, r)| {
                     let block = timeouts::with_block(&name, r.block);
                     let block =
@@ -275,6 +277,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
         ],
         "aws_cloudwatch_log_group" => logs::defaults(),
         "aws_cloudwatch_metric_alarm" => metric_alarm::defaults(),
+        t if elbv2::TYPES.contains(&t) => elbv2::defaults(t),
         t if subnet_group::TYPES.contains(&t) => {
             vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
         }
@@ -342,6 +345,11 @@ impl AwsProvider {
             "aws_network_acl" => nacl::plan(&planned, req.config, req.prior),
             "aws_cloudwatch_log_group" => logs::plan(&planned, req.config, req.prior),
             "aws_cloudwatch_metric_alarm" => metric_alarm::plan(&planned, req.config, req.prior),
+            t if elbv2::TYPES.contains(&t) => {
+                let (planned, replace) = elbv2::plan(t, &planned, req.config, req.prior);
+                resp.requires_replace.extend(replace);
+                planned
+            }
             "aws_iam_service_linked_role" => iam_service_linked_role::plan(&planned, req.config, req.prior),
             "aws_network_acl_rule" => nacl::plan_rule(&planned, req.config, req.prior),
             "aws_default_security_group" => defaults::plan_security_group(&planned, req.config, req.prior),
@@ -478,6 +486,7 @@ impl AwsProvider {
             "aws_iam_instance_profile" => return iam_instance_profile::find(&aws, token, planned),
             "aws_cloudwatch_log_group" => return logs::find(&aws, token, planned),
             "aws_cloudwatch_metric_alarm" => return metric_alarm::find(&aws, token, planned),
+            t if elbv2::TYPES.contains(&t) => return elbv2::find(&aws, t, token, planned),
             "aws_iam_service_linked_role" => return iam_service_linked_role::find(&aws, token, planned),
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
@@ -528,6 +537,7 @@ impl AwsProvider {
                 "aws_flow_log" => flow_log::delete(aws, req.prior)?,
                 "aws_cloudwatch_log_group" => logs::delete(aws, req.prior)?,
                 "aws_cloudwatch_metric_alarm" => metric_alarm::delete(aws, req.prior)?,
+                t if elbv2::TYPES.contains(&t) => elbv2::delete(aws, t, req.prior)?,
                 "aws_iam_service_linked_role" => iam_service_linked_role::delete(aws, req.prior)?,
                 "aws_network_acl" => nacl::delete(aws, req.prior)?,
                 "aws_network_acl_rule" => nacl::delete_rule(aws, req.prior)?,
@@ -596,6 +606,7 @@ impl AwsProvider {
             ("aws_cloudwatch_log_group", false) => logs::update(aws, req.prior, req.planned),
             ("aws_cloudwatch_metric_alarm", true) => metric_alarm::create(aws, req.planned),
             ("aws_cloudwatch_metric_alarm", false) => metric_alarm::update(aws, req.prior, req.planned),
+            (t, _) if elbv2::TYPES.contains(&t) => elbv2::apply(aws, t, req.prior, req.planned),
             ("aws_iam_service_linked_role", true) => iam_service_linked_role::create(aws, req.planned),
             ("aws_iam_service_linked_role", false) => iam_service_linked_role::update(aws, req.prior, req.planned),
             ("aws_network_acl", true) => nacl::create(aws, req.planned),
@@ -682,6 +693,7 @@ impl AwsProvider {
             "aws_flow_log" => flow_log::read(aws, current),
             "aws_cloudwatch_log_group" => logs::read(aws, current),
             "aws_cloudwatch_metric_alarm" => metric_alarm::read(aws, current),
+            t if elbv2::TYPES.contains(&t) => elbv2::read(aws, t, current),
             "aws_iam_service_linked_role" => iam_service_linked_role::read(aws, current),
             "aws_network_acl" => nacl::read(aws, current),
             "aws_network_acl_rule" => nacl::read_rule(aws, current),
@@ -772,6 +784,7 @@ impl Provider for AwsProvider {
             "aws_flow_log" => flow_log::validate(req.config),
             "aws_cloudwatch_log_group" => logs::validate(req.config),
             "aws_cloudwatch_metric_alarm" => metric_alarm::validate(req.config),
+            t if elbv2::TYPES.contains(&t) => elbv2::validate(t, req.config),
             "aws_iam_service_linked_role" => iam_service_linked_role::validate(req.config),
             "aws_network_acl" => nacl::validate(req.config),
             "aws_network_acl_rule" => nacl::validate_rule(req.config),
