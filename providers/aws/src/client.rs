@@ -25,6 +25,8 @@ pub struct Aws {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     /// Application and network load balancers (`elbv2`).
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// Application Auto Scaling (`appautoscaling`).
+    pub appautoscaling: aws_sdk_applicationautoscaling::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -77,7 +79,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, elbv2, region } =
+        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, elbv2, appautoscaling, region } =
             runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
@@ -93,6 +95,7 @@ impl Aws {
             logs,
             cloudwatch,
             elbv2,
+            appautoscaling,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -209,6 +212,7 @@ struct Clients {
     logs: aws_sdk_cloudwatchlogs::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
     elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    appautoscaling: aws_sdk_applicationautoscaling::Client,
     region: String,
 }
 
@@ -307,7 +311,12 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = ["elbv2", "elasticloadbalancingv2"].iter().find_map(|n| s.endpoints.get(*n)) {
         elbv2 = elbv2.endpoint_url(e);
     }
+    let mut appautoscaling = aws_sdk_applicationautoscaling::config::Builder::from(&sdk);
+    if let Some(e) = ["appautoscaling", "applicationautoscaling"].iter().find_map(|n| s.endpoints.get(*n)) {
+        appautoscaling = appautoscaling.endpoint_url(e);
+    }
     Ok(Clients {
+        appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),

@@ -31,6 +31,7 @@
 //! This crate knows nothing of the engine, state files or configuration
 //! files: it sees values shaped by its schemas.
 
+mod appautoscaling;
 mod block_public_access;
 mod cache;
 mod client;
@@ -205,6 +206,9 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_iam_role_policy".to_string(), rs0(iam::role_policy_schema())),
                     ("aws_iam_role_policy_attachment".to_string(), rs0(iam::attachment_schema())),
                     ("aws_iam_service_linked_role".to_string(), rs0(iam_service_linked_role::schema())),
+                    // Application Auto Scaling.
+                    ("aws_appautoscaling_target".to_string(), rs0(appautoscaling::target_schema())),
+                    ("aws_appautoscaling_policy".to_string(), rs0(appautoscaling::policy_schema())),
                 ])
                 .into_iter()
                 .chain(elbv2::schemas(rs0))
@@ -278,6 +282,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
         "aws_cloudwatch_log_group" => logs::defaults(),
         "aws_cloudwatch_metric_alarm" => metric_alarm::defaults(),
         t if elbv2::TYPES.contains(&t) => elbv2::defaults(t),
+        t if appautoscaling::TYPES.contains(&t) => appautoscaling::defaults(t),
         t if subnet_group::TYPES.contains(&t) => {
             vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
         }
@@ -345,6 +350,7 @@ impl AwsProvider {
             "aws_network_acl" => nacl::plan(&planned, req.config, req.prior),
             "aws_cloudwatch_log_group" => logs::plan(&planned, req.config, req.prior),
             "aws_cloudwatch_metric_alarm" => metric_alarm::plan(&planned, req.config, req.prior),
+            t if appautoscaling::TYPES.contains(&t) => appautoscaling::plan(t, &planned, req.config, req.prior),
             t if elbv2::TYPES.contains(&t) => {
                 let (planned, replace) = elbv2::plan(t, &planned, req.config, req.prior);
                 resp.requires_replace.extend(replace);
@@ -487,6 +493,8 @@ impl AwsProvider {
             "aws_cloudwatch_log_group" => return logs::find(&aws, token, planned),
             "aws_cloudwatch_metric_alarm" => return metric_alarm::find(&aws, token, planned),
             t if elbv2::TYPES.contains(&t) => return elbv2::find(&aws, t, token, planned),
+            // Named by their arguments.
+            t if appautoscaling::TYPES.contains(&t) => return appautoscaling::find(&aws, t, planned),
             "aws_iam_service_linked_role" => return iam_service_linked_role::find(&aws, token, planned),
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
@@ -538,6 +546,7 @@ impl AwsProvider {
                 "aws_cloudwatch_log_group" => logs::delete(aws, req.prior)?,
                 "aws_cloudwatch_metric_alarm" => metric_alarm::delete(aws, req.prior)?,
                 t if elbv2::TYPES.contains(&t) => elbv2::delete(aws, t, req.prior)?,
+                t if appautoscaling::TYPES.contains(&t) => appautoscaling::delete(aws, t, req.prior)?,
                 "aws_iam_service_linked_role" => iam_service_linked_role::delete(aws, req.prior)?,
                 "aws_network_acl" => nacl::delete(aws, req.prior)?,
                 "aws_network_acl_rule" => nacl::delete_rule(aws, req.prior)?,
@@ -607,6 +616,7 @@ impl AwsProvider {
             ("aws_cloudwatch_metric_alarm", true) => metric_alarm::create(aws, req.planned),
             ("aws_cloudwatch_metric_alarm", false) => metric_alarm::update(aws, req.prior, req.planned),
             (t, _) if elbv2::TYPES.contains(&t) => elbv2::apply(aws, t, req.prior, req.planned),
+            (t, _) if appautoscaling::TYPES.contains(&t) => appautoscaling::apply(aws, t, req.prior, req.planned),
             ("aws_iam_service_linked_role", true) => iam_service_linked_role::create(aws, req.planned),
             ("aws_iam_service_linked_role", false) => iam_service_linked_role::update(aws, req.prior, req.planned),
             ("aws_network_acl", true) => nacl::create(aws, req.planned),
@@ -694,6 +704,7 @@ impl AwsProvider {
             "aws_cloudwatch_log_group" => logs::read(aws, current),
             "aws_cloudwatch_metric_alarm" => metric_alarm::read(aws, current),
             t if elbv2::TYPES.contains(&t) => elbv2::read(aws, t, current),
+            t if appautoscaling::TYPES.contains(&t) => appautoscaling::read(aws, t, current),
             "aws_iam_service_linked_role" => iam_service_linked_role::read(aws, current),
             "aws_network_acl" => nacl::read(aws, current),
             "aws_network_acl_rule" => nacl::read_rule(aws, current),
@@ -785,6 +796,7 @@ impl Provider for AwsProvider {
             "aws_cloudwatch_log_group" => logs::validate(req.config),
             "aws_cloudwatch_metric_alarm" => metric_alarm::validate(req.config),
             t if elbv2::TYPES.contains(&t) => elbv2::validate(t, req.config),
+            t if appautoscaling::TYPES.contains(&t) => appautoscaling::validate(t, req.config),
             "aws_iam_service_linked_role" => iam_service_linked_role::validate(req.config),
             "aws_network_acl" => nacl::validate(req.config),
             "aws_network_acl_rule" => nacl::validate_rule(req.config),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
-use strata_provider::Block;
+use strata_provider::{Block, Nesting};
 
 /// An attribute of an object value (null when absent).
 pub fn attr(v: &Value, name: &str) -> Value {
@@ -23,6 +23,11 @@ pub fn nonempty(v: &Value, name: &str) -> Option<String> {
 pub fn positive_i32_attr(v: &Value, name: &str) -> Option<i32> {
     let n = attr(v, name).unmark_deep().0.as_number().and_then(|n| n.to_i64());
     n.and_then(|n| i32::try_from(n).ok()).filter(|n| *n > 0)
+}
+
+/// A whole-number attribute (None when null, unknown or not whole).
+pub fn int_attr(v: &Value, name: &str) -> Option<i64> {
+    attr(v, name).unmark_deep().0.as_number().and_then(|n| n.to_i64())
 }
 
 pub fn bool_attr(v: &Value, name: &str) -> Option<bool> {
@@ -164,6 +169,92 @@ pub fn hashcode(s: &str) -> u32 {
 /// SDK counts as set when validating (an unknown may still become null).
 pub fn is_set(v: &Value) -> bool {
     v.is_known() && !v.is_null()
+}
+
+/// The zero value the plugin SDK stores for an unset argument of type `ty`.
+pub fn zero(ty: &Type) -> Value {
+    match ty {
+        Type::String => Value::string(""),
+        Type::Number => Value::int(0),
+        Type::Bool => Value::bool(false),
+        Type::List(t) => Value::list((**t).clone(), Vec::new()),
+        Type::Set(t) => Value::set((**t).clone(), Vec::new()),
+        Type::Map(t) => Value::map((**t).clone(), Default::default()),
+        other => Value::null(other.clone()),
+    }
+}
+
+/// One nested block item as the plugin SDK stores it: each unset
+/// optional argument takes its default from `defaults` (by dotted path
+/// under `path`, `forward.target_group.weight`) or its zero value;
+/// optional-and-computed ones are left for the caller. Nested blocks are
+/// completed likewise; unknown values are left as they are.
+pub fn complete(item: &Value, block: &Block, path: &str, defaults: &[(&str, Value)]) -> Value {
+    if item.is_null() || !item.is_known() {
+        return item.clone();
+    }
+    let mut out = item.clone();
+    for (name, a) in &block.attributes {
+        if !a.optional || a.computed || !attr(item, name).is_null() {
+            continue;
+        }
+        let key = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        let value = defaults.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()).unwrap_or_else(|| zero(&a.ty));
+        out = with_attr(&out, name, value);
+    }
+    for (name, nested) in &block.blocks {
+        let key = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+        out = with_attr(&out, name, complete_items(&attr(item, name), &nested.block, nested.nesting, &key, defaults));
+    }
+    out
+}
+
+/// Every item of a list or set block `v`, completed (see `complete`).
+pub fn complete_items(v: &Value, block: &Block, nesting: Nesting, path: &str, defaults: &[(&str, Value)]) -> Value {
+    let Some(items) = v.as_seq() else { return v.clone() };
+    let items: Vec<Value> = items.iter().map(|i| complete(i, block, path, defaults)).collect();
+    let ty = block.implied_type();
+    let out = if nesting == Nesting::Set { Value::set(ty, items) } else { Value::list(ty, items) };
+    out.mark(v.marks())
+}
+
+/// The items of a list or set block (empty when null or unknown).
+pub fn items(v: &Value) -> Vec<Value> {
+    v.as_seq().map(|s| s.to_vec()).unwrap_or_default()
+}
+
+/// An optional-and-computed block: completed with its defaults where
+/// written (its computed arguments as before, or unknown when new), kept
+/// as before where left out (unknown when creating).
+pub fn plan_computed_block(
+    planned: &Value,
+    config: &Value,
+    prior: &Value,
+    name: &str,
+    block: &Block,
+    defaults: &[(&str, Value)],
+) -> Value {
+    let written = attr(config, name);
+    if items(&written).is_empty() && written.is_known() {
+        return if prior.is_null() { Value::unknown(Type::list(block.implied_type())) } else { attr(prior, name) };
+    }
+    let completed = complete_items(&attr(planned, name), block, Nesting::List, "", defaults);
+    let before = items(&attr(prior, name)).first().cloned();
+    let Some(items) = completed.as_seq() else { return completed };
+    let items = items
+        .iter()
+        .map(|item| {
+            let mut item = item.clone();
+            for (attr_name, a) in block.attributes.iter().filter(|(_, a)| a.computed) {
+                if attr(&item, attr_name).is_null() {
+                    let kept = before.as_ref().map(|b| attr(b, attr_name)).filter(|v| !v.is_null());
+                    item = with_attr(&item, attr_name, kept.unwrap_or_else(|| Value::unknown(a.ty.clone())));
+                }
+            }
+            item
+        })
+        .collect();
+    Value::list(block.implied_type(), items).mark(completed.marks())
 }
 
 #[cfg(test)]

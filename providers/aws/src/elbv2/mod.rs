@@ -20,10 +20,11 @@ mod target_group;
 use crate::client::{aws_error, Aws, AwsError};
 use crate::tags;
 use crate::util::{attr, map_of, with_attr};
+pub(crate) use crate::util::{complete_items, int_attr, items, zero};
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
-use strata_provider::{Block, ListedObject, Nesting, ProviderDiagnostic, ResourceSchema};
+use strata_provider::{Block, ListedObject, ProviderDiagnostic, ResourceSchema};
 
 /// The family's types, older `aws_alb*` names included.
 pub const TYPES: [&str; 10] = [
@@ -262,66 +263,6 @@ fn is_not_found(e: &AwsError) -> bool {
     e.is_not_found() || e.code.ends_with("NotFoundException") || e.code.ends_with("NotFound")
 }
 
-/// The zero value the plugin SDK stores for an unset argument of type `ty`.
-fn zero(ty: &Type) -> Value {
-    match ty {
-        Type::String => Value::string(""),
-        Type::Number => Value::int(0),
-        Type::Bool => Value::bool(false),
-        Type::List(t) => Value::list((**t).clone(), Vec::new()),
-        Type::Set(t) => Value::set((**t).clone(), Vec::new()),
-        Type::Map(t) => Value::map((**t).clone(), Default::default()),
-        other => Value::null(other.clone()),
-    }
-}
-
-/// One nested block item as the plugin SDK stores it: each unset
-/// optional argument takes its default from `defaults` (by dotted path
-/// under `path`, `forward.target_group.weight`) or its zero value;
-/// optional-and-computed ones are left for the caller. Nested blocks are
-/// completed likewise; unknown values are left as they are.
-fn complete(item: &Value, block: &Block, path: &str, defaults: &[(&str, Value)]) -> Value {
-    if item.is_null() || !item.is_known() {
-        return item.clone();
-    }
-    let mut out = item.clone();
-    for (name, a) in &block.attributes {
-        if !a.optional || a.computed || !attr(item, name).is_null() {
-            continue;
-        }
-        let key = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
-        let value = defaults.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()).unwrap_or_else(|| zero(&a.ty));
-        out = with_attr(&out, name, value);
-    }
-    for (name, nested) in &block.blocks {
-        let key = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
-        out = with_attr(&out, name, complete_items(&attr(item, name), &nested.block, nested.nesting, &key, defaults));
-    }
-    out
-}
-
-/// Every item of a list or set block `v`, completed (see `complete`).
-fn complete_items(v: &Value, block: &Block, nesting: Nesting, path: &str, defaults: &[(&str, Value)]) -> Value {
-    let Some(items) = v.as_seq() else { return v.clone() };
-    let items: Vec<Value> = items.iter().map(|i| complete(i, block, path, defaults)).collect();
-    let ty = block.implied_type();
-    let out = if nesting == Nesting::Set { Value::set(ty, items) } else { Value::list(ty, items) };
-    out.mark(v.marks())
-}
-
-/// The items of a list or set block (empty when null or unknown).
-fn items(v: &Value) -> Vec<Value> {
-    v.as_seq().map(|s| s.to_vec()).unwrap_or_default()
-}
-
-fn int_of(v: &Value) -> Option<i64> {
-    v.unmark_deep().0.as_number().and_then(|n| n.to_i64())
-}
-
-fn int_attr(v: &Value, name: &str) -> Option<i64> {
-    int_of(&attr(v, name))
-}
-
 /// The part of an ARN after `marker` (`app/web/50dc6c495c0c9188` for a
 /// load balancer), the `arn_suffix` CloudWatch dimensions name.
 fn arn_suffix(arn: &str, marker: &str) -> String {
@@ -380,7 +321,7 @@ fn listed(aws: &Aws, arns: Vec<String>) -> Result<Vec<ListedObject>, AwsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use strata_provider::{Attribute, NestedBlock};
+    use strata_provider::{Attribute, NestedBlock, Nesting};
 
     fn block() -> Block {
         let inner = Block {
@@ -415,7 +356,7 @@ mod tests {
             &b,
             [("target_group", Value::set(b.blocks["target_group"].block.implied_type(), vec![tg(None), tg(Some(0))]))],
         );
-        let done = complete(&item, &b, "forward", &[("forward.target_group.weight", Value::int(1))]);
+        let done = crate::util::complete(&item, &b, "forward", &[("forward.target_group.weight", Value::int(1))]);
         assert_eq!(crate::util::str_attr(&done, "target_group_arn").as_deref(), Some(""));
         // Optional and computed: left for the plan to decide.
         assert!(attr(&done, "order").is_null());

@@ -10,11 +10,11 @@
 //! is retried for two minutes, as AWS frees it only once those are gone.
 
 use super::{
-    arn_suffix, attribute_map, attribute_text, attribute_value, complete_items, create_tags, err, fail, int_attr,
-    is_not_found, items, listed, string_set, update_tags, with_tags,
+    arn_suffix, attribute_map, attribute_text, attribute_value, create_tags, err, fail, int_attr, is_not_found, items,
+    listed, string_set, update_tags, with_tags,
 };
 use crate::client::{Aws, AwsError};
-use crate::util::{attr, bool_attr, is_set, nonempty, object, str_attr, with_attr};
+use crate::util::{attr, bool_attr, is_set, nonempty, object, plan_computed_block, str_attr, with_attr};
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetDescription, TargetGroup, TargetGroupAttribute, TargetGroupIpAddressTypeEnum,
     TargetHealthReasonEnum, TargetTypeEnum,
@@ -300,40 +300,6 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         }
     }
     diags
-}
-
-/// An optional-and-computed block: completed with its defaults where
-/// written (its computed arguments as before, or unknown when new), kept
-/// as before where left out (unknown when creating).
-fn plan_computed_block(
-    planned: &Value,
-    config: &Value,
-    prior: &Value,
-    name: &str,
-    block: &Block,
-    defaults: &[(&str, Value)],
-) -> Value {
-    let written = attr(config, name);
-    if items(&written).is_empty() && written.is_known() {
-        return if prior.is_null() { Value::unknown(Type::list(block.implied_type())) } else { attr(prior, name) };
-    }
-    let completed = complete_items(&attr(planned, name), block, Nesting::List, "", defaults);
-    let before = items(&attr(prior, name)).first().cloned();
-    let Some(items) = completed.as_seq() else { return completed };
-    let items = items
-        .iter()
-        .map(|item| {
-            let mut item = item.clone();
-            for (attr_name, a) in block.attributes.iter().filter(|(_, a)| a.computed) {
-                if attr(&item, attr_name).is_null() {
-                    let kept = before.as_ref().map(|b| attr(b, attr_name)).filter(|v| !v.is_null());
-                    item = with_attr(&item, attr_name, kept.unwrap_or_else(|| Value::unknown(a.ty.clone())));
-                }
-            }
-            item
-        })
-        .collect();
-    Value::list(block.implied_type(), items).mark(completed.marks())
 }
 
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
