@@ -6,6 +6,7 @@ mod aws_attr_syntax;
 mod aws_crash;
 mod aws_defaults;
 mod aws_drift;
+mod aws_ecs;
 mod aws_example;
 mod aws_gateways;
 mod aws_iam;

@@ -23,6 +23,8 @@ pub struct Aws {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// CloudWatch metric alarms (`metric_alarm`).
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// ECS clusters, task definitions and services (`ecs`).
+    pub ecs: aws_sdk_ecs::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -75,7 +77,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, region } =
+        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, ecs, region } =
             runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
@@ -90,6 +92,7 @@ impl Aws {
             redshift,
             logs,
             cloudwatch,
+            ecs,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -205,6 +208,7 @@ struct Clients {
     redshift: aws_sdk_redshift::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
+    ecs: aws_sdk_ecs::Client,
     region: String,
 }
 
@@ -299,7 +303,12 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = s.endpoints.get("cloudwatch") {
         cloudwatch = cloudwatch.endpoint_url(e);
     }
+    let mut ecs = aws_sdk_ecs::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("ecs") {
+        ecs = ecs.endpoint_url(e);
+    }
     Ok(Clients {
+        ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),

@@ -13,7 +13,9 @@
 //! `aws_iam_service_linked_role` and data `aws_iam_policy` (documents
 //! compared by meaning, `iam_policy`); CloudWatch Logs:
 //! `aws_cloudwatch_log_group` and its data source (`logs`); CloudWatch
-//! metric alarms, `aws_cloudwatch_metric_alarm` (`metric_alarm`); VPC endpoints
+//! metric alarms, `aws_cloudwatch_metric_alarm` (`metric_alarm`); ECS
+//! clusters, capacity providers, task definitions and services, and their
+//! data sources (`ecs`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
@@ -38,6 +40,7 @@ mod data;
 mod default_nacl;
 mod defaults;
 mod dhcp;
+mod ecs;
 mod eigw;
 mod eip;
 mod flow_log;
@@ -206,6 +209,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_iam_service_linked_role".to_string(), rs0(iam_service_linked_role::schema())),
                 ])
                 .into_iter()
+                .chain(ecs::TYPES.iter().map(|t| (t.to_string(), rs(ecs::schema(t)))))
                 .map(|(name, r)| {
                     let block = timeouts::with_block(&name, r.block);
                     let block =
@@ -227,6 +231,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpc_endpoint_service".to_string(), ds(vpc_endpoint::service_schema())),
                 ])
                 .into_iter()
+                .chain(ecs::DATA_TYPES.iter().map(|t| (t.to_string(), ds(ecs::data_schema(t)))))
                 .map(|(name, r)| {
                     // Global data sources take no region.
                     let global = ["aws_caller_identity", "aws_iam_policy", "aws_iam_policy_document", "aws_partition"];
@@ -275,6 +280,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
         ],
         "aws_cloudwatch_log_group" => logs::defaults(),
         "aws_cloudwatch_metric_alarm" => metric_alarm::defaults(),
+        t if ecs::TYPES.contains(&t) => ecs::defaults(t),
         t if subnet_group::TYPES.contains(&t) => {
             vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
         }
@@ -362,6 +368,11 @@ impl AwsProvider {
             }
             "aws_security_group_rule" => security_group_rule::plan(&planned, req.config, req.prior),
             "aws_vpc_block_public_access_options" => block_public_access::plan_options(&planned, req.prior),
+            t if ecs::TYPES.contains(&t) => {
+                let (planned, replace) = ecs::plan(t, &planned, req.config, req.prior);
+                resp.requires_replace.extend(replace);
+                planned
+            }
             t => match subnet_group::Kind::of(t) {
                 Some(kind) => subnet_group::plan(kind, &planned, req.config),
                 None => planned,
@@ -479,6 +490,7 @@ impl AwsProvider {
             "aws_cloudwatch_log_group" => return logs::find(&aws, token, planned),
             "aws_cloudwatch_metric_alarm" => return metric_alarm::find(&aws, token, planned),
             "aws_iam_service_linked_role" => return iam_service_linked_role::find(&aws, token, planned),
+            t if ecs::TYPES.contains(&t) => return ecs::find(&aws, t, token, planned),
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
                 let kind = subnet_group::Kind::of(t).expect("a subnet group type");
@@ -547,6 +559,7 @@ impl AwsProvider {
                 "aws_security_group_rule" => security_group_rule::delete(aws, req.prior)?,
                 "aws_vpc_block_public_access_options" => block_public_access::delete_options(aws)?,
                 "aws_vpc_block_public_access_exclusion" => block_public_access::delete_exclusion(aws, req.prior)?,
+                t if ecs::TYPES.contains(&t) => ecs::delete(aws, t, req.prior)?,
                 other => match subnet_group::Kind::of(other) {
                     Some(kind) => subnet_group::delete(aws, kind, req.prior)?,
                     None => return Err(unknown_type(other)),
@@ -636,6 +649,7 @@ impl AwsProvider {
             ("aws_vpc_block_public_access_exclusion", false) => {
                 block_public_access::update_exclusion(aws, req.prior, req.planned)
             }
+            (t, _) if ecs::TYPES.contains(&t) => ecs::apply(aws, t, req.prior, req.planned),
             (other, creating) => match subnet_group::Kind::of(other) {
                 Some(kind) if creating => subnet_group::create(aws, kind, req.planned),
                 Some(kind) => subnet_group::update(aws, kind, req.prior, req.planned),
@@ -702,6 +716,7 @@ impl AwsProvider {
             "aws_security_group_rule" => security_group_rule::read(aws, current),
             "aws_vpc_block_public_access_options" => block_public_access::read_options(aws, current),
             "aws_vpc_block_public_access_exclusion" => block_public_access::read_exclusion(aws, current),
+            t if ecs::TYPES.contains(&t) => ecs::read(aws, t, current),
             other => match subnet_group::Kind::of(other) {
                 Some(kind) => subnet_group::read(aws, kind, current),
                 None => Err(unknown_type(other)),
@@ -785,6 +800,7 @@ impl Provider for AwsProvider {
             "aws_security_group_rule" => security_group_rule::validate(req.config),
             "aws_vpc_block_public_access_options" => block_public_access::validate_options(req.config),
             "aws_vpc_block_public_access_exclusion" => block_public_access::validate_exclusion(req.config),
+            t if ecs::TYPES.contains(&t) => ecs::validate(t, req.config),
             t => subnet_group::Kind::of(t).map(|k| subnet_group::validate(k, req.config)).unwrap_or_default(),
         };
         diags.extend(timeouts::validate(req.config));

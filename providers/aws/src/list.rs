@@ -40,6 +40,7 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
             .map_err(|e| e.into_diag("listing Redshift Subnet Groups")),
         "aws_cloudwatch_log_group" => crate::logs::list(aws),
         "aws_cloudwatch_metric_alarm" => crate::metric_alarm::list(aws),
+        t if crate::ecs::TYPES.contains(&t) => crate::ecs::list(aws, t)?,
         _ => return None,
     };
     Some(listed.map(|mut objects| {

@@ -40,6 +40,7 @@ fn declared_minutes(type_name: &str) -> &'static [(&'static str, u64)] {
         "aws_vpc_block_public_access_options" | "aws_vpc_block_public_access_exclusion" => {
             &[("create", 30), ("update", 30), ("delete", 30)]
         }
+        t if crate::ecs::TYPES.contains(&t) => crate::ecs::timeouts(t),
         _ => &[],
     }
 }

@@ -1,0 +1,304 @@
+//! ECS against moto: a cluster with its capacity providers, a Fargate
+//! task definition with two containers (environment and secrets written
+//! out of order, port mappings), and a Fargate service in awsvpc; a
+//! second plan is clean although moto fills in container defaults; a
+//! new image tag registers a new revision (a replacement) and updates
+//! the service in place; drift (desired count changed, service deleted);
+//! import of a service (`cluster/name`) and of a task definition (ARN);
+//! the data sources; `wait_for_steady_state` timing out with the counts;
+//! `skip_destroy`; destroy leaves nothing ACTIVE.
+//!
+//! moto starts a service with runningCount = MOTO_ECS_SERVICE_RUNNING
+//! (0 here, the default) and its UpdateService sets running = desired: a
+//! created service with desired_count 1 is never steady (the timeout
+//! test), one updated afterwards is.
+
+use crate::aws_support::*;
+use crate::moto::aws;
+use crate::support::*;
+
+const REGION: &str = "ap-south-1";
+
+fn ecs(script: &str) -> String {
+    aws(&format!("ecs = boto3.client('ecs', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n{script}"))
+        .trim()
+        .to_string()
+}
+
+fn config(name: &str, tag: &str, extra: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.42.0.0/16"
+}}
+
+resource "aws_subnet" "a" {{
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.42.1.0/24"
+}}
+
+resource "aws_security_group" "web" {{
+  name   = "{name}-web"
+  vpc_id = aws_vpc.v.id
+}}
+
+resource "aws_ecs_cluster" "c" {{
+  name = "{name}"
+  setting {{
+    name  = "containerInsights"
+    value = "enabled"
+  }}
+  tags = {{ Team = "web" }}
+}}
+
+resource "aws_ecs_cluster_capacity_providers" "c" {{
+  cluster_name       = aws_ecs_cluster.c.name
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+  default_capacity_provider_strategy {{
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }}
+}}
+
+resource "aws_ecs_task_definition" "web" {{
+  family                   = "{name}-web"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  container_definitions = jsonencode([
+    {{
+      name      = "web"
+      image     = "nginx:{tag}"
+      essential = true
+      portMappings = [{{ containerPort = 80, protocol = "tcp" }}]
+      environment = [
+        {{ name = "ZONE", value = "b" }},
+        {{ name = "APP", value = "web" }},
+      ]
+      secrets = [
+        {{ name = "TOKEN", valueFrom = "arn:aws:ssm:{REGION}:123456789012:parameter/token" }},
+        {{ name = "DB", valueFrom = "arn:aws:ssm:{REGION}:123456789012:parameter/db" }},
+      ]
+      dockerLabels = {{ tier = "front" }}
+    }},
+    {{
+      name   = "log-router"
+      image  = "fluent/fluent-bit:2"
+      memoryReservation = 64
+      unknownKey = "dropped"
+    }},
+  ])
+  tags = {{ Team = "web" }}
+}}
+
+resource "aws_ecs_service" "web" {{
+  name            = "{name}-web"
+  cluster         = aws_ecs_cluster.c.id
+  task_definition = aws_ecs_task_definition.web.arn
+  desired_count   = 1
+  launch_type     = "FARGATE"
+
+  network_configuration {{
+    subnets         = [aws_subnet.a.id]
+    security_groups = [aws_security_group.web.id]
+  }}
+
+  deployment_circuit_breaker {{
+    enable   = true
+    rollback = true
+  }}
+
+  health_check_grace_period_seconds = 30
+  enable_execute_command            = true
+  propagate_tags                    = "SERVICE"
+  tags                              = {{ Team = "web" }}
+}}
+
+data "aws_ecs_container_definition" "web" {{
+  task_definition = aws_ecs_task_definition.web.arn
+  container_name  = "web"
+}}
+
+data "aws_ecs_cluster" "c" {{
+  cluster_name = aws_ecs_cluster.c.name
+}}
+
+output "image" {{
+  value = data.aws_ecs_container_definition.web.image
+}}
+
+output "env" {{
+  value = data.aws_ecs_container_definition.web.environment
+}}
+
+output "cluster_status" {{
+  value = data.aws_ecs_cluster.c.status
+}}
+{extra}"#,
+        provider = provider_block(None, REGION, "  default_tags {\n    tags = { Owner = \"strata\" }\n  }\n")
+    )
+}
+
+/// The service's desired count as moto holds it, or its status when not ACTIVE.
+fn remote_service(cluster: &str, service: &str) -> String {
+    ecs(&format!(
+        "s = ecs.describe_services(cluster='{cluster}', services=['{service}'])['services']\n\
+         print('gone' if not s else (s[0]['desiredCount'], s[0]['taskDefinition'].split('/')[-1]) if s[0]['status'] == 'ACTIVE' else s[0]['status'])"
+    ))
+}
+
+fn output(d: &TempDir, name: &str) -> serde_json::Value {
+    let out = strata_ok(d, &["output", "-json", name]);
+    serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
+}
+
+#[test]
+fn a_fargate_service_applies_replans_clean_deploys_in_place_drifts_imports_and_destroys() {
+    let name = format!("ecs-{}", std::process::id());
+    let web = format!("{name}-web");
+    let d = TempDir::with_files("aws-ecs", &[("main.tf", &config(&name, "1.25", ""))]);
+    strata_ok(&d, &["validate", "-no-color"]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let cluster_arn = state_id(&d, "aws_ecs_cluster", "c");
+    assert!(cluster_arn.ends_with(&format!(":cluster/{name}")), "{cluster_arn}");
+    assert_eq!(state_id(&d, "aws_ecs_cluster_capacity_providers", "c"), name);
+    assert_eq!(state_id(&d, "aws_ecs_task_definition", "web"), web);
+    let td = state_json(&d, "aws_ecs_task_definition", "web");
+    assert!(td["arn"].as_str().unwrap_or_default().ends_with(&format!("task-definition/{web}:1")), "{td}");
+    assert_eq!(td["revision"], 1);
+    // Normalized: containers and variables by name, unknown keys gone.
+    let defs: serde_json::Value = serde_json::from_str(td["container_definitions"].as_str().unwrap()).unwrap();
+    assert_eq!(defs[0]["name"], "log-router");
+    assert!(defs[0].get("unknownKey").is_none(), "{defs}");
+    assert_eq!(defs[1]["environment"][0]["name"], "APP");
+    assert_eq!(defs[1]["secrets"][0]["name"], "DB");
+    let svc = state_json(&d, "aws_ecs_service", "web");
+    assert!(svc["id"].as_str().unwrap_or_default().ends_with(&format!(":service/{name}/{web}")), "{svc}");
+    assert_eq!(svc["tags_all"], serde_json::json!({"Owner": "strata", "Team": "web"}));
+    assert_eq!(remote_service(&name, &web), format!("(1, '{web}:1')"));
+    assert_eq!(output(&d, "image"), "nginx:1.25");
+    assert_eq!(output(&d, "env"), serde_json::json!({"APP": "web", "ZONE": "b"}));
+    assert_eq!(output(&d, "cluster_status"), "ACTIVE");
+    // moto fills in cpu 0, essential, empty arrays, host ports and ignored
+    // create arguments: none of it is a change.
+    no_changes(&d);
+
+    // A new image: a new revision, and the service updated in place.
+    std::fs::write(d.path().join("main.tf"), config(&name, "1.27", "")).unwrap();
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_task_definition.web must be replaced"), "{plan}");
+    assert!(plan.contains("aws_ecs_service.web will be updated in-place"), "{plan}");
+    assert!(!plan.contains("aws_ecs_service.web must be replaced"), "{plan}");
+    let resources = plan.split("Changes to Outputs:").next().unwrap_or_default();
+    let image_lines: Vec<&str> = resources.lines().filter(|l| l.contains("nginx:")).collect();
+    assert_eq!(image_lines.len(), 1, "one changed image line:\n{plan}");
+    assert!(image_lines[0].contains(r#"~ image        = "nginx:1.25" -> "nginx:1.27""#), "{plan}");
+    assert!(plan.contains("~ task_definition"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_service(&name, &web), format!("(1, '{web}:2')"));
+    assert_eq!(output(&d, "image"), "nginx:1.27");
+    no_changes(&d);
+
+    // Drift: the desired count changed by hand.
+    ecs(&format!("ecs.update_service(cluster='{name}', service='{web}', desiredCount=3)"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("desired_count") && plan.contains("3 -> 1"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_service(&name, &web), format!("(1, '{web}:2')"));
+    no_changes(&d);
+
+    // Drift: the service deleted by hand is planned again.
+    ecs(&format!("ecs.delete_service(cluster='{name}', service='{web}', force=True)"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_service.web will be created"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Import the service (`cluster/name`) and the task definition (ARN).
+    let td_arn = state_attr(&d, "aws_ecs_task_definition", "web", "arn");
+    strata_ok(&d, &["state", "rm", "aws_ecs_service.web", "aws_ecs_task_definition.web"]);
+    strata_ok(&d, &["import", "-no-color", "aws_ecs_task_definition.web", &td_arn]);
+    strata_ok(&d, &["import", "-no-color", "aws_ecs_service.web", &format!("{name}/{web}")]);
+    assert_eq!(state_id(&d, "aws_ecs_task_definition", "web"), web);
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_service(&name, &web), "INACTIVE");
+    let left = ecs(&format!(
+        "print(ecs.describe_clusters(clusters=['{name}'])['clusters'][0]['status'])\n\
+         print(len(ecs.list_task_definitions(familyPrefix='{web}', status='ACTIVE')['taskDefinitionArns']))"
+    ));
+    assert_eq!(left, "INACTIVE\n0");
+}
+
+fn small(name: &str, service: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_ecs_cluster" "c" {{
+  name = "{name}"
+}}
+
+resource "aws_ecs_task_definition" "t" {{
+  family                = "{name}"
+  skip_destroy          = true
+  container_definitions = jsonencode([{{ name = "app", image = "busybox", memory = 64 }}])
+}}
+{service}"#,
+        provider = provider_block(None, REGION, "")
+    )
+}
+
+#[test]
+fn waiting_for_a_steady_state_times_out_naming_the_counts_and_skip_destroy_keeps_the_revision() {
+    let name = format!("ecs-wait-{}", std::process::id());
+    let service = format!(
+        r#"
+resource "aws_ecs_service" "s" {{
+  name                  = "{name}"
+  cluster               = aws_ecs_cluster.c.arn
+  task_definition       = aws_ecs_task_definition.t.family
+  desired_count         = 1
+  wait_for_steady_state = true
+  timeouts {{
+    create = "3s"
+  }}
+}}
+"#
+    );
+    let d = TempDir::with_files("aws-ecs-wait", &[("main.tf", &small(&name, &service))]);
+    let started = std::time::Instant::now();
+    let out = strata(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "bounded: {:?}", started.elapsed());
+    assert!(out.stderr.contains("did not reach a steady state"), "{}", out.stderr);
+    assert!(out.stderr.contains(&format!("service/{name}/{name}")), "names the service:\n{}", out.stderr);
+    assert!(out.stderr.contains("desired 1, running 0"), "{}", out.stderr);
+
+    // The task definition named by family is kept as written.
+    std::fs::write(d.path().join("main.tf"), small(&name, "")).unwrap();
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let arn = state_attr(&d, "aws_ecs_task_definition", "t", "arn");
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    let status =
+        ecs(&format!("print(ecs.describe_task_definition(taskDefinition='{arn}')['taskDefinition']['status'])"));
+    assert_eq!(status, "ACTIVE", "skip_destroy keeps the revision");
+}
+
+#[test]
+fn bad_container_definitions_are_refused_at_validate() {
+    let config = format!(
+        r#"{provider}
+resource "aws_ecs_task_definition" "t" {{
+  family                = "bad"
+  container_definitions = "{{\"name\": \"x\"}}"
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files("aws-ecs-bad", &[("main.tf", &config)]);
+    let out = strata(&d, &["validate", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("container_definitions must be a JSON array"), "{}", out.stderr);
+}
