@@ -274,6 +274,13 @@ resource "aws_ecs_service" "s" {{
     assert!(out.stderr.contains("did not reach a steady state"), "{}", out.stderr);
     assert!(out.stderr.contains(&format!("service/{name}/{name}")), "names the service:\n{}", out.stderr);
     assert!(out.stderr.contains("desired 1, running 0"), "{}", out.stderr);
+    // The service exists: kept, tainted, rather than orphaned.
+    let kept = state(&d)["resources"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["type"] == "aws_ecs_service").cloned())
+        .unwrap_or_else(|| panic!("the half-created service is in state: {}", state(&d)));
+    assert_eq!(kept["instances"][0]["status"], "tainted", "{kept}");
+    assert_eq!(remote_service(&name, &name), format!("(1, '{name}:1')"));
 
     // The task definition named by family is kept as written.
     std::fs::write(d.path().join("main.tf"), small(&name, "")).unwrap();

@@ -516,6 +516,23 @@ impl AwsProvider {
         self.read(type_name, &current)
     }
 
+    /// The object a create made before it failed (an ECS service whose
+    /// steady-state wait timed out), found by the create token, so that
+    /// the engine keeps it tainted rather than orphaning it.
+    fn left_by_failed_create(&self, req: &ApplyRequest) -> Option<Value> {
+        let token = req.create_token?;
+        if !req.prior.is_null() || req.planned.is_null() || !ecs::TYPES.contains(&req.type_name) {
+            return None;
+        }
+        let aws = self.aws_for(req.planned).ok()?;
+        let found = ecs::find(&aws, req.type_name, token, req.planned).ok()??;
+        let found = region::with_region(&found, req.planned, &aws.region, is_regional(req.type_name));
+        Some(match block_of(req.type_name) {
+            Some(block) => timeouts::carry(&block, &found, req.planned),
+            None => found,
+        })
+    }
+
     fn apply_operation(&self, aws: &Aws, req: &ApplyRequest) -> Result<Value, ProviderDiagnostic> {
         let t = req.type_name;
         if req.planned.is_null() {
@@ -854,9 +871,10 @@ impl Provider for AwsProvider {
                     .collect();
                 ApplyResponse { new_state, private, diagnostics }
             }
-            // Nothing changed (or the object is as before): keep the prior object.
+            // Nothing changed (or the object is as before): keep the prior
+            // object, or one a failed create left behind (tainted).
             Err(d) => ApplyResponse {
-                new_state: req.prior.clone(),
+                new_state: self.left_by_failed_create(&req).unwrap_or_else(|| req.prior.clone()),
                 private: req.planned_private.to_vec(),
                 diagnostics: vec![d],
             },
