@@ -309,3 +309,180 @@ resource "aws_ecs_task_definition" "t" {{
     assert_eq!(out.code, 1, "{}", out.transcript());
     assert!(out.stderr.contains("container_definitions must be a JSON array"), "{}", out.stderr);
 }
+
+fn options(name: &str, insights: &str, weight: u32, extra_tag: &str, service: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_ecs_cluster" "c" {{
+  name = "{name}"
+  setting {{
+    name  = "containerInsights"
+    value = "{insights}"
+  }}
+  configuration {{
+    execute_command_configuration {{
+      logging = "OVERRIDE"
+      log_configuration {{
+        cloud_watch_log_group_name = "/ecs/{name}"
+      }}
+    }}
+  }}
+}}
+
+resource "aws_ecs_cluster_capacity_providers" "c" {{
+  cluster_name       = aws_ecs_cluster.c.name
+  capacity_providers = ["FARGATE"]
+  default_capacity_provider_strategy {{
+    capacity_provider = "FARGATE"
+    weight            = {weight}
+    base              = 1
+  }}
+}}
+
+resource "aws_ecs_task_definition" "t" {{
+  family                = "{name}"
+  track_latest          = true
+  container_definitions = jsonencode([{{ name = "app", image = "busybox", memory = 64, cpu = 0 }}])
+  tags                  = {{ Name = "{name}"{extra_tag} }}
+}}
+
+data "aws_ecs_task_definition" "t" {{
+  task_definition = aws_ecs_task_definition.t.family
+}}
+
+output "revision" {{
+  value = data.aws_ecs_task_definition.t.revision
+}}
+{service}"#,
+        provider = provider_block(None, REGION, "")
+    )
+}
+
+fn service(name: &str, count: u32, wait: bool, trigger: &str) -> String {
+    format!(
+        r#"
+resource "aws_ecs_service" "s" {{
+  name                  = "{name}"
+  cluster               = aws_ecs_cluster.c.name
+  task_definition       = "${{aws_ecs_task_definition.t.family}}:${{aws_ecs_task_definition.t.revision}}"
+  desired_count         = {count}
+  wait_for_steady_state = {wait}
+  force_new_deployment  = true
+  triggers              = {{ redeploy = "{trigger}" }}
+}}
+"#
+    )
+}
+
+#[test]
+fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_and_services_wait_for_updates() {
+    let name = format!("ecs-opts-{}", std::process::id());
+    let d = TempDir::with_files(
+        "aws-ecs-opts",
+        &[("main.tf", &options(&name, "enabled", 1, "", &service(&name, 0, true, "a")))],
+    );
+    // desired 0 = running 0 and one deployment: steady at once.
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(output(&d, "revision"), 1);
+    assert_eq!(state_attr(&d, "aws_ecs_service", "s", "task_definition"), format!("{name}:1"));
+    no_changes(&d);
+
+    // Settings, the strategy and tags change in place; nothing is replaced.
+    std::fs::write(
+        d.path().join("main.tf"),
+        options(&name, "disabled", 2, ", Team = \"ops\"", &service(&name, 0, true, "a")),
+    )
+    .unwrap();
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_cluster.c will be updated in-place"), "{plan}");
+    assert!(plan.contains("aws_ecs_cluster_capacity_providers.c will be updated in-place"), "{plan}");
+    assert!(plan.contains("aws_ecs_task_definition.t will be updated in-place"), "{plan}");
+    assert!(!plan.contains("must be replaced"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+    let remote = ecs(&format!(
+        "c = ecs.describe_clusters(clusters=['{name}'], include=['SETTINGS'])['clusters'][0]\n\
+         print(c['settings'][0]['value'], c['defaultCapacityProviderStrategy'][0]['weight'])\n\
+         t = ecs.describe_task_definition(taskDefinition='{name}', include=['TAGS'])\n\
+         print(t['taskDefinition']['revision'], sorted(x['key'] for x in t['tags'] if not x['key'].startswith('strata:')))"
+    ));
+    assert_eq!(remote, "disabled 2\n1 ['Name', 'Team']");
+
+    // A new revision registered outside: track_latest follows it.
+    ecs(&format!(
+        "ecs.register_task_definition(family='{name}', containerDefinitions=[{{'name': 'app', 'image': 'busybox:2', 'memory': 64}}])"
+    ));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("busybox:2"), "{plan}");
+
+    // Scaling with wait_for_steady_state: moto's update runs them all.
+    let plan_config = options(&name, "disabled", 2, ", Team = \"ops\"", &service(&name, 2, true, "b"));
+    std::fs::write(d.path().join("main.tf"), plan_config).unwrap();
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_service.s will be updated in-place"), "{plan}");
+    assert!(plan.contains("\"redeploy\" = \"a\" -> \"b\""), "a trigger with force_new_deployment:\n{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let svc = state_json(&d, "aws_ecs_service", "s");
+    assert_eq!(svc["desired_count"], 2, "{svc}");
+
+    // Listed for drift -unmanaged once forgotten.
+    strata_ok(&d, &["state", "rm", "aws_ecs_service.s"]);
+    let out = strata(&d, &["drift", "-unmanaged", "-json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.transcript()));
+    let unmanaged = report["unmanaged"].to_string();
+    assert!(unmanaged.contains(&format!("service/{name}/{name}")), "{unmanaged}");
+    let svc_arn = svc["id"].as_str().unwrap_or_default().to_string();
+    strata_ok(&d, &["import", "-no-color", "aws_ecs_service.s", &format!("{name}/{name}")]);
+    assert_eq!(state_id(&d, "aws_ecs_service", "s"), svc_arn);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_service(&name, &name), "INACTIVE");
+}
+
+#[test]
+fn a_service_create_killed_during_its_wait_is_adopted_by_its_token() {
+    use std::process::{Command, Stdio};
+    let name = format!("ecs-kill-{}", std::process::id());
+    let service = format!(
+        r#"
+resource "aws_ecs_service" "s" {{
+  name                  = "{name}"
+  cluster               = aws_ecs_cluster.c.arn
+  task_definition       = aws_ecs_task_definition.t.arn
+  desired_count         = 1
+  wait_for_steady_state = true
+}}
+"#
+    );
+    let d = TempDir::with_files("aws-ecs-kill", &[("main.tf", &small(&name, &service))]);
+    let mut child = Command::new(strata_bin())
+        .args(["apply", "-auto-approve", "-no-color"])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .envs(crate::moto::ENV)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("strata runs");
+    // The service exists (never steady: moto runs none of its tasks).
+    let started = std::time::Instant::now();
+    while remote_service(&name, &name) == "gone" {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the service was never created");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let plan = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(plan.stderr.contains("Adopted an object"), "{}", plan.transcript());
+    assert!(!plan.stdout.contains("aws_ecs_service.s will be created"), "{}", plan.stdout);
+    let id = state_id(&d, "aws_ecs_service", "s");
+    assert!(id.ends_with(&format!("service/{name}/{name}")), "{id}");
+    assert!(!state(&d).to_string().contains("strata:create-token"));
+    std::fs::write(d.path().join("main.tf"), small(&name, "")).unwrap();
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_service(&name, &name), "INACTIVE");
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+}

@@ -360,8 +360,11 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
         )
         .map_err(|e| aws_error(e).into_diag(&what))?;
     }
-    let current = with_attr(planned, "id", Value::string(arn.as_str()));
-    let current = with_attr(&current, "cluster", Value::string(cluster.as_str()));
+    let mut current = with_attr(planned, "id", Value::string(arn.as_str()));
+    // The cluster as configured (name or ARN); ECS's default one by ARN.
+    if nonempty(planned, "cluster").is_none() {
+        current = with_attr(&current, "cluster", Value::string(cluster.as_str()));
+    }
     wait(aws, &current, &what)
 }
 
