@@ -143,7 +143,8 @@ output "cluster_status" {{
 /// The service's desired count as moto holds it, or its status when not ACTIVE.
 fn remote_service(cluster: &str, service: &str) -> String {
     ecs(&format!(
-        "s = ecs.describe_services(cluster='{cluster}', services=['{service}'])['services']\n\
+        "try:\n    s = ecs.describe_services(cluster='{cluster}', services=['{service}'])['services']\n\
+         except ecs.exceptions.ClusterNotFoundException:\n    s = []\n\
          print('gone' if not s else (s[0]['desiredCount'], s[0]['taskDefinition'].split('/')[-1]) if s[0]['status'] == 'ACTIVE' else s[0]['status'])"
     ))
 }
@@ -435,6 +436,18 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
     let svc_arn = svc["id"].as_str().unwrap_or_default().to_string();
     strata_ok(&d, &["import", "-no-color", "aws_ecs_service.s", &format!("{name}/{name}")]);
     assert_eq!(state_id(&d, "aws_ecs_service", "s"), svc_arn);
+    // The cluster imports by name, its capacity providers by the cluster's name.
+    let cluster_arn = state_id(&d, "aws_ecs_cluster", "c");
+    strata_ok(&d, &["state", "rm", "aws_ecs_cluster.c", "aws_ecs_cluster_capacity_providers.c"]);
+    strata_ok(&d, &["import", "-no-color", "aws_ecs_cluster.c", &name]);
+    strata_ok(&d, &["import", "-no-color", "aws_ecs_cluster_capacity_providers.c", &name]);
+    assert_eq!(state_id(&d, "aws_ecs_cluster", "c"), cluster_arn);
+    let plan = planned_changes(&d);
+    assert!(!plan.contains("aws_ecs_cluster.c "), "the imported cluster plans no change:\n{plan}");
+    assert!(!plan.contains("aws_ecs_cluster_capacity_providers.c "), "{plan}");
+    // The provider's importer stores the service's cluster as an ARN: a
+    // configuration naming the cluster by name replaces it (as Terraform).
+    assert!(plan.contains("-> \"ecs-opts-") && plan.contains("# forces replacement"), "{plan}");
 
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(remote_service(&name, &name), "INACTIVE");

@@ -528,6 +528,9 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
     if s.status() == Some("INACTIVE") {
         return Ok(None);
     }
+    // Imported: the cluster by its ARN, as the provider's importer sets it
+    // (a configuration naming it by name then plans a replacement, as
+    // with Terraform).
     Ok(Some(to_state(aws, current, &s)))
 }
 
