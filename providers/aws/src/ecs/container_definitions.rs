@@ -7,7 +7,9 @@
 //! reduced further by what ECS fills in by itself: `cpu: 0` and a missing
 //! `essential` (true), a port mapping's `tcp` protocol and `hostPort` 0
 //! (under `awsvpc`, a host port equal to the container port), and empty
-//! arrays. moto injects exactly those defaults into every container.
+//! arrays, and a health check's interval 30, retries 3 and timeout 5 (the
+//! 6.x provider's additions). moto injects the first of those into every
+//! container.
 
 use aws_sdk_ecs::types::ContainerDefinition;
 use aws_smithy_json::codec::{JsonCodec, JsonCodecSettings};
@@ -33,12 +35,65 @@ pub fn to_sdk(text: &str) -> Result<Vec<ContainerDefinition>, String> {
             if !item.is_object() {
                 return Err(format!("container_definitions[{i}] is not a JSON object"));
             }
-            let bytes = serde_json::to_vec(item).map_err(|e| e.to_string())?;
+            let item = canonical_keys(item.clone(), ContainerDefinition::SCHEMA, true);
+            let bytes = serde_json::to_vec(&item).map_err(|e| e.to_string())?;
             let mut de = codec.create_deserializer(&bytes);
             ContainerDefinition::deserialize(&mut de)
                 .map_err(|e| format!("container_definitions[{i}] is not a valid container definition: {e}"))
         })
         .collect()
+}
+
+/// The struct schema of a container's member (a list's element), for
+/// the members whose keys are matched below the top level.
+fn nested_schema(member: &str) -> Option<&'static aws_smithy_schema::Schema<'static>> {
+    use aws_sdk_ecs::types as t;
+    Some(match member {
+        "portMappings" => t::PortMapping::SCHEMA,
+        "environment" => t::KeyValuePair::SCHEMA,
+        "secrets" => t::Secret::SCHEMA,
+        "mountPoints" => t::MountPoint::SCHEMA,
+        "volumesFrom" => t::VolumeFrom::SCHEMA,
+        "dependsOn" => t::ContainerDependency::SCHEMA,
+        "ulimits" => t::Ulimit::SCHEMA,
+        "logConfiguration" => t::LogConfiguration::SCHEMA,
+        "healthCheck" => t::HealthCheck::SCHEMA,
+        "repositoryCredentials" => t::RepositoryCredentials::SCHEMA,
+        "resourceRequirements" => t::ResourceRequirement::SCHEMA,
+        "environmentFiles" => t::EnvironmentFile::SCHEMA,
+        "firelensConfiguration" => t::FirelensConfiguration::SCHEMA,
+        _ => return None,
+    })
+}
+
+/// Keys as the SDK's members spell them where they differ only in case
+/// (Go's JSON decoding, which the provider relies on, matches keys
+/// case-insensitively): a container's keys, and those of its common
+/// nested objects (`nested_schema`).
+fn canonical_keys(v: Json, schema: &aws_smithy_schema::Schema<'_>, top: bool) -> Json {
+    let Json::Object(m) = v else { return v };
+    Json::Object(
+        m.into_iter()
+            .map(|(k, v)| {
+                let member = schema.member_schema(&k).or_else(|| {
+                    schema
+                        .members()
+                        .iter()
+                        .copied()
+                        .find(|s| s.member_name().is_some_and(|n| n.eq_ignore_ascii_case(&k)))
+                });
+                let Some(name) = member.and_then(|s| s.member_name()) else { return (k, v) };
+                let v = match (top, nested_schema(name), v) {
+                    (true, Some(inner), Json::Array(items)) => {
+                        Json::Array(items.into_iter().map(|x| canonical_keys(x, inner, false)).collect())
+                    }
+                    (true, Some(inner), v @ Json::Object(_)) => canonical_keys(v, inner, false),
+                    (_, _, v) => v,
+                };
+                (name.to_string(), v)
+            })
+            .collect(),
+    )
 }
 
 /// One SDK struct as JSON.
@@ -113,6 +168,12 @@ fn reduce(items: Vec<Json>, awsvpc: bool) -> Json {
             if !m.contains_key("essential") {
                 m.insert("essential".into(), Json::Bool(true));
             }
+            // The provider's 6.x defaults for a health check ECS fills in.
+            if let Some(Json::Object(h)) = m.get_mut("healthCheck") {
+                for (key, default) in [("interval", 30), ("retries", 3), ("timeout", 5)] {
+                    h.entry(key.to_string()).or_insert_with(|| Json::from(default));
+                }
+            }
             if let Some(Json::Array(ports)) = m.get_mut("portMappings") {
                 for p in ports.iter_mut() {
                     let Some(p) = p.as_object_mut() else { continue };
@@ -157,6 +218,11 @@ mod tests {
         (
             r#"[{"name":"web","image":"nginx:1","unknownKey":1,"memory":128}]"#,
             r#"[{"cpu":0,"image":"nginx:1","memory":128,"name":"web"}]"#,
+        ),
+        // Keys match case-insensitively, as Go's JSON decoding does.
+        (
+            r#"[{"Name":"web","IMAGE":"nginx:1","portmappings":[{"ContainerPort":80}]}]"#,
+            r#"[{"cpu":0,"image":"nginx:1","name":"web","portMappings":[{"containerPort":80}]}]"#,
         ),
         (
             r#"[{"name":"b","image":"x"},{"name":"a","image":"y"}]"#,
@@ -217,6 +283,18 @@ mod tests {
             r#"[{"name":"a","image":"y"},{"name":"b","image":"x","environment":[{"name":"A","value":"1"},{"name":"B","value":"2"}]}]"#,
             false,
             true,
+        ),
+        (
+            r#"[{"name":"a","image":"y","healthCheck":{"command":["CMD","true"]}}]"#,
+            r#"[{"name":"a","image":"y","healthCheck":{"command":["CMD","true"],"interval":30,"retries":3,"timeout":5}}]"#,
+            false,
+            true,
+        ),
+        (
+            r#"[{"name":"a","image":"y","healthCheck":{"command":["CMD","true"],"retries":5}}]"#,
+            r#"[{"name":"a","image":"y","healthCheck":{"command":["CMD","true"],"interval":30,"retries":3,"timeout":5}}]"#,
+            false,
+            false,
         ),
         ("not json", "not json", false, true),
         ("not json", "[]", false, false),

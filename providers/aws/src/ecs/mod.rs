@@ -277,3 +277,195 @@ fn is_gone(e: &AwsError) -> bool {
 fn string_set(items: impl IntoIterator<Item = String>) -> Value {
     Value::set(strata_lang::Type::String, items.into_iter().map(|s| Value::string(s.as_str())).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::util::{object, str_attr};
+    use strata_lang::Type;
+
+    fn value(type_name: &str, values: Vec<(&str, Value)>) -> Value {
+        object(&schema(type_name), values)
+    }
+
+    fn strings(items: &[&str]) -> Value {
+        string_set(items.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn nested_arguments_left_out_keep_the_zero_values_aws_reports() {
+        let block = schema(CLUSTER);
+        let ec = &block.blocks["configuration"].block.blocks["execute_command_configuration"].block;
+        let log_block = &ec.blocks["log_configuration"].block;
+        let log = |enabled: Value| {
+            object(log_block, [("cloud_watch_encryption_enabled", enabled), ("s3_bucket_name", Value::string("b"))])
+        };
+        let cfg = |enabled: Value| {
+            let ec = object(ec, [("log_configuration", Value::list(log_block.implied_type(), vec![log(enabled)]))]);
+            let c = object(
+                &block.blocks["configuration"].block,
+                [("execute_command_configuration", Value::list(ec.ty().clone(), vec![ec]))],
+            );
+            value(CLUSTER, vec![("name", Value::string("c")), ("configuration", Value::list(c.ty().clone(), vec![c]))])
+        };
+        let prior = cfg(Value::bool(false));
+        let planned = cfg(Value::null(Type::Bool));
+        let kept = keep_nested_zero_values(&block, &planned, &prior);
+        assert!(kept.raw_equal(&prior), "false from AWS is kept for a null argument");
+        // A real value is not a zero value: it stays a change.
+        let on = cfg(Value::bool(true));
+        assert!(keep_nested_zero_values(&block, &planned, &on).raw_equal(&planned));
+    }
+
+    /// (what is checked, configuration, a fragment of the expected error)
+    fn validation_cases() -> Vec<(&'static str, Value, &'static str)> {
+        vec![
+            (CLUSTER, value(CLUSTER, vec![("name", Value::string("no spaces"))]), "letters, numbers, hyphens"),
+            (
+                CLUSTER,
+                value(
+                    CLUSTER,
+                    vec![
+                        ("name", Value::string("c")),
+                        (
+                            "setting",
+                            Value::set(
+                                strata_lang::Type::object(BTreeMap::from([
+                                    ("name".to_string(), Type::String),
+                                    ("value".to_string(), Type::String),
+                                ])),
+                                vec![Value::object(
+                                    [
+                                        ("name".to_string(), Value::string("insights")),
+                                        ("value".to_string(), Value::string("on")),
+                                    ]
+                                    .into_iter()
+                                    .collect(),
+                                )],
+                            ),
+                        ),
+                    ],
+                ),
+                "expected setting.name to be one of [\"containerInsights\"], got insights",
+            ),
+            (
+                TASK_DEFINITION,
+                value(
+                    TASK_DEFINITION,
+                    vec![
+                        ("family", Value::string("f")),
+                        ("container_definitions", Value::string("[]")),
+                        ("network_mode", Value::string("vpc")),
+                    ],
+                ),
+                "expected network_mode to be one of [\"bridge\" \"host\" \"awsvpc\" \"none\"], got vpc",
+            ),
+            (
+                TASK_DEFINITION,
+                value(
+                    TASK_DEFINITION,
+                    vec![("family", Value::string("f")), ("container_definitions", Value::string(r#"[{"name":"a"}]"#))],
+                ),
+                "every container needs a \"name\" and an \"image\"",
+            ),
+            (
+                SERVICE,
+                value(
+                    SERVICE,
+                    vec![
+                        ("name", Value::string("s")),
+                        ("launch_type", Value::string("FARGATE")),
+                        (
+                            "capacity_provider_strategy",
+                            Value::set(
+                                schema(SERVICE).blocks["capacity_provider_strategy"].block.implied_type(),
+                                vec![object(
+                                    &schema(SERVICE).blocks["capacity_provider_strategy"].block,
+                                    [("capacity_provider", Value::string("FARGATE"))],
+                                )],
+                            ),
+                        ),
+                    ],
+                ),
+                "\"launch_type\": conflicts with capacity_provider_strategy",
+            ),
+            (
+                SERVICE,
+                value(SERVICE, vec![("name", Value::string("s")), ("desired_count", Value::int(-1))]),
+                "expected desired_count to be at least (0), got -1",
+            ),
+        ]
+    }
+
+    #[test]
+    fn validation_reports_the_providers_messages() {
+        for (t, config, want) in validation_cases() {
+            let diags = validate(t, &config);
+            assert!(diags.iter().any(|d| d.detail.contains(want)), "{t}: {want:?} in {diags:?}");
+        }
+        let ok = value(
+            TASK_DEFINITION,
+            vec![
+                ("family", Value::string("f")),
+                ("container_definitions", Value::string(r#"[{"name":"a","image":"b"}]"#)),
+                ("requires_compatibilities", strings(&["FARGATE"])),
+            ],
+        );
+        assert!(validate(TASK_DEFINITION, &ok).is_empty());
+    }
+
+    #[test]
+    fn task_definitions_keep_equivalent_text_and_replace_on_changed_blocks() {
+        let stored = r#"[{"cpu":0,"environment":[],"essential":true,"image":"b","name":"a","portMappings":[{"containerPort":80,"hostPort":80,"protocol":"tcp"}]}]"#;
+        let prior = value(
+            TASK_DEFINITION,
+            vec![
+                ("family", Value::string("f")),
+                ("network_mode", Value::string("awsvpc")),
+                ("container_definitions", Value::string(stored)),
+            ],
+        );
+        let config = with_attr(
+            &prior,
+            "container_definitions",
+            Value::string(r#"[{"name":"a","image":"b","portMappings":[{"containerPort":80}]}]"#),
+        );
+        let (planned, replace) = plan(TASK_DEFINITION, &config, &config, &prior);
+        assert_eq!(str_attr(&planned, "container_definitions").as_deref(), Some(stored));
+        assert!(replace.is_empty());
+        let changed = with_attr(&config, "container_definitions", Value::string(r#"[{"name":"a","image":"c"}]"#));
+        let (planned, _) = plan(TASK_DEFINITION, &changed, &changed, &prior);
+        assert_eq!(
+            str_attr(&planned, "container_definitions").as_deref(),
+            Some(r#"[{"cpu":0,"image":"c","name":"a"}]"#)
+        );
+        let storage = &schema(TASK_DEFINITION).blocks["ephemeral_storage"].block;
+        let bigger = with_attr(
+            &config,
+            "ephemeral_storage",
+            Value::list(storage.implied_type(), vec![object(storage, [("size_in_gib", Value::int(30))])]),
+        );
+        let (_, replace) = plan(TASK_DEFINITION, &bigger, &bigger, &prior);
+        assert_eq!(replace, vec![vec![strata_provider::PathStep::Attr("ephemeral_storage".into())]]);
+    }
+
+    #[test]
+    fn service_triggers_need_force_new_deployment_and_none_propagation_is_unset() {
+        let triggers =
+            |v: &str| Value::map(Type::String, [("redeploy".to_string(), Value::string(v))].into_iter().collect());
+        let prior = value(
+            SERVICE,
+            vec![("name", Value::string("s")), ("triggers", triggers("a")), ("propagate_tags", Value::string("NONE"))],
+        );
+        let config = value(SERVICE, vec![("name", Value::string("s")), ("triggers", triggers("b"))]);
+        let (planned, replace) = plan(SERVICE, &config, &config, &prior);
+        assert!(attr(&planned, "triggers").raw_equal(&triggers("a")), "no redeploy without force_new_deployment");
+        assert_eq!(str_attr(&planned, "propagate_tags").as_deref(), Some("NONE"));
+        // The default controller is planned, and a new one replaces.
+        assert_eq!(first(&planned, "deployment_controller").and_then(|c| str_attr(&c, "type")).as_deref(), Some("ECS"));
+        assert!(replace.iter().any(|p| p == &vec![strata_provider::PathStep::Attr("deployment_controller".into())]));
+        let forced = with_attr(&config, "force_new_deployment", Value::bool(true));
+        let (planned, _) = plan(SERVICE, &forced, &forced, &prior);
+        assert!(attr(&planned, "triggers").raw_equal(&triggers("b")));
+    }
+}
