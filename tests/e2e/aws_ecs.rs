@@ -1,6 +1,8 @@
 //! ECS against moto: a cluster with its capacity providers, a Fargate
 //! task definition with two containers (environment and secrets written
-//! out of order, port mappings), and a Fargate service in awsvpc; a
+//! out of order, port mappings), and a Fargate service in awsvpc behind
+//! a target group (made by boto3: ELBv2 is not Strata's yet) with a
+//! rollback alarm in its deployment alarms; a
 //! second plan is clean although moto fills in container defaults; a
 //! new image tag registers a new revision (a replacement) and updates
 //! the service in place; drift (desired count changed, service deleted);
@@ -25,7 +27,19 @@ fn ecs(script: &str) -> String {
         .to_string()
 }
 
-fn config(name: &str, tag: &str, extra: &str) -> String {
+/// A target group made outside (ELBv2 resources are not Strata's yet).
+fn target_group(name: &str) -> String {
+    aws(&format!(
+        "elb = boto3.client('elbv2', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n\
+         e = boto3.client('ec2', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n\
+         vpc = e.describe_vpcs(Filters=[{{'Name': 'isDefault', 'Values': ['true']}}])['Vpcs'][0]['VpcId']\n\
+         print(elb.create_target_group(Name='{name}', Protocol='HTTP', Port=80, VpcId=vpc, TargetType='ip')['TargetGroups'][0]['TargetGroupArn'])"
+    ))
+    .trim()
+    .to_string()
+}
+
+fn config(name: &str, tag: &str, target_group: &str) -> String {
     format!(
         r#"{provider}
 resource "aws_vpc" "v" {{
@@ -109,10 +123,33 @@ resource "aws_ecs_service" "web" {{
     rollback = true
   }}
 
+  alarms {{
+    alarm_names = [aws_cloudwatch_metric_alarm.rollback.alarm_name]
+    enable      = true
+    rollback    = true
+  }}
+
+  load_balancer {{
+    target_group_arn = "{target_group}"
+    container_name   = "web"
+    container_port   = 80
+  }}
+
   health_check_grace_period_seconds = 30
   enable_execute_command            = true
   propagate_tags                    = "SERVICE"
   tags                              = {{ Team = "web" }}
+}}
+
+resource "aws_cloudwatch_metric_alarm" "rollback" {{
+  alarm_name          = "{name}-5xx"
+  comparison_operator = "GreaterThanThreshold"
+  evaluation_periods  = 1
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  namespace           = "AWS/ApplicationELB"
+  period              = 60
+  statistic           = "Sum"
+  threshold           = 10
 }}
 
 data "aws_ecs_container_definition" "web" {{
@@ -135,7 +172,7 @@ output "env" {{
 output "cluster_status" {{
   value = data.aws_ecs_cluster.c.status
 }}
-{extra}"#,
+"#,
         provider = provider_block(None, REGION, "  default_tags {\n    tags = { Owner = \"strata\" }\n  }\n")
     )
 }
@@ -158,7 +195,8 @@ fn output(d: &TempDir, name: &str) -> serde_json::Value {
 fn a_fargate_service_applies_replans_clean_deploys_in_place_drifts_imports_and_destroys() {
     let name = format!("ecs-{}", std::process::id());
     let web = format!("{name}-web");
-    let d = TempDir::with_files("aws-ecs", &[("main.tf", &config(&name, "1.25", ""))]);
+    let tg = target_group(&name);
+    let d = TempDir::with_files("aws-ecs", &[("main.tf", &config(&name, "1.25", &tg))]);
     strata_ok(&d, &["validate", "-no-color"]);
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let cluster_arn = state_id(&d, "aws_ecs_cluster", "c");
@@ -177,6 +215,14 @@ fn a_fargate_service_applies_replans_clean_deploys_in_place_drifts_imports_and_d
     let svc = state_json(&d, "aws_ecs_service", "web");
     assert!(svc["id"].as_str().unwrap_or_default().ends_with(&format!(":service/{name}/{web}")), "{svc}");
     assert_eq!(svc["tags_all"], serde_json::json!({"Owner": "strata", "Team": "web"}));
+    assert_eq!(svc["load_balancer"][0]["target_group_arn"], tg.as_str());
+    assert_eq!(svc["alarms"][0]["alarm_names"], serde_json::json!([format!("{name}-5xx")]));
+    // moto's CreateService drops these; the follow-up update set them.
+    let remote = ecs(&format!(
+        "s = ecs.describe_services(cluster='{name}', services=['{web}'])['services'][0]\n\
+         print(s['healthCheckGracePeriodSeconds'], s['enableExecuteCommand'], s['deploymentConfiguration']['alarms']['alarmNames'], s['loadBalancers'][0]['containerPort'])"
+    ));
+    assert_eq!(remote, format!("30 True ['{name}-5xx'] 80"));
     assert_eq!(remote_service(&name, &web), format!("(1, '{web}:1')"));
     assert_eq!(output(&d, "image"), "nginx:1.25");
     assert_eq!(output(&d, "env"), serde_json::json!({"APP": "web", "ZONE": "b"}));
@@ -186,7 +232,7 @@ fn a_fargate_service_applies_replans_clean_deploys_in_place_drifts_imports_and_d
     no_changes(&d);
 
     // A new image: a new revision, and the service updated in place.
-    std::fs::write(d.path().join("main.tf"), config(&name, "1.27", "")).unwrap();
+    std::fs::write(d.path().join("main.tf"), config(&name, "1.27", &tg)).unwrap();
     let plan = planned_changes(&d);
     assert!(plan.contains("aws_ecs_task_definition.web must be replaced"), "{plan}");
     assert!(plan.contains("aws_ecs_service.web will be updated in-place"), "{plan}");

@@ -1,4 +1,6 @@
-//! `aws_ecs_service` (id = ARN, imported as `cluster/name`). A new
+//! `aws_ecs_service` (id = ARN, imported as `cluster/name`), with its
+//! network configuration, load balancers, capacity provider strategy,
+//! deployment circuit breaker and alarms, and deployment controller. A new
 //! `task_definition`, desired count, network or deployment settings are
 //! one in-place UpdateService; `name`, `cluster`, `launch_type`,
 //! `scheduling_strategy`, `iam_role` and `deployment_controller` replace.
@@ -18,7 +20,7 @@
 use super::*;
 use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentCircuitBreaker,
+    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
     DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
     NetworkConfiguration, PropagateTags, SchedulingStrategy, Service, ServiceField,
 };
@@ -54,6 +56,17 @@ fn load_balancer_block() -> Block {
 fn circuit_breaker_block() -> Block {
     Block {
         attributes: attrs(vec![
+            ("enable", Attribute::required(Type::Bool)),
+            ("rollback", Attribute::required(Type::Bool)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn alarms_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("alarm_names", Attribute::required(Type::set(Type::String))),
             ("enable", Attribute::required(Type::Bool)),
             ("rollback", Attribute::required(Type::Bool)),
         ]),
@@ -102,6 +115,7 @@ pub fn schema() -> Block {
             ("wait_for_steady_state", Attribute::optional(Type::Bool)),
         ]),
         blocks: BTreeMap::from([
+            ("alarms".to_string(), single(alarms_block())),
             ("capacity_provider_strategy".to_string(), set_of(strategy_block())),
             ("deployment_circuit_breaker".to_string(), single(circuit_breaker_block())),
             ("deployment_controller".to_string(), single(controller_block())),
@@ -277,7 +291,16 @@ fn deployment_of(planned: &Value) -> DeploymentConfiguration {
             .rollback(bool_attr(&b, "rollback").unwrap_or(false))
             .build()
     });
+    let alarms = first(planned, "alarms").and_then(|a| {
+        DeploymentAlarms::builder()
+            .set_alarm_names(Some(strings_of(&attr(&a, "alarm_names"))))
+            .enable(bool_attr(&a, "enable").unwrap_or(false))
+            .rollback(bool_attr(&a, "rollback").unwrap_or(false))
+            .build()
+            .ok()
+    });
     DeploymentConfiguration::builder()
+        .set_alarms(alarms)
         .set_maximum_percent(i32_of(planned, "deployment_maximum_percent"))
         .set_minimum_healthy_percent(i32_of(planned, "deployment_minimum_healthy_percent"))
         .set_deployment_circuit_breaker(breaker)
@@ -384,7 +407,7 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
         req = req.set_task_definition(nonempty(planned, "task_definition"));
         any = true;
     }
-    if ["deployment_maximum_percent", "deployment_minimum_healthy_percent", "deployment_circuit_breaker"]
+    if ["deployment_maximum_percent", "deployment_minimum_healthy_percent", "deployment_circuit_breaker", "alarms"]
         .iter()
         .any(|n| changed(n))
     {
@@ -553,6 +576,23 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
         _ => remote_td.to_string(),
     };
     let keep = |n: &str| attr(current, n);
+    let alarms: Vec<Value> = match s.deployment_configuration() {
+        Some(d) => d
+            .alarms()
+            .map(|a| {
+                object(
+                    &alarms_block(),
+                    [
+                        ("alarm_names", string_set(a.alarm_names().iter().cloned())),
+                        ("enable", Value::bool(a.enable())),
+                        ("rollback", Value::bool(a.rollback())),
+                    ],
+                )
+            })
+            .into_iter()
+            .collect(),
+        None => items(current, "alarms"),
+    };
     let (max, min, breaker) = match s.deployment_configuration() {
         Some(d) => {
             let breaker: Vec<Value> = d
@@ -689,6 +729,7 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
                 },
             ),
             ("wait_for_steady_state", keep("wait_for_steady_state")),
+            ("alarms", Value::list(alarms_block().implied_type(), alarms)),
             ("capacity_provider_strategy", Value::set(strategy_block().implied_type(), strategy)),
             ("deployment_circuit_breaker", breaker),
             ("deployment_controller", Value::list(controller_block().implied_type(), vec![controller])),
