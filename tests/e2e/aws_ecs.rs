@@ -390,6 +390,20 @@ resource "aws_ecs_task_definition" "t" {{
   family                = "{name}"
   track_latest          = true
   container_definitions = jsonencode([{{ name = "app", image = "busybox", memory = 64, cpu = 0 }}])
+  volume {{
+    name = "data"
+    efs_volume_configuration {{
+      file_system_id     = "fs-12345678"
+      transit_encryption = "ENABLED"
+      authorization_config {{
+        iam = "ENABLED"
+      }}
+    }}
+  }}
+  volume {{
+    name      = "scratch"
+    host_path = "/tmp"
+  }}
   tags                  = {{ Name = "{name}"{extra_tag} }}
 }}
 
@@ -432,6 +446,8 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(output(&d, "revision"), 1);
     assert_eq!(state_attr(&d, "aws_ecs_service", "s", "task_definition"), format!("{name}:1"));
+    let volumes = state_json(&d, "aws_ecs_task_definition", "t")["volume"].to_string();
+    assert!(volumes.contains(r#""root_directory":"/""#) && volumes.contains("fs-12345678"), "{volumes}");
     no_changes(&d);
 
     // Settings, the strategy and tags change in place; nothing is replaced.

@@ -9,7 +9,8 @@ use super::container_definitions as defs;
 use super::*;
 use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
-    Compatibility, CpuArchitecture, EphemeralStorage, HostVolumeProperties, IpcMode, NetworkMode, OsFamily, PidMode,
+    Compatibility, CpuArchitecture, EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
+    EfsVolumeConfiguration, EphemeralStorage, HostVolumeProperties, IpcMode, NetworkMode, OsFamily, PidMode,
     RuntimePlatform, TaskDefinition, TaskDefinitionField, TaskDefinitionPlacementConstraint,
     TaskDefinitionPlacementConstraintType, TaskDefinitionStatus, Volume,
 };
@@ -21,14 +22,56 @@ const WHAT: &str = "ECS Task Definition";
 /// The nested blocks, each of which forces a new revision when changed.
 const BLOCKS: [&str; 4] = ["ephemeral_storage", "placement_constraints", "runtime_platform", "volume"];
 
+fn authorization_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("access_point_id", Attribute::optional(Type::String)),
+            ("iam", Attribute::optional(Type::String)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn efs_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("file_system_id", Attribute::required(Type::String)),
+            ("root_directory", Attribute::optional(Type::String)),
+            ("transit_encryption", Attribute::optional(Type::String)),
+            ("transit_encryption_port", Attribute::optional(Type::Number)),
+        ]),
+        blocks: BTreeMap::from([("authorization_config".to_string(), single(authorization_block()))]),
+    }
+}
+
 fn volume_block() -> Block {
     Block {
         attributes: attrs(vec![
             ("host_path", Attribute::optional(Type::String)),
             ("name", Attribute::required(Type::String)),
         ]),
-        blocks: BTreeMap::new(),
+        blocks: BTreeMap::from([("efs_volume_configuration".to_string(), single(efs_block()))]),
     }
+}
+
+/// An EFS volume's `root_directory` defaults to "/" (as ECS, and moto, fill it in).
+fn plan_volumes(planned: &Value) -> Value {
+    let v = attr(planned, "volume");
+    if !v.is_wholly_known() || v.is_null() {
+        return planned.clone();
+    }
+    let filled = items(planned, "volume")
+        .into_iter()
+        .map(|vol| {
+            let Some(efs) = first(&vol, "efs_volume_configuration") else { return vol };
+            if !attr(&efs, "root_directory").is_null() {
+                return vol;
+            }
+            let efs = with_attr(&efs, "root_directory", Value::string("/"));
+            with_attr(&vol, "efs_volume_configuration", Value::list(efs_block().implied_type(), vec![efs]))
+        })
+        .collect();
+    with_attr(planned, "volume", Value::set(volume_block().implied_type(), filled))
 }
 
 fn placement_block() -> Block {
@@ -172,7 +215,7 @@ fn awsvpc(v: &Value) -> bool {
 /// The plan: container definitions as the state holds them, the prior
 /// text kept when equivalent; a changed nested block replaces.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<AttributePath>) {
-    let mut p = planned.clone();
+    let mut p = plan_volumes(planned);
     if let Some(text) = str_attr(config, "container_definitions") {
         let before = if prior.is_null() { None } else { str_attr(prior, "container_definitions") };
         let kept = before.filter(|b| defs::equivalent(b, &text, awsvpc(&p) || awsvpc(prior)));
@@ -193,17 +236,37 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<Attri
     (p, replace)
 }
 
-fn volumes_of(planned: &Value) -> Option<Vec<Volume>> {
-    let v: Vec<Volume> = items(planned, "volume")
+fn efs_of(v: &Value) -> Result<Option<EfsVolumeConfiguration>, ProviderDiagnostic> {
+    let Some(efs) = first(v, "efs_volume_configuration") else { return Ok(None) };
+    let auth = first(&efs, "authorization_config").map(|a| {
+        EfsAuthorizationConfig::builder()
+            .set_access_point_id(nonempty(&a, "access_point_id"))
+            .set_iam(nonempty(&a, "iam").map(|i| EfsAuthorizationConfigIam::from(i.as_str())))
+            .build()
+    });
+    EfsVolumeConfiguration::builder()
+        .set_file_system_id(nonempty(&efs, "file_system_id"))
+        .set_root_directory(nonempty(&efs, "root_directory"))
+        .set_transit_encryption(nonempty(&efs, "transit_encryption").map(|t| EfsTransitEncryption::from(t.as_str())))
+        .set_transit_encryption_port(i32_of(&efs, "transit_encryption_port"))
+        .set_authorization_config(auth)
+        .build()
+        .map(Some)
+        .map_err(|e| ProviderDiagnostic::error("Invalid efs_volume_configuration", e.to_string()))
+}
+
+fn volumes_of(planned: &Value) -> Result<Option<Vec<Volume>>, ProviderDiagnostic> {
+    let v = items(planned, "volume")
         .iter()
         .map(|v| {
-            Volume::builder()
+            Ok(Volume::builder()
                 .set_name(str_attr(v, "name"))
                 .set_host(nonempty(v, "host_path").map(|p| HostVolumeProperties::builder().source_path(p).build()))
-                .build()
+                .set_efs_volume_configuration(efs_of(v)?)
+                .build())
         })
-        .collect();
-    (!v.is_empty()).then_some(v)
+        .collect::<Result<Vec<Volume>, ProviderDiagnostic>>()?;
+    Ok((!v.is_empty()).then_some(v))
 }
 
 fn placement_of(planned: &Value) -> Option<Vec<TaskDefinitionPlacementConstraint>> {
@@ -251,7 +314,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_ipc_mode(nonempty(planned, "ipc_mode").map(|m| IpcMode::from(m.as_str())))
                 .set_pid_mode(nonempty(planned, "pid_mode").map(|m| PidMode::from(m.as_str())))
                 .set_requires_compatibilities((!compat.is_empty()).then_some(compat))
-                .set_volumes(volumes_of(planned))
+                .set_volumes(volumes_of(planned)?)
                 .set_placement_constraints(placement_of(planned))
                 .set_runtime_platform(runtime)
                 .set_ephemeral_storage(storage)
@@ -323,9 +386,43 @@ fn to_state(aws: &Aws, current: &Value, td: &TaskDefinition, tags: &[Tag]) -> Re
         .volumes()
         .iter()
         .map(|v| {
+            let efs: Vec<Value> = v
+                .efs_volume_configuration()
+                .map(|e| {
+                    let auth: Vec<Value> = e
+                        .authorization_config()
+                        .map(|a| {
+                            object(
+                                &authorization_block(),
+                                [
+                                    ("access_point_id", opt_text(a.access_point_id())),
+                                    ("iam", opt_text(a.iam().map(|i| i.as_str()))),
+                                ],
+                            )
+                        })
+                        .into_iter()
+                        .collect();
+                    let port = e.transit_encryption_port().map(|p| Value::int(p as i64));
+                    object(
+                        &efs_block(),
+                        [
+                            ("file_system_id", Value::string(e.file_system_id())),
+                            ("root_directory", opt_text(e.root_directory())),
+                            ("transit_encryption", opt_text(e.transit_encryption().map(|t| t.as_str()))),
+                            ("transit_encryption_port", port.unwrap_or(Value::null(Type::Number))),
+                            ("authorization_config", Value::list(authorization_block().implied_type(), auth)),
+                        ],
+                    )
+                })
+                .into_iter()
+                .collect();
             object(
                 &volume_block(),
-                [("host_path", opt_text(v.host().and_then(|h| h.source_path()))), ("name", opt_text(v.name()))],
+                [
+                    ("host_path", opt_text(v.host().and_then(|h| h.source_path()))),
+                    ("name", opt_text(v.name())),
+                    ("efs_volume_configuration", Value::list(efs_block().implied_type(), efs)),
+                ],
             )
         })
         .collect();
