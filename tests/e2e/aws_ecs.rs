@@ -430,6 +430,18 @@ resource "aws_ecs_service" "s" {{
   wait_for_steady_state = {wait}
   force_new_deployment  = true
   triggers              = {{ redeploy = "{trigger}" }}
+
+  ordered_placement_strategy {{
+    type  = "spread"
+    field = "attribute:ecs.availability-zone"
+  }}
+  ordered_placement_strategy {{
+    type  = "binpack"
+    field = "memory"
+  }}
+  placement_constraints {{
+    type = "distinctInstance"
+  }}
 }}
 "#
     )
@@ -446,6 +458,11 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(output(&d, "revision"), 1);
     assert_eq!(state_attr(&d, "aws_ecs_service", "s", "task_definition"), format!("{name}:1"));
+    let placement = ecs(&format!(
+        "s = ecs.describe_services(cluster='{name}', services=['{name}'])['services'][0]\n\
+         print([p['type'] for p in s['placementStrategy']], [c['type'] for c in s['placementConstraints']])"
+    ));
+    assert_eq!(placement, "['spread', 'binpack'] ['distinctInstance']");
     let volumes = state_json(&d, "aws_ecs_task_definition", "t")["volume"].to_string();
     assert!(volumes.contains(r#""root_directory":"/""#) && volumes.contains("fs-12345678"), "{volumes}");
     no_changes(&d);

@@ -22,7 +22,8 @@ use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
     DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
-    NetworkConfiguration, PropagateTags, SchedulingStrategy, Service, ServiceField,
+    NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
+    PropagateTags, SchedulingStrategy, Service, ServiceField, ServiceRegistry,
 };
 use std::time::{Duration, Instant};
 use strata_lang::Type;
@@ -69,6 +70,38 @@ fn alarms_block() -> Block {
             ("alarm_names", Attribute::required(Type::set(Type::String))),
             ("enable", Attribute::required(Type::Bool)),
             ("rollback", Attribute::required(Type::Bool)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn placement_strategy_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("field", Attribute::optional(Type::String)),
+            ("type", Attribute::required(Type::String)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn placement_constraint_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("expression", Attribute::optional(Type::String)),
+            ("type", Attribute::required(Type::String)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn registry_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("container_name", Attribute::optional(Type::String)),
+            ("container_port", Attribute::optional(Type::Number)),
+            ("port", Attribute::optional(Type::Number)),
+            ("registry_arn", Attribute::required(Type::String)),
         ]),
         blocks: BTreeMap::new(),
     }
@@ -121,6 +154,15 @@ pub fn schema() -> Block {
             ("deployment_controller".to_string(), single(controller_block())),
             ("load_balancer".to_string(), set_of(load_balancer_block())),
             ("network_configuration".to_string(), single(network_block())),
+            (
+                "ordered_placement_strategy".to_string(),
+                NestedBlock { nesting: Nesting::List, block: placement_strategy_block(), min_items: 0, max_items: 5 },
+            ),
+            (
+                "placement_constraints".to_string(),
+                NestedBlock { nesting: Nesting::Set, block: placement_constraint_block(), min_items: 0, max_items: 10 },
+            ),
+            ("service_registries".to_string(), single(registry_block())),
         ]),
     }
 }
@@ -270,6 +312,48 @@ fn load_balancers_of(planned: &Value) -> Vec<LoadBalancer> {
         .collect()
 }
 
+fn placement_strategy_of(planned: &Value) -> Vec<PlacementStrategy> {
+    items(planned, "ordered_placement_strategy")
+        .iter()
+        .map(|p| {
+            PlacementStrategy::builder()
+                .set_type(nonempty(p, "type").map(|t| PlacementStrategyType::from(t.as_str())))
+                .set_field(nonempty(p, "field"))
+                .build()
+        })
+        .collect()
+}
+
+fn placement_constraints_of(planned: &Value) -> Vec<PlacementConstraint> {
+    items(planned, "placement_constraints")
+        .iter()
+        .map(|p| {
+            PlacementConstraint::builder()
+                .set_type(nonempty(p, "type").map(|t| PlacementConstraintType::from(t.as_str())))
+                .set_expression(nonempty(p, "expression"))
+                .build()
+        })
+        .collect()
+}
+
+fn registries_of(planned: &Value) -> Vec<ServiceRegistry> {
+    items(planned, "service_registries")
+        .iter()
+        .map(|r| {
+            ServiceRegistry::builder()
+                .set_registry_arn(nonempty(r, "registry_arn"))
+                .set_port(i32_of(r, "port"))
+                .set_container_name(nonempty(r, "container_name"))
+                .set_container_port(i32_of(r, "container_port"))
+                .build()
+        })
+        .collect()
+}
+
+fn some_if_any<T>(v: Vec<T>) -> Option<Vec<T>> {
+    (!v.is_empty()).then_some(v)
+}
+
 fn strategy_of(planned: &Value) -> Vec<CapacityProviderStrategyItem> {
     items(planned, "capacity_provider_strategy")
         .iter()
@@ -346,6 +430,9 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .deployment_configuration(deployment_of(planned))
                 .set_network_configuration(network_of(planned)?)
                 .set_load_balancers((!lbs.is_empty()).then_some(lbs))
+                .set_placement_strategy(some_if_any(placement_strategy_of(planned)))
+                .set_placement_constraints(some_if_any(placement_constraints_of(planned)))
+                .set_service_registries(some_if_any(registries_of(planned)))
                 .set_health_check_grace_period_seconds(i32_of(planned, "health_check_grace_period_seconds"))
                 .enable_execute_command(bool_attr(planned, "enable_execute_command").unwrap_or(false))
                 .enable_ecs_managed_tags(bool_attr(planned, "enable_ecs_managed_tags").unwrap_or(false))
@@ -364,7 +451,12 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let grace = i32_of(planned, "health_check_grace_period_seconds").filter(|g| *g > 0);
     let exec = bool_attr(planned, "enable_execute_command") == Some(true);
     let managed = bool_attr(planned, "enable_ecs_managed_tags") == Some(true);
-    let missing = (grace.is_some() && created.health_check_grace_period_seconds() != grace)
+    let strategy = some_if_any(placement_strategy_of(planned)).filter(|_| created.placement_strategy().is_empty());
+    let constraints =
+        some_if_any(placement_constraints_of(planned)).filter(|_| created.placement_constraints().is_empty());
+    let missing = strategy.is_some()
+        || constraints.is_some()
+        || (grace.is_some() && created.health_check_grace_period_seconds() != grace)
         || (exec && !created.enable_execute_command())
         || (managed && !created.enable_ecs_managed_tags())
         || created.deployment_configuration().is_none();
@@ -378,6 +470,8 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_health_check_grace_period_seconds(grace)
                 .set_enable_execute_command(exec.then_some(true))
                 .set_enable_ecs_managed_tags(managed.then_some(true))
+                .set_placement_strategy(strategy)
+                .set_placement_constraints(constraints)
                 .deployment_configuration(deployment_of(planned))
                 .send(),
         )
@@ -424,6 +518,18 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     }
     if changed("load_balancer") {
         req = req.set_load_balancers(Some(load_balancers_of(planned)));
+        any = true;
+    }
+    if changed("ordered_placement_strategy") {
+        req = req.set_placement_strategy(Some(placement_strategy_of(planned)));
+        any = true;
+    }
+    if changed("placement_constraints") {
+        req = req.set_placement_constraints(Some(placement_constraints_of(planned)));
+        any = true;
+    }
+    if changed("service_registries") {
+        req = req.set_service_registries(Some(registries_of(planned)));
         any = true;
     }
     if changed("health_check_grace_period_seconds") {
@@ -669,6 +775,50 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
             )
         })
         .collect();
+    let placement_strategy = s
+        .placement_strategy()
+        .iter()
+        .map(|p| {
+            // The field's case as configured (ECS may answer `MEMORY` for `memory`).
+            let field = p.field().map(|f| {
+                let given = items(current, "ordered_placement_strategy")
+                    .iter()
+                    .filter_map(|c| str_attr(c, "field"))
+                    .find(|g| g.eq_ignore_ascii_case(f));
+                given.unwrap_or_else(|| f.to_string())
+            });
+            object(
+                &placement_strategy_block(),
+                [("field", opt_text(field.as_deref())), ("type", opt_text(p.r#type().map(|t| t.as_str())))],
+            )
+        })
+        .collect();
+    let placement_constraints = s
+        .placement_constraints()
+        .iter()
+        .map(|p| {
+            object(
+                &placement_constraint_block(),
+                [("expression", opt_text(p.expression())), ("type", opt_text(p.r#type().map(|t| t.as_str())))],
+            )
+        })
+        .collect();
+    let num = |v: Option<i32>| v.map(|n| Value::int(n as i64)).unwrap_or(Value::null(Type::Number));
+    let registries = s
+        .service_registries()
+        .iter()
+        .map(|r| {
+            object(
+                &registry_block(),
+                [
+                    ("container_name", opt_text(r.container_name())),
+                    ("container_port", num(r.container_port())),
+                    ("port", num(r.port())),
+                    ("registry_arn", opt_text(r.registry_arn())),
+                ],
+            )
+        })
+        .collect();
     let controller = object(
         &controller_block(),
         [("type", Value::string(s.deployment_controller().map(|c| c.r#type().as_str()).unwrap_or("ECS")))],
@@ -735,6 +885,9 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
             ("deployment_controller", Value::list(controller_block().implied_type(), vec![controller])),
             ("load_balancer", Value::set(load_balancer_block().implied_type(), lbs)),
             ("network_configuration", Value::list(network_block().implied_type(), network)),
+            ("ordered_placement_strategy", Value::list(placement_strategy_block().implied_type(), placement_strategy)),
+            ("placement_constraints", Value::set(placement_constraint_block().implied_type(), placement_constraints)),
+            ("service_registries", Value::list(registry_block().implied_type(), registries)),
         ],
     )
 }
