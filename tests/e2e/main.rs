@@ -7,6 +7,7 @@ mod aws_autoscaling;
 mod aws_crash;
 mod aws_defaults;
 mod aws_drift;
+mod aws_ecs;
 mod aws_example;
 mod aws_gateways;
 mod aws_iam;

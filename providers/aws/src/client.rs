@@ -27,6 +27,8 @@ pub struct Aws {
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     /// Application Auto Scaling (`appautoscaling`).
     pub appautoscaling: aws_sdk_applicationautoscaling::Client,
+    /// ECS clusters, task definitions and services (`ecs`).
+    pub ecs: aws_sdk_ecs::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -79,7 +81,7 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, elbv2, appautoscaling, region } =
+        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, elbv2, appautoscaling, ecs, region } =
             runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
@@ -96,6 +98,7 @@ impl Aws {
             cloudwatch,
             elbv2,
             appautoscaling,
+            ecs,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -213,6 +216,7 @@ struct Clients {
     cloudwatch: aws_sdk_cloudwatch::Client,
     elbv2: aws_sdk_elasticloadbalancingv2::Client,
     appautoscaling: aws_sdk_applicationautoscaling::Client,
+    ecs: aws_sdk_ecs::Client,
     region: String,
 }
 
@@ -315,9 +319,14 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = ["appautoscaling", "applicationautoscaling"].iter().find_map(|n| s.endpoints.get(*n)) {
         appautoscaling = appautoscaling.endpoint_url(e);
     }
+    let mut ecs = aws_sdk_ecs::config::Builder::from(&sdk);
+    if let Some(e) = s.endpoints.get("ecs") {
+        ecs = ecs.endpoint_url(e);
+    }
     Ok(Clients {
         appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
+        ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),
         cloudwatch: aws_sdk_cloudwatch::Client::from_conf(cloudwatch.build()),
         ec2: aws_sdk_ec2::Client::from_conf(ec2.build()),
         logs: aws_sdk_cloudwatchlogs::Client::from_conf(logs.build()),

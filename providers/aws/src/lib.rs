@@ -13,7 +13,9 @@
 //! `aws_iam_service_linked_role` and data `aws_iam_policy` (documents
 //! compared by meaning, `iam_policy`); CloudWatch Logs:
 //! `aws_cloudwatch_log_group` and its data source (`logs`); CloudWatch
-//! metric alarms, `aws_cloudwatch_metric_alarm` (`metric_alarm`); VPC endpoints
+//! metric alarms, `aws_cloudwatch_metric_alarm` (`metric_alarm`); ECS
+//! clusters, capacity providers, task definitions and services, and their
+//! data sources (`ecs`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
@@ -39,6 +41,7 @@ mod data;
 mod default_nacl;
 mod defaults;
 mod dhcp;
+mod ecs;
 mod eigw;
 mod eip;
 mod elbv2;
@@ -212,6 +215,7 @@ fn schema() -> Arc<ProviderSchema> {
                 ])
                 .into_iter()
                 .chain(elbv2::schemas(rs0))
+                .chain(ecs::TYPES.iter().map(|t| (t.to_string(), rs(ecs::schema(t)))))
                 .map(|(name, r)| {
                     let block = timeouts::with_block(&name, r.block);
                     let block =
@@ -233,6 +237,7 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpc_endpoint_service".to_string(), ds(vpc_endpoint::service_schema())),
                 ])
                 .into_iter()
+                .chain(ecs::DATA_TYPES.iter().map(|t| (t.to_string(), ds(ecs::data_schema(t)))))
                 .map(|(name, r)| {
                     // Global data sources take no region.
                     let global = ["aws_caller_identity", "aws_iam_policy", "aws_iam_policy_document", "aws_partition"];
@@ -283,6 +288,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
         "aws_cloudwatch_metric_alarm" => metric_alarm::defaults(),
         t if elbv2::TYPES.contains(&t) => elbv2::defaults(t),
         t if appautoscaling::TYPES.contains(&t) => appautoscaling::defaults(t),
+        t if ecs::TYPES.contains(&t) => ecs::defaults(t),
         t if subnet_group::TYPES.contains(&t) => {
             vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
         }
@@ -376,6 +382,11 @@ impl AwsProvider {
             }
             "aws_security_group_rule" => security_group_rule::plan(&planned, req.config, req.prior),
             "aws_vpc_block_public_access_options" => block_public_access::plan_options(&planned, req.prior),
+            t if ecs::TYPES.contains(&t) => {
+                let (planned, replace) = ecs::plan(t, &planned, req.config, req.prior);
+                resp.requires_replace.extend(replace);
+                planned
+            }
             t => match subnet_group::Kind::of(t) {
                 Some(kind) => subnet_group::plan(kind, &planned, req.config),
                 None => planned,
@@ -496,6 +507,7 @@ impl AwsProvider {
             // Named by their arguments.
             t if appautoscaling::TYPES.contains(&t) => return appautoscaling::find(&aws, t, planned),
             "aws_iam_service_linked_role" => return iam_service_linked_role::find(&aws, token, planned),
+            t if ecs::TYPES.contains(&t) => return ecs::find(&aws, t, token, planned),
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
                 let kind = subnet_group::Kind::of(t).expect("a subnet group type");
@@ -519,6 +531,23 @@ impl AwsProvider {
         // Batched reads may hold a describe made before the create landed.
         aws.cache.invalidate();
         self.read(type_name, &current)
+    }
+
+    /// The object a create made before it failed (an ECS service whose
+    /// steady-state wait timed out), found by the create token, so that
+    /// the engine keeps it tainted rather than orphaning it.
+    fn left_by_failed_create(&self, req: &ApplyRequest) -> Option<Value> {
+        let token = req.create_token?;
+        if !req.prior.is_null() || req.planned.is_null() || !ecs::TYPES.contains(&req.type_name) {
+            return None;
+        }
+        let aws = self.aws_for(req.planned).ok()?;
+        let found = ecs::find(&aws, req.type_name, token, req.planned).ok()??;
+        let found = region::with_region(&found, req.planned, &aws.region, is_regional(req.type_name));
+        Some(match block_of(req.type_name) {
+            Some(block) => timeouts::carry(&block, &found, req.planned),
+            None => found,
+        })
     }
 
     fn apply_operation(&self, aws: &Aws, req: &ApplyRequest) -> Result<Value, ProviderDiagnostic> {
@@ -566,6 +595,7 @@ impl AwsProvider {
                 "aws_security_group_rule" => security_group_rule::delete(aws, req.prior)?,
                 "aws_vpc_block_public_access_options" => block_public_access::delete_options(aws)?,
                 "aws_vpc_block_public_access_exclusion" => block_public_access::delete_exclusion(aws, req.prior)?,
+                t if ecs::TYPES.contains(&t) => ecs::delete(aws, t, req.prior)?,
                 other => match subnet_group::Kind::of(other) {
                     Some(kind) => subnet_group::delete(aws, kind, req.prior)?,
                     None => return Err(unknown_type(other)),
@@ -657,6 +687,7 @@ impl AwsProvider {
             ("aws_vpc_block_public_access_exclusion", false) => {
                 block_public_access::update_exclusion(aws, req.prior, req.planned)
             }
+            (t, _) if ecs::TYPES.contains(&t) => ecs::apply(aws, t, req.prior, req.planned),
             (other, creating) => match subnet_group::Kind::of(other) {
                 Some(kind) if creating => subnet_group::create(aws, kind, req.planned),
                 Some(kind) => subnet_group::update(aws, kind, req.prior, req.planned),
@@ -725,6 +756,7 @@ impl AwsProvider {
             "aws_security_group_rule" => security_group_rule::read(aws, current),
             "aws_vpc_block_public_access_options" => block_public_access::read_options(aws, current),
             "aws_vpc_block_public_access_exclusion" => block_public_access::read_exclusion(aws, current),
+            t if ecs::TYPES.contains(&t) => ecs::read(aws, t, current),
             other => match subnet_group::Kind::of(other) {
                 Some(kind) => subnet_group::read(aws, kind, current),
                 None => Err(unknown_type(other)),
@@ -810,6 +842,7 @@ impl Provider for AwsProvider {
             "aws_security_group_rule" => security_group_rule::validate(req.config),
             "aws_vpc_block_public_access_options" => block_public_access::validate_options(req.config),
             "aws_vpc_block_public_access_exclusion" => block_public_access::validate_exclusion(req.config),
+            t if ecs::TYPES.contains(&t) => ecs::validate(t, req.config),
             t => subnet_group::Kind::of(t).map(|k| subnet_group::validate(k, req.config)).unwrap_or_default(),
         };
         diags.extend(timeouts::validate(req.config));
@@ -863,9 +896,10 @@ impl Provider for AwsProvider {
                     .collect();
                 ApplyResponse { new_state, private, diagnostics }
             }
-            // Nothing changed (or the object is as before): keep the prior object.
+            // Nothing changed (or the object is as before): keep the prior
+            // object, or one a failed create left behind (tainted).
             Err(d) => ApplyResponse {
-                new_state: req.prior.clone(),
+                new_state: self.left_by_failed_create(&req).unwrap_or_else(|| req.prior.clone()),
                 private: req.planned_private.to_vec(),
                 diagnostics: vec![d],
             },
