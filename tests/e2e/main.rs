@@ -4,6 +4,7 @@
 mod aws_alarms;
 mod aws_attr_syntax;
 mod aws_autoscaling;
+mod aws_blue_green;
 mod aws_crash;
 mod aws_defaults;
 mod aws_drift;
