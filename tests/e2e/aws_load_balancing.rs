@@ -325,3 +325,115 @@ resource "aws_lb_target_group" "bad" {{
         assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
     }
 }
+
+/// A crash between sending the creates and journalling their results,
+/// replayed exactly: the journal holds the three intents (load balancer,
+/// target group, listener) and AWS holds the objects with their tokens,
+/// as a kill -9 at that moment leaves them. The next plan adopts all
+/// three instead of creating them again.
+#[test]
+fn interrupted_creates_are_found_by_their_token_and_adopted() {
+    let name = format!("lbk{}", std::process::id());
+    let network = format!(
+        r#"{provider}
+resource "aws_vpc" "main" {{
+  cidr_block = "10.41.0.0/16"
+}}
+
+resource "aws_subnet" "a" {{
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.41.1.0/24"
+  availability_zone = "{REGION}a"
+}}
+
+resource "aws_subnet" "b" {{
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.41.2.0/24"
+  availability_zone = "{REGION}b"
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    );
+    let load_balancing = format!(
+        r#"
+resource "aws_lb" "web" {{
+  name    = "{name}"
+  subnets = [aws_subnet.a.id, aws_subnet.b.id]
+}}
+
+resource "aws_lb_target_group" "blue" {{
+  name     = "{name}-blue"
+  port     = 80
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.main.id
+}}
+
+resource "aws_lb_listener" "http" {{
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  protocol          = "HTTP"
+  default_action {{
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.blue.arn
+  }}
+}}
+"#
+    );
+    let d = TempDir::with_files("aws-lb-kill", &[("main.tf", &network)]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let vpc = state_id(&d, "aws_vpc", "main");
+    let (a, b) = (state_id(&d, "aws_subnet", "a"), state_id(&d, "aws_subnet", "b"));
+
+    // What the creates made before the crash, each carrying its token.
+    let arns = elbv2(&format!(
+        "tag = lambda t: [{{'Key': 'strata:create-token', 'Value': t}}]\n\
+         lb = elb.create_load_balancer(Name='{name}', Subnets=['{a}', '{b}'], Tags=tag('t-lb'))['LoadBalancers'][0]['LoadBalancerArn']\n\
+         tg = elb.create_target_group(Name='{name}-blue', Port=80, Protocol='HTTP', VpcId='{vpc}', Tags=tag('t-tg'))['TargetGroups'][0]['TargetGroupArn']\n\
+         l = elb.create_listener(LoadBalancerArn=lb, Port=80, Protocol='HTTP', DefaultActions=[{{'Type': 'forward', 'TargetGroupArn': tg}}], Tags=tag('t-listener'))['Listeners'][0]['ListenerArn']\n\
+         print(lb, tg, l)"
+    ));
+    let arns: Vec<&str> = arns.split_whitespace().collect();
+    let (lb, tg) = (arns[0], arns[1]);
+
+    // The journal as the killed apply left it: three intents, nothing after.
+    let st = state(&d);
+    let header = serde_json::json!({"lineage": st["lineage"], "serial": st["serial"]});
+    let intent = |ty: &str, res: &str, token: &str, attributes: serde_json::Value| {
+        serde_json::json!({
+            "mode": "managed", "type": ty, "name": res,
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instance": {"schema_version": 0, "attributes": attributes, "sensitive_attributes": []},
+            "intent": token, "intent_at": 0
+        })
+    };
+    let lines = [
+        header,
+        intent("aws_lb", "web", "t-lb", serde_json::json!({"name": name, "region": REGION})),
+        intent(
+            "aws_lb_target_group",
+            "blue",
+            "t-tg",
+            serde_json::json!({"name": format!("{name}-blue"), "region": REGION}),
+        ),
+        intent(
+            "aws_lb_listener",
+            "http",
+            "t-listener",
+            serde_json::json!({"load_balancer_arn": lb, "port": 80, "region": REGION}),
+        ),
+    ];
+    let journal: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(d.path().join("terraform.tfstate.journal"), journal).unwrap();
+    std::fs::write(d.path().join("main.tf"), format!("{network}{load_balancing}")).unwrap();
+
+    let plan = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert_eq!(plan.stderr.matches("Adopted an object").count(), 3, "{}", plan.transcript());
+    assert!(!plan.stdout.contains("will be created"), "{}", plan.stdout);
+    assert_eq!(state_id(&d, "aws_lb", "web"), lb);
+    assert_eq!(state_id(&d, "aws_lb_target_group", "blue"), tg);
+    assert!(!state(&d).to_string().contains("strata:create-token"));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+}
