@@ -209,7 +209,11 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_iam_service_linked_role".to_string(), rs0(iam_service_linked_role::schema())),
                 ])
                 .into_iter()
-                .chain(ecs::TYPES.iter().map(|t| (t.to_string(), rs(ecs::schema(t)))))
+                .chain(
+                    ecs::TYPES.iter().map(|t| {
+                        (t.to_string(), ResourceSchema { version: ecs::schema_version(t), ..rs(ecs::schema(t)) })
+                    }),
+                )
                 .map(|(name, r)| {
                     let block = timeouts::with_block(&name, r.block);
                     let block =
