@@ -578,3 +578,80 @@ resource "aws_ecs_service" "s" {{
     assert_eq!(remote_service(&name, &name), "INACTIVE");
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// A task definition in a state file as Terraform with hashicorp/aws 6.x
+/// writes it: its own spelling of the container definitions (keys in
+/// another order, ECS's defaults included) and attributes Strata does not
+/// model yet; refreshing and planning against the same configuration
+/// changes nothing.
+#[test]
+fn a_terraform_written_task_definition_state_plans_no_changes() {
+    let name = format!("ecs-tfstate-{}", std::process::id());
+    let arn = ecs(&format!(
+        "print(ecs.register_task_definition(family='{name}', containerDefinitions=[{{'name': 'app', 'image': 'busybox:1', 'memory': 64, 'portMappings': [{{'containerPort': 8080}}]}}])['taskDefinition']['taskDefinitionArn'])"
+    ));
+    let defs = r#"[{"portMappings":[{"protocol":"tcp","hostPort":0,"containerPort":8080}],"name":"app","mountPoints":[],"memory":64,"image":"busybox:1","essential":true,"environment":[],"cpu":0,"volumesFrom":[]}]"#;
+    let attributes = serde_json::json!({
+        "arn": arn,
+        "arn_without_revision": arn.rsplit_once(':').map(|(a, _)| a).unwrap_or_default(),
+        "container_definitions": defs,
+        "cpu": "",
+        "enable_fault_injection": false,
+        "ephemeral_storage": [],
+        "execution_role_arn": "",
+        "family": name,
+        "id": name,
+        "inference_accelerator": [],
+        "ipc_mode": "",
+        "memory": "",
+        "network_mode": "bridge",
+        "pid_mode": "",
+        "placement_constraints": [],
+        "proxy_configuration": [],
+        "region": REGION,
+        "requires_compatibilities": [],
+        "revision": 1,
+        "runtime_platform": [],
+        "skip_destroy": false,
+        "tags": null,
+        "tags_all": {},
+        "task_role_arn": "",
+        "track_latest": false,
+        "volume": []
+    });
+    let state = serde_json::json!({
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 3,
+        "lineage": "3f1e6b0e-2f57-4f7e-9e54-0c1d2a3b4c5d",
+        "outputs": {},
+        "resources": [{
+            "mode": "managed",
+            "type": "aws_ecs_task_definition",
+            "name": "t",
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{
+                "schema_version": 1,
+                "attributes": attributes,
+                "sensitive_attributes": [],
+                "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjEifQ=="
+            }]
+        }],
+        "check_results": null
+    });
+    let config = format!(
+        r#"{provider}
+resource "aws_ecs_task_definition" "t" {{
+  family                = "{name}"
+  container_definitions = jsonencode([{{ name = "app", image = "busybox:1", memory = 64, portMappings = [{{ containerPort = 8080 }}] }}])
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files(
+        "aws-ecs-tfstate",
+        &[("main.tf", &config), ("terraform.tfstate", &serde_json::to_string_pretty(&state).unwrap())],
+    );
+    let plan = no_changes(&d);
+    assert!(plan.contains("No changes."), "{plan}");
+}
