@@ -544,6 +544,8 @@ resource "aws_ecs_service" "s" {{
   task_definition       = aws_ecs_task_definition.t.arn
   desired_count         = 1
   wait_for_steady_state = true
+  # Deleted without scaling to 0 first.
+  force_delete          = true
 }}
 "#
     );
@@ -573,6 +575,7 @@ resource "aws_ecs_service" "s" {{
     let id = state_id(&d, "aws_ecs_service", "s");
     assert!(id.ends_with(&format!("service/{name}/{name}")), "{id}");
     assert!(!state(&d).to_string().contains("strata:create-token"));
+    assert_eq!(state_json(&d, "aws_ecs_service", "s")["force_delete"], true);
     std::fs::write(d.path().join("main.tf"), small(&name, "")).unwrap();
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_service(&name, &name), "INACTIVE");

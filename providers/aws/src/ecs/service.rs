@@ -20,10 +20,10 @@
 use super::*;
 use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
-    DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
-    NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
-    PropagateTags, SchedulingStrategy, Service, ServiceField, ServiceRegistry,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
+    DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType,
+    LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
+    PlacementStrategyType, PropagateTags, SchedulingStrategy, Service, ServiceField, ServiceRegistry,
 };
 use std::time::{Duration, Instant};
 use strata_lang::Type;
@@ -126,12 +126,14 @@ pub fn schema() -> Block {
     Block {
         attributes: attrs(vec![
             ("arn", Attribute::computed(Type::String)),
+            ("availability_zone_rebalancing", Attribute::optional_computed(Type::String)),
             ("cluster", Attribute::optional_computed(Type::String).force_new()),
             ("deployment_maximum_percent", Attribute::optional(Type::Number)),
             ("deployment_minimum_healthy_percent", Attribute::optional(Type::Number)),
             ("desired_count", Attribute::optional(Type::Number)),
             ("enable_ecs_managed_tags", Attribute::optional(Type::Bool)),
             ("enable_execute_command", Attribute::optional(Type::Bool)),
+            ("force_delete", Attribute::optional(Type::Bool)),
             ("force_new_deployment", Attribute::optional(Type::Bool)),
             ("health_check_grace_period_seconds", Attribute::optional(Type::Number)),
             ("iam_role", Attribute::optional_computed(Type::String).force_new()),
@@ -197,6 +199,11 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         }
     };
     one_of("launch_type", str_attr(config, "launch_type"), &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"]);
+    one_of(
+        "availability_zone_rebalancing",
+        str_attr(config, "availability_zone_rebalancing"),
+        &["ENABLED", "DISABLED"],
+    );
     one_of("scheduling_strategy", str_attr(config, "scheduling_strategy"), &["REPLICA", "DAEMON"]);
     one_of("propagate_tags", str_attr(config, "propagate_tags"), &["NONE", "SERVICE", "TASK_DEFINITION"]);
     one_of(
@@ -433,6 +440,10 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_placement_strategy(some_if_any(placement_strategy_of(planned)))
                 .set_placement_constraints(some_if_any(placement_constraints_of(planned)))
                 .set_service_registries(some_if_any(registries_of(planned)))
+                .set_availability_zone_rebalancing(
+                    nonempty(planned, "availability_zone_rebalancing")
+                        .map(|a| AvailabilityZoneRebalancing::from(a.as_str())),
+                )
                 .set_health_check_grace_period_seconds(i32_of(planned, "health_check_grace_period_seconds"))
                 .enable_execute_command(bool_attr(planned, "enable_execute_command").unwrap_or(false))
                 .enable_ecs_managed_tags(bool_attr(planned, "enable_ecs_managed_tags").unwrap_or(false))
@@ -548,6 +559,12 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
         let p = nonempty(planned, "propagate_tags").unwrap_or_else(|| "NONE".into());
         req = req.propagate_tags(PropagateTags::from(p.as_str()));
         any = true;
+    }
+    if changed("availability_zone_rebalancing") {
+        if let Some(a) = nonempty(planned, "availability_zone_rebalancing") {
+            req = req.availability_zone_rebalancing(AvailabilityZoneRebalancing::from(a.as_str()));
+            any = true;
+        }
     }
     if changed("platform_version") {
         req = req.set_platform_version(nonempty(planned, "platform_version"));
@@ -853,12 +870,14 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
         &schema(),
         [
             ("arn", Value::string(arn)),
+            ("availability_zone_rebalancing", opt_text(s.availability_zone_rebalancing().map(|a| a.as_str()))),
             ("cluster", cluster_value),
             ("deployment_maximum_percent", max),
             ("deployment_minimum_healthy_percent", min),
             ("desired_count", desired),
             ("enable_ecs_managed_tags", Value::bool(s.enable_ecs_managed_tags())),
             ("enable_execute_command", Value::bool(s.enable_execute_command())),
+            ("force_delete", keep("force_delete")),
             ("force_new_deployment", keep("force_new_deployment")),
             ("health_check_grace_period_seconds", grace),
             ("iam_role", opt_text(s.role_arn())),
@@ -902,7 +921,8 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     if s.status() == Some("INACTIVE") {
         return Ok(());
     }
-    if !daemon(prior) && s.status() != Some("DRAINING") {
+    let force = bool_attr(prior, "force_delete") == Some(true);
+    if !force && !daemon(prior) && s.status() != Some("DRAINING") {
         aws.log_call("ecs:UpdateService");
         match aws
             .block(aws.ecs.update_service().cluster(&cluster).service(&arn).desired_count(0).send())
@@ -920,7 +940,11 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
             e.message.contains("deployments are active")
                 || e.code == "InvalidParameterException" && e.message.contains("scaled above 0")
         },
-        || aws.block(aws.ecs.delete_service().cluster(&cluster).service(&arn).send()).map(|_| ()).map_err(aws_error),
+        || {
+            aws.block(aws.ecs.delete_service().cluster(&cluster).service(&arn).set_force(force.then_some(true)).send())
+                .map(|_| ())
+                .map_err(aws_error)
+        },
     ) {
         Err(e) if is_gone(&e) => return Ok(()),
         Err(e) => return Err(e.into_diag(&what)),

@@ -106,6 +106,7 @@ pub fn schema() -> Block {
             ("arn_without_revision", Attribute::computed(Type::String)),
             ("container_definitions", fnew(Attribute::required(Type::String))),
             ("cpu", fnew(Attribute::optional(Type::String))),
+            ("enable_fault_injection", fnew(Attribute::optional_computed(Type::Bool))),
             ("execution_role_arn", fnew(Attribute::optional(Type::String))),
             ("family", fnew(Attribute::required(Type::String))),
             ("id", Attribute::computed(Type::String)),
@@ -318,6 +319,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_placement_constraints(placement_of(planned))
                 .set_runtime_platform(runtime)
                 .set_ephemeral_storage(storage)
+                .set_enable_fault_injection(bool_attr(planned, "enable_fault_injection"))
                 .set_tags(ecs_tags(&map_of(&attr(planned, "tags_all"))))
                 .send(),
         )
@@ -464,6 +466,7 @@ fn to_state(aws: &Aws, current: &Value, td: &TaskDefinition, tags: &[Tag]) -> Re
             ("arn_without_revision", Value::string(without_revision)),
             ("container_definitions", Value::string(text.as_str())),
             ("cpu", opt_text(td.cpu())),
+            ("enable_fault_injection", Value::bool(td.enable_fault_injection().unwrap_or(false))),
             ("execution_role_arn", opt_text(td.execution_role_arn())),
             ("family", Value::string(family)),
             ("id", Value::string(family)),
