@@ -576,6 +576,13 @@ resource "aws_ecs_service" "s" {{
     assert!(id.ends_with(&format!("service/{name}/{name}")), "{id}");
     assert!(!state(&d).to_string().contains("strata:create-token"));
     assert_eq!(state_json(&d, "aws_ecs_service", "s")["force_delete"], true);
+    // A tag change is not a deployment: no wait for the (never) steady state.
+    let tagged = service.replace("force_delete          = true", "force_delete = true\n  tags = { Team = \"web\" }");
+    std::fs::write(d.path().join("main.tf"), small(&name, &tagged)).unwrap();
+    let started = std::time::Instant::now();
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(state_json(&d, "aws_ecs_service", "s")["tags"], serde_json::json!({"Team": "web"}));
     std::fs::write(d.path().join("main.tf"), small(&name, "")).unwrap();
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_service(&name, &name), "INACTIVE");

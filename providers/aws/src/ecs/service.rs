@@ -589,16 +589,20 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     update_tags(aws, &arn, prior, planned, &what)?;
     let current = with_attr(planned, "id", Value::string(arn.as_str()));
     let current = with_attr(&current, "cluster", Value::string(cluster.as_str()));
-    wait(aws, &current, &what)
+    // Only a change ECS deploys is waited for (a tag change is not).
+    wait_for(aws, &current, &what, any && bool_attr(planned, "wait_for_steady_state") == Some(true))
 }
 
 /// Until ACTIVE, or with `wait_for_steady_state` until steady (ACTIVE, one
 /// deployment, running = desired), within the operation's timeout; the
 /// error names the service and its counts.
 fn wait(aws: &Aws, current: &Value, what: &str) -> Result<Value, ProviderDiagnostic> {
+    wait_for(aws, current, what, bool_attr(current, "wait_for_steady_state") == Some(true))
+}
+
+fn wait_for(aws: &Aws, current: &Value, what: &str, steady: bool) -> Result<Value, ProviderDiagnostic> {
     let arn = crate::id_of(current);
     let cluster = str_attr(current, "cluster").unwrap_or_default();
-    let steady = bool_attr(current, "wait_for_steady_state") == Some(true);
     let started = Instant::now();
     let deadline = started + aws.time_left().unwrap_or(Duration::from_secs(20 * 60));
     let mut pause = Duration::from_millis(250);
