@@ -442,6 +442,11 @@ resource "aws_ecs_service" "s" {{
   placement_constraints {{
     type = "distinctInstance"
   }}
+
+  capacity_provider_strategy {{
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }}
 }}
 "#
     )
@@ -460,9 +465,9 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
     assert_eq!(state_attr(&d, "aws_ecs_service", "s", "task_definition"), format!("{name}:1"));
     let placement = ecs(&format!(
         "s = ecs.describe_services(cluster='{name}', services=['{name}'])['services'][0]\n\
-         print([p['type'] for p in s['placementStrategy']], [c['type'] for c in s['placementConstraints']])"
+         print([p['type'] for p in s['placementStrategy']], [c['type'] for c in s['placementConstraints']], [c['capacityProvider'] for c in s['capacityProviderStrategy']])"
     ));
-    assert_eq!(placement, "['spread', 'binpack'] ['distinctInstance']");
+    assert_eq!(placement, "['spread', 'binpack'] ['distinctInstance'] ['FARGATE']");
     let volumes = state_json(&d, "aws_ecs_task_definition", "t")["volume"].to_string();
     assert!(volumes.contains(r#""root_directory":"/""#) && volumes.contains("fs-12345678"), "{volumes}");
     no_changes(&d);

@@ -465,8 +465,10 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let strategy = some_if_any(placement_strategy_of(planned)).filter(|_| created.placement_strategy().is_empty());
     let constraints =
         some_if_any(placement_constraints_of(planned)).filter(|_| created.placement_constraints().is_empty());
+    let providers = some_if_any(strategy_of(planned)).filter(|_| created.capacity_provider_strategy().is_empty());
     let missing = strategy.is_some()
         || constraints.is_some()
+        || providers.is_some()
         || (grace.is_some() && created.health_check_grace_period_seconds() != grace)
         || (exec && !created.enable_execute_command())
         || (managed && !created.enable_ecs_managed_tags())
@@ -483,6 +485,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_enable_ecs_managed_tags(managed.then_some(true))
                 .set_placement_strategy(strategy)
                 .set_placement_constraints(constraints)
+                .set_capacity_provider_strategy(providers)
                 .deployment_configuration(deployment_of(planned))
                 .send(),
         )
