@@ -1,17 +1,21 @@
 //! `aws_ecs_service` (id = ARN, imported as `cluster/name`), with its
 //! network configuration, load balancers, capacity provider strategy,
-//! deployment circuit breaker and alarms, and deployment controller. A new
-//! `task_definition`, desired count, network or deployment settings are
-//! one in-place UpdateService; `name`, `cluster`, `launch_type`,
-//! `scheduling_strategy`, `iam_role` and `deployment_controller` replace.
-//! Create and update wait for ACTIVE, or, with `wait_for_steady_state`,
-//! for the steady state (ACTIVE, one deployment, running = desired),
-//! bounded by the `timeouts`. Delete scales to 0, deletes, and waits for
-//! INACTIVE.
+//! placement strategy and constraints, service registries, deployment
+//! circuit breaker and alarms, and deployment controller. A new
+//! `task_definition`, desired count, network, placement or deployment
+//! settings are one in-place UpdateService; `name`, `cluster`,
+//! `launch_type`, `scheduling_strategy`, `iam_role` and
+//! `deployment_controller` replace (and the capacity provider strategy,
+//! unless `force_new_deployment`). Create waits for ACTIVE, or, with
+//! `wait_for_steady_state`, for the steady state (ACTIVE, one deployment,
+//! running = desired), bounded by the `timeouts`; so does an update that
+//! sent ECS something to deploy. Delete scales to 0 (unless
+//! `force_delete`), deletes, and waits for INACTIVE.
 //!
 //! moto's CreateService ignores `healthCheckGracePeriodSeconds`,
-//! `enableExecuteCommand`, `enableECSManagedTags` and the deployment
-//! configuration (its UpdateService stores them): when what the create
+//! `enableExecuteCommand`, `enableECSManagedTags`, the deployment
+//! configuration, the capacity provider strategy and the placement
+//! settings (its UpdateService stores them): when what the create
 //! answers lacks a configured value, one UpdateService sends it, so the
 //! next plan is clean. Against AWS, which honours them, nothing more is
 //! sent. A deployment configuration AWS does not report keeps the
