@@ -669,4 +669,12 @@ resource "aws_ecs_task_definition" "t" {{
     );
     let plan = no_changes(&d);
     assert!(plan.contains("No changes."), "{plan}");
+
+    // Deregistered outside: gone, so planned again.
+    ecs(&format!("ecs.deregister_task_definition(taskDefinition='{arn}')"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_task_definition.t will be created"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(state_attr(&d, "aws_ecs_task_definition", "t", "arn").ends_with(&format!("{name}:2")));
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
