@@ -404,6 +404,10 @@ resource "aws_ecs_task_definition" "t" {{
     name      = "scratch"
     host_path = "/tmp"
   }}
+  proxy_configuration {{
+    container_name = "app"
+    properties     = {{ AppPorts = "8080", IgnoredUID = "1337" }}
+  }}
   tags                  = {{ Name = "{name}"{extra_tag} }}
 }}
 
@@ -470,6 +474,9 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
     assert_eq!(placement, "['spread', 'binpack'] ['distinctInstance'] ['FARGATE']");
     let volumes = state_json(&d, "aws_ecs_task_definition", "t")["volume"].to_string();
     assert!(volumes.contains(r#""root_directory":"/""#) && volumes.contains("fs-12345678"), "{volumes}");
+    let proxy = state_json(&d, "aws_ecs_task_definition", "t")["proxy_configuration"].clone();
+    assert_eq!(proxy[0]["type"], "APPMESH", "{proxy}");
+    assert_eq!(proxy[0]["properties"]["AppPorts"], "8080", "{proxy}");
     no_changes(&d);
 
     // Settings, the strategy and tags change in place; nothing is replaced.
