@@ -374,6 +374,9 @@ resource "aws_ecs_cluster" "c" {{
       }}
     }}
   }}
+  service_connect_defaults {{
+    namespace = "arn:aws:servicediscovery:{REGION}:123456789012:namespace/ns-{insights}"
+  }}
 }}
 
 resource "aws_ecs_cluster_capacity_providers" "c" {{
@@ -499,6 +502,8 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
          print(t['taskDefinition']['revision'], sorted(x['key'] for x in t['tags'] if not x['key'].startswith('strata:')))"
     ));
     assert_eq!(remote, "disabled 2\n1 ['Name', 'Team']");
+    let ns = &state_json(&d, "aws_ecs_cluster", "c")["service_connect_defaults"][0]["namespace"];
+    assert!(ns.as_str().is_some_and(|n| n.ends_with("namespace/ns-disabled")), "{ns}");
 
     // A new revision registered outside: track_latest follows it.
     ecs(&format!(
