@@ -172,6 +172,19 @@ output "env" {{
 output "cluster_status" {{
   value = data.aws_ecs_cluster.c.status
 }}
+
+data "aws_ecs_task_definition" "by_revision" {{
+  task_definition = "${{aws_ecs_task_definition.web.family}}:${{aws_ecs_task_definition.web.revision}}"
+}}
+
+output "container" {{
+  value = {{
+    labels    = data.aws_ecs_container_definition.web.docker_labels
+    essential = data.aws_ecs_container_definition.web.essential
+    revision  = data.aws_ecs_task_definition.by_revision.revision
+    mode      = data.aws_ecs_task_definition.by_revision.network_mode
+  }}
+}}
 "#,
         provider = provider_block(None, REGION, "  default_tags {\n    tags = { Owner = \"strata\" }\n  }\n")
     )
@@ -227,6 +240,10 @@ fn a_fargate_service_applies_replans_clean_deploys_in_place_drifts_imports_and_d
     assert_eq!(output(&d, "image"), "nginx:1.25");
     assert_eq!(output(&d, "env"), serde_json::json!({"APP": "web", "ZONE": "b"}));
     assert_eq!(output(&d, "cluster_status"), "ACTIVE");
+    assert_eq!(
+        output(&d, "container"),
+        serde_json::json!({"labels": {"tier": "front"}, "essential": true, "revision": 1, "mode": "awsvpc"})
+    );
     // moto fills in cpu 0, essential, empty arrays, host ports and ignored
     // create arguments: none of it is a change.
     no_changes(&d);
