@@ -471,6 +471,19 @@ resource "aws_ecs_service" "s" {{
     capacity_provider = "FARGATE"
     weight            = 1
   }}
+
+  service_connect_configuration {{
+    enabled   = true
+    namespace = "arn:aws:servicediscovery:ap-south-1:123456789012:namespace/ns-app"
+    service {{
+      port_name      = "http"
+      discovery_name = "app"
+      client_alias {{
+        port     = 8080
+        dns_name = "app.local"
+      }}
+    }}
+  }}
 }}
 "#
     )

@@ -26,8 +26,9 @@ use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
     AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
     DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType,
-    LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
-    PlacementStrategyType, PropagateTags, SchedulingStrategy, Service, ServiceField, ServiceRegistry,
+    LoadBalancer, LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint, PlacementConstraintType,
+    PlacementStrategy, PlacementStrategyType, PropagateTags, SchedulingStrategy, Service, ServiceConnectClientAlias,
+    ServiceConnectConfiguration, ServiceConnectService, ServiceField, ServiceRegistry,
 };
 use std::time::{Duration, Instant};
 use strata_lang::Type;
@@ -111,6 +112,53 @@ fn registry_block() -> Block {
     }
 }
 
+fn client_alias_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("dns_name", Attribute::optional(Type::String)),
+            ("port", Attribute::required(Type::Number)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn connect_service_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("discovery_name", Attribute::optional(Type::String)),
+            ("ingress_port_override", Attribute::optional(Type::Number)),
+            ("port_name", Attribute::required(Type::String)),
+        ]),
+        blocks: BTreeMap::from([("client_alias".to_string(), single(client_alias_block()))]),
+    }
+}
+
+fn connect_log_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("log_driver", Attribute::required(Type::String)),
+            ("options", Attribute::optional(Type::map(Type::String))),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn service_connect_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("enabled", Attribute::required(Type::Bool)),
+            ("namespace", Attribute::optional(Type::String)),
+        ]),
+        blocks: BTreeMap::from([
+            ("log_configuration".to_string(), single(connect_log_block())),
+            (
+                "service".to_string(),
+                NestedBlock { nesting: Nesting::List, block: connect_service_block(), min_items: 0, max_items: 0 },
+            ),
+        ]),
+    }
+}
+
 fn controller_block() -> Block {
     Block { attributes: attrs(vec![("type", Attribute::optional(Type::String))]), blocks: BTreeMap::new() }
 }
@@ -169,6 +217,7 @@ pub fn schema() -> Block {
                 NestedBlock { nesting: Nesting::Set, block: placement_constraint_block(), min_items: 0, max_items: 10 },
             ),
             ("service_registries".to_string(), single(registry_block())),
+            ("service_connect_configuration".to_string(), single(service_connect_block())),
         ]),
     }
 }
@@ -361,6 +410,54 @@ fn registries_of(planned: &Value) -> Vec<ServiceRegistry> {
         .collect()
 }
 
+/// Service Connect as ECS takes it (the timeout and TLS settings are not
+/// modelled yet).
+fn service_connect_of(planned: &Value) -> Result<Option<ServiceConnectConfiguration>, ProviderDiagnostic> {
+    let Some(c) = first(planned, "service_connect_configuration") else { return Ok(None) };
+    let bad = |e: aws_sdk_ecs::error::BuildError| {
+        ProviderDiagnostic::error("Invalid service_connect_configuration", e.to_string())
+    };
+    let log = first(&c, "log_configuration")
+        .map(|l| {
+            let options: std::collections::HashMap<String, String> = map_of(&attr(&l, "options")).into_iter().collect();
+            LogConfiguration::builder()
+                .set_log_driver(nonempty(&l, "log_driver").map(|d| LogDriver::from(d.as_str())))
+                .set_options((!options.is_empty()).then_some(options))
+                .build()
+        })
+        .transpose()
+        .map_err(bad)?;
+    let services = items(&c, "service")
+        .iter()
+        .map(|s| {
+            let alias = first(s, "client_alias")
+                .map(|a| {
+                    ServiceConnectClientAlias::builder()
+                        .set_port(i32_of(&a, "port"))
+                        .set_dns_name(nonempty(&a, "dns_name"))
+                        .build()
+                })
+                .transpose()
+                .map_err(bad)?;
+            ServiceConnectService::builder()
+                .set_port_name(nonempty(s, "port_name"))
+                .set_discovery_name(nonempty(s, "discovery_name"))
+                .set_ingress_port_override(i32_of(s, "ingress_port_override"))
+                .set_client_aliases(alias.map(|a| vec![a]))
+                .build()
+                .map_err(bad)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(
+        ServiceConnectConfiguration::builder()
+            .enabled(bool_attr(&c, "enabled").unwrap_or(false))
+            .set_namespace(nonempty(&c, "namespace"))
+            .set_log_configuration(log)
+            .set_services(some_if_any(services))
+            .build(),
+    ))
+}
+
 fn some_if_any<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }
@@ -444,6 +541,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_placement_strategy(some_if_any(placement_strategy_of(planned)))
                 .set_placement_constraints(some_if_any(placement_constraints_of(planned)))
                 .set_service_registries(some_if_any(registries_of(planned)))
+                .set_service_connect_configuration(service_connect_of(planned)?)
                 .set_availability_zone_rebalancing(
                     nonempty(planned, "availability_zone_rebalancing")
                         .map(|a| AvailabilityZoneRebalancing::from(a.as_str())),
@@ -548,6 +646,13 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     }
     if changed("service_registries") {
         req = req.set_service_registries(Some(registries_of(planned)));
+        any = true;
+    }
+    if changed("service_connect_configuration") {
+        req = req.set_service_connect_configuration(
+            service_connect_of(planned)?
+                .or_else(|| Some(ServiceConnectConfiguration::builder().enabled(false).build())),
+        );
         any = true;
     }
     if changed("health_check_grace_period_seconds") {
@@ -918,6 +1023,17 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
             ("ordered_placement_strategy", Value::list(placement_strategy_block().implied_type(), placement_strategy)),
             ("placement_constraints", Value::set(placement_constraint_block().implied_type(), placement_constraints)),
             ("service_registries", Value::list(registry_block().implied_type(), registries)),
+            // DescribeServices reports Service Connect only per deployment:
+            // the configuration is kept as written, as the provider does.
+            (
+                "service_connect_configuration",
+                match attr(current, "service_connect_configuration") {
+                    v if v.is_null() || !v.is_known() => {
+                        Value::list(service_connect_block().implied_type(), Vec::new())
+                    }
+                    v => v,
+                },
+            ),
         ],
     )
 }
