@@ -172,6 +172,19 @@ output "env" {{
 output "cluster_status" {{
   value = data.aws_ecs_cluster.c.status
 }}
+
+data "aws_ecs_task_definition" "by_revision" {{
+  task_definition = "${{aws_ecs_task_definition.web.family}}:${{aws_ecs_task_definition.web.revision}}"
+}}
+
+output "container" {{
+  value = {{
+    labels    = data.aws_ecs_container_definition.web.docker_labels
+    essential = data.aws_ecs_container_definition.web.essential
+    revision  = data.aws_ecs_task_definition.by_revision.revision
+    mode      = data.aws_ecs_task_definition.by_revision.network_mode
+  }}
+}}
 "#,
         provider = provider_block(None, REGION, "  default_tags {\n    tags = { Owner = \"strata\" }\n  }\n")
     )
@@ -227,6 +240,10 @@ fn a_fargate_service_applies_replans_clean_deploys_in_place_drifts_imports_and_d
     assert_eq!(output(&d, "image"), "nginx:1.25");
     assert_eq!(output(&d, "env"), serde_json::json!({"APP": "web", "ZONE": "b"}));
     assert_eq!(output(&d, "cluster_status"), "ACTIVE");
+    assert_eq!(
+        output(&d, "container"),
+        serde_json::json!({"labels": {"tier": "front"}, "essential": true, "revision": 1, "mode": "awsvpc"})
+    );
     // moto fills in cpu 0, essential, empty arrays, host ports and ignored
     // create arguments: none of it is a change.
     no_changes(&d);
@@ -374,6 +391,9 @@ resource "aws_ecs_cluster" "c" {{
       }}
     }}
   }}
+  service_connect_defaults {{
+    namespace = "arn:aws:servicediscovery:{REGION}:123456789012:namespace/ns-{insights}"
+  }}
 }}
 
 resource "aws_ecs_cluster_capacity_providers" "c" {{
@@ -403,6 +423,10 @@ resource "aws_ecs_task_definition" "t" {{
   volume {{
     name      = "scratch"
     host_path = "/tmp"
+  }}
+  proxy_configuration {{
+    container_name = "app"
+    properties     = {{ AppPorts = "8080", IgnoredUID = "1337" }}
   }}
   tags                  = {{ Name = "{name}"{extra_tag} }}
 }}
@@ -442,6 +466,24 @@ resource "aws_ecs_service" "s" {{
   placement_constraints {{
     type = "distinctInstance"
   }}
+
+  capacity_provider_strategy {{
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }}
+
+  service_connect_configuration {{
+    enabled   = true
+    namespace = "arn:aws:servicediscovery:ap-south-1:123456789012:namespace/ns-app"
+    service {{
+      port_name      = "http"
+      discovery_name = "app"
+      client_alias {{
+        port     = 8080
+        dns_name = "app.local"
+      }}
+    }}
+  }}
 }}
 "#
     )
@@ -460,11 +502,14 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
     assert_eq!(state_attr(&d, "aws_ecs_service", "s", "task_definition"), format!("{name}:1"));
     let placement = ecs(&format!(
         "s = ecs.describe_services(cluster='{name}', services=['{name}'])['services'][0]\n\
-         print([p['type'] for p in s['placementStrategy']], [c['type'] for c in s['placementConstraints']])"
+         print([p['type'] for p in s['placementStrategy']], [c['type'] for c in s['placementConstraints']], [c['capacityProvider'] for c in s['capacityProviderStrategy']])"
     ));
-    assert_eq!(placement, "['spread', 'binpack'] ['distinctInstance']");
+    assert_eq!(placement, "['spread', 'binpack'] ['distinctInstance'] ['FARGATE']");
     let volumes = state_json(&d, "aws_ecs_task_definition", "t")["volume"].to_string();
     assert!(volumes.contains(r#""root_directory":"/""#) && volumes.contains("fs-12345678"), "{volumes}");
+    let proxy = state_json(&d, "aws_ecs_task_definition", "t")["proxy_configuration"].clone();
+    assert_eq!(proxy[0]["type"], "APPMESH", "{proxy}");
+    assert_eq!(proxy[0]["properties"]["AppPorts"], "8080", "{proxy}");
     no_changes(&d);
 
     // Settings, the strategy and tags change in place; nothing is replaced.
@@ -487,6 +532,8 @@ fn cluster_settings_capacity_providers_and_task_definition_tags_change_in_place_
          print(t['taskDefinition']['revision'], sorted(x['key'] for x in t['tags'] if not x['key'].startswith('strata:')))"
     ));
     assert_eq!(remote, "disabled 2\n1 ['Name', 'Team']");
+    let ns = &state_json(&d, "aws_ecs_cluster", "c")["service_connect_defaults"][0]["namespace"];
+    assert!(ns.as_str().is_some_and(|n| n.ends_with("namespace/ns-disabled")), "{ns}");
 
     // A new revision registered outside: track_latest follows it.
     ecs(&format!(
@@ -544,6 +591,8 @@ resource "aws_ecs_service" "s" {{
   task_definition       = aws_ecs_task_definition.t.arn
   desired_count         = 1
   wait_for_steady_state = true
+  # Deleted without scaling to 0 first.
+  force_delete          = true
 }}
 "#
     );
@@ -573,8 +622,101 @@ resource "aws_ecs_service" "s" {{
     let id = state_id(&d, "aws_ecs_service", "s");
     assert!(id.ends_with(&format!("service/{name}/{name}")), "{id}");
     assert!(!state(&d).to_string().contains("strata:create-token"));
+    assert_eq!(state_json(&d, "aws_ecs_service", "s")["force_delete"], true);
+    // A tag change is not a deployment: no wait for the (never) steady state.
+    let tagged = service.replace("force_delete          = true", "force_delete = true\n  tags = { Team = \"web\" }");
+    std::fs::write(d.path().join("main.tf"), small(&name, &tagged)).unwrap();
+    let started = std::time::Instant::now();
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(state_json(&d, "aws_ecs_service", "s")["tags"], serde_json::json!({"Team": "web"}));
     std::fs::write(d.path().join("main.tf"), small(&name, "")).unwrap();
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_service(&name, &name), "INACTIVE");
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+}
+
+/// A task definition in a state file as Terraform with hashicorp/aws 6.x
+/// writes it: its own spelling of the container definitions (keys in
+/// another order, ECS's defaults included) and attributes Strata does not
+/// model yet; refreshing and planning against the same configuration
+/// changes nothing.
+#[test]
+fn a_terraform_written_task_definition_state_plans_no_changes() {
+    let name = format!("ecs-tfstate-{}", std::process::id());
+    let arn = ecs(&format!(
+        "print(ecs.register_task_definition(family='{name}', containerDefinitions=[{{'name': 'app', 'image': 'busybox:1', 'memory': 64, 'portMappings': [{{'containerPort': 8080}}]}}])['taskDefinition']['taskDefinitionArn'])"
+    ));
+    let defs = r#"[{"portMappings":[{"protocol":"tcp","hostPort":0,"containerPort":8080}],"name":"app","mountPoints":[],"memory":64,"image":"busybox:1","essential":true,"environment":[],"cpu":0,"volumesFrom":[]}]"#;
+    let attributes = serde_json::json!({
+        "arn": arn,
+        "arn_without_revision": arn.rsplit_once(':').map(|(a, _)| a).unwrap_or_default(),
+        "container_definitions": defs,
+        "cpu": "",
+        "enable_fault_injection": false,
+        "ephemeral_storage": [],
+        "execution_role_arn": "",
+        "family": name,
+        "id": name,
+        "inference_accelerator": [],
+        "ipc_mode": "",
+        "memory": "",
+        "network_mode": "bridge",
+        "pid_mode": "",
+        "placement_constraints": [],
+        "proxy_configuration": [],
+        "region": REGION,
+        "requires_compatibilities": [],
+        "revision": 1,
+        "runtime_platform": [],
+        "skip_destroy": false,
+        "tags": null,
+        "tags_all": {},
+        "task_role_arn": "",
+        "track_latest": false,
+        "volume": []
+    });
+    let state = serde_json::json!({
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 3,
+        "lineage": "3f1e6b0e-2f57-4f7e-9e54-0c1d2a3b4c5d",
+        "outputs": {},
+        "resources": [{
+            "mode": "managed",
+            "type": "aws_ecs_task_definition",
+            "name": "t",
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{
+                "schema_version": 1,
+                "attributes": attributes,
+                "sensitive_attributes": [],
+                "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjEifQ=="
+            }]
+        }],
+        "check_results": null
+    });
+    let config = format!(
+        r#"{provider}
+resource "aws_ecs_task_definition" "t" {{
+  family                = "{name}"
+  container_definitions = jsonencode([{{ name = "app", image = "busybox:1", memory = 64, portMappings = [{{ containerPort = 8080 }}] }}])
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files(
+        "aws-ecs-tfstate",
+        &[("main.tf", &config), ("terraform.tfstate", &serde_json::to_string_pretty(&state).unwrap())],
+    );
+    let plan = no_changes(&d);
+    assert!(plan.contains("No changes."), "{plan}");
+
+    // Deregistered outside: gone, so planned again.
+    ecs(&format!("ecs.deregister_task_definition(taskDefinition='{arn}')"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_task_definition.t will be created"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(state_attr(&d, "aws_ecs_task_definition", "t", "arn").ends_with(&format!("{name}:2")));
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }

@@ -215,7 +215,11 @@ fn schema() -> Arc<ProviderSchema> {
                 ])
                 .into_iter()
                 .chain(elbv2::schemas(rs0))
-                .chain(ecs::TYPES.iter().map(|t| (t.to_string(), rs(ecs::schema(t)))))
+                .chain(
+                    ecs::TYPES.iter().map(|t| {
+                        (t.to_string(), ResourceSchema { version: ecs::schema_version(t), ..rs(ecs::schema(t)) })
+                    }),
+                )
                 .map(|(name, r)| {
                     let block = timeouts::with_block(&name, r.block);
                     let block =

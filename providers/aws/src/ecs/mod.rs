@@ -44,6 +44,15 @@ pub fn schema(type_name: &str) -> Block {
     }
 }
 
+/// The provider's `SchemaVersion`s: the task definition and service
+/// migrated their state once, the cluster types never.
+pub fn schema_version(type_name: &str) -> u64 {
+    match type_name {
+        TASK_DEFINITION | SERVICE => 1,
+        _ => 0,
+    }
+}
+
 pub fn data_schema(type_name: &str) -> Block {
     data::schema(type_name)
 }

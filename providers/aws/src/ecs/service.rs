@@ -1,17 +1,21 @@
 //! `aws_ecs_service` (id = ARN, imported as `cluster/name`), with its
 //! network configuration, load balancers, capacity provider strategy,
-//! deployment circuit breaker and alarms, and deployment controller. A new
-//! `task_definition`, desired count, network or deployment settings are
-//! one in-place UpdateService; `name`, `cluster`, `launch_type`,
-//! `scheduling_strategy`, `iam_role` and `deployment_controller` replace.
-//! Create and update wait for ACTIVE, or, with `wait_for_steady_state`,
-//! for the steady state (ACTIVE, one deployment, running = desired),
-//! bounded by the `timeouts`. Delete scales to 0, deletes, and waits for
-//! INACTIVE.
+//! placement strategy and constraints, service registries, deployment
+//! circuit breaker and alarms, and deployment controller. A new
+//! `task_definition`, desired count, network, placement or deployment
+//! settings are one in-place UpdateService; `name`, `cluster`,
+//! `launch_type`, `scheduling_strategy`, `iam_role` and
+//! `deployment_controller` replace (and the capacity provider strategy,
+//! unless `force_new_deployment`). Create waits for ACTIVE, or, with
+//! `wait_for_steady_state`, for the steady state (ACTIVE, one deployment,
+//! running = desired), bounded by the `timeouts`; so does an update that
+//! sent ECS something to deploy. Delete scales to 0 (unless
+//! `force_delete`), deletes, and waits for INACTIVE.
 //!
 //! moto's CreateService ignores `healthCheckGracePeriodSeconds`,
-//! `enableExecuteCommand`, `enableECSManagedTags` and the deployment
-//! configuration (its UpdateService stores them): when what the create
+//! `enableExecuteCommand`, `enableECSManagedTags`, the deployment
+//! configuration, the capacity provider strategy and the placement
+//! settings (its UpdateService stores them): when what the create
 //! answers lacks a configured value, one UpdateService sends it, so the
 //! next plan is clean. Against AWS, which honours them, nothing more is
 //! sent. A deployment configuration AWS does not report keeps the
@@ -20,10 +24,11 @@
 use super::*;
 use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms, DeploymentCircuitBreaker,
-    DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
-    NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy, PlacementStrategyType,
-    PropagateTags, SchedulingStrategy, Service, ServiceField, ServiceRegistry,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
+    DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType,
+    LoadBalancer, LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint, PlacementConstraintType,
+    PlacementStrategy, PlacementStrategyType, PropagateTags, SchedulingStrategy, Service, ServiceConnectClientAlias,
+    ServiceConnectConfiguration, ServiceConnectService, ServiceField, ServiceRegistry,
 };
 use std::time::{Duration, Instant};
 use strata_lang::Type;
@@ -107,6 +112,53 @@ fn registry_block() -> Block {
     }
 }
 
+fn client_alias_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("dns_name", Attribute::optional(Type::String)),
+            ("port", Attribute::required(Type::Number)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn connect_service_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("discovery_name", Attribute::optional(Type::String)),
+            ("ingress_port_override", Attribute::optional(Type::Number)),
+            ("port_name", Attribute::required(Type::String)),
+        ]),
+        blocks: BTreeMap::from([("client_alias".to_string(), single(client_alias_block()))]),
+    }
+}
+
+fn connect_log_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("log_driver", Attribute::required(Type::String)),
+            ("options", Attribute::optional(Type::map(Type::String))),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
+fn service_connect_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("enabled", Attribute::required(Type::Bool)),
+            ("namespace", Attribute::optional(Type::String)),
+        ]),
+        blocks: BTreeMap::from([
+            ("log_configuration".to_string(), single(connect_log_block())),
+            (
+                "service".to_string(),
+                NestedBlock { nesting: Nesting::List, block: connect_service_block(), min_items: 0, max_items: 0 },
+            ),
+        ]),
+    }
+}
+
 fn controller_block() -> Block {
     Block { attributes: attrs(vec![("type", Attribute::optional(Type::String))]), blocks: BTreeMap::new() }
 }
@@ -126,12 +178,14 @@ pub fn schema() -> Block {
     Block {
         attributes: attrs(vec![
             ("arn", Attribute::computed(Type::String)),
+            ("availability_zone_rebalancing", Attribute::optional_computed(Type::String)),
             ("cluster", Attribute::optional_computed(Type::String).force_new()),
             ("deployment_maximum_percent", Attribute::optional(Type::Number)),
             ("deployment_minimum_healthy_percent", Attribute::optional(Type::Number)),
             ("desired_count", Attribute::optional(Type::Number)),
             ("enable_ecs_managed_tags", Attribute::optional(Type::Bool)),
             ("enable_execute_command", Attribute::optional(Type::Bool)),
+            ("force_delete", Attribute::optional(Type::Bool)),
             ("force_new_deployment", Attribute::optional(Type::Bool)),
             ("health_check_grace_period_seconds", Attribute::optional(Type::Number)),
             ("iam_role", Attribute::optional_computed(Type::String).force_new()),
@@ -163,6 +217,7 @@ pub fn schema() -> Block {
                 NestedBlock { nesting: Nesting::Set, block: placement_constraint_block(), min_items: 0, max_items: 10 },
             ),
             ("service_registries".to_string(), single(registry_block())),
+            ("service_connect_configuration".to_string(), single(service_connect_block())),
         ]),
     }
 }
@@ -197,6 +252,11 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         }
     };
     one_of("launch_type", str_attr(config, "launch_type"), &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"]);
+    one_of(
+        "availability_zone_rebalancing",
+        str_attr(config, "availability_zone_rebalancing"),
+        &["ENABLED", "DISABLED"],
+    );
     one_of("scheduling_strategy", str_attr(config, "scheduling_strategy"), &["REPLICA", "DAEMON"]);
     one_of("propagate_tags", str_attr(config, "propagate_tags"), &["NONE", "SERVICE", "TASK_DEFINITION"]);
     one_of(
@@ -350,6 +410,54 @@ fn registries_of(planned: &Value) -> Vec<ServiceRegistry> {
         .collect()
 }
 
+/// Service Connect as ECS takes it (the timeout and TLS settings are not
+/// modelled yet).
+fn service_connect_of(planned: &Value) -> Result<Option<ServiceConnectConfiguration>, ProviderDiagnostic> {
+    let Some(c) = first(planned, "service_connect_configuration") else { return Ok(None) };
+    let bad = |e: aws_sdk_ecs::error::BuildError| {
+        ProviderDiagnostic::error("Invalid service_connect_configuration", e.to_string())
+    };
+    let log = first(&c, "log_configuration")
+        .map(|l| {
+            let options: std::collections::HashMap<String, String> = map_of(&attr(&l, "options")).into_iter().collect();
+            LogConfiguration::builder()
+                .set_log_driver(nonempty(&l, "log_driver").map(|d| LogDriver::from(d.as_str())))
+                .set_options((!options.is_empty()).then_some(options))
+                .build()
+        })
+        .transpose()
+        .map_err(bad)?;
+    let services = items(&c, "service")
+        .iter()
+        .map(|s| {
+            let alias = first(s, "client_alias")
+                .map(|a| {
+                    ServiceConnectClientAlias::builder()
+                        .set_port(i32_of(&a, "port"))
+                        .set_dns_name(nonempty(&a, "dns_name"))
+                        .build()
+                })
+                .transpose()
+                .map_err(bad)?;
+            ServiceConnectService::builder()
+                .set_port_name(nonempty(s, "port_name"))
+                .set_discovery_name(nonempty(s, "discovery_name"))
+                .set_ingress_port_override(i32_of(s, "ingress_port_override"))
+                .set_client_aliases(alias.map(|a| vec![a]))
+                .build()
+                .map_err(bad)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(
+        ServiceConnectConfiguration::builder()
+            .enabled(bool_attr(&c, "enabled").unwrap_or(false))
+            .set_namespace(nonempty(&c, "namespace"))
+            .set_log_configuration(log)
+            .set_services(some_if_any(services))
+            .build(),
+    ))
+}
+
 fn some_if_any<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }
@@ -433,6 +541,11 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_placement_strategy(some_if_any(placement_strategy_of(planned)))
                 .set_placement_constraints(some_if_any(placement_constraints_of(planned)))
                 .set_service_registries(some_if_any(registries_of(planned)))
+                .set_service_connect_configuration(service_connect_of(planned)?)
+                .set_availability_zone_rebalancing(
+                    nonempty(planned, "availability_zone_rebalancing")
+                        .map(|a| AvailabilityZoneRebalancing::from(a.as_str())),
+                )
                 .set_health_check_grace_period_seconds(i32_of(planned, "health_check_grace_period_seconds"))
                 .enable_execute_command(bool_attr(planned, "enable_execute_command").unwrap_or(false))
                 .enable_ecs_managed_tags(bool_attr(planned, "enable_ecs_managed_tags").unwrap_or(false))
@@ -454,8 +567,10 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let strategy = some_if_any(placement_strategy_of(planned)).filter(|_| created.placement_strategy().is_empty());
     let constraints =
         some_if_any(placement_constraints_of(planned)).filter(|_| created.placement_constraints().is_empty());
+    let providers = some_if_any(strategy_of(planned)).filter(|_| created.capacity_provider_strategy().is_empty());
     let missing = strategy.is_some()
         || constraints.is_some()
+        || providers.is_some()
         || (grace.is_some() && created.health_check_grace_period_seconds() != grace)
         || (exec && !created.enable_execute_command())
         || (managed && !created.enable_ecs_managed_tags())
@@ -472,6 +587,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_enable_ecs_managed_tags(managed.then_some(true))
                 .set_placement_strategy(strategy)
                 .set_placement_constraints(constraints)
+                .set_capacity_provider_strategy(providers)
                 .deployment_configuration(deployment_of(planned))
                 .send(),
         )
@@ -532,6 +648,13 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
         req = req.set_service_registries(Some(registries_of(planned)));
         any = true;
     }
+    if changed("service_connect_configuration") {
+        req = req.set_service_connect_configuration(
+            service_connect_of(planned)?
+                .or_else(|| Some(ServiceConnectConfiguration::builder().enabled(false).build())),
+        );
+        any = true;
+    }
     if changed("health_check_grace_period_seconds") {
         req = req.health_check_grace_period_seconds(i32_of(planned, "health_check_grace_period_seconds").unwrap_or(0));
         any = true;
@@ -548,6 +671,12 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
         let p = nonempty(planned, "propagate_tags").unwrap_or_else(|| "NONE".into());
         req = req.propagate_tags(PropagateTags::from(p.as_str()));
         any = true;
+    }
+    if changed("availability_zone_rebalancing") {
+        if let Some(a) = nonempty(planned, "availability_zone_rebalancing") {
+            req = req.availability_zone_rebalancing(AvailabilityZoneRebalancing::from(a.as_str()));
+            any = true;
+        }
     }
     if changed("platform_version") {
         req = req.set_platform_version(nonempty(planned, "platform_version"));
@@ -572,16 +701,20 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     update_tags(aws, &arn, prior, planned, &what)?;
     let current = with_attr(planned, "id", Value::string(arn.as_str()));
     let current = with_attr(&current, "cluster", Value::string(cluster.as_str()));
-    wait(aws, &current, &what)
+    // Only a change ECS deploys is waited for (a tag change is not).
+    wait_for(aws, &current, &what, any && bool_attr(planned, "wait_for_steady_state") == Some(true))
 }
 
 /// Until ACTIVE, or with `wait_for_steady_state` until steady (ACTIVE, one
 /// deployment, running = desired), within the operation's timeout; the
 /// error names the service and its counts.
 fn wait(aws: &Aws, current: &Value, what: &str) -> Result<Value, ProviderDiagnostic> {
+    wait_for(aws, current, what, bool_attr(current, "wait_for_steady_state") == Some(true))
+}
+
+fn wait_for(aws: &Aws, current: &Value, what: &str, steady: bool) -> Result<Value, ProviderDiagnostic> {
     let arn = crate::id_of(current);
     let cluster = str_attr(current, "cluster").unwrap_or_default();
-    let steady = bool_attr(current, "wait_for_steady_state") == Some(true);
     let started = Instant::now();
     let deadline = started + aws.time_left().unwrap_or(Duration::from_secs(20 * 60));
     let mut pause = Duration::from_millis(250);
@@ -853,12 +986,14 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
         &schema(),
         [
             ("arn", Value::string(arn)),
+            ("availability_zone_rebalancing", opt_text(s.availability_zone_rebalancing().map(|a| a.as_str()))),
             ("cluster", cluster_value),
             ("deployment_maximum_percent", max),
             ("deployment_minimum_healthy_percent", min),
             ("desired_count", desired),
             ("enable_ecs_managed_tags", Value::bool(s.enable_ecs_managed_tags())),
             ("enable_execute_command", Value::bool(s.enable_execute_command())),
+            ("force_delete", keep("force_delete")),
             ("force_new_deployment", keep("force_new_deployment")),
             ("health_check_grace_period_seconds", grace),
             ("iam_role", opt_text(s.role_arn())),
@@ -888,6 +1023,17 @@ fn to_state(aws: &Aws, current: &Value, s: &Service) -> Value {
             ("ordered_placement_strategy", Value::list(placement_strategy_block().implied_type(), placement_strategy)),
             ("placement_constraints", Value::set(placement_constraint_block().implied_type(), placement_constraints)),
             ("service_registries", Value::list(registry_block().implied_type(), registries)),
+            // DescribeServices reports Service Connect only per deployment:
+            // the configuration is kept as written, as the provider does.
+            (
+                "service_connect_configuration",
+                match attr(current, "service_connect_configuration") {
+                    v if v.is_null() || !v.is_known() => {
+                        Value::list(service_connect_block().implied_type(), Vec::new())
+                    }
+                    v => v,
+                },
+            ),
         ],
     )
 }
@@ -902,7 +1048,8 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     if s.status() == Some("INACTIVE") {
         return Ok(());
     }
-    if !daemon(prior) && s.status() != Some("DRAINING") {
+    let force = bool_attr(prior, "force_delete") == Some(true);
+    if !force && !daemon(prior) && s.status() != Some("DRAINING") {
         aws.log_call("ecs:UpdateService");
         match aws
             .block(aws.ecs.update_service().cluster(&cluster).service(&arn).desired_count(0).send())
@@ -920,7 +1067,11 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
             e.message.contains("deployments are active")
                 || e.code == "InvalidParameterException" && e.message.contains("scaled above 0")
         },
-        || aws.block(aws.ecs.delete_service().cluster(&cluster).service(&arn).send()).map(|_| ()).map_err(aws_error),
+        || {
+            aws.block(aws.ecs.delete_service().cluster(&cluster).service(&arn).set_force(force.then_some(true)).send())
+                .map(|_| ())
+                .map_err(aws_error)
+        },
     ) {
         Err(e) if is_gone(&e) => return Ok(()),
         Err(e) => return Err(e.into_diag(&what)),

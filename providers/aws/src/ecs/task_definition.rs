@@ -10,9 +10,9 @@ use super::*;
 use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
     Compatibility, CpuArchitecture, EfsAuthorizationConfig, EfsAuthorizationConfigIam, EfsTransitEncryption,
-    EfsVolumeConfiguration, EphemeralStorage, HostVolumeProperties, IpcMode, NetworkMode, OsFamily, PidMode,
-    RuntimePlatform, TaskDefinition, TaskDefinitionField, TaskDefinitionPlacementConstraint,
-    TaskDefinitionPlacementConstraintType, TaskDefinitionStatus, Volume,
+    EfsVolumeConfiguration, EphemeralStorage, HostVolumeProperties, IpcMode, KeyValuePair, NetworkMode, OsFamily,
+    PidMode, ProxyConfiguration, ProxyConfigurationType, RuntimePlatform, TaskDefinition, TaskDefinitionField,
+    TaskDefinitionPlacementConstraint, TaskDefinitionPlacementConstraintType, TaskDefinitionStatus, Volume,
 };
 use strata_lang::Type;
 use strata_provider::PathStep;
@@ -20,7 +20,8 @@ use strata_provider::PathStep;
 const WHAT: &str = "ECS Task Definition";
 
 /// The nested blocks, each of which forces a new revision when changed.
-const BLOCKS: [&str; 4] = ["ephemeral_storage", "placement_constraints", "runtime_platform", "volume"];
+const BLOCKS: [&str; 5] =
+    ["ephemeral_storage", "placement_constraints", "proxy_configuration", "runtime_platform", "volume"];
 
 fn authorization_block() -> Block {
     Block {
@@ -94,6 +95,17 @@ fn runtime_block() -> Block {
     }
 }
 
+fn proxy_block() -> Block {
+    Block {
+        attributes: attrs(vec![
+            ("container_name", Attribute::required(Type::String)),
+            ("properties", Attribute::optional(Type::map(Type::String))),
+            ("type", Attribute::optional(Type::String)),
+        ]),
+        blocks: BTreeMap::new(),
+    }
+}
+
 fn storage_block() -> Block {
     Block { attributes: attrs(vec![("size_in_gib", Attribute::required(Type::Number))]), blocks: BTreeMap::new() }
 }
@@ -106,6 +118,7 @@ pub fn schema() -> Block {
             ("arn_without_revision", Attribute::computed(Type::String)),
             ("container_definitions", fnew(Attribute::required(Type::String))),
             ("cpu", fnew(Attribute::optional(Type::String))),
+            ("enable_fault_injection", fnew(Attribute::optional_computed(Type::Bool))),
             ("execution_role_arn", fnew(Attribute::optional(Type::String))),
             ("family", fnew(Attribute::required(Type::String))),
             ("id", Attribute::computed(Type::String)),
@@ -124,6 +137,7 @@ pub fn schema() -> Block {
         blocks: BTreeMap::from([
             ("ephemeral_storage".to_string(), single(storage_block())),
             ("placement_constraints".to_string(), set_of(placement_block())),
+            ("proxy_configuration".to_string(), single(proxy_block())),
             ("runtime_platform".to_string(), single(runtime_block())),
             ("volume".to_string(), set_of(volume_block())),
         ]),
@@ -216,6 +230,11 @@ fn awsvpc(v: &Value) -> bool {
 /// text kept when equivalent; a changed nested block replaces.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<AttributePath>) {
     let mut p = plan_volumes(planned);
+    // A proxy's `type` defaults to APPMESH.
+    if let Some(proxy) = first(&p, "proxy_configuration").filter(|x| attr(x, "type").is_null()) {
+        let proxy = with_attr(&proxy, "type", Value::string("APPMESH"));
+        p = with_attr(&p, "proxy_configuration", Value::list(proxy_block().implied_type(), vec![proxy]));
+    }
     if let Some(text) = str_attr(config, "container_definitions") {
         let before = if prior.is_null() { None } else { str_attr(prior, "container_definitions") };
         let kept = before.filter(|b| defs::equivalent(b, &text, awsvpc(&p) || awsvpc(prior)));
@@ -253,6 +272,10 @@ fn efs_of(v: &Value) -> Result<Option<EfsVolumeConfiguration>, ProviderDiagnosti
         .build()
         .map(Some)
         .map_err(|e| ProviderDiagnostic::error("Invalid efs_volume_configuration", e.to_string()))
+}
+
+fn some_vec<T>(v: Vec<T>) -> Option<Vec<T>> {
+    (!v.is_empty()).then_some(v)
 }
 
 fn volumes_of(planned: &Value) -> Result<Option<Vec<Volume>>, ProviderDiagnostic> {
@@ -299,6 +322,20 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     });
     let storage = first(planned, "ephemeral_storage")
         .map(|s| EphemeralStorage::builder().size_in_gib(i32_of(&s, "size_in_gib").unwrap_or(0)).build());
+    let proxy = first(planned, "proxy_configuration")
+        .map(|x| {
+            let properties: Vec<KeyValuePair> = map_of(&attr(&x, "properties"))
+                .into_iter()
+                .map(|(k, v)| KeyValuePair::builder().name(k).value(v).build())
+                .collect();
+            ProxyConfiguration::builder()
+                .set_type(nonempty(&x, "type").map(|t| ProxyConfigurationType::from(t.as_str())))
+                .set_container_name(nonempty(&x, "container_name"))
+                .set_properties(some_vec(properties))
+                .build()
+        })
+        .transpose()
+        .map_err(|e| ProviderDiagnostic::error("Invalid proxy_configuration", e.to_string()))?;
     aws.log_call("ecs:RegisterTaskDefinition");
     let out = aws
         .block(
@@ -318,6 +355,8 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_placement_constraints(placement_of(planned))
                 .set_runtime_platform(runtime)
                 .set_ephemeral_storage(storage)
+                .set_proxy_configuration(proxy)
+                .set_enable_fault_injection(bool_attr(planned, "enable_fault_injection"))
                 .set_tags(ecs_tags(&map_of(&attr(planned, "tags_all"))))
                 .send(),
         )
@@ -449,6 +488,32 @@ fn to_state(aws: &Aws, current: &Value, td: &TaskDefinition, tags: &[Tag]) -> Re
         })
         .into_iter()
         .collect();
+    let proxy: Vec<Value> = td
+        .proxy_configuration()
+        .map(|x| {
+            let props: BTreeMap<String, String> = x
+                .properties()
+                .iter()
+                .map(|kv| (kv.name().unwrap_or_default().to_string(), kv.value().unwrap_or_default().to_string()))
+                .collect();
+            let properties = if props.is_empty()
+                && first(current, "proxy_configuration").is_some_and(|c| attr(&c, "properties").is_null())
+            {
+                Value::null(Type::map(Type::String))
+            } else {
+                crate::util::string_map(&props)
+            };
+            object(
+                &proxy_block(),
+                [
+                    ("container_name", Value::string(x.container_name())),
+                    ("properties", properties),
+                    ("type", opt_text(x.r#type().map(|t| t.as_str()))),
+                ],
+            )
+        })
+        .into_iter()
+        .collect();
     let storage: Vec<Value> = td
         .ephemeral_storage()
         .map(|s| object(&storage_block(), [("size_in_gib", Value::int(s.size_in_gib() as i64))]))
@@ -464,6 +529,7 @@ fn to_state(aws: &Aws, current: &Value, td: &TaskDefinition, tags: &[Tag]) -> Re
             ("arn_without_revision", Value::string(without_revision)),
             ("container_definitions", Value::string(text.as_str())),
             ("cpu", opt_text(td.cpu())),
+            ("enable_fault_injection", Value::bool(td.enable_fault_injection().unwrap_or(false))),
             ("execution_role_arn", opt_text(td.execution_role_arn())),
             ("family", Value::string(family)),
             ("id", Value::string(family)),
@@ -487,6 +553,7 @@ fn to_state(aws: &Aws, current: &Value, td: &TaskDefinition, tags: &[Tag]) -> Re
             ("track_latest", keep("track_latest")),
             ("ephemeral_storage", Value::list(storage_block().implied_type(), storage)),
             ("placement_constraints", Value::set(placement_block().implied_type(), placement)),
+            ("proxy_configuration", Value::list(proxy_block().implied_type(), proxy)),
             ("runtime_platform", Value::list(runtime_block().implied_type(), runtime)),
             ("volume", Value::set(volume_block().implied_type(), volumes)),
         ],

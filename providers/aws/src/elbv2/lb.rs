@@ -11,7 +11,7 @@
 
 use super::{
     arn_suffix, attribute_map, attribute_text, attribute_value, complete_items, create_tags, err, fail, int_attr,
-    is_not_found, items, listed, string_set, update_tags, with_tags,
+    is_not_found, items, listed, name_for, read_after_write, string_set, update_tags, with_tags,
 };
 use crate::client::{Aws, AwsError};
 use crate::util::{attr, bool_attr, is_set, nonempty, object, str_attr, strings_of, with_attr};
@@ -370,13 +370,7 @@ fn known_strings(v: &Value) -> Option<Vec<String>> {
 }
 
 pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
-    let name = match nonempty(planned, "name") {
-        Some(n) => n,
-        None => {
-            let prefix = nonempty(planned, "name_prefix").unwrap_or_else(|| "tf-lb-".into());
-            crate::sg::unique_name(&prefix).chars().take(32).collect()
-        }
-    };
+    let name = name_for(planned, "tf-lb-");
     let mut call = aws
         .elbv2
         .create_load_balancer()
@@ -415,7 +409,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     wait_active(aws, &arn).map_err(fail(&format!("waiting for {WHAT} ({name}) create")))?;
     modify_attributes(aws, &arn, attributes_to_send(planned, &Value::dynamic_null()))
         .map_err(fail(&format!("modifying {WHAT} ({arn}) attributes")))?;
-    read_after_write(aws, &current)
+    read_after_write(aws, &current, WHAT, read)
 }
 
 /// Polls until the load balancer is active (bounded by the operation's
@@ -494,22 +488,11 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     update_tags(aws, &arn, prior, planned).map_err(failing("tags"))?;
     let current = with_attr(planned, "id", Value::string(arn.as_str()));
     wait_active(aws, &arn).map_err(failing("(waiting for it to be active)"))?;
-    read_after_write(aws, &current)
+    read_after_write(aws, &current, WHAT, read)
 }
 
 fn fail_owned(what: String) -> impl Fn(AwsError) -> ProviderDiagnostic {
     move |e| e.into_diag(&what)
-}
-
-fn read_after_write(aws: &Aws, current: &Value) -> Result<Value, ProviderDiagnostic> {
-    let arn = str_attr(current, "id").unwrap_or_default();
-    match read(aws, current)? {
-        Some(v) => Ok(v),
-        None => Err(ProviderDiagnostic::error(
-            format!("reading {WHAT} ({arn})"),
-            format!("reading {WHAT} ({arn}): it was not found just after it was written"),
-        )),
-    }
 }
 
 pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {

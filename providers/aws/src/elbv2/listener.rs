@@ -11,7 +11,8 @@
 //! written (1, 2, …) and planned so.
 
 use super::{
-    complete_items, create_tags, err, fail, int_attr, is_not_found, items, string_set, update_tags, with_tags,
+    complete_items, create_tags, err, fail, int_attr, is_not_found, items, read_after_write, string_set, update_tags,
+    with_tags,
 };
 use crate::client::{Aws, AwsError};
 use crate::util::{attr, bool_attr, is_set, nonempty, object, str_attr, strings_of, with_attr};
@@ -713,22 +714,6 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     }
     update_tags(aws, &arn, prior, planned).map_err(modifying)?;
     read_after_write(aws, &with_attr(planned, "id", Value::string(arn.as_str())), LISTENER, read)
-}
-
-fn read_after_write(
-    aws: &Aws,
-    current: &Value,
-    what: &str,
-    read: fn(&Aws, &Value) -> Result<Option<Value>, ProviderDiagnostic>,
-) -> Result<Value, ProviderDiagnostic> {
-    let arn = str_attr(current, "id").unwrap_or_default();
-    match read(aws, current)? {
-        Some(v) => Ok(v),
-        None => Err(ProviderDiagnostic::error(
-            format!("reading {what} ({arn})"),
-            format!("reading {what} ({arn}): it was not found just after it was written"),
-        )),
-    }
 }
 
 fn describe_listener(aws: &Aws, arn: &str) -> Result<Option<Listener>, AwsError> {

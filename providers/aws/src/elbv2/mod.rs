@@ -19,7 +19,7 @@ mod target_group;
 
 use crate::client::{aws_error, Aws, AwsError};
 use crate::tags;
-use crate::util::{attr, map_of, with_attr};
+use crate::util::{attr, map_of, str_attr, with_attr};
 pub(crate) use crate::util::{complete_items, int_attr, items, zero};
 use aws_sdk_elasticloadbalancingv2::types::Tag;
 use std::collections::BTreeMap;
@@ -212,6 +212,35 @@ where
     R: std::fmt::Debug,
 {
     aws_error(e)
+}
+
+/// The object just written, read back (by the `read` of its kind).
+pub(super) fn read_after_write(
+    aws: &Aws,
+    current: &Value,
+    what: &str,
+    read: fn(&Aws, &Value) -> Result<Option<Value>, ProviderDiagnostic>,
+) -> Result<Value, ProviderDiagnostic> {
+    let arn = str_attr(current, "id").unwrap_or_default();
+    match read(aws, current)? {
+        Some(v) => Ok(v),
+        None => Err(ProviderDiagnostic::error(
+            format!("reading {what} ({arn})"),
+            format!("reading {what} ({arn}): it was not found just after it was written"),
+        )),
+    }
+}
+
+/// The name a create sends: the configured one, or a unique one from
+/// `name_prefix` (else `default_prefix`), at most 32 characters as ELB allows.
+fn name_for(planned: &Value, default_prefix: &str) -> String {
+    match crate::util::nonempty(planned, "name") {
+        Some(n) => n,
+        None => {
+            let prefix = crate::util::nonempty(planned, "name_prefix").unwrap_or_else(|| default_prefix.into());
+            crate::sg::unique_name(&prefix).chars().take(32).collect()
+        }
+    }
 }
 
 /// The tags of one object, by ARN.

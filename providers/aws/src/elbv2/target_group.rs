@@ -11,7 +11,7 @@
 
 use super::{
     arn_suffix, attribute_map, attribute_text, attribute_value, create_tags, err, fail, int_attr, is_not_found, items,
-    listed, string_set, update_tags, with_tags,
+    listed, name_for, read_after_write, string_set, update_tags, with_tags,
 };
 use crate::client::{Aws, AwsError};
 use crate::util::{attr, bool_attr, is_set, nonempty, object, plan_computed_block, str_attr, with_attr};
@@ -415,13 +415,7 @@ fn health_check(planned: &Value) -> Option<HealthCheck> {
 }
 
 pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
-    let name = match nonempty(planned, "name") {
-        Some(n) => n,
-        None => {
-            let prefix = nonempty(planned, "name_prefix").unwrap_or_else(|| "tf-".into());
-            crate::sg::unique_name(&prefix).chars().take(32).collect()
-        }
-    };
+    let name = name_for(planned, "tf-");
     let mut call = aws
         .elbv2
         .create_target_group()
@@ -457,7 +451,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     };
     modify_attributes(aws, &arn, attributes_to_send(planned, &Value::dynamic_null()))
         .map_err(fail(&format!("modifying {WHAT} ({arn}) attributes")))?;
-    read_after_write(aws, &with_attr(planned, "id", Value::string(arn.as_str())))
+    read_after_write(aws, &with_attr(planned, "id", Value::string(arn.as_str())), WHAT, read)
 }
 
 pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
@@ -492,18 +486,7 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     }
     modify_attributes(aws, &arn, attributes_to_send(planned, prior)).map_err(modifying("attributes"))?;
     update_tags(aws, &arn, prior, planned).map_err(modifying("tags"))?;
-    read_after_write(aws, &with_attr(planned, "id", Value::string(arn.as_str())))
-}
-
-fn read_after_write(aws: &Aws, current: &Value) -> Result<Value, ProviderDiagnostic> {
-    let arn = str_attr(current, "id").unwrap_or_default();
-    match read(aws, current)? {
-        Some(v) => Ok(v),
-        None => Err(ProviderDiagnostic::error(
-            format!("reading {WHAT} ({arn})"),
-            format!("reading {WHAT} ({arn}): it was not found just after it was written"),
-        )),
-    }
+    read_after_write(aws, &with_attr(planned, "id", Value::string(arn.as_str())), WHAT, read)
 }
 
 fn describe(aws: &Aws, arn: &str) -> Result<Option<TargetGroup>, AwsError> {
