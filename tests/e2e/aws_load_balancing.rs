@@ -437,3 +437,58 @@ resource "aws_lb_listener" "http" {{
     no_changes(&d);
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// A create AWS accepts and whose follow-up call it refuses (a target
+/// group made, then stickiness its protocol cannot have) leaves the
+/// object in state, tainted, not orphaned: fixing the configuration
+/// replaces it, and one group of that name remains.
+#[test]
+fn a_target_group_whose_attributes_are_refused_is_kept_tainted() {
+    let name = format!("lbt{}", std::process::id());
+    let config = |stickiness: &str| {
+        format!(
+            r#"{provider}
+resource "aws_vpc" "main" {{
+  cidr_block = "10.42.0.0/16"
+}}
+
+resource "aws_lb_target_group" "web" {{
+  name     = "{name}"
+  port     = 80
+  protocol = "HTTP"
+  vpc_id   = aws_vpc.main.id
+  stickiness {{
+    type = "{stickiness}"
+  }}
+}}
+"#,
+            provider = provider_block(None, REGION, "")
+        )
+    };
+    let d = TempDir::with_files("aws-lb-tainted", &[("main.tf", &config("source_ip"))]);
+    let out = strata(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("Stickiness type 'source_ip' is not supported"), "{}", out.stderr);
+    let kept = state(&d)["resources"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["type"] == "aws_lb_target_group").cloned())
+        .unwrap_or_else(|| panic!("the half-made group is in state: {}", state(&d)));
+    assert_eq!(kept["instances"][0]["status"], "tainted", "{kept}");
+    let count = || {
+        elbv2(&format!(
+            "print(len([t for t in elb.describe_target_groups()['TargetGroups'] if t['TargetGroupName'] == '{name}']))"
+        ))
+        .trim()
+        .to_string()
+    };
+    assert_eq!(count(), "1");
+
+    std::fs::write(d.path().join("main.tf"), config("lb_cookie")).unwrap();
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_lb_target_group.web is tainted, so must be replaced"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(count(), "1");
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(count(), "0");
+}

@@ -538,15 +538,23 @@ impl AwsProvider {
     }
 
     /// The object a create made before it failed (an ECS service whose
-    /// steady-state wait timed out), found by the create token, so that
-    /// the engine keeps it tainted rather than orphaning it.
+    /// steady-state wait timed out, a target group whose attributes AWS
+    /// refused), found by the create token, so that the engine keeps it
+    /// tainted rather than orphaning it.
     fn left_by_failed_create(&self, req: &ApplyRequest) -> Option<Value> {
         let token = req.create_token?;
-        if !req.prior.is_null() || req.planned.is_null() || !ecs::TYPES.contains(&req.type_name) {
+        if !req.prior.is_null() || req.planned.is_null() {
             return None;
         }
+        let t = req.type_name;
         let aws = self.aws_for(req.planned).ok()?;
-        let found = ecs::find(&aws, req.type_name, token, req.planned).ok()??;
+        let found = if ecs::TYPES.contains(&t) {
+            ecs::find(&aws, t, token, req.planned).ok()??
+        } else if elbv2::TYPES.contains(&t) {
+            elbv2::find(&aws, t, token, req.planned).ok()??
+        } else {
+            return None;
+        };
         let found = region::with_region(&found, req.planned, &aws.region, is_regional(req.type_name));
         Some(match block_of(req.type_name) {
             Some(block) => timeouts::carry(&block, &found, req.planned),
