@@ -720,3 +720,43 @@ resource "aws_ecs_task_definition" "t" {{
     assert!(state_attr(&d, "aws_ecs_task_definition", "t", "arn").ends_with(&format!("{name}:2")));
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
 }
+
+/// A service whose deployments another system drives (the EXTERNAL
+/// controller, as CodeDeploy-style tooling uses): created with its
+/// controller, planned clean, a new desired count changed in place, and
+/// a controller change planned as a replacement (it cannot change).
+#[test]
+fn an_externally_deployed_service_plans_clean_and_its_controller_forces_a_new_service() {
+    let name = format!("ecs-ext-{}", std::process::id());
+    let service = |controller: &str, count: u32| {
+        format!(
+            r#"
+resource "aws_ecs_service" "s" {{
+  name            = "{name}"
+  cluster         = aws_ecs_cluster.c.arn
+  task_definition = aws_ecs_task_definition.t.arn
+  desired_count   = {count}
+  deployment_controller {{
+    type = "{controller}"
+  }}
+}}
+"#
+        )
+    };
+    let d = TempDir::with_files("aws-ecs-ext", &[("main.tf", &small(&name, &service("EXTERNAL", 0)))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let s = state_json(&d, "aws_ecs_service", "s");
+    assert_eq!(s["deployment_controller"][0]["type"], "EXTERNAL", "{s}");
+    no_changes(&d);
+    std::fs::write(d.path().join("main.tf"), small(&name, &service("EXTERNAL", 2))).unwrap();
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_service.s will be updated in-place"), "{plan}");
+    std::fs::write(d.path().join("main.tf"), small(&name, &service("ECS", 0))).unwrap();
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_ecs_service.s must be replaced"), "{plan}");
+    assert!(plan.contains(r#"~ type = "EXTERNAL" -> "ECS""#), "{plan}");
+    assert!(plan.contains("~ deployment_controller { # forces replacement"), "{plan}");
+    std::fs::write(d.path().join("main.tf"), small(&name, &service("EXTERNAL", 0))).unwrap();
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_service(&name, &name), "INACTIVE");
+}

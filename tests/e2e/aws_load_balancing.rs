@@ -256,15 +256,22 @@ fn blue_green_weights_switch_in_place_roll_back_drift_import_and_destroy() {
     let tgs = |color: &str| state_attr(&d, "aws_lb_target_group", color, "arn");
     elbv2(&format!(
         "elb.modify_listener(ListenerArn='{listener}', DefaultActions=[{{'Type': 'forward', 'ForwardConfig': {{'TargetGroups': [{{'TargetGroupArn': '{}', 'Weight': 50}}, {{'TargetGroupArn': '{}', 'Weight': 50}}], 'TargetGroupStickinessConfig': {{'Enabled': False, 'DurationSeconds': 60}}}}}}])\n\
-         elb.delete_rule(RuleArn='{healthz}')",
+         elb.delete_rule(RuleArn='{healthz}')\n\
+         elb.modify_target_group_attributes(TargetGroupArn='{}', Attributes=[{{'Key': 'deregistration_delay.timeout_seconds', 'Value': '100'}}])\n\
+         elb.deregister_targets(TargetGroupArn='{}', Targets=[{{'Id': '10.40.1.10', 'Port': 8080}}])",
         tgs("blue"),
-        tgs("green")
+        tgs("green"),
+        tgs("blue"),
+        tgs("blue")
     ));
     let drift = strata(&d, &["drift", "-no-color"]);
     assert_eq!(drift.code, 2, "drift is reported:\n{}", drift.transcript());
     let plan = planned_changes(&d);
     assert!(plan.contains("aws_lb_listener.http will be updated in-place"), "{plan}");
     assert!(plan.contains("aws_lb_listener_rule.healthz will be created"), "{plan}");
+    assert!(plan.contains("aws_lb_target_group.blue will be updated in-place"), "{plan}");
+    assert!(plan.contains(r#""100" -> "30""#), "the delay set back: {plan}");
+    assert!(plan.contains("aws_lb_target_group_attachment.blue will be created"), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(weights(&listener), "blue=100 green=0");
     no_changes(&d);

@@ -413,7 +413,7 @@ pub fn body(
     }
     out.push_str(&hidden_note(hidden, "attribute", indent + 2));
     if let Some(schema) = schema {
-        out.push_str(&blocks(b, a, schema, mode, indent, width > 0));
+        out.push_str(&blocks(b, a, schema, mode, indent, width > 0, replace));
     }
     out
 }
@@ -426,13 +426,44 @@ fn blocks(
     mode: Mode,
     indent: usize,
     has_attributes: bool,
+    replace: &[AttributePath],
 ) -> String {
     let null = Value::dynamic_null();
+    // The replace paths under block `name` (element `index` of a list):
+    // whether one names the block itself, and those below it.
+    let under = |name: &str, index: Option<u64>| {
+        let mut forces = false;
+        let mut inner = Vec::new();
+        for p in replace {
+            let Some((PathStep::Attr(first), rest)) = p.split_first() else { continue };
+            if first != name {
+                continue;
+            }
+            let rest = match (index, rest.first()) {
+                (Some(i), Some(PathStep::Index(j))) if *j == i => &rest[1..],
+                (Some(_), Some(PathStep::Index(_))) => continue,
+                _ => rest,
+            };
+            if rest.is_empty() {
+                forces = true;
+            } else {
+                inner.push(rest.to_vec());
+            }
+        }
+        (forces, inner)
+    };
     let at = pad(indent);
     let mut out = String::new();
     let mut hidden = 0;
     // A blank line separates the attributes from each group of blocks.
-    let mut one = |out: &mut String, started: &mut bool, label: &str, x: &Value, y: &Value, inner: &Block| {
+    let none = (false, Vec::new());
+    let mut one = |out: &mut String,
+                   started: &mut bool,
+                   label: &str,
+                   x: &Value,
+                   y: &Value,
+                   inner: &Block,
+                   (forces, inner_replace): (bool, Vec<AttributePath>)| {
         let (sym, inner_mode) = match mode {
             Mode::Create => ('+', Mode::Create),
             Mode::Delete => ('-', Mode::Delete),
@@ -448,35 +479,39 @@ fn blocks(
             out.push('\n');
         }
         *started = true;
-        out.push_str(&format!("{at}{sym} {label} {{\n"));
-        out.push_str(&body(x, y, Some(inner), inner_mode, indent + 4, &[]));
+        let suffix = if forces { " # forces replacement" } else { "" };
+        out.push_str(&format!("{at}{sym} {label} {{{suffix}\n"));
+        out.push_str(&body(x, y, Some(inner), inner_mode, indent + 4, &inner_replace));
         out.push_str(&format!("{}}}\n", pad(indent + 2)));
     };
+    // Set elements are named by value, not index: only the whole block.
+    let set_replace = |name: &str| (under(name, None).0, Vec::new());
     for (name, nested) in &schema.blocks {
         let (x, y) = (b.get(name).unwrap_or(&null), a.get(name).unwrap_or(&null));
         let started = &mut false;
         match nested.nesting {
             Nesting::Single => {
                 if !(x.is_null() && y.is_null()) {
-                    one(&mut out, started, name, x, y, &nested.block);
+                    one(&mut out, started, name, x, y, &nested.block, under(name, None));
                 }
             }
             Nesting::List => {
                 let (xs, ys) = (elements(x).unwrap_or(&[]), elements(y).unwrap_or(&[]));
                 for i in 0..xs.len().max(ys.len()) {
-                    one(&mut out, started, name, xs.get(i).unwrap_or(&null), ys.get(i).unwrap_or(&null), &nested.block);
+                    let (x, y) = (xs.get(i).unwrap_or(&null), ys.get(i).unwrap_or(&null));
+                    one(&mut out, started, name, x, y, &nested.block, under(name, Some(i as u64)));
                 }
             }
             Nesting::Set => {
                 let (xs, ys) = (elements(x).unwrap_or(&[]), elements(y).unwrap_or(&[]));
                 for old in xs {
                     match ys.iter().find(|n| same(old, n)) {
-                        Some(n) => one(&mut out, started, name, old, n, &nested.block),
-                        None => one(&mut out, started, name, old, &null, &nested.block),
+                        Some(n) => one(&mut out, started, name, old, n, &nested.block, set_replace(name)),
+                        None => one(&mut out, started, name, old, &null, &nested.block, set_replace(name)),
                     }
                 }
                 for new in ys.iter().filter(|n| !xs.iter().any(|o| same(o, n))) {
-                    one(&mut out, started, name, &null, new, &nested.block);
+                    one(&mut out, started, name, &null, new, &nested.block, set_replace(name));
                 }
             }
             Nesting::Map => {
@@ -494,6 +529,7 @@ fn blocks(
                         xm.get(k).unwrap_or(&null),
                         ym.get(k).unwrap_or(&null),
                         &nested.block,
+                        none.clone(),
                     );
                 }
             }
@@ -574,6 +610,50 @@ mod tests {
             ~ tags     = {
                 - "a" = "b"
               } -> (known after apply)
+        "#);
+    }
+
+    #[test]
+    fn replace_paths_inside_blocks_are_annotated_where_they_point() {
+        use strata_provider::{Attribute, NestedBlock};
+        let inner = Block {
+            attributes: BTreeMap::from([
+                ("type".to_string(), Attribute::optional(strata_lang::Type::String)),
+                ("port".to_string(), Attribute::optional(strata_lang::Type::String)),
+            ]),
+            blocks: BTreeMap::new(),
+        };
+        let nested =
+            |block: &Block| NestedBlock { nesting: Nesting::List, block: block.clone(), min_items: 0, max_items: 0 };
+        let schema = Block {
+            attributes: BTreeMap::new(),
+            blocks: BTreeMap::from([
+                ("controller".to_string(), nested(&inner)),
+                ("listener".to_string(), nested(&inner)),
+            ]),
+        };
+        let list = |v: Value| Value::list(inner.implied_type(), vec![v]);
+        let before = obj(vec![
+            ("controller", list(obj(vec![("type", s("EXTERNAL")), ("port", s("1"))]))),
+            ("listener", list(obj(vec![("type", s("a")), ("port", s("80"))]))),
+        ]);
+        let after = obj(vec![
+            ("controller", list(obj(vec![("type", s("ECS")), ("port", s("1"))]))),
+            ("listener", list(obj(vec![("type", s("a")), ("port", s("81"))]))),
+        ]);
+        let replace = vec![
+            vec![PathStep::Attr("controller".into())],
+            vec![PathStep::Attr("listener".into()), PathStep::Index(0), PathStep::Attr("port".into())],
+        ];
+        insta::assert_snapshot!(body(&before, &after, Some(&schema), Mode::Update, 6, &replace), @r#"
+            ~ controller { # forces replacement
+                ~ type = "EXTERNAL" -> "ECS"
+                  # (1 unchanged attribute hidden)
+              }
+            ~ listener {
+                ~ port = "80" -> "81" # forces replacement
+                  # (1 unchanged attribute hidden)
+              }
         "#);
     }
 }
