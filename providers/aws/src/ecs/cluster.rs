@@ -75,7 +75,8 @@ pub fn schema() -> Block {
     }
 }
 
-fn strategy_block() -> Block {
+/// A capacity provider strategy item (the cluster's default and a service's own).
+pub(super) fn strategy_block() -> Block {
     Block {
         attributes: attrs(vec![
             ("base", Attribute::optional(Type::Number)),

@@ -21,6 +21,7 @@
 //! sent. A deployment configuration AWS does not report keeps the
 //! state's values, as the provider does.
 
+use super::cluster::strategy_block;
 use super::*;
 use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
@@ -161,17 +162,6 @@ fn service_connect_block() -> Block {
 
 fn controller_block() -> Block {
     Block { attributes: attrs(vec![("type", Attribute::optional(Type::String))]), blocks: BTreeMap::new() }
-}
-
-fn strategy_block() -> Block {
-    Block {
-        attributes: attrs(vec![
-            ("base", Attribute::optional(Type::Number)),
-            ("capacity_provider", Attribute::required(Type::String)),
-            ("weight", Attribute::optional(Type::Number)),
-        ]),
-        blocks: BTreeMap::new(),
-    }
 }
 
 pub fn schema() -> Block {
