@@ -208,3 +208,25 @@ fn saved_plans_show_as_plan_json() {
     assert_eq!(out.code, 0, "{}", out.transcript());
     assert!(out.stdout.starts_with("{\"format_version\":\"1.2\","), "{}", out.stdout);
 }
+
+/// A variable's description may be a heredoc without interpolations, as
+/// in Terraform (`<<-` dedented, blank lines kept): the texts are
+/// Terraform 1.11.4's, from `terraform show -json` of the same plan.
+#[test]
+fn heredoc_descriptions_are_literal_text() {
+    let d = TempDir::with_files(
+        "heredoc-description",
+        &[(
+            "main.tf",
+            "variable \"x\" {\n  description = <<-EOT\n    Some text,\n      indented more.\n\n    After a blank line.\n  EOT\n  default = \"a\"\n}\n\nvariable \"y\" {\n  description = <<EOT\n  kept as written\nEOT\n  default = \"b\"\n}\n\noutput \"o\" {\n  value = var.x\n}\n",
+        )],
+    );
+    let plan = run(d.path(), &["plan", "-out=p.bin", "-no-color"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let out = run(d.path(), &["show", "-json", "p.bin"]);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let vars = &json["configuration"]["root_module"]["variables"];
+    assert_eq!(vars["x"]["description"], "Some text,\n  indented more.\n\nAfter a blank line.\n");
+    assert_eq!(vars["y"]["description"], "  kept as written\n");
+}

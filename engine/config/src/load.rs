@@ -496,7 +496,15 @@ impl FileLoader<'_> {
     }
 
     fn literal_string(&mut self, a: &Attribute, what: &str) -> Option<String> {
-        match literal_string(&a.value) {
+        let value = match &a.value {
+            // A heredoc without interpolations is a literal too (`<<-` dedented), as in Terraform.
+            Expression::HeredocTemplate(h) => {
+                let text = a.value.span().and_then(|r| self.file.text.get(r.start..));
+                literal_heredoc(&h.template, text.is_some_and(|t| t.starts_with("<<-")))
+            }
+            e => literal_string(e),
+        };
+        match value {
             Some(s) => Some(s),
             None => {
                 self.diags.push(
@@ -1203,6 +1211,26 @@ pub fn literal_string(e: &Expression) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The text of a heredoc made only of literal text; `flush` (`<<-`)
+/// removes the smallest indentation of its non-blank lines from each.
+fn literal_heredoc(t: &hcl_edit::template::Template, flush: bool) -> Option<String> {
+    let mut text = String::new();
+    for el in t.iter() {
+        match el {
+            hcl_edit::template::Element::Literal(l) => text.push_str(l.value()),
+            _ => return None,
+        }
+    }
+    if !flush {
+        return Some(text);
+    }
+    // Blank lines neither count nor change, as in the evaluator's `<<-` rule.
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let blank = |l: &str| l.trim().is_empty() && l.ends_with('\n');
+    let min = text.split_inclusive('\n').filter(|l| !blank(l)).map(indent).min().unwrap_or(0);
+    Some(text.split_inclusive('\n').map(|l| if blank(l) { l } else { &l[min..] }).collect())
 }
 
 fn is_valid_name(s: &str) -> bool {
