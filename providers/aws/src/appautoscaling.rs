@@ -15,6 +15,7 @@ use crate::util::{
     attr, bool_attr, complete_items, int_attr, items, map_of, nonempty, object, plan_computed_block, str_attr,
     string_list, with_attr,
 };
+use crate::util::{attrs, i32_attr, set_of, single};
 use aws_sdk_applicationautoscaling::types::{
     AdjustmentType, CustomizedMetricSpecification, MetricAggregationType, MetricDimension, MetricStatistic, MetricType,
     PolicyType, PredefinedMetricSpecification, ScalableDimension, ScalableTarget, ScalingPolicy, ServiceNamespace,
@@ -22,24 +23,12 @@ use aws_sdk_applicationautoscaling::types::{
 };
 use std::collections::BTreeMap;
 use strata_lang::{Number, Type, Value};
-use strata_provider::{Attribute, Block, NestedBlock, Nesting, PathStep, ProviderDiagnostic};
+use strata_provider::{Attribute, Block, Nesting, PathStep, ProviderDiagnostic};
 
 pub const TYPES: [&str; 2] = ["aws_appautoscaling_target", "aws_appautoscaling_policy"];
 
 const TARGET: &str = "Application AutoScaling Target";
 const POLICY: &str = "Application AutoScaling Policy";
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
-
-fn one(block: Block) -> NestedBlock {
-    NestedBlock { nesting: Nesting::List, block, min_items: 0, max_items: 1 }
-}
-
-fn set_of(block: Block) -> NestedBlock {
-    NestedBlock { nesting: Nesting::Set, block, min_items: 0, max_items: 0 }
-}
 
 fn suspended_state_block() -> Block {
     let b = || Attribute::optional(Type::Bool);
@@ -74,7 +63,7 @@ pub fn target_schema() -> Block {
             ("tags", Attribute::optional(Type::map(Type::String))),
             ("tags_all", Attribute::optional_computed(Type::map(Type::String))),
         ]),
-        blocks: BTreeMap::from([("suspended_state".to_string(), one(suspended_state_block()))]),
+        blocks: BTreeMap::from([("suspended_state".to_string(), single(suspended_state_block()))]),
     }
 }
 
@@ -138,8 +127,8 @@ fn tracking_block() -> Block {
             ("target_value", Attribute::required(Type::Number)),
         ]),
         blocks: BTreeMap::from([
-            ("customized_metric_specification".to_string(), one(customized_block())),
-            ("predefined_metric_specification".to_string(), one(predefined_block())),
+            ("customized_metric_specification".to_string(), single(customized_block())),
+            ("predefined_metric_specification".to_string(), single(predefined_block())),
         ]),
     }
 }
@@ -157,8 +146,8 @@ pub fn policy_schema() -> Block {
             ("service_namespace", Attribute::required(Type::String).force_new()),
         ]),
         blocks: BTreeMap::from([
-            ("step_scaling_policy_configuration".to_string(), one(step_block())),
-            ("target_tracking_scaling_policy_configuration".to_string(), one(tracking_block())),
+            ("step_scaling_policy_configuration".to_string(), single(step_block())),
+            ("target_tracking_scaling_policy_configuration".to_string(), single(tracking_block())),
         ]),
     }
 }
@@ -382,10 +371,6 @@ fn policy_key(v: &Value) -> Option<(String, String, String, String)> {
     Some((ns.to_string(), resource.to_string(), dim.to_string(), name.to_string()))
 }
 
-fn int32(v: &Value, name: &str) -> Option<i32> {
-    int_attr(v, name).and_then(|n| i32::try_from(n).ok())
-}
-
 fn float_of(v: &Value, name: &str) -> Option<f64> {
     attr(v, name).unmark_deep().0.as_number().map(|n| n.to_f64())
 }
@@ -422,8 +407,8 @@ fn register(aws: &Aws, planned: &Value, with_tags: bool) -> Result<(), AwsError>
         .service_namespace(ServiceNamespace::from(ns.as_str()))
         .resource_id(&id)
         .scalable_dimension(ScalableDimension::from(dim.as_str()))
-        .set_min_capacity(int32(planned, "min_capacity"))
-        .set_max_capacity(int32(planned, "max_capacity"))
+        .set_min_capacity(i32_attr(planned, "min_capacity"))
+        .set_max_capacity(i32_attr(planned, "max_capacity"))
         .set_role_arn(nonempty(planned, "role_arn"))
         .set_suspended_state(suspended)
         .set_tags((with_tags && !tags.is_empty()).then(|| tags.into_iter().collect()));
@@ -635,7 +620,7 @@ fn step_config(planned: &Value) -> Option<StepScalingPolicyConfiguration> {
             StepAdjustment::builder()
                 .set_metric_interval_lower_bound(bound("metric_interval_lower_bound"))
                 .set_metric_interval_upper_bound(bound("metric_interval_upper_bound"))
-                .set_scaling_adjustment(int32(a, "scaling_adjustment"))
+                .set_scaling_adjustment(i32_attr(a, "scaling_adjustment"))
                 .build()
                 .ok()
         })
@@ -643,11 +628,11 @@ fn step_config(planned: &Value) -> Option<StepScalingPolicyConfiguration> {
     Some(
         StepScalingPolicyConfiguration::builder()
             .set_adjustment_type(nonempty(&s, "adjustment_type").map(|t| AdjustmentType::from(t.as_str())))
-            .set_cooldown(int32(&s, "cooldown").filter(|c| *c > 0))
+            .set_cooldown(i32_attr(&s, "cooldown").filter(|c| *c > 0))
             .set_metric_aggregation_type(
                 nonempty(&s, "metric_aggregation_type").map(|t| MetricAggregationType::from(t.as_str())),
             )
-            .set_min_adjustment_magnitude(int32(&s, "min_adjustment_magnitude").filter(|m| *m > 0))
+            .set_min_adjustment_magnitude(i32_attr(&s, "min_adjustment_magnitude").filter(|m| *m > 0))
             .set_step_adjustments(Some(adjustments))
             .build(),
     )
@@ -680,8 +665,8 @@ fn tracking_config(planned: &Value) -> Option<TargetTrackingScalingPolicyConfigu
     TargetTrackingScalingPolicyConfiguration::builder()
         .set_target_value(float_of(&t, "target_value"))
         .set_disable_scale_in(bool_attr(&t, "disable_scale_in"))
-        .set_scale_in_cooldown(int32(&t, "scale_in_cooldown").filter(|c| *c > 0))
-        .set_scale_out_cooldown(int32(&t, "scale_out_cooldown").filter(|c| *c > 0))
+        .set_scale_in_cooldown(i32_attr(&t, "scale_in_cooldown").filter(|c| *c > 0))
+        .set_scale_out_cooldown(i32_attr(&t, "scale_out_cooldown").filter(|c| *c > 0))
         .set_predefined_metric_specification(predefined)
         .set_customized_metric_specification(customized)
         .build()

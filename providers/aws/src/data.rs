@@ -2,6 +2,7 @@
 //! `aws_availability_zones`, `aws_vpc`, `aws_subnets`.
 
 use crate::client::{aws_error, Aws};
+use crate::util::attrs;
 use crate::util::{attr, bool_attr, map_of, nonempty, object, str_attr, string_list, strings_of};
 use crate::vpc::filter;
 use aws_sdk_ec2::types::Filter;
@@ -22,10 +23,6 @@ pub fn filter_block() -> NestedBlock {
         min_items: 0,
         max_items: 0,
     }
-}
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
 }
 
 pub fn region_schema() -> Block {

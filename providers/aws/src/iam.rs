@@ -9,6 +9,7 @@
 use crate::client::{aws_error, Aws, AwsError};
 use crate::iam_policy;
 use crate::tags;
+use crate::util::attrs;
 use crate::util::{attr, is_set, map_of, nonempty, object, str_attr, with_attr};
 use aws_sdk_iam::types::Tag;
 use std::collections::BTreeMap;
@@ -19,10 +20,6 @@ use strata_provider::{Attribute, Block, NestedBlock, Nesting, PathStep, Provider
 /// How long IAM takes to see a just-made principal or a just-detached
 /// policy (the provider's propagation timeout).
 const PROPAGATION: Duration = Duration::from_secs(120);
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
 
 fn tag_attrs() -> Vec<(&'static str, Attribute)> {
     vec![

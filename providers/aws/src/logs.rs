@@ -8,6 +8,7 @@
 use crate::client::{aws_error, Aws, AwsError};
 use crate::iam::optional_text;
 use crate::tags;
+use crate::util::attrs;
 use crate::util::{attr, bool_attr, map_of, nonempty, object, str_attr, with_attr};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -25,10 +26,6 @@ const CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
 
 /// How long a just-granted permission takes to apply (the provider's propagation timeout).
 const PROPAGATION: Duration = Duration::from_secs(120);
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
 
 pub fn schema() -> Block {
     Block {

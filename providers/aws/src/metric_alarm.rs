@@ -11,6 +11,7 @@
 
 use crate::client::{aws_error, Aws, AwsError};
 use crate::tags;
+use crate::util::attrs;
 use crate::util::{attr, bool_attr, is_set, map_of, nonempty, object, str_attr, string_map, strings_of, with_attr};
 use aws_sdk_cloudwatch::types::{
     ComparisonOperator, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, StandardUnit, Statistic, Tag,
@@ -69,10 +70,6 @@ const UNITS: [&str; 27] = [
 
 /// The classic metric's arguments, which conflict with `metric_query`.
 const CLASSIC: [&str; 6] = ["dimensions", "extended_statistic", "metric_name", "namespace", "period", "statistic"];
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
 
 fn metric_block() -> Block {
     Block {

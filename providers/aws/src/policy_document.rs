@@ -5,15 +5,12 @@
 //! conditions grouped and keyed in order, `&{…}` as `${…}`; source and
 //! override documents merged by `Sid`) and `aws_partition`.
 
+use crate::util::attrs;
 use crate::util::{attr, nonempty, object, str_attr, strings_of};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
 use strata_provider::{Attribute, Block, NestedBlock, Nesting, ProviderDiagnostic};
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
 
 fn principal_block() -> NestedBlock {
     NestedBlock {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
-use strata_provider::{Block, Nesting};
+use strata_provider::{Attribute, Block, NestedBlock, Nesting};
 
 /// An attribute of an object value (null when absent).
 pub fn attr(v: &Value, name: &str) -> Value {
@@ -23,6 +23,26 @@ pub fn nonempty(v: &Value, name: &str) -> Option<String> {
 pub fn positive_i32_attr(v: &Value, name: &str) -> Option<i32> {
     let n = attr(v, name).unmark_deep().0.as_number().and_then(|n| n.to_i64());
     n.and_then(|n| i32::try_from(n).ok()).filter(|n| *n > 0)
+}
+
+/// A schema's attributes from `(name, attribute)` pairs.
+pub fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
+    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
+}
+
+/// A block written at most once (the plugin SDK's `MaxItems: 1` list).
+pub fn single(block: Block) -> NestedBlock {
+    NestedBlock { nesting: Nesting::List, block, min_items: 0, max_items: 1 }
+}
+
+/// A block written any number of times, unordered.
+pub fn set_of(block: Block) -> NestedBlock {
+    NestedBlock { nesting: Nesting::Set, block, min_items: 0, max_items: 0 }
+}
+
+/// A whole-number attribute that fits an AWS `Integer`.
+pub fn i32_attr(v: &Value, name: &str) -> Option<i32> {
+    int_attr(v, name).and_then(|n| i32::try_from(n).ok())
 }
 
 /// A whole-number attribute (None when null, unknown or not whole).

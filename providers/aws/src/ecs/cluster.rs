@@ -156,7 +156,7 @@ pub fn validate_capacity_providers(config: &Value) -> Vec<ProviderDiagnostic> {
     let mut diags = Vec::new();
     for s in items(config, "default_capacity_provider_strategy") {
         for (name, max) in [("weight", 1000), ("base", 100000)] {
-            if let Some(n) = int_of(&s, name) {
+            if let Some(n) = int_attr(&s, name) {
                 if !(0..=max).contains(&n) {
                     diags.push(err(
                         "default_capacity_provider_strategy",
@@ -484,14 +484,15 @@ pub fn plan_capacity_providers(planned: &Value) -> Value {
     with_attr(planned, "default_capacity_provider_strategy", Value::set(strategy_block().implied_type(), filled))
 }
 
-fn strategy_of(planned: &Value) -> Vec<CapacityProviderStrategyItem> {
-    items(planned, "default_capacity_provider_strategy")
+/// The strategy items of block `name` (a cluster's default, a service's own).
+pub(super) fn strategy_of(planned: &Value, name: &str) -> Vec<CapacityProviderStrategyItem> {
+    items(planned, name)
         .iter()
         .filter_map(|s| {
             CapacityProviderStrategyItem::builder()
                 .set_capacity_provider(nonempty(s, "capacity_provider"))
-                .weight(i32_of(s, "weight").unwrap_or(0))
-                .base(i32_of(s, "base").unwrap_or(0))
+                .weight(i32_attr(s, "weight").unwrap_or(0))
+                .base(i32_attr(s, "base").unwrap_or(0))
                 .build()
                 .ok()
         })
@@ -501,7 +502,13 @@ fn strategy_of(planned: &Value) -> Vec<CapacityProviderStrategyItem> {
 pub fn put_capacity_providers(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let name = str_attr(planned, "cluster_name").unwrap_or_default();
     let what = format!("putting ECS Cluster Capacity Providers ({name})");
-    put(aws, &name, crate::util::strings_of(&attr(planned, "capacity_providers")), strategy_of(planned), &what)?;
+    put(
+        aws,
+        &name,
+        crate::util::strings_of(&attr(planned, "capacity_providers")),
+        strategy_of(planned, "default_capacity_provider_strategy"),
+        &what,
+    )?;
     let stub = with_attr(planned, "id", Value::string(name.as_str()));
     read_capacity_providers(aws, &stub)?
         .ok_or_else(|| ProviderDiagnostic::error(format!("{what}: not found"), format!("ECS cluster {name:?} is gone")))

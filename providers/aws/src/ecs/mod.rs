@@ -19,6 +19,7 @@ mod task_definition;
 use crate::client::{aws_error, Aws, AwsError};
 use crate::tags;
 use crate::util::{attr, is_zero_value, map_of, with_attr};
+use crate::util::{attrs, i32_attr, int_attr, set_of, single};
 use aws_sdk_ecs::types::Tag;
 use std::collections::BTreeMap;
 use strata_lang::Value;
@@ -158,19 +159,6 @@ pub fn read_data(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, Pr
 
 // Shared by the family's modules.
 
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
-
-/// A block written at most once (the SDK's `MaxItems: 1` list).
-fn single(block: Block) -> NestedBlock {
-    NestedBlock { nesting: Nesting::List, block, min_items: 0, max_items: 1 }
-}
-
-fn set_of(block: Block) -> NestedBlock {
-    NestedBlock { nesting: Nesting::Set, block, min_items: 0, max_items: 0 }
-}
-
 /// The first (only) object of a `single` block, if written.
 fn first(v: &Value, name: &str) -> Option<Value> {
     attr(v, name).unmark_deep().0.as_seq().and_then(|s| s.first().cloned()).filter(|x| !x.is_null())
@@ -179,14 +167,6 @@ fn first(v: &Value, name: &str) -> Option<Value> {
 /// The objects of a list or set block (none when null or unknown).
 fn items(v: &Value, name: &str) -> Vec<Value> {
     attr(v, name).unmark_deep().0.as_seq().map(|s| s.to_vec()).unwrap_or_default()
-}
-
-fn int_of(v: &Value, name: &str) -> Option<i64> {
-    attr(v, name).unmark_deep().0.as_number().and_then(|n| n.to_i64())
-}
-
-fn i32_of(v: &Value, name: &str) -> Option<i32> {
-    int_of(v, name).and_then(|n| i32::try_from(n).ok())
 }
 
 /// Text where AWS has it, null where not.

@@ -21,14 +21,14 @@
 //! sent. A deployment configuration AWS does not report keeps the
 //! state's values, as the provider does.
 
-use super::cluster::strategy_block;
+use super::cluster::{strategy_block, strategy_of};
 use super::*;
 use crate::util::{bool_attr, nonempty, object, str_attr, strings_of};
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
-    DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType,
-    LoadBalancer, LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint, PlacementConstraintType,
-    PlacementStrategy, PlacementStrategyType, PropagateTags, SchedulingStrategy, Service, ServiceConnectClientAlias,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, DeploymentAlarms, DeploymentCircuitBreaker,
+    DeploymentConfiguration, DeploymentController, DeploymentControllerType, LaunchType, LoadBalancer,
+    LogConfiguration, LogDriver, NetworkConfiguration, PlacementConstraint, PlacementConstraintType, PlacementStrategy,
+    PlacementStrategyType, PropagateTags, SchedulingStrategy, Service, ServiceConnectClientAlias,
     ServiceConnectConfiguration, ServiceConnectService, ServiceField, ServiceRegistry,
 };
 use std::time::{Duration, Instant};
@@ -262,7 +262,7 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         ));
     }
     for name in ["desired_count", "health_check_grace_period_seconds"] {
-        if let Some(n) = int_of(config, name) {
+        if let Some(n) = int_attr(config, name) {
             if n < 0 {
                 diags.push(err(
                     name,
@@ -356,7 +356,7 @@ fn load_balancers_of(planned: &Value) -> Vec<LoadBalancer> {
                 .set_target_group_arn(nonempty(lb, "target_group_arn"))
                 .set_load_balancer_name(nonempty(lb, "elb_name"))
                 .set_container_name(nonempty(lb, "container_name"))
-                .set_container_port(i32_of(lb, "container_port"))
+                .set_container_port(i32_attr(lb, "container_port"))
                 .build()
         })
         .collect()
@@ -392,9 +392,9 @@ fn registries_of(planned: &Value) -> Vec<ServiceRegistry> {
         .map(|r| {
             ServiceRegistry::builder()
                 .set_registry_arn(nonempty(r, "registry_arn"))
-                .set_port(i32_of(r, "port"))
+                .set_port(i32_attr(r, "port"))
                 .set_container_name(nonempty(r, "container_name"))
-                .set_container_port(i32_of(r, "container_port"))
+                .set_container_port(i32_attr(r, "container_port"))
                 .build()
         })
         .collect()
@@ -423,7 +423,7 @@ fn service_connect_of(planned: &Value) -> Result<Option<ServiceConnectConfigurat
             let alias = first(s, "client_alias")
                 .map(|a| {
                     ServiceConnectClientAlias::builder()
-                        .set_port(i32_of(&a, "port"))
+                        .set_port(i32_attr(&a, "port"))
                         .set_dns_name(nonempty(&a, "dns_name"))
                         .build()
                 })
@@ -432,7 +432,7 @@ fn service_connect_of(planned: &Value) -> Result<Option<ServiceConnectConfigurat
             ServiceConnectService::builder()
                 .set_port_name(nonempty(s, "port_name"))
                 .set_discovery_name(nonempty(s, "discovery_name"))
-                .set_ingress_port_override(i32_of(s, "ingress_port_override"))
+                .set_ingress_port_override(i32_attr(s, "ingress_port_override"))
                 .set_client_aliases(alias.map(|a| vec![a]))
                 .build()
                 .map_err(bad)
@@ -452,20 +452,6 @@ fn some_if_any<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }
 
-fn strategy_of(planned: &Value) -> Vec<CapacityProviderStrategyItem> {
-    items(planned, "capacity_provider_strategy")
-        .iter()
-        .filter_map(|s| {
-            CapacityProviderStrategyItem::builder()
-                .set_capacity_provider(nonempty(s, "capacity_provider"))
-                .weight(i32_of(s, "weight").unwrap_or(0))
-                .base(i32_of(s, "base").unwrap_or(0))
-                .build()
-                .ok()
-        })
-        .collect()
-}
-
 fn deployment_of(planned: &Value) -> DeploymentConfiguration {
     let breaker = first(planned, "deployment_circuit_breaker").map(|b| {
         DeploymentCircuitBreaker::builder()
@@ -483,8 +469,8 @@ fn deployment_of(planned: &Value) -> DeploymentConfiguration {
     });
     DeploymentConfiguration::builder()
         .set_alarms(alarms)
-        .set_maximum_percent(i32_of(planned, "deployment_maximum_percent"))
-        .set_minimum_healthy_percent(i32_of(planned, "deployment_minimum_healthy_percent"))
+        .set_maximum_percent(i32_attr(planned, "deployment_maximum_percent"))
+        .set_minimum_healthy_percent(i32_attr(planned, "deployment_minimum_healthy_percent"))
         .set_deployment_circuit_breaker(breaker)
         .build()
 }
@@ -501,7 +487,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
         .map(|t| DeploymentController::builder().r#type(DeploymentControllerType::from(t.as_str())).build())
         .transpose()
         .map_err(|e| ProviderDiagnostic::error("Invalid deployment_controller", e.to_string()))?;
-    let strategy = strategy_of(planned);
+    let strategy = strategy_of(planned, "capacity_provider_strategy");
     let lbs = load_balancers_of(planned);
     let propagate = nonempty(planned, "propagate_tags").map(|p| PropagateTags::from(p.as_str()));
     aws.log_call("ecs:CreateService");
@@ -515,7 +501,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_desired_count(if daemon(planned) {
                     None
                 } else {
-                    Some(i32_of(planned, "desired_count").unwrap_or(0))
+                    Some(i32_attr(planned, "desired_count").unwrap_or(0))
                 })
                 .set_launch_type(nonempty(planned, "launch_type").map(|l| LaunchType::from(l.as_str())))
                 .set_capacity_provider_strategy((!strategy.is_empty()).then_some(strategy))
@@ -536,7 +522,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                     nonempty(planned, "availability_zone_rebalancing")
                         .map(|a| AvailabilityZoneRebalancing::from(a.as_str())),
                 )
-                .set_health_check_grace_period_seconds(i32_of(planned, "health_check_grace_period_seconds"))
+                .set_health_check_grace_period_seconds(i32_attr(planned, "health_check_grace_period_seconds"))
                 .enable_execute_command(bool_attr(planned, "enable_execute_command").unwrap_or(false))
                 .enable_ecs_managed_tags(bool_attr(planned, "enable_ecs_managed_tags").unwrap_or(false))
                 .set_propagate_tags(propagate)
@@ -551,13 +537,14 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let arn = created.service_arn().unwrap_or_default().to_string();
     let cluster = created.cluster_arn().unwrap_or_default().to_string();
     // What the create did not take (moto): sent again by an update.
-    let grace = i32_of(planned, "health_check_grace_period_seconds").filter(|g| *g > 0);
+    let grace = i32_attr(planned, "health_check_grace_period_seconds").filter(|g| *g > 0);
     let exec = bool_attr(planned, "enable_execute_command") == Some(true);
     let managed = bool_attr(planned, "enable_ecs_managed_tags") == Some(true);
     let strategy = some_if_any(placement_strategy_of(planned)).filter(|_| created.placement_strategy().is_empty());
     let constraints =
         some_if_any(placement_constraints_of(planned)).filter(|_| created.placement_constraints().is_empty());
-    let providers = some_if_any(strategy_of(planned)).filter(|_| created.capacity_provider_strategy().is_empty());
+    let providers = some_if_any(strategy_of(planned, "capacity_provider_strategy"))
+        .filter(|_| created.capacity_provider_strategy().is_empty());
     let missing = strategy.is_some()
         || constraints.is_some()
         || providers.is_some()
@@ -600,7 +587,7 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     let mut req = aws.ecs.update_service().cluster(&cluster).service(&arn);
     let mut any = false;
     if changed("desired_count") && !daemon(planned) {
-        req = req.desired_count(i32_of(planned, "desired_count").unwrap_or(0));
+        req = req.desired_count(i32_attr(planned, "desired_count").unwrap_or(0));
         any = true;
     }
     if changed("task_definition") {
@@ -619,7 +606,7 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
         any = true;
     }
     if changed("capacity_provider_strategy") {
-        req = req.set_capacity_provider_strategy(Some(strategy_of(planned)));
+        req = req.set_capacity_provider_strategy(Some(strategy_of(planned, "capacity_provider_strategy")));
         any = true;
     }
     if changed("load_balancer") {
@@ -646,7 +633,8 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
         any = true;
     }
     if changed("health_check_grace_period_seconds") {
-        req = req.health_check_grace_period_seconds(i32_of(planned, "health_check_grace_period_seconds").unwrap_or(0));
+        req =
+            req.health_check_grace_period_seconds(i32_attr(planned, "health_check_grace_period_seconds").unwrap_or(0));
         any = true;
     }
     if changed("enable_execute_command") {

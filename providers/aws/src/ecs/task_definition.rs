@@ -208,7 +208,7 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         }
     }
     if let Some(s) = first(config, "ephemeral_storage") {
-        if let Some(n) = int_of(&s, "size_in_gib") {
+        if let Some(n) = int_attr(&s, "size_in_gib") {
             if !(21..=200).contains(&n) {
                 diags.push(err(
                     "ephemeral_storage",
@@ -267,7 +267,7 @@ fn efs_of(v: &Value) -> Result<Option<EfsVolumeConfiguration>, ProviderDiagnosti
         .set_file_system_id(nonempty(&efs, "file_system_id"))
         .set_root_directory(nonempty(&efs, "root_directory"))
         .set_transit_encryption(nonempty(&efs, "transit_encryption").map(|t| EfsTransitEncryption::from(t.as_str())))
-        .set_transit_encryption_port(i32_of(&efs, "transit_encryption_port"))
+        .set_transit_encryption_port(i32_attr(&efs, "transit_encryption_port"))
         .set_authorization_config(auth)
         .build()
         .map(Some)
@@ -321,7 +321,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
             .build()
     });
     let storage = first(planned, "ephemeral_storage")
-        .map(|s| EphemeralStorage::builder().size_in_gib(i32_of(&s, "size_in_gib").unwrap_or(0)).build());
+        .map(|s| EphemeralStorage::builder().size_in_gib(i32_attr(&s, "size_in_gib").unwrap_or(0)).build());
     let proxy = first(planned, "proxy_configuration")
         .map(|x| {
             let properties: Vec<KeyValuePair> = map_of(&attr(&x, "properties"))

@@ -11,10 +11,11 @@
 
 use super::{
     arn_suffix, attribute_map, attribute_text, attribute_value, complete_items, create_tags, err, fail, int_attr,
-    is_not_found, items, listed, name_for, read_after_write, string_set, update_tags, with_tags,
+    items, listed, name_for, read_after_write, string_set, update_tags, with_tags,
 };
 use crate::client::{Aws, AwsError};
 use crate::util::{attr, bool_attr, is_set, nonempty, object, str_attr, strings_of, with_attr};
+use crate::util::{attrs, single};
 use aws_sdk_elasticloadbalancingv2::types::{
     IpAddressType, LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerStateEnum,
     LoadBalancerTypeEnum, SubnetMapping,
@@ -79,10 +80,6 @@ const LOGS: [(&str, &str, &[&str]); 2] = [
     ("connection_logs", "connection_logs.s3", APPLICATION),
 ];
 
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
-
 fn logs_block() -> Block {
     Block {
         attributes: attrs(vec![
@@ -110,7 +107,6 @@ fn subnet_mapping_block() -> Block {
 pub fn schema() -> Block {
     let b = || Attribute::optional(Type::Bool);
     let s = || Attribute::optional(Type::String);
-    let one = |block: Block| NestedBlock { nesting: Nesting::List, block, min_items: 0, max_items: 1 };
     Block {
         attributes: attrs(vec![
             ("arn", Attribute::computed(Type::String)),
@@ -145,8 +141,8 @@ pub fn schema() -> Block {
             ("zone_id", Attribute::computed(Type::String)),
         ]),
         blocks: BTreeMap::from([
-            ("access_logs".to_string(), one(logs_block())),
-            ("connection_logs".to_string(), one(logs_block())),
+            ("access_logs".to_string(), single(logs_block())),
+            ("connection_logs".to_string(), single(logs_block())),
             (
                 "subnet_mapping".to_string(),
                 NestedBlock { nesting: Nesting::Set, block: subnet_mapping_block(), min_items: 0, max_items: 0 },
@@ -174,10 +170,8 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
     ]
 }
 
-const LOG_DEFAULTS: [(&str, bool); 1] = [("enabled", false)];
-
 fn log_defaults() -> Vec<(&'static str, Value)> {
-    LOG_DEFAULTS.iter().map(|(k, v)| (*k, Value::bool(*v))).collect()
+    vec![("enabled", Value::bool(false))]
 }
 
 fn at(name: &str, summary: &str, detail: String) -> ProviderDiagnostic {
@@ -443,7 +437,7 @@ fn describe(aws: &Aws, arn: &str) -> Result<Option<LoadBalancer>, AwsError> {
     aws.log_call("elasticloadbalancing:DescribeLoadBalancers");
     match aws.block(aws.elbv2.describe_load_balancers().load_balancer_arns(arn).send()).map_err(err) {
         Ok(out) => Ok(out.load_balancers().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -451,7 +445,7 @@ fn describe(aws: &Aws, arn: &str) -> Result<Option<LoadBalancer>, AwsError> {
 pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let arn = str_attr(prior, "id").unwrap_or_default();
     let changed = |name: &str| !attr(prior, name).unmark_deep().0.raw_equal(&attr(planned, name).unmark_deep().0);
-    let failing = |what: &str| fail_owned(format!("modifying {WHAT} ({arn}) {what}"));
+    let failing = |what: &str| fail(format!("modifying {WHAT} ({arn}) {what}"));
     if changed("security_groups") {
         if let Some(groups) = known_strings(&attr(planned, "security_groups")) {
             aws.log_call("elasticloadbalancing:SetSecurityGroups");
@@ -489,10 +483,6 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     let current = with_attr(planned, "id", Value::string(arn.as_str()));
     wait_active(aws, &arn).map_err(failing("(waiting for it to be active)"))?;
     read_after_write(aws, &current, WHAT, read)
-}
-
-fn fail_owned(what: String) -> impl Fn(AwsError) -> ProviderDiagnostic {
-    move |e| e.into_diag(&what)
 }
 
 pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
@@ -610,7 +600,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     aws.log_call("elasticloadbalancing:DeleteLoadBalancer");
     match aws.block(aws.elbv2.delete_load_balancer().load_balancer_arn(&arn).send()).map_err(err) {
         Ok(_) => {}
-        Err(e) if is_not_found(&e) => return Ok(()),
+        Err(e) if e.is_not_found() => return Ok(()),
         Err(e) => return Err(e.into_diag(&format!("deleting {WHAT} ({arn})"))),
     }
     aws.retry(
@@ -640,7 +630,7 @@ pub fn find(aws: &Aws, planned: &Value) -> Result<Vec<String>, ProviderDiagnosti
         };
         let out = match aws.block(call.send()).map_err(err) {
             Ok(out) => out,
-            Err(e) if is_not_found(&e) => return Ok(Vec::new()),
+            Err(e) if e.is_not_found() => return Ok(Vec::new()),
             Err(e) => return Err(listing(e)),
         };
         arns.extend(out.load_balancers().iter().filter_map(|l| l.load_balancer_arn().map(String::from)));

@@ -11,11 +11,11 @@
 //! written (1, 2, …) and planned so.
 
 use super::{
-    complete_items, create_tags, err, fail, int_attr, is_not_found, items, read_after_write, string_set, update_tags,
-    with_tags,
+    complete_items, create_tags, err, fail, int_attr, items, read_after_write, string_set, update_tags, with_tags,
 };
 use crate::client::{Aws, AwsError};
 use crate::util::{attr, bool_attr, is_set, nonempty, object, str_attr, strings_of, with_attr};
+use crate::util::{attrs, single};
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, FixedResponseActionConfig, ForwardActionConfig, HostHeaderConditionConfig,
     HttpHeaderConditionConfig, HttpRequestMethodConditionConfig, Listener, PathPatternConditionConfig, ProtocolEnum,
@@ -29,14 +29,6 @@ use strata_provider::{Attribute, Block, NestedBlock, Nesting, PathStep, Provider
 
 const LISTENER: &str = "ELBv2 Listener";
 const RULE: &str = "ELBv2 Listener Rule";
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
-
-fn one(block: Block) -> NestedBlock {
-    NestedBlock { nesting: Nesting::List, block, min_items: 0, max_items: 1 }
-}
 
 fn target_group_block() -> Block {
     Block {
@@ -66,7 +58,7 @@ fn forward_block() -> Block {
                 "target_group".to_string(),
                 NestedBlock { nesting: Nesting::Set, block: target_group_block(), min_items: 1, max_items: 5 },
             ),
-            ("stickiness".to_string(), one(forward_stickiness_block())),
+            ("stickiness".to_string(), single(forward_stickiness_block())),
         ]),
     }
 }
@@ -105,9 +97,9 @@ fn action_block() -> Block {
             ("type", Attribute::required(Type::String)),
         ]),
         blocks: BTreeMap::from([
-            ("fixed_response".to_string(), one(fixed_response_block())),
-            ("forward".to_string(), one(forward_block())),
-            ("redirect".to_string(), one(redirect_block())),
+            ("fixed_response".to_string(), single(fixed_response_block())),
+            ("forward".to_string(), single(forward_block())),
+            ("redirect".to_string(), single(redirect_block())),
         ]),
     }
 }
@@ -168,15 +160,15 @@ fn condition_block() -> Block {
     Block {
         attributes: BTreeMap::new(),
         blocks: BTreeMap::from([
-            ("host_header".to_string(), one(values_block())),
-            ("http_header".to_string(), one(http_header)),
-            ("http_request_method".to_string(), one(values_block())),
-            ("path_pattern".to_string(), one(values_block())),
+            ("host_header".to_string(), single(values_block())),
+            ("http_header".to_string(), single(http_header)),
+            ("http_request_method".to_string(), single(values_block())),
+            ("path_pattern".to_string(), single(values_block())),
             (
                 "query_string".to_string(),
                 NestedBlock { nesting: Nesting::Set, block: query_string, min_items: 0, max_items: 0 },
             ),
-            ("source_ip".to_string(), one(values_block())),
+            ("source_ip".to_string(), single(values_block())),
         ]),
     }
 }
@@ -720,7 +712,7 @@ fn describe_listener(aws: &Aws, arn: &str) -> Result<Option<Listener>, AwsError>
     aws.log_call("elasticloadbalancing:DescribeListeners");
     match aws.block(aws.elbv2.describe_listeners().listener_arns(arn).send()).map_err(err) {
         Ok(out) => Ok(out.listeners().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -756,7 +748,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     let arn = str_attr(prior, "id").unwrap_or_default();
     aws.log_call("elasticloadbalancing:DeleteListener");
     match aws.block(aws.elbv2.delete_listener().listener_arn(&arn).send()).map_err(err) {
-        Err(e) if !is_not_found(&e) => Err(e.into_diag(&format!("deleting {LISTENER} ({arn})"))),
+        Err(e) if !e.is_not_found() => Err(e.into_diag(&format!("deleting {LISTENER} ({arn})"))),
         _ => Ok(()),
     }
 }
@@ -769,7 +761,7 @@ pub fn find(aws: &Aws, planned: &Value) -> Result<Vec<String>, ProviderDiagnosti
     aws.log_call("elasticloadbalancing:DescribeListeners");
     let out = match aws.block(aws.elbv2.describe_listeners().load_balancer_arn(&lb).send()).map_err(err) {
         Ok(out) => out,
-        Err(e) if is_not_found(&e) => return Ok(Vec::new()),
+        Err(e) if e.is_not_found() => return Ok(Vec::new()),
         Err(e) => return Err(e.into_diag(&format!("listing {LISTENER}s of {lb}"))),
     };
     Ok(out
@@ -995,7 +987,7 @@ pub fn read_rule(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDi
             Some(r) => r.clone(),
             None => return Ok(None),
         },
-        Err(e) if is_not_found(&e) => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(e) => return Err(reading(e)),
     };
     if rule.is_default() == Some(true) {
@@ -1031,7 +1023,7 @@ pub fn delete_rule(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     let arn = str_attr(prior, "id").unwrap_or_default();
     aws.log_call("elasticloadbalancing:DeleteRule");
     match aws.block(aws.elbv2.delete_rule().rule_arn(&arn).send()).map_err(err) {
-        Err(e) if !is_not_found(&e) => Err(e.into_diag(&format!("deleting {RULE} ({arn})"))),
+        Err(e) if !e.is_not_found() => Err(e.into_diag(&format!("deleting {RULE} ({arn})"))),
         _ => Ok(()),
     }
 }
@@ -1045,7 +1037,7 @@ pub fn find_rules(aws: &Aws, planned: &Value) -> Result<Vec<String>, ProviderDia
             .filter(|r| r.is_default() != Some(true))
             .filter_map(|r| r.rule_arn().map(String::from))
             .collect()),
-        Err(e) if is_not_found(&e) => Ok(Vec::new()),
+        Err(e) if e.is_not_found() => Ok(Vec::new()),
         Err(e) => Err(e.into_diag(&format!("listing {RULE}s of {listener}"))),
     }
 }

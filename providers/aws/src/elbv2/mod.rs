@@ -202,8 +202,9 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
 // ---- shared helpers ------------------------------------------------------
 
 /// The text of an AWS error for `what` (the provider's wording).
-fn fail(what: &str) -> impl Fn(AwsError) -> ProviderDiagnostic + '_ {
-    move |e| e.into_diag(what)
+fn fail(what: impl Into<String>) -> impl Fn(AwsError) -> ProviderDiagnostic {
+    let what = what.into();
+    move |e| e.into_diag(&what)
 }
 
 fn err<E, R>(e: aws_sdk_elasticloadbalancingv2::error::SdkError<E, R>) -> AwsError
@@ -286,10 +287,6 @@ fn update_tags(aws: &Aws, arn: &str, prior: &Value, planned: &Value) -> Result<(
 fn with_tags(aws: &Aws, arn: &str, current: &Value, state: Value) -> Result<Value, AwsError> {
     let (tags, all) = read_tags(aws, arn, current)?;
     Ok(with_attr(&with_attr(&state, "tags", tags), "tags_all", all))
-}
-
-fn is_not_found(e: &AwsError) -> bool {
-    e.is_not_found() || e.code.ends_with("NotFoundException") || e.code.ends_with("NotFound")
 }
 
 /// The part of an ARN after `marker` (`app/web/50dc6c495c0c9188` for a

@@ -10,11 +10,12 @@
 //! is retried for two minutes, as AWS frees it only once those are gone.
 
 use super::{
-    arn_suffix, attribute_map, attribute_text, attribute_value, create_tags, err, fail, int_attr, is_not_found, items,
-    listed, name_for, read_after_write, string_set, update_tags, with_tags,
+    arn_suffix, attribute_map, attribute_text, attribute_value, create_tags, err, fail, int_attr, items, listed,
+    name_for, read_after_write, string_set, update_tags, with_tags,
 };
 use crate::client::{Aws, AwsError};
 use crate::util::{attr, bool_attr, is_set, nonempty, object, plan_computed_block, str_attr, with_attr};
+use crate::util::{attrs, single};
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetDescription, TargetGroup, TargetGroupAttribute, TargetGroupIpAddressTypeEnum,
     TargetHealthReasonEnum, TargetTypeEnum,
@@ -22,7 +23,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
 use std::collections::BTreeMap;
 use std::time::Duration;
 use strata_lang::{Type, Value};
-use strata_provider::{Attribute, Block, ListedObject, NestedBlock, Nesting, PathStep, ProviderDiagnostic};
+use strata_provider::{Attribute, Block, ListedObject, PathStep, ProviderDiagnostic};
 
 const WHAT: &str = "ELBv2 Target Group";
 
@@ -63,10 +64,6 @@ const ATTRIBUTES: [TgAttribute; 8] = [
     TgAttribute { name: "proxy_protocol_v2", key: "proxy_protocol_v2.enabled", protocols: LAYER4 },
     TgAttribute { name: "slow_start", key: "slow_start.duration_seconds", protocols: HTTP },
 ];
-
-fn attrs(list: Vec<(&str, Attribute)>) -> BTreeMap<String, Attribute> {
-    list.into_iter().map(|(k, a)| (k.to_string(), a)).collect()
-}
 
 fn health_check_block() -> Block {
     let n = || Attribute::optional(Type::Number);
@@ -131,7 +128,6 @@ fn defaults_of(list: &[(&'static str, Default)]) -> Vec<(&'static str, Value)> {
 }
 
 pub fn schema() -> Block {
-    let one = |block: Block| NestedBlock { nesting: Nesting::List, block, min_items: 0, max_items: 1 };
     let oc = |t: Type| Attribute::optional_computed(t);
     Block {
         attributes: attrs(vec![
@@ -159,8 +155,8 @@ pub fn schema() -> Block {
             ("vpc_id", Attribute::optional(Type::String).force_new()),
         ]),
         blocks: BTreeMap::from([
-            ("health_check".to_string(), one(health_check_block())),
-            ("stickiness".to_string(), one(stickiness_block())),
+            ("health_check".to_string(), single(health_check_block())),
+            ("stickiness".to_string(), single(stickiness_block())),
         ]),
     }
 }
@@ -456,10 +452,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
 
 pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let arn = str_attr(prior, "id").unwrap_or_default();
-    let modifying = |what: &str| {
-        let what = format!("modifying {WHAT} ({arn}) {what}");
-        move |e: AwsError| e.into_diag(&what)
-    };
+    let modifying = |what: &str| fail(format!("modifying {WHAT} ({arn}) {what}"));
     let hc_changed =
         !attr(prior, "health_check").unmark_deep().0.raw_equal(&attr(planned, "health_check").unmark_deep().0);
     if hc_changed {
@@ -493,7 +486,7 @@ fn describe(aws: &Aws, arn: &str) -> Result<Option<TargetGroup>, AwsError> {
     aws.log_call("elasticloadbalancing:DescribeTargetGroups");
     match aws.block(aws.elbv2.describe_target_groups().target_group_arns(arn).send()).map_err(err) {
         Ok(out) => Ok(out.target_groups().first().cloned()),
-        Err(e) if is_not_found(&e) => Ok(None),
+        Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -613,7 +606,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
         || {
             aws.log_call("elasticloadbalancing:DeleteTargetGroup");
             match aws.block(aws.elbv2.delete_target_group().target_group_arn(&arn).send()).map_err(err) {
-                Err(e) if !is_not_found(&e) => Err(e),
+                Err(e) if !e.is_not_found() => Err(e),
                 _ => Ok(()),
             }
         },
@@ -634,7 +627,7 @@ pub fn find(aws: &Aws, planned: &Value) -> Result<Vec<String>, ProviderDiagnosti
         };
         let out = match aws.block(call.send()).map_err(err) {
             Ok(out) => out,
-            Err(e) if is_not_found(&e) => return Ok(Vec::new()),
+            Err(e) if e.is_not_found() => return Ok(Vec::new()),
             Err(e) => return Err(e.into_diag(&format!("listing {WHAT}s"))),
         };
         arns.extend(out.target_groups().iter().filter_map(|t| t.target_group_arn().map(String::from)));
@@ -710,7 +703,7 @@ pub fn read_attachment(aws: &Aws, current: &Value) -> Result<Option<Value>, Prov
         .map_err(err)
     {
         Ok(out) => out,
-        Err(e) if is_not_found(&e) || e.code == "InvalidTarget" => return Ok(None),
+        Err(e) if e.is_not_found() || e.code == "InvalidTarget" => return Ok(None),
         Err(e) => return Err(e.into_diag(&format!("reading {ATTACHMENT} ({group})"))),
     };
     let registered = out.target_health_descriptions().iter().any(|d| {
@@ -727,7 +720,7 @@ pub fn detach(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     match aws.block(aws.elbv2.deregister_targets().target_group_arn(&group).targets(target(prior)).send()).map_err(err)
     {
         Ok(_) => Ok(()),
-        Err(e) if is_not_found(&e) || e.code == "InvalidTarget" => Ok(()),
+        Err(e) if e.is_not_found() || e.code == "InvalidTarget" => Ok(()),
         Err(e) => Err(e.into_diag(&format!("deregistering {ATTACHMENT} ({group})"))),
     }
 }
