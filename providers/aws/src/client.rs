@@ -29,6 +29,16 @@ pub struct Aws {
     pub appautoscaling: aws_sdk_applicationautoscaling::Client,
     /// ECS clusters, task definitions and services (`ecs`).
     pub ecs: aws_sdk_ecs::Client,
+    /// S3 buckets and objects (path-style where `s3_use_path_style`).
+    pub s3: aws_sdk_s3::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub kms: aws_sdk_kms::Client,
+    pub secretsmanager: aws_sdk_secretsmanager::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    /// API Gateway (REST, v1).
+    pub apigateway: aws_sdk_apigateway::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -81,8 +91,28 @@ impl Aws {
             .enable_all()
             .build()
             .map_err(|e| ProviderDiagnostic::error("Starting the AWS client runtime", e.to_string()))?;
-        let Clients { ec2, sts, iam, logs, rds, elasticache, redshift, cloudwatch, elbv2, appautoscaling, ecs, region } =
-            runtime.block_on(clients(&settings))?;
+        let Clients {
+            ec2,
+            sts,
+            iam,
+            logs,
+            rds,
+            elasticache,
+            redshift,
+            cloudwatch,
+            elbv2,
+            appautoscaling,
+            ecs,
+            s3,
+            dynamodb,
+            sqs,
+            sns,
+            kms,
+            secretsmanager,
+            lambda,
+            apigateway,
+            region,
+        } = runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
             .and_then(|p| std::fs::OpenOptions::new().create(true).append(true).open(p).ok())
             .map(std::sync::Mutex::new);
@@ -99,6 +129,14 @@ impl Aws {
             elbv2,
             appautoscaling,
             ecs,
+            s3,
+            dynamodb,
+            sqs,
+            sns,
+            kms,
+            secretsmanager,
+            lambda,
+            apigateway,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -217,6 +255,14 @@ struct Clients {
     elbv2: aws_sdk_elasticloadbalancingv2::Client,
     appautoscaling: aws_sdk_applicationautoscaling::Client,
     ecs: aws_sdk_ecs::Client,
+    s3: aws_sdk_s3::Client,
+    dynamodb: aws_sdk_dynamodb::Client,
+    sqs: aws_sdk_sqs::Client,
+    sns: aws_sdk_sns::Client,
+    kms: aws_sdk_kms::Client,
+    secretsmanager: aws_sdk_secretsmanager::Client,
+    lambda: aws_sdk_lambda::Client,
+    apigateway: aws_sdk_apigateway::Client,
     region: String,
 }
 
@@ -323,7 +369,30 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
     if let Some(e) = s.endpoints.get("ecs") {
         ecs = ecs.endpoint_url(e);
     }
+    // The endpoint set for a service under any of its names.
+    let endpoint = |names: &[&str]| names.iter().find_map(|n| s.endpoints.get(*n)).cloned();
+    let mut s3 = aws_sdk_s3::config::Builder::from(&sdk).force_path_style(s.s3_use_path_style);
+    if let Some(e) = endpoint(&["s3"]) {
+        s3 = s3.endpoint_url(e);
+    }
+    macro_rules! client {
+        ($krate:ident, $($name:literal),+) => {{
+            let mut b = $krate::config::Builder::from(&sdk);
+            if let Some(e) = endpoint(&[$($name),+]) {
+                b = b.endpoint_url(e);
+            }
+            $krate::Client::from_conf(b.build())
+        }};
+    }
     Ok(Clients {
+        s3: aws_sdk_s3::Client::from_conf(s3.build()),
+        dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
+        sqs: client!(aws_sdk_sqs, "sqs"),
+        sns: client!(aws_sdk_sns, "sns"),
+        kms: client!(aws_sdk_kms, "kms"),
+        secretsmanager: client!(aws_sdk_secretsmanager, "secretsmanager"),
+        lambda: client!(aws_sdk_lambda, "lambda"),
+        apigateway: client!(aws_sdk_apigateway, "apigateway"),
         appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),

@@ -133,7 +133,9 @@ pub fn read(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, Provide
         "aws_subnets" => subnets(aws, config),
         "aws_vpc_endpoint_service" => crate::vpc_endpoint::read_service(aws, config),
         "aws_cloudwatch_log_group" => crate::logs::read_data(aws, config),
-        t if crate::ecs::DATA_TYPES.contains(&t) => crate::ecs::read_data(aws, t, config),
+        t if crate::family::of_data(t).is_some() => {
+            crate::family::of_data(t).expect("a family data source").read_data(aws, t, config)
+        }
         other => Err(ProviderDiagnostic::error(
             "Unknown data source",
             format!("The aws provider has no data source {other:?}."),

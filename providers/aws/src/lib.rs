@@ -45,6 +45,7 @@ mod ecs;
 mod eigw;
 mod eip;
 mod elbv2;
+mod family;
 mod flow_log;
 mod iam;
 mod iam_instance_profile;
@@ -215,15 +216,18 @@ fn schema() -> Arc<ProviderSchema> {
                 ])
                 .into_iter()
                 .chain(elbv2::schemas(rs0))
-                .chain(
-                    ecs::TYPES.iter().map(|t| {
-                        (t.to_string(), ResourceSchema { version: ecs::schema_version(t), ..rs(ecs::schema(t)) })
-                    }),
-                )
+                .chain(family::FAMILIES.iter().flat_map(|f| {
+                    f.types().iter().map(move |t| {
+                        let block = f.schema(t);
+                        let r = if f.is_framework(t) { framework(block) } else { rs0(block) };
+                        (t.to_string(), ResourceSchema { version: f.schema_version(t), ..r })
+                    })
+                }))
                 .map(|(name, r)| {
                     let block = timeouts::with_block(&name, r.block);
-                    let block =
-                        if GLOBAL_RESOURCES.contains(&name.as_str()) { block } else { region::with_attribute(block) };
+                    let global = GLOBAL_RESOURCES.contains(&name.as_str())
+                        || family::of(&name).is_some_and(|f| f.is_global(&name));
+                    let block = if global { block } else { region::with_attribute(block) };
                     let reread_after_dependents_apply = CHANGED_BY_DEPENDENTS.contains(&name.as_str());
                     (name, ResourceSchema { block, reread_after_dependents_apply, ..r })
                 })
@@ -241,7 +245,11 @@ fn schema() -> Arc<ProviderSchema> {
                     ("aws_vpc_endpoint_service".to_string(), ds(vpc_endpoint::service_schema())),
                 ])
                 .into_iter()
-                .chain(ecs::DATA_TYPES.iter().map(|t| (t.to_string(), ds(ecs::data_schema(t)))))
+                .chain(
+                    family::FAMILIES
+                        .iter()
+                        .flat_map(|f| f.data_types().iter().map(move |t| (t.to_string(), ds(f.data_schema(t))))),
+                )
                 .map(|(name, r)| {
                     // Global data sources take no region.
                     let global = ["aws_caller_identity", "aws_iam_policy", "aws_iam_policy_document", "aws_partition"];
@@ -292,7 +300,7 @@ fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
         "aws_cloudwatch_metric_alarm" => metric_alarm::defaults(),
         t if elbv2::TYPES.contains(&t) => elbv2::defaults(t),
         t if appautoscaling::TYPES.contains(&t) => appautoscaling::defaults(t),
-        t if ecs::TYPES.contains(&t) => ecs::defaults(t),
+        t if family::of(t).is_some() => family::of(t).expect("a family type").defaults(t),
         t if subnet_group::TYPES.contains(&t) => {
             vec![("description", Value::string(subnet_group::DEFAULT_DESCRIPTION))]
         }
@@ -386,14 +394,14 @@ impl AwsProvider {
             }
             "aws_security_group_rule" => security_group_rule::plan(&planned, req.config, req.prior),
             "aws_vpc_block_public_access_options" => block_public_access::plan_options(&planned, req.prior),
-            t if ecs::TYPES.contains(&t) => {
-                let (planned, replace) = ecs::plan(t, &planned, req.config, req.prior);
-                resp.requires_replace.extend(replace);
-                planned
-            }
-            t => match subnet_group::Kind::of(t) {
-                Some(kind) => subnet_group::plan(kind, &planned, req.config),
-                None => planned,
+            t => match (family::of(t), subnet_group::Kind::of(t)) {
+                (Some(f), _) => {
+                    let (planned, replace) = f.plan(t, &planned, req.config, req.prior);
+                    resp.requires_replace.extend(replace);
+                    planned
+                }
+                (None, Some(kind)) => subnet_group::plan(kind, &planned, req.config),
+                (None, None) => planned,
             },
         };
         if block_of(req.type_name).is_some_and(|b| b.attributes.contains_key("tags_all")) {
@@ -511,7 +519,9 @@ impl AwsProvider {
             // Named by their arguments.
             t if appautoscaling::TYPES.contains(&t) => return appautoscaling::find(&aws, t, planned),
             "aws_iam_service_linked_role" => return iam_service_linked_role::find(&aws, token, planned),
-            t if ecs::TYPES.contains(&t) => return ecs::find(&aws, t, token, planned),
+            t if family::of(t).is_some() => {
+                return family::of(t).expect("a family type").find(&aws, t, token, planned);
+            }
             // Named by their arguments (RDS: or a prefix), and tagged.
             t if subnet_group::Kind::of(t).is_some() => {
                 let kind = subnet_group::Kind::of(t).expect("a subnet group type");
@@ -548,8 +558,8 @@ impl AwsProvider {
         }
         let t = req.type_name;
         let aws = self.aws_for(req.planned).ok()?;
-        let found = if ecs::TYPES.contains(&t) {
-            ecs::find(&aws, t, token, req.planned).ok()??
+        let found = if let Some(f) = family::of(t).filter(|f| f.keeps_failed_creates(t)) {
+            f.find(&aws, t, token, req.planned).ok()??
         } else if elbv2::TYPES.contains(&t) {
             elbv2::find(&aws, t, token, req.planned).ok()??
         } else {
@@ -607,7 +617,7 @@ impl AwsProvider {
                 "aws_security_group_rule" => security_group_rule::delete(aws, req.prior)?,
                 "aws_vpc_block_public_access_options" => block_public_access::delete_options(aws)?,
                 "aws_vpc_block_public_access_exclusion" => block_public_access::delete_exclusion(aws, req.prior)?,
-                t if ecs::TYPES.contains(&t) => ecs::delete(aws, t, req.prior)?,
+                t if family::of(t).is_some() => family::of(t).expect("a family type").delete(aws, t, req.prior)?,
                 other => match subnet_group::Kind::of(other) {
                     Some(kind) => subnet_group::delete(aws, kind, req.prior)?,
                     None => return Err(unknown_type(other)),
@@ -699,7 +709,9 @@ impl AwsProvider {
             ("aws_vpc_block_public_access_exclusion", false) => {
                 block_public_access::update_exclusion(aws, req.prior, req.planned)
             }
-            (t, _) if ecs::TYPES.contains(&t) => ecs::apply(aws, t, req.prior, req.planned),
+            (t, _) if family::of(t).is_some() => {
+                family::of(t).expect("a family type").apply(aws, t, req.prior, req.planned)
+            }
             (other, creating) => match subnet_group::Kind::of(other) {
                 Some(kind) if creating => subnet_group::create(aws, kind, req.planned),
                 Some(kind) => subnet_group::update(aws, kind, req.prior, req.planned),
@@ -768,7 +780,7 @@ impl AwsProvider {
             "aws_security_group_rule" => security_group_rule::read(aws, current),
             "aws_vpc_block_public_access_options" => block_public_access::read_options(aws, current),
             "aws_vpc_block_public_access_exclusion" => block_public_access::read_exclusion(aws, current),
-            t if ecs::TYPES.contains(&t) => ecs::read(aws, t, current),
+            t if family::of(t).is_some() => family::of(t).expect("a family type").read(aws, t, current),
             other => match subnet_group::Kind::of(other) {
                 Some(kind) => subnet_group::read(aws, kind, current),
                 None => Err(unknown_type(other)),
@@ -790,13 +802,14 @@ fn has_tags(type_name: &str) -> bool {
 /// Types built on the plugin framework, which stores null for unset
 /// arguments; every other type is built on the legacy plugin SDK.
 fn is_framework_resource(type_name: &str) -> bool {
-    matches!(
-        type_name,
-        "aws_vpc_security_group_ingress_rule"
-            | "aws_vpc_security_group_egress_rule"
-            | "aws_vpc_block_public_access_options"
-            | "aws_vpc_block_public_access_exclusion"
-    )
+    family::of(type_name).is_some_and(|f| f.is_framework(type_name))
+        || matches!(
+            type_name,
+            "aws_vpc_security_group_ingress_rule"
+                | "aws_vpc_security_group_egress_rule"
+                | "aws_vpc_block_public_access_options"
+                | "aws_vpc_block_public_access_exclusion"
+        )
 }
 
 /// The legacy plugin SDK stores an unset argument as its type's zero
@@ -854,7 +867,7 @@ impl Provider for AwsProvider {
             "aws_security_group_rule" => security_group_rule::validate(req.config),
             "aws_vpc_block_public_access_options" => block_public_access::validate_options(req.config),
             "aws_vpc_block_public_access_exclusion" => block_public_access::validate_exclusion(req.config),
-            t if ecs::TYPES.contains(&t) => ecs::validate(t, req.config),
+            t if family::of(t).is_some() => family::of(t).expect("a family type").validate(t, req.config),
             t => subnet_group::Kind::of(t).map(|k| subnet_group::validate(k, req.config)).unwrap_or_default(),
         };
         diags.extend(timeouts::validate(req.config));

@@ -41,7 +41,7 @@ pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, Prov
         "aws_cloudwatch_log_group" => crate::logs::list(aws),
         "aws_cloudwatch_metric_alarm" => crate::metric_alarm::list(aws),
         t if crate::elbv2::TYPES.contains(&t) => return crate::elbv2::list(aws, t),
-        t if crate::ecs::TYPES.contains(&t) => crate::ecs::list(aws, t)?,
+        t if crate::family::of(t).is_some() => crate::family::of(t).expect("a family type").list(aws, t)?,
         _ => return None,
     };
     Some(listed.map(|mut objects| {

@@ -30,6 +30,8 @@ pub struct Settings {
     pub skip_requesting_account_id: bool,
     pub skip_metadata_api_check: bool,
     pub max_retries: u32,
+    /// S3 requests as `endpoint/bucket/key` rather than `bucket.endpoint/key`.
+    pub s3_use_path_style: bool,
 }
 
 /// Services whose endpoint may be set in `endpoints {}` (those this and the
@@ -89,6 +91,7 @@ pub fn schema() -> Block {
         // A string in hashicorp/aws (`"true"`/`"false"`); `true` converts.
         ("skip_metadata_api_check".to_string(), s()),
         ("max_retries".to_string(), Attribute::optional(Type::Number)),
+        ("s3_use_path_style".to_string(), b()),
     ]);
     let assume_role = Block {
         attributes: BTreeMap::from([
@@ -141,6 +144,7 @@ impl Settings {
             skip_credentials_validation: bool_attr(&config, "skip_credentials_validation").unwrap_or(false),
             skip_requesting_account_id: bool_attr(&config, "skip_requesting_account_id").unwrap_or(false),
             skip_metadata_api_check: nonempty(&config, "skip_metadata_api_check").is_some_and(|s| s == "true"),
+            s3_use_path_style: bool_attr(&config, "s3_use_path_style").unwrap_or(false),
             // As the provider: AWS_MAX_ATTEMPTS (attempts, so one more
             // than the retries) when `max_retries` is not set, else 25.
             max_retries: std::env::var("AWS_MAX_ATTEMPTS")

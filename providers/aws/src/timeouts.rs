@@ -41,7 +41,7 @@ fn declared_minutes(type_name: &str) -> &'static [(&'static str, u64)] {
             &[("create", 30), ("update", 30), ("delete", 30)]
         }
         t if crate::elbv2::TYPES.contains(&t) => crate::elbv2::timeouts(t),
-        t if crate::ecs::TYPES.contains(&t) => crate::ecs::timeouts(t),
+        t if crate::family::of(t).is_some() => crate::family::of(t).expect("a family type").timeouts(t),
         _ => &[],
     }
 }

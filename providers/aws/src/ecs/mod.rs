@@ -7,8 +7,8 @@
 //! UpdateService), and the data sources `aws_ecs_cluster`,
 //! `aws_ecs_task_definition` and `aws_ecs_container_definition`.
 //!
-//! The rest of the crate reaches this family only through the functions
-//! below (one match arm per dispatch point).
+//! The rest of the crate reaches this family only through [`Ecs`], its
+//! `family::Family`.
 
 mod cluster;
 pub mod container_definitions;
@@ -17,6 +17,7 @@ mod service;
 mod task_definition;
 
 use crate::client::{aws_error, Aws, AwsError};
+use crate::family::Family;
 use crate::tags;
 use crate::util::{attr, is_zero_value, map_of, with_attr};
 use crate::util::{attrs, i32_attr, int_attr, set_of, single};
@@ -36,125 +37,149 @@ pub const TYPES: [&str; 4] = [CLUSTER, CAPACITY_PROVIDERS, TASK_DEFINITION, SERV
 /// The data source types of this family.
 pub const DATA_TYPES: [&str; 3] = ["aws_ecs_cluster", "aws_ecs_container_definition", "aws_ecs_task_definition"];
 
-pub fn schema(type_name: &str) -> Block {
-    match type_name {
-        CLUSTER => cluster::schema(),
-        CAPACITY_PROVIDERS => cluster::capacity_providers_schema(),
-        TASK_DEFINITION => task_definition::schema(),
-        _ => service::schema(),
-    }
-}
+/// The family (`family::FAMILIES`).
+pub struct Ecs;
 
-/// The provider's `SchemaVersion`s: the task definition and service
-/// migrated their state once, the cluster types never.
-pub fn schema_version(type_name: &str) -> u64 {
-    match type_name {
-        TASK_DEFINITION | SERVICE => 1,
-        _ => 0,
+impl Family for Ecs {
+    fn types(&self) -> &'static [&'static str] {
+        &TYPES
     }
-}
 
-pub fn data_schema(type_name: &str) -> Block {
-    data::schema(type_name)
-}
-
-/// The `timeouts {}` operations and their defaults in minutes.
-pub fn timeouts(type_name: &str) -> &'static [(&'static str, u64)] {
-    match type_name {
-        CLUSTER => &[("create", 10), ("update", 10), ("delete", 10)],
-        SERVICE => &[("create", 20), ("update", 20), ("delete", 20)],
-        _ => &[],
+    fn data_types(&self) -> &'static [&'static str] {
+        &DATA_TYPES
     }
-}
 
-/// Top-level arguments' defaults (Terraform's `Default:`).
-pub fn defaults(type_name: &str) -> Vec<(&'static str, Value)> {
-    match type_name {
-        TASK_DEFINITION => task_definition::defaults(),
-        SERVICE => service::defaults(),
-        _ => Vec::new(),
+    fn schema(&self, type_name: &str) -> Block {
+        match type_name {
+            CLUSTER => cluster::schema(),
+            CAPACITY_PROVIDERS => cluster::capacity_providers_schema(),
+            TASK_DEFINITION => task_definition::schema(),
+            _ => service::schema(),
+        }
     }
-}
 
-pub fn validate(type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
-    if config.is_null() {
-        return Vec::new();
+    /// The provider's `SchemaVersion`s: the task definition and service
+    /// migrated their state once, the cluster types never.
+    fn schema_version(&self, type_name: &str) -> u64 {
+        match type_name {
+            TASK_DEFINITION | SERVICE => 1,
+            _ => 0,
+        }
     }
-    match type_name {
-        CLUSTER => cluster::validate(config),
-        CAPACITY_PROVIDERS => cluster::validate_capacity_providers(config),
-        TASK_DEFINITION => task_definition::validate(config),
-        _ => service::validate(config),
-    }
-}
 
-/// The planned object, and the nested blocks whose change replaces it.
-pub fn plan(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<AttributePath>) {
-    let planned = keep_nested_zero_values(&schema(type_name), planned, prior);
-    match type_name {
-        CLUSTER => (cluster::plan(&planned, config, prior), Vec::new()),
-        CAPACITY_PROVIDERS => (cluster::plan_capacity_providers(&planned), Vec::new()),
-        TASK_DEFINITION => task_definition::plan(&planned, config, prior),
-        _ => service::plan(&planned, config, prior),
+    fn data_schema(&self, type_name: &str) -> Block {
+        data::schema(type_name)
     }
-}
 
-/// Create (no prior object) or update.
-pub fn apply(aws: &Aws, type_name: &str, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
-    let creating = prior.is_null();
-    match (type_name, creating) {
-        (CLUSTER, true) => cluster::create(aws, planned),
-        (CLUSTER, false) => cluster::update(aws, prior, planned),
-        (CAPACITY_PROVIDERS, _) => cluster::put_capacity_providers(aws, planned),
-        (TASK_DEFINITION, true) => task_definition::create(aws, planned),
-        (TASK_DEFINITION, false) => task_definition::update(aws, prior, planned),
-        (_, true) => service::create(aws, planned),
-        (_, false) => service::update(aws, prior, planned),
+    /// The `timeouts {}` operations and their defaults in minutes.
+    fn timeouts(&self, type_name: &str) -> &'static [(&'static str, u64)] {
+        match type_name {
+            CLUSTER => &[("create", 10), ("update", 10), ("delete", 10)],
+            SERVICE => &[("create", 20), ("update", 20), ("delete", 20)],
+            _ => &[],
+        }
     }
-}
 
-pub fn read(aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-    match type_name {
-        CLUSTER => cluster::read(aws, current),
-        CAPACITY_PROVIDERS => cluster::read_capacity_providers(aws, current),
-        TASK_DEFINITION => task_definition::read(aws, current),
-        _ => service::read(aws, current),
+    /// Top-level arguments' defaults (Terraform's `Default:`).
+    fn defaults(&self, type_name: &str) -> Vec<(&'static str, Value)> {
+        match type_name {
+            TASK_DEFINITION => task_definition::defaults(),
+            SERVICE => service::defaults(),
+            _ => Vec::new(),
+        }
     }
-}
 
-pub fn delete(aws: &Aws, type_name: &str, prior: &Value) -> Result<(), ProviderDiagnostic> {
-    match type_name {
-        CLUSTER => cluster::delete(aws, prior),
-        CAPACITY_PROVIDERS => cluster::delete_capacity_providers(aws, prior),
-        TASK_DEFINITION => task_definition::delete(aws, prior),
-        _ => service::delete(aws, prior),
+    fn validate(&self, type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
+        if config.is_null() {
+            return Vec::new();
+        }
+        match type_name {
+            CLUSTER => cluster::validate(config),
+            CAPACITY_PROVIDERS => cluster::validate_capacity_providers(config),
+            TASK_DEFINITION => task_definition::validate(config),
+            _ => service::validate(config),
+        }
     }
-}
 
-/// The object an interrupted create made: found by its planned name and
-/// the create token tag (capacity providers, untagged: by the cluster).
-pub fn find(aws: &Aws, type_name: &str, token: &str, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-    let planned = &crate::util::known_or_null(planned);
-    match type_name {
-        CLUSTER => cluster::find(aws, token, planned),
-        CAPACITY_PROVIDERS => cluster::find_capacity_providers(aws, planned),
-        TASK_DEFINITION => task_definition::find(aws, token, planned),
-        _ => service::find(aws, token, planned),
+    /// The planned object, and the nested blocks whose change replaces it.
+    fn plan(&self, type_name: &str, planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<AttributePath>) {
+        let planned = keep_nested_zero_values(&self.schema(type_name), planned, prior);
+        match type_name {
+            CLUSTER => (cluster::plan(&planned, config, prior), Vec::new()),
+            CAPACITY_PROVIDERS => (cluster::plan_capacity_providers(&planned), Vec::new()),
+            TASK_DEFINITION => task_definition::plan(&planned, config, prior),
+            _ => service::plan(&planned, config, prior),
+        }
     }
-}
 
-/// Every object of the type in the region, for `drift -unmanaged`.
-pub fn list(aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, ProviderDiagnostic>> {
-    match type_name {
-        CLUSTER => Some(cluster::list(aws)),
-        TASK_DEFINITION => Some(task_definition::list(aws)),
-        SERVICE => Some(service::list(aws)),
-        _ => None,
+    /// Create (no prior object) or update.
+    fn apply(&self, aws: &Aws, type_name: &str, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
+        let creating = prior.is_null();
+        match (type_name, creating) {
+            (CLUSTER, true) => cluster::create(aws, planned),
+            (CLUSTER, false) => cluster::update(aws, prior, planned),
+            (CAPACITY_PROVIDERS, _) => cluster::put_capacity_providers(aws, planned),
+            (TASK_DEFINITION, true) => task_definition::create(aws, planned),
+            (TASK_DEFINITION, false) => task_definition::update(aws, prior, planned),
+            (_, true) => service::create(aws, planned),
+            (_, false) => service::update(aws, prior, planned),
+        }
     }
-}
 
-pub fn read_data(aws: &Aws, type_name: &str, config: &Value) -> Result<Value, ProviderDiagnostic> {
-    data::read(aws, type_name, config)
+    fn read(&self, aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        match type_name {
+            CLUSTER => cluster::read(aws, current),
+            CAPACITY_PROVIDERS => cluster::read_capacity_providers(aws, current),
+            TASK_DEFINITION => task_definition::read(aws, current),
+            _ => service::read(aws, current),
+        }
+    }
+
+    fn delete(&self, aws: &Aws, type_name: &str, prior: &Value) -> Result<(), ProviderDiagnostic> {
+        match type_name {
+            CLUSTER => cluster::delete(aws, prior),
+            CAPACITY_PROVIDERS => cluster::delete_capacity_providers(aws, prior),
+            TASK_DEFINITION => task_definition::delete(aws, prior),
+            _ => service::delete(aws, prior),
+        }
+    }
+
+    /// The object an interrupted create made: found by its planned name and
+    /// the create token tag (capacity providers, untagged: by the cluster).
+    fn find(
+        &self,
+        aws: &Aws,
+        type_name: &str,
+        token: &str,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderDiagnostic> {
+        let planned = &crate::util::known_or_null(planned);
+        match type_name {
+            CLUSTER => cluster::find(aws, token, planned),
+            CAPACITY_PROVIDERS => cluster::find_capacity_providers(aws, planned),
+            TASK_DEFINITION => task_definition::find(aws, token, planned),
+            _ => service::find(aws, token, planned),
+        }
+    }
+
+    /// Every object of the type in the region, for `drift -unmanaged`.
+    fn list(&self, aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, ProviderDiagnostic>> {
+        match type_name {
+            CLUSTER => Some(cluster::list(aws)),
+            TASK_DEFINITION => Some(task_definition::list(aws)),
+            SERVICE => Some(service::list(aws)),
+            _ => None,
+        }
+    }
+
+    fn read_data(&self, aws: &Aws, type_name: &str, config: &Value) -> Result<Value, ProviderDiagnostic> {
+        data::read(aws, type_name, config)
+    }
+
+    /// A service whose steady-state wait timed out exists.
+    fn keeps_failed_creates(&self, _type_name: &str) -> bool {
+        true
+    }
 }
 
 // Shared by the family's modules.
@@ -274,7 +299,7 @@ mod tests {
     use strata_lang::Type;
 
     fn value(type_name: &str, values: Vec<(&str, Value)>) -> Value {
-        object(&schema(type_name), values)
+        object(&Ecs.schema(type_name), values)
     }
 
     fn strings(items: &[&str]) -> Value {
@@ -283,7 +308,7 @@ mod tests {
 
     #[test]
     fn nested_arguments_left_out_keep_the_zero_values_aws_reports() {
-        let block = schema(CLUSTER);
+        let block = Ecs.schema(CLUSTER);
         let ec = &block.blocks["configuration"].block.blocks["execute_command_configuration"].block;
         let log_block = &ec.blocks["log_configuration"].block;
         let log = |enabled: Value| {
@@ -367,9 +392,9 @@ mod tests {
                         (
                             "capacity_provider_strategy",
                             Value::set(
-                                schema(SERVICE).blocks["capacity_provider_strategy"].block.implied_type(),
+                                Ecs.schema(SERVICE).blocks["capacity_provider_strategy"].block.implied_type(),
                                 vec![object(
-                                    &schema(SERVICE).blocks["capacity_provider_strategy"].block,
+                                    &Ecs.schema(SERVICE).blocks["capacity_provider_strategy"].block,
                                     [("capacity_provider", Value::string("FARGATE"))],
                                 )],
                             ),
@@ -389,7 +414,7 @@ mod tests {
     #[test]
     fn validation_reports_the_providers_messages() {
         for (t, config, want) in validation_cases() {
-            let diags = validate(t, &config);
+            let diags = Ecs.validate(t, &config);
             assert!(diags.iter().any(|d| d.detail.contains(want)), "{t}: {want:?} in {diags:?}");
         }
         let ok = value(
@@ -400,7 +425,7 @@ mod tests {
                 ("requires_compatibilities", strings(&["FARGATE"])),
             ],
         );
-        assert!(validate(TASK_DEFINITION, &ok).is_empty());
+        assert!(Ecs.validate(TASK_DEFINITION, &ok).is_empty());
     }
 
     #[test]
@@ -419,22 +444,22 @@ mod tests {
             "container_definitions",
             Value::string(r#"[{"name":"a","image":"b","portMappings":[{"containerPort":80}]}]"#),
         );
-        let (planned, replace) = plan(TASK_DEFINITION, &config, &config, &prior);
+        let (planned, replace) = Ecs.plan(TASK_DEFINITION, &config, &config, &prior);
         assert_eq!(str_attr(&planned, "container_definitions").as_deref(), Some(stored));
         assert!(replace.is_empty());
         let changed = with_attr(&config, "container_definitions", Value::string(r#"[{"name":"a","image":"c"}]"#));
-        let (planned, _) = plan(TASK_DEFINITION, &changed, &changed, &prior);
+        let (planned, _) = Ecs.plan(TASK_DEFINITION, &changed, &changed, &prior);
         assert_eq!(
             str_attr(&planned, "container_definitions").as_deref(),
             Some(r#"[{"cpu":0,"image":"c","name":"a"}]"#)
         );
-        let storage = &schema(TASK_DEFINITION).blocks["ephemeral_storage"].block;
+        let storage = &Ecs.schema(TASK_DEFINITION).blocks["ephemeral_storage"].block;
         let bigger = with_attr(
             &config,
             "ephemeral_storage",
             Value::list(storage.implied_type(), vec![object(storage, [("size_in_gib", Value::int(30))])]),
         );
-        let (_, replace) = plan(TASK_DEFINITION, &bigger, &bigger, &prior);
+        let (_, replace) = Ecs.plan(TASK_DEFINITION, &bigger, &bigger, &prior);
         assert_eq!(replace, vec![vec![strata_provider::PathStep::Attr("ephemeral_storage".into())]]);
     }
 
@@ -447,14 +472,14 @@ mod tests {
             vec![("name", Value::string("s")), ("triggers", triggers("a")), ("propagate_tags", Value::string("NONE"))],
         );
         let config = value(SERVICE, vec![("name", Value::string("s")), ("triggers", triggers("b"))]);
-        let (planned, replace) = plan(SERVICE, &config, &config, &prior);
+        let (planned, replace) = Ecs.plan(SERVICE, &config, &config, &prior);
         assert!(attr(&planned, "triggers").raw_equal(&triggers("a")), "no redeploy without force_new_deployment");
         assert_eq!(str_attr(&planned, "propagate_tags").as_deref(), Some("NONE"));
         // The default controller is planned, and a new one replaces.
         assert_eq!(first(&planned, "deployment_controller").and_then(|c| str_attr(&c, "type")).as_deref(), Some("ECS"));
         assert!(replace.iter().any(|p| p == &vec![strata_provider::PathStep::Attr("deployment_controller".into())]));
         let forced = with_attr(&config, "force_new_deployment", Value::bool(true));
-        let (planned, _) = plan(SERVICE, &forced, &forced, &prior);
+        let (planned, _) = Ecs.plan(SERVICE, &forced, &forced, &prior);
         assert!(attr(&planned, "triggers").raw_equal(&triggers("b")));
     }
 }
