@@ -33,6 +33,7 @@
 //! This crate knows nothing of the engine, state files or configuration
 //! files: it sees values shaped by its schemas.
 
+mod apigateway;
 mod appautoscaling;
 mod block_public_access;
 mod cache;
