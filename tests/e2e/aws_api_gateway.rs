@@ -16,7 +16,11 @@ use crate::moto::aws;
 use crate::support::*;
 
 const REGION: &str = "eu-south-1";
-const KEY_VALUE: &str = "whk-0123456789abcdefghijklmnop";
+
+/// The partner's key: API key values are unique in a region.
+fn key_value(name: &str) -> String {
+    format!("whk-{name}-0123456789abcdefghij")
+}
 const LAMBDA_URI: &str = "arn:aws:apigateway:eu-south-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-south-1:123456789012:function:webhooks/invocations";
 
 fn config(name: &str, release: &str, period: &str) -> String {
@@ -91,7 +95,7 @@ resource "aws_api_gateway_stage" "prod" {{
 
 variable "key_value" {{
   type    = string
-  default = "{KEY_VALUE}"
+  default = "{key}"
 }}
 
 resource "aws_api_gateway_api_key" "partner" {{
@@ -125,7 +129,8 @@ output "invoke_url" {{
   value = aws_api_gateway_stage.prod.invoke_url
 }}
 "#,
-        provider = provider_block(None, REGION, "")
+        provider = provider_block(None, REGION, ""),
+        key = key_value(name)
     )
 }
 
@@ -139,10 +144,11 @@ fn apigw(script: &str) -> String {
 #[test]
 fn webhook_api_applies_replans_clean_updates_in_place_and_sees_drift() {
     let name = format!("hooks{}", std::process::id());
+    let key_value = key_value(&name);
     let d = TempDir::with_files("aws-apigw-hooks", &[("main.tf", &config(&name, "v1", "DAY"))]);
     let applied = strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert!(applied.stdout.contains("Apply complete! Resources: 10 added"), "{}", applied.stdout);
-    assert!(!applied.transcript().contains(KEY_VALUE), "the key's value is sensitive:\n{}", applied.transcript());
+    assert!(!applied.transcript().contains(&key_value), "the key's value is sensitive:\n{}", applied.transcript());
     let api = state_id(&d, "aws_api_gateway_rest_api", "hooks");
     let hook = state_id(&d, "aws_api_gateway_resource", "hook");
     assert_eq!(state_attr(&d, "aws_api_gateway_resource", "hook", "path"), "/webhooks/{id}");
@@ -157,14 +163,14 @@ fn webhook_api_applies_replans_clean_updates_in_place_and_sees_drift() {
         format!("arn:aws:apigateway:{REGION}::/restapis/{api}")
     );
     assert_eq!(state_json(&d, "aws_api_gateway_integration", "lambda")["timeout_milliseconds"], 29000);
-    assert_eq!(state_attr(&d, "aws_api_gateway_usage_plan_key", "partner", "value"), KEY_VALUE);
+    assert_eq!(state_attr(&d, "aws_api_gateway_usage_plan_key", "partner", "value"), key_value);
     let remote = apigw(&format!(
         "m = apigw.get_method(restApiId='{api}', resourceId='{hook}', httpMethod='POST')\n\
          print(m['apiKeyRequired'], m['methodIntegration']['type'])"
     ));
     assert_eq!(remote.trim(), "True AWS_PROXY");
     let clean = no_changes(&d);
-    assert!(!clean.contains(KEY_VALUE), "{clean}");
+    assert!(!clean.contains(&key_value), "{clean}");
 
     // A new release: the deployment is replaced (new one first), the stage
     // moves to it in place.
@@ -174,7 +180,7 @@ fn webhook_api_applies_replans_clean_updates_in_place_and_sees_drift() {
     assert!(plan.contains("aws_api_gateway_deployment.live must be replaced"), "{plan}");
     assert!(plan.contains("aws_api_gateway_stage.prod will be updated in-place"), "{plan}");
     assert!(plan.contains("Plan: 1 to add, 1 to change, 1 to destroy."), "{plan}");
-    assert!(!plan.contains(KEY_VALUE), "{plan}");
+    assert!(!plan.contains(&key_value), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let second_deployment = state_id(&d, "aws_api_gateway_deployment", "live");
     assert_ne!(first_deployment, second_deployment);
@@ -224,6 +230,7 @@ fn webhook_api_applies_replans_clean_updates_in_place_and_sees_drift() {
 #[test]
 fn imports_take_terraforms_id_formats() {
     let name = format!("hooksimp{}", std::process::id());
+    let key_value = key_value(&name);
     let d = TempDir::with_files("aws-apigw-import", &[("main.tf", &config(&name, "v1", "DAY"))]);
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let id = |t: &str, n: &str| state_id(&d, t, n);
@@ -247,11 +254,11 @@ fn imports_take_terraforms_id_formats() {
     strata_ok(&d, &[&["state", "rm"][..], &addresses].concat());
     for (address, import_id) in &imports {
         let out = strata_ok(&d, &["import", "-no-color", address, import_id]);
-        assert!(!out.transcript().contains(KEY_VALUE), "{}", out.transcript());
+        assert!(!out.transcript().contains(&key_value), "{}", out.transcript());
     }
     assert_eq!(state_attr(&d, "aws_api_gateway_method", "post", "id"), format!("agm-{api}-{hook}-POST"));
     assert_eq!(state_attr(&d, "aws_api_gateway_integration", "lambda", "id"), format!("agi-{api}-{hook}-POST"));
-    assert_eq!(state_attr(&d, "aws_api_gateway_usage_plan_key", "partner", "value"), KEY_VALUE);
+    assert_eq!(state_attr(&d, "aws_api_gateway_usage_plan_key", "partner", "value"), key_value);
     no_changes(&d);
 
     strata_ok(&d, &["state", "rm", "aws_api_gateway_deployment.live"]);

@@ -189,9 +189,9 @@ fn escape_pointer(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 
-/// API Gateway's "not there" errors.
+/// API Gateway's "not there" error (`NotFoundException`).
 fn is_gone(e: &AwsError) -> bool {
-    e.is_not_found()
+    e.code == "NotFoundException" || e.is_not_found()
 }
 
 /// What an AWS call answered, `None` when the object is not there.

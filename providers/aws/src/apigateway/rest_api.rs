@@ -97,8 +97,8 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
 /// compression size is no change; the endpoint block left out keeps what
 /// AWS reported.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
-    let mut p =
-        plan_computed_block(planned, config, prior, "endpoint_configuration", &endpoint_block(), &[]);
+    let endpoint = plan_computed_block(planned, config, prior, "endpoint_configuration", &endpoint_block(), &[]);
+    let mut p = with_attr(planned, "endpoint_configuration", endpoint);
     if prior.is_null() {
         return p;
     }
