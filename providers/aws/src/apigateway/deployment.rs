@@ -76,8 +76,7 @@ pub fn read_deployment(aws: &Aws, current: &Value) -> Result<Option<Value>, Prov
     let api = str_attr(&current, "rest_api_id").unwrap_or_default();
     let what = format!("reading API Gateway Deployment ({id})");
     aws.log_call("apigateway:GetDeployment");
-    let out =
-        aws.block(aws.apigateway.get_deployment().rest_api_id(&api).deployment_id(&id).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_deployment().rest_api_id(&api).deployment_id(&id).send()).map_err(send_err);
     let Some(d) = found(out, &what)? else { return Ok(None) };
     Ok(Some(object(
         &deployment_schema(),
@@ -253,7 +252,10 @@ fn patch_stage(
     let ch = |n: &str| changed(prior, planned, n);
     let mut ops = Vec::new();
     if ch("cache_cluster_enabled") && !prior.is_null() {
-        ops.push(replace("/cacheClusterEnabled", bool_attr(planned, "cache_cluster_enabled").unwrap_or(false).to_string()));
+        ops.push(replace(
+            "/cacheClusterEnabled",
+            bool_attr(planned, "cache_cluster_enabled").unwrap_or(false).to_string(),
+        ));
     }
     if ch("cache_cluster_size") && bool_attr(planned, "cache_cluster_enabled") == Some(true) {
         ops.push(replace("/cacheClusterSize", str_attr(planned, "cache_cluster_size").unwrap_or_default()));
@@ -309,7 +311,10 @@ fn patch_stage(
     if ch("access_log_settings") {
         match crate::util::items(&attr(planned, "access_log_settings")).into_iter().next() {
             Some(l) => {
-                ops.push(replace("/accessLogSettings/destinationArn", str_attr(&l, "destination_arn").unwrap_or_default()));
+                ops.push(replace(
+                    "/accessLogSettings/destinationArn",
+                    str_attr(&l, "destination_arn").unwrap_or_default(),
+                ));
                 ops.push(replace("/accessLogSettings/format", str_attr(&l, "format").unwrap_or_default()));
             }
             None => ops.push(patch(Op::Remove, "/accessLogSettings", None)),

@@ -21,7 +21,7 @@ use crate::util::{attr, map_of, str_attr, string_map, with_attr};
 use aws_sdk_apigateway::types::{Op, PatchOperation};
 use std::collections::{BTreeMap, HashMap};
 use strata_lang::{Type, Value};
-use strata_provider::{AttributePath, Block, PathStep, ProviderDiagnostic};
+use strata_provider::{AttributePath, Block, ListedObject, PathStep, ProviderDiagnostic};
 
 pub const REST_API: &str = "aws_api_gateway_rest_api";
 pub const RESOURCE: &str = "aws_api_gateway_resource";
@@ -171,6 +171,60 @@ impl Family for ApiGateway {
             _ => usage_plan::find_usage_plan_key(aws, planned),
         }
     }
+
+    /// A create that fails after its object exists (a REST API whose
+    /// OpenAPI put AWS refused, a stage or usage plan whose follow-up
+    /// patch failed) leaves it to be found by its token and kept tainted.
+    fn keeps_failed_creates(&self, type_name: &str) -> bool {
+        matches!(type_name, REST_API | STAGE | USAGE_PLAN)
+    }
+
+    /// The region's REST APIs, API keys and usage plans, for `drift -unmanaged`.
+    fn list(&self, aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, ProviderDiagnostic>> {
+        let listed = |id: Option<&str>, tags: Option<&HashMap<String, String>>| ListedObject {
+            id: id.unwrap_or_default().to_string(),
+            tags: tags.map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+        };
+        let client = &aws.apigateway;
+        Some(match type_name {
+            REST_API => pages(aws, "apigateway:GetRestApis", "listing API Gateway REST APIs", |p| {
+                let out = aws.block(client.get_rest_apis().set_position(p).limit(500).send()).map_err(send_err)?;
+                let items = out.items().iter().map(|a| listed(a.id(), a.tags())).collect();
+                Ok((items, out.position().map(String::from)))
+            }),
+            API_KEY => pages(aws, "apigateway:GetApiKeys", "listing API Gateway API Keys", |p| {
+                let out = aws.block(client.get_api_keys().set_position(p).limit(500).send()).map_err(send_err)?;
+                let items = out.items().iter().map(|k| listed(k.id(), k.tags())).collect();
+                Ok((items, out.position().map(String::from)))
+            }),
+            USAGE_PLAN => pages(aws, "apigateway:GetUsagePlans", "listing API Gateway Usage Plans", |p| {
+                let out = aws.block(client.get_usage_plans().set_position(p).limit(500).send()).map_err(send_err)?;
+                let items = out.items().iter().map(|u| listed(u.id(), u.tags())).collect();
+                Ok((items, out.position().map(String::from)))
+            }),
+            _ => return None,
+        })
+    }
+}
+
+/// Every page of a `position`-paged listing.
+fn pages(
+    aws: &Aws,
+    call: &str,
+    what: &str,
+    mut page: impl FnMut(Option<String>) -> Result<(Vec<ListedObject>, Option<String>), AwsError>,
+) -> Result<Vec<ListedObject>, ProviderDiagnostic> {
+    let (mut all, mut position) = (Vec::new(), None);
+    for _ in 0..1000 {
+        aws.log_call(call);
+        let (items, next) = page(position).map_err(|e| e.into_diag(what))?;
+        all.extend(items.into_iter().filter(|o| !o.id.is_empty()));
+        match next.filter(|p| !p.is_empty()) {
+            Some(p) => position = Some(p),
+            None => break,
+        }
+    }
+    Ok(all)
 }
 
 // Shared by the family's modules.

@@ -298,9 +298,9 @@ pub fn read_method(aws: &Aws, current: &Value) -> Result<Option<Value>, Provider
         .block(aws.apigateway.get_method().rest_api_id(&api).resource_id(&resource).http_method(&method).send())
         .map_err(send_err);
     let Some(m) = found(out, &what)? else { return Ok(None) };
-    let params = m.request_parameters().map(|p| {
-        Value::map(Type::Bool, p.iter().map(|(k, b)| (k.clone(), Value::bool(*b))).collect())
-    });
+    let params = m
+        .request_parameters()
+        .map(|p| Value::map(Type::Bool, p.iter().map(|(k, b)| (k.clone(), Value::bool(*b))).collect()));
     let scopes = Value::set(Type::String, m.authorization_scopes().iter().map(|s| Value::string(s.as_str())).collect());
     Ok(Some(object(
         &method_schema(),
@@ -324,9 +324,8 @@ pub fn read_method(aws: &Aws, current: &Value) -> Result<Option<Value>, Provider
 pub fn delete_method(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     let (current, [api, resource, method]) = method_key(prior, "agm")?;
     aws.log_call("apigateway:DeleteMethod");
-    let r = aws.block(
-        aws.apigateway.delete_method().rest_api_id(&api).resource_id(&resource).http_method(&method).send(),
-    );
+    let r =
+        aws.block(aws.apigateway.delete_method().rest_api_id(&api).resource_id(&resource).http_method(&method).send());
     deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway Method ({})", crate::id_of(&current)))
 }
 
@@ -388,7 +387,10 @@ pub fn validate_integration(config: &Value) -> Vec<ProviderDiagnostic> {
     }
     let t = str_attr(config, "type");
     let needs_method = matches!(t.as_deref(), Some("AWS" | "AWS_PROXY" | "HTTP" | "HTTP_PROXY"));
-    if needs_method && attr(config, "integration_http_method").is_null() && attr(config, "integration_http_method").is_known() {
+    if needs_method
+        && attr(config, "integration_http_method").is_null()
+        && attr(config, "integration_http_method").is_known()
+    {
         diags.push(err_at(
             "integration_http_method",
             "Missing integration_http_method",
@@ -410,7 +412,9 @@ pub fn put_integration(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiag
     let what = format!("creating API Gateway Integration ({})", crate::id_of(&current));
     let keys = strings_of(&attr(planned, "cache_key_parameters"));
     let tls = crate::util::items(&attr(planned, "tls_config")).into_iter().next().map(|t| {
-        TlsConfig::builder().insecure_skip_verification(bool_attr(&t, "insecure_skip_verification").unwrap_or(false)).build()
+        TlsConfig::builder()
+            .insecure_skip_verification(bool_attr(&t, "insecure_skip_verification").unwrap_or(false))
+            .build()
     });
     aws.log_call("apigateway:PutIntegration");
     aws.block(

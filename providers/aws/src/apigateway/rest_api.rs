@@ -361,7 +361,10 @@ fn to_state(aws: &Aws, current: &Value, api: &RestApi) -> Value {
                     ("types", crate::util::string_list(e.types().iter().map(|t| t.as_str().to_string()))),
                     (
                         "vpc_endpoint_ids",
-                        Value::set(Type::String, e.vpc_endpoint_ids().iter().map(|i| Value::string(i.as_str())).collect()),
+                        Value::set(
+                            Type::String,
+                            e.vpc_endpoint_ids().iter().map(|i| Value::string(i.as_str())).collect(),
+                        ),
                     ),
                 ],
             )

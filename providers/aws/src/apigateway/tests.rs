@@ -9,14 +9,26 @@ fn value(type_name: &str, values: Vec<(&str, Value)>) -> Value {
 fn validation_cases() -> Vec<(&'static str, Value, &'static str)> {
     let s = Value::string;
     vec![
-        (REST_API, value(REST_API, vec![("name", s("a")), ("api_key_source", s("QUERY"))]), "api_key_source to be one of"),
-        (REST_API, value(REST_API, vec![("name", s("a")), ("policy", s("{not json"))]), "\"policy\" contains an invalid JSON"),
+        (
+            REST_API,
+            value(REST_API, vec![("name", s("a")), ("api_key_source", s("QUERY"))]),
+            "api_key_source to be one of",
+        ),
+        (
+            REST_API,
+            value(REST_API, vec![("name", s("a")), ("policy", s("{not json"))]),
+            "\"policy\" contains an invalid JSON",
+        ),
         (
             REST_API,
             value(REST_API, vec![("name", s("a")), ("minimum_compression_size", s("10485761"))]),
             "minimum_compression_size to be an integer in the range (-1 - 10485760)",
         ),
-        (METHOD, value(METHOD, vec![("http_method", s("FETCH")), ("authorization", s("NONE"))]), "http_method to be one of"),
+        (
+            METHOD,
+            value(METHOD, vec![("http_method", s("FETCH")), ("authorization", s("NONE"))]),
+            "http_method to be one of",
+        ),
         (
             INTEGRATION,
             value(INTEGRATION, vec![("http_method", s("POST")), ("type", s("LAMBDA"))]),
@@ -29,11 +41,18 @@ fn validation_cases() -> Vec<(&'static str, Value, &'static str)> {
         ),
         (
             INTEGRATION,
-            value(INTEGRATION, vec![("http_method", s("POST")), ("type", s("MOCK")), ("timeout_milliseconds", Value::int(10))]),
+            value(
+                INTEGRATION,
+                vec![("http_method", s("POST")), ("type", s("MOCK")), ("timeout_milliseconds", Value::int(10))],
+            ),
             "timeout_milliseconds to be in the range (50 - 300000), got 10",
         ),
         (API_KEY, value(API_KEY, vec![("name", s("k")), ("value", s("short-secret"))]), "got a value of 12 characters"),
-        (STAGE, value(STAGE, vec![("stage_name", s("no spaces")), ("cache_cluster_size", s("0.5"))]), "stage_name may contain only"),
+        (
+            STAGE,
+            value(STAGE, vec![("stage_name", s("no spaces")), ("cache_cluster_size", s("0.5"))]),
+            "stage_name may contain only",
+        ),
     ]
 }
 
@@ -56,7 +75,14 @@ fn quota(limit: i64, period: &str) -> Value {
 
 fn ops_text(ops: &[PatchOperation]) -> Vec<String> {
     ops.iter()
-        .map(|o| format!("{} {} {}", o.op().map(|o| o.as_str()).unwrap_or(""), o.path().unwrap_or(""), o.value().unwrap_or("-")))
+        .map(|o| {
+            format!(
+                "{} {} {}",
+                o.op().map(|o| o.as_str()).unwrap_or(""),
+                o.path().unwrap_or(""),
+                o.value().unwrap_or("-")
+            )
+        })
         .collect()
 }
 

@@ -239,7 +239,11 @@ pub fn validate_usage_plan(config: &Value) -> Vec<ProviderDiagnostic> {
             ));
         }
         if int_attr(&q, "limit").is_some_and(|l| l < 0) {
-            diags.push(err_at("quota_settings", "Invalid quota_settings", "quota_settings.0.limit must not be negative".into()));
+            diags.push(err_at(
+                "quota_settings",
+                "Invalid quota_settings",
+                "quota_settings.0.limit must not be negative".into(),
+            ));
         }
     }
     for t in crate::util::items(&attr(config, "throttle_settings")) {
@@ -261,11 +265,7 @@ pub fn plan_usage_plan(planned: &Value) -> Value {
     for (name, block, defaults) in [
         ("quota_settings", quota_block(), vec![("offset", zero())]),
         ("throttle_settings", throttle_block(), vec![("burst_limit", zero()), ("rate_limit", zero())]),
-        (
-            "api_stages",
-            api_stage_block(),
-            vec![("throttle.burst_limit", zero()), ("throttle.rate_limit", zero())],
-        ),
+        ("api_stages", api_stage_block(), vec![("throttle.burst_limit", zero()), ("throttle.rate_limit", zero())]),
     ] {
         let nesting = if name == "api_stages" { Nesting::Set } else { Nesting::List };
         p = with_attr(&p, name, complete_items(&attr(&p, name), &block, nesting, "", &defaults));
@@ -373,8 +373,11 @@ pub(super) fn usage_plan_ops(prior: &Value, planned: &Value) -> Vec<PatchOperati
         }
     }
     if changed(prior, planned, "api_stages") {
-        let key = |s: &Value| format!("{}:{}", str_attr(s, "api_id").unwrap_or_default(), str_attr(s, "stage").unwrap_or_default());
-        let (old, new) = (crate::util::items(&attr(prior, "api_stages")), crate::util::items(&attr(planned, "api_stages")));
+        let key = |s: &Value| {
+            format!("{}:{}", str_attr(s, "api_id").unwrap_or_default(), str_attr(s, "stage").unwrap_or_default())
+        };
+        let (old, new) =
+            (crate::util::items(&attr(prior, "api_stages")), crate::util::items(&attr(planned, "api_stages")));
         let new_keys: Vec<String> = new.iter().map(key).collect();
         let old_keys: Vec<String> = old.iter().map(key).collect();
         for s in &old {
@@ -391,7 +394,10 @@ pub(super) fn usage_plan_ops(prior: &Value, planned: &Value) -> Vec<PatchOperati
             ops.push(patch(Op::Add, "/apiStages", Some(id.clone())));
             for t in crate::util::items(&attr(s, "throttle")) {
                 let path = str_attr(&t, "path").unwrap_or_default();
-                ops.push(replace(&format!("/apiStages/{id}/throttle/{path}/rateLimit"), rate_text(float_attr(&t, "rate_limit"))));
+                ops.push(replace(
+                    &format!("/apiStages/{id}/throttle/{path}/rateLimit"),
+                    rate_text(float_attr(&t, "rate_limit")),
+                ));
                 let burst = int_attr(&t, "burst_limit").unwrap_or(0);
                 ops.push(replace(&format!("/apiStages/{id}/throttle/{path}/burstLimit"), burst.to_string()));
             }
@@ -465,9 +471,11 @@ pub fn read_usage_plan(aws: &Aws, current: &Value) -> Result<Option<Value>, Prov
         .api_stages()
         .iter()
         .map(|s| {
-            let mut throttles: Vec<(&String, &ThrottleSettings)> = s.throttle().map(|t| t.iter().collect()).unwrap_or_default();
+            let mut throttles: Vec<(&String, &ThrottleSettings)> =
+                s.throttle().map(|t| t.iter().collect()).unwrap_or_default();
             throttles.sort_by(|a, b| a.0.cmp(b.0));
-            let throttle = throttles.into_iter().map(|(path, t)| throttle_state(&throttle_items, t, Some(path))).collect();
+            let throttle =
+                throttles.into_iter().map(|(path, t)| throttle_state(&throttle_items, t, Some(path))).collect();
             object(
                 &stage_block,
                 [
@@ -519,7 +527,11 @@ pub fn delete_usage_plan(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnos
         let ops = stages
             .iter()
             .map(|s| {
-                let key = format!("{}:{}", str_attr(s, "api_id").unwrap_or_default(), str_attr(s, "stage").unwrap_or_default());
+                let key = format!(
+                    "{}:{}",
+                    str_attr(s, "api_id").unwrap_or_default(),
+                    str_attr(s, "stage").unwrap_or_default()
+                );
                 patch(Op::Remove, "/apiStages", Some(key))
             })
             .collect();
