@@ -218,7 +218,25 @@ fn webhook_api_applies_replans_clean_updates_in_place_and_sees_drift() {
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     no_changes(&d);
 
-    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    // Rotating the key's value replaces the key and its place in the
+    // plan; neither value is ever shown.
+    let rotated = format!("{key_value}-rotated");
+    let var = format!("key_value={rotated}");
+    let plan = strata(&d, &["plan", "-detailed-exitcode", "-no-color", "-var", &var]);
+    assert_eq!(plan.code, 2, "{}", plan.transcript());
+    assert!(plan.stdout.contains("aws_api_gateway_api_key.partner must be replaced"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("aws_api_gateway_usage_plan_key.partner must be replaced"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Plan: 2 to add, 0 to change, 2 to destroy."), "{}", plan.stdout);
+    let rotation = strata_ok(&d, &["apply", "-auto-approve", "-no-color", "-var", &var]);
+    for secret in [&key_value, &rotated] {
+        assert!(!plan.transcript().contains(secret.as_str()), "{}", plan.transcript());
+        assert!(!rotation.transcript().contains(secret.as_str()), "{}", rotation.transcript());
+    }
+    assert_eq!(state_attr(&d, "aws_api_gateway_usage_plan_key", "partner", "value"), rotated);
+    let replan = strata(&d, &["plan", "-detailed-exitcode", "-no-color", "-var", &var]);
+    assert_eq!(replan.code, 0, "{}", replan.transcript());
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color", "-var", &var]);
     let left = apigw(&format!(
         "print(len([a for a in apigw.get_rest_apis()['items'] if a['name'] == '{name}']),\n\
          len([k for k in apigw.get_api_keys()['items'] if k['name'] == '{name}-partner']),\n\

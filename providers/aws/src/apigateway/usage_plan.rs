@@ -378,18 +378,12 @@ pub(super) fn usage_plan_ops(prior: &Value, planned: &Value) -> Vec<PatchOperati
         };
         let (old, new) =
             (crate::util::items(&attr(prior, "api_stages")), crate::util::items(&attr(planned, "api_stages")));
-        let new_keys: Vec<String> = new.iter().map(key).collect();
-        let old_keys: Vec<String> = old.iter().map(key).collect();
-        for s in &old {
-            let same = new.iter().any(|n| n.raw_equal(s));
-            if !same || !new_keys.contains(&key(s)) {
-                ops.push(patch(Op::Remove, "/apiStages", Some(key(s))));
-            }
+        // A stage whose throttles changed is removed and added again.
+        let kept = |s: &Value, other: &[Value]| other.iter().any(|o| o.raw_equal(s));
+        for s in old.iter().filter(|s| !kept(s, &new)) {
+            ops.push(patch(Op::Remove, "/apiStages", Some(key(s))));
         }
-        for s in &new {
-            if old.iter().any(|o| o.raw_equal(s)) && old_keys.contains(&key(s)) {
-                continue;
-            }
+        for s in new.iter().filter(|s| !kept(s, &old)) {
             let id = key(s);
             ops.push(patch(Op::Add, "/apiStages", Some(id.clone())));
             for t in crate::util::items(&attr(s, "throttle")) {
