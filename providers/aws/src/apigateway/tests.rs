@@ -1,5 +1,5 @@
 use super::*;
-use crate::util::object;
+use crate::util::{object, str_attr};
 
 fn value(type_name: &str, values: Vec<(&str, Value)>) -> Value {
     object(&ApiGateway.schema(type_name), values)
@@ -94,4 +94,42 @@ fn usage_plan_patches_only_what_changed() {
     let block = &ApiGateway.schema(USAGE_PLAN).blocks["quota_settings"].block;
     let added = usage_plan::usage_plan_ops(&plan(Value::list(block.implied_type(), vec![])), &prior);
     assert_eq!(ops_text(&added), vec!["add /quota/limit 1000", "add /quota/offset 0", "add /quota/period DAY"]);
+}
+
+#[test]
+fn plans_keep_equivalent_policies_and_mark_what_a_change_moves() {
+    let s = Value::string;
+    let stored = r#"{"Statement":[{"Action":"execute-api:Invoke","Effect":"Allow","Principal":"*","Resource":"*"}],"Version":"2012-10-17"}"#;
+    let prior = value(REST_API, vec![("name", s("a")), ("id", s("x")), ("policy", s(stored))]);
+    let same = r#"{"Version":"2012-10-17","Statement":{"Effect":"allow","Principal":"*","Action":["execute-api:Invoke"],"Resource":"*"}}"#;
+    let config = value(REST_API, vec![("name", s("a")), ("policy", s(same))]);
+    let planned = ApiGateway.plan(REST_API, &config, &config, &prior).0;
+    assert_eq!(str_attr(&planned, "policy").as_deref(), Some(stored), "the stored text is kept");
+    let with_body = value(REST_API, vec![("name", s("a")), ("body", s("{}"))]);
+    let planned = ApiGateway.plan(REST_API, &with_body, &with_body, &prior).0;
+    assert!(attr(&planned, "description").is_unknown(), "a new document may set the description");
+
+    let resource = value(RESOURCE, vec![("id", s("r")), ("path_part", s("a")), ("path", s("/a"))]);
+    let moved = with_attr(&resource, "path_part", s("b"));
+    assert!(attr(&ApiGateway.plan(RESOURCE, &moved, &moved, &resource).0, "path").is_unknown());
+    assert!(!attr(&ApiGateway.plan(RESOURCE, &resource, &resource, &resource).0, "path").is_unknown());
+
+    let key = value(API_KEY, vec![("name", s("k")), ("last_updated_date", s("2026-01-01T00:00:00Z"))]);
+    let renamed = with_attr(&key, "name", s("k2"));
+    assert!(attr(&ApiGateway.plan(API_KEY, &renamed, &renamed, &key).0, "last_updated_date").is_unknown());
+}
+
+#[test]
+fn usage_plan_blocks_get_the_providers_zero_defaults() {
+    let block = ApiGateway.schema(USAGE_PLAN);
+    let throttle = &block.blocks["throttle_settings"].block;
+    let t = object(throttle, [("burst_limit", Value::int(5))]);
+    let config = value(
+        USAGE_PLAN,
+        vec![("name", Value::string("p")), ("throttle_settings", Value::list(throttle.implied_type(), vec![t]))],
+    );
+    let planned = ApiGateway.plan(USAGE_PLAN, &config, &config, &Value::null(block.implied_type())).0;
+    let t = crate::util::items(&attr(&planned, "throttle_settings")).remove(0);
+    assert!(attr(&t, "rate_limit").raw_equal(&Value::int(0)), "{t:?}");
+    assert!(attr(&t, "burst_limit").raw_equal(&Value::int(5)));
 }
