@@ -8,8 +8,8 @@
 //! UpdateDeployment, and TagResource for anything but stages; it stores a
 //! patched quota limit or offset as a string (which no SDK can read back).
 //! So the changes in place exercised here are those moto serves: the
-//! stage's deployment and variables, and the usage plan's quota period
-//! and throttle.
+//! stage's deployment, variables and tags, the API key's description,
+//! and the usage plan's quota period and throttle.
 
 use crate::aws_support::*;
 use crate::moto::aws;
@@ -89,7 +89,7 @@ resource "aws_api_gateway_stage" "prod" {{
     release = "{release}"
   }}
   tags = {{
-    Team = "hooks"
+    Stage = "prod"
   }}
 }}
 
@@ -200,6 +200,24 @@ fn webhook_api_applies_replans_clean_updates_in_place_and_sees_drift() {
     let plan_id = state_id(&d, "aws_api_gateway_usage_plan", "partners");
     let quota = apigw(&format!("print(apigw.get_usage_plan(usagePlanId='{plan_id}')['quota']['period'])"));
     assert_eq!(quota.trim(), "WEEK");
+    no_changes(&d);
+
+    // The stage's tags and the key's description change in place.
+    let retagged = config(&name, "v2", "WEEK")
+        .replace("Stage = \"prod\"", "Stage = \"live\"")
+        .replace("  value = var.key_value\n", "  value       = var.key_value\n  description = \"partner B\"\n");
+    d.write("main.tf", &retagged);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_api_gateway_stage.prod will be updated in-place"), "{plan}");
+    assert!(plan.contains("aws_api_gateway_api_key.partner will be updated in-place"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{plan}");
+    assert!(!plan.contains(&key_value), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let key_id = state_id(&d, "aws_api_gateway_api_key", "partner");
+    let remote = apigw(&format!(
+        "print(apigw.get_stage(restApiId='{api}', stageName='prod')['tags']['Stage'], apigw.get_api_key(apiKey='{key_id}')['description'])"
+    ));
+    assert_eq!(remote.trim(), "live partner B");
     no_changes(&d);
 
     // Drift: the throttle changed by hand, the `{id}` resource deleted.
