@@ -40,7 +40,7 @@ pub fn create_deployment(aws: &Aws, planned: &Value) -> Result<Value, ProviderDi
                 .set_variables(hash_map(&attr(planned, "variables")))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     let current = with_attr(planned, "id", Value::string(out.id().unwrap_or_default()));
     read_deployment(aws, &current)?.ok_or_else(|| ProviderDiagnostic::error(&what, format!("{what}: not found")))
 }
@@ -60,7 +60,7 @@ pub fn update_deployment(aws: &Aws, prior: &Value, planned: &Value) -> Result<Va
                 .set_patch_operations(Some(ops))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     }
     read_deployment(aws, planned)?.ok_or_else(|| ProviderDiagnostic::error(&what, format!("{what}: not found")))
 }
@@ -76,7 +76,7 @@ pub fn read_deployment(aws: &Aws, current: &Value) -> Result<Option<Value>, Prov
     let api = str_attr(&current, "rest_api_id").unwrap_or_default();
     let what = format!("reading API Gateway Deployment ({id})");
     aws.log_call("apigateway:GetDeployment");
-    let out = aws.block(aws.apigateway.get_deployment().rest_api_id(&api).deployment_id(&id).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_deployment().rest_api_id(&api).deployment_id(&id).send()).map_err(aws_error);
     let Some(d) = found(out, &what)? else { return Ok(None) };
     Ok(Some(object(
         &deployment_schema(),
@@ -96,7 +96,7 @@ pub fn delete_deployment(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnos
     let (api, id) = (str_attr(prior, "rest_api_id").unwrap_or_default(), crate::id_of(prior));
     aws.log_call("apigateway:DeleteDeployment");
     let r = aws.block(aws.apigateway.delete_deployment().rest_api_id(&api).deployment_id(&id).send());
-    deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway Deployment ({id})"))
+    deleted(r.map(|_| ()).map_err(aws_error), &format!("deleting API Gateway Deployment ({id})"))
 }
 
 // aws_api_gateway_stage
@@ -233,7 +233,7 @@ pub fn create_stage(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnos
             .set_tags(tags_in(planned))
             .send(),
     )
-    .map_err(|e| send_err(e).into_diag(&what))?;
+    .map_err(|e| aws_error(e).into_diag(&what))?;
     // What CreateStage does not take is patched on, as the provider does.
     let bare = with_attr(&current, "client_certificate_id", Value::null(Type::String));
     let bare = with_attr(&bare, "access_log_settings", Value::list(access_log_block().implied_type(), Vec::new()));
@@ -326,7 +326,7 @@ fn patch_stage(
     aws.log_call("apigateway:UpdateStage");
     aws.block(aws.apigateway.update_stage().rest_api_id(api).stage_name(stage).set_patch_operations(Some(ops)).send())
         .map(|_| ())
-        .map_err(|e| send_err(e).into_diag(what))
+        .map_err(|e| aws_error(e).into_diag(what))
 }
 
 pub fn update_stage(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
@@ -341,7 +341,7 @@ pub fn read_stage(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderD
     let (current, api, stage) = stage_key(current)?;
     let what = format!("reading API Gateway Stage ({})", crate::id_of(&current));
     aws.log_call("apigateway:GetStage");
-    let out = aws.block(aws.apigateway.get_stage().rest_api_id(&api).stage_name(&stage).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_stage().rest_api_id(&api).stage_name(&stage).send()).map_err(aws_error);
     let Some(s) = found(out, &what)? else { return Ok(None) };
     let (tags, tags_all) = read_tags(aws, &current, s.tags());
     let logs: Vec<Value> = s
@@ -404,7 +404,7 @@ pub fn delete_stage(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> 
     let (current, api, stage) = stage_key(prior)?;
     aws.log_call("apigateway:DeleteStage");
     let r = aws.block(aws.apigateway.delete_stage().rest_api_id(&api).stage_name(&stage).send());
-    deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway Stage ({})", crate::id_of(&current)))
+    deleted(r.map(|_| ()).map_err(aws_error), &format!("deleting API Gateway Stage ({})", crate::id_of(&current)))
 }
 
 /// The planned stage, if it carries the create token.
@@ -414,7 +414,7 @@ pub fn find_stage(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Valu
     };
     let what = "looking for an API Gateway Stage an interrupted create made";
     aws.log_call("apigateway:GetStage");
-    let out = aws.block(aws.apigateway.get_stage().rest_api_id(&api).stage_name(&stage).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_stage().rest_api_id(&api).stage_name(&stage).send()).map_err(aws_error);
     match found(out, what)? {
         Some(s) if has_token(s.tags(), token) => read_stage(aws, planned),
         _ => Ok(None),

@@ -188,17 +188,17 @@ impl Family for ApiGateway {
         let client = &aws.apigateway;
         Some(match type_name {
             REST_API => pages(aws, "apigateway:GetRestApis", "listing API Gateway REST APIs", |p| {
-                let out = aws.block(client.get_rest_apis().set_position(p).limit(500).send()).map_err(send_err)?;
+                let out = aws.block(client.get_rest_apis().set_position(p).limit(500).send()).map_err(aws_error)?;
                 let items = out.items().iter().map(|a| listed(a.id(), a.tags())).collect();
                 Ok((items, out.position().map(String::from)))
             }),
             API_KEY => pages(aws, "apigateway:GetApiKeys", "listing API Gateway API Keys", |p| {
-                let out = aws.block(client.get_api_keys().set_position(p).limit(500).send()).map_err(send_err)?;
+                let out = aws.block(client.get_api_keys().set_position(p).limit(500).send()).map_err(aws_error)?;
                 let items = out.items().iter().map(|k| listed(k.id(), k.tags())).collect();
                 Ok((items, out.position().map(String::from)))
             }),
             USAGE_PLAN => pages(aws, "apigateway:GetUsagePlans", "listing API Gateway Usage Plans", |p| {
-                let out = aws.block(client.get_usage_plans().set_position(p).limit(500).send()).map_err(send_err)?;
+                let out = aws.block(client.get_usage_plans().set_position(p).limit(500).send()).map_err(aws_error)?;
                 let items = out.items().iter().map(|u| listed(u.id(), u.tags())).collect();
                 Ok((items, out.position().map(String::from)))
             }),
@@ -265,14 +265,6 @@ fn deleted(r: Result<(), AwsError>, what: &str) -> Result<(), ProviderDiagnostic
     }
 }
 
-fn send_err<E, R>(e: aws_sdk_apigateway::error::SdkError<E, R>) -> AwsError
-where
-    E: aws_sdk_apigateway::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    aws_error(e)
-}
-
 /// Text where AWS has it, null where not.
 fn opt_text(v: Option<&str>) -> Value {
     v.map(Value::string).unwrap_or_else(|| Value::null(Type::String))
@@ -318,12 +310,12 @@ fn update_tags(aws: &Aws, arn: &str, prior: &Value, planned: &Value, what: &str)
     if !remove.is_empty() {
         aws.log_call("apigateway:UntagResource");
         aws.block(aws.apigateway.untag_resource().resource_arn(arn).set_tag_keys(Some(remove)).send())
-            .map_err(|e| send_err(e).into_diag(what))?;
+            .map_err(|e| aws_error(e).into_diag(what))?;
     }
     if !set.is_empty() {
         aws.log_call("apigateway:TagResource");
         aws.block(aws.apigateway.tag_resource().resource_arn(arn).set_tags(Some(set.into_iter().collect())).send())
-            .map_err(|e| send_err(e).into_diag(what))?;
+            .map_err(|e| aws_error(e).into_diag(what))?;
     }
     Ok(())
 }

@@ -52,7 +52,7 @@ pub fn create_resource(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiag
                 .path_part(&part)
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     let current = with_attr(planned, "id", Value::string(out.id().unwrap_or_default()));
     read_resource(aws, &current)?.ok_or_else(|| missing(&what))
 }
@@ -75,7 +75,7 @@ pub fn update_resource(aws: &Aws, prior: &Value, planned: &Value) -> Result<Valu
         aws.block(
             aws.apigateway.update_resource().rest_api_id(&api).resource_id(&id).set_patch_operations(Some(ops)).send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     }
     read_resource(aws, planned)?.ok_or_else(|| missing(&what))
 }
@@ -91,7 +91,7 @@ pub fn read_resource(aws: &Aws, current: &Value) -> Result<Option<Value>, Provid
     let api = str_attr(&current, "rest_api_id").unwrap_or_default();
     let what = format!("reading API Gateway Resource ({id})");
     aws.log_call("apigateway:GetResource");
-    let out = aws.block(aws.apigateway.get_resource().rest_api_id(&api).resource_id(&id).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_resource().rest_api_id(&api).resource_id(&id).send()).map_err(aws_error);
     let Some(r) = found(out, &what)? else { return Ok(None) };
     Ok(Some(object(
         &resource_schema(),
@@ -109,7 +109,7 @@ pub fn delete_resource(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnosti
     let (api, id) = (str_attr(prior, "rest_api_id").unwrap_or_default(), crate::id_of(prior));
     aws.log_call("apigateway:DeleteResource");
     let r = aws.block(aws.apigateway.delete_resource().rest_api_id(&api).resource_id(&id).send());
-    deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway Resource ({id})"))
+    deleted(r.map(|_| ()).map_err(aws_error), &format!("deleting API Gateway Resource ({id})"))
 }
 
 /// The API's resource under the planned parent with the planned path part.
@@ -125,7 +125,7 @@ pub fn find_resource(aws: &Aws, planned: &Value) -> Result<Option<Value>, Provid
         aws.log_call("apigateway:GetResources");
         let out = aws
             .block(aws.apigateway.get_resources().rest_api_id(&api).set_position(position.clone()).limit(500).send())
-            .map_err(send_err);
+            .map_err(aws_error);
         let Some(out) = found(out, what)? else { return Ok(None) };
         if let Some(r) =
             out.items().iter().find(|r| r.parent_id() == Some(parent.as_str()) && r.path_part() == Some(part.as_str()))
@@ -212,7 +212,7 @@ pub fn put_method(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnosti
             .set_request_validator_id(nonempty(planned, "request_validator_id"))
             .send(),
     )
-    .map_err(|e| send_err(e).into_diag(&what))?;
+    .map_err(|e| aws_error(e).into_diag(&what))?;
     read_method(aws, &current)?.ok_or_else(|| missing(&what))
 }
 
@@ -285,7 +285,7 @@ pub fn update_method(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value,
                 .set_patch_operations(Some(ops))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     }
     read_method(aws, &current)?.ok_or_else(|| missing(&what))
 }
@@ -296,7 +296,7 @@ pub fn read_method(aws: &Aws, current: &Value) -> Result<Option<Value>, Provider
     aws.log_call("apigateway:GetMethod");
     let out = aws
         .block(aws.apigateway.get_method().rest_api_id(&api).resource_id(&resource).http_method(&method).send())
-        .map_err(send_err);
+        .map_err(aws_error);
     let Some(m) = found(out, &what)? else { return Ok(None) };
     let params = m
         .request_parameters()
@@ -326,7 +326,7 @@ pub fn delete_method(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic>
     aws.log_call("apigateway:DeleteMethod");
     let r =
         aws.block(aws.apigateway.delete_method().rest_api_id(&api).resource_id(&resource).http_method(&method).send());
-    deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway Method ({})", crate::id_of(&current)))
+    deleted(r.map(|_| ()).map_err(aws_error), &format!("deleting API Gateway Method ({})", crate::id_of(&current)))
 }
 
 /// Named by its resource and HTTP method: the method there, if any.
@@ -441,7 +441,7 @@ pub fn put_integration(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiag
             .set_tls_config(tls)
             .send(),
     )
-    .map_err(|e| send_err(e).into_diag(&what))?;
+    .map_err(|e| aws_error(e).into_diag(&what))?;
     read_integration(aws, &current)?.ok_or_else(|| missing(&what))
 }
 
@@ -501,7 +501,7 @@ pub fn update_integration(aws: &Aws, prior: &Value, planned: &Value) -> Result<V
                 .set_patch_operations(Some(ops))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     }
     read_integration(aws, &current)?.ok_or_else(|| missing(&what))
 }
@@ -512,7 +512,7 @@ pub fn read_integration(aws: &Aws, current: &Value) -> Result<Option<Value>, Pro
     aws.log_call("apigateway:GetIntegration");
     let out = aws
         .block(aws.apigateway.get_integration().rest_api_id(&api).resource_id(&resource).http_method(&method).send())
-        .map_err(send_err);
+        .map_err(aws_error);
     let Some(i) = found(out, &what)? else { return Ok(None) };
     // A method without an integration answers with an empty one.
     if i.r#type().is_none() {
@@ -557,7 +557,7 @@ pub fn delete_integration(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagno
     let r = aws.block(
         aws.apigateway.delete_integration().rest_api_id(&api).resource_id(&resource).http_method(&method).send(),
     );
-    deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway Integration ({})", crate::id_of(&current)))
+    deleted(r.map(|_| ()).map_err(aws_error), &format!("deleting API Gateway Integration ({})", crate::id_of(&current)))
 }
 
 /// Named by its method: the integration there, if any.

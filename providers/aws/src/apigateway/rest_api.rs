@@ -162,7 +162,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_tags(tags_in(planned))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     let id = out.id().unwrap_or_default().to_string();
     let current = with_attr(planned, "id", Value::string(id.as_str()));
     if let Some(body) = nonempty(planned, "body") {
@@ -191,7 +191,7 @@ fn put_body(aws: &Aws, id: &str, planned: &Value, body: &str, what: &str) -> Res
                 .body(Blob::new(body.as_bytes().to_vec()))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(what))?;
+        .map_err(|e| aws_error(e).into_diag(what))?;
     let mut ops = Vec::new();
     if let Some(s) = nonempty(planned, "api_key_source") {
         if api.api_key_source().map(|a| a.as_str()) != Some(s.as_str()) {
@@ -248,7 +248,7 @@ fn patch_api(aws: &Aws, id: &str, ops: Vec<PatchOperation>, what: &str) -> Resul
     aws.log_call("apigateway:UpdateRestApi");
     aws.block(aws.apigateway.update_rest_api().rest_api_id(id).set_patch_operations(Some(ops)).send())
         .map(|_| ())
-        .map_err(|e| send_err(e).into_diag(what))
+        .map_err(|e| aws_error(e).into_diag(what))
 }
 
 pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
@@ -322,9 +322,11 @@ fn policy_text(remote: Option<&str>) -> String {
     p.replace("\\\"", "\"")
 }
 
+/// The API, as the `RestApi` a listing holds (GetRestApi answers with the
+/// same fields), so that `read` and `find` share `to_state`.
 fn describe(aws: &Aws, id: &str, what: &str) -> Result<Option<RestApi>, ProviderDiagnostic> {
     aws.log_call("apigateway:GetRestApi");
-    let out = aws.block(aws.apigateway.get_rest_api().rest_api_id(id).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_rest_api().rest_api_id(id).send()).map_err(aws_error);
     Ok(found(out, what)?.map(|o| {
         RestApi::builder()
             .set_id(o.id().map(String::from))
@@ -417,7 +419,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     let r = aws.retry(
         crate::client::DEPENDENCY_TIMEOUT,
         |e| e.code == "TooManyRequestsException",
-        || aws.block(aws.apigateway.delete_rest_api().rest_api_id(&id).send()).map(|_| ()).map_err(send_err),
+        || aws.block(aws.apigateway.delete_rest_api().rest_api_id(&id).send()).map(|_| ()).map_err(aws_error),
     );
     deleted(r, &what)
 }
@@ -431,7 +433,7 @@ pub fn find(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Value>, Pr
         aws.log_call("apigateway:GetRestApis");
         let out = aws
             .block(aws.apigateway.get_rest_apis().set_position(position.clone()).limit(500).send())
-            .map_err(|e| send_err(e).into_diag(what))?;
+            .map_err(|e| aws_error(e).into_diag(what))?;
         if let Some(api) = out.items().iter().find(|a| a.name() == Some(name.as_str()) && has_token(a.tags(), token)) {
             return Ok(Some(to_state(aws, planned, api)));
         }

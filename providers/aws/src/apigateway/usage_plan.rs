@@ -74,7 +74,7 @@ pub fn create_api_key(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagn
                 .set_tags(tags_in(planned))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     let current = with_attr(planned, "id", Value::string(out.id().unwrap_or_default()));
     read_api_key(aws, &current)?.ok_or_else(|| ProviderDiagnostic::error(&what, format!("{what}: not found")))
 }
@@ -94,7 +94,7 @@ pub fn update_api_key(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value
     if !ops.is_empty() {
         aws.log_call("apigateway:UpdateApiKey");
         aws.block(aws.apigateway.update_api_key().api_key(&id).set_patch_operations(Some(ops)).send())
-            .map_err(|e| send_err(e).into_diag(&what))?;
+            .map_err(|e| aws_error(e).into_diag(&what))?;
     }
     update_tags(aws, &arn(aws, &format!("/apikeys/{id}")), prior, planned, &what)?;
     read_api_key(aws, planned)?.ok_or_else(|| ProviderDiagnostic::error(&what, format!("{what}: not found")))
@@ -104,7 +104,7 @@ pub fn read_api_key(aws: &Aws, current: &Value) -> Result<Option<Value>, Provide
     let id = crate::id_of(current);
     let what = format!("reading API Gateway API Key ({id})");
     aws.log_call("apigateway:GetApiKey");
-    let out = aws.block(aws.apigateway.get_api_key().api_key(&id).include_value(true).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_api_key().api_key(&id).include_value(true).send()).map_err(aws_error);
     let Some(k) = found(out, &what)? else { return Ok(None) };
     let (tags, tags_all) = read_tags(aws, current, k.tags());
     Ok(Some(object(
@@ -129,7 +129,7 @@ pub fn delete_api_key(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic
     let id = crate::id_of(prior);
     aws.log_call("apigateway:DeleteApiKey");
     let r = aws.block(aws.apigateway.delete_api_key().api_key(&id).send());
-    deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway API Key ({id})"))
+    deleted(r.map(|_| ()).map_err(aws_error), &format!("deleting API Gateway API Key ({id})"))
 }
 
 /// The key of the planned name carrying the create token.
@@ -141,7 +141,7 @@ pub fn find_api_key(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Va
         aws.log_call("apigateway:GetApiKeys");
         let out = aws
             .block(aws.apigateway.get_api_keys().name_query(&name).set_position(position.clone()).limit(500).send())
-            .map_err(|e| send_err(e).into_diag(what))?;
+            .map_err(|e| aws_error(e).into_diag(what))?;
         if let Some(k) = out.items().iter().find(|k| k.name() == Some(name.as_str()) && has_token(k.tags(), token)) {
             let stub = with_attr(planned, "id", Value::string(k.id().unwrap_or_default()));
             return read_api_key(aws, &stub);
@@ -327,7 +327,7 @@ pub fn create_usage_plan(aws: &Aws, planned: &Value) -> Result<Value, ProviderDi
                 .set_tags(tags_in(planned))
                 .send(),
         )
-        .map_err(|e| send_err(e).into_diag(&what))?;
+        .map_err(|e| aws_error(e).into_diag(&what))?;
     let id = out.id().unwrap_or_default().to_string();
     // CreateUsagePlan takes no product code.
     if let Some(code) = nonempty(planned, "product_code") {
@@ -344,7 +344,7 @@ fn update_plan(aws: &Aws, id: &str, ops: Vec<PatchOperation>, what: &str) -> Res
     aws.log_call("apigateway:UpdateUsagePlan");
     aws.block(aws.apigateway.update_usage_plan().usage_plan_id(id).set_patch_operations(Some(ops)).send())
         .map(|_| ())
-        .map_err(|e| send_err(e).into_diag(what))
+        .map_err(|e| aws_error(e).into_diag(what))
 }
 
 /// A rate limit as the provider writes it (`10`, `10.5`).
@@ -457,7 +457,7 @@ pub fn read_usage_plan(aws: &Aws, current: &Value) -> Result<Option<Value>, Prov
     let id = crate::id_of(current);
     let what = format!("reading API Gateway Usage Plan ({id})");
     aws.log_call("apigateway:GetUsagePlan");
-    let out = aws.block(aws.apigateway.get_usage_plan().usage_plan_id(&id).send()).map_err(send_err);
+    let out = aws.block(aws.apigateway.get_usage_plan().usage_plan_id(&id).send()).map_err(aws_error);
     let Some(p) = found(out, &what)? else { return Ok(None) };
     let (tags, tags_all) = read_tags(aws, current, p.tags());
     let (stage_block, throttle_items) = (api_stage_block(), stage_throttle_block());
@@ -532,7 +532,7 @@ pub fn delete_usage_plan(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnos
         aws.log_call("apigateway:UpdateUsagePlan");
         let r = aws.block(aws.apigateway.update_usage_plan().usage_plan_id(&id).set_patch_operations(Some(ops)).send());
         // Stages already detached outside (or the plan gone) are fine.
-        if let Err(e) = r.map_err(send_err) {
+        if let Err(e) = r.map_err(aws_error) {
             if is_gone(&e) {
                 return Ok(());
             }
@@ -540,7 +540,7 @@ pub fn delete_usage_plan(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnos
     }
     aws.log_call("apigateway:DeleteUsagePlan");
     let r = aws.block(aws.apigateway.delete_usage_plan().usage_plan_id(&id).send());
-    deleted(r.map(|_| ()).map_err(send_err), &what)
+    deleted(r.map(|_| ()).map_err(aws_error), &what)
 }
 
 /// The plan of the planned name carrying the create token.
@@ -552,7 +552,7 @@ pub fn find_usage_plan(aws: &Aws, token: &str, planned: &Value) -> Result<Option
         aws.log_call("apigateway:GetUsagePlans");
         let out = aws
             .block(aws.apigateway.get_usage_plans().set_position(position.clone()).limit(500).send())
-            .map_err(|e| send_err(e).into_diag(what))?;
+            .map_err(|e| aws_error(e).into_diag(what))?;
         if let Some(p) = out.items().iter().find(|p| p.name() == Some(name.as_str()) && has_token(p.tags(), token)) {
             let stub = with_attr(planned, "id", Value::string(p.id().unwrap_or_default()));
             return read_usage_plan(aws, &stub);
@@ -594,7 +594,7 @@ pub fn create_usage_plan_key(aws: &Aws, planned: &Value) -> Result<Value, Provid
             .key_type(str_attr(planned, "key_type").unwrap_or_default())
             .send(),
     )
-    .map_err(|e| send_err(e).into_diag(&what))?;
+    .map_err(|e| aws_error(e).into_diag(&what))?;
     let current = with_attr(planned, "id", Value::string(key.as_str()));
     read_usage_plan_key(aws, &current)?.ok_or_else(|| ProviderDiagnostic::error(&what, format!("{what}: not found")))
 }
@@ -610,7 +610,8 @@ pub fn read_usage_plan_key(aws: &Aws, current: &Value) -> Result<Option<Value>, 
     let key = crate::id_of(&current);
     let what = format!("reading API Gateway Usage Plan Key ({plan}/{key})");
     aws.log_call("apigateway:GetUsagePlanKey");
-    let out = aws.block(aws.apigateway.get_usage_plan_key().usage_plan_id(&plan).key_id(&key).send()).map_err(send_err);
+    let out =
+        aws.block(aws.apigateway.get_usage_plan_key().usage_plan_id(&plan).key_id(&key).send()).map_err(aws_error);
     let Some(k) = found(out, &what)? else { return Ok(None) };
     Ok(Some(object(
         &usage_plan_key_schema(),
@@ -630,7 +631,7 @@ pub fn delete_usage_plan_key(aws: &Aws, prior: &Value) -> Result<(), ProviderDia
     let key = crate::id_of(prior);
     aws.log_call("apigateway:DeleteUsagePlanKey");
     let r = aws.block(aws.apigateway.delete_usage_plan_key().usage_plan_id(&plan).key_id(&key).send());
-    deleted(r.map(|_| ()).map_err(send_err), &format!("deleting API Gateway Usage Plan Key ({plan}/{key})"))
+    deleted(r.map(|_| ()).map_err(aws_error), &format!("deleting API Gateway Usage Plan Key ({plan}/{key})"))
 }
 
 /// Named by its plan and key: the pairing, if it exists.
