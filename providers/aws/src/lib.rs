@@ -15,7 +15,9 @@
 //! `aws_cloudwatch_log_group` and its data source (`logs`); CloudWatch
 //! metric alarms, `aws_cloudwatch_metric_alarm` (`metric_alarm`); ECS
 //! clusters, capacity providers, task definitions and services, and their
-//! data sources (`ecs`); VPC endpoints
+//! data sources (`ecs`); API Gateway REST APIs with their resources,
+//! methods, integrations, deployments, stages, API keys and usage plans
+//! (`apigateway`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
@@ -33,6 +35,7 @@
 //! This crate knows nothing of the engine, state files or configuration
 //! files: it sees values shaped by its schemas.
 
+mod apigateway;
 mod appautoscaling;
 mod block_public_access;
 mod cache;
