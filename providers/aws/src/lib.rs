@@ -58,6 +58,7 @@ mod metric_alarm;
 mod nacl;
 mod nat;
 mod policy_document;
+mod rds;
 mod region;
 mod route_table;
 mod security_group_rule;
