@@ -194,7 +194,10 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
     if let Some(f) = str_attr(config, "final_snapshot_identifier") {
         let problems = [
             (!f.starts_with(|c: char| c.is_ascii_alphabetic()), "must begin with alphabetic character"),
-            (!f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'), "must only contain alphanumeric characters and hyphens"),
+            (
+                !f.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "must only contain alphanumeric characters and hyphens",
+            ),
             (f.contains("--"), "cannot contain two consecutive hyphens"),
             (f.ends_with('-'), "cannot end in a hyphen"),
         ];
@@ -259,9 +262,11 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
     }
     let changed = |v: &Value, n: &str| !attr(v, n).raw_equal(&attr(prior, n));
     // Storage autoscaling grew the volume past the configured size.
-    if let (Some(before), Some(now), Some(max)) =
-        (int_attr(prior, "allocated_storage"), int_attr(&out, "allocated_storage"), int_attr(&out, "max_allocated_storage"))
-    {
+    if let (Some(before), Some(now), Some(max)) = (
+        int_attr(prior, "allocated_storage"),
+        int_attr(&out, "allocated_storage"),
+        int_attr(&out, "max_allocated_storage"),
+    ) {
         if before > now && max > now {
             out = with_attr(&out, "allocated_storage", attr(prior, "allocated_storage"));
         }
@@ -506,7 +511,9 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                     .set_enable_performance_insights(bool_of("performance_insights_enabled").filter(|b| *b))
                     .set_performance_insights_kms_key_id(text("performance_insights_kms_key_id"))
                     .set_performance_insights_retention_period(int("performance_insights_retention_period"))
-                    .set_enable_iam_database_authentication(bool_of("iam_database_authentication_enabled").filter(|b| *b))
+                    .set_enable_iam_database_authentication(
+                        bool_of("iam_database_authentication_enabled").filter(|b| *b),
+                    )
                     .set_enable_cloudwatch_logs_exports(strs(planned, "enabled_cloudwatch_logs_exports"))
                     .set_character_set_name(text("character_set_name"))
                     .set_nchar_character_set_name(text("nchar_character_set_name"))
@@ -540,7 +547,10 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
 
 fn read_after_write(aws: &Aws, current: &Value, what: &str) -> Result<Value, ProviderDiagnostic> {
     read(aws, current)?.ok_or_else(|| {
-        ProviderDiagnostic::error(format!("{what}: not found"), format!("{what}: the instance was not found after it was written."))
+        ProviderDiagnostic::error(
+            format!("{what}: not found"),
+            format!("{what}: the instance was not found after it was written."),
+        )
     })
 }
 
@@ -623,7 +633,10 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
             input = input.db_subnet_group_name(text("db_subnet_group_name"));
         }
         if changed("enabled_cloudwatch_logs_exports") {
-            let (before, after) = (strings_of(&attr(prior, "enabled_cloudwatch_logs_exports")), strings_of(&attr(planned, "enabled_cloudwatch_logs_exports")));
+            let (before, after) = (
+                strings_of(&attr(prior, "enabled_cloudwatch_logs_exports")),
+                strings_of(&attr(planned, "enabled_cloudwatch_logs_exports")),
+            );
             let config = aws_sdk_rds::types::CloudwatchLogsExportConfiguration::builder()
                 .set_enable_log_types(Some(after.iter().filter(|t| !before.contains(t)).cloned().collect()))
                 .set_disable_log_types(Some(before.iter().filter(|t| !after.contains(t)).cloned().collect()))
@@ -688,7 +701,9 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
             input = input
                 .enable_performance_insights(bool_of("performance_insights_enabled"))
                 .set_performance_insights_kms_key_id(nonempty(planned, "performance_insights_kms_key_id"))
-                .set_performance_insights_retention_period(i32_attr(planned, "performance_insights_retention_period").filter(|n| *n > 0));
+                .set_performance_insights_retention_period(
+                    i32_attr(planned, "performance_insights_retention_period").filter(|n| *n > 0),
+                );
         }
         if changed("port") {
             input = input.db_port_number(int("port"));
@@ -752,6 +767,8 @@ fn int_or_null(v: Option<i32>) -> Value {
 }
 
 fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String, String)>) -> Value {
+    // What the plan left unknown and AWS does not report is null now.
+    let current = &crate::util::known_or_null(current);
     let (tags, tags_all) = read_tags(aws, current, remote_tags);
     let identifier = i.db_instance_identifier().unwrap_or_default();
     let importing = identifier_of(current).is_none();
@@ -820,7 +837,8 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
     let endpoint = i.endpoint();
     let port = endpoint.and_then(|e| e.port()).or(i.db_instance_port());
     let address = endpoint.and_then(|e| e.address());
-    let string_set = |items: Vec<String>| Value::set(Type::String, items.iter().map(|s| Value::string(s.as_str())).collect());
+    let string_set =
+        |items: Vec<String>| Value::set(Type::String, items.iter().map(|s| Value::string(s.as_str())).collect());
     let latest = i.latest_restorable_time().and_then(|t| t.fmt(aws_sdk_rds::primitives::DateTimeFormat::DateTime).ok());
     let mut values: Vec<(&str, Value)> = vec![
         ("address", text_or_null(address)),
@@ -843,10 +861,13 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
         ("delete_automated_backups", kept("delete_automated_backups", Some(Value::bool(true)))),
         ("deletion_protection", Value::bool(i.deletion_protection().unwrap_or(false))),
         ("enabled_cloudwatch_logs_exports", string_set(i.enabled_cloudwatch_logs_exports().to_vec())),
-        ("endpoint", match (address, port) {
-            (Some(a), Some(p)) => Value::string(format!("{a}:{p}")),
-            _ => Value::null(Type::String),
-        }),
+        (
+            "endpoint",
+            match (address, port) {
+                (Some(a), Some(p)) => Value::string(format!("{a}:{p}")),
+                _ => Value::null(Type::String),
+            },
+        ),
         ("engine", text_or_null(i.engine())),
         ("engine_version", Value::string(engine_version)),
         ("engine_version_actual", Value::string(actual)),
@@ -873,11 +894,17 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
         ("nchar_character_set_name", text_or_null(i.nchar_character_set_name())),
         ("network_type", text_or_null(i.network_type())),
         ("option_group_name", text_or_null(i.option_group_memberships().first().and_then(|o| o.option_group_name()))),
-        ("parameter_group_name", text_or_null(i.db_parameter_groups().first().and_then(|p| p.db_parameter_group_name()))),
+        (
+            "parameter_group_name",
+            text_or_null(i.db_parameter_groups().first().and_then(|p| p.db_parameter_group_name())),
+        ),
         ("password", attr(current, "password")),
         ("performance_insights_enabled", Value::bool(i.performance_insights_enabled().unwrap_or(false))),
         ("performance_insights_kms_key_id", text_or_null(i.performance_insights_kms_key_id())),
-        ("performance_insights_retention_period", Value::int(i.performance_insights_retention_period().unwrap_or(0) as i64)),
+        (
+            "performance_insights_retention_period",
+            Value::int(i.performance_insights_retention_period().unwrap_or(0) as i64),
+        ),
         ("port", int_or_null(port)),
         ("publicly_accessible", Value::bool(i.publicly_accessible().unwrap_or(false))),
         ("replica_mode", text_or_null(i.replica_mode().map(|m| m.as_str()))),
@@ -894,7 +921,12 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
         ("tags_all", tags_all),
         ("timezone", text_or_null(i.timezone())),
         ("username", text_or_null(i.master_username())),
-        ("vpc_security_group_ids", string_set(i.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id().map(String::from)).collect())),
+        (
+            "vpc_security_group_ids",
+            string_set(
+                i.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id().map(String::from)).collect(),
+            ),
+        ),
     ];
     if attr(current, "master_user_secret_kms_key_id").is_null() {
         if let Some(k) = i.master_user_secret().and_then(|s| s.kms_key_id()) {
@@ -903,7 +935,10 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
         }
     }
     let bg = attr(current, "blue_green_update");
-    values.push(("blue_green_update", if bg.is_null() { Value::list(blue_green_block().implied_type(), Vec::new()) } else { bg }));
+    values.push((
+        "blue_green_update",
+        if bg.is_null() { Value::list(blue_green_block().implied_type(), Vec::new()) } else { bg },
+    ));
     object(&schema(), values)
 }
 
@@ -932,7 +967,8 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
         .map(|_| ())
         .map_err(aws_error)
     };
-    let protected = |e: &AwsError| e.code == "InvalidParameterCombination" && e.message.contains("disable deletion pro");
+    let protected =
+        |e: &AwsError| e.code == "InvalidParameterCombination" && e.message.contains("disable deletion pro");
     let mut sent = send();
     // Protection turned off in the configuration but not yet applied: the
     // provider turns it off first when told to apply immediately.
@@ -981,13 +1017,18 @@ pub fn find(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Value>, Pr
         Some(id) => describe(aws, &id).map_err(|e| e.into_diag(&what))?.into_iter().collect(),
         None => {
             let prefix = nonempty(planned, "identifier_prefix").unwrap_or_else(|| "terraform-".into());
-            describe_all(aws).map_err(|e| e.into_diag(&what))?.into_iter().filter(|i| i.db_instance_identifier().is_some_and(|n| n.starts_with(&prefix))).collect::<Vec<_>>()
+            describe_all(aws)
+                .map_err(|e| e.into_diag(&what))?
+                .into_iter()
+                .filter(|i| i.db_instance_identifier().is_some_and(|n| n.starts_with(&prefix)))
+                .collect::<Vec<_>>()
         }
     };
     for i in candidates {
         let remote = tag_pairs(i.tag_list());
         if has_token(&remote, token) {
-            let current = with_attr(planned, "identifier", Value::string(i.db_instance_identifier().unwrap_or_default()));
+            let current =
+                with_attr(planned, "identifier", Value::string(i.db_instance_identifier().unwrap_or_default()));
             return Ok(Some(to_state(aws, &current, &i, remote)));
         }
     }
@@ -1031,16 +1072,48 @@ mod tests {
     #[test]
     fn the_providers_checks_name_their_attribute() {
         let cases: Vec<(Vec<(&str, Value)>, &str, &str)> = vec![
-            (vec![("identifier", Value::string("Db1"))], "identifier", "only lowercase alphanumeric characters and hyphens allowed in \"identifier\""),
-            (vec![("identifier", Value::string("1db"))], "identifier", "first character of \"identifier\" must be a letter"),
-            (vec![("identifier_prefix", Value::string("db--"))], "identifier_prefix", "\"identifier_prefix\" cannot contain two consecutive hyphens"),
-            (vec![("backup_retention_period", Value::int(36))], "backup_retention_period", "Invalid backup_retention_period"),
+            (
+                vec![("identifier", Value::string("Db1"))],
+                "identifier",
+                "only lowercase alphanumeric characters and hyphens allowed in \"identifier\"",
+            ),
+            (
+                vec![("identifier", Value::string("1db"))],
+                "identifier",
+                "first character of \"identifier\" must be a letter",
+            ),
+            (
+                vec![("identifier_prefix", Value::string("db--"))],
+                "identifier_prefix",
+                "\"identifier_prefix\" cannot contain two consecutive hyphens",
+            ),
+            (
+                vec![("backup_retention_period", Value::int(36))],
+                "backup_retention_period",
+                "Invalid backup_retention_period",
+            ),
             (vec![("monitoring_interval", Value::int(7))], "monitoring_interval", "Invalid monitoring_interval"),
-            (vec![("final_snapshot_identifier", Value::string("final-"))], "final_snapshot_identifier", "Invalid final_snapshot_identifier"),
+            (
+                vec![("final_snapshot_identifier", Value::string("final-"))],
+                "final_snapshot_identifier",
+                "Invalid final_snapshot_identifier",
+            ),
             (vec![("backup_window", Value::string("25:00-01:00"))], "backup_window", "Invalid backup_window"),
-            (vec![("maintenance_window", Value::string("Mon:00:00-Mon:03:00x"))], "maintenance_window", "Invalid maintenance_window"),
-            (vec![("password", Value::string("x")), ("manage_master_user_password", Value::bool(true))], "password", "Conflicting configuration arguments"),
-            (vec![("username", Value::string("u")), ("replicate_source_db", Value::string("src"))], "username", "Conflicting configuration arguments"),
+            (
+                vec![("maintenance_window", Value::string("Mon:00:00-Mon:03:00x"))],
+                "maintenance_window",
+                "Invalid maintenance_window",
+            ),
+            (
+                vec![("password", Value::string("x")), ("manage_master_user_password", Value::bool(true))],
+                "password",
+                "Conflicting configuration arguments",
+            ),
+            (
+                vec![("username", Value::string("u")), ("replicate_source_db", Value::string("src"))],
+                "username",
+                "Conflicting configuration arguments",
+            ),
         ];
         for (values, at, summary) in cases {
             let diags = validate(&config(values));
@@ -1065,7 +1138,10 @@ mod tests {
         let prior = config(vec![("allocated_storage", Value::int(20)), ("max_allocated_storage", Value::int(0))]);
         let planned = config(vec![("allocated_storage", Value::int(20)), ("max_allocated_storage", Value::int(20))]);
         assert_eq!(int_attr(&plan(&planned, &planned, &prior), "max_allocated_storage"), Some(0));
-        let planned = config(vec![("engine", Value::string("MySQL")), ("maintenance_window", Value::string("Mon:00:00-Mon:03:00"))]);
+        let planned = config(vec![
+            ("engine", Value::string("MySQL")),
+            ("maintenance_window", Value::string("Mon:00:00-Mon:03:00")),
+        ]);
         let out = plan(&planned, &planned, &Value::null(schema().implied_type()));
         assert_eq!(str_attr(&out, "engine").as_deref(), Some("mysql"));
         assert_eq!(str_attr(&out, "maintenance_window").as_deref(), Some("mon:00:00-mon:03:00"));

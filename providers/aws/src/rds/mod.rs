@@ -162,9 +162,7 @@ fn rds_tags(m: &BTreeMap<String, String>) -> Option<Vec<aws_sdk_rds::types::Tag>
 }
 
 fn tag_pairs(tags: &[aws_sdk_rds::types::Tag]) -> Vec<(String, String)> {
-    tags.iter()
-        .filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string())))
-        .collect()
+    tags.iter().filter_map(|t| Some((t.key()?.to_string(), t.value().unwrap_or_default().to_string()))).collect()
 }
 
 fn has_token(tags: &[(String, String)], token: &str) -> bool {
