@@ -320,6 +320,10 @@ fn deletion_protection_refuses_a_destroy_and_the_final_snapshot_rule_is_the_prov
 }
 
 fn replica_config(name: &str, promoted: bool) -> String {
+    replica_config_named(name, promoted, "local")
+}
+
+fn replica_config_named(name: &str, promoted: bool, local: &str) -> String {
     let source = if promoted { "" } else { "  replicate_source_db = aws_db_instance.primary.identifier\n" };
     format!(
         r#"{provider}
@@ -335,7 +339,7 @@ resource "aws_db_instance" "primary" {{
 }}
 
 resource "aws_db_instance" "local" {{
-  identifier          = "{name}-local"
+  identifier          = "{name}-{local}"
   instance_class      = "db.t3.micro"
 {source}  skip_final_snapshot = true
 }}
@@ -388,8 +392,23 @@ fn read_replicas_in_this_region_and_another_are_made_and_one_is_promoted() {
     assert!(state_json(&d, "aws_db_instance", "local")["replicate_source_db"].is_null());
     no_changes(&d);
 
-    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    // A new identifier renames the instance in place.
+    let id = state_id(&d, "aws_db_instance", "local");
+    std::fs::write(d.path().join("main.tf"), replica_config_named(&name, true, "solo")).unwrap();
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_db_instance.local will be updated in-place"), "{plan}");
+    assert!(plan.contains(&format!(r#"~ identifier                            = "{name}-local" -> "{name}-solo""#)), "{plan}");
+    assert!(plan.contains("~ arn                                   = (known after apply)") || plan.contains("~ arn "), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_instance(REGION, &format!("{name}-local")), "gone");
+    assert_eq!(remote_instance(REGION, &format!("{name}-solo")), format!("{name}-solo db.t3.micro 1"));
+    assert_eq!(state_id(&d, "aws_db_instance", "local"), id);
+    assert!(state_attr(&d, "aws_db_instance", "local", "arn").ends_with(&format!(":db:{name}-solo")));
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_instance(REGION, &format!("{name}-solo")), "gone");
     assert_eq!(remote_instance(OTHER_REGION, &format!("{name}-far")), "gone");
     assert_eq!(remote_instance(REGION, &format!("{name}-primary")), "gone");
 }

@@ -1071,9 +1071,11 @@ mod tests {
 
     #[test]
     fn the_providers_checks_name_their_attribute() {
-        let cases: Vec<(Vec<(&str, Value)>, &str, &str)> = vec![
+        // (configuration, the attribute named, the summary)
+        type Case = (Vec<(&'static str, Value)>, &'static str, &'static str);
+        let cases: Vec<Case> = vec![
             (
-                vec![("identifier", Value::string("Db1"))],
+                vec![("identifier", Value::string("db_1"))],
                 "identifier",
                 "only lowercase alphanumeric characters and hyphens allowed in \"identifier\"",
             ),
