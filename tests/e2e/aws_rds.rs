@@ -397,8 +397,14 @@ fn read_replicas_in_this_region_and_another_are_made_and_one_is_promoted() {
     std::fs::write(d.path().join("main.tf"), replica_config_named(&name, true, "solo")).unwrap();
     let plan = planned_changes(&d);
     assert!(plan.contains("# aws_db_instance.local will be updated in-place"), "{plan}");
-    assert!(plan.contains(&format!(r#"~ identifier                            = "{name}-local" -> "{name}-solo""#)), "{plan}");
-    assert!(plan.contains("~ arn                                   = (known after apply)") || plan.contains("~ arn "), "{plan}");
+    assert!(
+        plan.contains(&format!(r#"~ identifier                            = "{name}-local" -> "{name}-solo""#)),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("~ arn                                   = (known after apply)") || plan.contains("~ arn "),
+        "{plan}"
+    );
     assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_instance(REGION, &format!("{name}-local")), "gone");
@@ -523,4 +529,100 @@ resource "aws_db_parameter_group" "pg" {{
         assert!(out.stderr.contains(expected), "{expected}:\n{}", out.stderr);
     }
     assert!(out.stderr.contains("main.tf:30:1"), "located at the resource block, as Terraform does:\n{}", out.stderr);
+}
+
+/// An instance in a state file as Terraform with hashicorp/aws 6.x writes
+/// it: the plugin SDK's zero values for unset arguments (`""`, `false`,
+/// `0`, `[]`), 6.x attributes Strata does not model yet, the password in
+/// `sensitive_attributes`; refreshing and planning against the same
+/// configuration changes nothing.
+#[test]
+fn a_terraform_written_instance_state_plans_no_changes() {
+    let name = format!("rds-tf-{}", std::process::id());
+    let out = boto(
+        REGION,
+        &format!(
+            "i = rds.create_db_instance(DBInstanceIdentifier='{name}', Engine='postgres', EngineVersion='16.3', DBInstanceClass='db.t3.micro', AllocatedStorage=20, MasterUsername='app', MasterUserPassword='tf-Secret-77', BackupRetentionPeriod=7, Tags=[{{'Key': 'Team', 'Value': 'data'}}])['DBInstance']\n\
+             print(i['DBInstanceArn'], i['DbiResourceId'], i['VpcSecurityGroups'][0]['VpcSecurityGroupId'], i['PreferredBackupWindow'], i['PreferredMaintenanceWindow'], i['OptionGroupMemberships'][0]['OptionGroupName'], i['DBParameterGroups'][0]['DBParameterGroupName'], i['AvailabilityZone'])"
+        ),
+    );
+    let f: Vec<&str> = out.split_whitespace().collect();
+    let (arn, resource_id, sg, backup_window, maintenance_window, option_group, parameter_group, az) =
+        (f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
+    let address = format!("{name}.aaaaaaaaaa.{REGION}.rds.amazonaws.com");
+    let mut attributes = serde_json::json!({
+        "address": address, "allocated_storage": 20, "allow_major_version_upgrade": null,
+        "apply_immediately": false, "arn": arn, "auto_minor_version_upgrade": true,
+        "availability_zone": az, "backup_retention_period": 7, "backup_target": "region",
+        "backup_window": backup_window, "blue_green_update": [], "ca_cert_identifier": "rds-ca-default",
+        "character_set_name": "", "copy_tags_to_snapshot": false, "custom_iam_instance_profile": "",
+        "customer_owned_ip_enabled": false, "database_insights_mode": "standard", "db_name": "",
+        "db_subnet_group_name": "", "dedicated_log_volume": false, "delete_automated_backups": true,
+        "deletion_protection": false, "domain": "", "domain_auth_secret_arn": "", "domain_dns_ips": [],
+        "domain_fqdn": "", "domain_iam_role_name": "", "domain_ou": "", "enabled_cloudwatch_logs_exports": [],
+    });
+    let more = serde_json::json!({
+        "endpoint": format!("{address}:5432"), "engine": "postgres", "engine_lifecycle_support": "open-source-rds-extended-support",
+        "engine_version": "16.3", "engine_version_actual": "16.3", "final_snapshot_identifier": null,
+        "hosted_zone_id": "", "iam_database_authentication_enabled": false, "id": resource_id,
+        "identifier": name, "identifier_prefix": "", "instance_class": "db.t3.micro", "iops": 0,
+        "kms_key_id": "", "latest_restorable_time": "", "license_model": "postgresql-license",
+        "listener_endpoint": [], "maintenance_window": maintenance_window, "manage_master_user_password": null,
+        "master_user_secret": [], "master_user_secret_kms_key_id": "", "max_allocated_storage": 0,
+        "monitoring_interval": 0, "monitoring_role_arn": "", "multi_az": false, "nchar_character_set_name": "",
+        "network_type": "IPV4", "option_group_name": option_group, "parameter_group_name": parameter_group,
+        "password": "tf-Secret-77", "password_wo": null, "password_wo_version": null,
+    });
+    let rest = serde_json::json!({
+        "performance_insights_enabled": false, "performance_insights_kms_key_id": "",
+        "performance_insights_retention_period": 0, "port": 5432, "publicly_accessible": false,
+        "region": REGION, "replica_mode": "", "replicas": [], "replicate_source_db": "", "resource_id": resource_id,
+        "restore_to_point_in_time": [], "s3_import": [], "skip_final_snapshot": true, "snapshot_identifier": null,
+        "status": "available", "storage_encrypted": false, "storage_throughput": 0, "storage_type": "gp2",
+        "tags": {"Team": "data"}, "tags_all": {"Team": "data"}, "timeouts": null, "timezone": "",
+        "upgrade_storage_config": null, "username": "app", "vpc_security_group_ids": [sg]
+    });
+    for part in [more, rest] {
+        attributes.as_object_mut().unwrap().extend(part.as_object().unwrap().clone());
+    }
+    let state = serde_json::json!({
+        "version": 4, "terraform_version": "1.11.4", "serial": 3,
+        "lineage": "6b1f4e2a-8d3c-4f59-a1b7-2c9e0d4f5a6b", "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "aws_db_instance", "name": "db",
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{
+                "schema_version": 2, "attributes": attributes,
+                "sensitive_attributes": [[{"type": "get_attr", "value": "password"}]],
+                "private": "eyJzY2hlbWFfdmVyc2lvbiI6IjIifQ=="
+            }]
+        }],
+        "check_results": null
+    });
+    let config = format!(
+        r#"{provider}
+resource "aws_db_instance" "db" {{
+  identifier              = "{name}"
+  engine                  = "postgres"
+  engine_version          = "16.3"
+  instance_class          = "db.t3.micro"
+  allocated_storage       = 20
+  username                = "app"
+  password                = "tf-Secret-77"
+  backup_retention_period = 7
+  skip_final_snapshot     = true
+  tags                    = {{ Team = "data" }}
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files(
+        "aws-rds-tfstate",
+        &[("main.tf", &config), ("terraform.tfstate", &serde_json::to_string_pretty(&state).unwrap())],
+    );
+    let plan = no_changes(&d);
+    assert!(plan.contains("No changes."), "{plan}");
+    assert!(!plan.contains("tf-Secret-77"), "{plan}");
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_instance(REGION, &name), "gone");
 }
