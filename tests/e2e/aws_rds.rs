@@ -264,6 +264,10 @@ resource "aws_db_instance" "db" {{
   manage_master_user_password = true
   deletion_protection         = {protected}
 {skip}
+  timeouts {{
+    create = "15m"
+    delete = "5m"
+  }}
 }}
 "#,
         provider = provider_block(None, REGION, "")
@@ -283,6 +287,7 @@ fn deletion_protection_refuses_a_destroy_and_the_final_snapshot_rule_is_the_prov
     assert!(identifier.starts_with(&format!("{name}-")), "{identifier}");
     assert_eq!(db["identifier_prefix"], format!("{name}-"));
     assert_eq!(db["manage_master_user_password"], true);
+    assert_eq!(db["timeouts"], serde_json::json!({"create": "15m", "delete": "5m", "update": null}));
     let secret_arn = db["master_user_secret"][0]["secret_arn"].as_str().unwrap_or_default().to_string();
     assert!(secret_arn.contains(":secret:rds!db-"), "{db}");
     assert_eq!(boto(REGION, &format!("print(sm.describe_secret(SecretId='{secret_arn}')['ARN'])")), secret_arn);
