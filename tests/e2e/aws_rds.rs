@@ -1,7 +1,8 @@
 //! RDS against moto: a MySQL instance with its own parameter group and a
 //! manual snapshot (create, a clean second plan, an in-place update of
 //! class, retention and password, a replacement for a new username,
-//! drift made with boto3, import by identifier, name and snapshot
+//! drift made with boto3 (retention, a tag added, the snapshot deleted),
+//! import by identifier, name and snapshot
 //! identifier, destroy with a final snapshot); deletion protection
 //! refusing a destroy with nothing lost from state; the provider's own
 //! error for a destroy with neither a final snapshot nor
@@ -186,6 +187,19 @@ fn an_instance_and_its_parameter_group_apply_update_drift_import_and_destroy_wit
     outputs.push(drift.transcript());
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(remote_instance(REGION, &name), format!("{name} db.t3.small 10"));
+    no_changes(&d);
+
+    // Drift: a tag added by hand and the manual snapshot deleted.
+    let arn = state_attr(&d, "aws_db_instance", "db", "arn");
+    boto(REGION, &format!("rds.add_tags_to_resource(ResourceName='{arn}', Tags=[{{'Key': 'Owner', 'Value': 'ops'}}])\nrds.delete_db_snapshot(DBSnapshotIdentifier='{name}-manual')"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_db_instance.db will be updated in-place"), "{plan}");
+    assert!(plan.contains(r#"- "Owner" = "ops" -> null"#), "{plan}");
+    assert!(plan.contains("# aws_db_snapshot.snap will be created"), "{plan}");
+    assert!(plan.contains("Plan: 1 to add, 1 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let tags = boto(REGION, &format!("print(sorted((t['Key'], t['Value']) for t in rds.list_tags_for_resource(ResourceName='{arn}')['TagList'] if not t['Key'].startswith('strata:')))"));
+    assert_eq!(tags, "[('Team', 'data')]");
     no_changes(&d);
 
     // A parameter value changes in place; a removed one must be reset,
