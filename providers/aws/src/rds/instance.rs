@@ -1133,6 +1133,15 @@ mod tests {
     }
 
     #[test]
+    fn a_value_unknown_at_validate_conflicts_with_nothing_yet() {
+        let c = config(vec![
+            ("password", Value::unknown(Type::String)),
+            ("manage_master_user_password", Value::bool(true)),
+        ]);
+        assert!(validate(&c).is_empty());
+    }
+
+    #[test]
     fn autoscaled_storage_and_an_unset_maximum_plan_no_change() {
         let prior = config(vec![("allocated_storage", Value::int(30)), ("max_allocated_storage", Value::int(100))]);
         let planned = config(vec![("allocated_storage", Value::int(20)), ("max_allocated_storage", Value::int(100))]);

@@ -215,22 +215,14 @@ fn wait_until<T>(
     mut check: impl FnMut() -> Result<Option<T>, AwsError>,
 ) -> Result<T, AwsError> {
     let limit = aws.time_left().unwrap_or(Duration::from_secs(20 * 60));
-    let mut last = String::new();
-    let result = aws.retry(
-        limit,
-        |e| e.code == "StillWaiting",
-        || match check()? {
-            Some(found) => Ok(found),
-            None => Err(AwsError { code: "StillWaiting".into(), message: waiting_for.to_string() }),
-        },
-    );
-    result.map_err(|e| {
-        if e.code == "StillWaiting" {
-            last.push_str(&e.message);
-            AwsError { code: "timeout".into(), message: format!("timeout while waiting for {last}") }
-        } else {
-            e
-        }
+    let still_waiting = |e: &AwsError| e.code == "StillWaiting";
+    aws.retry(limit, still_waiting, || match check()? {
+        Some(found) => Ok(found),
+        None => Err(AwsError { code: "StillWaiting".into(), message: waiting_for.to_string() }),
+    })
+    .map_err(|e| match still_waiting(&e) {
+        true => AwsError { code: "timeout".into(), message: format!("timeout while waiting for {waiting_for}") },
+        false => e,
     })
 }
 
@@ -239,6 +231,7 @@ fn err_at(name: &str, summary: impl Into<String>, detail: impl Into<String>) -> 
 }
 
 fn conflicts(config: &Value, a: &str, b: &str) -> Option<ProviderDiagnostic> {
-    let set = |n: &str| !attr(config, n).is_null();
+    // As the plugin SDK: a value still unknown conflicts with nothing yet.
+    let set = |n: &str| crate::util::is_set(&attr(config, n));
     (set(a) && set(b)).then(|| err_at(a, "Conflicting configuration arguments", format!("\"{a}\": conflicts with {b}")))
 }
