@@ -70,10 +70,18 @@ pub fn schema() -> Block {
             ("copy_tags_to_snapshot", A::optional(b.clone())),
             ("custom_iam_instance_profile", A::optional(s.clone()).force_new()),
             ("customer_owned_ip_enabled", A::optional(b.clone())),
+            ("database_insights_mode", A::optional_computed(s.clone())),
             ("db_name", A::optional_computed(s.clone()).force_new()),
             ("db_subnet_group_name", A::optional_computed(s.clone())),
+            ("dedicated_log_volume", A::optional(b.clone())),
             ("delete_automated_backups", A::optional(b.clone())),
             ("deletion_protection", A::optional(b.clone())),
+            ("domain", A::optional(s.clone())),
+            ("domain_auth_secret_arn", A::optional(s.clone())),
+            ("domain_dns_ips", A::optional(Type::set(s.clone()))),
+            ("domain_fqdn", A::optional_computed(s.clone())),
+            ("domain_iam_role_name", A::optional(s.clone())),
+            ("domain_ou", A::optional(s.clone())),
             ("enabled_cloudwatch_logs_exports", A::optional(Type::set(s.clone()))),
             ("endpoint", A::computed(s.clone())),
             ("engine", A::optional_computed(s.clone()).force_new()),
@@ -135,6 +143,7 @@ pub fn defaults() -> Vec<(&'static str, Value)> {
         ("apply_immediately", Value::bool(false)),
         ("auto_minor_version_upgrade", Value::bool(true)),
         ("copy_tags_to_snapshot", Value::bool(false)),
+        ("dedicated_log_volume", Value::bool(false)),
         ("delete_automated_backups", Value::bool(true)),
         ("monitoring_interval", Value::int(0)),
         ("performance_insights_enabled", Value::bool(false)),
@@ -227,6 +236,12 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
     diags.extend(conflicts(config, "identifier", "identifier_prefix"));
     diags.extend(conflicts(config, "db_name", "replicate_source_db"));
     diags.extend(conflicts(config, "username", "replicate_source_db"));
+    // AWS Managed Microsoft AD (domain, its IAM role) or a self-managed one.
+    for managed in ["domain", "domain_iam_role_name"] {
+        for own in ["domain_fqdn", "domain_ou", "domain_auth_secret_arn", "domain_dns_ips"] {
+            diags.extend(conflicts(config, managed, own));
+        }
+    }
     diags
 }
 
@@ -522,6 +537,17 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                     .set_network_type(text("network_type"))
                     .set_backup_target(text("backup_target"))
                     .set_custom_iam_instance_profile(text("custom_iam_instance_profile"))
+                    .set_database_insights_mode(
+                        text("database_insights_mode")
+                            .map(|m| aws_sdk_rds::types::DatabaseInsightsMode::from(m.as_str())),
+                    )
+                    .set_dedicated_log_volume(bool_of("dedicated_log_volume").filter(|b| *b))
+                    .set_domain(text("domain"))
+                    .set_domain_iam_role_name(text("domain_iam_role_name"))
+                    .set_domain_fqdn(text("domain_fqdn"))
+                    .set_domain_ou(text("domain_ou"))
+                    .set_domain_auth_secret_arn(text("domain_auth_secret_arn"))
+                    .set_domain_dns_ips(strs(planned, "domain_dns_ips"))
                     .set_tags(tags)
                     .send(),
             )
@@ -631,6 +657,24 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
         }
         if changed("db_subnet_group_name") {
             input = input.db_subnet_group_name(text("db_subnet_group_name"));
+        }
+        if changed("database_insights_mode") {
+            let mode = aws_sdk_rds::types::DatabaseInsightsMode::from(text("database_insights_mode").as_str());
+            input = input.database_insights_mode(mode);
+        }
+        if changed("dedicated_log_volume") {
+            input = input.dedicated_log_volume(bool_of("dedicated_log_volume"));
+        }
+        // "Specify the parameters for either AWS Managed Active Directory or
+        // self-managed Active Directory": one kind or the other.
+        if changed("domain") || changed("domain_iam_role_name") {
+            input = input.domain(text("domain")).domain_iam_role_name(text("domain_iam_role_name"));
+        } else if ["domain_auth_secret_arn", "domain_dns_ips", "domain_fqdn", "domain_ou"].iter().any(|n| changed(n)) {
+            input = input
+                .domain_auth_secret_arn(text("domain_auth_secret_arn"))
+                .set_domain_dns_ips(strs(planned, "domain_dns_ips"))
+                .domain_fqdn(text("domain_fqdn"))
+                .domain_ou(text("domain_ou"));
         }
         if changed("enabled_cloudwatch_logs_exports") {
             let (before, after) = (
@@ -834,6 +878,7 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
         Some(s) => Value::string(s),
         None => Value::null(Type::String),
     };
+    let domain = i.domain_memberships().first();
     let endpoint = i.endpoint();
     let port = endpoint.and_then(|e| e.port()).or(i.db_instance_port());
     let address = endpoint.and_then(|e| e.address());
@@ -856,10 +901,18 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
         ("copy_tags_to_snapshot", Value::bool(i.copy_tags_to_snapshot().unwrap_or(false))),
         ("custom_iam_instance_profile", text_or_null(i.custom_iam_instance_profile())),
         ("customer_owned_ip_enabled", Value::bool(i.customer_owned_ip_enabled().unwrap_or(false))),
+        ("database_insights_mode", text_or_null(i.database_insights_mode().map(|m| m.as_str()))),
         ("db_name", text_or_null(i.db_name())),
         ("db_subnet_group_name", text_or_null(i.db_subnet_group().and_then(|g| g.db_subnet_group_name()))),
         ("delete_automated_backups", kept("delete_automated_backups", Some(Value::bool(true)))),
+        ("dedicated_log_volume", Value::bool(i.dedicated_log_volume().unwrap_or(false))),
         ("deletion_protection", Value::bool(i.deletion_protection().unwrap_or(false))),
+        ("domain", text_or_null(domain.and_then(|m| m.domain()))),
+        ("domain_auth_secret_arn", text_or_null(domain.and_then(|m| m.auth_secret_arn()))),
+        ("domain_dns_ips", string_set(domain.map(|m| m.dns_ips().to_vec()).unwrap_or_default())),
+        ("domain_fqdn", text_or_null(domain.and_then(|m| m.fqdn()))),
+        ("domain_iam_role_name", text_or_null(domain.and_then(|m| m.iam_role_name()))),
+        ("domain_ou", text_or_null(domain.and_then(|m| m.ou()))),
         ("enabled_cloudwatch_logs_exports", string_set(i.enabled_cloudwatch_logs_exports().to_vec())),
         (
             "endpoint",
