@@ -19,6 +19,7 @@ mod aws_network;
 mod aws_network_acl;
 mod aws_plan_contract;
 mod aws_policy_document;
+mod aws_rds;
 mod aws_region;
 mod aws_settle;
 mod aws_subnet_groups;

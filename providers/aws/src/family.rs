@@ -97,7 +97,11 @@ pub trait Family: Sync {
 }
 
 /// Every family, in no particular order.
-pub static FAMILIES: &[&dyn Family] = &[&crate::ecs::Ecs, &crate::apigateway::ApiGateway];
+pub static FAMILIES: &[&dyn Family] = &[
+    &crate::ecs::Ecs,
+    &crate::apigateway::ApiGateway,
+    &crate::rds::Rds,
+];
 
 /// The family serving resource type `type_name`.
 pub fn of(type_name: &str) -> Option<&'static dyn Family> {

@@ -23,7 +23,8 @@
 //! (`block_public_access`); the database services' subnet groups, each
 //! through its own SDK crate: `aws_db_subnet_group`,
 //! `aws_elasticache_subnet_group` and `aws_redshift_subnet_group`
-//! (`subnet_group`). The network types, log groups and subnet groups can
+//! (`subnet_group`); RDS parameter groups, instances (read replicas
+//! included) and snapshots (`rds`). The network types, log groups and subnet groups can
 //! also be listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
@@ -61,6 +62,7 @@ mod metric_alarm;
 mod nacl;
 mod nat;
 mod policy_document;
+mod rds;
 mod region;
 mod route_table;
 mod security_group_rule;
