@@ -14,6 +14,7 @@ mod aws_gateways;
 mod aws_iam;
 mod aws_load_balancing;
 mod aws_logs;
+mod aws_messaging;
 mod aws_network;
 mod aws_network_acl;
 mod aws_plan_contract;

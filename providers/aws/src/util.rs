@@ -277,6 +277,43 @@ pub fn plan_computed_block(
     Value::list(block.implied_type(), items).mark(completed.marks())
 }
 
+/// Whether two JSON documents mean the same, numbers and booleans compared
+/// as their text (AWS returns `"5"` as `5` in some documents) and key
+/// order and whitespace ignored; "" is `{}`. Text that is not JSON is
+/// equivalent only to itself.
+pub fn json_equivalent(a: &str, b: &str) -> bool {
+    fn parse(s: &str) -> Option<serde_json::Value> {
+        if s.trim().is_empty() {
+            return Some(serde_json::json!({}));
+        }
+        serde_json::from_str(s).ok()
+    }
+    fn same(x: &serde_json::Value, y: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        let scalar = |v: &J| match v {
+            J::String(s) => Some(s.clone()),
+            J::Number(n) => Some(n.to_string()),
+            J::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        match (x, y) {
+            (J::Object(p), J::Object(q)) => {
+                p.len() == q.len() && p.iter().all(|(k, v)| q.get(k).is_some_and(|w| same(v, w)))
+            }
+            (J::Array(p), J::Array(q)) => p.len() == q.len() && p.iter().zip(q).all(|(v, w)| same(v, w)),
+            (J::Null, J::Null) => true,
+            _ => scalar(x).is_some() && scalar(x) == scalar(y),
+        }
+    }
+    if a == b {
+        return true;
+    }
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => same(&x, &y),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod hashcode_tests {
     #[test]

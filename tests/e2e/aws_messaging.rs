@@ -1,0 +1,251 @@
+//! SQS against moto: a dead-letter queue and the queue that redrives to
+//! it (the redrive policy written with `maxReceiveCount` as a string,
+//! which SQS returns as a number), a FIFO queue named by prefix, and a
+//! queue policy; in-place updates and replacements as the provider
+//! decides them, drift made with boto3, imports by URL, an interrupted
+//! create adopted from the journal, validation errors, destroy.
+//!
+//! moto's SetQueueAttributes drops a queue's policy unless the call
+//! carries it (the provider's updates send it again), and moto never
+//! reports `RedriveAllowPolicy`, so that argument is not exercised here.
+
+use crate::aws_support::*;
+use crate::support::*;
+
+const REGION: &str = "ap-southeast-1";
+
+/// Runs boto3 with `sqs` an SQS client in the tests' region.
+fn sqs(script: &str) -> String {
+    crate::moto::aws(&format!(
+        "sqs = boto3.client('sqs', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n{script}"
+    ))
+}
+
+/// The names of the queues whose names start with `prefix`, sorted.
+fn queues_named(prefix: &str) -> Vec<String> {
+    let out = sqs(&format!(
+        "for u in sorted(sqs.list_queues(QueueNamePrefix='{prefix}').get('QueueUrls', [])):\n    print(u.rsplit('/', 1)[1])"
+    ));
+    out.lines().map(String::from).collect()
+}
+
+fn queues_config(name: &str, visibility: u32, jobs_prefix: &str, team: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_sqs_queue" "dlq" {{
+  name                      = "{name}-dlq"
+  message_retention_seconds = 1209600
+}}
+
+resource "aws_sqs_queue" "main" {{
+  name                       = "{name}-main"
+  visibility_timeout_seconds = {visibility}
+  redrive_policy = jsonencode({{
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = "5"
+  }})
+  tags = {{ Team = "{team}" }}
+}}
+
+resource "aws_sqs_queue" "jobs" {{
+  name_prefix                 = "{jobs_prefix}"
+  fifo_queue                  = true
+  content_based_deduplication = true
+}}
+
+resource "aws_sqs_queue_policy" "main" {{
+  queue_url = aws_sqs_queue.main.id
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid       = "AllowSend"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = ["sqs:SendMessage"]
+      Resource  = aws_sqs_queue.main.arn
+    }}]
+  }})
+}}
+"#,
+        provider = provider_block(None, REGION, "  default_tags {\n    tags = { Owner = \"strata\" }\n  }\n")
+    )
+}
+
+#[test]
+fn sqs_queues_with_a_dead_letter_queue_update_replace_drift_import_and_destroy() {
+    let name = format!("msg-sqs-{}", std::process::id());
+    let jobs = format!("{name}-jobs-");
+    let d = TempDir::with_files("aws-sqs", &[("main.tf", &queues_config(&name, 60, &jobs, "a"))]);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("+ max_message_size                  = 262144"), "{plan}");
+    assert!(plan.contains("+ url                               = (known after apply)"), "{plan}");
+    assert!(plan.contains("Plan: 4 to add, 0 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+
+    let main = state_json(&d, "aws_sqs_queue", "main");
+    let url = main["id"].as_str().unwrap().to_string();
+    assert!(url.ends_with(&format!("/123456789012/{name}-main")), "{url}");
+    assert_eq!(main["url"], url);
+    assert_eq!(main["arn"], format!("arn:aws:sqs:{REGION}:123456789012:{name}-main"));
+    let dlq_arn = format!("arn:aws:sqs:{REGION}:123456789012:{name}-dlq");
+    // The stored text is the configuration's, though SQS answers with a number.
+    assert_eq!(main["redrive_policy"], format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"5"}}"#));
+    assert_eq!(main["tags"], serde_json::json!({"Team": "a"}));
+    assert_eq!(main["tags_all"], serde_json::json!({"Owner": "strata", "Team": "a"}));
+    assert_eq!(main["visibility_timeout_seconds"], 60);
+    assert_eq!(main["message_retention_seconds"], 345600);
+    assert_eq!(main["fifo_queue"], false);
+    assert_eq!(main["deduplication_scope"], "");
+    assert_eq!(main["region"], REGION);
+    let jobs_state = state_json(&d, "aws_sqs_queue", "jobs");
+    let jobs_name = jobs_state["name"].as_str().unwrap().to_string();
+    assert!(jobs_name.starts_with(&jobs) && jobs_name.ends_with(".fifo"), "{jobs_name}");
+    assert_eq!(jobs_state["name_prefix"], jobs);
+    assert_eq!(jobs_state["content_based_deduplication"], true);
+    assert_eq!(state_id(&d, "aws_sqs_queue_policy", "main"), url);
+    let remote = sqs(&format!(
+        "a = sqs.get_queue_attributes(QueueUrl='{url}', AttributeNames=['All'])['Attributes']\n\
+         t = sqs.list_queue_tags(QueueUrl='{url}')['Tags']\n\
+         print(a['VisibilityTimeout'], json.loads(a['RedrivePolicy'])['maxReceiveCount'], json.loads(a['Policy'])['Statement'][0]['Sid'], sorted(k for k in t if not k.startswith('strata:')))"
+    ));
+    assert_eq!(remote.trim(), "60 5 AllowSend ['Owner', 'Team']");
+    no_changes(&d);
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 0, "the queue policy's change to its queue is read back:\n{}", drift.transcript());
+
+    // The visibility timeout and tags change in place; the policy stays.
+    d.write("main.tf", &queues_config(&name, 90, &jobs, "b"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_sqs_queue.main will be updated in-place"), "{plan}");
+    assert!(plan.contains("~ visibility_timeout_seconds        = 60 -> 90"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let remote = sqs(&format!(
+        "a = sqs.get_queue_attributes(QueueUrl='{url}', AttributeNames=['All'])['Attributes']\nprint(a['VisibilityTimeout'], 'Policy' in a, sqs.list_queue_tags(QueueUrl='{url}')['Tags']['Team'])"
+    ));
+    assert_eq!(remote.trim(), "90 True b");
+    no_changes(&d);
+
+    // A new name prefix is a new queue.
+    let jobs2 = format!("{name}-work-");
+    d.write("main.tf", &queues_config(&name, 90, &jobs2, "b"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_sqs_queue.jobs must be replaced"), "{plan}");
+    assert!(
+        plan.contains("~ name_prefix                       = \"") && plan.contains("# forces replacement"),
+        "{plan}"
+    );
+    assert!(plan.contains("Plan: 1 to add, 0 to change, 1 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(queues_named(&jobs).is_empty(), "the old FIFO queue is deleted");
+    assert_eq!(queues_named(&jobs2).len(), 1);
+    no_changes(&d);
+
+    // By hand: a delay and a tag (the policy sent along, as moto would drop it).
+    sqs(&format!(
+        "p = sqs.get_queue_attributes(QueueUrl='{url}', AttributeNames=['Policy'])['Attributes']['Policy']\n\
+         sqs.set_queue_attributes(QueueUrl='{url}', Attributes={{'DelaySeconds': '15', 'Policy': p}})\n\
+         sqs.tag_queue(QueueUrl='{url}', Tags={{'Extra': 'x'}})"
+    ));
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("aws_sqs_queue.main"), "{}", drift.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("~ delay_seconds                     = 15 -> 0"), "{plan}");
+    assert!(plan.contains("- \"Extra\" = \"x\""), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Imports by URL, as Terraform's docs give them.
+    strata_ok(&d, &["state", "rm", "aws_sqs_queue.main", "aws_sqs_queue_policy.main"]);
+    let missing = strata(&d, &["import", "-no-color", "aws_sqs_queue.main", &format!("{url}-nope")]);
+    assert_eq!(missing.code, 1, "{}", missing.transcript());
+    assert!(missing.stderr.contains("Cannot import non-existent remote object"), "{}", missing.stderr);
+    strata_ok(&d, &["import", "-no-color", "aws_sqs_queue.main", &url]);
+    strata_ok(&d, &["import", "-no-color", "aws_sqs_queue_policy.main", &url]);
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert!(queues_named(&name).is_empty(), "every queue is deleted: {:?}", queues_named(&name));
+}
+
+#[test]
+fn sqs_arguments_are_checked_at_validate() {
+    let d = TempDir::with_files(
+        "aws-sqs-invalid",
+        &[(
+            "main.tf",
+            &format!(
+                r#"{provider}
+resource "aws_sqs_queue" "bad" {{
+  name                        = "not-fifo.fifo"
+  delay_seconds               = 901
+  content_based_deduplication = true
+  kms_master_key_id           = "alias/aws/sqs"
+  sqs_managed_sse_enabled     = true
+  redrive_policy              = "{{not json"
+  fifo_throughput_limit       = "perEverything"
+}}
+
+resource "aws_sqs_queue_policy" "bad" {{
+  queue_url = "http://localhost/123456789012/q"
+  policy    = "[]"
+}}
+"#,
+                provider = provider_block(None, REGION, "")
+            ),
+        )],
+    );
+    let out = strata(&d, &["validate", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    for needle in [
+        "invalid queue name: not-fifo.fifo",
+        "expected delay_seconds to be in the range (0 - 900), got 901",
+        "content-based deduplication can only be set for FIFO queue",
+        "\"kms_master_key_id\": conflicts with sqs_managed_sse_enabled",
+        "\"redrive_policy\" contains an invalid JSON",
+        "expected fifo_throughput_limit to be one of",
+        "\"policy\" contains an invalid JSON policy: not a JSON object",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
+    }
+}
+
+/// A crash between sending a queue's create and journalling its result:
+/// the journal holds the intent, SQS holds the queue with the token. The
+/// next plan adopts it instead of creating another.
+#[test]
+fn an_interrupted_queue_create_is_found_by_its_token_and_adopted() {
+    let name = format!("msg-kill-{}", std::process::id());
+    let first = format!(
+        "{provider}\nresource \"aws_sqs_queue\" \"dlq\" {{\n  name = \"{name}-dlq\"\n}}\n",
+        provider = provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files("aws-sqs-kill", &[("main.tf", &first)]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let url = sqs(&format!(
+        "print(sqs.create_queue(QueueName='{name}-main', Attributes={{'MaximumMessageSize': '262144'}}, tags={{'strata:create-token': 't-queue'}})['QueueUrl'])"
+    ));
+    let url = url.trim();
+
+    let st = state(&d);
+    let header = serde_json::json!({"lineage": st["lineage"], "serial": st["serial"]});
+    let intent = serde_json::json!({
+        "mode": "managed", "type": "aws_sqs_queue", "name": "main",
+        "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        "instance": {"schema_version": 0, "attributes": {"name": format!("{name}-main"), "region": REGION}, "sensitive_attributes": []},
+        "intent": "t-queue", "intent_at": 0
+    });
+    std::fs::write(d.path().join("terraform.tfstate.journal"), format!("{header}\n{intent}\n")).unwrap();
+    d.write("main.tf", &format!("{first}\nresource \"aws_sqs_queue\" \"main\" {{\n  name = \"{name}-main\"\n}}\n"));
+
+    let plan = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert_eq!(plan.stderr.matches("Adopted an object").count(), 1, "{}", plan.transcript());
+    assert!(!plan.stdout.contains("will be created"), "{}", plan.stdout);
+    assert_eq!(state_id(&d, "aws_sqs_queue", "main"), url);
+    assert!(!state(&d).to_string().contains("strata:create-token"));
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert!(queues_named(&name).is_empty());
+}
