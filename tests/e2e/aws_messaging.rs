@@ -249,3 +249,205 @@ fn an_interrupted_queue_create_is_found_by_its_token_and_adopted() {
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert!(queues_named(&name).is_empty());
 }
+
+/// Runs boto3 with `sns` an SNS client in the tests' region.
+fn sns(script: &str) -> String {
+    crate::moto::aws(&format!(
+        "sns = boto3.client('sns', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n{script}"
+    ))
+}
+
+/// The names of the topics whose names start with `prefix`, sorted.
+fn topics_named(prefix: &str) -> Vec<String> {
+    let out = sns(&format!(
+        "for t in sorted(t['TopicArn'].rsplit(':', 1)[1] for t in sns.list_topics()['Topics']):\n    print(t) if t.startswith('{prefix}') else None"
+    ));
+    out.lines().map(String::from).collect()
+}
+
+fn topics_config(name: &str, display: &str, raw: bool, endpoint: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_sns_topic" "events" {{
+  name         = "{name}-events"
+  display_name = "{display}"
+  delivery_policy = jsonencode({{
+    http = {{ defaultHealthyRetryPolicy = {{ numRetries = 3, minDelayTarget = 20, maxDelayTarget = 20 }} }}
+  }})
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid       = "Publish"
+      Effect    = "Allow"
+      Principal = {{ AWS = "123456789012" }}
+      Action    = "sns:Publish"
+      Resource  = "arn:aws:sns:{REGION}:123456789012:{name}-events"
+    }}]
+  }})
+  tags = {{ Team = "a" }}
+}}
+
+resource "aws_sns_topic" "orders" {{
+  name_prefix                 = "{name}-orders-"
+  fifo_topic                  = true
+  content_based_deduplication = true
+}}
+
+resource "aws_sqs_queue" "inbox" {{
+  name = "{name}-inbox"
+}}
+
+resource "aws_sqs_queue" "audit" {{
+  name = "{name}-audit"
+}}
+
+resource "aws_sns_topic_subscription" "inbox" {{
+  topic_arn            = aws_sns_topic.events.arn
+  protocol             = "sqs"
+  endpoint             = aws_sqs_queue.{endpoint}.arn
+  raw_message_delivery = {raw}
+  filter_policy        = jsonencode({{ kind = ["order"] }})
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    )
+}
+
+#[test]
+fn sns_topics_and_an_sqs_subscription_update_replace_drift_import_and_destroy() {
+    let name = format!("msg-sns-{}", std::process::id());
+    let topic_arn = format!("arn:aws:sns:{REGION}:123456789012:{name}-events");
+    let d = TempDir::with_files("aws-sns", &[("main.tf", &topics_config(&name, "Events", true, "inbox"))]);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("Plan: 5 to add, 0 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+
+    let events = state_json(&d, "aws_sns_topic", "events");
+    assert_eq!(events["id"], topic_arn);
+    assert_eq!(events["arn"], topic_arn);
+    assert_eq!(events["owner"], "123456789012");
+    assert_eq!(events["display_name"], "Events");
+    assert_eq!(events["fifo_topic"], false);
+    assert!(events["policy"].as_str().unwrap().contains("\"Action\":\"sns:Publish\""), "{}", events["policy"]);
+    let orders = state_json(&d, "aws_sns_topic", "orders");
+    let orders_name = orders["name"].as_str().unwrap();
+    assert!(orders_name.starts_with(&format!("{name}-orders-")) && orders_name.ends_with(".fifo"), "{orders_name}");
+    assert_eq!(orders["name_prefix"], format!("{name}-orders-"));
+    assert_eq!(orders["content_based_deduplication"], true);
+    // moto gives a topic without a policy its default one: it is read back.
+    assert!(orders["policy"].as_str().unwrap().contains("SNS:Publish"), "{}", orders["policy"]);
+    let sub = state_json(&d, "aws_sns_topic_subscription", "inbox");
+    let sub_arn = sub["id"].as_str().unwrap().to_string();
+    assert!(sub_arn.starts_with(&format!("{topic_arn}:")), "{sub_arn}");
+    assert_eq!(sub["arn"], sub_arn);
+    assert_eq!(sub["owner_id"], "123456789012");
+    assert_eq!(sub["pending_confirmation"], false);
+    assert_eq!(sub["confirmation_was_authenticated"], true);
+    assert_eq!(sub["raw_message_delivery"], true);
+    assert_eq!(sub["filter_policy"], r#"{"kind":["order"]}"#);
+    assert_eq!(sub["filter_policy_scope"], "MessageAttributes");
+    assert_eq!(sub["endpoint"], format!("arn:aws:sqs:{REGION}:123456789012:{name}-inbox"));
+    let remote = sns(&format!(
+        "a = sns.get_subscription_attributes(SubscriptionArn='{sub_arn}')['Attributes']\nprint(a['RawMessageDelivery'], a['FilterPolicy'])"
+    ));
+    assert_eq!(remote.trim(), r#"true {"kind":["order"]}"#);
+    no_changes(&d);
+
+    // A policy SNS holds in another form that means the same is no change.
+    sns(&format!(
+        "sns.set_topic_attributes(TopicArn='{topic_arn}', AttributeName='Policy', AttributeValue=json.dumps({{'Version': '2012-10-17', 'Statement': {{'Resource': '{topic_arn}', 'Action': ['sns:Publish'], 'Principal': {{'AWS': 'arn:aws:iam::123456789012:root'}}, 'Effect': 'Allow', 'Sid': 'Publish'}}}}))"
+    ));
+    no_changes(&d);
+
+    // The display name and raw delivery change in place.
+    d.write("main.tf", &topics_config(&name, "Events 2", false, "inbox"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_sns_topic.events will be updated in-place"), "{plan}");
+    assert!(plan.contains("~ display_name ") && plan.contains("\"Events\" -> \"Events 2\""), "{plan}");
+    assert!(plan.contains("# aws_sns_topic_subscription.inbox will be updated in-place"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let remote = sns(&format!(
+        "print(sns.get_topic_attributes(TopicArn='{topic_arn}')['Attributes']['DisplayName'], sns.get_subscription_attributes(SubscriptionArn='{sub_arn}')['Attributes']['RawMessageDelivery'])"
+    ));
+    assert_eq!(remote.trim(), "Events 2 false");
+    no_changes(&d);
+
+    // Another endpoint is another subscription.
+    d.write("main.tf", &topics_config(&name, "Events 2", false, "audit"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_sns_topic_subscription.inbox must be replaced"), "{plan}");
+    assert!(plan.contains("Plan: 1 to add, 0 to change, 1 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let sub_arn = state_id(&d, "aws_sns_topic_subscription", "inbox");
+    let endpoints = sns(&format!(
+        "print(sorted(s['Endpoint'].rsplit(':', 1)[1] for s in sns.list_subscriptions_by_topic(TopicArn='{topic_arn}')['Subscriptions']))"
+    ));
+    assert_eq!(endpoints.trim(), format!("['{name}-audit']"));
+    no_changes(&d);
+
+    // By hand: the display name and a tag.
+    sns(&format!(
+        "sns.set_topic_attributes(TopicArn='{topic_arn}', AttributeName='DisplayName', AttributeValue='Changed')\n\
+         sns.tag_resource(ResourceArn='{topic_arn}', Tags=[{{'Key': 'Extra', 'Value': 'x'}}])"
+    ));
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("aws_sns_topic.events"), "{}", drift.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("\"Changed\" -> \"Events 2\""), "{plan}");
+    assert!(plan.contains("- \"Extra\" = \"x\""), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Imports by ARN.
+    strata_ok(&d, &["state", "rm", "aws_sns_topic.events", "aws_sns_topic_subscription.inbox"]);
+    strata_ok(&d, &["import", "-no-color", "aws_sns_topic.events", &topic_arn]);
+    strata_ok(&d, &["import", "-no-color", "aws_sns_topic_subscription.inbox", &sub_arn]);
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert!(topics_named(&name).is_empty(), "{:?}", topics_named(&name));
+    let left = sns(&format!(
+        "print(len([s for s in sns.list_subscriptions()['Subscriptions'] if s['TopicArn'].endswith(':{name}-events')]))"
+    ));
+    assert_eq!(left.trim(), "0");
+}
+
+#[test]
+fn sns_arguments_are_checked_at_validate() {
+    let d = TempDir::with_files(
+        "aws-sns-invalid",
+        &[(
+            "main.tf",
+            &format!(
+                r#"{provider}
+resource "aws_sns_topic" "bad" {{
+  name                             = "plain"
+  fifo_topic                       = true
+  sqs_success_feedback_sample_rate = 150
+  delivery_policy                  = "{{"
+}}
+
+resource "aws_sns_topic_subscription" "bad" {{
+  topic_arn = "arn:aws:sns:{REGION}:123456789012:t"
+  protocol  = "carrier-pigeon"
+  endpoint  = "x"
+}}
+"#,
+                provider = provider_block(None, REGION, "")
+            ),
+        )],
+    );
+    let out = strata(&d, &["validate", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    for needle in [
+        "invalid topic name: plain",
+        "expected sqs_success_feedback_sample_rate to be in the range (0 - 100), got 150",
+        "\"delivery_policy\" contains an invalid JSON",
+        "expected protocol to be one of",
+        "got carrier-pigeon",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
+    }
+}

@@ -64,6 +64,7 @@ mod security_group_rule;
 mod settings;
 mod sg;
 mod sg_rule;
+mod sns;
 mod sqs;
 mod subnet;
 mod subnet_group;

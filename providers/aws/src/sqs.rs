@@ -291,14 +291,14 @@ fn invalid_name_detail(name: &str, fifo: bool) -> String {
     }
 }
 
-fn validate_policy_document(config: &Value, name: &str) -> Option<ProviderDiagnostic> {
+pub(crate) fn validate_policy_document(config: &Value, name: &str) -> Option<ProviderDiagnostic> {
     let reason = str_attr(config, name).and_then(|d| iam_policy::invalid_reason(&d))?;
     let text = format!("{name:?} contains an invalid JSON policy: {reason}");
     Some(at(name, &text, text.clone()))
 }
 
 /// Why `doc` is not JSON (the provider's `StringIsJSON`); "" is allowed.
-fn json_invalid_reason(doc: &str) -> Option<String> {
+pub(crate) fn json_invalid_reason(doc: &str) -> Option<String> {
     if doc.is_empty() {
         return None;
     }
@@ -308,7 +308,7 @@ fn json_invalid_reason(doc: &str) -> Option<String> {
 /// A JSON document argument as planned: the stored text when the
 /// configuration means the same, else the configuration normalized (the
 /// provider's StateFunc).
-fn plan_document(
+pub(crate) fn plan_document(
     planned: &Value,
     config: &Value,
     prior: &Value,
@@ -447,7 +447,7 @@ fn fetch_queue(
 
 /// A document as read back: the known text when equivalent, else what SQS
 /// holds, normalized; "" when it holds none.
-fn document_to_store(remote: Option<&String>, current: &Value, name: &str, policy: bool) -> Value {
+pub(crate) fn document_to_store(remote: Option<&String>, current: &Value, name: &str, policy: bool) -> Value {
     let known = str_attr(current, name);
     let Some(remote) = remote.filter(|r| !r.is_empty()) else { return Value::string("") };
     let text = if policy {
