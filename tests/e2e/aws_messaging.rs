@@ -451,3 +451,180 @@ resource "aws_sns_topic_subscription" "bad" {{
         assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
     }
 }
+
+/// Runs boto3 with `kms` a KMS client in the tests' region.
+fn kms(script: &str) -> String {
+    crate::moto::aws(&format!(
+        "kms = boto3.client('kms', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n{script}"
+    ))
+}
+
+fn keys_config(name: &str, description: &str, enabled: bool, target: &str, multi_region: bool) -> String {
+    format!(
+        r#"{provider}
+resource "aws_kms_key" "a" {{
+  description             = "{description}"
+  deletion_window_in_days = 7
+  enable_key_rotation     = true
+  is_enabled              = {enabled}
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid       = "Root"
+      Effect    = "Allow"
+      Principal = {{ AWS = "arn:aws:iam::123456789012:root" }}
+      Action    = "kms:*"
+      Resource  = "*"
+    }}]
+  }})
+  tags = {{ Name = "{name}-a" }}
+}}
+
+resource "aws_kms_key" "b" {{
+  description  = "{name} b"
+  multi_region = {multi_region}
+}}
+
+resource "aws_kms_alias" "app" {{
+  name          = "alias/{name}-app"
+  target_key_id = aws_kms_key.{target}.key_id
+}}
+
+resource "aws_kms_alias" "prefixed" {{
+  name_prefix   = "alias/{name}-p-"
+  target_key_id = aws_kms_key.a.arn
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    )
+}
+
+#[test]
+fn kms_keys_and_aliases_update_retarget_replace_drift_import_and_destroy() {
+    let name = format!("msg-kms-{}", std::process::id());
+    let d = TempDir::with_files("aws-kms", &[("main.tf", &keys_config(&name, "app key", true, "a", false))]);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("+ key_usage                          = \"ENCRYPT_DECRYPT\""), "{plan}");
+    assert!(plan.contains("Plan: 4 to add, 0 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+
+    let a = state_json(&d, "aws_kms_key", "a");
+    let key_a = a["id"].as_str().unwrap().to_string();
+    assert_eq!(a["key_id"], key_a);
+    assert_eq!(a["arn"], format!("arn:aws:kms:{REGION}:123456789012:key/{key_a}"));
+    assert_eq!(a["enable_key_rotation"], true);
+    assert_eq!(a["rotation_period_in_days"], 365);
+    assert_eq!(a["customer_master_key_spec"], "SYMMETRIC_DEFAULT");
+    assert_eq!(a["multi_region"], false);
+    assert_eq!(a["tags"], serde_json::json!({"Name": format!("{name}-a")}));
+    let key_b = state_id(&d, "aws_kms_key", "b");
+    // moto gives a key made without a policy its default policy.
+    assert!(state_attr(&d, "aws_kms_key", "b", "policy").contains("kms:*"));
+    let app = state_json(&d, "aws_kms_alias", "app");
+    assert_eq!(app["id"], format!("alias/{name}-app"));
+    assert_eq!(app["arn"], format!("arn:aws:kms:{REGION}:123456789012:alias/{name}-app"));
+    assert_eq!(app["target_key_arn"], a["arn"]);
+    let prefixed = state_json(&d, "aws_kms_alias", "prefixed");
+    assert!(prefixed["name"].as_str().unwrap().starts_with(&format!("alias/{name}-p-")), "{prefixed}");
+    // Given as the key's ARN, the target reads back as its ID: no change.
+    assert_eq!(prefixed["target_key_id"], key_a);
+    no_changes(&d);
+
+    // Description and enabled state change in place; the alias moves to key b.
+    d.write("main.tf", &keys_config(&name, "app key v2", false, "b", false));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_kms_key.a will be updated in-place"), "{plan}");
+    assert!(plan.contains("~ is_enabled ") && plan.contains("true -> false"), "{plan}");
+    assert!(plan.contains("# aws_kms_alias.app will be updated in-place"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let remote = kms(&format!(
+        "m = kms.describe_key(KeyId='{key_a}')['KeyMetadata']\n\
+         t = [x['TargetKeyId'] for x in kms.list_aliases()['Aliases'] if x['AliasName'] == 'alias/{name}-app']\n\
+         print(m['Description'], m['Enabled'], t == ['{key_b}'])"
+    ));
+    assert_eq!(remote.trim(), "app key v2 False True");
+    no_changes(&d);
+
+    // multi_region replaces the key; the alias follows the new one.
+    d.write("main.tf", &keys_config(&name, "app key v2", false, "b", true));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_kms_key.b must be replaced"), "{plan}");
+    assert!(plan.contains("Plan: 1 to add, 1 to change, 1 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let new_b = state_id(&d, "aws_kms_key", "b");
+    assert_ne!(new_b, key_b);
+    assert_eq!(state_attr(&d, "aws_kms_alias", "app", "target_key_id"), new_b);
+    let old = kms(&format!("print(kms.describe_key(KeyId='{key_b}')['KeyMetadata']['KeyState'])"));
+    assert_eq!(old.trim(), "PendingDeletion");
+    no_changes(&d);
+
+    // By hand: the description and rotation.
+    kms(&format!(
+        "kms.enable_key(KeyId='{key_a}')\nkms.update_key_description(KeyId='{key_a}', Description='by hand')\nkms.disable_key_rotation(KeyId='{key_a}')\nkms.disable_key(KeyId='{key_a}')"
+    ));
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("aws_kms_key.a"), "{}", drift.stdout);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("\"by hand\" -> \"app key v2\""), "{plan}");
+    assert!(plan.contains("~ enable_key_rotation ") && plan.contains("false -> true"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Imports: the key by ID, the alias by name. The deletion window is
+    // not something KMS reports: as in Terraform, it is set again in place.
+    strata_ok(&d, &["state", "rm", "aws_kms_key.a", "aws_kms_alias.app"]);
+    strata_ok(&d, &["import", "-no-color", "aws_kms_key.a", &key_a]);
+    strata_ok(&d, &["import", "-no-color", "aws_kms_alias.app", &format!("alias/{name}-app")]);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("+ deletion_window_in_days "), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    let remote = kms(&format!(
+        "print(kms.describe_key(KeyId='{key_a}')['KeyMetadata']['KeyState'], [x['AliasName'] for x in kms.list_aliases()['Aliases'] if '{name}' in x['AliasName']])"
+    ));
+    assert_eq!(remote.trim(), "PendingDeletion []");
+}
+
+#[test]
+fn kms_arguments_are_checked_at_validate() {
+    let d = TempDir::with_files(
+        "aws-kms-invalid",
+        &[(
+            "main.tf",
+            &format!(
+                r#"{provider}
+resource "aws_kms_key" "bad" {{
+  key_usage               = "DECRYPT_ONLY"
+  deletion_window_in_days = 3
+}}
+
+resource "aws_kms_alias" "bad" {{
+  name          = "app"
+  target_key_id = "k"
+}}
+
+resource "aws_kms_alias" "reserved" {{
+  name          = "alias/aws/s3"
+  target_key_id = "k"
+}}
+"#,
+                provider = provider_block(None, REGION, "")
+            ),
+        )],
+    );
+    let out = strata(&d, &["validate", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    for needle in [
+        "expected key_usage to be one of",
+        "expected deletion_window_in_days to be in the range (7 - 30), got 3",
+        "name \"app\" must begin with 'alias/'",
+        "cannot begin with reserved AWS alias prefix 'alias/aws/'",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
+    }
+}

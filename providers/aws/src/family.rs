@@ -97,7 +97,7 @@ pub trait Family: Sync {
 }
 
 /// Every family, in no particular order.
-pub static FAMILIES: &[&dyn Family] = &[&crate::ecs::Ecs, &crate::sqs::Sqs, &crate::sns::Sns];
+pub static FAMILIES: &[&dyn Family] = &[&crate::ecs::Ecs, &crate::sqs::Sqs, &crate::sns::Sns, &crate::kms::Kms];
 
 /// The family serving resource type `type_name`.
 pub fn of(type_name: &str) -> Option<&'static dyn Family> {

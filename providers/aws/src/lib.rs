@@ -52,6 +52,7 @@ mod iam_instance_profile;
 mod iam_policy;
 mod iam_service_linked_role;
 mod igw;
+mod kms;
 mod list;
 mod logs;
 mod metric_alarm;
