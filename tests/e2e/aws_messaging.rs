@@ -628,3 +628,218 @@ resource "aws_kms_alias" "reserved" {{
         assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
     }
 }
+
+/// Runs boto3 with `sm` a Secrets Manager client in the tests' region.
+fn secrets(script: &str) -> String {
+    crate::moto::aws(&format!(
+        "sm = boto3.client('secretsmanager', endpoint_url=ec2.meta.endpoint_url, region_name='{REGION}')\n{script}"
+    ))
+}
+
+fn secrets_config(name: &str, description: &str, secret: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_secretsmanager_secret" "app" {{
+  name                    = "{name}/app"
+  description             = "{description}"
+  recovery_window_in_days = 0
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{
+      Sid       = "Read"
+      Effect    = "Allow"
+      Principal = {{ AWS = "123456789012" }}
+      Action    = "secretsmanager:GetSecretValue"
+      Resource  = "*"
+    }}]
+  }})
+  tags = {{ Team = "a" }}
+}}
+
+resource "aws_secretsmanager_secret" "prefixed" {{
+  name_prefix             = "{name}-p-"
+  recovery_window_in_days = 7
+}}
+
+resource "aws_secretsmanager_secret_version" "app" {{
+  secret_id     = aws_secretsmanager_secret.app.id
+  secret_string = "{secret}"
+}}
+
+resource "aws_secretsmanager_secret_version" "binary" {{
+  secret_id     = aws_secretsmanager_secret.prefixed.id
+  secret_binary = base64encode("bin-{name}")
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    )
+}
+
+/// Everything strata printed, and the output of the commands that show state.
+fn assert_not_shown(out: &crate::support::Output, secret: &str) {
+    assert!(!out.stdout.contains(secret) && !out.stderr.contains(secret), "the secret leaked:\n{}", out.transcript());
+}
+
+#[test]
+fn secrets_and_versions_never_show_the_secret_and_update_drift_import_and_destroy() {
+    let name = format!("msg-sm-{}", std::process::id());
+    let (first, second) = (format!("Fir5t-{name}"), format!("Sec0nd-{name}"));
+    let d = TempDir::with_files("aws-sm", &[("main.tf", &secrets_config(&name, "app", &first))]);
+    let plan = strata(&d, &["plan", "-no-color"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    assert!(plan.stdout.contains("+ secret_string  = (sensitive value)"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("+ recovery_window_in_days        = 0"), "{}", plan.stdout);
+    assert_not_shown(&plan, &first);
+    let apply = strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_not_shown(&apply, &first);
+
+    let app = state_json(&d, "aws_secretsmanager_secret", "app");
+    let arn = app["id"].as_str().unwrap().to_string();
+    assert!(arn.starts_with(&format!("arn:aws:secretsmanager:{REGION}:123456789012:secret:{name}/app-")), "{arn}");
+    assert_eq!(app["arn"], arn);
+    assert_eq!(app["description"], "app");
+    assert!(app["policy"].as_str().unwrap().contains("\"Sid\":\"Read\""), "{}", app["policy"]);
+    let prefixed = state_json(&d, "aws_secretsmanager_secret", "prefixed");
+    assert_eq!(prefixed["name_prefix"], format!("{name}-p-"));
+    let version = state_json(&d, "aws_secretsmanager_secret_version", "app");
+    let version_id = version["version_id"].as_str().unwrap().to_string();
+    assert_eq!(version["id"], format!("{arn}|{version_id}"));
+    assert_eq!(version["arn"], arn);
+    assert_eq!(version["version_stages"], serde_json::json!(["AWSCURRENT"]));
+    let sensitive = state(&d)["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["type"] == "aws_secretsmanager_secret_version" && r["name"] == "app")
+        .unwrap()["instances"][0]["sensitive_attributes"]
+        .to_string();
+    assert!(sensitive.contains("secret_string"), "{sensitive}");
+    let remote = secrets(&format!(
+        "print(sm.get_secret_value(SecretId='{arn}')['SecretString'] == '{first}', sm.get_secret_value(SecretId='{}')['SecretBinary'] == b'bin-{name}')",
+        prefixed["arn"].as_str().unwrap()
+    ));
+    assert_eq!(remote.trim(), "True True");
+    let show = strata_ok(&d, &["show", "-no-color"]);
+    assert_not_shown(&show, &first);
+    assert!(show.stdout.contains("secret_string  = (sensitive value)"), "{}", show.stdout);
+    // As Terraform's, show -json holds state values as they are, the
+    // secret marked in `sensitive_values` for whatever reads it.
+    let show_json = strata_ok(&d, &["show", "-json"]);
+    let json: serde_json::Value = serde_json::from_str(&show_json.stdout).unwrap();
+    let resources = json["values"]["root_module"]["resources"].as_array().unwrap().clone();
+    let shown = resources.iter().find(|r| r["address"] == "aws_secretsmanager_secret_version.app").unwrap();
+    assert_eq!(shown["sensitive_values"]["secret_string"], true, "{shown}");
+    no_changes(&d);
+
+    // A new secret string is a new version; the description changes in place.
+    d.write("main.tf", &secrets_config(&name, "app v2", &second));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# aws_secretsmanager_secret_version.app must be replaced"), "{plan}");
+    assert!(
+        plan.lines().any(|l| l.contains("~ secret_string ") && l.ends_with("= (sensitive value) # forces replacement")),
+        "{plan}"
+    );
+    assert!(plan.contains("# aws_secretsmanager_secret.app will be updated in-place"), "{plan}");
+    assert!(plan.contains("Plan: 1 to add, 1 to change, 1 to destroy."), "{plan}");
+    assert!(!plan.contains(&first) && !plan.contains(&second), "{plan}");
+    let apply = strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_not_shown(&apply, &first);
+    assert_not_shown(&apply, &second);
+    let new_version = state_attr(&d, "aws_secretsmanager_secret_version", "app", "version_id");
+    assert_ne!(new_version, version_id);
+    let remote = secrets(&format!(
+        "v = sm.describe_secret(SecretId='{arn}')\nprint(sm.get_secret_value(SecretId='{arn}')['SecretString'] == '{second}', v['Description'], sorted(v['VersionIdsToStages']['{version_id}']))"
+    ));
+    assert_eq!(remote.trim(), "True app v2 ['AWSPREVIOUS']");
+    no_changes(&d);
+
+    // By hand: the description.
+    secrets(&format!("sm.update_secret(SecretId='{arn}', Description='by hand')"));
+    let drift = strata(&d, &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("aws_secretsmanager_secret.app"), "{}", drift.stdout);
+    assert_not_shown(&drift, &second);
+    let plan = planned_changes(&d);
+    assert!(plan.contains("\"by hand\" -> \"app v2\""), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // Imports: the secret by ARN, the version by ARN|VERSION_ID.
+    strata_ok(&d, &["state", "rm", "aws_secretsmanager_secret.app", "aws_secretsmanager_secret_version.app"]);
+    strata_ok(&d, &["import", "-no-color", "aws_secretsmanager_secret.app", &arn]);
+    let bad = strata(&d, &["import", "-no-color", "aws_secretsmanager_secret_version.app", "no-bar-here"]);
+    assert_eq!(bad.code, 1, "{}", bad.transcript());
+    assert!(bad.stderr.contains("expected SECRET_ID|VERSION_ID"), "{}", bad.stderr);
+    let import = strata_ok(
+        &d,
+        &["import", "-no-color", "aws_secretsmanager_secret_version.app", &format!("{arn}|{new_version}")],
+    );
+    assert_not_shown(&import, &second);
+    // The recovery window is not something AWS reports: an import takes the
+    // default, and the configuration's 0 is set again in place.
+    let plan = planned_changes(&d);
+    assert!(plan.contains("~ recovery_window_in_days        = 30 -> 0"), "{plan}");
+    assert!(plan.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+
+    // A version AWS refuses: the error names the secret, never its value.
+    let refused = TempDir::with_files(
+        "aws-sm-refused",
+        &[(
+            "main.tf",
+            &format!(
+                "{provider}\nresource \"aws_secretsmanager_secret_version\" \"x\" {{\n  secret_id     = \"{name}/missing\"\n  secret_string = \"{second}\"\n}}\n",
+                provider = provider_block(None, REGION, "")
+            ),
+        )],
+    );
+    let out = strata(&refused, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("ResourceNotFoundException"), "{}", out.stderr);
+    assert_not_shown(&out, &second);
+
+    let destroy = strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_not_shown(&destroy, &second);
+    let remote = secrets(&format!(
+        "import botocore\ntry:\n    sm.describe_secret(SecretId='{arn}')\n    print('still there')\nexcept botocore.exceptions.ClientError as e:\n    print(e.response['Error']['Code'])\nprint('DeletedDate' in sm.describe_secret(SecretId='{}'))",
+        prefixed["arn"].as_str().unwrap()
+    ));
+    assert_eq!(remote.trim(), "ResourceNotFoundException\nTrue", "recovery window 0 deletes at once, 7 schedules");
+}
+
+#[test]
+fn secrets_manager_arguments_are_checked_at_validate() {
+    let d = TempDir::with_files(
+        "aws-sm-invalid",
+        &[(
+            "main.tf",
+            &format!(
+                r#"{provider}
+resource "aws_secretsmanager_secret" "bad" {{
+  name                    = "has spaces"
+  recovery_window_in_days = 3
+}}
+
+resource "aws_secretsmanager_secret_version" "bad" {{
+  secret_id     = "x"
+  secret_string = "Hidden-Value-1"
+  secret_binary = "not base64!"
+}}
+"#,
+                provider = provider_block(None, REGION, "")
+            ),
+        )],
+    );
+    let out = strata(&d, &["validate", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    for needle in [
+        "name \"has spaces\" must be 1 to 512",
+        "expected recovery_window_in_days to be 0 or in the range (7 - 30), got 3",
+        "\"secret_string\": conflicts with secret_binary",
+        "secret_binary must be base64-encoded",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}:\n{}", out.stderr);
+    }
+    assert!(!out.stderr.contains("Hidden-Value-1"), "{}", out.stderr);
+}

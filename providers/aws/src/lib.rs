@@ -61,6 +61,7 @@ mod nat;
 mod policy_document;
 mod region;
 mod route_table;
+mod secretsmanager;
 mod security_group_rule;
 mod settings;
 mod sg;
