@@ -8,6 +8,7 @@ mod aws_blue_green;
 mod aws_crash;
 mod aws_defaults;
 mod aws_drift;
+mod aws_dynamodb;
 mod aws_ecs;
 mod aws_example;
 mod aws_gateways;

@@ -97,8 +97,14 @@ pub trait Family: Sync {
 }
 
 /// Every family, in no particular order.
-pub static FAMILIES: &[&dyn Family] =
-    &[&crate::ecs::Ecs, &crate::sqs::Sqs, &crate::sns::Sns, &crate::kms::Kms, &crate::secretsmanager::SecretsManager];
+pub static FAMILIES: &[&dyn Family] = &[
+    &crate::ecs::Ecs,
+    &crate::sqs::Sqs,
+    &crate::sns::Sns,
+    &crate::kms::Kms,
+    &crate::secretsmanager::SecretsManager,
+    &crate::dynamodb::DynamoDb,
+];
 
 /// The family serving resource type `type_name`.
 pub fn of(type_name: &str) -> Option<&'static dyn Family> {

@@ -41,6 +41,7 @@ mod data;
 mod default_nacl;
 mod defaults;
 mod dhcp;
+mod dynamodb;
 mod ecs;
 mod eigw;
 mod eip;
