@@ -170,7 +170,7 @@ impl Family for Kms {
         };
         match result {
             // A key already pending deletion is as good as deleted.
-            Err(e) if !e.is_not_found() && !(e.code == "KMSInvalidStateException" && e.message.contains("pending")) => {
+            Err(e) if !(e.is_not_found() || is_pending_deletion(&e)) => {
                 let what = if type_name == KEY { KEY_WHAT } else { ALIAS_WHAT };
                 Err(e.into_diag(&format!("deleting {what} ({id})")))
             }
@@ -199,6 +199,11 @@ impl Family for Kms {
     fn list(&self, aws: &Aws, type_name: &str) -> Option<Result<Vec<ListedObject>, ProviderDiagnostic>> {
         (type_name == KEY).then(|| list_keys(aws))
     }
+}
+
+/// KMS's answer for a key already scheduled for deletion.
+fn is_pending_deletion(e: &AwsError) -> bool {
+    e.code == "KMSInvalidStateException" && e.message.contains("pending")
 }
 
 fn at(name: &str, summary: &str, detail: String) -> ProviderDiagnostic {

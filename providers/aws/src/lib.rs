@@ -21,8 +21,12 @@
 //! (`block_public_access`); the database services' subnet groups, each
 //! through its own SDK crate: `aws_db_subnet_group`,
 //! `aws_elasticache_subnet_group` and `aws_redshift_subnet_group`
-//! (`subnet_group`). The network types, log groups and subnet groups can
-//! also be listed, for `strata drift -unmanaged` (`list`).
+//! (`subnet_group`); SQS queues and queue policies (`sqs`), SNS topics
+//! and subscriptions (`sns`), KMS keys and aliases (`kms`), Secrets
+//! Manager secrets and versions (`secretsmanager`) and DynamoDB tables
+//! (`dynamodb`), each a `family::Family`. The network types, log groups
+//! and subnet groups can also be listed, for `strata drift -unmanaged`
+//! (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
 //! once; each configured instance owns a small multi-threaded Tokio runtime

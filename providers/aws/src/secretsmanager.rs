@@ -168,6 +168,11 @@ impl Family for SecretsManager {
     }
 }
 
+/// Secrets Manager's answer about a secret scheduled for deletion.
+fn is_marked_deleted(e: &AwsError) -> bool {
+    e.code == "InvalidRequestException" && e.message.contains("deleted")
+}
+
 fn at(name: &str, summary: &str, detail: String) -> ProviderDiagnostic {
     ProviderDiagnostic::error(summary, detail).at(vec![PathStep::Attr(name.into())])
 }
@@ -602,9 +607,7 @@ fn read_version(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDia
     {
         Ok(out) => out,
         // A secret scheduled for deletion holds no readable versions.
-        Err(e) if e.is_not_found() || (e.code == "InvalidRequestException" && e.message.contains("deleted")) => {
-            return Ok(None)
-        }
+        Err(e) if e.is_not_found() || is_marked_deleted(&e) => return Ok(None),
         Err(e) => return Err(e.into_diag(&what)),
     };
     if out.version_stages().is_empty() {
@@ -705,7 +708,7 @@ fn delete_version(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
             )
             .map_err(aws_error)
         {
-            Err(e) if !e.is_not_found() && !(e.code == "InvalidRequestException" && e.message.contains("deleted")) => {
+            Err(e) if !(e.is_not_found() || is_marked_deleted(&e)) => {
                 return Err(e.into_diag(&format!("deleting {VERSION_WHAT} ({id})")));
             }
             _ => {}
