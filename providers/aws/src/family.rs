@@ -101,6 +101,11 @@ pub static FAMILIES: &[&dyn Family] = &[
     &crate::ecs::Ecs,
     &crate::apigateway::ApiGateway,
     &crate::rds::Rds,
+    &crate::sqs::Sqs,
+    &crate::sns::Sns,
+    &crate::kms::Kms,
+    &crate::secretsmanager::SecretsManager,
+    &crate::dynamodb::DynamoDb,
 ];
 
 /// The family serving resource type `type_name`.

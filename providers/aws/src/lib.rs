@@ -1,4 +1,4 @@
-//! The `aws` provider (source `hashicorp/aws`), part 1: VPC networking.
+//! The `aws` provider (source `hashicorp/aws`).
 //! Resource types, arguments and computed attributes follow Terraform's
 //! hashicorp/aws provider so existing configurations work unchanged:
 //! `aws_vpc`, `aws_subnet`, `aws_internet_gateway`, `aws_security_group`,
@@ -23,9 +23,15 @@
 //! (`block_public_access`); the database services' subnet groups, each
 //! through its own SDK crate: `aws_db_subnet_group`,
 //! `aws_elasticache_subnet_group` and `aws_redshift_subnet_group`
-//! (`subnet_group`); RDS parameter groups, instances (read replicas
-//! included) and snapshots (`rds`). The network types, log groups and subnet groups can
-//! also be listed, for `strata drift -unmanaged` (`list`).
+//! (`subnet_group`). Each service family since ECS is a `family::Family`
+//! reached through `family::FAMILIES`: ECS (`ecs`), API Gateway REST
+//! (`apigateway`), RDS parameter groups, instances (read replicas
+//! included) and snapshots (`rds`), SQS queues and queue policies
+//! (`sqs`), SNS topics and subscriptions (`sns`), KMS keys and aliases
+//! (`kms`), Secrets Manager secrets and versions (`secretsmanager`) and
+//! DynamoDB tables (`dynamodb`). The network types, log groups, subnet
+//! groups and most family types can also be listed, for `strata drift
+//! -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
 //! once; each configured instance owns a small multi-threaded Tokio runtime
@@ -45,6 +51,7 @@ mod data;
 mod default_nacl;
 mod defaults;
 mod dhcp;
+mod dynamodb;
 mod ecs;
 mod eigw;
 mod eip;
@@ -56,6 +63,7 @@ mod iam_instance_profile;
 mod iam_policy;
 mod iam_service_linked_role;
 mod igw;
+mod kms;
 mod list;
 mod logs;
 mod metric_alarm;
@@ -65,10 +73,13 @@ mod policy_document;
 mod rds;
 mod region;
 mod route_table;
+mod secretsmanager;
 mod security_group_rule;
 mod settings;
 mod sg;
 mod sg_rule;
+mod sns;
+mod sqs;
 mod subnet;
 mod subnet_group;
 mod tags;
@@ -121,8 +132,9 @@ struct AwsProvider {
 /// `_association` add to an ACL's rules and `subnet_ids` (all optional and
 /// computed, so the group and table read them back); an attachment
 /// changes its IAM policy's `attachment_count`, and a role's
-/// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`).
-const CHANGED_BY_DEPENDENTS: [&str; 9] = [
+/// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`);
+/// `aws_sqs_queue_policy` sets its queue's `policy`.
+const CHANGED_BY_DEPENDENTS: [&str; 10] = [
     "aws_default_route_table",
     "aws_default_security_group",
     "aws_eip",
@@ -131,6 +143,7 @@ const CHANGED_BY_DEPENDENTS: [&str; 9] = [
     "aws_network_acl",
     "aws_route_table",
     "aws_security_group",
+    "aws_sqs_queue",
     "aws_vpn_gateway",
 ];
 

@@ -277,11 +277,96 @@ pub fn plan_computed_block(
     Value::list(block.implied_type(), items).mark(completed.marks())
 }
 
+/// Whether two JSON documents mean the same, numbers and booleans compared
+/// as their text (AWS returns `"5"` as `5` in some documents) and key
+/// order and whitespace ignored; "" is `{}`. Text that is not JSON is
+/// equivalent only to itself.
+pub fn json_equivalent(a: &str, b: &str) -> bool {
+    fn parse(s: &str) -> Option<serde_json::Value> {
+        if s.trim().is_empty() {
+            return Some(serde_json::json!({}));
+        }
+        serde_json::from_str(s).ok()
+    }
+    fn same(x: &serde_json::Value, y: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        let scalar = |v: &J| match v {
+            J::String(s) => Some(s.clone()),
+            J::Number(n) => Some(n.to_string()),
+            J::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        match (x, y) {
+            (J::Object(p), J::Object(q)) => {
+                p.len() == q.len() && p.iter().all(|(k, v)| q.get(k).is_some_and(|w| same(v, w)))
+            }
+            (J::Array(p), J::Array(q)) => p.len() == q.len() && p.iter().zip(q).all(|(v, w)| same(v, w)),
+            (J::Null, J::Null) => true,
+            _ => scalar(x).is_some() && scalar(x) == scalar(y),
+        }
+    }
+    if a == b {
+        return true;
+    }
+    match (parse(a), parse(b)) {
+        (Some(x), Some(y)) => same(&x, &y),
+        _ => false,
+    }
+}
+
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (how Terraform holds binary values).
+pub fn base64_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The bytes of standard base64 text (padding optional); None when it is not base64.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = text.trim_end_matches('=').bytes().collect();
+    if digits.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        let mut n = 0u32;
+        for (i, d) in chunk.iter().enumerate() {
+            let v = BASE64.iter().position(|b| b == d)? as u32;
+            n |= v << (18 - 6 * i);
+        }
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i) & 0xff) as u8);
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod hashcode_tests {
     #[test]
     fn crc32() {
         // crc32("hello") = 0x3610a686.
         assert_eq!(super::hashcode("hello"), 0x3610_a686);
+    }
+
+    #[test]
+    fn base64_round_trips() {
+        for (raw, text) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(super::base64_encode(raw.as_bytes()), text);
+            assert_eq!(super::base64_decode(text).unwrap(), raw.as_bytes());
+        }
+        assert_eq!(super::base64_decode("Zm9vYmE").unwrap(), b"fooba");
+        assert!(super::base64_decode("not base64!").is_none());
     }
 }
