@@ -80,6 +80,14 @@ pub trait Family: Sync {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderDiagnostic>;
 
+    /// Whether nothing can tell if an interrupted create of this object
+    /// made it (untagged, and nothing names it before it exists): the
+    /// engine then asks the user to check and import, rather than
+    /// creating a second one.
+    fn cannot_find_created(&self, _type_name: &str, _planned: &Value) -> bool {
+        false
+    }
+
     /// Whether a create that failed may already have made its object,
     /// which `find` then finds and the engine keeps tainted.
     fn keeps_failed_creates(&self, _type_name: &str) -> bool {

@@ -178,6 +178,11 @@ impl Family for Kms {
         }
     }
 
+    /// An alias named by a prefix is untagged and its name is chosen at create.
+    fn cannot_find_created(&self, type_name: &str, planned: &Value) -> bool {
+        type_name != KEY && nonempty(&crate::util::known_or_null(planned), "name").is_none()
+    }
+
     /// A key by the create token tag; an alias, untagged, by its name.
     fn find(
         &self,

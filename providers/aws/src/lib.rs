@@ -982,7 +982,8 @@ impl Provider for AwsProvider {
     fn find_created(&self, req: FindCreatedRequest) -> FindCreatedResponse {
         // An inline policy named by a prefix carries no token and no name
         // known before the create: nothing to look it up by.
-        if req.type_name == "aws_iam_role_policy" && iam::role_policy_stub(req.planned).is_none() {
+        let untraceable = family::of(req.type_name).is_some_and(|f| f.cannot_find_created(req.type_name, req.planned));
+        if untraceable || req.type_name == "aws_iam_role_policy" && iam::role_policy_stub(req.planned).is_none() {
             return FindCreatedResponse { found: FoundCreated::CannotTell, diagnostics: Vec::new() };
         }
         match self.find(&req) {

@@ -145,6 +145,11 @@ impl Family for SecretsManager {
         }
     }
 
+    /// A version is untagged and its ID is chosen at create.
+    fn cannot_find_created(&self, type_name: &str, _planned: &Value) -> bool {
+        type_name != SECRET
+    }
+
     /// A secret by its name (or prefix) and the create token tag; a
     /// version cannot be told from another holding the same value.
     fn find(

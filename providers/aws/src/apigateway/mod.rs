@@ -148,6 +148,11 @@ impl Family for ApiGateway {
         }
     }
 
+    /// A deployment is untagged and nothing names it before it exists.
+    fn cannot_find_created(&self, type_name: &str, _planned: &Value) -> bool {
+        type_name == DEPLOYMENT
+    }
+
     /// Tagged types by their name (or stage) and the create token tag;
     /// the others by what names them.
     fn find(
@@ -163,8 +168,7 @@ impl Family for ApiGateway {
             RESOURCE => paths::find_resource(aws, planned),
             METHOD => paths::find_method(aws, planned),
             INTEGRATION => paths::find_integration(aws, planned),
-            // Nothing names a deployment before it exists, and it is untagged.
-            DEPLOYMENT => Ok(None),
+            DEPLOYMENT => Ok(None), // `cannot_find_created`
             STAGE => deployment::find_stage(aws, token, planned),
             API_KEY => usage_plan::find_api_key(aws, token, planned),
             USAGE_PLAN => usage_plan::find_usage_plan(aws, token, planned),

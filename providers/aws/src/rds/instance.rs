@@ -232,6 +232,25 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
             }
         }
     }
+    // Declared so Terraform's configurations and state load, but not
+    // carried out yet: refused rather than silently doing something else
+    // (a fresh empty database instead of the restore, a plain in-place
+    // modify instead of a blue/green switchover).
+    if str_attr(config, "snapshot_identifier").is_some() {
+        diags.push(err_at(
+            "snapshot_identifier",
+            "Restoring from a snapshot is not supported yet",
+            "Strata cannot yet create a DB instance from a snapshot (RestoreDBInstanceFromDBSnapshot); remove snapshot_identifier or restore the instance outside Strata and import it.",
+        ));
+    }
+    let blue_green = attr(config, "blue_green_update").unmark_deep().0;
+    if blue_green.as_seq().unwrap_or_default().iter().any(|b| bool_attr(b, "enabled") == Some(true)) {
+        diags.push(err_at(
+            "blue_green_update",
+            "Blue/green updates are not supported yet",
+            "Strata cannot yet update a DB instance through an RDS blue/green deployment; without it the change would be a plain in-place modification. Remove blue_green_update or set enabled = false.",
+        ));
+    }
     diags.extend(conflicts(config, "password", "manage_master_user_password"));
     diags.extend(conflicts(config, "identifier", "identifier_prefix"));
     diags.extend(conflicts(config, "db_name", "replicate_source_db"));
