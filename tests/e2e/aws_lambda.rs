@@ -123,8 +123,12 @@ fn a_zipped_function_updates_publishes_drifts_imports_and_destroys() {
     assert_eq!(st["reserved_concurrent_executions"], -1);
     assert_eq!(st["timeout"], 3);
     assert_eq!(st["tracing_config"][0]["mode"], "PassThrough");
-    let state_text = std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap();
-    assert!(state_text.contains("\"sensitive_attributes\""), "{state_text}");
+    let state = state(&d);
+    let instance = state["resources"].as_array().unwrap().iter().find(|r| r["type"] == "aws_lambda_function").unwrap()
+        ["instances"][0]
+        .clone();
+    let marked = instance["sensitive_attributes"].to_string();
+    assert!(marked.contains("environment") && marked.contains("SECRET") && !marked.contains("MODE"), "{marked}");
     no_changes(&d);
 
     // A code change: in place, a new hash and (publish) a new version.
