@@ -217,6 +217,25 @@ resource "aws_lambda_function" "fn" {{
   handler          = "index.handler"
   runtime          = "python3.12"
   publish          = true
+  timeout          = 30
+
+  reserved_concurrent_executions = 3
+  tracing_config {{
+    mode = "Active"
+  }}
+  ephemeral_storage {{
+    size = 1024
+  }}
+  logging_config {{
+    log_format = "JSON"
+  }}
+  dead_letter_config {{
+    target_arn = "{queue_arn}"
+  }}
+  vpc_config {{
+    subnet_ids         = ["subnet-0a1b2c3d"]
+    security_group_ids = ["sg-0a1b2c3d"]
+  }}
 }}
 
 resource "aws_lambda_alias" "live" {{
@@ -286,6 +305,17 @@ fn aliases_permissions_and_event_source_mappings() {
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     no_changes(&d);
 
+    let function = state_json(&d, "aws_lambda_function", "fn");
+    assert_eq!(function["reserved_concurrent_executions"], 3, "{function}");
+    assert_eq!(function["tracing_config"][0]["mode"], "Active");
+    assert_eq!(function["ephemeral_storage"][0]["size"], 1024);
+    assert_eq!(function["logging_config"][0]["log_group"], format!("/aws/lambda/{name}"));
+    assert_eq!(function["vpc_config"][0]["subnet_ids"][0], "subnet-0a1b2c3d");
+    assert!(function["vpc_config"][0]["vpc_id"].as_str().is_some_and(|v| v.starts_with("vpc-")), "{function}");
+    let remote = lambda(&format!(
+        "f = lam.get_function(FunctionName='{name}')\nc = f['Configuration']\nprint(f['Concurrency']['ReservedConcurrentExecutions'], c['Timeout'], c['TracingConfig']['Mode'], c['EphemeralStorage']['Size'])"
+    ));
+    assert_eq!(remote.trim(), "3 30 Active 1024");
     let alias = state_json(&d, "aws_lambda_alias", "live");
     assert_eq!(alias["function_version"], "1", "{alias}");
     assert!(alias["arn"].as_str().unwrap().ends_with(&format!(":function:{name}:live")), "{alias}");

@@ -729,10 +729,11 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
                 ],
             )),
         ),
+        // moto reports none: what was written stays, its log group AWS's default.
         None => {
-            let known = known_block(current, "logging_config", &logging_block());
-            if known.as_seq().is_some_and(|s| !s.is_empty()) {
-                complete_log_group(&known, &name)
+            let written = attr(current, "logging_config").unmark_deep().0;
+            if written.as_seq().is_some_and(|s| !s.is_empty()) {
+                complete_log_group(&written, &name)
             } else {
                 default_logging(&name)
             }
