@@ -236,6 +236,8 @@ resource "aws_lambda_function" "fn" {{
     subnet_ids         = ["subnet-0a1b2c3d"]
     security_group_ids = ["sg-0a1b2c3d"]
   }}
+  replace_security_groups_on_destroy = true
+  replacement_security_group_ids     = ["sg-0e0e0e0e"]
 }}
 
 resource "aws_lambda_alias" "live" {{

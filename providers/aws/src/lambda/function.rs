@@ -40,7 +40,10 @@ const CODE: [&str; 7] =
     ["filename", "source_code_hash", "s3_bucket", "s3_key", "s3_object_version", "image_uri", "architectures"];
 
 /// The arguments UpdateFunctionConfiguration sends (`hasConfigChanges`).
-const CONFIGURATION: [&str; 13] = [
+const CONFIGURATION: [&str; 16] = [
+    "file_system_config",
+    "image_config",
+    "snap_start",
     "description",
     "handler",
     "memory_size",
@@ -80,6 +83,25 @@ fn logging_block() -> Block {
     }
 }
 
+fn file_system_block() -> Block {
+    block(vec![("arn", Attribute::required(Type::String)), ("local_mount_path", Attribute::required(Type::String))])
+}
+
+fn image_block() -> Block {
+    block(vec![
+        ("command", Attribute::optional(Type::list(Type::String))),
+        ("entry_point", Attribute::optional(Type::list(Type::String))),
+        ("working_directory", Attribute::optional(Type::String)),
+    ])
+}
+
+fn snap_start_block() -> Block {
+    block(vec![
+        ("apply_on", Attribute::required(Type::String)),
+        ("optimization_status", Attribute::computed(Type::String)),
+    ])
+}
+
 fn block(list: Vec<(&str, Attribute)>) -> Block {
     Block { attributes: attrs(list), blocks: BTreeMap::new() }
 }
@@ -112,6 +134,8 @@ pub fn schema() -> Block {
             ("publish", Attribute::optional(Type::Bool)),
             ("qualified_arn", Attribute::computed(Type::String)),
             ("qualified_invoke_arn", Attribute::computed(Type::String)),
+            ("replace_security_groups_on_destroy", Attribute::optional(Type::Bool)),
+            ("replacement_security_group_ids", Attribute::optional(Type::set(Type::String))),
             ("reserved_concurrent_executions", Attribute::optional(Type::Number)),
             ("role", Attribute::required(Type::String)),
             ("runtime", Attribute::optional(Type::String)),
@@ -138,7 +162,10 @@ pub fn schema() -> Block {
                 "ephemeral_storage".to_string(),
                 computed_single(block(vec![("size", Attribute::optional_computed(Type::Number))])),
             ),
+            ("file_system_config".to_string(), single(file_system_block())),
+            ("image_config".to_string(), single(image_block())),
             ("logging_config".to_string(), computed_single(logging_block())),
+            ("snap_start".to_string(), single(snap_start_block())),
             ("tracing_config".to_string(), computed_single(block(vec![("mode", Attribute::required(Type::String))]))),
             ("vpc_config".to_string(), single(vpc_block())),
         ]),
@@ -290,6 +317,14 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<Attri
     }
     let vpc = crate::util::complete_items(&attr(&p, "vpc_config"), &vpc_block(), Nesting::List, "", &[]);
     p = with_attr(&p, "vpc_config", vpc);
+    let image = crate::util::complete_items(&attr(&p, "image_config"), &image_block(), Nesting::List, "", &[]);
+    p = with_attr(&p, "image_config", image);
+    if let Some(item) = first(&p, "snap_start").filter(|i| attr(i, "optimization_status").is_null()) {
+        let before = first(prior, "snap_start").filter(|b| !changed(b, &item, "apply_on"));
+        let status = before.map_or_else(|| Value::unknown(Type::String), |b| attr(&b, "optimization_status"));
+        let item = with_attr(&item, "optimization_status", status);
+        p = with_attr(&p, "snap_start", Value::list(snap_start_block().implied_type(), vec![item]));
+    }
     if prior.is_null() || changed(prior, &p, "vpc_config") {
         p = plan_vpc_id(&p, prior);
     }
@@ -401,6 +436,38 @@ fn logging_of(v: &Value) -> Option<LoggingConfig> {
     )
 }
 
+fn file_systems_of(v: &Value) -> Vec<aws_sdk_lambda::types::FileSystemConfig> {
+    crate::util::items(&attr(v, "file_system_config").unmark_deep().0)
+        .iter()
+        .filter_map(|b| {
+            aws_sdk_lambda::types::FileSystemConfig::builder()
+                .arn(str_attr(b, "arn").unwrap_or_default())
+                .local_mount_path(str_attr(b, "local_mount_path").unwrap_or_default())
+                .build()
+                .ok()
+        })
+        .collect()
+}
+
+fn image_config_of(v: &Value) -> Option<aws_sdk_lambda::types::ImageConfig> {
+    let b = first(v, "image_config")?;
+    Some(
+        aws_sdk_lambda::types::ImageConfig::builder()
+            .set_command(Some(strings_of(&attr(&b, "command"))).filter(|c| !c.is_empty()))
+            .set_entry_point(Some(strings_of(&attr(&b, "entry_point"))).filter(|c| !c.is_empty()))
+            .set_working_directory(nonempty(&b, "working_directory"))
+            .build(),
+    )
+}
+
+/// SnapStart as sent: `None` when the block is left out.
+fn snap_start_of(v: &Value) -> aws_sdk_lambda::types::SnapStart {
+    let on = first(v, "snap_start").and_then(|b| nonempty(&b, "apply_on")).unwrap_or_else(|| "None".into());
+    aws_sdk_lambda::types::SnapStart::builder()
+        .apply_on(aws_sdk_lambda::types::SnapStartApplyOn::from(on.as_str()))
+        .build()
+}
+
 /// The deployment package: the file's bytes, the S3 object, or the image.
 fn code_of(v: &Value) -> Result<FunctionCode, ProviderDiagnostic> {
     let mut code = FunctionCode::builder();
@@ -470,6 +537,9 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                 .set_tracing_config(tracing_of(planned))
                 .set_ephemeral_storage(ephemeral_of(planned))
                 .set_logging_config(logging_of(planned))
+                .set_file_system_configs(Some(file_systems_of(planned)).filter(|f| !f.is_empty()))
+                .set_image_config(image_config_of(planned))
+                .set_snap_start(first(planned, "snap_start").map(|_| snap_start_of(planned)))
                 .set_kms_key_arn(nonempty(planned, "kms_key_arn"))
                 .set_code_signing_config_arn(nonempty(planned, "code_signing_config_arn"))
                 .set_tags(Some(all_tags.clone()).filter(|t| !t.is_empty()))
@@ -578,6 +648,11 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
             .set_tracing_config(tracing_of(planned))
             .set_ephemeral_storage(ephemeral_of(planned))
             .set_logging_config(logging_of(planned))
+            .set_file_system_configs(changed(prior, planned, "file_system_config").then(|| file_systems_of(planned)))
+            .set_image_config(changed(prior, planned, "image_config").then(|| {
+                image_config_of(planned).unwrap_or_else(|| aws_sdk_lambda::types::ImageConfig::builder().build())
+            }))
+            .set_snap_start(changed(prior, planned, "snap_start").then(|| snap_start_of(planned)))
             .kms_key_arn(str_attr(planned, "kms_key_arn").unwrap_or_default());
         aws.retry(PROPAGATION, is_propagating, || aws.block(req.clone().send()).map(|_| ()).map_err(aws_error))
             .map_err(|e| e.into_diag(&what))?;
@@ -739,6 +814,53 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
             }
         }
     };
+    let file_systems: Vec<Value> = if c.file_system_configs().is_empty() {
+        crate::util::items(&known_block(current, "file_system_config", &file_system_block()))
+    } else {
+        c.file_system_configs()
+            .iter()
+            .map(|f| {
+                object(
+                    &file_system_block(),
+                    [("arn", Value::string(f.arn())), ("local_mount_path", Value::string(f.local_mount_path()))],
+                )
+            })
+            .collect()
+    };
+    let image: Vec<Value> = c
+        .image_config_response()
+        .and_then(|r| r.image_config())
+        .map(|i| {
+            object(
+                &image_block(),
+                [
+                    ("command", string_list(i.command().iter().cloned())),
+                    ("entry_point", string_list(i.entry_point().iter().cloned())),
+                    ("working_directory", Value::string(i.working_directory().unwrap_or_default())),
+                ],
+            )
+        })
+        .filter(|_| first(current, "image_config").is_some())
+        .into_iter()
+        .collect();
+    // SnapStart applying to nothing is no block, as the provider flattens it.
+    let snap: Vec<Value> = c
+        .snap_start()
+        .filter(|s| s.apply_on().is_some_and(|a| a.as_str() != "None"))
+        .map(|s| {
+            object(
+                &snap_start_block(),
+                [
+                    ("apply_on", Value::string(s.apply_on().map(|a| a.as_str()).unwrap_or_default())),
+                    (
+                        "optimization_status",
+                        Value::string(s.optimization_status().map(|o| o.as_str()).unwrap_or_default()),
+                    ),
+                ],
+            )
+        })
+        .into_iter()
+        .collect();
     let architectures: Vec<String> = c.architectures().iter().map(|a| a.as_str().to_string()).collect();
     let architectures = if architectures.is_empty() { vec!["x86_64".to_string()] } else { architectures };
     let keep = |n: &str| {
@@ -780,6 +902,20 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
             ("publish", keep_bool("publish")),
             ("qualified_arn", Value::string(qualified.as_str())),
             ("qualified_invoke_arn", Value::string(invoke_arn(region, &qualified))),
+            (
+                "replace_security_groups_on_destroy",
+                match attr(current, "replace_security_groups_on_destroy") {
+                    v if v.is_known() && !v.is_null() => v,
+                    _ => Value::null(Type::Bool),
+                },
+            ),
+            (
+                "replacement_security_group_ids",
+                match attr(current, "replacement_security_group_ids") {
+                    v if v.is_known() && !v.is_null() => v,
+                    _ => Value::null(Type::set(Type::String)),
+                },
+            ),
             ("reserved_concurrent_executions", Value::int(concurrency)),
             ("role", Value::string(c.role().unwrap_or_default())),
             ("runtime", Value::string(c.runtime().map(|r| r.as_str()).unwrap_or_default())),
@@ -797,6 +933,9 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
             ("version", Value::string(version.as_str())),
             ("dead_letter_config", dead_letter),
             ("environment", list_value(&block_of("environment"), env)),
+            ("file_system_config", Value::list(file_system_block().implied_type(), file_systems)),
+            ("image_config", Value::list(image_block().implied_type(), image)),
+            ("snap_start", Value::list(snap_start_block().implied_type(), snap)),
             ("ephemeral_storage", list_value(&block_of("ephemeral_storage"), ephemeral)),
             ("logging_config", logging),
             ("tracing_config", list_value(&block_of("tracing_config"), tracing)),
@@ -856,10 +995,52 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
         return Ok(());
     }
     let name = crate::id_of(prior);
+    if bool_attr(prior, "replace_security_groups_on_destroy") == Some(true) {
+        replace_security_groups(aws, prior, &name)?;
+    }
     aws.log_call("lambda:DeleteFunction");
     match aws.block(aws.lambda.delete_function().function_name(&name).send()).map_err(aws_error) {
         Err(e) if !is_gone(&e) => Err(e.into_diag(&format!("deleting {WHAT} ({name})"))),
         _ => Ok(()),
+    }
+}
+
+/// Before a VPC function is deleted, its security groups are swapped for
+/// the replacements (or the VPC's default group), so that the groups can
+/// be deleted without waiting for Lambda to release its interfaces.
+fn replace_security_groups(aws: &Aws, prior: &Value, name: &str) -> Result<(), ProviderDiagnostic> {
+    let what = format!("replacing security groups on {WHAT} ({name})");
+    let Some(vpc) = first(prior, "vpc_config") else { return Ok(()) };
+    let mut groups = strings_of(&attr(prior, "replacement_security_group_ids"));
+    if groups.is_empty() {
+        let vpc_id = str_attr(&vpc, "vpc_id").unwrap_or_default();
+        aws.log_call("ec2:DescribeSecurityGroups");
+        let out = aws
+            .block(
+                aws.ec2
+                    .describe_security_groups()
+                    .filters(aws_sdk_ec2::types::Filter::builder().name("vpc-id").values(vpc_id).build())
+                    .filters(aws_sdk_ec2::types::Filter::builder().name("group-name").values("default").build())
+                    .send(),
+            )
+            .map_err(|e| aws_error(e).into_diag(&what))?;
+        groups = out.security_groups().iter().filter_map(|g| g.group_id().map(String::from)).collect();
+    }
+    aws.log_call("lambda:UpdateFunctionConfiguration");
+    let config = VpcConfig::builder()
+        .set_subnet_ids(Some(strings_of(&attr(&vpc, "subnet_ids"))))
+        .set_security_group_ids(Some(groups))
+        .build();
+    match aws.block(aws.lambda.update_function_configuration().function_name(name).vpc_config(config).send()) {
+        Err(e) => {
+            let e = aws_error(e);
+            if is_gone(&e) {
+                Ok(())
+            } else {
+                Err(e.into_diag(&what))
+            }
+        }
+        Ok(_) => wait_updated(aws, name),
     }
 }
 
