@@ -503,3 +503,28 @@ resource "aws_lambda_alias" "digits" {{
         plan.stderr
     );
 }
+
+/// The deprecated `resource "archive_file"`: written at apply, planned
+/// clean, archived again when a source changes, replaced when an
+/// argument does.
+#[test]
+fn the_deprecated_archive_resource_follows_its_sources() {
+    let config = |mode: &str| {
+        format!(
+            "resource \"archive_file\" \"code\" {{\n  type             = \"zip\"\n  source_file      = \"${{path.module}}/in.txt\"\n  output_path      = \"${{path.module}}/out/code.zip\"\n  output_file_mode = \"{mode}\"\n}}\n"
+        )
+    };
+    let d = TempDir::with_files("archive-resource", &[("main.tf", &config("0644")), ("in.txt", "one")]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(d.path().join("out/code.zip").exists());
+    no_changes(&d);
+    d.write("in.txt", "two");
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# archive_file.code will be created"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    no_changes(&d);
+    d.write("main.tf", &config("0600"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("# archive_file.code must be replaced"), "{plan}");
+    assert!(plan.contains("Plan: 1 to add, 0 to change, 1 to destroy."), "{plan}");
+}

@@ -1,5 +1,6 @@
 //! The `archive` provider (source `hashicorp/archive`), as hashicorp/archive
-//! 2.x: data `archive_file`, type `zip`, from one file (`source_file`), a
+//! 2.x: data `archive_file` (and the deprecated resource of that name,
+//! every argument replacing), type `zip`, from one file (`source_file`), a
 //! directory (`source_dir`, less `excludes` glob patterns), one text
 //! (`source_content` + `source_content_filename`) or several (`source`
 //! blocks). The archive is written while planning, as Terraform's data
@@ -82,13 +83,31 @@ fn schema_block() -> Block {
     }
 }
 
+/// The deprecated `archive_file` resource: the data source's schema, every
+/// argument replacing.
+fn resource_block() -> Block {
+    let mut b = schema_block();
+    for a in b.attributes.values_mut().filter(|a| !a.computed) {
+        a.force_new = true;
+    }
+    for nested in b.blocks.values_mut() {
+        for a in nested.block.attributes.values_mut() {
+            a.force_new = true;
+        }
+    }
+    b
+}
+
 fn schema() -> Arc<ProviderSchema> {
     static SCHEMA: OnceLock<Arc<ProviderSchema>> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
             Arc::new(ProviderSchema {
                 provider: Block::default(),
-                resources: BTreeMap::new(),
+                resources: BTreeMap::from([(
+                    "archive_file".to_string(),
+                    ResourceSchema { version: 0, block: resource_block(), ..Default::default() },
+                )]),
                 data_sources: BTreeMap::from([(
                     "archive_file".to_string(),
                     ResourceSchema { version: 0, block: schema_block(), ..Default::default() },
@@ -503,14 +522,27 @@ fn checksums(data: &[u8]) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The archive the configuration describes, in memory.
+fn build(config: &Value) -> Result<Vec<u8>, ProviderDiagnostic> {
+    let fail = |e: String| ProviderDiagnostic::error("Archive creation error", format!("error creating archive: {e}"));
+    zip(&entries_of(config).map_err(fail)?).map_err(fail)
+}
+
+/// `config` with the archive's size and checksums.
+fn with_checksums(config: &Value, bytes: &[u8]) -> Value {
+    let mut state = with_attr(config, "output_size", Value::int(bytes.len() as i64));
+    for (k, v) in checksums(bytes) {
+        state = with_attr(&state, k, Value::string(v));
+    }
+    state
+}
+
 /// Builds the archive the configuration describes, writes it to
 /// `output_path` (making its directory) and returns the data source's
 /// state.
 fn read(config: &Value) -> Result<Value, ProviderDiagnostic> {
     let fail = |summary: &str, detail: String| ProviderDiagnostic::error(summary, detail);
-    let entries =
-        entries_of(config).map_err(|e| fail("Archive creation error", format!("error creating archive: {e}")))?;
-    let bytes = zip(&entries).map_err(|e| fail("Archive creation error", format!("error creating archive: {e}")))?;
+    let bytes = build(config)?;
     let output = str_attr(config, "output_path").unwrap_or_default();
     let out_path = Path::new(&output);
     if let Some(dir) = out_path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -522,49 +554,110 @@ fn read(config: &Value) -> Result<Value, ProviderDiagnostic> {
         std::fs::write(out_path, &bytes)
             .map_err(|e| fail("Archive creation error", format!("error creating archive: {e}")))?;
     }
-    let mut state = config.clone();
-    state = with_attr(&state, "output_size", Value::int(bytes.len() as i64));
-    for (k, v) in checksums(&bytes) {
-        state = with_attr(&state, k, Value::string(v));
-    }
-    Ok(state)
+    Ok(with_checksums(config, &bytes))
 }
 
-fn no_resources(type_name: &str) -> ProviderDiagnostic {
-    ProviderDiagnostic::error(
-        "Unsupported resource type",
-        format!("The provider hashicorp/archive has no resource type {type_name:?}: use data \"archive_file\"."),
-    )
-}
+/// The computed attributes of the resource.
+const COMPUTED: [&str; 8] = [
+    "id",
+    "output_size",
+    "output_md5",
+    "output_sha",
+    "output_sha256",
+    "output_base64sha256",
+    "output_sha512",
+    "output_base64sha512",
+];
 
 impl Provider for ArchiveProvider {
     fn schema(&self) -> Arc<ProviderSchema> {
         schema()
     }
 
-    // No managed resource types (the deprecated `archive_file` resource is not served).
+    fn validate_resource(&self, req: ValidateResourceRequest) -> Diagnostics {
+        validate(req.config)
+    }
+
+    /// The deprecated resource is gone when its output file is, or when
+    /// the archive its sources make now differs from the one recorded, so
+    /// a changed source file is archived again (the Go provider misses
+    /// that: hashicorp/terraform-provider-archive#161).
     fn read_resource(&self, req: ReadResourceRequest) -> ReadResourceResponse {
-        ReadResourceResponse {
+        let mut resp = ReadResourceResponse {
             new_state: Some(req.current.clone()),
             private: req.private.to_vec(),
             diagnostics: Vec::new(),
+        };
+        if req.current.is_null() {
+            return resp;
         }
+        let recorded = str_attr(req.current, "id");
+        let on_disk = str_attr(req.current, "output_path").and_then(|p| std::fs::read(p).ok());
+        let fresh = build(req.current).ok();
+        let sha = |b: &[u8]| hex(&sha1::Sha1::digest(b));
+        let same = |b: &Option<Vec<u8>>| b.as_deref().map(sha) == recorded;
+        if !same(&on_disk) || !same(&fresh) {
+            resp.new_state = None;
+        }
+        resp
     }
 
     fn plan_resource(&self, req: PlanRequest) -> PlanResponse {
-        PlanResponse {
+        let mut resp = PlanResponse {
             planned: req.proposed.clone(),
             requires_replace: Vec::new(),
             private: Vec::new(),
-            diagnostics: vec![no_resources(req.type_name)],
+            diagnostics: Vec::new(),
+        };
+        if req.proposed.is_null() || req.config.is_null() {
+            return resp;
         }
+        if req.prior.is_null() {
+            for name in COMPUTED {
+                let ty = if name == "output_size" { Type::Number } else { Type::String };
+                resp.planned = with_attr(&resp.planned, name, Value::unknown(ty));
+            }
+        } else {
+            let names: Vec<String> = req.proposed.as_entries().map(|m| m.keys().cloned().collect()).unwrap_or_default();
+            for name in names.iter().filter(|n| !COMPUTED.contains(&n.as_str())) {
+                if !attr(req.proposed, name).unmark_deep().0.raw_equal(&attr(req.prior, name).unmark_deep().0) {
+                    resp.requires_replace.push(path(name));
+                }
+            }
+        }
+        resp
     }
 
+    /// Create writes the archive; destroy leaves the file, as the Go
+    /// provider does.
     fn apply_resource(&self, req: ApplyRequest) -> ApplyResponse {
-        ApplyResponse {
-            new_state: req.prior.clone(),
-            private: Vec::new(),
-            diagnostics: vec![no_resources(req.type_name)],
+        let mut resp = ApplyResponse { new_state: req.planned.clone(), private: Vec::new(), diagnostics: Vec::new() };
+        if req.planned.is_null() || !req.prior.is_null() {
+            return resp;
+        }
+        match read(req.planned) {
+            Ok(state) => resp.new_state = state,
+            Err(d) => {
+                resp.new_state = Value::null(req.planned.ty());
+                resp.diagnostics.push(d);
+            }
+        }
+        resp
+    }
+
+    /// The archive is named by its path: the create made it when the file
+    /// there holds the archive the configuration makes.
+    fn find_created(&self, req: FindCreatedRequest) -> FindCreatedResponse {
+        let nothing = FindCreatedResponse { found: FoundCreated::Nothing, diagnostics: Vec::new() };
+        let (Some(output), Ok(bytes)) = (str_attr(req.planned, "output_path"), build(req.planned)) else {
+            return nothing;
+        };
+        match std::fs::read(output) {
+            Ok(on_disk) if on_disk == bytes => FindCreatedResponse {
+                found: FoundCreated::Object { state: with_checksums(req.planned, &bytes), private: Vec::new() },
+                diagnostics: Vec::new(),
+            },
+            _ => nothing,
         }
     }
 
@@ -733,6 +826,52 @@ mod tests {
             ("output_file_mode", Value::string("0999")),
         ]));
         assert_eq!(mode[0].detail, "error parsing output_file_mode value: 0999");
+    }
+
+    #[test]
+    fn the_deprecated_resource_is_planned_again_when_its_sources_change() {
+        let dir = std::env::temp_dir().join(format!("strata-archive-res-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("in.txt"), "one").unwrap();
+        let cfg = config(vec![
+            ("type", Value::string("zip")),
+            ("source_file", Value::string(dir.join("in.txt").to_string_lossy())),
+            ("output_path", Value::string(dir.join("out.zip").to_string_lossy())),
+        ]);
+        let null = Value::null(resource_block().implied_type());
+        let plan = |prior: &Value, proposed: &Value, config: &Value| {
+            ArchiveProvider.plan_resource(PlanRequest {
+                type_name: "archive_file",
+                prior,
+                proposed,
+                config,
+                prior_private: &[],
+            })
+        };
+        let planned = plan(&null, &cfg, &cfg).planned;
+        assert!(attr(&planned, "output_sha").is_unknown());
+        let made = ArchiveProvider.apply_resource(ApplyRequest {
+            type_name: "archive_file",
+            prior: &null,
+            planned: &planned,
+            config: &cfg,
+            planned_private: &[],
+            create_token: None,
+        });
+        assert!(made.diagnostics.is_empty(), "{:?}", made.diagnostics);
+        let read = |st: &Value| {
+            ArchiveProvider
+                .read_resource(ReadResourceRequest { type_name: "archive_file", current: st, private: &[] })
+                .new_state
+        };
+        assert!(read(&made.new_state).is_some());
+        std::fs::write(dir.join("in.txt"), "two").unwrap();
+        assert!(read(&made.new_state).is_none(), "a changed source is archived again");
+        let other = with_attr(&cfg, "output_file_mode", Value::string("0600"));
+        let replan = plan(&made.new_state, &with_checksums(&other, b""), &other);
+        assert_eq!(replan.requires_replace, vec![path("output_file_mode")]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
