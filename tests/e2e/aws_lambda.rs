@@ -372,6 +372,7 @@ fn aliases_permissions_and_event_source_mappings() {
         ("aws_lambda_alias.live", format!("{name}/live")),
         ("aws_lambda_permission.s3", format!("{name}/AllowS3")),
         ("aws_lambda_event_source_mapping.queue", uuid.clone()),
+        ("aws_lambda_event_source_mapping.stream", state_id(&d, "aws_lambda_event_source_mapping", "stream")),
     ] {
         strata_ok(&d, &["state", "rm", address]);
         strata_ok(&d, &["import", "-no-color", address, &id]);

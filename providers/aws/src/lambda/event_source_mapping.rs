@@ -172,6 +172,16 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<Attri
     let filter =
         crate::util::complete_items(&attr(&p, "filter_criteria"), &filter_criteria_block(), Nesting::List, "", &[]);
     p = with_attr(&p, "filter_criteria", filter);
+    // A name and an ARN naming the same function are no change (the
+    // provider's diff suppression; an import records the ARN).
+    if !prior.is_null()
+        && same_function(
+            &str_attr(prior, "function_name").unwrap_or_default(),
+            &str_attr(&p, "function_name").unwrap_or_default(),
+        )
+    {
+        p = with_attr(&p, "function_name", attr(prior, "function_name"));
+    }
     if !prior.is_null() {
         let moved = ["enabled", "function_name"].iter().any(|n| changed(prior, &p, n));
         if moved {
@@ -186,6 +196,13 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<Attri
         }
     }
     (p, Vec::new())
+}
+
+/// Whether two `function_name`s (a name, or an ARN without a qualifier)
+/// name the same function.
+fn same_function(a: &str, b: &str) -> bool {
+    let name = |s: &str| s.rsplit_once(":function:").map_or(s, |(_, n)| n).to_string();
+    !a.is_empty() && !b.is_empty() && name(a) == name(b)
 }
 
 fn filter_criteria_of(v: &Value) -> Option<FilterCriteria> {
@@ -531,6 +548,21 @@ mod tests {
 
     fn mapping(values: Vec<(&str, Value)>) -> Value {
         object(&schema(), values)
+    }
+
+    #[test]
+    fn a_name_and_an_arn_of_the_same_function_are_no_change() {
+        assert!(same_function("arn:aws:lambda:r:1:function:f", "f"));
+        assert!(same_function("f", "f"));
+        assert!(!same_function("arn:aws:lambda:r:1:function:f", "g"));
+        let prior = mapping(vec![
+            ("function_name", Value::string("arn:aws:lambda:r:1:function:f")),
+            ("event_source_arn", Value::string("arn:aws:sqs:r:1:q")),
+            ("batch_size", Value::int(10)),
+        ]);
+        let config = with_attr(&prior, "function_name", Value::string("f"));
+        let (p, _) = plan(&config, &config, &prior);
+        assert_eq!(str_attr(&p, "function_name").as_deref(), Some("arn:aws:lambda:r:1:function:f"));
     }
 
     #[test]
