@@ -106,12 +106,6 @@ fn block(list: Vec<(&str, Attribute)>) -> Block {
     Block { attributes: attrs(list), blocks: BTreeMap::new() }
 }
 
-/// A block the provider marks optional and computed (AWS reports a value
-/// when it is left out).
-fn computed_single(b: Block) -> strata_provider::NestedBlock {
-    single(b)
-}
-
 pub fn schema() -> Block {
     Block {
         attributes: attrs(vec![
@@ -152,6 +146,8 @@ pub fn schema() -> Block {
             ("timeout", Attribute::optional(Type::Number)),
             ("version", Attribute::computed(Type::String)),
         ]),
+        // tracing_config, ephemeral_storage and logging_config are optional
+        // and computed: AWS reports them when left out (see `plan`).
         blocks: BTreeMap::from([
             ("dead_letter_config".to_string(), single(block(vec![("target_arn", Attribute::required(Type::String))]))),
             (
@@ -160,13 +156,13 @@ pub fn schema() -> Block {
             ),
             (
                 "ephemeral_storage".to_string(),
-                computed_single(block(vec![("size", Attribute::optional_computed(Type::Number))])),
+                single(block(vec![("size", Attribute::optional_computed(Type::Number))])),
             ),
             ("file_system_config".to_string(), single(file_system_block())),
             ("image_config".to_string(), single(image_block())),
-            ("logging_config".to_string(), computed_single(logging_block())),
+            ("logging_config".to_string(), single(logging_block())),
             ("snap_start".to_string(), single(snap_start_block())),
-            ("tracing_config".to_string(), computed_single(block(vec![("mode", Attribute::required(Type::String))]))),
+            ("tracing_config".to_string(), single(block(vec![("mode", Attribute::required(Type::String))]))),
             ("vpc_config".to_string(), single(vpc_block())),
         ]),
     }
@@ -291,10 +287,6 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         let app = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
         one_of(&mut diags, &l, "application_log_level", "logging_config.0.application_log_level", &app);
         one_of(&mut diags, &l, "system_log_level", "logging_config.0.system_log_level", &["DEBUG", "INFO", "WARN"]);
-    }
-    if str_attr(config, "package_type").as_deref() != Some("Image") && attr(config, "image_uri").is_null() {
-        // A zip package needs a handler and a runtime at create (AWS says so
-        // at apply; the provider does not check earlier).
     }
     diags
 }
