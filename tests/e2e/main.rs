@@ -14,6 +14,7 @@ mod aws_ecs;
 mod aws_example;
 mod aws_gateways;
 mod aws_iam;
+mod aws_lambda;
 mod aws_load_balancing;
 mod aws_logs;
 mod aws_messaging;

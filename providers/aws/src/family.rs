@@ -114,6 +114,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &crate::kms::Kms,
     &crate::secretsmanager::SecretsManager,
     &crate::dynamodb::DynamoDb,
+    &crate::lambda::Lambda,
 ];
 
 /// The family serving resource type `type_name`.

@@ -18,6 +18,8 @@
 //! data sources (`ecs`); API Gateway REST APIs with their resources,
 //! methods, integrations, deployments, stages, API keys and usage plans
 //! (`apigateway`); VPC endpoints
+//! data sources (`ecs`); Lambda functions, permissions, aliases and
+//! event source mappings (`lambda`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
@@ -64,6 +66,7 @@ mod iam_policy;
 mod iam_service_linked_role;
 mod igw;
 mod kms;
+mod lambda;
 mod list;
 mod logs;
 mod metric_alarm;

@@ -1,7 +1,8 @@
 //! Providers built into Strata that need no cloud: Terraform's built-in
-//! `terraform_data`, and (as their Terraform namesakes) `random` and
-//! `local`. They are the offline quick start and the engine's test bed.
+//! `terraform_data`, and (as their Terraform namesakes) `random`, `local`
+//! and `archive` (data `archive_file`, zip). They are the offline quick start and the engine's test bed.
 
+mod archive;
 mod local;
 mod random;
 mod terraform;
@@ -15,8 +16,12 @@ pub use terraform::RemoteStateBackends;
 /// Adds every built-in provider to `registry`; `terraform_remote_state`
 /// reads backends other than `local` through `backends`.
 pub fn register(registry: &mut Registry, backends: Option<Arc<dyn RemoteStateBackends>>) {
-    let factories: Vec<Arc<dyn ProviderFactory>> =
-        vec![Arc::new(terraform::Factory { backends }), Arc::new(random::Factory), Arc::new(local::Factory)];
+    let factories: Vec<Arc<dyn ProviderFactory>> = vec![
+        Arc::new(terraform::Factory { backends }),
+        Arc::new(random::Factory),
+        Arc::new(local::Factory),
+        Arc::new(archive::Factory),
+    ];
     for f in factories {
         registry.add(f);
     }
