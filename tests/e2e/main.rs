@@ -19,6 +19,7 @@ mod aws_network_acl;
 mod aws_plan_contract;
 mod aws_policy_document;
 mod aws_region;
+mod aws_s3;
 mod aws_settle;
 mod aws_subnet_groups;
 mod aws_support;

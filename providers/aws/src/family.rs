@@ -97,7 +97,7 @@ pub trait Family: Sync {
 }
 
 /// Every family, in no particular order.
-pub static FAMILIES: &[&dyn Family] = &[&crate::ecs::Ecs];
+pub static FAMILIES: &[&dyn Family] = &[&crate::ecs::Ecs, &crate::s3::S3];
 
 /// The family serving resource type `type_name`.
 pub fn of(type_name: &str) -> Option<&'static dyn Family> {

@@ -60,6 +60,7 @@ mod nat;
 mod policy_document;
 mod region;
 mod route_table;
+mod s3;
 mod security_group_rule;
 mod settings;
 mod sg;
