@@ -163,7 +163,8 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
         "print(s3w.get_bucket_location(Bucket='{name}')['LocationConstraint'])\n\
          r = s3w.get_bucket_lifecycle_configuration(Bucket='{name}')['Rules']\n\
          print(len(r), r[0]['Expiration']['Days'], sorted(t['StorageClass'] for t in r[0]['Transitions']))\n\
-         print(s3w.get_object_lock_configuration(Bucket='{name}')['ObjectLockConfiguration']['Rule']['DefaultRetention'])\n\
+         d = s3w.get_object_lock_configuration(Bucket='{name}')['ObjectLockConfiguration']['Rule']['DefaultRetention']\n\
+         print(d['Mode'], d['Years'])\n\
          print(s3w.get_bucket_versioning(Bucket='{name}')['Status'])\n\
          print(s3w.get_public_access_block(Bucket='{name}')['PublicAccessBlockConfiguration']['BlockPublicPolicy'])\n\
          print(s3w.get_bucket_ownership_controls(Bucket='{name}')['OwnershipControls']['Rules'][0]['ObjectOwnership'])"
@@ -171,7 +172,7 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     assert_eq!(
         remote,
         format!(
-            "{REGION}\n2 2555 ['DEEP_ARCHIVE', 'GLACIER']\n{{'Mode': 'COMPLIANCE', 'Years': 7}}\nEnabled\nTrue\nBucketOwnerEnforced"
+            "{REGION}\n2 2555 ['DEEP_ARCHIVE', 'GLACIER']\nCOMPLIANCE 7\nEnabled\nTrue\nBucketOwnerEnforced"
         )
     );
     // The 7-year lifecycle, the policy written by jsonencode and S3's
@@ -193,9 +194,13 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     let drift = strata(&d, &["drift", "-json"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
     let report: serde_json::Value = serde_json::from_str(&drift.stdout).unwrap_or_else(|e| panic!("{e}: {}", drift.transcript()));
-    assert_eq!(report["summary"]["changed"], 2, "{}", drift.stdout);
-    let changed = report.to_string();
-    assert!(changed.contains("aws_s3_bucket_versioning.audit") && changed.contains("aws_s3_bucket_policy.audit"), "{changed}");
+    // The bucket's own inline `versioning` and `policy` read the same drift.
+    assert_eq!(report["summary"]["changed"], 3, "{}", drift.stdout);
+    let changed: Vec<&str> = report["resources"].as_array().unwrap().iter().filter_map(|r| r["address"].as_str()).collect();
+    assert_eq!(changed, ["aws_s3_bucket.audit", "aws_s3_bucket_policy.audit", "aws_s3_bucket_versioning.audit"], "{}", drift.stdout);
+    let bucket_paths: Vec<&str> =
+        report["resources"][0]["attributes"].as_array().unwrap().iter().filter_map(|a| a["path"].as_str()).collect();
+    assert_eq!(bucket_paths, ["policy", "versioning[0].enabled"], "{}", drift.stdout);
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(s3(&format!("print(s3w.get_bucket_versioning(Bucket='{name}')['Status'])")), "Enabled");
     no_changes(&d);

@@ -117,8 +117,10 @@ struct AwsProvider {
 /// `_association` add to an ACL's rules and `subnet_ids` (all optional and
 /// computed, so the group and table read them back); an attachment
 /// changes its IAM policy's `attachment_count`, and a role's
-/// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`).
-const CHANGED_BY_DEPENDENTS: [&str; 9] = [
+/// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`);
+/// the split S3 configuration resources write a bucket's optional and
+/// computed inline blocks (`versioning`, `policy`, …).
+const CHANGED_BY_DEPENDENTS: [&str; 10] = [
     "aws_default_route_table",
     "aws_default_security_group",
     "aws_eip",
@@ -126,6 +128,7 @@ const CHANGED_BY_DEPENDENTS: [&str; 9] = [
     "aws_iam_role",
     "aws_network_acl",
     "aws_route_table",
+    "aws_s3_bucket",
     "aws_security_group",
     "aws_vpn_gateway",
 ];

@@ -672,18 +672,13 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
         .and_then(|o| o.policy().map(String::from))
         .unwrap_or_default();
     let policy = super::config::policy_to_state(&str_attr(current, "policy").unwrap_or_default(), &remote_policy);
-    aws.log_call("s3:GetBucketAccelerateConfiguration");
-    let acceleration = absent(aws.block(s3.get_bucket_accelerate_configuration().bucket(&name).send()).map_err(aws_error))
-        .map_err(err)?
-        .and_then(|o| o.status().map(|s| s.as_str().to_string()))
-        .unwrap_or_default();
-    aws.log_call("s3:GetBucketVersioning");
-    let versioning = aws.block(s3.get_bucket_versioning().bucket(&name).send()).map_err(|e| err(aws_error(e)))?;
+    let acceleration = get_acceleration(aws, &name).map_err(err)?;
+    let (status, mfa) = get_versioning(aws, &name, None).map_err(err)?;
     let versioning = object(
         &versioning_block(),
         [
-            ("enabled", Value::bool(versioning.status() == Some(&BucketVersioningStatus::Enabled))),
-            ("mfa_delete", Value::bool(versioning.mfa_delete().is_some_and(|m| m.as_str() == "Enabled"))),
+            ("enabled", Value::bool(status.as_deref() == Some("Enabled"))),
+            ("mfa_delete", Value::bool(mfa.as_deref() == Some("Enabled"))),
         ],
     );
     aws.log_call("s3:GetBucketEncryption");

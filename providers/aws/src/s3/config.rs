@@ -478,11 +478,8 @@ pub fn policy_to_state(known: &str, remote: &str) -> String {
 
 /// The bucket's versioning status, None when it was never versioned.
 fn read_versioning(aws: &Aws, bucket: &str, owner: Option<&str>) -> Result<Option<(String, Option<String>)>, AwsError> {
-    aws.log_call("s3:GetBucketVersioning");
-    let out = aws
-        .block(aws.s3.get_bucket_versioning().bucket(bucket).set_expected_bucket_owner(owner.map(String::from)).send())
-        .map_err(aws_error)?;
-    Ok(out.status().map(|s| (s.as_str().to_string(), out.mfa_delete().map(|m| m.as_str().to_string()))))
+    let (status, mfa) = get_versioning(aws, bucket, owner)?;
+    Ok(status.map(|s| (s, mfa)))
 }
 
 pub fn read(aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {

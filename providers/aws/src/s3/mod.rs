@@ -284,3 +284,47 @@ fn string_set(items: impl IntoIterator<Item = String>) -> Value {
 fn vanished(what: &str, bucket: &str) -> ProviderDiagnostic {
     ProviderDiagnostic::error(format!("{what}: not found"), format!("{what}: S3 Bucket {bucket:?} is gone"))
 }
+
+/// The body of a response the SDK could not parse: moto answers
+/// GetBucketVersioning, GetBucketAccelerateConfiguration and an empty
+/// GetBucketNotificationConfiguration under a `<…Response>` root element
+/// where S3 uses the configuration's own, which the SDK refuses.
+fn unparsed_body<E>(e: &aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>) -> Option<String> {
+    let raw = e.raw_response().filter(|r| r.status().is_success())?;
+    let body = String::from_utf8_lossy(raw.body().bytes()?).into_owned();
+    body.contains("Response xmlns=").then_some(body)
+}
+
+/// The text of the first `<tag>` element of an XML body (XML escapes undone).
+fn xml_text(body: &str, tag: &str) -> Option<String> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let end = body[start..].find(&format!("</{tag}>"))? + start;
+    let text = &body[start..end];
+    Some(text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&"))
+}
+
+/// GetBucketVersioning: (status, MFA delete), each None where S3 reports none.
+fn get_versioning(aws: &Aws, bucket: &str, owner: Option<&str>) -> Result<(Option<String>, Option<String>), AwsError> {
+    aws.log_call("s3:GetBucketVersioning");
+    let out = aws.block(aws.s3.get_bucket_versioning().bucket(bucket).set_expected_bucket_owner(owner.map(String::from)).send());
+    match out {
+        Ok(o) => Ok((o.status().map(|s| s.as_str().to_string()), o.mfa_delete().map(|m| m.as_str().to_string()))),
+        Err(e) => match unparsed_body(&e) {
+            Some(body) => Ok((xml_text(&body, "Status"), xml_text(&body, "MfaDelete"))),
+            None => Err(aws_error(e)),
+        },
+    }
+}
+
+/// GetBucketAccelerateConfiguration's status ("" where never set).
+fn get_acceleration(aws: &Aws, bucket: &str) -> Result<String, AwsError> {
+    aws.log_call("s3:GetBucketAccelerateConfiguration");
+    match aws.block(aws.s3.get_bucket_accelerate_configuration().bucket(bucket).send()) {
+        Ok(o) => Ok(o.status().map(|s| s.as_str().to_string()).unwrap_or_default()),
+        Err(e) => match unparsed_body(&e) {
+            Some(body) => Ok(xml_text(&body, "Status").unwrap_or_default()),
+            None => absent::<()>(Err(aws_error(e))).map(|_| String::new()),
+        },
+    }
+}

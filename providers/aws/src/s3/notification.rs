@@ -198,10 +198,14 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
     let (bucket, _) = parse_id(current);
     let what = format!("reading {WHAT} ({bucket})");
     aws.log_call("s3:GetBucketNotificationConfiguration");
-    let Some(out) = absent(aws.block(aws.s3.get_bucket_notification_configuration().bucket(&bucket).send()).map_err(aws_error))
-        .map_err(|e| e.into_diag(&what))?
-    else {
-        return Ok(None);
+    let out = match aws.block(aws.s3.get_bucket_notification_configuration().bucket(&bucket).send()) {
+        Ok(out) => out,
+        // moto's answer for an empty configuration (see `unparsed_body`).
+        Err(e) if unparsed_body(&e).is_some() => aws_sdk_s3::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationOutput::builder().build(),
+        Err(e) => {
+            let e = aws_error(e);
+            return if is_gone(&e) { Ok(None) } else { Err(e.into_diag(&what)) };
+        }
     };
     let queues = out
         .queue_configurations()
