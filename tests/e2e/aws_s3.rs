@@ -425,7 +425,7 @@ fn a_notification_to_an_sqs_queue_applies_imports_and_is_emptied_on_destroy() {
         "q = s3w.get_bucket_notification_configuration(Bucket='{name}')['QueueConfigurations'][0]\n\
          print(q['Id'], q['QueueArn'] == '{queue_arn}', q['Events'], sorted((r['Name'], r['Value']) for r in q['Filter']['Key']['FilterRules']))"
     ));
-    assert_eq!(remote, format!("{id} True ['s3:ObjectCreated:*'] [('Prefix', 'incoming/'), ('Suffix', '.csv')]"));
+    assert_eq!(remote, format!("{id} True ['s3:ObjectCreated:*'] [('prefix', 'incoming/'), ('suffix', '.csv')]"));
     no_changes(&d);
 
     strata_ok(&d, &["state", "rm", "aws_s3_bucket_notification.n"]);

@@ -155,9 +155,8 @@ impl Family for S3 {
     }
 
     /// A bucket by its planned name and the create token tag; the
-    /// configuration resources and objects (no create token: they are
-    /// put, not created) by what their bucket holds, if it is what was
-    /// planned.
+    /// configuration resources and objects are puts, made again when
+    /// interrupted.
     fn find(&self, aws: &Aws, type_name: &str, token: &str, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
         let planned = &crate::util::known_or_null(planned);
         match type_name {

@@ -341,7 +341,10 @@ fn put_tags(aws: &Aws, bucket: &str, key: &str, tags: &BTreeMap<String, String>)
 
 fn upload(aws: &Aws, bucket: &str, key: &str, planned: &Value, what: &str) -> Result<(), ProviderDiagnostic> {
     let body = body_of(planned, what)?;
-    let tags = map_of(&attr(planned, "tags_all"));
+    // No create token among the object's tags (at most 10, all the
+    // user's): an interrupted upload is simply made again (`find`).
+    let mut tags = map_of(&attr(planned, "tags_all"));
+    tags.remove(tags::CREATE_TOKEN_TAG);
     let kms = nonempty(planned, "kms_key_id");
     let sse = nonempty(planned, "server_side_encryption")
         .or_else(|| kms.as_ref().map(|_| "aws:kms".to_string()))
@@ -522,18 +525,11 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     Ok(())
 }
 
-/// The object an interrupted create uploaded: there, and carrying the token.
-pub fn find(aws: &Aws, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-    let Some((bucket, key)) = address(planned) else { return Ok(None) };
-    let what = "looking for an S3 Object an interrupted create uploaded";
-    aws.log_call("s3:GetObjectTagging");
-    let tagged = absent(aws.block(aws.s3.get_object_tagging().bucket(&bucket).key(&key).send()).map_err(aws_error))
-        .map_err(|e| e.into_diag(what))?
-        .is_some_and(|o| o.tag_set().iter().any(|t| t.key() == tags::CREATE_TOKEN_TAG));
-    if !tagged {
-        return Ok(None);
-    }
-    read_remote(aws, planned).map_err(|e| e.into_diag(what))
+/// An interrupted upload is uploaded again: an object carries no create
+/// token (its tags are the user's, at most 10) and a second PutObject of
+/// the same content is harmless.
+pub fn find(_aws: &Aws, _planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+    Ok(None)
 }
 
 #[cfg(test)]
