@@ -171,9 +171,7 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     ));
     assert_eq!(
         remote,
-        format!(
-            "{REGION}\n2 2555 ['DEEP_ARCHIVE', 'GLACIER']\nCOMPLIANCE 7\nEnabled\nTrue\nBucketOwnerEnforced"
-        )
+        format!("{REGION}\n2 2555 ['DEEP_ARCHIVE', 'GLACIER']\nCOMPLIANCE 7\nEnabled\nTrue\nBucketOwnerEnforced")
     );
     // The 7-year lifecycle, the policy written by jsonencode and S3's
     // defaults all read back as planned.
@@ -193,11 +191,18 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     assert!(plan.contains("Plan: 0 to add, 2 to change, 0 to destroy."), "{plan}");
     let drift = strata(&d, &["drift", "-json"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
-    let report: serde_json::Value = serde_json::from_str(&drift.stdout).unwrap_or_else(|e| panic!("{e}: {}", drift.transcript()));
+    let report: serde_json::Value =
+        serde_json::from_str(&drift.stdout).unwrap_or_else(|e| panic!("{e}: {}", drift.transcript()));
     // The bucket's own inline `versioning` and `policy` read the same drift.
     assert_eq!(report["summary"]["changed"], 3, "{}", drift.stdout);
-    let changed: Vec<&str> = report["resources"].as_array().unwrap().iter().filter_map(|r| r["address"].as_str()).collect();
-    assert_eq!(changed, ["aws_s3_bucket.audit", "aws_s3_bucket_policy.audit", "aws_s3_bucket_versioning.audit"], "{}", drift.stdout);
+    let changed: Vec<&str> =
+        report["resources"].as_array().unwrap().iter().filter_map(|r| r["address"].as_str()).collect();
+    assert_eq!(
+        changed,
+        ["aws_s3_bucket.audit", "aws_s3_bucket_policy.audit", "aws_s3_bucket_versioning.audit"],
+        "{}",
+        drift.stdout
+    );
     let bucket_paths: Vec<&str> =
         report["resources"][0]["attributes"].as_array().unwrap().iter().filter_map(|a| a["path"].as_str()).collect();
     assert_eq!(bucket_paths, ["policy", "versioning[0].enabled"], "{}", drift.stdout);
@@ -226,7 +231,9 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     assert!(!plan.contains("must be replaced"), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(
-        s3(&format!("print(s3w.get_bucket_lifecycle_configuration(Bucket='{name}')['Rules'][0]['Expiration']['Days'])")),
+        s3(&format!(
+            "print(s3w.get_bucket_lifecycle_configuration(Bucket='{name}')['Rules'][0]['Expiration']['Days'])"
+        )),
         "3650"
     );
     no_changes(&d);
@@ -234,7 +241,13 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     // Imports: the bucket and two split resources by the bucket's name.
     strata_ok(
         &d,
-        &["state", "rm", "aws_s3_bucket.audit", "aws_s3_bucket_versioning.audit", "aws_s3_bucket_lifecycle_configuration.audit"],
+        &[
+            "state",
+            "rm",
+            "aws_s3_bucket.audit",
+            "aws_s3_bucket_versioning.audit",
+            "aws_s3_bucket_lifecycle_configuration.audit",
+        ],
     );
     strata_ok(&d, &["import", "-no-color", "aws_s3_bucket.audit", &name]);
     strata_ok(&d, &["import", "-no-color", "aws_s3_bucket_versioning.audit", &name]);
@@ -243,7 +256,8 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     no_changes(&d);
 
     // A new name replaces the bucket (and its configuration with it).
-    let renamed = longer.replace(&format!("bucket              = \"{name}\""), &format!("bucket              = \"{name}-b\""));
+    let renamed =
+        longer.replace(&format!("bucket              = \"{name}\""), &format!("bucket              = \"{name}-b\""));
     std::fs::write(d.path().join("main.tf"), &renamed).unwrap();
     let plan = planned_changes(&d);
     assert!(plan.contains("# aws_s3_bucket.audit must be replaced"), "{plan}");
@@ -336,7 +350,9 @@ fn objects_upload_in_place_drift_when_overwritten_and_a_bucket_needs_force_destr
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(state_json(&d, "aws_s3_object", "doc")["version_id"], v2.as_str());
     assert_eq!(
-        s3(&format!("print(sorted(t['Key'] for t in s3w.get_object_tagging(Bucket='{name}', Key='docs/a.txt')['TagSet']))")),
+        s3(&format!(
+            "print(sorted(t['Key'] for t in s3w.get_object_tagging(Bucket='{name}', Key='docs/a.txt')['TagSet']))"
+        )),
         "['Kind', 'Team']"
     );
 
@@ -370,7 +386,11 @@ fn objects_upload_in_place_drift_when_overwritten_and_a_bucket_needs_force_destr
     s3(&format!("s3w.put_object(Bucket='{name}', Key='stray.txt', Body=b'x')"));
     let out = strata(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_ne!(out.code, 0, "{}", out.transcript());
-    assert!(out.stderr.contains("BucketNotEmpty") && out.stderr.contains("force_destroy = true"), "{}", out.transcript());
+    assert!(
+        out.stderr.contains("BucketNotEmpty") && out.stderr.contains("force_destroy = true"),
+        "{}",
+        out.transcript()
+    );
     assert!(bucket_exists(&name));
     // With it, every version and delete marker goes first.
     std::fs::write(d.path().join("main.tf"), objects(&name, "v2", "docs/b.txt", ", Team = \"web\"", true)).unwrap();
@@ -437,7 +457,9 @@ fn a_notification_to_an_sqs_queue_applies_imports_and_is_emptied_on_destroy() {
     std::fs::write(d.path().join("main.tf"), notified(&name, &queue_arn, false)).unwrap();
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(
-        s3(&format!("print(len(s3w.get_bucket_notification_configuration(Bucket='{name}').get('QueueConfigurations', [])))")),
+        s3(&format!(
+            "print(len(s3w.get_bucket_notification_configuration(Bucket='{name}').get('QueueConfigurations', [])))"
+        )),
         "0"
     );
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
@@ -448,8 +470,11 @@ fn a_notification_to_an_sqs_queue_applies_imports_and_is_emptied_on_destroy() {
 #[test]
 fn an_interrupted_bucket_create_is_adopted_from_the_journal() {
     let name = format!("adopt-{}", std::process::id());
-    let seed = format!("{provider}\nresource \"terraform_data\" \"seed\" {{}}\n", provider = provider_block(None, REGION, ""));
-    let config = format!("{seed}resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{name}\"\n  tags   = {{ Team = \"data\" }}\n}}\n");
+    let seed =
+        format!("{provider}\nresource \"terraform_data\" \"seed\" {{}}\n", provider = provider_block(None, REGION, ""));
+    let config = format!(
+        "{seed}resource \"aws_s3_bucket\" \"b\" {{\n  bucket = \"{name}\"\n  tags   = {{ Team = \"data\" }}\n}}\n"
+    );
     let d = TempDir::with_files("aws-s3-adopt", &[("main.tf", &seed)]);
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     // What the killed create made: the bucket, tagged with its token.
@@ -531,5 +556,9 @@ fn bad_s3_configurations_are_refused_at_validate_naming_the_attribute() {
     let out = strata(&d, &["validate", "-no-color"]);
     assert_eq!(out.code, 0, "{}", out.transcript());
     let said = format!("{} {}", out.stdout, out.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(said.contains("Warning") && said.contains("one (and only one) of [rule[0].filter,rule[0].prefix]"), "{}", out.transcript());
+    assert!(
+        said.contains("Warning") && said.contains("one (and only one) of [rule[0].filter,rule[0].prefix]"),
+        "{}",
+        out.transcript()
+    );
 }

@@ -15,7 +15,8 @@
 //! `aws_cloudwatch_log_group` and its data source (`logs`); CloudWatch
 //! metric alarms, `aws_cloudwatch_metric_alarm` (`metric_alarm`); ECS
 //! clusters, capacity providers, task definitions and services, and their
-//! data sources (`ecs`); VPC endpoints
+//! data sources (`ecs`); S3 buckets, their split configuration resources
+//! and objects (`s3`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each

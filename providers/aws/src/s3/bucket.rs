@@ -19,10 +19,9 @@ use super::*;
 use crate::tags;
 use crate::util::{bool_attr, map_of, nonempty, object, set_of, single, with_attr};
 use aws_sdk_s3::types::{
-    AccelerateConfiguration, BucketAccelerateStatus, BucketCannedAcl, BucketLocationConstraint,
-    BucketVersioningStatus, CreateBucketConfiguration, Delete, ObjectIdentifier, ServerSideEncryption,
-    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging,
-    VersioningConfiguration,
+    AccelerateConfiguration, BucketAccelerateStatus, BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus,
+    CreateBucketConfiguration, Delete, ObjectIdentifier, ServerSideEncryption, ServerSideEncryptionByDefault,
+    ServerSideEncryptionConfiguration, ServerSideEncryptionRule, Tag, Tagging, VersioningConfiguration,
 };
 use std::collections::BTreeMap;
 use strata_provider::Nesting;
@@ -40,10 +39,7 @@ const KEPT_BLOCKS: [(&str, &str); 5] = [
 ];
 
 fn block(attributes: Vec<(&str, Attribute)>, blocks: Vec<(&str, strata_provider::NestedBlock)>) -> Block {
-    Block {
-        attributes: attrs(attributes),
-        blocks: blocks.into_iter().map(|(k, b)| (k.to_string(), b)).collect(),
-    }
+    Block { attributes: attrs(attributes), blocks: blocks.into_iter().map(|(k, b)| (k.to_string(), b)).collect() }
 }
 
 fn list_any(b: Block) -> strata_provider::NestedBlock {
@@ -55,10 +51,7 @@ fn strings() -> Type {
 }
 
 fn versioning_block() -> Block {
-    block(
-        vec![("enabled", Attribute::optional(Type::Bool)), ("mfa_delete", Attribute::optional(Type::Bool))],
-        vec![],
-    )
+    block(vec![("enabled", Attribute::optional(Type::Bool)), ("mfa_delete", Attribute::optional(Type::Bool))], vec![])
 }
 
 fn sse_default_block() -> Block {
@@ -98,10 +91,7 @@ fn lock_rule_block() -> Block {
 }
 
 fn lock_block() -> Block {
-    block(
-        vec![("object_lock_enabled", Attribute::optional(Type::String))],
-        vec![("rule", single(lock_rule_block()))],
-    )
+    block(vec![("object_lock_enabled", Attribute::optional(Type::String))], vec![("rule", single(lock_rule_block()))])
 }
 
 fn grant_block() -> Block {
@@ -143,7 +133,10 @@ fn website_block() -> Block {
 
 fn logging_block() -> Block {
     block(
-        vec![("target_bucket", Attribute::required(Type::String)), ("target_prefix", Attribute::optional(Type::String))],
+        vec![
+            ("target_bucket", Attribute::required(Type::String)),
+            ("target_prefix", Attribute::optional(Type::String)),
+        ],
         vec![],
     )
 }
@@ -260,7 +253,9 @@ pub fn name_problem(name: &str) -> Option<String> {
         return Some(format!("only lowercase alphanumeric characters, hyphens and periods allowed in {name:?}"));
     }
     let labels: Vec<&str> = name.split('.').collect();
-    if labels.len() == 4 && labels.iter().all(|l| !l.is_empty() && l.len() <= 3 && l.chars().all(|c| c.is_ascii_digit())) {
+    if labels.len() == 4
+        && labels.iter().all(|l| !l.is_empty() && l.len() <= 3 && l.chars().all(|c| c.is_ascii_digit()))
+    {
         return Some(format!("{name:?} must not be formatted as an IP address"));
     }
     if name.starts_with('.') || name.starts_with('-') {
@@ -272,7 +267,11 @@ pub fn name_problem(name: &str) -> Option<String> {
     if name.contains("..") {
         return Some(format!("{name:?} can be only one period between labels"));
     }
-    if name.starts_with("xn--") || name.starts_with("sthree-") || name.ends_with("-s3alias") || name.ends_with("--ol-s3") {
+    if name.starts_with("xn--")
+        || name.starts_with("sthree-")
+        || name.ends_with("-s3alias")
+        || name.ends_with("--ol-s3")
+    {
         return Some(format!("{name:?} uses a prefix or suffix AWS reserves"));
     }
     None
@@ -305,7 +304,9 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         if !items(config, name).is_empty() {
             diags.push(invalid(
                 name,
-                format!("Strata does not write the deprecated inline {name:?} block of aws_s3_bucket: use {split} for it"),
+                format!(
+                    "Strata does not write the deprecated inline {name:?} block of aws_s3_bucket: use {split} for it"
+                ),
             ));
         }
     }
@@ -325,8 +326,15 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         }
     }
     if let Some(acl) = str_attr(config, "acl") {
-        const ACLS: [&str; 7] =
-            ["private", "public-read", "public-read-write", "aws-exec-read", "authenticated-read", "bucket-owner-read", "bucket-owner-full-control"];
+        const ACLS: [&str; 7] = [
+            "private",
+            "public-read",
+            "public-read-write",
+            "aws-exec-read",
+            "authenticated-read",
+            "bucket-owner-read",
+            "bucket-owner-full-control",
+        ];
         if !ACLS.contains(&acl.as_str()) && acl != "log-delivery-write" {
             diags.push(invalid("acl", format!("expected acl to be one of {ACLS:?}, got {acl}")));
         }
@@ -411,12 +419,7 @@ pub(super) fn unique_name(prefix: &str) -> String {
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
-    format!(
-        "{prefix}{y:04}{m:02}{d:02}{:02}{:02}{:02}{tenth_ms:04}{n:08x}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    format!("{prefix}{y:04}{m:02}{d:02}{:02}{:02}{:02}{tenth_ms:04}{n:08x}", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 /// The (year, month, day) of a count of days since 1970-01-01.
@@ -456,10 +459,15 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     });
     let what = format!("creating {WHAT} ({name})");
     if let Some(problem) = name_problem(&name) {
-        return Err(ProviderDiagnostic::error(format!("{what}: invalid name"), format!("validating S3 Bucket name: {problem}")));
+        return Err(ProviderDiagnostic::error(
+            format!("{what}: invalid name"),
+            format!("validating S3 Bucket name: {problem}"),
+        ));
     }
     let location = (aws.region != "us-east-1").then(|| {
-        CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(aws.region.as_str())).build()
+        CreateBucketConfiguration::builder()
+            .location_constraint(BucketLocationConstraint::from(aws.region.as_str()))
+            .build()
     });
     aws.log_call("s3:CreateBucket");
     aws.block(
@@ -474,7 +482,8 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     .map_err(|e| aws_error(e).into_diag(&what))?;
     aws.until_visible(&format!("{WHAT} ({name})"), || head(aws, &name).map(|r| r.map(|_| ())))
         .map_err(|e| e.into_diag(&what))?;
-    let stub = with_attr(&with_attr(planned, "bucket", Value::string(name.as_str())), "id", Value::string(name.as_str()));
+    let stub =
+        with_attr(&with_attr(planned, "bucket", Value::string(name.as_str())), "id", Value::string(name.as_str()));
     let tags = map_of(&attr(planned, "tags_all"));
     if !tags.is_empty() {
         put_tags(aws, &name, &tags, &what)?;
@@ -490,7 +499,8 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     if old != new {
         if new.is_empty() {
             aws.log_call("s3:DeleteBucketTagging");
-            aws.block(aws.s3.delete_bucket_tagging().bucket(&name).send()).map_err(|e| aws_error(e).into_diag(&what))?;
+            aws.block(aws.s3.delete_bucket_tagging().bucket(&name).send())
+                .map_err(|e| aws_error(e).into_diag(&what))?;
         } else {
             put_tags(aws, &name, &new, &what)?;
         }
@@ -505,12 +515,15 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
 }
 
 fn put_tags(aws: &Aws, name: &str, tags: &BTreeMap<String, String>, what: &str) -> Result<(), ProviderDiagnostic> {
-    let tagging = Tagging::builder().set_tag_set(Some(s3_tags(tags))).build().map_err(|e| {
-        ProviderDiagnostic::error(format!("{what}: tags"), e.to_string())
-    })?;
+    let tagging = Tagging::builder()
+        .set_tag_set(Some(s3_tags(tags)))
+        .build()
+        .map_err(|e| ProviderDiagnostic::error(format!("{what}: tags"), e.to_string()))?;
     aws.log_call("s3:PutBucketTagging");
     while_propagating(aws, || {
-        aws.block(aws.s3.put_bucket_tagging().bucket(name).tagging(tagging.clone()).send()).map(|_| ()).map_err(aws_error)
+        aws.block(aws.s3.put_bucket_tagging().bucket(name).tagging(tagging.clone()).send())
+            .map(|_| ())
+            .map_err(aws_error)
     })
     .map_err(|e| e.into_diag(what))
 }
@@ -531,7 +544,8 @@ fn write_inline(aws: &Aws, name: &str, prior: &Value, planned: &Value, what: &st
             }
             None if !prior.is_null() => {
                 aws.log_call("s3:DeleteBucketPolicy");
-                aws.block(aws.s3.delete_bucket_policy().bucket(name).send()).map_err(|e| aws_error(e).into_diag(what))?;
+                aws.block(aws.s3.delete_bucket_policy().bucket(name).send())
+                    .map_err(|e| aws_error(e).into_diag(what))?;
             }
             None => {}
         }
@@ -541,8 +555,10 @@ fn write_inline(aws: &Aws, name: &str, prior: &Value, planned: &Value, what: &st
             aws.log_call("s3:PutBucketAccelerateConfiguration");
             let config =
                 AccelerateConfiguration::builder().status(BucketAccelerateStatus::from(status.as_str())).build();
-            aws.block(aws.s3.put_bucket_accelerate_configuration().bucket(name).accelerate_configuration(config).send())
-                .map_err(|e| aws_error(e).into_diag(what))?;
+            aws.block(
+                aws.s3.put_bucket_accelerate_configuration().bucket(name).accelerate_configuration(config).send(),
+            )
+            .map_err(|e| aws_error(e).into_diag(what))?;
         }
     }
     if changed("versioning") {
@@ -565,7 +581,9 @@ fn write_inline(aws: &Aws, name: &str, prior: &Value, planned: &Value, what: &st
                 let d = first(&rule, "apply_server_side_encryption_by_default");
                 let by_default = d.and_then(|d| {
                     ServerSideEncryptionByDefault::builder()
-                        .sse_algorithm(ServerSideEncryption::from(str_attr(&d, "sse_algorithm").unwrap_or_default().as_str()))
+                        .sse_algorithm(ServerSideEncryption::from(
+                            str_attr(&d, "sse_algorithm").unwrap_or_default().as_str(),
+                        ))
                         .set_kms_master_key_id(nonempty(&d, "kms_master_key_id"))
                         .build()
                         .ok()
@@ -579,12 +597,15 @@ fn write_inline(aws: &Aws, name: &str, prior: &Value, planned: &Value, what: &st
                     .build()
                     .map_err(|e| ProviderDiagnostic::error(format!("{what}: encryption"), e.to_string()))?;
                 aws.log_call("s3:PutBucketEncryption");
-                aws.block(aws.s3.put_bucket_encryption().bucket(name).server_side_encryption_configuration(config).send())
-                    .map_err(|e| aws_error(e).into_diag(what))?;
+                aws.block(
+                    aws.s3.put_bucket_encryption().bucket(name).server_side_encryption_configuration(config).send(),
+                )
+                .map_err(|e| aws_error(e).into_diag(what))?;
             }
             None if !prior.is_null() => {
                 aws.log_call("s3:DeleteBucketEncryption");
-                aws.block(aws.s3.delete_bucket_encryption().bucket(name).send()).map_err(|e| aws_error(e).into_diag(what))?;
+                aws.block(aws.s3.delete_bucket_encryption().bucket(name).send())
+                    .map_err(|e| aws_error(e).into_diag(what))?;
             }
             None => {}
         }
@@ -654,7 +675,11 @@ fn dns_suffix(region: &str) -> &'static str {
 pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
     let name = {
         let id = crate::id_of(current);
-        if id.is_empty() { str_attr(current, "bucket").unwrap_or_default() } else { id }
+        if id.is_empty() {
+            str_attr(current, "bucket").unwrap_or_default()
+        } else {
+            id
+        }
     };
     let what = format!("reading {WHAT} ({name})");
     let err = |e: AwsError| e.into_diag(&what);
@@ -801,10 +826,21 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
     }
     // A website's endpoint is known only where a website was configured.
     let website = !items(current, "website").is_empty();
-    fields.push(("website_domain", if website { Value::string(format!("s3-website.{region}.{suffix}").as_str()) } else { Value::null(Type::String) }));
+    fields.push((
+        "website_domain",
+        if website {
+            Value::string(format!("s3-website.{region}.{suffix}").as_str())
+        } else {
+            Value::null(Type::String)
+        },
+    ));
     fields.push((
         "website_endpoint",
-        if website { Value::string(format!("{name}.s3-website.{region}.{suffix}").as_str()) } else { Value::null(Type::String) },
+        if website {
+            Value::string(format!("{name}.s3-website.{region}.{suffix}").as_str())
+        } else {
+            Value::null(Type::String)
+        },
     ));
     Ok(Some(object(&schema(), fields)))
 }
@@ -858,10 +894,22 @@ fn empty_bucket(aws: &Aws, name: &str, what: &str) -> Result<(), ProviderDiagnos
         let page = aws.block(aws.s3.list_object_versions().bucket(name).send()).map_err(|e| err(aws_error(e)))?;
         let mut ids: Vec<ObjectIdentifier> = Vec::new();
         for v in page.versions() {
-            ids.extend(ObjectIdentifier::builder().set_key(v.key().map(String::from)).set_version_id(v.version_id().map(String::from)).build().ok());
+            ids.extend(
+                ObjectIdentifier::builder()
+                    .set_key(v.key().map(String::from))
+                    .set_version_id(v.version_id().map(String::from))
+                    .build()
+                    .ok(),
+            );
         }
         for m in page.delete_markers() {
-            ids.extend(ObjectIdentifier::builder().set_key(m.key().map(String::from)).set_version_id(m.version_id().map(String::from)).build().ok());
+            ids.extend(
+                ObjectIdentifier::builder()
+                    .set_key(m.key().map(String::from))
+                    .set_version_id(m.version_id().map(String::from))
+                    .build()
+                    .ok(),
+            );
         }
         if ids.is_empty() {
             return Ok(());
@@ -928,9 +976,8 @@ pub fn list(aws: &Aws) -> Result<Vec<ListedObject>, ProviderDiagnostic> {
     let what = "listing S3 Buckets";
     let mut objects = Vec::new();
     aws.log_call("s3:ListBuckets");
-    let out = aws
-        .block(aws.s3.list_buckets().bucket_region(&aws.region).send())
-        .map_err(|e| aws_error(e).into_diag(what))?;
+    let out =
+        aws.block(aws.s3.list_buckets().bucket_region(&aws.region).send()).map_err(|e| aws_error(e).into_diag(what))?;
     for b in out.buckets() {
         let Some(name) = b.name() else { continue };
         if b.bucket_region().is_some_and(|r| r != aws.region) {

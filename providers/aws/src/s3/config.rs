@@ -168,7 +168,12 @@ pub fn validate(type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
         VERSIONING => {
             if let Some(c) = first(config, "versioning_configuration") {
                 if let Some(s) = str_attr(&c, "status") {
-                    diags.extend(one_of("versioning_configuration", "status", &s, &["Enabled", "Suspended", "Disabled"]));
+                    diags.extend(one_of(
+                        "versioning_configuration",
+                        "status",
+                        &s,
+                        &["Enabled", "Suspended", "Disabled"],
+                    ));
                 }
                 if let Some(m) = str_attr(&c, "mfa_delete") {
                     diags.extend(one_of("versioning_configuration", "mfa_delete", &m, &["Enabled", "Disabled"]));
@@ -206,7 +211,11 @@ pub fn validate(type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
             if let Some(r) = first(config, "rule").and_then(|r| first(&r, "default_retention")) {
                 diags.extend(check_retention(&r, "rule"));
                 if int_attr(&r, "days").is_none() && int_attr(&r, "years").is_none() {
-                    diags.push(invalid("rule", "one of `rule.0.default_retention.0.days,rule.0.default_retention.0.years` must be specified".into()));
+                    diags.push(invalid(
+                        "rule",
+                        "one of `rule.0.default_retention.0.days,rule.0.default_retention.0.years` must be specified"
+                            .into(),
+                    ));
                 }
             }
         }
@@ -242,7 +251,11 @@ pub fn plan(type_name: &str, planned: &Value, config: &Value, prior: &Value) -> 
                         .map(|p| attr(&p, "mfa_delete"))
                         .unwrap_or_else(|| Value::unknown(Type::String));
                     let c = with_attr(&c, "mfa_delete", kept);
-                    out = with_attr(&out, "versioning_configuration", list_of(&versioning_configuration_block(), vec![c]));
+                    out = with_attr(
+                        &out,
+                        "versioning_configuration",
+                        list_of(&versioning_configuration_block(), vec![c]),
+                    );
                 }
             }
         }
@@ -297,7 +310,9 @@ pub fn put(aws: &Aws, type_name: &str, prior: &Value, planned: &Value) -> Result
                 .map(|r| {
                     let by_default = first(r, "apply_server_side_encryption_by_default").and_then(|d| {
                         ServerSideEncryptionByDefault::builder()
-                            .sse_algorithm(ServerSideEncryption::from(str_attr(&d, "sse_algorithm").unwrap_or_default().as_str()))
+                            .sse_algorithm(ServerSideEncryption::from(
+                                str_attr(&d, "sse_algorithm").unwrap_or_default().as_str(),
+                            ))
                             .set_kms_master_key_id(nonempty(&d, "kms_master_key_id"))
                             .build()
                             .ok()
@@ -335,9 +350,14 @@ pub fn put(aws: &Aws, type_name: &str, prior: &Value, planned: &Value) -> Result
                 .build();
             aws.log_call("s3:PutPublicAccessBlock");
             while_propagating(aws, || {
-                aws.block(s3.put_public_access_block().bucket(&bucket).public_access_block_configuration(config.clone()).send())
-                    .map(|_| ())
-                    .map_err(aws_error)
+                aws.block(
+                    s3.put_public_access_block()
+                        .bucket(&bucket)
+                        .public_access_block_configuration(config.clone())
+                        .send(),
+                )
+                .map(|_| ())
+                .map_err(aws_error)
             })
         }
         OWNERSHIP_CONTROLS => {
@@ -352,9 +372,11 @@ pub fn put(aws: &Aws, type_name: &str, prior: &Value, planned: &Value) -> Result
                 .map_err(|e| ProviderDiagnostic::error(format!("{what}: rule"), e.to_string()))?;
             aws.log_call("s3:PutBucketOwnershipControls");
             while_propagating(aws, || {
-                aws.block(s3.put_bucket_ownership_controls().bucket(&bucket).ownership_controls(controls.clone()).send())
-                    .map(|_| ())
-                    .map_err(aws_error)
+                aws.block(
+                    s3.put_bucket_ownership_controls().bucket(&bucket).ownership_controls(controls.clone()).send(),
+                )
+                .map(|_| ())
+                .map_err(aws_error)
             })
         }
         POLICY => {
@@ -363,16 +385,22 @@ pub fn put(aws: &Aws, type_name: &str, prior: &Value, planned: &Value) -> Result
             // IAM principals just made may not be accepted at once (MalformedPolicy).
             aws.retry(
                 std::time::Duration::from_secs(120),
-                |e| e.code == "NoSuchBucket" || (e.code == "MalformedPolicy" && e.message.contains("Invalid principal")),
+                |e| {
+                    e.code == "NoSuchBucket" || (e.code == "MalformedPolicy" && e.message.contains("Invalid principal"))
+                },
                 || {
-                    aws.block(s3.put_bucket_policy().bucket(&bucket).policy(&policy).send()).map(|_| ()).map_err(aws_error)
+                    aws.block(s3.put_bucket_policy().bucket(&bucket).policy(&policy).send())
+                        .map(|_| ())
+                        .map_err(aws_error)
                 },
             )
         }
         _ => {
             let rule = first(planned, "rule");
             return put_object_lock(aws, &bucket, owner.as_deref(), rule.as_ref(), &what)
-                .and_then(|_| read(aws, type_name, &with_attr(planned, "id", Value::string(split_id(planned).as_str()))))
+                .and_then(|_| {
+                    read(aws, type_name, &with_attr(planned, "id", Value::string(split_id(planned).as_str())))
+                })
                 .and_then(|v| v.ok_or_else(|| vanished(&what, &bucket)))
                 .map(|v| with_attr(&v, "token", attr(planned, "token")));
         }
@@ -385,7 +413,8 @@ pub fn put(aws: &Aws, type_name: &str, prior: &Value, planned: &Value) -> Result
     let stub = with_attr(planned, "id", Value::string(id.as_str()));
     let found = aws
         .until_visible(&format!("{} ({bucket})", self::what(type_name)), || {
-            read_remote(aws, type_name, &stub).map(|v| v.filter(|v| !(type_name == VERSIONING && is_disabled(v) && !is_disabled(planned))))
+            read_remote(aws, type_name, &stub)
+                .map(|v| v.filter(|v| !(type_name == VERSIONING && is_disabled(v) && !is_disabled(planned))))
         })
         .map_err(|e| e.into_diag(&what))?;
     Ok(found)
@@ -411,7 +440,8 @@ pub fn put_object_lock(
             .build();
         ObjectLockRule::builder().default_retention(retention).build()
     });
-    let config = ObjectLockConfiguration::builder().object_lock_enabled(ObjectLockEnabled::Enabled).set_rule(rule).build();
+    let config =
+        ObjectLockConfiguration::builder().object_lock_enabled(ObjectLockEnabled::Enabled).set_rule(rule).build();
     aws.log_call("s3:PutObjectLockConfiguration");
     while_propagating(aws, || {
         aws.block(
@@ -436,11 +466,21 @@ pub fn put_object_lock(
 }
 
 /// GetObjectLockConfiguration (None when the bucket has none).
-pub fn read_object_lock(aws: &Aws, bucket: &str, owner: Option<&str>) -> Result<Option<ObjectLockConfiguration>, AwsError> {
+pub fn read_object_lock(
+    aws: &Aws,
+    bucket: &str,
+    owner: Option<&str>,
+) -> Result<Option<ObjectLockConfiguration>, AwsError> {
     aws.log_call("s3:GetObjectLockConfiguration");
     let out = absent(
-        aws.block(aws.s3.get_object_lock_configuration().bucket(bucket).set_expected_bucket_owner(owner.map(String::from)).send())
-            .map_err(aws_error),
+        aws.block(
+            aws.s3
+                .get_object_lock_configuration()
+                .bucket(bucket)
+                .set_expected_bucket_owner(owner.map(String::from))
+                .send(),
+        )
+        .map_err(aws_error),
     )?;
     Ok(out.and_then(|o| o.object_lock_configuration().cloned()))
 }
@@ -498,7 +538,8 @@ fn read_remote(aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Val
             None => bucket.clone(),
         },
     };
-    let mut fields: Vec<(&str, Value)> = vec![("bucket", Value::string(bucket.as_str())), ("id", Value::string(id.as_str()))];
+    let mut fields: Vec<(&str, Value)> =
+        vec![("bucket", Value::string(bucket.as_str())), ("id", Value::string(id.as_str()))];
     if block.attributes.contains_key("expected_bucket_owner") {
         fields.push(("expected_bucket_owner", Value::string(owner.clone().unwrap_or_default().as_str())));
     }
@@ -515,7 +556,10 @@ fn read_remote(aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Val
                 Some(m) => Value::string(m.as_str()),
                 None => kept_mfa.filter(|v| v.is_wholly_known() && !v.is_null()).unwrap_or_else(|| Value::string("")),
             };
-            let c = object(&versioning_configuration_block(), [("status", Value::string(status.as_str())), ("mfa_delete", mfa)]);
+            let c = object(
+                &versioning_configuration_block(),
+                [("status", Value::string(status.as_str())), ("mfa_delete", mfa)],
+            );
             fields.push(("versioning_configuration", list_of(&versioning_configuration_block(), vec![c])));
             fields.push(("mfa", attr(current, "mfa")));
         }
@@ -573,7 +617,8 @@ fn read_remote(aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Val
         }
         OWNERSHIP_CONTROLS => {
             aws.log_call("s3:GetBucketOwnershipControls");
-            let Some(out) = absent(aws.block(s3.get_bucket_ownership_controls().bucket(&bucket).send()).map_err(aws_error))?
+            let Some(out) =
+                absent(aws.block(s3.get_bucket_ownership_controls().bucket(&bucket).send()).map_err(aws_error))?
             else {
                 return Ok(None);
             };
@@ -583,7 +628,12 @@ fn read_remote(aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Val
                 .unwrap_or_default()
                 .iter()
                 .take(1)
-                .map(|r| object(&ownership_rule_block(), [("object_ownership", Value::string(r.object_ownership().as_str()))]))
+                .map(|r| {
+                    object(
+                        &ownership_rule_block(),
+                        [("object_ownership", Value::string(r.object_ownership().as_str()))],
+                    )
+                })
                 .collect();
             fields.push(("rule", list_of(&ownership_rule_block(), rules)));
         }
@@ -601,7 +651,10 @@ fn read_remote(aws: &Aws, type_name: &str, current: &Value) -> Result<Option<Val
                 return Ok(None);
             }
             let rules = lock_rule_values(lock.rule(), &lock_rule_block(), &retention_block());
-            fields.push(("object_lock_enabled", Value::string(lock.object_lock_enabled().map(|e| e.as_str()).unwrap_or_default())));
+            fields.push((
+                "object_lock_enabled",
+                Value::string(lock.object_lock_enabled().map(|e| e.as_str()).unwrap_or_default()),
+            ));
             fields.push(("rule", list_of(&lock_rule_block(), rules)));
             fields.push(("token", attr(current, "token")));
         }

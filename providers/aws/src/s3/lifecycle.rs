@@ -12,15 +12,16 @@ use super::*;
 use crate::util::{i32_attr, int_attr, is_set, map_of, nonempty, object, set_of, single, string_map, with_attr};
 use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_s3::types::{
-    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration,
-    LifecycleRule, LifecycleRuleAndOperator, LifecycleRuleFilter, NoncurrentVersionExpiration,
-    NoncurrentVersionTransition, Tag, Transition, TransitionStorageClass,
+    AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus, LifecycleExpiration, LifecycleRule,
+    LifecycleRuleAndOperator, LifecycleRuleFilter, NoncurrentVersionExpiration, NoncurrentVersionTransition, Tag,
+    Transition, TransitionStorageClass,
 };
 use std::collections::BTreeMap;
 
 const WHAT: &str = "S3 Bucket Lifecycle Configuration";
 const DEFAULT_MINIMUM_SIZE: &str = "all_storage_classes_128K";
-const STORAGE_CLASSES: [&str; 6] = ["GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR"];
+const STORAGE_CLASSES: [&str; 6] =
+    ["GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR"];
 
 fn plain(list: Vec<(&str, Attribute)>) -> Block {
     Block { attributes: attrs(list), blocks: BTreeMap::new() }
@@ -151,12 +152,22 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
     for (i, rule) in rules.iter().enumerate() {
         if let Some(id) = str_attr(rule, "id") {
             if id.is_empty() || id.len() > 255 {
-                diags.push(error_at(rule_path(i, &["id"]), "Invalid Attribute Value Length", format!("Attribute rule[{i}].id string length must be between 1 and 255, got: {}", id.len())));
+                diags.push(error_at(
+                    rule_path(i, &["id"]),
+                    "Invalid Attribute Value Length",
+                    format!("Attribute rule[{i}].id string length must be between 1 and 255, got: {}", id.len()),
+                ));
             }
         }
         if let Some(s) = str_attr(rule, "status") {
             if s != "Enabled" && s != "Disabled" {
-                diags.push(error_at(rule_path(i, &["status"]), "Invalid Attribute Value Match", format!("Attribute rule[{i}].status value must be one of: [\"Enabled\" \"Disabled\"], got: \"{s}\"")));
+                diags.push(error_at(
+                    rule_path(i, &["status"]),
+                    "Invalid Attribute Value Match",
+                    format!(
+                        "Attribute rule[{i}].status value must be one of: [\"Enabled\" \"Disabled\"], got: \"{s}\""
+                    ),
+                ));
             }
         }
         let filter = attr(rule, "filter");
@@ -198,21 +209,37 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
                 }
             }
             if int_attr(&e, "days").is_some_and(|d| d < 0) {
-                diags.push(error_at(rule_path(i, &["expiration", "days"]), "Invalid Attribute Value", "Attribute expiration.days value must be at least 0".into()));
+                diags.push(error_at(
+                    rule_path(i, &["expiration", "days"]),
+                    "Invalid Attribute Value",
+                    "Attribute expiration.days value must be at least 0".into(),
+                ));
             }
         }
         for t in items(rule, "transition") {
             let (date, days) = (is_set(&attr(&t, "date")), is_set(&attr(&t, "days")));
             if date && days {
-                diags.push(error_at(rule_path(i, &["transition"]), "Invalid Attribute Combination", "2 attributes specified when one (and only one) of [date,days] is required".into()));
+                diags.push(error_at(
+                    rule_path(i, &["transition"]),
+                    "Invalid Attribute Combination",
+                    "2 attributes specified when one (and only one) of [date,days] is required".into(),
+                ));
             }
             if let Some(d) = str_attr(&t, "date") {
                 if !is_rfc3339(&d) {
-                    diags.push(error_at(rule_path(i, &["transition"]), "Invalid RFC3339 String Value", format!("A string value was provided that is not valid RFC3339 string format: {d:?}")));
+                    diags.push(error_at(
+                        rule_path(i, &["transition"]),
+                        "Invalid RFC3339 String Value",
+                        format!("A string value was provided that is not valid RFC3339 string format: {d:?}"),
+                    ));
                 }
             }
             if int_attr(&t, "days").is_some_and(|d| d < 0) {
-                diags.push(error_at(rule_path(i, &["transition"]), "Invalid Attribute Value", "Attribute transition.days value must be at least 0".into()));
+                diags.push(error_at(
+                    rule_path(i, &["transition"]),
+                    "Invalid Attribute Value",
+                    "Attribute transition.days value must be at least 0".into(),
+                ));
             }
             diags.extend(check_storage_class(&t, i, "transition"));
         }
@@ -221,7 +248,11 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         }
         if let Some(n) = first(rule, "noncurrent_version_expiration") {
             if int_attr(&n, "noncurrent_days").is_some_and(|d| d < 1) {
-                diags.push(error_at(rule_path(i, &["noncurrent_version_expiration", "noncurrent_days"]), "Invalid Attribute Value", "Attribute noncurrent_version_expiration.noncurrent_days value must be at least 1".into()));
+                diags.push(error_at(
+                    rule_path(i, &["noncurrent_version_expiration", "noncurrent_days"]),
+                    "Invalid Attribute Value",
+                    "Attribute noncurrent_version_expiration.noncurrent_days value must be at least 1".into(),
+                ));
             }
         }
     }
@@ -232,7 +263,14 @@ fn check_storage_class(t: &Value, i: usize, block: &str) -> Option<ProviderDiagn
     let s = str_attr(t, "storage_class")?;
     (!STORAGE_CLASSES.contains(&s.as_str())).then(|| {
         let list: Vec<String> = STORAGE_CLASSES.iter().map(|c| format!("{c:?}")).collect();
-        error_at(rule_path(i, &[block]), "Invalid Attribute Value Match", format!("Attribute rule[{i}].{block}.storage_class value must be one of: [{}], got: \"{s}\"", list.join(" ")))
+        error_at(
+            rule_path(i, &[block]),
+            "Invalid Attribute Value Match",
+            format!(
+                "Attribute rule[{i}].{block}.storage_class value must be one of: [{}], got: \"{s}\"",
+                list.join(" ")
+            ),
+        )
     })
 }
 
@@ -267,7 +305,8 @@ fn map_block(v: &Value, name: &str, block: &Block, f: impl Fn(&Value) -> Value) 
     let items = items(v, name).iter().map(&f).collect();
     let nested = &rule_block();
     let nesting = nested.blocks.get(name).map(|b| b.nesting).unwrap_or(strata_provider::Nesting::List);
-    let value = if nesting == strata_provider::Nesting::Set { set_of_values(block, items) } else { list_of(block, items) };
+    let value =
+        if nesting == strata_provider::Nesting::Set { set_of_values(block, items) } else { list_of(block, items) };
     with_attr(v, name, value)
 }
 
@@ -283,7 +322,9 @@ fn plan_rule(rule: &Value) -> Value {
             .map(|f| {
                 let has_and_or_tag = !items(f, "and").is_empty() || !items(f, "tag").is_empty();
                 let nothing = !has_and_or_tag
-                    && ["object_size_greater_than", "object_size_less_than", "prefix"].iter().all(|n| attr(f, n).is_null());
+                    && ["object_size_greater_than", "object_size_less_than", "prefix"]
+                        .iter()
+                        .all(|n| attr(f, n).is_null());
                 let mut f = f.clone();
                 if has_and_or_tag {
                     f = with_attr(&f, "prefix", Value::null(Type::String));
@@ -341,7 +382,8 @@ fn to_rule(r: &Value) -> Result<LifecycleRule, String> {
                 .set_tags((!tags.is_empty()).then_some(tags))
                 .build()
         });
-        let tag = first(&f, "tag").and_then(|t| s3_tag(&str_attr(&t, "key").unwrap_or_default(), &str_attr(&t, "value").unwrap_or_default()));
+        let tag = first(&f, "tag")
+            .and_then(|t| s3_tag(&str_attr(&t, "key").unwrap_or_default(), &str_attr(&t, "value").unwrap_or_default()));
         LifecycleRuleFilter::builder()
             .set_and(and)
             .set_tag(tag)
@@ -392,7 +434,9 @@ fn to_rule(r: &Value) -> Result<LifecycleRule, String> {
                 .build()
         }))
         .set_abort_incomplete_multipart_upload(first(r, "abort_incomplete_multipart_upload").map(|a| {
-            AbortIncompleteMultipartUpload::builder().set_days_after_initiation(i32_attr(&a, "days_after_initiation")).build()
+            AbortIncompleteMultipartUpload::builder()
+                .set_days_after_initiation(i32_attr(&a, "days_after_initiation"))
+                .build()
         }))
         .build()
         .map_err(|e| e.to_string())
@@ -429,13 +473,17 @@ pub fn put(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     .map_err(|e| e.into_diag(&what))?;
     let stub = with_attr(planned, "id", Value::string(split_id(planned).as_str()));
     // S3 shows a new configuration after a moment: wait until its rule ids and statuses are the planned ones.
-    let want: Vec<(String, String)> =
-        items(planned, "rule").iter().map(|r| (str_attr(r, "id").unwrap_or_default(), str_attr(r, "status").unwrap_or_default())).collect();
+    let want: Vec<(String, String)> = items(planned, "rule")
+        .iter()
+        .map(|r| (str_attr(r, "id").unwrap_or_default(), str_attr(r, "status").unwrap_or_default()))
+        .collect();
     aws.until_visible(&format!("{WHAT} ({bucket})"), || {
         let found = read_remote(aws, &stub)?;
         Ok(found.filter(|v| {
-            let got: Vec<(String, String)> =
-                items(v, "rule").iter().map(|r| (str_attr(r, "id").unwrap_or_default(), str_attr(r, "status").unwrap_or_default())).collect();
+            let got: Vec<(String, String)> = items(v, "rule")
+                .iter()
+                .map(|r| (str_attr(r, "id").unwrap_or_default(), str_attr(r, "status").unwrap_or_default()))
+                .collect();
             got == want
         }))
     })
@@ -485,19 +533,29 @@ fn rule_value(r: &LifecycleRule, known: Option<&Value>) -> Value {
         .collect();
     let filter: Vec<Value> = r
         .filter()
-        .filter(|f| f.and().is_some() || f.object_size_greater_than().is_some() || f.object_size_less_than().is_some() || f.prefix().is_some() || f.tag().is_some())
+        .filter(|f| {
+            f.and().is_some()
+                || f.object_size_greater_than().is_some()
+                || f.object_size_less_than().is_some()
+                || f.prefix().is_some()
+                || f.tag().is_some()
+        })
         .map(|f| {
             let and: Vec<Value> = f
                 .and()
                 .map(|a| {
-                    let tags: BTreeMap<String, String> = a.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+                    let tags: BTreeMap<String, String> =
+                        a.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
                     object(
                         &and_block(),
                         [
                             ("object_size_greater_than", Value::int(a.object_size_greater_than().unwrap_or(0))),
                             ("object_size_less_than", Value::int(a.object_size_less_than().unwrap_or(0))),
                             ("prefix", Value::string(a.prefix().unwrap_or_default())),
-                            ("tags", if tags.is_empty() { Value::null(Type::map(Type::String)) } else { string_map(&tags) }),
+                            (
+                                "tags",
+                                if tags.is_empty() { Value::null(Type::map(Type::String)) } else { string_map(&tags) },
+                            ),
                         ],
                     )
                 })
@@ -590,8 +648,10 @@ fn read_remote(aws: &Aws, current: &Value) -> Result<Option<Value>, AwsError> {
     let (bucket, owner) = parse_id(current);
     aws.log_call("s3:GetBucketLifecycleConfiguration");
     let Some(out) = absent(
-        aws.block(aws.s3.get_bucket_lifecycle_configuration().bucket(&bucket).set_expected_bucket_owner(owner.clone()).send())
-            .map_err(aws_error),
+        aws.block(
+            aws.s3.get_bucket_lifecycle_configuration().bucket(&bucket).set_expected_bucket_owner(owner.clone()).send(),
+        )
+        .map_err(aws_error),
     )?
     else {
         return Ok(None);
@@ -631,7 +691,10 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     let (bucket, owner) = parse_id(prior);
     let what = format!("deleting {WHAT} ({bucket})");
     aws.log_call("s3:DeleteBucketLifecycle");
-    match aws.block(aws.s3.delete_bucket_lifecycle().bucket(&bucket).set_expected_bucket_owner(owner).send()).map_err(aws_error) {
+    match aws
+        .block(aws.s3.delete_bucket_lifecycle().bucket(&bucket).set_expected_bucket_owner(owner).send())
+        .map_err(aws_error)
+    {
         Err(e) if !is_gone(&e) => Err(e.into_diag(&what)),
         _ => Ok(()),
     }
@@ -648,7 +711,10 @@ mod tests {
     #[test]
     fn left_out_legacy_arguments_are_planned_as_zero_values() {
         let t = object(&transition_block(), [("storage_class", Value::string("GLACIER"))]);
-        let dated = object(&transition_block(), [("date", Value::string("2030-01-01T00:00:00Z")), ("storage_class", Value::string("DEEP_ARCHIVE"))]);
+        let dated = object(
+            &transition_block(),
+            [("date", Value::string("2030-01-01T00:00:00Z")), ("storage_class", Value::string("DEEP_ARCHIVE"))],
+        );
         let e = object(&expiration_block(), [("days", Value::int(2555))]);
         let f = object(&filter_block(), []);
         let r = rule(vec![
@@ -674,7 +740,13 @@ mod tests {
         let r = rule(vec![("id", Value::string("a")), ("status", Value::string("On"))]);
         let config = object(&block, [("bucket", Value::string("b")), ("rule", list_of(&rule_block(), vec![r]))]);
         let diags = validate(&config);
-        assert!(diags.iter().any(|d| d.detail.contains("one (and only one) of [rule[0].filter,rule[0].prefix]")), "{diags:?}");
-        assert!(diags.iter().any(|d| d.detail.contains("value must be one of: [\"Enabled\" \"Disabled\"]")), "{diags:?}");
+        assert!(
+            diags.iter().any(|d| d.detail.contains("one (and only one) of [rule[0].filter,rule[0].prefix]")),
+            "{diags:?}"
+        );
+        assert!(
+            diags.iter().any(|d| d.detail.contains("value must be one of: [\"Enabled\" \"Disabled\"]")),
+            "{diags:?}"
+        );
     }
 }

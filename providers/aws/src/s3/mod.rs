@@ -34,8 +34,18 @@ pub const NOTIFICATION: &str = "aws_s3_bucket_notification";
 pub const OBJECT: &str = "aws_s3_object";
 
 /// The resource types of this family.
-pub const TYPES: [&str; 10] =
-    [BUCKET, VERSIONING, ENCRYPTION, PUBLIC_ACCESS_BLOCK, OWNERSHIP_CONTROLS, POLICY, LIFECYCLE, OBJECT_LOCK, NOTIFICATION, OBJECT];
+pub const TYPES: [&str; 10] = [
+    BUCKET,
+    VERSIONING,
+    ENCRYPTION,
+    PUBLIC_ACCESS_BLOCK,
+    OWNERSHIP_CONTROLS,
+    POLICY,
+    LIFECYCLE,
+    OBJECT_LOCK,
+    NOTIFICATION,
+    OBJECT,
+];
 
 /// The family (`family::FAMILIES`).
 pub struct S3;
@@ -77,10 +87,12 @@ impl Family for S3 {
         match type_name {
             BUCKET => vec![("force_destroy", Value::bool(false))],
             OBJECT => vec![("force_destroy", Value::bool(false))],
-            PUBLIC_ACCESS_BLOCK => ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
-                .into_iter()
-                .map(|n| (n, Value::bool(false)))
-                .collect(),
+            PUBLIC_ACCESS_BLOCK => {
+                ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
+                    .into_iter()
+                    .map(|n| (n, Value::bool(false)))
+                    .collect()
+            }
             OBJECT_LOCK => vec![("object_lock_enabled", Value::string("Enabled"))],
             NOTIFICATION => vec![("eventbridge", Value::bool(false))],
             _ => Vec::new(),
@@ -101,13 +113,19 @@ impl Family for S3 {
         if type_name != BUCKET && type_name != OBJECT {
             if let Some(name) = str_attr(config, "bucket") {
                 if name.is_empty() || name.len() > 63 {
-                    diags.push(invalid("bucket", format!("expected length of bucket to be in the range (1 - 63), got {name}")));
+                    diags.push(invalid(
+                        "bucket",
+                        format!("expected length of bucket to be in the range (1 - 63), got {name}"),
+                    ));
                 }
             }
         }
         if let Some(owner) = str_attr(config, "expected_bucket_owner") {
             if owner.len() != 12 || !owner.chars().all(|c| c.is_ascii_digit()) {
-                diags.push(invalid("expected_bucket_owner", format!("{owner:?} (expected_bucket_owner) is not a valid AWS account ID")));
+                diags.push(invalid(
+                    "expected_bucket_owner",
+                    format!("{owner:?} (expected_bucket_owner) is not a valid AWS account ID"),
+                ));
             }
         }
         diags
@@ -157,7 +175,13 @@ impl Family for S3 {
     /// A bucket by its planned name and the create token tag; the
     /// configuration resources and objects are puts, made again when
     /// interrupted.
-    fn find(&self, aws: &Aws, type_name: &str, token: &str, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+    fn find(
+        &self,
+        aws: &Aws,
+        type_name: &str,
+        token: &str,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderDiagnostic> {
         let planned = &crate::util::known_or_null(planned);
         match type_name {
             BUCKET => bucket::find(aws, token, planned),
@@ -181,10 +205,8 @@ impl Family for S3 {
 /// `bucket` (R, FN) and `expected_bucket_owner` (O, FN), with `id`:
 /// what every split configuration resource starts from.
 fn bucket_attributes(with_owner: bool) -> std::collections::BTreeMap<String, Attribute> {
-    let mut list = vec![
-        ("bucket", Attribute::required(Type::String).force_new()),
-        ("id", Attribute::computed(Type::String)),
-    ];
+    let mut list =
+        vec![("bucket", Attribute::required(Type::String).force_new()), ("id", Attribute::computed(Type::String))];
     if with_owner {
         list.push(("expected_bucket_owner", Attribute::optional(Type::String).force_new()));
     }
@@ -300,13 +322,20 @@ fn xml_text(body: &str, tag: &str) -> Option<String> {
     let start = body.find(&open)? + open.len();
     let end = body[start..].find(&format!("</{tag}>"))? + start;
     let text = &body[start..end];
-    Some(text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&"))
+    Some(
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&"),
+    )
 }
 
 /// GetBucketVersioning: (status, MFA delete), each None where S3 reports none.
 fn get_versioning(aws: &Aws, bucket: &str, owner: Option<&str>) -> Result<(Option<String>, Option<String>), AwsError> {
     aws.log_call("s3:GetBucketVersioning");
-    let out = aws.block(aws.s3.get_bucket_versioning().bucket(bucket).set_expected_bucket_owner(owner.map(String::from)).send());
+    let out = aws
+        .block(aws.s3.get_bucket_versioning().bucket(bucket).set_expected_bucket_owner(owner.map(String::from)).send());
     match out {
         Ok(o) => Ok((o.status().map(|s| s.as_str().to_string()), o.mfa_delete().map(|m| m.as_str().to_string()))),
         Err(e) => match unparsed_body(&e) {

@@ -22,7 +22,11 @@ const KINDS: [(&str, &str, &str); 3] = [
 ];
 
 fn destination_block(arn: &str) -> Block {
-    let arn_attr = if arn == "lambda_function_arn" { Attribute::optional(Type::String) } else { Attribute::required(Type::String) };
+    let arn_attr = if arn == "lambda_function_arn" {
+        Attribute::optional(Type::String)
+    } else {
+        Attribute::required(Type::String)
+    };
     Block {
         attributes: attrs(vec![
             (arn, arn_attr),
@@ -45,7 +49,10 @@ pub fn schema() -> Block {
         blocks: KINDS
             .iter()
             .map(|(name, arn, _)| {
-                (name.to_string(), NestedBlock { nesting: Nesting::List, block: destination_block(arn), min_items: 0, max_items: 0 })
+                (
+                    name.to_string(),
+                    NestedBlock { nesting: Nesting::List, block: destination_block(arn), min_items: 0, max_items: 0 },
+                )
             })
             .collect(),
     }
@@ -97,7 +104,11 @@ fn filter_of(d: &Value) -> Option<NotificationConfigurationFilter> {
         .into_iter()
         .filter_map(|(n, kind)| nonempty(d, n).map(|v| FilterRule::builder().name(kind).value(v).build()))
         .collect();
-    (!rules.is_empty()).then(|| NotificationConfigurationFilter::builder().key(S3KeyFilter::builder().set_filter_rules(Some(rules)).build()).build())
+    (!rules.is_empty()).then(|| {
+        NotificationConfigurationFilter::builder()
+            .key(S3KeyFilter::builder().set_filter_rules(Some(rules)).build())
+            .build()
+    })
 }
 
 fn events_of(d: &Value) -> Vec<Event> {
@@ -156,9 +167,15 @@ pub fn put(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
         std::time::Duration::from_secs(120),
         |e| e.code == "NoSuchBucket" || (e.code == "InvalidArgument" && e.message.contains("Unable to validate")),
         || {
-            aws.block(aws.s3.put_bucket_notification_configuration().bucket(&bucket).notification_configuration(config.clone()).send())
-                .map(|_| ())
-                .map_err(aws_error)
+            aws.block(
+                aws.s3
+                    .put_bucket_notification_configuration()
+                    .bucket(&bucket)
+                    .notification_configuration(config.clone())
+                    .send(),
+            )
+            .map(|_| ())
+            .map_err(aws_error)
         },
     )
     .map_err(|e| e.into_diag(&what))?;

@@ -121,7 +121,8 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
             diags.push(invalid(name, format!("{name} must not be empty, got \"\"")));
         }
     }
-    let bodies: Vec<&str> = ["content", "content_base64", "source"].into_iter().filter(|n| crate::util::is_set(&attr(config, n))).collect();
+    let bodies: Vec<&str> =
+        ["content", "content_base64", "source"].into_iter().filter(|n| crate::util::is_set(&attr(config, n))).collect();
     if bodies.len() > 1 {
         diags.push(invalid(bodies[1], format!("\"{}\": conflicts with {}", bodies[1], bodies[0])));
     }
@@ -151,7 +152,15 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
         ("checksum_algorithm", &["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"]),
         (
             "acl",
-            &["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"],
+            &[
+                "private",
+                "public-read",
+                "public-read-write",
+                "authenticated-read",
+                "aws-exec-read",
+                "bucket-owner-read",
+                "bucket-owner-full-control",
+            ],
         ),
     ];
     for (name, allowed) in checks {
@@ -161,11 +170,17 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
     }
     if let Some(d) = str_attr(config, "object_lock_retain_until_date") {
         if DateTime::from_str(&d, DateTimeFormat::DateTime).is_err() {
-            diags.push(invalid("object_lock_retain_until_date", format!("\"object_lock_retain_until_date\" must be a valid RFC3339 date, got {d:?}")));
+            diags.push(invalid(
+                "object_lock_retain_until_date",
+                format!("\"object_lock_retain_until_date\" must be a valid RFC3339 date, got {d:?}"),
+            ));
         }
     }
     if !items(config, "override_provider").is_empty() {
-        diags.push(invalid("override_provider", "Strata does not support override_provider on aws_s3_object yet: set the object's tags with `tags`".into()));
+        diags.push(invalid(
+            "override_provider",
+            "Strata does not support override_provider on aws_s3_object yet: set the object's tags with `tags`".into(),
+        ));
     }
     diags
 }
@@ -194,7 +209,10 @@ fn body_of(planned: &Value, what: &str) -> Result<Vec<u8>, ProviderDiagnostic> {
             _ => source.clone(),
         };
         return std::fs::read(&path).map_err(|e| {
-            ProviderDiagnostic::error(format!("{what}: opening S3 object source"), format!("opening S3 object source ({path}): {e}"))
+            ProviderDiagnostic::error(
+                format!("{what}: opening S3 object source"),
+                format!("opening S3 object source ({path}): {e}"),
+            )
         });
     }
     if let Some(content) = nonempty(planned, "content") {
@@ -221,7 +239,7 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
         } as u32)
     };
     let text = s.trim_end_matches('=').as_bytes();
-    if s.len() % 4 != 0 && s.ends_with('=') {
+    if !s.len().is_multiple_of(4) && s.ends_with('=') {
         return None;
     }
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
@@ -284,8 +302,10 @@ pub fn put(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, ProviderD
         if changed("acl") {
             if let Some(acl) = nonempty(planned, "acl") {
                 aws.log_call("s3:PutObjectAcl");
-                aws.block(aws.s3.put_object_acl().bucket(&bucket).key(&key).acl(ObjectCannedAcl::from(acl.as_str())).send())
-                    .map_err(|e| err(aws_error(e)))?;
+                aws.block(
+                    aws.s3.put_object_acl().bucket(&bucket).key(&key).acl(ObjectCannedAcl::from(acl.as_str())).send(),
+                )
+                .map_err(|e| err(aws_error(e)))?;
             }
         }
         if changed("object_lock_legal_hold_status") {
@@ -334,9 +354,14 @@ fn put_tags(aws: &Aws, bucket: &str, key: &str, tags: &BTreeMap<String, String>)
         return aws.block(aws.s3.delete_object_tagging().bucket(bucket).key(key).send()).map(|_| ()).map_err(aws_error);
     }
     let set: Vec<Tag> = tags.iter().filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok()).collect();
-    let tagging = Tagging::builder().set_tag_set(Some(set)).build().map_err(|e| AwsError { code: "InvalidTag".into(), message: e.to_string() })?;
+    let tagging = Tagging::builder()
+        .set_tag_set(Some(set))
+        .build()
+        .map_err(|e| AwsError { code: "InvalidTag".into(), message: e.to_string() })?;
     aws.log_call("s3:PutObjectTagging");
-    aws.block(aws.s3.put_object_tagging().bucket(bucket).key(key).tagging(tagging).send()).map(|_| ()).map_err(aws_error)
+    aws.block(aws.s3.put_object_tagging().bucket(bucket).key(key).tagging(tagging).send())
+        .map(|_| ())
+        .map_err(aws_error)
 }
 
 fn upload(aws: &Aws, bucket: &str, key: &str, planned: &Value, what: &str) -> Result<(), ProviderDiagnostic> {
@@ -373,7 +398,9 @@ fn upload(aws: &Aws, bucket: &str, key: &str, planned: &Value, what: &str) -> Re
         .set_ssekms_key_id(kms)
         .set_server_side_encryption(sse)
         .set_metadata((!metadata.is_empty()).then(|| metadata.into_iter().collect()))
-        .set_object_lock_legal_hold_status(nonempty(planned, "object_lock_legal_hold_status").map(|s| ObjectLockLegalHoldStatus::from(s.as_str())))
+        .set_object_lock_legal_hold_status(
+            nonempty(planned, "object_lock_legal_hold_status").map(|s| ObjectLockLegalHoldStatus::from(s.as_str())),
+        )
         .set_object_lock_mode(nonempty(planned, "object_lock_mode").map(|m| ObjectLockMode::from(m.as_str())))
         .set_object_lock_retain_until_date(nonempty(planned, "object_lock_retain_until_date").and_then(|d| date(&d)))
         .set_storage_class(nonempty(planned, "storage_class").map(|s| StorageClass::from(s.as_str())))
@@ -412,9 +439,10 @@ fn read_remote(aws: &Aws, current: &Value) -> Result<Option<Value>, AwsError> {
     }
     let Some(out) = absent(aws.block(head.send()).map_err(aws_error))? else { return Ok(None) };
     aws.log_call("s3:GetObjectTagging");
-    let remote_tags: Vec<(String, String)> = absent(aws.block(aws.s3.get_object_tagging().bucket(&bucket).key(&key).send()).map_err(aws_error))?
-        .map(|o| o.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect())
-        .unwrap_or_default();
+    let remote_tags: Vec<(String, String)> =
+        absent(aws.block(aws.s3.get_object_tagging().bucket(&bucket).key(&key).send()).map_err(aws_error))?
+            .map(|o| o.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect())
+            .unwrap_or_default();
     let (tags, tags_all) = tags::read_tags(&aws.default_tags, &attr(current, "tags"), remote_tags);
     let text = |v: Option<&str>| Value::string(v.unwrap_or_default());
     let kept = |n: &str| attr(current, n);
@@ -423,13 +451,22 @@ fn read_remote(aws: &Aws, current: &Value) -> Result<Option<Value>, AwsError> {
         Some(k) => Value::string(k),
         None => {
             let v = kept("kms_key_id");
-            if v.is_wholly_known() && !v.is_null() { v } else { Value::string("") }
+            if v.is_wholly_known() && !v.is_null() {
+                v
+            } else {
+                Value::string("")
+            }
         }
     };
-    let metadata: BTreeMap<String, String> = out.metadata().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
+    let metadata: BTreeMap<String, String> =
+        out.metadata().map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default();
     let known_or = |n: &str, fallback: Value| {
         let v = kept(n);
-        if v.is_wholly_known() && !v.is_null() { v } else { fallback }
+        if v.is_wholly_known() && !v.is_null() {
+            v
+        } else {
+            fallback
+        }
     };
     Ok(Some(object(
         &schema(),
@@ -491,15 +528,23 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     // Versioned: every version and delete marker of this key goes.
     for _ in 0..10_000 {
         aws.log_call("s3:ListObjectVersions");
-        let page = match aws.block(aws.s3.list_object_versions().bucket(&bucket).prefix(&key).send()).map_err(aws_error) {
+        let page = match aws.block(aws.s3.list_object_versions().bucket(&bucket).prefix(&key).send()).map_err(aws_error)
+        {
             Ok(p) => p,
             Err(e) if is_gone(&e) => return Ok(()),
             Err(e) => return Err(err(e)),
         };
         let mut ids: Vec<ObjectIdentifier> = Vec::new();
-        for (k, v) in page.versions().iter().map(|v| (v.key(), v.version_id())).chain(page.delete_markers().iter().map(|m| (m.key(), m.version_id()))) {
+        for (k, v) in page
+            .versions()
+            .iter()
+            .map(|v| (v.key(), v.version_id()))
+            .chain(page.delete_markers().iter().map(|m| (m.key(), m.version_id())))
+        {
             if k == Some(key.as_str()) {
-                ids.extend(ObjectIdentifier::builder().key(key.as_str()).set_version_id(v.map(String::from)).build().ok());
+                ids.extend(
+                    ObjectIdentifier::builder().key(key.as_str()).set_version_id(v.map(String::from)).build().ok(),
+                );
             }
         }
         if ids.is_empty() {
@@ -512,13 +557,29 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
             .map_err(|e| ProviderDiagnostic::error(format!("{what}: versions"), e.to_string()))?;
         aws.log_call("s3:DeleteObjects");
         let out = aws
-            .block(aws.s3.delete_objects().bucket(&bucket).delete(delete).set_bypass_governance_retention(force.then_some(true)).send())
+            .block(
+                aws.s3
+                    .delete_objects()
+                    .bucket(&bucket)
+                    .delete(delete)
+                    .set_bypass_governance_retention(force.then_some(true))
+                    .send(),
+            )
             .map_err(|e| err(aws_error(e)))?;
         if let Some(e) = out.errors().first() {
-            let hint = if e.code() == Some("AccessDenied") && !force { " (a locked version: force_destroy = true bypasses governance retention)" } else { "" };
+            let hint = if e.code() == Some("AccessDenied") && !force {
+                " (a locked version: force_destroy = true bypasses governance retention)"
+            } else {
+                ""
+            };
             return Err(ProviderDiagnostic::error(
                 format!("{what}: {}", e.code().unwrap_or_default()),
-                format!("{what}: version {:?}: {}: {}{hint}", e.version_id().unwrap_or_default(), e.code().unwrap_or_default(), e.message().unwrap_or_default()),
+                format!(
+                    "{what}: version {:?}: {}: {}{hint}",
+                    e.version_id().unwrap_or_default(),
+                    e.code().unwrap_or_default(),
+                    e.message().unwrap_or_default()
+                ),
             ));
         }
     }
