@@ -562,3 +562,101 @@ fn bad_s3_configurations_are_refused_at_validate_naming_the_attribute() {
         out.transcript()
     );
 }
+
+/// A bucket with versioning and a lifecycle configuration in a state file
+/// as Terraform with hashicorp/aws 6.x writes it (the bucket's inline
+/// blocks as read, the lifecycle's legacy zero values, its schema version
+/// 1): refreshing and planning against the same configuration changes
+/// nothing.
+#[test]
+fn a_terraform_written_bucket_state_plans_no_changes() {
+    let name = format!("tfstate-{}", std::process::id());
+    s3(&format!(
+        "s3w.create_bucket(Bucket='{name}', CreateBucketConfiguration={{'LocationConstraint': '{REGION}'}})\n\
+         s3w.put_bucket_versioning(Bucket='{name}', VersioningConfiguration={{'Status': 'Enabled'}})\n\
+         s3w.put_bucket_lifecycle_configuration(Bucket='{name}', LifecycleConfiguration={{'Rules': [{{'ID': 'retain', 'Status': 'Enabled', 'Filter': {{'Prefix': ''}}, 'Expiration': {{'Days': 2555}}, 'Transitions': [{{'Days': 90, 'StorageClass': 'GLACIER'}}]}}]}})"
+    ));
+    let bucket = serde_json::json!({
+        "acceleration_status": "", "acl": null, "arn": format!("arn:aws:s3:::{name}"), "bucket": name,
+        "bucket_domain_name": format!("{name}.s3.amazonaws.com"), "bucket_prefix": "", "bucket_region": REGION,
+        "bucket_regional_domain_name": format!("{name}.s3.{REGION}.amazonaws.com"), "cors_rule": [],
+        "force_destroy": false, "grant": [], "hosted_zone_id": "Z3GKZC51ZF0DB4", "id": name, "lifecycle_rule": [],
+        "logging": [], "object_lock_configuration": [], "object_lock_enabled": false, "policy": "", "region": REGION,
+        "replication_configuration": [], "request_payer": "BucketOwner",
+        "server_side_encryption_configuration": [{"rule": [{"apply_server_side_encryption_by_default": [{"kms_master_key_id": "", "sse_algorithm": "AES256"}], "bucket_key_enabled": false}]}],
+        "tags": null, "tags_all": {}, "timeouts": null, "versioning": [{"enabled": true, "mfa_delete": false}],
+        "website": [], "website_domain": null, "website_endpoint": null
+    });
+    let versioning = serde_json::json!({
+        "bucket": name, "expected_bucket_owner": "", "id": name, "mfa": null, "region": REGION,
+        "versioning_configuration": [{"mfa_delete": "", "status": "Enabled"}]
+    });
+    let lifecycle = serde_json::json!({
+        "bucket": name, "expected_bucket_owner": null, "id": name, "region": REGION, "timeouts": null,
+        "transition_default_minimum_object_size": "all_storage_classes_128K",
+        "rule": [{
+            "abort_incomplete_multipart_upload": [],
+            "expiration": [{"date": null, "days": 2555, "expired_object_delete_marker": false}],
+            "filter": [{"and": [], "object_size_greater_than": null, "object_size_less_than": null, "prefix": "", "tag": []}],
+            "id": "retain", "noncurrent_version_expiration": [], "noncurrent_version_transition": [],
+            "prefix": "", "status": "Enabled",
+            "transition": [{"date": null, "days": 90, "storage_class": "GLACIER"}]
+        }]
+    });
+    let resource = |ty: &str, version: u64, attributes: serde_json::Value| {
+        serde_json::json!({
+            "mode": "managed", "type": ty, "name": "b",
+            "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            "instances": [{"schema_version": version, "attributes": attributes, "sensitive_attributes": []}]
+        })
+    };
+    let state = serde_json::json!({
+        "version": 4, "terraform_version": "1.11.4", "serial": 4,
+        "lineage": "0c9a1e52-6d0b-4f2e-9a55-5a3c2f1d7e80", "outputs": {},
+        "resources": [
+            resource("aws_s3_bucket", 0, bucket),
+            resource("aws_s3_bucket_lifecycle_configuration", 1, lifecycle),
+            resource("aws_s3_bucket_versioning", 0, versioning),
+        ],
+        "check_results": null
+    });
+    let config = format!(
+        r#"{provider}
+resource "aws_s3_bucket" "b" {{
+  bucket = "{name}"
+}}
+
+resource "aws_s3_bucket_versioning" "b" {{
+  bucket = aws_s3_bucket.b.id
+  versioning_configuration {{
+    status = "Enabled"
+  }}
+}}
+
+resource "aws_s3_bucket_lifecycle_configuration" "b" {{
+  bucket = aws_s3_bucket.b.id
+  rule {{
+    id     = "retain"
+    status = "Enabled"
+    filter {{}}
+    expiration {{
+      days = 2555
+    }}
+    transition {{
+      days          = 90
+      storage_class = "GLACIER"
+    }}
+  }}
+}}
+"#,
+        provider = provider_block(None, REGION, "")
+    );
+    let d = TempDir::with_files(
+        "aws-s3-tfstate",
+        &[("main.tf", &config), ("terraform.tfstate", &serde_json::to_string_pretty(&state).unwrap())],
+    );
+    let plan = no_changes(&d);
+    assert!(plan.contains("No changes."), "{plan}");
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert!(!bucket_exists(&name));
+}
