@@ -264,7 +264,9 @@ fn an_audit_bucket_applies_replans_clean_drifts_imports_and_destroys() {
     assert!(plan.contains("# aws_s3_bucket_policy.audit must be replaced"), "{plan}");
     std::fs::write(d.path().join("main.tf"), &longer).unwrap();
 
-    // Empty: destroyed without force_destroy; versioning is left suspended first.
+    // Empty: destroyed without force_destroy. Object lock keeps versioning
+    // on (S3 refuses to suspend it), so the versioning resource's delete
+    // leaves it as it is.
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert!(!bucket_exists(&name), "the bucket is gone");
 }

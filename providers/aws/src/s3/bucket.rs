@@ -893,20 +893,22 @@ fn empty_bucket(aws: &Aws, name: &str, what: &str) -> Result<(), ProviderDiagnos
         aws.log_call("s3:ListObjectVersions");
         let page = aws.block(aws.s3.list_object_versions().bucket(name).send()).map_err(|e| err(aws_error(e)))?;
         let mut ids: Vec<ObjectIdentifier> = Vec::new();
-        for v in page.versions() {
-            ids.extend(
-                ObjectIdentifier::builder()
-                    .set_key(v.key().map(String::from))
-                    .set_version_id(v.version_id().map(String::from))
-                    .build()
-                    .ok(),
-            );
-        }
+        // Delete markers first: moto fails (500) removing a key's last
+        // entry when that entry is a delete marker.
         for m in page.delete_markers() {
             ids.extend(
                 ObjectIdentifier::builder()
                     .set_key(m.key().map(String::from))
                     .set_version_id(m.version_id().map(String::from))
+                    .build()
+                    .ok(),
+            );
+        }
+        for v in page.versions() {
+            ids.extend(
+                ObjectIdentifier::builder()
+                    .set_key(v.key().map(String::from))
+                    .set_version_id(v.version_id().map(String::from))
                     .build()
                     .ok(),
             );

@@ -1,5 +1,6 @@
 //! The split bucket configuration resources that are one Put, one Get
-//! and one Delete each: `aws_s3_bucket_versioning` (delete = Suspended;
+//! and one Delete each: `aws_s3_bucket_versioning` (delete = Suspended,
+//! except on an object lock bucket, whose versioning S3 keeps on;
 //! `Disabled` only at create, for a bucket never versioned),
 //! `_server_side_encryption_configuration`, `_public_access_block`,
 //! `_ownership_controls`, `_policy` (documents compared by meaning) and
@@ -671,7 +672,15 @@ pub fn delete(aws: &Aws, type_name: &str, prior: &Value) -> Result<(), ProviderD
             if is_disabled(prior) {
                 return Ok(());
             }
-            // Versioning cannot be turned off, only suspended.
+            // Versioning cannot be turned off, only suspended; and not even
+            // that where object lock is on (S3 refuses: InvalidBucketState).
+            let locked = read_object_lock(aws, &bucket, owner.as_deref())
+                .ok()
+                .flatten()
+                .is_some_and(|l| l.object_lock_enabled().is_some_and(|e| e.as_str() == "Enabled"));
+            if locked {
+                return Ok(());
+            }
             let config = VersioningConfiguration::builder().status(BucketVersioningStatus::Suspended).build();
             aws.log_call("s3:PutBucketVersioning");
             aws.block(

@@ -535,11 +535,12 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
             Err(e) => return Err(err(e)),
         };
         let mut ids: Vec<ObjectIdentifier> = Vec::new();
+        // Delete markers first (see `bucket::empty_bucket`).
         for (k, v) in page
-            .versions()
+            .delete_markers()
             .iter()
-            .map(|v| (v.key(), v.version_id()))
-            .chain(page.delete_markers().iter().map(|m| (m.key(), m.version_id())))
+            .map(|m| (m.key(), m.version_id()))
+            .chain(page.versions().iter().map(|v| (v.key(), v.version_id())))
         {
             if k == Some(key.as_str()) {
                 ids.extend(
