@@ -115,6 +115,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &crate::secretsmanager::SecretsManager,
     &crate::dynamodb::DynamoDb,
     &crate::lambda::Lambda,
+    &crate::s3::S3,
 ];
 
 /// The family serving resource type `type_name`.

@@ -20,6 +20,8 @@
 //! (`apigateway`); VPC endpoints
 //! data sources (`ecs`); Lambda functions, permissions, aliases and
 //! event source mappings (`lambda`); VPC endpoints
+//! data sources (`ecs`); S3 buckets, their split configuration resources
+//! and objects (`s3`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
@@ -77,6 +79,7 @@ mod rds;
 mod region;
 mod route_table;
 mod secretsmanager;
+mod s3;
 mod security_group_rule;
 mod settings;
 mod sg;
@@ -137,6 +140,8 @@ struct AwsProvider {
 /// changes its IAM policy's `attachment_count`, and a role's
 /// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`);
 /// `aws_sqs_queue_policy` sets its queue's `policy`.
+/// the split S3 configuration resources write a bucket's optional and
+/// computed inline blocks (`versioning`, `policy`, …).
 const CHANGED_BY_DEPENDENTS: [&str; 10] = [
     "aws_default_route_table",
     "aws_default_security_group",
@@ -145,6 +150,7 @@ const CHANGED_BY_DEPENDENTS: [&str; 10] = [
     "aws_iam_role",
     "aws_network_acl",
     "aws_route_table",
+    "aws_s3_bucket",
     "aws_security_group",
     "aws_sqs_queue",
     "aws_vpn_gateway",
