@@ -25,6 +25,7 @@ mod aws_policy_document;
 mod aws_rds;
 mod aws_region;
 mod aws_s3;
+mod aws_secrets;
 mod aws_settle;
 mod aws_subnet_groups;
 mod aws_support;

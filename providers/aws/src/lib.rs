@@ -17,11 +17,9 @@
 //! clusters, capacity providers, task definitions and services, and their
 //! data sources (`ecs`); API Gateway REST APIs with their resources,
 //! methods, integrations, deployments, stages, API keys and usage plans
-//! (`apigateway`); VPC endpoints
-//! data sources (`ecs`); Lambda functions, permissions, aliases and
-//! event source mappings (`lambda`); VPC endpoints
-//! data sources (`ecs`); S3 buckets, their split configuration resources
-//! and objects (`s3`); VPC endpoints
+//! (`apigateway`); Lambda functions, permissions, aliases and event
+//! source mappings (`lambda`); S3 buckets, their split configuration
+//! resources and objects (`s3`); VPC endpoints
 //! (`vpc_endpoint`), the classic `aws_security_group_rule`
 //! (`security_group_rule`) and VPC Block Public Access
 //! (`block_public_access`); the database services' subnet groups, each
@@ -32,8 +30,8 @@
 //! (`apigateway`), RDS parameter groups, instances (read replicas
 //! included) and snapshots (`rds`), SQS queues and queue policies
 //! (`sqs`), SNS topics and subscriptions (`sns`), KMS keys and aliases
-//! (`kms`), Secrets Manager secrets and versions (`secretsmanager`) and
-//! DynamoDB tables (`dynamodb`). The network types, log groups, subnet
+//! (`kms`), Secrets Manager secrets and versions (`secretsmanager`),
+//! DynamoDB tables (`dynamodb`), Lambda (`lambda`) and S3 (`s3`). The network types, log groups, subnet
 //! groups and most family types can also be listed, for `strata drift
 //! -unmanaged` (`list`).
 //!
@@ -78,8 +76,8 @@ mod policy_document;
 mod rds;
 mod region;
 mod route_table;
-mod secretsmanager;
 mod s3;
+mod secretsmanager;
 mod security_group_rule;
 mod settings;
 mod sg;
@@ -142,7 +140,7 @@ struct AwsProvider {
 /// `aws_sqs_queue_policy` sets its queue's `policy`.
 /// the split S3 configuration resources write a bucket's optional and
 /// computed inline blocks (`versioning`, `policy`, …).
-const CHANGED_BY_DEPENDENTS: [&str; 10] = [
+const CHANGED_BY_DEPENDENTS: [&str; 11] = [
     "aws_default_route_table",
     "aws_default_security_group",
     "aws_eip",
