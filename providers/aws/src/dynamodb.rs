@@ -189,7 +189,7 @@ impl Family for DynamoDb {
         let what = "looking for a DynamoDB Table an interrupted create made";
         let Some(table) = describe(aws, &name).map_err(|e| e.into_diag(what))? else { return Ok(None) };
         let tags = table_tags(aws, table.table_arn().unwrap_or_default()).map_err(|e| e.into_diag(what))?;
-        if tags.iter().any(|(k, v)| k == tags::CREATE_TOKEN_TAG && v == token) {
+        if tags::carry_token(&tags, token) {
             return read_table(aws, &with_attr(planned, "id", Value::string(name.as_str())));
         }
         Ok(None)

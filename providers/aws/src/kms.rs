@@ -559,17 +559,11 @@ fn key_ids(aws: &Aws) -> Result<Vec<String>, AwsError> {
 
 fn find_key(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
     let what = "looking for a KMS Key an interrupted create made";
-    for id in key_ids(aws).map_err(|e| e.into_diag(what))? {
-        let tags = match key_tags(aws, &id) {
-            Ok(t) => t,
-            Err(e) if e.is_not_found() => continue,
-            Err(e) => return Err(e.into_diag(what)),
-        };
-        if tags.iter().any(|(k, v)| k == tags::CREATE_TOKEN_TAG && v == token) {
-            return read_key(aws, &with_attr(planned, "id", Value::string(id.as_str())));
-        }
+    let ids = key_ids(aws).map_err(|e| e.into_diag(what))?;
+    match tags::first_carrying_token(ids, token, |id| key_tags(aws, id)).map_err(|e| e.into_diag(what))? {
+        Some(id) => read_key(aws, &with_attr(planned, "id", Value::string(id))),
+        None => Ok(None),
     }
-    Ok(None)
 }
 
 fn list_keys(aws: &Aws) -> Result<Vec<ListedObject>, ProviderDiagnostic> {

@@ -349,7 +349,7 @@ pub fn find(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Value>, Pr
                 continue;
             }
             let tags = list_tags(aws, trim_arn(g.arn().unwrap_or_default())).map_err(|e| e.into_diag(what))?;
-            if tags.iter().any(|(k, v)| k == tags::CREATE_TOKEN_TAG && v == token) {
+            if tags::carry_token(&tags, token) {
                 let stub = with_attr(planned, "id", Value::string(name));
                 return read(aws, &crate::util::known_or_null(&stub));
             }

@@ -728,7 +728,7 @@ pub fn find(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Value>, Pr
     let Some(name) = nonempty(planned, "alarm_name") else { return Ok(None) };
     let Some(alarm) = find_alarm(aws, &name).map_err(|e| e.into_diag(what))? else { return Ok(None) };
     let tags = list_tags(aws, alarm.alarm_arn().unwrap_or_default()).map_err(|e| e.into_diag(what))?;
-    if !tags.iter().any(|(k, v)| k == tags::CREATE_TOKEN_TAG && v == token) {
+    if !tags::carry_token(&tags, token) {
         return Ok(None);
     }
     let stub = crate::util::known_or_null(&with_attr(planned, "id", Value::string(name.as_str())));

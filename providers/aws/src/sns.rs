@@ -549,25 +549,17 @@ fn find_topic(aws: &Aws, token: &str, planned: &Value) -> Result<Option<Value>, 
     let what = "looking for an SNS Topic an interrupted create made";
     let exact = nonempty(planned, "name");
     let prefix = nonempty(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
-    for arn in topic_arns(aws).map_err(|e| e.into_diag(what))? {
-        let name = last_segment(&arn);
-        let named = match &exact {
+    let named = topic_arns(aws).map_err(|e| e.into_diag(what))?.into_iter().filter(|arn| {
+        let name = last_segment(arn);
+        match &exact {
             Some(n) => n == name,
             None => name.starts_with(&prefix),
-        };
-        if !named {
-            continue;
         }
-        let tags = match topic_tags(aws, &arn) {
-            Ok(t) => t,
-            Err(e) if e.is_not_found() => continue,
-            Err(e) => return Err(e.into_diag(what)),
-        };
-        if tags.iter().any(|(k, v)| k == tags::CREATE_TOKEN_TAG && v == token) {
-            return read_topic(aws, &with_attr(planned, "id", Value::string(arn.as_str())));
-        }
+    });
+    match tags::first_carrying_token(named, token, |arn| topic_tags(aws, arn)).map_err(|e| e.into_diag(what))? {
+        Some(arn) => read_topic(aws, &with_attr(planned, "id", Value::string(arn))),
+        None => Ok(None),
     }
-    Ok(None)
 }
 
 fn list_topics(aws: &Aws) -> Result<Vec<ListedObject>, ProviderDiagnostic> {

@@ -19,6 +19,31 @@ pub fn with_create_token(planned: &Value, token: &str) -> Value {
     with_attr(planned, "tags_all", string_map(&all))
 }
 
+/// Whether `tags` (key and value pairs as AWS reports them) carry the
+/// create token `token`.
+pub fn carry_token<'a>(tags: impl IntoIterator<Item = &'a (String, String)>, token: &str) -> bool {
+    tags.into_iter().any(|(k, v)| k == CREATE_TOKEN_TAG && v == token)
+}
+
+/// The first of `ids` whose tags (read by `tags_of`) carry the create
+/// token `token`, for finding what an interrupted create made; an object
+/// deleted while the ids were walked is skipped.
+pub fn first_carrying_token(
+    ids: impl IntoIterator<Item = String>,
+    token: &str,
+    mut tags_of: impl FnMut(&str) -> Result<Vec<(String, String)>, crate::client::AwsError>,
+) -> Result<Option<String>, crate::client::AwsError> {
+    for id in ids {
+        match tags_of(&id) {
+            Ok(tags) if carry_token(&tags, token) => return Ok(Some(id)),
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
 /// `state` without the create token, should a create have echoed it.
 pub fn without_create_token(state: &Value) -> Value {
     let mut out = state.clone();
@@ -82,6 +107,25 @@ pub fn tag_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_object_carrying_the_token_is_found_past_deleted_and_other_objects() {
+        use crate::client::AwsError;
+        let tagged = |token: &str| vec![("team".to_string(), "a".to_string()), (CREATE_TOKEN_TAG.into(), token.into())];
+        let tags_of = |id: &str| match id {
+            "gone" => Err(AwsError { code: "NotFound".into(), message: "deleted meanwhile".into() }),
+            "other" => Ok(tagged("another-token")),
+            "untagged" => Ok(Vec::new()),
+            _ => Ok(tagged("t-1")),
+        };
+        let ids = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let found = first_carrying_token(ids(&["gone", "other", "untagged", "mine"]), "t-1", tags_of).unwrap();
+        assert_eq!(found.as_deref(), Some("mine"));
+        assert_eq!(first_carrying_token(ids(&["other", "untagged"]), "t-1", tags_of).unwrap(), None);
+        // Any other error is the answer: not finding is not known.
+        let refused = |_: &str| Err(AwsError { code: "AccessDenied".into(), message: "no".into() });
+        assert!(first_carrying_token(ids(&["mine"]), "t-1", refused).is_err());
+    }
 
     fn m(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()

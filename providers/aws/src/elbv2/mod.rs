@@ -183,7 +183,7 @@ pub fn find(aws: &Aws, type_name: &str, token: &str, planned: &Value) -> Result<
     for arn in arn {
         let tags =
             read_tag_pairs(aws, &arn).map_err(|e| e.into_diag("looking for an object an interrupted create made"))?;
-        if tags.iter().any(|(k, v)| k == tags::CREATE_TOKEN_TAG && v == token) {
+        if tags::carry_token(&tags, token) {
             let stub = with_attr(&crate::util::known_or_null(planned), "id", Value::string(arn.as_str()));
             return read(aws, type_name, &stub);
         }

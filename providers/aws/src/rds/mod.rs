@@ -166,7 +166,7 @@ fn tag_pairs(tags: &[aws_sdk_rds::types::Tag]) -> Vec<(String, String)> {
 }
 
 fn has_token(tags: &[(String, String)], token: &str) -> bool {
-    tags.iter().any(|(k, v)| k == tags::CREATE_TOKEN_TAG && v == token)
+    tags::carry_token(tags, token)
 }
 
 fn list_tags(aws: &Aws, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
