@@ -31,9 +31,9 @@
 //! included) and snapshots (`rds`), SQS queues and queue policies
 //! (`sqs`), SNS topics and subscriptions (`sns`), KMS keys and aliases
 //! (`kms`), Secrets Manager secrets and versions (`secretsmanager`),
-//! DynamoDB tables (`dynamodb`), Lambda (`lambda`) and S3 (`s3`). The network types, log groups, subnet
-//! groups and most family types can also be listed, for `strata drift
-//! -unmanaged` (`list`).
+//! DynamoDB tables (`dynamodb`), Lambda (`lambda`) and S3 (`s3`). The
+//! network types, log groups, subnet groups and most family types can
+//! also be listed, for `strata drift -unmanaged` (`list`).
 //!
 //! The engine is synchronous and calls may come from several threads at
 //! once; each configured instance owns a small multi-threaded Tokio runtime
@@ -137,9 +137,9 @@ struct AwsProvider {
 /// computed, so the group and table read them back); an attachment
 /// changes its IAM policy's `attachment_count`, and a role's
 /// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`);
-/// `aws_sqs_queue_policy` sets its queue's `policy`.
-/// the split S3 configuration resources write a bucket's optional and
-/// computed inline blocks (`versioning`, `policy`, …).
+/// `aws_sqs_queue_policy` sets its queue's `policy`; the split S3
+/// configuration resources write a bucket's optional and computed inline
+/// blocks (`versioning`, `policy`, …).
 const CHANGED_BY_DEPENDENTS: [&str; 11] = [
     "aws_default_route_table",
     "aws_default_security_group",
