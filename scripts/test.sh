@@ -20,8 +20,15 @@ if [ ! -x "$checkov_venv/bin/checkov" ]; then
   }
 fi
 
+# The servers the tests start log here; a failing run shows their errors.
+export STRATA_TEST_LOG_DIR="$target_dir/test-logs"
+rm -rf "$STRATA_TEST_LOG_DIR" && mkdir -p "$STRATA_TEST_LOG_DIR"
+
 cargo build --locked --bins
-cargo test --locked --workspace
+if ! cargo test --locked --workspace; then
+  scripts/lib/server-errors.sh "$STRATA_TEST_LOG_DIR"
+  exit 101
+fi
 
 conformance=../shared/reference/conformance/run.py
 if [ -f "$conformance" ]; then

@@ -37,10 +37,18 @@ pub fn moto() -> &'static Moto {
             venv().display()
         );
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        // Its request log and tracebacks (a 500 is moto failing, not us)
+        // go where scripts/test.sh shows them when a test fails.
+        let log = match std::env::var_os("STRATA_TEST_LOG_DIR") {
+            Some(dir) => std::fs::File::create(PathBuf::from(dir).join(format!("moto-{port}.log")))
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+            None => Stdio::null(),
+        };
         let mut server = Command::new("timeout")
             .args(["900", server.to_str().unwrap(), "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .expect("moto_server starts");
         // Reaped when it stops (at the latest when `timeout` ends it).

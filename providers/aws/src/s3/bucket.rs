@@ -859,7 +859,7 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
         Err(e) if e.code == "BucketNotEmpty" && force => {
             empty_bucket(aws, &name, &what)?;
             match delete_bucket() {
-                Err(e) if !is_gone(&e) => return Err(e.into_diag(&what)),
+                Err(e) if !is_gone(&e) => return Err(e.into_diag(&format!("{what}: DeleteBucket after emptying it"))),
                 _ => {}
             }
         }
@@ -888,10 +888,14 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
 
 /// Deletes every object version and delete marker, a page at a time.
 fn empty_bucket(aws: &Aws, name: &str, what: &str) -> Result<(), ProviderDiagnostic> {
-    let err = |e: AwsError| e.into_diag(what);
+    // The call is named: a server failing one of them (moto's 500s) is
+    // then told apart from the bucket's own DeleteBucket refusing.
+    let err = |call: &str, e: AwsError| e.into_diag(&format!("{what}: emptying it: {call}"));
     for _ in 0..100_000 {
         aws.log_call("s3:ListObjectVersions");
-        let page = aws.block(aws.s3.list_object_versions().bucket(name).send()).map_err(|e| err(aws_error(e)))?;
+        let page = aws
+            .block(aws.s3.list_object_versions().bucket(name).send())
+            .map_err(|e| err("ListObjectVersions", aws_error(e)))?;
         let mut ids: Vec<ObjectIdentifier> = Vec::new();
         // Delete markers first: moto fails (500) removing a key's last
         // entry when that entry is a delete marker.
@@ -925,7 +929,7 @@ fn empty_bucket(aws: &Aws, name: &str, what: &str) -> Result<(), ProviderDiagnos
             aws.log_call("s3:DeleteObjects");
             let out = aws
                 .block(aws.s3.delete_objects().bucket(name).delete(delete).bypass_governance_retention(true).send())
-                .map_err(|e| err(aws_error(e)))?;
+                .map_err(|e| err("DeleteObjects", aws_error(e)))?;
             if let Some(e) = out.errors().first() {
                 return Err(ProviderDiagnostic::error(
                     format!("{what}: emptying the bucket"),
