@@ -296,8 +296,12 @@ resource "aws_s3_object" "doc" {{
   tags          = {{ Kind = "doc"{extra_tag} }}
 }}
 
+# Through the versioning resource, as the provider's docs advise: put
+# while versioning is still being enabled, the object gets no version, its
+# destroy leaves a delete marker, and moto then fails (500, for good) to
+# delete that marker once versioning is suspended.
 resource "aws_s3_object" "logo" {{
-  bucket         = aws_s3_bucket.b.id
+  bucket         = aws_s3_bucket_versioning.b.bucket
   key            = "img/logo.txt"
   content_base64 = base64encode("logo")
 }}
