@@ -59,6 +59,8 @@ mod moto;
 mod plan_contract;
 mod plan_json;
 mod plan_json_stream;
+mod prom_support;
+mod prometheus;
 mod refactoring;
 mod refresh;
 mod resources;

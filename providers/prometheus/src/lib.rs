@@ -1,0 +1,20 @@
+//! Providers for a self-hosted Prometheus and Alertmanager, which no
+//! Terraform provider manages: `prometheus` (rule groups written as rule
+//! files into the directory Prometheus loads, reloaded and verified through
+//! its API; rule unit tests run by promtool) and `alertmanager` (its
+//! configuration file and silences). What they write is checked first by
+//! `strata-promrules`, as promtool and amtool check it.
+
+pub mod http;
+mod prometheus;
+
+use std::sync::Arc;
+use strata_provider::{ProviderFactory, Registry};
+
+/// Adds the `prometheus` and `alertmanager` providers to `registry`.
+pub fn register(registry: &mut Registry) {
+    let factories: Vec<Arc<dyn ProviderFactory>> = vec![Arc::new(prometheus::Factory)];
+    for f in factories {
+        registry.add(f);
+    }
+}
