@@ -15,7 +15,7 @@ pub fn provider_block(alias: Option<&str>, region: &str, extra: &str) -> String 
     let e = &moto().endpoint;
     let alias = alias.map(|a| format!("  alias = \"{a}\"\n")).unwrap_or_default();
     format!(
-        "provider \"aws\" {{\n{alias}  region = \"{region}\"\n  endpoints {{\n    apigateway = \"{e}\"\n    appautoscaling = \"{e}\"\n    cloudwatch = \"{e}\"\n    dynamodb = \"{e}\"\n    ec2 = \"{e}\"\n    ecs = \"{e}\"\n    elasticache = \"{e}\"\n    elbv2 = \"{e}\"\n    iam = \"{e}\"\n    kms = \"{e}\"\n    lambda = \"{e}\"\n    logs = \"{e}\"\n    rds = \"{e}\"\n    redshift = \"{e}\"\n    s3 = \"{e}\"\n    secretsmanager = \"{e}\"\n    sns = \"{e}\"\n    sqs = \"{e}\"\n    sts = \"{e}\"\n  }}\n  s3_use_path_style = true\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n{extra}}}\n"
+        "provider \"aws\" {{\n{alias}  region = \"{region}\"\n  endpoints {{\n    amp = \"{e}\"\n    apigateway = \"{e}\"\n    appautoscaling = \"{e}\"\n    cloudwatch = \"{e}\"\n    dynamodb = \"{e}\"\n    ec2 = \"{e}\"\n    ecs = \"{e}\"\n    elasticache = \"{e}\"\n    elbv2 = \"{e}\"\n    iam = \"{e}\"\n    kms = \"{e}\"\n    lambda = \"{e}\"\n    logs = \"{e}\"\n    rds = \"{e}\"\n    redshift = \"{e}\"\n    s3 = \"{e}\"\n    secretsmanager = \"{e}\"\n    sns = \"{e}\"\n    sqs = \"{e}\"\n    sts = \"{e}\"\n  }}\n  s3_use_path_style = true\n  skip_credentials_validation = true\n  skip_requesting_account_id  = true\n  skip_metadata_api_check     = true\n{extra}}}\n"
     )
 }
 

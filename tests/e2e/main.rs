@@ -2,6 +2,7 @@
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
 mod aws_alarms;
+mod aws_amp;
 mod aws_api_gateway;
 mod aws_attr_syntax;
 mod aws_autoscaling;

@@ -39,6 +39,8 @@ pub struct Aws {
     pub lambda: aws_sdk_lambda::Client,
     /// API Gateway (REST, v1).
     pub apigateway: aws_sdk_apigateway::Client,
+    /// Amazon Managed Service for Prometheus (`amp`).
+    pub amp: aws_sdk_amp::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -111,6 +113,7 @@ impl Aws {
             secretsmanager,
             lambda,
             apigateway,
+            amp,
             region,
         } = runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
@@ -137,6 +140,7 @@ impl Aws {
             secretsmanager,
             lambda,
             apigateway,
+            amp,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -263,6 +267,7 @@ struct Clients {
     secretsmanager: aws_sdk_secretsmanager::Client,
     lambda: aws_sdk_lambda::Client,
     apigateway: aws_sdk_apigateway::Client,
+    amp: aws_sdk_amp::Client,
     region: String,
 }
 
@@ -393,6 +398,7 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
         secretsmanager: client!(aws_sdk_secretsmanager, "secretsmanager"),
         lambda: client!(aws_sdk_lambda, "lambda"),
         apigateway: client!(aws_sdk_apigateway, "apigateway"),
+        amp: client!(aws_sdk_amp, "amp", "prometheus", "prometheusservice"),
         appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),

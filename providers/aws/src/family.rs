@@ -116,6 +116,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &crate::dynamodb::DynamoDb,
     &crate::lambda::Lambda,
     &crate::s3::S3,
+    &crate::amp::Amp,
 ];
 
 /// The family serving resource type `type_name`.

@@ -31,7 +31,9 @@
 //! included) and snapshots (`rds`), SQS queues and queue policies
 //! (`sqs`), SNS topics and subscriptions (`sns`), KMS keys and aliases
 //! (`kms`), Secrets Manager secrets and versions (`secretsmanager`),
-//! DynamoDB tables (`dynamodb`), Lambda (`lambda`) and S3 (`s3`). The
+//! DynamoDB tables (`dynamodb`), Lambda (`lambda`), S3 (`s3`) and Amazon
+//! Managed Service for Prometheus workspaces, rule group namespaces and
+//! alert manager definitions (`amp`). The
 //! network types, log groups, subnet groups and most family types can
 //! also be listed, for `strata drift -unmanaged` (`list`).
 //!
@@ -44,6 +46,7 @@
 //! This crate knows nothing of the engine, state files or configuration
 //! files: it sees values shaped by its schemas.
 
+mod amp;
 mod apigateway;
 mod appautoscaling;
 mod block_public_access;

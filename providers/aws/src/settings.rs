@@ -62,6 +62,8 @@ const ENDPOINT_SERVICES: &[&str] = &[
     "lambda",
     "logs",
     "opensearch",
+    "prometheus",
+    "prometheusservice",
     "rds",
     "redshift",
     "route53",
