@@ -202,3 +202,142 @@ fn bad_rules_are_refused_before_anything_is_written_and_a_refused_reload_is_roll
     assert!(status.contains("\"reloadConfigSuccess\":true"), "reloaded with the previous rules: {status}");
     assert!(served_group(&served_rules(&prom.url), "api-slo").is_some());
 }
+
+fn modules_config(url: &str, rules_dir: &std::path::Path, body: &str) -> String {
+    rules_config(url, rules_dir, "", body)
+}
+
+#[test]
+fn the_rule_modules_apply_their_tests_run_at_plan_and_a_failing_test_stops_the_plan() {
+    if !installed("prometheus") || !installed("promtool") {
+        return;
+    }
+    let d = TempDir::with_files("prom-modules", &[]);
+    for m in ["prometheus-slo", "prometheus-red", "prometheus-ingestion", "prometheus-consumer-lag"] {
+        copy_module(d.path(), m);
+    }
+    let rules_dir = d.path().join("rules");
+    let prom = prometheus(d.path(), &rules_dir, "1s", None, None);
+    let body = r#"
+module "checkout_slo" {
+  source      = "./modules/prometheus-slo"
+  service     = "checkout"
+  objective   = 0.999
+  selector    = "job=\"checkout\""
+  runbook_url = "https://runbooks.example.com/checkout-slo"
+  self_test   = true
+}
+
+module "red" {
+  source   = "./modules/prometheus-red"
+  services = { checkout = "job=\"checkout\"", search = "job=\"search\"" }
+}
+
+module "telemetry" {
+  source      = "./modules/prometheus-ingestion"
+  pipeline    = "iot-telemetry"
+  rate_expr   = "sum(rate(messages_ingested_total{job=\"ingest\"}[5m]))"
+  runbook_url = "https://runbooks.example.com/ingestion"
+}
+
+module "lag" {
+  source      = "./modules/prometheus-consumer-lag"
+  runbook_url = "https://runbooks.example.com/lag"
+}
+"#;
+    d.write("main.tf", &modules_config(&prom.url, &rules_dir, body));
+    let apply = run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(
+        apply.stdout.contains("module.checkout_slo.prometheus_rule_test.slo[0]: Creation complete"),
+        "{}",
+        apply.stdout
+    );
+    let served = served_rules(&prom.url);
+    for group in ["slo-checkout", "red", "ingestion-iot-telemetry", "consumer-lag"] {
+        assert!(served_group(&served, group).is_some(), "{group} is served: {served}");
+    }
+    let slo = served_group(&served, "slo-checkout").unwrap();
+    let names: Vec<&str> = slo["rules"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "slo:sli_error:ratio_rate1h",
+            "slo:sli_error:ratio_rate30m",
+            "slo:sli_error:ratio_rate5m",
+            "slo:sli_error:ratio_rate6h",
+            "ErrorBudgetFastBurn",
+            "ErrorBudgetSlowBurn"
+        ]
+    );
+    assert_eq!(served_group(&served, "red").unwrap()["rules"].as_array().unwrap().len(), 10);
+    let plan = run(d.path(), &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+
+    // A rule change that breaks the proof: the 1h window made 6h means a
+    // total outage no longer pages within 10 minutes. The plan stops with
+    // promtool's report, and the served rules stay as they were.
+    let slo_main = d.path().join("modules/prometheus-slo/main.tf");
+    let text = std::fs::read_to_string(&slo_main).unwrap();
+    std::fs::write(
+        &slo_main,
+        text.replace("${local.ratio}1h{service", "${local.ratio}6h{service")
+            .replace("for   = \"2m\"", "for   = \"15m\""),
+    )
+    .unwrap();
+    let plan = run(d.path(), &["plan", "-no-color"]);
+    assert_ne!(plan.code, 0, "{}", plan.transcript());
+    assert!(plan.stderr.contains("Prometheus rule tests failed"), "{}", plan.stderr);
+    assert!(plan.stderr.contains("ErrorBudgetFastBurn"), "{}", plan.stderr);
+    let out = run(d.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_ne!(out.code, 0);
+    let slo = served_group(&served_rules(&prom.url), "slo-checkout").unwrap().clone();
+    assert_eq!(slo["rules"][4]["duration"], 120, "unchanged: {slo}");
+    std::fs::write(&slo_main, text).unwrap();
+
+    run_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(std::fs::read_dir(&rules_dir).unwrap().count(), 0, "every rule file is removed");
+}
+
+#[test]
+fn an_alert_fires_on_scraped_samples() {
+    if !installed("prometheus") {
+        return;
+    }
+    let d = TempDir::with_files("prom-fires", &[]);
+    copy_module(d.path(), "prometheus-consumer-lag");
+    let target = metrics_target(
+        "# TYPE kafka_consumergroup_lag gauge\nkafka_consumergroup_lag{consumergroup=\"ingest\",topic=\"events\",partition=\"0\"} 4000\nkafka_consumergroup_lag{consumergroup=\"ingest\",topic=\"events\",partition=\"1\"} 3000\n",
+    );
+    let rules_dir = d.path().join("rules");
+    let prom = prometheus(d.path(), &rules_dir, "1s", Some(&target.addr), None);
+    let body = r#"
+module "lag" {
+  source      = "./modules/prometheus-consumer-lag"
+  for         = "2s"
+  runbook_url = "https://runbooks.example.com/lag"
+}
+"#;
+    d.write("main.tf", &modules_config(&prom.url, &rules_dir, body));
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let alerts = || {
+        let (_, body) = http_get(&format!("{}/api/v1/alerts", prom.url))?;
+        let json: serde_json::Value = serde_json::from_str(&body).ok()?;
+        Some(json["data"]["alerts"].as_array()?.clone())
+    };
+    let firing = |alerts: &[serde_json::Value]| {
+        alerts.iter().any(|a| a["labels"]["alertname"] == "ConsumerLagHigh" && a["state"] == "firing")
+    };
+    // 7,000 behind: under the 10,000 threshold, nothing fires.
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(!firing(&alerts().unwrap_or_default()), "{:?}", alerts());
+    // One partition falls behind: 23,000 in all, for longer than 2 s.
+    let raised = target.metrics.lock().unwrap().replace("} 3000", "} 19000");
+    *target.metrics.lock().unwrap() = raised;
+    let fired = eventually(Duration::from_secs(30), || alerts().filter(|a| firing(a)));
+    let fired = fired.expect("ConsumerLagHigh fires within 30 s");
+    let alert = fired.iter().find(|a| a["labels"]["alertname"] == "ConsumerLagHigh").unwrap();
+    assert_eq!(alert["labels"]["consumergroup"], "ingest");
+    assert_eq!(alert["labels"]["severity"], "page");
+    assert_eq!(alert["annotations"]["summary"], "ingest lags 23k messages behind on events");
+    assert_eq!(alert["annotations"]["runbook_url"], "https://runbooks.example.com/lag");
+}

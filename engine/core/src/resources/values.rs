@@ -9,13 +9,16 @@ pub(crate) fn report(pd: Vec<ProviderDiagnostic>, span: Option<&Span>, diags: &m
 }
 
 /// [`report`], each diagnostic about an attribute pointing where `body`
-/// (the resource's) writes it: a PromQL error at its rule's `expr` line.
+/// (the resource's, of schema `block`) writes it: a PromQL error at its
+/// rule's `expr` line. Not in a resource type with sensitive attributes:
+/// the lines shown around the attribute could hold a secret's literal.
 pub(crate) fn report_in(
     pd: Vec<ProviderDiagnostic>,
     span: Option<&Span>,
-    body: Option<&strata_config::RawBody>,
+    body: Option<(&strata_config::RawBody, &strata_provider::Block)>,
     diags: &mut Diagnostics,
 ) -> bool {
+    let body = body.filter(|(_, block)| !has_sensitive(block)).map(|(b, _)| b);
     let mut errors = false;
     for d in pd {
         errors |= d.error;

@@ -514,7 +514,7 @@ impl InstanceCtx<'_> {
 
     /// Reports the provider's diagnostics at the attributes they name.
     pub(super) fn report(&self, pd: Vec<ProviderDiagnostic>, diags: &mut Diagnostics) -> bool {
-        super::report_in(pd, Some(self.span), Some(self.body), diags)
+        super::report_in(pd, Some(self.span), Some((self.body, &self.schema.block)), diags)
     }
 
     /// The provider's plan for going from `prior` (null: creating) to

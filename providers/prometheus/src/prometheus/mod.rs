@@ -235,8 +235,8 @@ impl Provider for PrometheusProvider {
             return resp;
         }
         match req.type_name {
-            rule_group::TYPE => rule_group::plan(self.settings(), req.prior, req.proposed, &mut resp),
-            rule_test::TYPE => rule_test::plan(self.settings(), req.proposed, &mut resp),
+            rule_group::TYPE => rule_group::plan(self.settings(), req.prior, req.proposed, req.config, &mut resp),
+            rule_test::TYPE => rule_test::plan(self.settings(), req.proposed, req.config, &mut resp),
             other => resp.diagnostics.push(unknown_type(other)),
         }
         resp
@@ -248,7 +248,7 @@ impl Provider for PrometheusProvider {
                 let _one_at_a_time = self.writing.lock().unwrap_or_else(|e| e.into_inner());
                 rule_group::apply(self.settings(), req.prior, req.planned)
             }
-            rule_test::TYPE => Ok(req.planned.clone()),
+            rule_test::TYPE => Ok(rule_test::apply(req.planned)),
             other => Err(unknown_type(other)),
         };
         match result {

@@ -155,16 +155,19 @@ fn default_file(name: &str) -> String {
     format!("{}.yml", safe.trim_start_matches('.'))
 }
 
-pub fn plan(settings: &Settings, prior: &Value, proposed: &Value, resp: &mut PlanResponse) {
-    resp.diagnostics = validate(proposed, settings.version());
+/// The computed attributes are decided from the configuration (the
+/// proposed value holds them unknown on create): the file, its path and
+/// the content to be written are known when the configuration is.
+pub fn plan(settings: &Settings, prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
+    resp.diagnostics = validate(config, settings.version());
     if has_errors(&resp.diagnostics) {
         return;
     }
     let mut fields = proposed.as_entries().cloned().unwrap_or_default();
-    let file = match attr(proposed, "file") {
+    let file = match attr(config, "file") {
         f if f.is_null() => {
-            let name = attr(proposed, "name");
-            match (name.is_known(), str_attr(proposed, "name")) {
+            let name = attr(config, "name");
+            match (name.is_known(), str_attr(config, "name")) {
                 (true, Some(n)) => Value::string(default_file(&n)),
                 _ => Value::unknown(Type::String),
             }
@@ -178,8 +181,8 @@ pub fn plan(settings: &Settings, prior: &Value, proposed: &Value, resp: &mut Pla
         _ => Value::unknown(Type::String),
     };
     fields.insert("path".into(), path);
-    let content = if proposed.is_wholly_known() {
-        Value::string(rules::render_file(&[group_of(proposed)]))
+    let content = if config.is_wholly_known() {
+        Value::string(rules::render_file(&[group_of(config)]))
     } else {
         Value::unknown(Type::String)
     };

@@ -91,6 +91,16 @@ fn block() -> Block {
     }
 }
 
+/// The planned object, its id made now if it is new.
+pub fn apply(planned: &Value) -> Value {
+    if planned.is_null() || attr(planned, "id").is_known() {
+        return planned.clone();
+    }
+    let mut fields = planned.as_entries().cloned().unwrap_or_default();
+    fields.insert("id".into(), Value::string(random_id()));
+    Value::object(fields).mark(planned.marks())
+}
+
 pub fn schema() -> ResourceSchema {
     ResourceSchema { block: block(), local_only: true, ..Default::default() }
 }
@@ -197,13 +207,14 @@ pub fn validate(config: &Value) -> Diagnostics {
     }
 }
 
-pub fn plan(settings: &Settings, proposed: &Value, resp: &mut PlanResponse) {
+pub fn plan(settings: &Settings, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
     let mut fields = proposed.as_entries().cloned().unwrap_or_default();
+    // A new test's id is made when it is applied (plan and apply must agree).
     if attr(proposed, "id").is_null() {
-        fields.insert("id".into(), Value::string(random_id()));
+        fields.insert("id".into(), Value::unknown(Type::String));
     }
-    let passed = if proposed.is_wholly_known() {
-        match run(proposed, &settings.promtool) {
+    let passed = if config.is_wholly_known() {
+        match run(config, &settings.promtool) {
             Ok(n) => Value::int(n as i64),
             Err(d) => {
                 resp.diagnostics.push(d);
