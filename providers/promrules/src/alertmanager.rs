@@ -153,6 +153,12 @@ fn check_regex(re: &str) -> Result<(), String> {
     })
 }
 
+/// Whether `text` matches `re` as Alertmanager anchors it (false when
+/// `re` does not compile).
+pub fn regex_matches(re: &str, text: &str) -> bool {
+    regex::Regex::new(&format!("^(?:{re})$")).is_ok_and(|r| r.is_match(text))
+}
+
 /// A Prometheus label name (`group_by`, `equal`).
 pub fn valid_label_name(s: &str) -> bool {
     let mut chars = s.chars();

@@ -1,0 +1,323 @@
+//! `alertmanager_config`: the one configuration file an Alertmanager loads.
+//! Apply checks it as amtool does, writes it atomically, reloads, and on a
+//! refused reload puts the previous file back (and reloads again) before
+//! failing with Alertmanager's reason; then verifies what the server
+//! serves. Read parses the file back into the typed model, so a hand edit
+//! is a field-level change. Destroy leaves the minimal configuration
+//! Alertmanager needs: every alert routed to a receiver with no
+//! integrations (nothing is sent).
+
+use super::model;
+use super::{path, str_attr, with_attr, Settings};
+use crate::http::excerpt;
+use std::path::Path;
+use strata_lang::{Type, Value};
+use strata_promrules::yaml;
+use strata_provider::*;
+
+/// What destroying the resource leaves in the file.
+pub const EMPTY_CONFIG: &str = "# Written by Strata when alertmanager_config was destroyed: every alert goes to\n# a receiver without integrations, so no notification is sent.\nroute:\n  receiver: blackhole\nreceivers:\n- name: blackhole\n";
+
+/// Attributes holding secrets (never repeated in a message).
+const SECRETS: [&str; 7] =
+    ["slack_api_url", "smtp_auth_password", "api_url", "routing_key", "service_key", "auth_password", "url"];
+
+fn problems_to_diagnostics(problems: Vec<strata_promrules::Problem>) -> Diagnostics {
+    problems
+        .into_iter()
+        .map(|p| {
+            let at = model::attribute_path(&p.path);
+            let d = ProviderDiagnostic::error(
+                "Invalid Alertmanager configuration",
+                format!("{} (as amtool check-config reports it)", p.message),
+            );
+            if at.is_empty() {
+                d
+            } else {
+                d.at(at)
+            }
+        })
+        .collect()
+}
+
+/// The checks `amtool check-config` makes, on a configuration whose values
+/// are all known (unknown ones are checked at plan or apply, once known).
+pub fn validate(config: &Value) -> Diagnostics {
+    if !config.is_wholly_known() {
+        return Vec::new();
+    }
+    problems_to_diagnostics(strata_promrules::alertmanager::check_config(&model::to_yaml(config)))
+}
+
+fn config_file(settings: Option<&Settings>) -> Result<String, ProviderDiagnostic> {
+    settings.and_then(|s| s.config_file.clone()).ok_or_else(|| {
+        ProviderDiagnostic::error(
+            "Missing Alertmanager configuration file",
+            "alertmanager_config writes the file Alertmanager loads: set `config_file` in the provider block or ALERTMANAGER_CONFIG_FILE.",
+        )
+    })
+}
+
+/// The configured part of a value (no `id`, no `content`), for comparisons.
+fn body_known(v: &Value) -> bool {
+    v.as_entries().is_some_and(|m| {
+        m.iter().filter(|(k, _)| !matches!(k.as_str(), "id" | "content")).all(|(_, v)| v.is_wholly_known())
+    })
+}
+
+pub fn plan(settings: Option<&Settings>, req: &PlanRequest, resp: &mut PlanResponse) {
+    resp.diagnostics.extend(validate(req.config));
+    let file = match config_file(settings) {
+        Ok(f) => f,
+        Err(d) => {
+            resp.diagnostics.push(d);
+            return;
+        }
+    };
+    let mut planned = model::keep_equivalent(req.proposed, req.prior);
+    planned = with_attr(&planned, "id", Value::string(file.as_str()));
+    if !req.prior.is_null() && str_attr(req.prior, "id").as_deref() != Some(file.as_str()) {
+        resp.requires_replace.push(path("id"));
+    }
+    let content =
+        if body_known(&planned) { Value::string(model::to_yaml(&planned)) } else { Value::unknown(Type::String) };
+    planned = with_attr(&planned, "content", content);
+    resp.planned = planned;
+}
+
+/// Every secret string in `v`, longest first (to redact messages).
+fn secrets(v: &Value, out: &mut Vec<String>) {
+    let v = v.unmark_deep().0;
+    if let Some(m) = v.as_entries() {
+        for (k, x) in m.iter() {
+            match x.as_str() {
+                Some(s) if SECRETS.contains(&k.as_str()) && s.len() >= 4 => out.push(s.to_string()),
+                _ => secrets(x, out),
+            }
+        }
+    } else if let Some(items) = v.as_seq() {
+        for x in items {
+            secrets(x, out);
+        }
+    }
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+fn redact(text: &str, secrets: &[String]) -> String {
+    secrets.iter().fold(text.to_string(), |t, s| t.replace(s.as_str(), "(sensitive value)"))
+}
+
+/// Writes `content` to `file` through a temporary file in the same
+/// directory and a rename, keeping the old file's permissions.
+fn write_atomic(file: &Path, content: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.strata-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(content)?;
+        f.sync_all()?;
+        if let Ok(meta) = std::fs::metadata(file) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, file)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn reload(settings: &Settings) -> Result<(), String> {
+    let r = settings.http.post("/-/reload", None)?;
+    if r.status == 200 {
+        Ok(())
+    } else {
+        Err(format!("HTTP {}: {}", r.status, excerpt(&r.body)))
+    }
+}
+
+/// Writes `content`, reloads, and on a refused reload restores what was
+/// there before and reloads again.
+fn install(settings: &Settings, file: &Path, content: &str, secret: &[String]) -> Result<(), ProviderDiagnostic> {
+    let previous = match std::fs::read(file) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            return Err(ProviderDiagnostic::error(
+                "Cannot read the Alertmanager configuration file",
+                format!("{}: {e}", file.display()),
+            ))
+        }
+    };
+    write_atomic(file, content.as_bytes()).map_err(|e| {
+        ProviderDiagnostic::error(
+            "Cannot write the Alertmanager configuration file",
+            format!("{}: {e}", file.display()),
+        )
+    })?;
+    let Err(reason) = reload(settings) else { return Ok(()) };
+    let restored = match &previous {
+        Some(b) => write_atomic(file, b).map_err(|e| e.to_string()),
+        None => std::fs::remove_file(file).map_err(|e| e.to_string()),
+    };
+    let after = match restored {
+        Ok(()) => match (&previous, reload(settings)) {
+            (Some(_), Ok(())) => "The previous file was put back and Alertmanager reloaded it.".to_string(),
+            (None, _) => "The new file was removed (there was none before).".to_string(),
+            (Some(_), Err(e)) => {
+                format!("The previous file was put back, but reloading it failed too: {}", redact(&e, secret))
+            }
+        },
+        Err(e) => format!("Putting the previous file back failed: {e}"),
+    };
+    Err(ProviderDiagnostic::error(
+        "Alertmanager refused the configuration",
+        format!(
+            "POST {}/-/reload after writing {}: {}\n\n{after}",
+            settings.http.base(),
+            file.display(),
+            redact(&reason, secret)
+        ),
+    ))
+}
+
+/// What the server runs (`/api/v2/status` `config.original`) has our root
+/// receiver and our receivers.
+fn verify(settings: &Settings, planned: &Value) -> Result<(), ProviderDiagnostic> {
+    let fail =
+        |detail: String| ProviderDiagnostic::error("Alertmanager does not serve the configuration written", detail);
+    let r = settings.http.get("/api/v2/status").map_err(&fail)?;
+    if !r.ok() {
+        return Err(fail(format!("GET /api/v2/status: HTTP {}: {}", r.status, excerpt(&r.body))));
+    }
+    let json = r.json().map_err(&fail)?;
+    let original = json.pointer("/config/original").and_then(|v| v.as_str()).unwrap_or_default();
+    let served = yaml::parse(original).map_err(|p| fail(format!("config.original does not parse: {p}")))?;
+    let want = model::to_yaml(planned);
+    let want = yaml::parse(&want).map_err(|p| fail(p.to_string()))?;
+    let root_receiver =
+        |n: &yaml::Node| n.get("route").and_then(|r| r.get("receiver")).and_then(|r| r.as_str()).map(String::from);
+    let receivers = |n: &yaml::Node| -> Vec<String> {
+        let mut v: Vec<String> = n
+            .get("receivers")
+            .map(|r| {
+                r.items().iter().filter_map(|i| i.get("name").and_then(|x| x.as_str()).map(String::from)).collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    if root_receiver(&served) != root_receiver(&want) || receivers(&served) != receivers(&want) {
+        return Err(fail(format!(
+            "After the reload Alertmanager routes to {:?} with receivers {:?}; the file written has {:?} with {:?}.",
+            root_receiver(&served),
+            receivers(&served),
+            root_receiver(&want),
+            receivers(&want)
+        )));
+    }
+    Ok(())
+}
+
+pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, (Value, ProviderDiagnostic)> {
+    let fail_prior = |d: ProviderDiagnostic| (req.prior.clone(), d);
+    if req.planned.is_null() {
+        let Some(file) = str_attr(req.prior, "id") else { return Ok(req.planned.clone()) };
+        install(settings, Path::new(&file), EMPTY_CONFIG, &[]).map_err(fail_prior)?;
+        return Ok(req.planned.clone());
+    }
+    let failed = |d: ProviderDiagnostic| {
+        let state = if req.prior.is_null() { Value::null(req.planned.ty()) } else { req.prior.clone() };
+        (state, d)
+    };
+    let file = match str_attr(req.planned, "id") {
+        Some(f) => f,
+        None => {
+            return Err(failed(config_file(Some(settings)).err().unwrap_or_else(|| {
+                ProviderDiagnostic::error(
+                    "Missing Alertmanager configuration file",
+                    "The planned object names no file.",
+                )
+            })))
+        }
+    };
+    let content = model::to_yaml(req.planned);
+    let problems = problems_to_diagnostics(strata_promrules::alertmanager::check_config(&content));
+    if let Some(d) = problems.into_iter().next() {
+        return Err(failed(d));
+    }
+    let mut secret = Vec::new();
+    secrets(req.planned, &mut secret);
+    install(settings, Path::new(&file), &content, &secret).map_err(failed)?;
+    let state = with_attr(
+        &with_attr(req.planned, "content", Value::string(content.as_str())),
+        "id",
+        Value::string(file.as_str()),
+    );
+    // Written and loaded: from here the object exists, whatever the check says.
+    verify(settings, req.planned).map_err(|d| (state.clone(), d))?;
+    Ok(state)
+}
+
+/// The state a file's text reads as, values that mean the same as
+/// `prior`'s kept as `prior` has them.
+fn state_of(file: &str, text: &str, prior: &Value) -> Value {
+    let Ok(node) = yaml::parse(text) else {
+        // Not YAML any more: the next apply writes it again.
+        return with_attr(prior, "content", Value::string(text));
+    };
+    let value = model::keep_equivalent(&model::from_yaml(&node), prior);
+    let emitted = model::to_yaml(&value);
+    let same = yaml::parse(&emitted).is_ok_and(|e| model::same_document(&e, &node));
+    let content = if same { emitted } else { text.to_string() };
+    with_attr(&with_attr(&value, "id", Value::string(file)), "content", Value::string(content))
+}
+
+pub fn read(_settings: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+    let Some(file) = str_attr(current, "id") else { return Ok(Some(current.clone())) };
+    match std::fs::read_to_string(&file) {
+        Ok(text) => Ok(Some(state_of(&file, &text, current))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => {
+            Err(ProviderDiagnostic::error("Cannot read the Alertmanager configuration file", format!("{file}: {e}")))
+        }
+    }
+}
+
+pub fn import(settings: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
+    if let Some(own) = &settings.config_file {
+        if own != id {
+            return Err(ProviderDiagnostic::error(
+                "Cannot import alertmanager_config",
+                format!("The provider manages {own:?} (its config_file); the import ID names {id:?}."),
+            ));
+        }
+    }
+    let text = std::fs::read_to_string(id).map_err(|e| {
+        ProviderDiagnostic::error(
+            "Cannot import alertmanager_config",
+            format!("Reading the configuration file {id:?}: {e}"),
+        )
+    })?;
+    let ty = model::config_block().implied_type();
+    Ok(state_of(id, &text, &Value::null(ty)))
+}
+
+/// The file holding exactly the planned content is the object.
+pub fn find_created(settings: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+    let Some(file) = str_attr(planned, "id").or_else(|| settings.config_file.clone()) else { return Ok(None) };
+    let content = model::to_yaml(planned);
+    match std::fs::read_to_string(&file) {
+        Ok(text) if text == content => Ok(Some(with_attr(
+            &with_attr(planned, "content", Value::string(content.as_str())),
+            "id",
+            Value::string(file.as_str()),
+        ))),
+        _ => Ok(None),
+    }
+}
