@@ -8,7 +8,7 @@
 //! integrations (nothing is sent).
 
 use super::model;
-use super::{path, str_attr, with_attr, Settings};
+use super::{attr, path, str_attr, with_attr, Settings};
 use crate::http::excerpt;
 use std::path::Path;
 use strata_lang::{Type, Value};
@@ -40,13 +40,58 @@ fn problems_to_diagnostics(problems: Vec<strata_promrules::Problem>) -> Diagnost
         .collect()
 }
 
-/// The checks `amtool check-config` makes, on a configuration whose values
-/// are all known (unknown ones are checked at plan or apply, once known).
+/// The checks `amtool check-config` makes. Values not known yet (at
+/// validate, variables are not) are left out of the document checked, and
+/// a problem is kept only when what it is about is known: its attribute,
+/// and for references, every name they could refer to.
 pub fn validate(config: &Value) -> Diagnostics {
-    if !config.is_wholly_known() {
-        return Vec::new();
+    let problems = strata_promrules::alertmanager::check_config(&model::to_yaml(config));
+    if config.is_wholly_known() {
+        return problems_to_diagnostics(problems);
     }
-    problems_to_diagnostics(strata_promrules::alertmanager::check_config(&model::to_yaml(config)))
+    let names_known = |block: &str| {
+        let b = attr(config, block);
+        b.is_known() && b.as_seq().unwrap_or_default().iter().all(|i| attr(i, "name").is_known())
+    };
+    let (receivers, intervals) = (names_known("receiver"), names_known("time_interval"));
+    let global = attr(config, "global").is_wholly_known();
+    let kept = problems
+        .into_iter()
+        .filter(|p| {
+            let m = p.message.as_str();
+            if m.contains("undefined receiver") || m.contains("notification config name") {
+                return receivers && value_known(config, &model::attribute_path(&p.path));
+            }
+            if m.contains("time interval") && (m.contains("undefined") || m.contains("not unique")) {
+                return intervals && value_known(config, &model::attribute_path(&p.path));
+            }
+            if m.contains("no global") {
+                return global && value_known(config, &model::attribute_path(&p.path));
+            }
+            let at = model::attribute_path(&p.path);
+            !at.is_empty() && value_known(config, &at)
+        })
+        .collect();
+    problems_to_diagnostics(kept)
+}
+
+/// Whether the value at `at` in `v` is present and wholly known (a block
+/// or an attribute).
+fn value_known(v: &Value, at: &AttributePath) -> bool {
+    let mut cur = v.clone();
+    for step in at {
+        if !cur.is_known() {
+            return false;
+        }
+        cur = match step {
+            PathStep::Attr(a) | PathStep::Key(a) => attr(&cur, a),
+            PathStep::Index(i) => match cur.as_seq().and_then(|s| s.get(*i as usize)) {
+                Some(x) => x.clone(),
+                None => return false,
+            },
+        };
+    }
+    !cur.is_null() && cur.is_wholly_known()
 }
 
 fn config_file(settings: Option<&Settings>) -> Result<String, ProviderDiagnostic> {

@@ -313,7 +313,11 @@ fn block_json(block: &Block, node: &Node, top: bool) -> Json {
     }
     for (name, nb) in &block.blocks {
         let (key, single) = yaml_key(name, top);
-        let Some(n) = node.get(key) else { continue };
+        // Absent blocks are empty lists, as the configuration's are.
+        let Some(n) = node.get(key) else {
+            o.insert(name.clone(), Json::Array(Vec::new()));
+            continue;
+        };
         let items: Vec<Json> = if single {
             if n.is_map() {
                 vec![block_json(&nb.block, n, false)]

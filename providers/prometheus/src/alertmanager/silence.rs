@@ -248,7 +248,11 @@ pub fn plan(req: &PlanRequest, resp: &mut PlanResponse) {
 }
 
 fn body(v: &Value, id: Option<&str>) -> serde_json::Value {
-    let start = time_attr(v, "starts_at").unwrap_or_else(time::now_ms);
+    // Unset: the next whole second. A start already past would be moved to
+    // the server's "now", kept to the nanosecond but shown to the
+    // millisecond, and re-posting that start would no longer match, so a
+    // later comment change would replace the silence instead of updating it.
+    let start = time_attr(v, "starts_at").unwrap_or_else(|| (time::now_ms() / 1000 + 1) * 1000);
     let end = time_attr(v, "ends_at").unwrap_or_else(|| {
         let d = str_attr(v, "duration").and_then(|d| strata_promrules::duration::parse(&d).ok()).unwrap_or(0);
         start + d as i64
