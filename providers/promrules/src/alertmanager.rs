@@ -827,7 +827,7 @@ impl Checker {
                 }
             }
         });
-        let ranges: [(&str, fn(&str) -> Result<(), String>); 4] = [
+        let ranges: [(&str, RangeCheck); 4] = [
             ("weekdays", |s| {
                 range(s, |x| WEEKDAYS.iter().position(|d| *d == x.to_ascii_lowercase()).map(|p| p as i64), "weekday")
             }),
@@ -850,6 +850,9 @@ impl Checker {
         }
     }
 }
+
+/// Checks one item of a time interval's list.
+type RangeCheck = fn(&str) -> Result<(), String>;
 
 #[derive(Default)]
 struct Globals {

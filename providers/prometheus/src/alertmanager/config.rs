@@ -269,8 +269,8 @@ fn verify(settings: &Settings, planned: &Value) -> Result<(), ProviderDiagnostic
     Ok(())
 }
 
-pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, (Value, ProviderDiagnostic)> {
-    let fail_prior = |d: ProviderDiagnostic| (req.prior.clone(), d);
+pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, super::Failed> {
+    let fail_prior = |d: ProviderDiagnostic| Box::new((req.prior.clone(), d));
     if req.planned.is_null() {
         let Some(file) = str_attr(req.prior, "id") else { return Ok(req.planned.clone()) };
         install(settings, Path::new(&file), EMPTY_CONFIG, &[]).map_err(fail_prior)?;
@@ -278,7 +278,7 @@ pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, (Value, P
     }
     let failed = |d: ProviderDiagnostic| {
         let state = if req.prior.is_null() { Value::null(req.planned.ty()) } else { req.prior.clone() };
-        (state, d)
+        Box::new((state, d))
     };
     let file = match str_attr(req.planned, "id") {
         Some(f) => f,
@@ -305,7 +305,7 @@ pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, (Value, P
         Value::string(file.as_str()),
     );
     // Written and loaded: from here the object exists, whatever the check says.
-    verify(settings, req.planned).map_err(|d| (state.clone(), d))?;
+    verify(settings, req.planned).map_err(|d| Box::new((state.clone(), d)))?;
     Ok(state)
 }
 

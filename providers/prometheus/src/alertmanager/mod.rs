@@ -43,6 +43,9 @@ struct AlertmanagerProvider {
     settings: RwLock<Option<Settings>>,
 }
 
+/// A failed apply: the state to keep, and why.
+pub(crate) type Failed = Box<(Value, ProviderDiagnostic)>;
+
 pub(crate) const CONFIG: &str = "alertmanager_config";
 pub(crate) const SILENCE: &str = "alertmanager_silence";
 
@@ -235,11 +238,14 @@ impl Provider for AlertmanagerProvider {
         let result = match req.type_name {
             CONFIG => config::apply(&settings, &req),
             SILENCE => silence::apply(&settings, &req),
-            other => Err((req.prior.clone(), unknown_type(other))),
+            other => Err(Box::new((req.prior.clone(), unknown_type(other)))),
         };
         match result {
             Ok(state) => ApplyResponse { new_state: state, private: Vec::new(), diagnostics: Vec::new() },
-            Err((state, d)) => ApplyResponse { new_state: state, private: Vec::new(), diagnostics: vec![d] },
+            Err(failed) => {
+                let (state, d) = *failed;
+                ApplyResponse { new_state: state, private: Vec::new(), diagnostics: vec![d] }
+            }
         }
     }
 

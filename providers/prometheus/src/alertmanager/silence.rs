@@ -345,25 +345,25 @@ pub fn read(settings: &Settings, current: &Value) -> Result<Option<Value>, Provi
     }
 }
 
-pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, (Value, ProviderDiagnostic)> {
+pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, super::Failed> {
     if req.planned.is_null() {
         let Some(id) = str_attr(req.prior, "id") else { return Ok(req.planned.clone()) };
         let r = settings
             .http
             .delete(&format!("/api/v2/silence/{id}"))
-            .map_err(|e| (req.prior.clone(), api_error("expire", e)))?;
+            .map_err(|e| Box::new((req.prior.clone(), api_error("expire", e))))?;
         let gone = r.status == 404 || (r.status == 500 && (r.body.contains("not found") || r.body.contains("expired")));
         if !r.ok() && !gone {
-            return Err((
+            return Err(Box::new((
                 req.prior.clone(),
                 api_error("expire", format!("DELETE /api/v2/silence/{id}: HTTP {}: {}", r.status, excerpt(&r.body))),
-            ));
+            )));
         }
         return Ok(req.planned.clone());
     }
     let failed = |d: ProviderDiagnostic| {
         let state = if req.prior.is_null() { Value::null(req.planned.ty()) } else { req.prior.clone() };
-        (state, d)
+        Box::new((state, d))
     };
     let id = if req.prior.is_null() { None } else { str_attr(req.prior, "id") };
     let what = if id.is_some() { "update" } else { "create" };
@@ -381,8 +381,11 @@ pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, (Value, P
             failed(api_error(what, format!("POST /api/v2/silences answered without a silenceID: {}", excerpt(&r.body))))
         })?;
     let partial = with_attr(req.planned, "id", Value::string(new_id.as_str()));
-    let s = get(settings, &new_id).map_err(|d| (partial.clone(), d))?.ok_or_else(|| {
-        (partial.clone(), api_error("read", format!("silence {new_id} is not found right after it was posted")))
+    let s = get(settings, &new_id).map_err(|d| Box::new((partial.clone(), d)))?.ok_or_else(|| {
+        Box::new((
+            partial.clone(),
+            api_error("read", format!("silence {new_id} is not found right after it was posted")),
+        ))
     })?;
     let mut state = from_api(&s, req.planned);
     // Keep the planned duration; the API does not know it.
