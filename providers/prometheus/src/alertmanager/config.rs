@@ -366,3 +366,101 @@ pub fn find_created(settings: &Settings, planned: &Value) -> Result<Option<Value
         _ => Ok(None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::Http;
+
+    const DOC: &str = "global:\n  slack_api_url: https://hooks.slack.com/services/T/B/SECRETX\nroute:\n  receiver: team\n  routes:\n  - receiver: team\n    group_wait: 30s\nreceivers:\n- name: team\n  slack_configs:\n  - channel: \"#a\"\n";
+
+    fn value(doc: &str) -> Value {
+        model::from_yaml(&yaml::parse(doc).unwrap())
+    }
+
+    fn messages(d: &Diagnostics) -> Vec<String> {
+        d.iter().map(|d| format!("{} at {:?}", d.detail, d.attribute)).collect()
+    }
+
+    #[test]
+    fn problems_are_reported_at_their_attribute() {
+        let d = validate(&value(&DOC.replace("  - receiver: team", "  - receiver: nobody")));
+        assert_eq!(d.len(), 1, "{:?}", messages(&d));
+        assert!(d[0].detail.contains("undefined receiver \"nobody\""));
+        let a = |s: &str| PathStep::Attr(s.into());
+        assert_eq!(
+            d[0].attribute,
+            Some(vec![a("route"), PathStep::Index(0), a("route"), PathStep::Index(0), a("receiver")])
+        );
+        assert!(validate(&value(DOC)).is_empty());
+    }
+
+    #[test]
+    fn values_not_known_yet_are_not_reported() {
+        // The receivers' names are not known: a route naming one may be right.
+        let v = value(&DOC.replace("  - receiver: team", "  - receiver: later"));
+        let receivers = attr(&v, "receiver");
+        let ty = receivers.ty();
+        let unknown_names = with_attr(&v, "receiver", Value::unknown(ty));
+        assert!(validate(&unknown_names).is_empty(), "{:?}", messages(&validate(&unknown_names)));
+        // The global Slack URL is not known: the Slack receiver may be right.
+        let g = attr(&v, "global");
+        let no_url =
+            with_attr(
+                &value(&DOC.replace(
+                    "  slack_api_url: https://hooks.slack.com/services/T/B/SECRETX\n",
+                    "  resolve_timeout: 5m\n",
+                )),
+                "global",
+                Value::unknown(g.ty()),
+            );
+        assert!(validate(&no_url).is_empty(), "{:?}", messages(&validate(&no_url)));
+        // A known bad value is still reported while others are unknown.
+        let bad =
+            with_attr(&value(&DOC.replace("group_wait: 30s", "group_wait: soon")), "global", Value::unknown(g.ty()));
+        let d = validate(&bad);
+        assert_eq!(d.len(), 1, "{:?}", messages(&d));
+        assert!(d[0].detail.contains("not a valid duration string"));
+    }
+
+    #[test]
+    fn messages_never_repeat_secrets() {
+        let mut s = Vec::new();
+        secrets(&value(DOC), &mut s);
+        assert_eq!(s, vec!["https://hooks.slack.com/services/T/B/SECRETX".to_string()]);
+        assert_eq!(
+            redact("bad url https://hooks.slack.com/services/T/B/SECRETX here", &s),
+            "bad url (sensitive value) here"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_create_is_the_file_holding_the_planned_content() {
+        let dir = std::env::temp_dir().join(format!("strata-am-find-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("alertmanager.yml");
+        let settings = Settings {
+            http: Http::new(
+                "http://127.0.0.1:9",
+                crate::http::Auth::None,
+                Vec::new(),
+                std::time::Duration::from_secs(1),
+                false,
+            ),
+            config_file: Some(file.to_string_lossy().into_owned()),
+        };
+        let planned = with_attr(&value(DOC), "id", Value::string(file.to_string_lossy().as_ref()));
+        assert!(find_created(&settings, &planned).unwrap().is_none(), "no file");
+        std::fs::write(&file, "route:\n  receiver: other\n").unwrap();
+        assert!(find_created(&settings, &planned).unwrap().is_none(), "another content");
+        write_atomic(&file, model::to_yaml(&planned).as_bytes()).unwrap();
+        let found = find_created(&settings, &planned).unwrap().expect("found");
+        assert_eq!(str_attr(&found, "content"), Some(model::to_yaml(&planned)));
+        // Read back, it is the same object.
+        let read_back = read(&settings, &found).unwrap().expect("exists");
+        assert!(read_back.raw_equal(&found));
+        std::fs::remove_file(&file).unwrap();
+        assert!(read(&settings, &found).unwrap().is_none(), "a deleted file is gone");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

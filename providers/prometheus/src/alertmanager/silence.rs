@@ -433,3 +433,91 @@ pub fn find_created(settings: &Settings, planned: &Value) -> Result<Option<Value
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn silence(j: serde_json::Value) -> Value {
+        strata_lang::json::from_json_typed(&j, &block().implied_type()).unwrap()
+    }
+
+    fn config(value: &str, comment: &str, end: serde_json::Value, duration: serde_json::Value) -> Value {
+        silence(serde_json::json!({
+            "matchers": [{"name": "alertname", "value": value}],
+            "ends_at": end, "duration": duration, "created_by": "me", "comment": comment,
+        }))
+    }
+
+    fn plan_of(prior: &Value, config: &Value) -> PlanResponse {
+        // As the engine proposes: computed values the configuration leaves out taken from the prior.
+        let mut proposed = config.clone();
+        for k in ["id", "status", "starts_at", "ends_at"] {
+            if attr(config, k).is_null() && !prior.is_null() {
+                proposed = with_attr(&proposed, k, attr(prior, k));
+            }
+        }
+        let req =
+            PlanRequest { type_name: super::super::SILENCE, prior, proposed: &proposed, config, prior_private: &[] };
+        let mut resp = PlanResponse {
+            planned: config.clone(),
+            requires_replace: Vec::new(),
+            private: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        plan(&req, &mut resp);
+        resp
+    }
+
+    fn summaries(d: &Diagnostics) -> Vec<String> {
+        d.iter().map(|d| d.summary.clone()).collect()
+    }
+
+    #[test]
+    fn the_end_is_required_once_and_in_the_future() {
+        let null = serde_json::Value::Null;
+        assert_eq!(summaries(&validate(&config("A", "c", null.clone(), null.clone()))), ["Missing end of silence"]);
+        assert_eq!(
+            summaries(&validate(&config("A", "c", "2999-01-01T00:00:00Z".into(), "2h".into()))),
+            ["Conflicting attributes"]
+        );
+        assert_eq!(summaries(&validate(&config("A", "c", "next week".into(), null.clone()))), ["Invalid timestamp"]);
+        assert_eq!(summaries(&validate(&config("A", "c", null.clone(), "2 hours".into()))), ["Invalid duration"]);
+        let past = plan_of(
+            &Value::null(block().implied_type()),
+            &config("A", "c", "2020-01-01T00:00:00Z".into(), null.clone()),
+        );
+        assert_eq!(summaries(&past.diagnostics), ["Silence ends in the past"]);
+        assert_eq!(past.diagnostics[0].attribute, Some(path("ends_at")));
+        let everything = silence(serde_json::json!({
+            "matchers": [{"name": "alertname", "value": ".*", "is_regex": true}],
+            "duration": "1h", "created_by": "me", "comment": "c",
+        }));
+        assert_eq!(summaries(&validate(&everything)), ["Invalid matchers"]);
+    }
+
+    #[test]
+    fn a_matcher_change_replaces_and_a_comment_change_does_not() {
+        let prior = silence(serde_json::json!({
+            "id": "abc", "status": "active",
+            "matchers": [{"name": "alertname", "value": "A", "is_regex": false, "is_equal": true}],
+            "starts_at": "2999-01-01T00:00:00.000Z", "ends_at": "2999-01-01T02:00:00.000Z",
+            "duration": "2h", "created_by": "me", "comment": "c",
+        }));
+        let null = serde_json::Value::Null;
+        let same = plan_of(&prior, &config("A", "c", null.clone(), "2h".into()));
+        assert!(same.requires_replace.is_empty() && same.diagnostics.is_empty(), "{:?}", same.diagnostics);
+        assert_eq!(str_attr(&same.planned, "ends_at").as_deref(), Some("2999-01-01T02:00:00.000Z"));
+        assert_eq!(str_attr(&same.planned, "id").as_deref(), Some("abc"));
+        let comment = plan_of(&prior, &config("A", "other", null.clone(), "2h".into()));
+        assert!(comment.requires_replace.is_empty());
+        let longer = plan_of(&prior, &config("A", "c", null.clone(), "3h".into()));
+        assert_eq!(str_attr(&longer.planned, "ends_at").as_deref(), Some("2999-01-01T03:00:00.000Z"));
+        let matcher = plan_of(&prior, &config("B", "c", null.clone(), "2h".into()));
+        assert_eq!(matcher.requires_replace, vec![path("matchers")]);
+        assert!(!attr(&matcher.planned, "id").is_known());
+        // The same instant written another way is no change.
+        let end = plan_of(&prior, &config("A", "c", "2999-01-01T03:00:00+01:00".into(), null));
+        assert_eq!(str_attr(&end.planned, "ends_at").as_deref(), Some("2999-01-01T02:00:00.000Z"));
+    }
+}
