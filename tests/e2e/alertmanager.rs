@@ -243,6 +243,14 @@ fn alertmanager_config_is_served_updated_drifted_refused_imported_and_destroyed(
         ok(&d, args);
     }
 
+    // A deleted file is gone: planned again, and written back.
+    std::fs::remove_file(&file).unwrap();
+    let gone = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(gone.code, 2, "{}", gone.transcript());
+    assert!(gone.stdout.contains("alertmanager_config.main will be created"), "{}", gone.stdout);
+    ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+
     // Imported by the file's path: the same object, no changes.
     ok(&d, &["state", "rm", "alertmanager_config.main"]);
     ok(&d, &["import", "-no-color", "alertmanager_config.main", file.to_str().unwrap()]);
