@@ -460,7 +460,14 @@ impl Checker {
                 return;
             }
             for (i, item) in node.items().iter().enumerate() {
-                c.under(PathPart::Index(i), |c| each(c, item));
+                c.under(PathPart::Index(i), |c| {
+                    if item.is_null() {
+                        // amtool and Alertmanager crash on these (nil pointers).
+                        c.report(item, format!("null entry in {key}"));
+                    } else {
+                        each(c, item)
+                    }
+                });
             }
         });
     }
@@ -1037,6 +1044,29 @@ mod tests {
         assert!(parse_matcher("x=\"a").is_err());
         assert!(parse_matcher("1x=a").is_err());
         assert_eq!(parse_matcher("x=\"a\"").unwrap().to_string(), "x=\"a\"");
+    }
+
+    #[test]
+    fn odd_documents_are_problems_not_panics() {
+        for doc in [
+            "",
+            "5",
+            "[]",
+            "route: 5\nreceivers: x\n",
+            "route:\n  receiver: [a]\n  routes: {}\nreceivers:\n- 5\n- null\n- name: [x]\n",
+            "route:\n  receiver: a\n  routes:\n  - null\n  - 3\n  - matchers: [null, 5, {a: b}]\nreceivers:\n- name: a\n  webhook_configs: [null, 1, {url: 5}]\n",
+            "route: &r\n  receiver: a\nreceivers:\n- name: a\ninhibit_rules: [1, {equal: 5}]\ntime_intervals: [{name: t, time_intervals: [{times: [1, {start_time: 5}]}]}]\n",
+            "? [a, b]\n: c\nroute: {receiver: a}\nreceivers: [{name: a}]\n",
+            "route:\n  receiver: a\n  matchers: ['x=\\\\']\nreceivers:\n- name: a\n",
+            "route:\n  receiver: \"\\u00e9\"\nreceivers:\n- name: \"\\u00e9\"\n  email_configs: [{to: a, headers: [x]}]\n",
+        ] {
+            // Every one of them is wrong somewhere.
+            assert!(!check_config(doc).is_empty(), "{doc:?}");
+        }
+        for m in ["", "=", "a=", "a=\"", "a=\"\\\"", "{,}", "{a=b,,c=d}", "a=~\"\\\\\"", "a=\"b\"c\""] {
+            let _ = parse_matchers(m);
+        }
+        assert!(parse_matchers("a=").is_ok_and(|m| m[0].value.is_empty()));
     }
 
     #[test]

@@ -64,6 +64,16 @@ const CORPUS: &[(&str, bool, &str)] = &[
     ("inhibit_bad_matcher", false, "route:\n  receiver: a\nreceivers:\n- name: a\ninhibit_rules:\n- source_matchers: ['=x']\n"),
     ("wrong_type", false, "route:\n  receiver: a\n  group_by: x\nreceivers:\n- name: a\n"),
     ("yaml_syntax", false, "route:\n  receiver: [a\nreceivers:\n- name: a\n"),
+    ("empty_document", false, ""),
+    ("scalar_document", false, "5\n"),
+    ("list_document", false, "[]\n"),
+    ("scalar_route", false, "route: 5\nreceivers: x\n"),
+    // amtool crashes on null entries (nil pointers): not a success either.
+    ("null_receiver", false, "route:\n  receiver: a\nreceivers:\n- name: a\n- null\n"),
+    ("null_route", false, "route:\n  receiver: a\n  routes:\n  - null\nreceivers:\n- name: a\n"),
+    ("null_webhook", false, "route:\n  receiver: a\nreceivers:\n- name: a\n  webhook_configs: [null]\n"),
+    ("duplicate_email_header", false, "route:\n  receiver: a\nreceivers:\n- name: a\n  email_configs: [{to: a, from: b, smarthost: 'c:25', headers: {subject: x, Subject: y}}]\n"),
+    ("bad_bool", false, "route:\n  receiver: a\n  continue: maybe\nreceivers:\n- name: a\n"),
     ("duplicate_key", false, "route:\n  receiver: a\n  receiver: a\nreceivers:\n- name: a\n"),
 ];
 

@@ -112,9 +112,10 @@ fn body_known(v: &Value) -> bool {
 
 pub fn plan(settings: Option<&Settings>, req: &PlanRequest, resp: &mut PlanResponse) {
     resp.diagnostics.extend(validate(req.config));
-    let file = match config_file(settings) {
-        Ok(f) => f,
-        Err(d) => {
+    // The provider's file; an object already managed keeps its own.
+    let file = match (config_file(settings), str_attr(req.prior, "id")) {
+        (Ok(f), _) | (Err(_), Some(f)) => f,
+        (Err(d), None) => {
             resp.diagnostics.push(d);
             return;
         }
