@@ -414,3 +414,68 @@ resource "alertmanager_silence" "late" {
     assert_eq!(p.code, 1, "{}", p.transcript());
     assert!(p.stderr.contains("Silence ends in the past") && p.stderr.contains("ends_at"), "{}", p.transcript());
 }
+
+/// An Alertmanager stand-in whose reload never answers (the apply is
+/// killed while it waits): its URL.
+fn hanging_alertmanager() -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buf = [0u8; 4096];
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if String::from_utf8_lossy(&buf[..n]).contains("/-/reload") {
+                    std::thread::sleep(Duration::from_secs(120));
+                }
+                let _ = stream.write_all(b"HTTP/1.0 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn an_alertmanager_config_create_killed_mid_apply_is_adopted_from_the_file() {
+    let d = TempDir::new("am-crash");
+    let file = d.path().join("alertmanager.yml");
+    std::fs::write(&file, INITIAL).unwrap();
+    let url = hanging_alertmanager();
+    let hcl = provider(&url, &file)
+        + r#"
+resource "alertmanager_config" "main" {
+  route {
+    receiver = "team"
+  }
+  receiver {
+    name = "team"
+    webhook_config {
+      url = "http://127.0.0.1:9/team"
+    }
+  }
+}
+"#;
+    d.write("main.tf", &hcl);
+    let mut child = std::process::Command::new(strata_bin())
+        .args(["apply", "-auto-approve", "-no-color"])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("strata runs");
+    // Killed once the file is written, while it waits for the reload.
+    let written = eventually(Duration::from_secs(30), || {
+        std::fs::read_to_string(&file).ok().filter(|t| t.contains("receiver: team"))
+    });
+    child.kill().expect("killed");
+    let _ = child.wait();
+    assert!(written.is_some(), "the apply never wrote the file");
+    let plan = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(plan.code, 0, "the file is the object, now in state:\n{}", plan.transcript());
+    assert!(plan.stderr.contains("Adopted an object an interrupted apply created"), "{}", plan.transcript());
+    assert_eq!(state_id(&d), file.to_str().unwrap());
+}
