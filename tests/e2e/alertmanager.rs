@@ -479,3 +479,104 @@ resource "alertmanager_config" "main" {
     assert!(plan.stderr.contains("Adopted an object an interrupted apply created"), "{}", plan.transcript());
     assert_eq!(state_id(&d), file.to_str().unwrap());
 }
+
+/// A proxy to `upstream` that passes every request on but never answers
+/// the POST that creates a silence (the apply is killed while it waits):
+/// its URL.
+fn proxy_hanging_on_silence_create(upstream: &str) -> String {
+    use std::io::{Read, Write};
+    let upstream = upstream.trim_start_matches("http://").to_string();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let upstream = upstream.clone();
+            std::thread::spawn(move || {
+                let mut client = stream;
+                let mut request = Vec::new();
+                let mut buf = [0u8; 8192];
+                // Headers, then the body by Content-Length.
+                let header_end = loop {
+                    let n = client.read(&mut buf).unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                    if let Some(i) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&request[..header_end]).to_string();
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                    })
+                    .unwrap_or(0);
+                while request.len() < header_end + length {
+                    let n = client.read(&mut buf).unwrap_or(0);
+                    if n == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                }
+                // One request per connection upstream.
+                let head = head.replacen(" HTTP/1.1\r\n", " HTTP/1.0\r\n", 1);
+                let mut up = std::net::TcpStream::connect(&upstream).unwrap();
+                up.write_all(head.as_bytes()).unwrap();
+                up.write_all(&request[header_end..]).unwrap();
+                let mut response = Vec::new();
+                let _ = up.read_to_end(&mut response);
+                if head.starts_with("POST /api/v2/silences ") {
+                    std::thread::sleep(Duration::from_secs(120));
+                    return;
+                }
+                let _ = client.write_all(&response);
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn a_silence_create_killed_mid_apply_is_found_by_its_matchers_author_and_comment() {
+    if !installed("prometheus-alertmanager") {
+        return;
+    }
+    let d = TempDir::new("am-silence-crash");
+    let file = d.path().join("alertmanager.yml");
+    std::fs::write(&file, INITIAL).unwrap();
+    let am = alertmanager(d.path(), &file);
+    let proxy = proxy_hanging_on_silence_create(&am.url);
+    d.write("main.tf", &silence_config(&proxy, &file, "DiskFull", "crash test"));
+    let mut child = std::process::Command::new(strata_bin())
+        .args(["apply", "-auto-approve", "-no-color"])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("strata runs");
+    // Killed once Alertmanager has the silence, before Strata hears of it.
+    let made = eventually(Duration::from_secs(30), || {
+        silences(&am.url)
+            .into_iter()
+            .find(|s| s["comment"] == "crash test")
+            .and_then(|s| s["id"].as_str().map(String::from))
+    });
+    child.kill().expect("killed");
+    let _ = child.wait();
+    let id = made.expect("the silence was created");
+    // A silence someone else made with other matchers is not taken for it.
+    let other = r#"{"matchers":[{"name":"alertname","value":"Other","isRegex":false,"isEqual":true}],"startsAt":"2020-01-01T00:00:00Z","endsAt":"2999-01-01T00:00:00Z","createdBy":"strata-e2e","comment":"crash test"}"#;
+    let posted = http_post(&format!("{}/api/v2/silences", am.url), "application/json", other);
+    assert_eq!(posted.as_ref().map(|p| p.0), Some(200), "{posted:?}");
+    let plan = strata(&d, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(plan.code, 0, "the silence is the object, now in state:\n{}", plan.transcript());
+    assert!(plan.stderr.contains("Adopted an object an interrupted apply created"), "{}", plan.transcript());
+    assert_eq!(state_id(&d), id);
+    assert_eq!(silences(&am.url).iter().filter(|s| s["comment"] == "crash test").count(), 2, "nothing made twice");
+}
