@@ -77,7 +77,7 @@ fn schema() -> Arc<ProviderSchema> {
             Arc::new(ProviderSchema {
                 provider,
                 resources: BTreeMap::from([
-                    (CONFIG.to_string(), rs(model::config_block())),
+                    (CONFIG.to_string(), rs(model::config_block().clone())),
                     (SILENCE.to_string(), rs(silence::block())),
                 ]),
                 data_sources: BTreeMap::new(),

@@ -124,8 +124,13 @@ fn receiver_block() -> Block {
     }
 }
 
-/// `alertmanager_config`'s schema.
-pub fn config_block() -> Block {
+/// `alertmanager_config`'s schema (built once).
+pub fn config_block() -> &'static Block {
+    static BLOCK: std::sync::OnceLock<Block> = std::sync::OnceLock::new();
+    BLOCK.get_or_init(build_config_block)
+}
+
+fn build_config_block() -> Block {
     let global = Block {
         attributes: attrs(vec![
             ("resolve_timeout", s()),
@@ -282,7 +287,7 @@ fn block_out(block: &Block, v: &Value, top: bool) -> Out {
 /// The YAML document `v` (an `alertmanager_config` value) stands for.
 pub fn to_yaml(v: &Value) -> String {
     let mut text = String::from("# Managed by Strata (alertmanager_config): edits here show as drift.\n");
-    text.push_str(&yaml::emit(&block_out(&config_block(), v, true)));
+    text.push_str(&yaml::emit(&block_out(config_block(), v, true)));
     text
 }
 
@@ -336,7 +341,7 @@ fn block_json(block: &Block, node: &Node, top: bool) -> Json {
 /// left out; `same_document` tells whether anything was).
 pub fn from_yaml(root: &Node) -> Value {
     let block = config_block();
-    let json = block_json(&block, root, true);
+    let json = block_json(block, root, true);
     strata_lang::json::from_json_typed(&json, &block.implied_type())
         .unwrap_or_else(|_| Value::null(block.implied_type()))
 }
@@ -407,7 +412,7 @@ pub fn keep_equivalent(new: &Value, prior: &Value) -> Value {
 /// The attribute path of a problem at document path `doc`.
 pub fn attribute_path(doc: &[PathPart]) -> AttributePath {
     let mut out = Vec::new();
-    let mut block = config_block();
+    let mut block: &Block = config_block();
     let mut top = true;
     let mut parts = doc.iter().peekable();
     while let Some(part) = parts.next() {
@@ -429,18 +434,16 @@ pub fn attribute_path(doc: &[PathPart]) -> AttributePath {
             }
             break;
         }
-        let found =
-            block.blocks.iter().find(|(name, _)| yaml_key(name, top).0 == key).map(|(n, b)| (n.clone(), b.clone()));
-        let Some((name, nb)) = found else { break };
+        let Some((name, nb)) = block.blocks.iter().find(|(name, _)| yaml_key(name, top).0 == key) else { break };
         out.push(PathStep::Attr(name.clone()));
-        if yaml_key(&name, top).1 {
+        if yaml_key(name, top).1 {
             out.push(PathStep::Index(0));
         } else if let Some(PathPart::Index(i)) = parts.next() {
             out.push(PathStep::Index(*i as u64));
         } else {
             break;
         }
-        block = nb.block;
+        block = &nb.block;
         top = false;
     }
     out

@@ -11,6 +11,12 @@ use strata_lang::{Type, Value};
 use strata_promrules::alertmanager::{parse_matcher, valid_label_name};
 use strata_provider::*;
 
+/// The schema, built once.
+fn cached() -> &'static Block {
+    static BLOCK: std::sync::OnceLock<Block> = std::sync::OnceLock::new();
+    BLOCK.get_or_init(block)
+}
+
 pub fn block() -> Block {
     let matcher = Block {
         attributes: BTreeMap::from([
@@ -64,7 +70,7 @@ fn matchers_of(v: &Value) -> Vec<M> {
 }
 
 fn matchers_value(ms: &[M]) -> Value {
-    let ty = block().blocks["matchers"].block.implied_type();
+    let ty = cached().blocks["matchers"].block.implied_type();
     let items = ms
         .iter()
         .map(|m| {
@@ -321,7 +327,7 @@ fn from_api(s: &serde_json::Value, prior: &Value) -> Value {
         }
     };
     let mut v = if prior.is_null() {
-        let ty = block().implied_type();
+        let ty = cached().implied_type();
         strata_lang::json::from_json_typed(&serde_json::json!({}), &ty).unwrap_or_else(|_| Value::null(ty))
     } else {
         prior.clone()
@@ -396,7 +402,7 @@ pub fn apply(settings: &Settings, req: &ApplyRequest) -> Result<Value, super::Fa
 pub fn import(settings: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
     match get(settings, id)? {
         Some(s) if s.pointer("/status/state").and_then(|v| v.as_str()) != Some("expired") => {
-            Ok(from_api(&s, &Value::null(block().implied_type())))
+            Ok(from_api(&s, &Value::null(cached().implied_type())))
         }
         Some(_) => {
             Err(ProviderDiagnostic::error("Cannot import alertmanager_silence", format!("Silence {id} has expired.")))
@@ -421,7 +427,7 @@ pub fn find_created(settings: &Settings, planned: &Value) -> Result<Option<Value
         if s.pointer("/status/state").and_then(|v| v.as_str()) == Some("expired") {
             continue;
         }
-        let candidate = from_api(s, &Value::null(block().implied_type()));
+        let candidate = from_api(s, &Value::null(cached().implied_type()));
         if sorted(matchers_of(&candidate)) == want
             && str_attr(&candidate, "created_by") == by
             && str_attr(&candidate, "comment") == comment
@@ -439,7 +445,7 @@ mod tests {
     use super::*;
 
     fn silence(j: serde_json::Value) -> Value {
-        strata_lang::json::from_json_typed(&j, &block().implied_type()).unwrap()
+        strata_lang::json::from_json_typed(&j, &cached().implied_type()).unwrap()
     }
 
     fn config(value: &str, comment: &str, end: serde_json::Value, duration: serde_json::Value) -> Value {
@@ -484,7 +490,7 @@ mod tests {
         assert_eq!(summaries(&validate(&config("A", "c", "next week".into(), null.clone()))), ["Invalid timestamp"]);
         assert_eq!(summaries(&validate(&config("A", "c", null.clone(), "2 hours".into()))), ["Invalid duration"]);
         let past = plan_of(
-            &Value::null(block().implied_type()),
+            &Value::null(cached().implied_type()),
             &config("A", "c", "2020-01-01T00:00:00Z".into(), null.clone()),
         );
         assert_eq!(summaries(&past.diagnostics), ["Silence ends in the past"]);
