@@ -189,6 +189,9 @@ pub fn plan(req: &PlanRequest, resp: &mut PlanResponse) {
     let replacing = !req.prior.is_null() && sorted(matchers_of(req.prior)) != sorted(matchers_of(&planned));
     if replacing {
         resp.requires_replace.push(path("matchers"));
+    } else if !req.prior.is_null() {
+        // The same matchers in another order are the same silence.
+        planned = with_attr(&planned, "matchers", attr(req.prior, "matchers"));
     }
     let fresh = req.prior.is_null() || replacing;
     let unknown = || Value::unknown(Type::String);
@@ -519,6 +522,24 @@ mod tests {
         assert!(comment.requires_replace.is_empty());
         let longer = plan_of(&prior, &config("A", "c", null.clone(), "3h".into()));
         assert_eq!(str_attr(&longer.planned, "ends_at").as_deref(), Some("2999-01-01T03:00:00.000Z"));
+        let two = |a: &str, b: &str| {
+            silence(serde_json::json!({
+                "matchers": [{"name": a, "value": "1"}, {"name": b, "value": "2"}],
+                "duration": "2h", "created_by": "me", "comment": "c",
+            }))
+        };
+        let prior_two = with_attr(
+            &with_attr(&prior, "matchers", attr(&plan_of(&prior, &two("a", "b")).planned, "matchers")),
+            "id",
+            Value::string("abc"),
+        );
+        let swapped = silence(serde_json::json!({
+            "matchers": [{"name": "b", "value": "2"}, {"name": "a", "value": "1"}],
+            "duration": "2h", "created_by": "me", "comment": "c",
+        }));
+        let reordered = plan_of(&prior_two, &swapped);
+        assert!(reordered.requires_replace.is_empty());
+        assert!(attr(&reordered.planned, "matchers").raw_equal(&attr(&prior_two, "matchers")), "the order kept");
         let matcher = plan_of(&prior, &config("B", "c", null.clone(), "2h".into()));
         assert_eq!(matcher.requires_replace, vec![path("matchers")]);
         assert!(!attr(&matcher.planned, "id").is_known());
