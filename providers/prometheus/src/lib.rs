@@ -5,6 +5,7 @@
 //! configuration file and silences). What they write is checked first by
 //! `strata-promrules`, as promtool and amtool check it.
 
+mod alertmanager;
 pub mod http;
 mod prometheus;
 
@@ -13,7 +14,7 @@ use strata_provider::{ProviderFactory, Registry};
 
 /// Adds the `prometheus` and `alertmanager` providers to `registry`.
 pub fn register(registry: &mut Registry) {
-    let factories: Vec<Arc<dyn ProviderFactory>> = vec![Arc::new(prometheus::Factory)];
+    let factories: Vec<Arc<dyn ProviderFactory>> = vec![Arc::new(prometheus::Factory), Arc::new(alertmanager::Factory)];
     for f in factories {
         registry.add(f);
     }
