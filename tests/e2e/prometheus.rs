@@ -341,3 +341,19 @@ module "lag" {
     assert_eq!(alert["annotations"]["summary"], "ingest lags 23k messages behind on events");
     assert_eq!(alert["annotations"]["runbook_url"], "https://runbooks.example.com/lag");
 }
+
+#[test]
+fn an_undeclared_prometheus_provider_is_named_with_its_source() {
+    let d = TempDir::with_files(
+        "prom-undeclared",
+        &[("main.tf", "resource \"prometheus_rule_group\" \"g\" {\n  name = \"g\"\n  rule {\n    record = \"a\"\n    expr   = \"up\"\n  }\n}\n")],
+    );
+    let out = run(d.path(), &["plan", "-no-color"]);
+    assert_ne!(out.code, 0);
+    let flat = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("declare it in required_providers (prometheus = { source = \"strata/prometheus\" })"),
+        "{}",
+        out.stderr
+    );
+}
