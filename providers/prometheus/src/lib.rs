@@ -6,6 +6,7 @@
 //! `strata-promrules`, as promtool and amtool check it.
 
 mod alertmanager;
+mod files;
 pub mod http;
 mod prometheus;
 
@@ -18,4 +19,11 @@ pub fn register(registry: &mut Registry) {
     for f in factories {
         registry.add(f);
     }
+}
+
+/// A provider argument, else its environment variable (empty is unset).
+pub(crate) fn setting(config: &strata_lang::Value, name: &str, env: Option<&str>) -> Option<String> {
+    strata_provider::values::str_attr(config, name)
+        .filter(|s| !s.is_empty())
+        .or_else(|| env.and_then(|e| std::env::var(e).ok()).filter(|s| !s.is_empty()))
 }

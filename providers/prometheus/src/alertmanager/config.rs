@@ -9,6 +9,7 @@
 
 use super::model;
 use super::{attr, path, str_attr, with_attr, Settings};
+use crate::files::write_atomic;
 use crate::http::excerpt;
 use std::path::Path;
 use strata_lang::{Type, Value};
@@ -151,31 +152,6 @@ fn secrets(v: &Value, out: &mut Vec<String>) {
 
 fn redact(text: &str, secrets: &[String]) -> String {
     secrets.iter().fold(text.to_string(), |t, s| t.replace(s.as_str(), "(sensitive value)"))
-}
-
-/// Writes `content` to `file` through a temporary file in the same
-/// directory and a rename, keeping the old file's permissions.
-fn write_atomic(file: &Path, content: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.strata-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(content)?;
-        f.sync_all()?;
-        if let Ok(meta) = std::fs::metadata(file) {
-            std::fs::set_permissions(&tmp, meta.permissions())?;
-        }
-        std::fs::rename(&tmp, file)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 fn reload(settings: &Settings) -> Result<(), String> {

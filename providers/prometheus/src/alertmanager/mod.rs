@@ -11,6 +11,7 @@ mod silence;
 mod time;
 
 use crate::http::{Auth, Http};
+use crate::setting;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
@@ -86,19 +87,7 @@ fn schema() -> Arc<ProviderSchema> {
         .clone()
 }
 
-pub(crate) fn attr(v: &Value, name: &str) -> Value {
-    v.as_entries().and_then(|m| m.get(name).cloned()).unwrap_or_else(Value::dynamic_null)
-}
-
-pub(crate) fn str_attr(v: &Value, name: &str) -> Option<String> {
-    attr(v, name).unmark_deep().0.as_str().map(String::from)
-}
-
-pub(crate) fn with_attr(v: &Value, name: &str, value: Value) -> Value {
-    let mut m: strata_lang::Fields = v.as_entries().cloned().unwrap_or_default();
-    m.insert(name.to_string(), value);
-    Value::object(m).mark(v.marks())
-}
+pub(crate) use strata_provider::values::{attr, str_attr, with_attr};
 
 pub(crate) fn path(name: &str) -> AttributePath {
     vec![PathStep::Attr(name.to_string())]
@@ -110,12 +99,6 @@ impl AlertmanagerProvider {
             ProviderDiagnostic::error("Provider not configured", "The alertmanager provider was not configured.")
         })
     }
-}
-
-fn setting(config: &Value, name: &str, env: Option<&str>) -> Option<String> {
-    str_attr(config, name)
-        .filter(|s| !s.is_empty())
-        .or_else(|| env.and_then(|e| std::env::var(e).ok()).filter(|s| !s.is_empty()))
 }
 
 impl Provider for AlertmanagerProvider {

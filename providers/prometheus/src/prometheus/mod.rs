@@ -9,6 +9,7 @@ mod rule_group;
 mod rule_test;
 
 use crate::http::{Auth, Http};
+use crate::setting;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -146,10 +147,6 @@ impl PrometheusProvider {
     }
 }
 
-fn setting(config: &Value, name: &str, env: &str) -> Option<String> {
-    str_attr(config, name).filter(|s| !s.is_empty()).or_else(|| std::env::var(env).ok().filter(|s| !s.is_empty()))
-}
-
 fn settings_from(config: &Value) -> Result<Settings, ProviderDiagnostic> {
     let timeout = match str_attr(config, "timeout") {
         Some(t) => strata_promrules::duration::parse(&t)
@@ -160,7 +157,7 @@ fn settings_from(config: &Value) -> Result<Settings, ProviderDiagnostic> {
     let auth = match (
         str_attr(config, "username"),
         str_attr(config, "password"),
-        setting(config, "bearer_token", "PROMETHEUS_BEARER_TOKEN"),
+        setting(config, "bearer_token", Some("PROMETHEUS_BEARER_TOKEN")),
     ) {
         (Some(username), password, _) => Auth::Basic { username, password: password.unwrap_or_default() },
         (None, _, Some(token)) => Auth::Bearer(token),
@@ -170,9 +167,10 @@ fn settings_from(config: &Value) -> Result<Settings, ProviderDiagnostic> {
         strata_provider::values::map_of(&strata_provider::values::attr(config, "headers")).into_iter().collect();
     let insecure = bool_attr(config, "insecure_skip_verify").unwrap_or(false);
     Ok(Settings {
-        http: setting(config, "url", "PROMETHEUS_URL").map(|url| Http::new(&url, auth, headers, timeout, insecure)),
-        rules_dir: setting(config, "rules_dir", "PROMETHEUS_RULES_DIR").map(PathBuf::from),
-        promtool: setting(config, "promtool_path", "PROMTOOL").unwrap_or_else(|| "promtool".into()),
+        http: setting(config, "url", Some("PROMETHEUS_URL"))
+            .map(|url| Http::new(&url, auth, headers, timeout, insecure)),
+        rules_dir: setting(config, "rules_dir", Some("PROMETHEUS_RULES_DIR")).map(PathBuf::from),
+        promtool: setting(config, "promtool_path", Some("PROMTOOL")).unwrap_or_else(|| "promtool".into()),
         version: OnceLock::new(),
         version_setting: str_attr(config, "prometheus_version"),
     })

@@ -257,18 +257,11 @@ fn read_text(path: &Path) -> Result<Option<String>, ProviderDiagnostic> {
     }
 }
 
-/// Written beside the file (so the rename is atomic), under a name
-/// Prometheus's `*.yml` globs do not match.
 fn write_atomically(path: &Path, content: &str) -> Result<(), ProviderDiagnostic> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| io_error(format!("creating {}", dir.display()), e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.strata-{}", std::process::id()));
-    std::fs::write(&tmp, content).map_err(|e| io_error(format!("writing {}", tmp.display()), e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_error(format!("moving the new rules into {}", path.display()), e)
-    })
+    crate::files::write_atomic(path, content.as_bytes())
+        .map_err(|e| io_error(format!("writing the new rules into {}", path.display()), e))
 }
 
 /// Puts back what `path` held before (nothing: removes it).
