@@ -357,3 +357,59 @@ fn an_undeclared_prometheus_provider_is_named_with_its_source() {
         out.stderr
     );
 }
+
+/// Rule tests whose inputs are all known run at `strata validate`; inside
+/// `strata test`, a `command = plan` run proves them with no server.
+#[test]
+fn rule_tests_run_at_validate_and_in_strata_test() {
+    if !installed("promtool") {
+        return;
+    }
+    let rules = "groups:\n- name: lag\n  rules:\n  - alert: ConsumerLagHigh\n    expr: sum by (topic) (kafka_consumergroup_lag) > 10000\n    for: 5m\n";
+    let config = |eval_time: &str| {
+        format!(
+            r#"terraform {{
+  required_providers {{
+    prometheus = {{ source = "strata/prometheus" }}
+  }}
+}}
+
+resource "prometheus_rule_test" "lag" {{
+  rule_files = [{rules:?}]
+  test {{
+    interval = "1m"
+    input_series {{
+      series = "kafka_consumergroup_lag{{topic=\"events\",partition=\"0\"}}"
+      values = "20000x20"
+    }}
+    alert_rule_test {{
+      eval_time = "{eval_time}"
+      alertname = "ConsumerLagHigh"
+      exp_alerts {{
+        exp_labels = {{ topic = "events", severity = "page" }}
+      }}
+    }}
+  }}
+}}
+"#
+        )
+    };
+    // The rule sets no severity label: the expectation is wrong.
+    let d = TempDir::with_files("prom-rule-tests", &[("main.tf", &config("10m"))]);
+    let out = run(d.path(), &["validate", "-no-color"]);
+    assert_ne!(out.code, 0, "{}", out.transcript());
+    assert!(out.stderr.contains("Prometheus rule tests failed"), "{}", out.stderr);
+    assert!(out.stderr.contains("severity=\"page\""), "promtool's exp/got report:\n{}", out.stderr);
+    d.write("main.tf", &config("10m").replace(", severity = \"page\"", ""));
+    run_ok(&d, &["validate", "-no-color"]);
+
+    // In strata test: still pending at 4m (for: 5m), so the run fails.
+    d.write("main.tf", &config("4m").replace(", severity = \"page\"", ""));
+    d.write("tests/lag.tftest.hcl", "run \"proves_the_alert\" {\n  command = plan\n}\n");
+    let out = run(d.path(), &["test", "-no-color"]);
+    assert_ne!(out.code, 0, "{}", out.transcript());
+    assert!(out.transcript().contains("Prometheus rule tests failed"), "{}", out.transcript());
+    d.write("main.tf", &config("10m").replace(", severity = \"page\"", ""));
+    let out = run_ok(&d, &["test", "-no-color"]);
+    assert!(out.stdout.contains("1 passed, 0 failed"), "{}", out.stdout);
+}
