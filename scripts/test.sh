@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: unit, snapshot and end-to-end tests (the S3 backend
-# against a real moto_server on 127.0.0.1), plus the language conformance
-# sample. `.ci/run` calls exactly this.
+# The whole test suite: unit, snapshot and end-to-end tests (the AWS
+# provider and S3 backend against a real moto_server, the prometheus and
+# alertmanager providers against a real Prometheus and Alertmanager, all on
+# 127.0.0.1), plus the language conformance sample. `.ci/run` calls exactly
+# this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
+
+# Debian's packages (python3-venv, Prometheus, Alertmanager), when missing.
+. scripts/lib/packages.sh
+ensure_debian_packages
 
 # Python tools, pinned, in venvs outside the clone (reused between runs):
 # moto_server (the S3 tests start it on a free loopback port) and checkov

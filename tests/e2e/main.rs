@@ -1,6 +1,7 @@
 //! End-to-end tests: each runs the real `strata` binary in a temporary
 //! directory. Build it first (`cargo build --bins`; scripts/test.sh does).
 
+mod alertmanager;
 mod aws_alarms;
 mod aws_amp;
 mod aws_api_gateway;

@@ -176,3 +176,64 @@ pub fn eventually<T>(limit: Duration, mut check: impl FnMut() -> Option<T>) -> O
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// A scrape target on loopback serving `metrics` (changeable while it
+/// runs) as Prometheus's text format; stops when dropped.
+pub struct MetricsTarget {
+    pub addr: String,
+    pub metrics: std::sync::Arc<std::sync::Mutex<String>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Drop for MetricsTarget {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+pub fn metrics_target(initial: &str) -> MetricsTarget {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let metrics = Arc::new(Mutex::new(initial.to_string()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let (m, s) = (metrics.clone(), stop.clone());
+    std::thread::spawn(move || {
+        // Bounded: 15 minutes at most, or until the test drops it.
+        let deadline = Instant::now() + Duration::from_secs(900);
+        while !s.load(Ordering::Relaxed) && Instant::now() < deadline {
+            match listener.accept() {
+                Ok((mut conn, _)) => {
+                    let _ = conn.set_nonblocking(false);
+                    let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                    let mut buf = [0u8; 4096];
+                    let _ = conn.read(&mut buf);
+                    let body = m.lock().unwrap().clone();
+                    let _ = conn.write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .as_bytes(),
+                    );
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    });
+    MetricsTarget { addr, metrics, stop }
+}
+
+/// Copies the repository's `modules/<name>` into `dir/modules/<name>`.
+pub fn copy_module(dir: &Path, name: &str) {
+    let from = crate::support::repo_root().join("modules").join(name);
+    let to = dir.join("modules").join(name);
+    std::fs::create_dir_all(&to).unwrap();
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}

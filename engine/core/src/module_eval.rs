@@ -1146,7 +1146,7 @@ fn check_resource_body(
                 let decoded = diags.error_count() == errors_before;
                 if let (true, Some(schemas)) = (decoded, walk.schemas) {
                     let checked = schemas.validate_resource(scope.module, r, &config);
-                    crate::resources::report(checked, Some(&r.span), diags);
+                    crate::resources::report_in(checked, Some(&r.span), Some((&r.body, &schema.block)), diags);
                 }
             }
         }

@@ -7,6 +7,7 @@
 //! of the engine, state files or any cloud.
 
 mod schema;
+pub mod values;
 
 pub use schema::{Attribute, Block, NestedBlock, Nesting, ProviderSchema, ReadOnlyWording, ResourceSchema};
 

@@ -29,12 +29,7 @@ pub fn register(registry: &mut Registry, backends: Option<Arc<dyn RemoteStateBac
 
 /// Helpers shared by the built-in providers.
 pub(crate) mod util {
-    use strata_lang::Value;
-
-    /// An attribute of an object value (null when absent).
-    pub fn attr(v: &Value, name: &str) -> Value {
-        v.as_entries().and_then(|m| m.get(name).cloned()).unwrap_or_else(Value::dynamic_null)
-    }
+    pub use strata_provider::values::{attr, str_attr, with_attr};
 
     /// A random UUID-shaped id, as hashicorp/go-uuid makes them (no version bits).
     pub fn random_id() -> String {
@@ -46,13 +41,6 @@ pub(crate) mod util {
         }
         let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
         format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
-    }
-
-    /// A copy of object `v` with `name` set to `value`.
-    pub fn with_attr(v: &Value, name: &str, value: Value) -> Value {
-        let mut m: strata_lang::Fields = v.as_entries().cloned().unwrap_or_default();
-        m.insert(name.to_string(), value);
-        Value::object(m).mark(v.marks())
     }
 
     /// Fills `b` from the system's entropy source.
@@ -146,11 +134,6 @@ pub(crate) mod util {
 
     pub fn hex(data: &[u8]) -> String {
         data.iter().map(|b| format!("{b:02x}")).collect()
-    }
-
-    /// A string attribute's text, whatever its marks (None when null or unknown).
-    pub fn str_attr(v: &Value, name: &str) -> Option<String> {
-        attr(v, name).as_str().map(String::from)
     }
 
     #[cfg(test)]

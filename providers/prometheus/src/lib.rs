@@ -5,6 +5,8 @@
 //! configuration file and silences). What they write is checked first by
 //! `strata-promrules`, as promtool and amtool check it.
 
+mod alertmanager;
+mod files;
 pub mod http;
 mod prometheus;
 
@@ -13,8 +15,15 @@ use strata_provider::{ProviderFactory, Registry};
 
 /// Adds the `prometheus` and `alertmanager` providers to `registry`.
 pub fn register(registry: &mut Registry) {
-    let factories: Vec<Arc<dyn ProviderFactory>> = vec![Arc::new(prometheus::Factory)];
+    let factories: Vec<Arc<dyn ProviderFactory>> = vec![Arc::new(prometheus::Factory), Arc::new(alertmanager::Factory)];
     for f in factories {
         registry.add(f);
     }
+}
+
+/// A provider argument, else its environment variable (empty is unset).
+pub(crate) fn setting(config: &strata_lang::Value, name: &str, env: Option<&str>) -> Option<String> {
+    strata_provider::values::str_attr(config, name)
+        .filter(|s| !s.is_empty())
+        .or_else(|| env.and_then(|e| std::env::var(e).ok()).filter(|s| !s.is_empty()))
 }

@@ -9,6 +9,7 @@
 pub mod alertmanager;
 pub mod duration;
 pub mod rules;
+pub mod template;
 pub mod yaml;
 
 /// Where a problem is: a position in a YAML document and/or a path in the

@@ -15,7 +15,7 @@ impl ResourceEngine<'_> {
         config: &Value,
         diags: &mut Diagnostics,
     ) -> Value {
-        let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, opts } = *ctx;
+        let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, opts, .. } = *ctx;
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i);
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
         let object = |value: &Value, private: &[u8], tainted: bool| ctx.stored(value, private, tainted);

@@ -46,9 +46,9 @@ use prior::key_to_json;
 pub use prior::PriorState;
 use providers::{config_address, provider_display};
 pub(crate) use providers::{provider_key, provider_source, unsupported_type};
-pub(crate) use values::report;
 use values::*;
 pub use values::{object_id, object_id_or_name, path_text};
+pub(crate) use values::{report, report_in};
 use walk::InstanceCtx;
 
 /// What a walk does with resources.

@@ -8,7 +8,7 @@ impl ResourceEngine<'_> {
     /// object and records the change. Returns the value references to the
     /// instance see (unknowns for what only apply will know).
     pub(super) fn plan_instance(&self, ctx: &InstanceCtx, config: &Value, diags: &mut Diagnostics) -> Value {
-        let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, opts } = *ctx;
+        let InstanceCtx { addr, provider_addr, provider, schema, span, each, dependencies, opts, .. } = *ctx;
         let prior_inst = self.prior.instance(addr).map(|(_, i)| i);
         let tainted = prior_inst.as_ref().is_some_and(|i| i.status.as_deref() == Some("tainted"));
         // An `import` block for an instance not yet in state: the object
@@ -102,7 +102,7 @@ impl ResourceEngine<'_> {
             return Value::dynamic_unknown();
         }
         let resp = if tainted { plan(&Value::null(schema.implied_type())) } else { plan(&prior) };
-        if report(resp.diagnostics, Some(span), diags) {
+        if ctx.report(resp.diagnostics, diags) {
             return Value::dynamic_unknown();
         }
         let mut replace_paths = resp.requires_replace.clone();
@@ -148,7 +148,7 @@ impl ResourceEngine<'_> {
         if matches!(action, Action::Replace | Action::CreateThenDelete) && !tainted {
             // The new object is planned as a create.
             let create = ctx.provider_plan(&Value::null(schema.implied_type()), as_written, &prior_private);
-            if report(create.diagnostics, Some(span), diags) {
+            if ctx.report(create.diagnostics, diags) {
                 return Value::dynamic_unknown();
             }
             planned = mark_schema_sensitive(create.planned, &schema.block);

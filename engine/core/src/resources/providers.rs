@@ -57,10 +57,21 @@ impl ResourceEngine<'_> {
         }
         let Some(factory) = self.registry.get(source) else {
             let available: Vec<&str> = self.registry.sources().collect();
+            // `prometheus_rule_group` with no required_providers entry
+            // implies hashicorp/prometheus, as in Terraform; Strata's own
+            // providers must be declared.
+            let own = source.strip_prefix("hashicorp/").map(|name| format!("strata/{name}"));
+            let hint = match own.filter(|s| self.registry.get(s).is_some()) {
+                Some(s) => format!(
+                    " Strata's own provider {s:?} serves this type: declare it in required_providers ({} = {{ source = {s:?} }}).",
+                    &s["strata/".len()..]
+                ),
+                None => String::new(),
+            };
             diags.push(
                 Diagnostic::error("Provider not available")
                     .with_detail(format!(
-                        "Strata has no provider {source:?} built in. Available providers: {}.",
+                        "Strata has no provider {source:?} built in.{hint} Available providers: {}.",
                         available.join(", ")
                     ))
                     .with_span_opt(span.cloned()),

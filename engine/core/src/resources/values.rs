@@ -5,17 +5,63 @@ use super::*;
 
 /// Reports provider diagnostics; true when there were errors.
 pub(crate) fn report(pd: Vec<ProviderDiagnostic>, span: Option<&Span>, diags: &mut Diagnostics) -> bool {
+    report_in(pd, span, None, diags)
+}
+
+/// [`report`], each diagnostic about an attribute pointing where `body`
+/// (the resource's, of schema `block`) writes it: a PromQL error at its
+/// rule's `expr` line. Not in a resource type with sensitive attributes:
+/// the lines shown around the attribute could hold a secret's literal.
+pub(crate) fn report_in(
+    pd: Vec<ProviderDiagnostic>,
+    span: Option<&Span>,
+    body: Option<(&strata_config::RawBody, &strata_provider::Block)>,
+    diags: &mut Diagnostics,
+) -> bool {
+    let body = body.filter(|(_, block)| !has_sensitive(block)).map(|(b, _)| b);
     let mut errors = false;
     for d in pd {
         errors |= d.error;
         let mut detail = d.detail;
+        let mut at = span.cloned();
         if let Some(path) = &d.attribute {
-            detail = format!("{detail}\n\n(at {})", path_text(path));
+            match body.and_then(|b| span_in_body(b, path)) {
+                Some(written) => at = Some(written),
+                None => detail = format!("{detail}\n\n(at {})", path_text(path)),
+            }
         }
         let base = if d.error { Diagnostic::error(d.summary) } else { Diagnostic::warning(d.summary) };
-        diags.push(base.with_detail(detail).with_span_opt(span.cloned()));
+        diags.push(base.with_detail(detail).with_span_opt(at));
     }
     errors
+}
+
+/// Where `path` is written in `body`: an attribute's value, or a nested
+/// block (the n-th of its type, its type name); None when it is not
+/// written there literally (set by a `dynamic` block, say).
+fn span_in_body(body: &strata_config::RawBody, path: &AttributePath) -> Option<Span> {
+    use hcl_edit::Span as _;
+    let mut current = &body.body;
+    let mut found = None;
+    let mut steps = path.iter().peekable();
+    while let Some(PathStep::Attr(name)) = steps.next() {
+        if let Some(attr) = current.get_attribute(name) {
+            found = attr.value.span();
+            break;
+        }
+        let index = match steps.peek() {
+            Some(PathStep::Index(i)) => {
+                let i = *i as usize;
+                steps.next();
+                i
+            }
+            _ => 0,
+        };
+        let block = current.get_blocks(name).nth(index)?;
+        found = block.ident.span();
+        current = &block.body;
+    }
+    found.map(|range| Span::new(&body.file, range))
 }
 
 pub fn path_text(path: &AttributePath) -> String {

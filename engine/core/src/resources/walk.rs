@@ -380,6 +380,7 @@ impl ResourceHandler for ResourceEngine<'_> {
                 provider: &*provider,
                 schema: &schema,
                 span: &r.span,
+                body: &r.body,
                 each: each_mode,
                 dependencies: &dependencies,
                 opts: &opts,
@@ -478,6 +479,8 @@ pub(super) struct InstanceCtx<'x> {
     pub(super) schema: &'x ResourceSchema,
     /// The resource block, where diagnostics point.
     pub(super) span: &'x Span,
+    /// Its body: a diagnostic about an attribute points where it is written.
+    pub(super) body: &'x strata_config::RawBody,
     /// `"list"` (count), `"map"` (for_each) or none, as state's `each`.
     pub(super) each: Option<&'x str>,
     /// What state records it depends on.
@@ -506,7 +509,12 @@ impl InstanceCtx<'_> {
             type_name: &self.addr.resource.type_name,
             config,
         });
-        !report(checked, Some(self.span), diags)
+        !self.report(checked, diags)
+    }
+
+    /// Reports the provider's diagnostics at the attributes they name.
+    pub(super) fn report(&self, pd: Vec<ProviderDiagnostic>, diags: &mut Diagnostics) -> bool {
+        super::report_in(pd, Some(self.span), Some((self.body, &self.schema.block)), diags)
     }
 
     /// The provider's plan for going from `prior` (null: creating) to

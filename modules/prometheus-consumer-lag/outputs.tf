@@ -1,0 +1,9 @@
+output "group" {
+  description = "The rule group's name."
+  value       = prometheus_rule_group.lag.name
+}
+
+output "content" {
+  description = "The rule file as written."
+  value       = prometheus_rule_group.lag.content
+}
