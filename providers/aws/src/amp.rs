@@ -309,7 +309,8 @@ fn definition_problems(definition: &str) -> Vec<ProviderDiagnostic> {
                 // Positions inside the text are made positions in the
                 // definition when the text is a block scalar (`|`), whose
                 // lines start on the line after the key.
-                let offset = block_scalar_offset(definition, config.pos);
+                let key = doc.entries().iter().find(|(k, _)| k.as_str() == Some("alertmanager_config"));
+                let offset = key.and_then(|(k, _)| block_scalar_offset(definition, k.pos));
                 for p in strata_promrules::alertmanager::check_config(text) {
                     let pos = match (p.pos, offset) {
                         (Some(at), Some((lines, indent))) => {
@@ -336,13 +337,14 @@ fn definition_problems(definition: &str) -> Vec<ProviderDiagnostic> {
     problems
 }
 
-/// For a block scalar (`key: |`) at `pos` in `src`: how many lines come
-/// before its text, and the indentation of that text.
+/// For a key at `pos` in `src` whose value is a block scalar (`key: |`):
+/// how many lines come before its text, and the indentation of that text.
 fn block_scalar_offset(src: &str, pos: strata_promrules::yaml::Pos) -> Option<(usize, usize)> {
     let lines: Vec<&str> = src.lines().collect();
     let at = lines.get(pos.line.checked_sub(1)?)?;
-    let rest = at.get(pos.column.checked_sub(1)?..)?.trim_start();
-    if !(rest.starts_with('|') || rest.starts_with('>')) {
+    let after_key = at.get(pos.column.checked_sub(1)?..)?;
+    let value = after_key.split_once(':')?.1.trim_start();
+    if !(value.starts_with('|') || value.starts_with('>')) {
         return None;
     }
     let first = lines.iter().skip(pos.line).find(|l| !l.trim().is_empty())?;
@@ -924,7 +926,17 @@ mod tests {
 
     #[test]
     fn a_definition_must_hold_the_alertmanager_config_text() {
-        let cases: [(&str, &[&str]); 5] = [
+        let cases: [(&str, &[&str]); 7] = [
+            // amtool's problems, at their line in the definition when the
+            // configuration is a block scalar, else at their line in it.
+            (
+                "alertmanager_config: |\n  route:\n    receiver: team\n  receivers:\n    - name: default\n",
+                &["definition, line 3, column 15: alertmanager_config: undefined receiver \"team\" used in route"],
+            ),
+            (
+                "alertmanager_config: \"route:\\n  receiver: team\\nreceivers:\\n  - name: d\\n\"\n",
+                &["definition: alertmanager_config, line 2, column 13: undefined receiver \"team\" used in route"],
+            ),
             ("alertmanager_config: |\n  route:\n    receiver: default\n  receivers:\n    - name: default\n", &[]),
             ("template_files:\n  a.tmpl: x\n", &["definition, line 1, column 1: alertmanager_config is missing"]),
             ("- a\n", &["definition, line 1, column 1: expected a mapping with alertmanager_config, got !!seq"]),
@@ -933,10 +945,10 @@ mod tests {
                 &["definition, line 2, column 3: alertmanager_config: expected the configuration as text, got !!map"],
             ),
             (
-                "alertmanager_config: x\ntemplate_files:\n  a.tmpl: [1]\nextra: 1\n",
+                "alertmanager_config: |\n  route:\n    receiver: d\n  receivers:\n    - name: d\ntemplate_files:\n  a.tmpl: [1]\nextra: 1\n",
                 &[
-                    "definition, line 3, column 11: template_files.a.tmpl: expected the template's text, got !!seq",
-                    "definition, line 4, column 1: unknown key \"extra\": a definition has alertmanager_config and template_files",
+                    "definition, line 7, column 11: template_files.a.tmpl: expected the template's text, got !!seq",
+                    "definition, line 8, column 1: unknown key \"extra\": a definition has alertmanager_config and template_files",
                 ],
             ),
         ];
@@ -948,11 +960,22 @@ mod tests {
     }
 
     #[test]
-    fn yaml_errors_in_a_rule_file_name_their_line() {
-        let diags = rule_file_problems("groups:\n  - name: a\n    rules: [\n");
-        assert_eq!(diags.len(), 1);
-        assert!(diags[0].detail.starts_with("data, line "), "{}", diags[0].detail);
-        assert!(rule_file_problems("groups:\n  - name: a\n    rules: []\n").is_empty());
+    fn rule_file_problems_name_their_line() {
+        let cases: [(&str, &[&str]); 3] = [
+            ("groups:\n  - name: a\n    rules:\n      - record: b\n        expr: sum(x)\n", &[]),
+            (
+                "groups:\n  - name: a\n    rules:\n      - alert: A\n        expr: rate(x[5m]\n",
+                &["data, line 5, column 15: group \"a\", rule 1: could not parse expression: unclosed left parenthesis"],
+            ),
+            ("groups:\n  - name: a\n    rules: [\n", &["data, line 4, column 1: "]),
+        ];
+        for (data, want) in cases {
+            let got = messages(&rule_file_problems(data));
+            assert_eq!(got.len(), want.len(), "{data}: {got:?}");
+            for (got, want) in got.iter().zip(want) {
+                assert!(got.starts_with(want), "{data}: {got}");
+            }
+        }
     }
 
     #[test]
