@@ -1,5 +1,6 @@
 //! Amazon Managed Service for Prometheus against moto: a workspace with an
-//! alias, a logging configuration and tags (alias changed in place, a KMS
+//! alias, a logging configuration and tags (alias and logging changed in
+//! place, a KMS
 //! key replacing it, the alias changed by hand seen by plan and drift,
 //! import by ID); a rule group namespace holding a burn-rate alert and the
 //! recording rule it reads (rules changed in place and by hand, import by
@@ -40,7 +41,16 @@ fn remote_workspace(id: &str) -> String {
 }
 
 fn workspace_config(name: &str, alias: &str, kms: Option<&str>) -> String {
+    workspace_config_logging(name, alias, kms, true)
+}
+
+fn workspace_config_logging(name: &str, alias: &str, kms: Option<&str>, logging: bool) -> String {
     let kms = kms.map(|k| format!("  kms_key_arn = \"{k}\"\n")).unwrap_or_default();
+    let logging = if logging {
+        "  logging_configuration {\n    log_group_arn = \"${aws_cloudwatch_log_group.amp.arn}:*\"\n  }\n"
+    } else {
+        ""
+    };
     format!(
         r#"{provider}
 resource "aws_cloudwatch_log_group" "amp" {{
@@ -49,10 +59,7 @@ resource "aws_cloudwatch_log_group" "amp" {{
 
 resource "aws_prometheus_workspace" "main" {{
   alias = "{alias}"
-{kms}  logging_configuration {{
-    log_group_arn = "${{aws_cloudwatch_log_group.amp.arn}}:*"
-  }}
-  tags = {{ Test = "{name}" }}
+{kms}{logging}  tags = {{ Test = "{name}" }}
 }}
 "#,
         provider = provider_block(None, REGION, "")
@@ -96,6 +103,18 @@ fn a_workspace_is_created_updated_replaced_imported_and_destroyed() {
     assert!(plan.contains("will be updated in-place") && plan.contains("\"by-hand\" -> "), "{plan}");
     strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     assert!(remote_workspace(&id).starts_with(&format!("{name}-b ")));
+    no_changes(&d);
+
+    // The logging configuration removed in place, and given again.
+    d.write("main.tf", &workspace_config_logging(&name, &format!("{name}-b"), None, false));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_prometheus_workspace.main will be updated in-place"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_workspace(&id), format!("{name}-b - {name}"));
+    no_changes(&d);
+    d.write("main.tf", &workspace_config(&name, &format!("{name}-b"), None));
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert!(remote_workspace(&id).contains(&format!("{group}:*")));
     no_changes(&d);
 
     // Import by workspace ID, after forgetting it.
