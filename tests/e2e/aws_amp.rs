@@ -1,8 +1,7 @@
 //! Amazon Managed Service for Prometheus against moto: a workspace with an
 //! alias, a logging configuration and tags (alias and logging changed in
-//! place, a KMS
-//! key replacing it, the alias changed by hand seen by plan and drift,
-//! import by ID); a rule group namespace holding a burn-rate alert and the
+//! place, a KMS key replacing it, the alias changed by hand seen by plan
+//! and drift, import by ID); a rule group namespace holding a burn-rate alert and the
 //! recording rule it reads (rules changed in place and by hand, import by
 //! ARN); rules and Alertmanager definitions checked at validate, since
 //! the service accepts anything; an interrupted workspace create adopted.
