@@ -295,9 +295,10 @@ fn an_alert_manager_definition_fails_clearly_where_the_endpoint_lacks_the_api() 
     assert!(plan.contains("aws_prometheus_alert_manager_definition.main will be created"), "{plan}");
     let out = strata(&d, &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(out.code, 1, "{}", out.transcript());
+    let said = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.stderr.contains("creating Prometheus Alert Manager Definition")
-            && out.stderr.contains("does not implement the Alert Manager Definition API"),
+        said.contains("creating Prometheus Alert Manager Definition")
+            && said.contains("the endpoint answered CreateAlertManagerDefinition with a bare 404: it does not implement the Alert Manager Definition API"),
         "{}",
         out.stderr
     );
