@@ -387,7 +387,9 @@ resource "aws_subnet" "untimed" {{
     let bad = strata(&d, &["plan", "-no-color"]);
     assert_eq!(bad.code, 1, "{}", bad.transcript());
     assert!(bad.stderr.contains(r#"time: unknown unit " minutes" in duration "10 minutes""#), "{}", bad.stderr);
-    assert!(bad.stderr.contains("main.tf:38:14"), "at the value written: {}", bad.stderr);
+    let text = std::fs::read_to_string(d.path().join("main.tf")).unwrap();
+    let line = text.lines().position(|l| l.contains("\"10 minutes\"")).unwrap() + 1;
+    assert!(bad.stderr.contains(&format!("main.tf:{line}:14")), "at the value written: {}", bad.stderr);
     // Operations the type has no timeout for are not arguments.
     d.write("main.tf", &config("  timeouts {\n    update = \"5m\"\n  }"));
     let unsupported = strata(&d, &["plan", "-no-color"]);
