@@ -7,6 +7,7 @@ pub fn registry() -> Registry {
     strata_providers_builtin::register(&mut r, Some(std::sync::Arc::new(crate::backend::RemoteStates)));
     strata_providers_aws::register(&mut r);
     strata_providers_prometheus::register(&mut r);
+    strata_providers_search::register(&mut r);
     // The engine's test provider exists only in debug builds.
     #[cfg(debug_assertions)]
     r.add(std::sync::Arc::new(strata_providers_testing::Factory));

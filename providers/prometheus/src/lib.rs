@@ -7,8 +7,10 @@
 
 mod alertmanager;
 mod files;
-pub mod http;
 mod prometheus;
+
+/// The shared HTTP client, under the name this crate's modules use.
+pub(crate) use strata_provider_http as http;
 
 use std::sync::Arc;
 use strata_provider::{ProviderFactory, Registry};

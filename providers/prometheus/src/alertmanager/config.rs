@@ -419,11 +419,9 @@ mod tests {
         let settings = Settings {
             http: Http::new(
                 "http://127.0.0.1:9",
-                crate::http::Auth::None,
-                Vec::new(),
-                std::time::Duration::from_secs(1),
-                false,
-            ),
+                crate::http::Options { timeout: std::time::Duration::from_secs(1), ..Default::default() },
+            )
+            .unwrap(),
             config_file: Some(file.to_string_lossy().into_owned()),
         };
         let planned = with_attr(&value(DOC), "id", Value::string(file.to_string_lossy().as_ref()));

@@ -10,7 +10,7 @@ mod model;
 mod silence;
 mod time;
 
-use crate::http::{Auth, Http};
+use crate::http::{Auth, Http, Options, Tls};
 use crate::setting;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -162,7 +162,12 @@ impl Provider for AlertmanagerProvider {
         if has_errors(&diags) {
             return diags;
         }
-        let http = Http::new(&url, auth, headers, Duration::from_secs(60), insecure);
+        let options =
+            Options { auth, headers, timeout: Duration::from_secs(60), tls: Tls { insecure, ..Tls::default() } };
+        let http = match Http::new(&url, options) {
+            Ok(h) => h,
+            Err(e) => return vec![ProviderDiagnostic::error("Invalid TLS settings", e)],
+        };
         let config_file = setting(c, "config_file", Some("ALERTMANAGER_CONFIG_FILE"));
         if let Ok(mut s) = self.settings.write() {
             *s = Some(Settings { http, config_file });

@@ -8,7 +8,7 @@
 mod rule_group;
 mod rule_test;
 
-use crate::http::{Auth, Http};
+use crate::http::{Auth, Http, Options, Tls};
 use crate::setting;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -166,9 +166,15 @@ fn settings_from(config: &Value) -> Result<Settings, ProviderDiagnostic> {
     let headers =
         strata_provider::values::map_of(&strata_provider::values::attr(config, "headers")).into_iter().collect();
     let insecure = bool_attr(config, "insecure_skip_verify").unwrap_or(false);
+    let http = match setting(config, "url", Some("PROMETHEUS_URL")) {
+        Some(url) => Some(
+            Http::new(&url, Options { auth, headers, timeout, tls: Tls { insecure, ..Tls::default() } })
+                .map_err(|e| ProviderDiagnostic::error("Invalid TLS settings", e))?,
+        ),
+        None => None,
+    };
     Ok(Settings {
-        http: setting(config, "url", Some("PROMETHEUS_URL"))
-            .map(|url| Http::new(&url, auth, headers, timeout, insecure)),
+        http,
         rules_dir: setting(config, "rules_dir", Some("PROMETHEUS_RULES_DIR")).map(PathBuf::from),
         promtool: setting(config, "promtool_path", Some("PROMTOOL")).unwrap_or_else(|| "promtool".into()),
         version: OnceLock::new(),
