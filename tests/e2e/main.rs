@@ -58,6 +58,7 @@ mod lock_file;
 mod markdown;
 mod module_sources;
 mod moto;
+mod opensearch;
 mod plan_contract;
 mod plan_json;
 mod plan_json_stream;

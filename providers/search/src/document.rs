@@ -16,11 +16,16 @@
 
 use crate::connection::{refused, Settings};
 use crate::normalize::{self, Kind};
+use crate::resource::{Failure, ResourceType};
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
 use strata_provider::values::{attr, int_attr, str_attr, with_attr};
 use strata_provider::*;
+
+/// A document as the server holds it, with its `(seq_no, primary_term)`
+/// where it is versioned.
+type Stored = (Json, Option<(u64, u64)>);
 
 pub struct DocumentType {
     pub type_name: &'static str,
@@ -40,8 +45,12 @@ pub struct DocumentType {
     pub check: fn(&Json) -> Vec<String>,
 }
 
-impl DocumentType {
-    pub fn schema(&self) -> ResourceSchema {
+impl ResourceType for DocumentType {
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+
+    fn schema(&self) -> ResourceSchema {
         let mut attrs = BTreeMap::from([
             ("id".to_string(), Attribute::computed(Type::String)),
             (self.name_attr.to_string(), Attribute::required(Type::String).force_new()),
@@ -58,7 +67,7 @@ impl DocumentType {
         }
     }
 
-    pub fn validate(&self, config: &Value) -> Diagnostics {
+    fn validate(&self, config: &Value) -> Diagnostics {
         let body = attr(config, "body");
         let Some(text) = body.as_str().filter(|_| body.is_known()) else { return Vec::new() };
         let mut out = Vec::new();
@@ -91,6 +100,47 @@ impl DocumentType {
         out
     }
 
+    fn plan(&self, prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
+        self.plan_body(prior, proposed, config, resp)
+    }
+
+    fn read(&self, settings: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        let name = str_attr(current, "id").or_else(|| str_attr(current, self.name_attr)).unwrap_or_default();
+        let held = str_attr(current, "body");
+        Ok(self.fetch(settings, &name)?.map(|(doc, v)| self.state_of(&name, &doc, v, held.as_deref())))
+    }
+
+    fn import(&self, settings: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
+        match self.fetch(settings, id)? {
+            Some((doc, v)) => Ok(self.state_of(id, &doc, v, None)),
+            None => Err(ProviderDiagnostic::error(
+                "Cannot import non-existent remote object",
+                format!("The {} {id:?} does not exist.", self.what()),
+            )),
+        }
+    }
+
+    fn apply(&self, settings: &Settings, prior: &Value, planned: &Value) -> Result<Value, Failure> {
+        Ok(self.write(settings, prior, planned)?)
+    }
+
+    /// After a crash during a create: the named document holding what was
+    /// planned is adopted.
+    fn find_created(&self, settings: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        let (Some(name), Some(text)) = (str_attr(planned, self.name_attr), str_attr(planned, "body")) else {
+            return Ok(None);
+        };
+        let Ok(want) = serde_json::from_str::<Json>(&text) else { return Ok(None) };
+        Ok(match self.fetch(settings, &name)? {
+            Some((doc, v)) if normalize::equivalent(self.kind, &want, &doc) => {
+                Some(self.state_of(&name, &doc, v, Some(&text)))
+            }
+            _ => None,
+        })
+    }
+}
+
+impl DocumentType {
     fn what(&self) -> &'static str {
         match self.kind {
             Kind::IsmPolicy => "ISM policy",
@@ -103,7 +153,8 @@ impl DocumentType {
         }
     }
 
-    pub fn plan(&self, prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
+    /// A body that means what the stored one means keeps the stored text.
+    fn plan_body(&self, prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
         resp.diagnostics = self.validate(config);
         if has_errors(&resp.diagnostics) {
             return;
@@ -132,7 +183,7 @@ impl DocumentType {
     }
 
     /// The document and its versions as the server holds them, or `None`.
-    fn fetch(&self, settings: &Settings, name: &str) -> Result<Option<(Json, Option<(u64, u64)>)>, ProviderDiagnostic> {
+    fn fetch(&self, settings: &Settings, name: &str) -> Result<Option<Stored>, ProviderDiagnostic> {
         let path = (self.path)(settings, name)?;
         let resp = settings.call("GET", &path, None)?;
         if resp.status == 404 {
@@ -178,24 +229,8 @@ impl DocumentType {
         Value::object(fields.into_iter().collect())
     }
 
-    pub fn read(&self, settings: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-        let name = str_attr(current, "id").or_else(|| str_attr(current, self.name_attr)).unwrap_or_default();
-        let held = str_attr(current, "body");
-        Ok(self.fetch(settings, &name)?.map(|(doc, v)| self.state_of(&name, &doc, v, held.as_deref())))
-    }
-
-    pub fn import(&self, settings: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
-        match self.fetch(settings, id)? {
-            Some((doc, v)) => Ok(self.state_of(id, &doc, v, None)),
-            None => Err(ProviderDiagnostic::error(
-                "Cannot import non-existent remote object",
-                format!("The {} {id:?} does not exist.", self.what()),
-            )),
-        }
-    }
-
     /// Creates or updates; on a delete (`planned` null) removes.
-    pub fn apply(&self, settings: &Settings, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
+    fn write(&self, settings: &Settings, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
         if planned.is_null() {
             let name = str_attr(prior, "id").unwrap_or_default();
             let resp = settings.call("DELETE", &(self.path)(settings, &name)?, None)?;
@@ -241,21 +276,6 @@ impl DocumentType {
             )),
         }
     }
-
-    /// After a crash during a create: the named document holding what was
-    /// planned is adopted.
-    pub fn find_created(&self, settings: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-        let (Some(name), Some(text)) = (str_attr(planned, self.name_attr), str_attr(planned, "body")) else {
-            return Ok(None);
-        };
-        let Ok(want) = serde_json::from_str::<Json>(&text) else { return Ok(None) };
-        Ok(match self.fetch(settings, &name)? {
-            Some((doc, v)) if normalize::equivalent(self.kind, &want, &doc) => {
-                Some(self.state_of(&name, &doc, v, Some(&text)))
-            }
-            _ => None,
-        })
-    }
 }
 
 fn same_text(kind: Kind, a: &str, b: &str) -> bool {
@@ -275,4 +295,26 @@ pub fn already_exists(what: &str, name: &str, type_name: &str) -> ProviderDiagno
 
 pub fn at(name: &str) -> AttributePath {
     vec![PathStep::Attr(name.into())]
+}
+
+/// A name as one URL path segment.
+pub fn segment(name: &str) -> String {
+    let mut out = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_one_path_segment() {
+        assert_eq!(super::segment("logs-2026.12"), "logs-2026.12");
+        assert_eq!(super::segment("a b/c"), "a%20b%2Fc");
+    }
 }

@@ -11,17 +11,21 @@
 
 mod connection;
 mod document;
+mod elasticsearch;
 pub mod normalize;
 mod opensearch;
+mod provider;
 mod repository;
+mod resource;
 mod sigv4;
 
 use std::sync::Arc;
 use strata_provider::{ProviderFactory, Registry};
 
-/// Adds the `opensearch` provider to `registry`.
+/// Adds the `opensearch` and `elasticsearch` providers to `registry`.
 pub fn register(registry: &mut Registry) {
-    let factories: Vec<Arc<dyn ProviderFactory>> = vec![Arc::new(opensearch::Factory)];
+    let factories: Vec<Arc<dyn ProviderFactory>> =
+        vec![Arc::new(opensearch::FACTORY), Arc::new(elasticsearch::FACTORY)];
     for f in factories {
         registry.add(f);
     }

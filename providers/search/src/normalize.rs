@@ -73,7 +73,7 @@ pub fn normalize(kind: Kind, doc: &mut Json) {
             drop_if(doc, "enabled", &Json::Bool(true));
         }
         Kind::IlmPolicy => ilm_policy(doc),
-        Kind::SlmPolicy => {}
+        Kind::SlmPolicy => slm_policy(doc),
     }
 }
 
@@ -242,18 +242,41 @@ fn default_retry() -> Json {
 }
 
 /// What Elasticsearch adds to a stored lifecycle policy: each phase's
-/// `min_age` of `0ms`, and the policy's own bookkeeping.
+/// `min_age` of `0ms`, the defaults its actions write back, and the
+/// policy's own bookkeeping.
 fn ilm_policy(doc: &mut Json) {
     let Some(p) = doc.get_mut("policy") else { return };
     for key in ["modified_date", "version", "in_use_by"] {
         remove(p, key);
     }
-    if let Some(Json::Object(phases)) = p.get_mut("phases") {
-        for phase in phases.values_mut() {
-            drop_if(phase, "min_age", &Json::String("0ms".into()));
-            drop_if(phase, "actions", &Json::Object(Map::new()));
+    let Some(Json::Object(phases)) = p.get_mut("phases") else { return };
+    for phase in phases.values_mut() {
+        drop_if(phase, "min_age", &Json::String("0ms".into()));
+        let Some(Json::Object(actions)) = phase.get_mut("actions") else { continue };
+        for (name, action) in actions.iter_mut() {
+            let defaults: &[(&str, Json)] = match name.as_str() {
+                "delete" => &[("delete_searchable_snapshot", Json::Bool(true))],
+                "searchable_snapshot" => &[("force_merge_index", Json::Bool(true))],
+                "migrate" => &[("enabled", Json::Bool(true))],
+                "shrink" => &[("allow_write_after_shrink", Json::Bool(false))],
+                "allocate" => &[
+                    ("include", Json::Object(Map::new())),
+                    ("exclude", Json::Object(Map::new())),
+                    ("require", Json::Object(Map::new())),
+                ],
+                _ => &[],
+            };
+            for (key, default) in defaults {
+                drop_if(action, key, default);
+            }
         }
     }
+}
+
+/// What Elasticsearch adds to a stored snapshot lifecycle policy.
+fn slm_policy(doc: &mut Json) {
+    drop_if(doc, "config", &Json::Object(Map::new()));
+    drop_if(doc, "retention", &Json::Object(Map::new()));
 }
 
 #[cfg(test)]
@@ -354,7 +377,17 @@ mod tests {
         same(
             Kind::IlmPolicy,
             json!({"policy": {"phases": {"hot": {"actions": {"rollover": {"max_age": "7d"}}}, "delete": {"min_age": "2555d", "actions": {"delete": {}}}}}}),
-            json!({"policy": {"modified_date": "2026-12-07T00:00:00.000Z", "phases": {"hot": {"min_age": "0ms", "actions": {"rollover": {"max_age": "7d"}}}, "delete": {"min_age": "2555d", "actions": {"delete": {"delete_searchable_snapshot": null}}}}}}),
+            json!({"policy": {"modified_date": "2026-12-07T00:00:00.000Z", "phases": {"hot": {"min_age": "0ms", "actions": {"rollover": {"max_age": "7d"}}}, "delete": {"min_age": "2555d", "actions": {"delete": {"delete_searchable_snapshot": true}}}}}}),
+        );
+        same(
+            Kind::IlmPolicy,
+            json!({"policy": {"phases": {"warm": {"min_age": "7d", "actions": {"allocate": {"number_of_replicas": 1}, "migrate": {}}}, "cold": {"min_age": "30d", "actions": {"searchable_snapshot": {"snapshot_repository": "worm"}}}}}}),
+            json!({"policy": {"phases": {"warm": {"min_age": "7d", "actions": {"allocate": {"number_of_replicas": 1, "include": {}, "exclude": {}, "require": {}}, "migrate": {"enabled": true}}}, "cold": {"min_age": "30d", "actions": {"searchable_snapshot": {"snapshot_repository": "worm", "force_merge_index": true}}}}}}),
+        );
+        differ(
+            Kind::IlmPolicy,
+            json!({"policy": {"phases": {"delete": {"min_age": "2555d", "actions": {"delete": {"delete_searchable_snapshot": false}}}}}}),
+            json!({"policy": {"phases": {"delete": {"min_age": "2555d", "actions": {"delete": {"delete_searchable_snapshot": true}}}}}}),
         );
     }
 

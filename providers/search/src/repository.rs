@@ -8,13 +8,46 @@
 
 use crate::connection::{refused, Settings};
 use crate::document::at;
-use crate::opensearch::documents::segment;
+use crate::document::segment;
+use crate::resource::{Failure, ResourceType};
 use std::collections::BTreeMap;
 use strata_lang::{Type, Value};
 use strata_provider::values::{attr, bool_attr, map_of, str_attr, string_map};
 use strata_provider::*;
 
-pub fn schema() -> ResourceSchema {
+/// `opensearch_snapshot_repository` / `elasticsearch_snapshot_repository`.
+pub struct Repository {
+    pub type_name: &'static str,
+}
+
+impl ResourceType for Repository {
+    fn type_name(&self) -> &'static str {
+        self.type_name
+    }
+    fn schema(&self) -> ResourceSchema {
+        schema()
+    }
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate(config)
+    }
+    fn plan(&self, _prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
+        plan(proposed, config, resp)
+    }
+    fn read(&self, s: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        read(s, current)
+    }
+    fn apply(&self, s: &Settings, prior: &Value, planned: &Value) -> Result<Value, Failure> {
+        Ok(apply(s, self.type_name, prior, planned)?)
+    }
+    fn import(&self, s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
+        import(s, id)
+    }
+    fn find_created(&self, s: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        find_created(s, planned)
+    }
+}
+
+fn schema() -> ResourceSchema {
     let attrs = [
         ("id", Attribute::computed(Type::String)),
         ("name", Attribute::required(Type::String).force_new()),
@@ -32,7 +65,7 @@ pub fn schema() -> ResourceSchema {
     }
 }
 
-pub fn validate(config: &Value) -> Diagnostics {
+fn validate(config: &Value) -> Diagnostics {
     let mut out = Vec::new();
     let settings = attr(config, "settings");
     if !settings.is_wholly_known() {
@@ -92,7 +125,10 @@ fn state(name: &str, kind: &str, settings: &BTreeMap<String, String>, verify: Va
     Value::object(fields)
 }
 
-fn fetch(s: &Settings, name: &str) -> Result<Option<(String, BTreeMap<String, String>)>, ProviderDiagnostic> {
+/// A registered repository: its type and settings.
+type Registered = (String, BTreeMap<String, String>);
+
+fn fetch(s: &Settings, name: &str) -> Result<Option<Registered>, ProviderDiagnostic> {
     let resp = s.call("GET", &format!("/_snapshot/{}", segment(name)), None)?;
     if resp.status == 404 {
         return Ok(None);
@@ -111,12 +147,12 @@ fn fetch(s: &Settings, name: &str) -> Result<Option<(String, BTreeMap<String, St
     Ok(Some((repo["type"].as_str().unwrap_or_default().to_string(), settings)))
 }
 
-pub fn read(s: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+fn read(s: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
     let name = str_attr(current, "id").unwrap_or_default();
     Ok(fetch(s, &name)?.map(|(kind, settings)| state(&name, &kind, &settings, attr(current, "verify"), current)))
 }
 
-pub fn import(s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
+fn import(s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
     match fetch(s, id)? {
         Some((kind, settings)) => Ok(state(id, &kind, &settings, Value::null(Type::Bool), &Value::dynamic_null())),
         None => Err(ProviderDiagnostic::error(
@@ -126,12 +162,12 @@ pub fn import(s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
     }
 }
 
-pub fn plan(proposed: &Value, config: &Value, resp: &mut PlanResponse) {
+fn plan(proposed: &Value, config: &Value, resp: &mut PlanResponse) {
     resp.diagnostics = validate(config);
     resp.planned = strata_provider::values::with_attr(proposed, "id", attr(config, "name"));
 }
 
-pub fn apply(s: &Settings, type_name: &str, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
+fn apply(s: &Settings, type_name: &str, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     if planned.is_null() {
         let name = str_attr(prior, "id").unwrap_or_default();
         let resp = s.call("DELETE", &format!("/_snapshot/{}", segment(&name)), None)?;
@@ -163,7 +199,7 @@ pub fn apply(s: &Settings, type_name: &str, prior: &Value, planned: &Value) -> R
 
 /// After a crash during a create: a repository of that name and type with
 /// the planned settings is the one the create made.
-pub fn find_created(s: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+fn find_created(s: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
     let Some(name) = str_attr(planned, "name") else { return Ok(None) };
     Ok(match fetch(s, &name)? {
         Some((kind, settings))

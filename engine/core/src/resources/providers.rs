@@ -57,14 +57,15 @@ impl ResourceEngine<'_> {
         }
         let Some(factory) = self.registry.get(source) else {
             let available: Vec<&str> = self.registry.sources().collect();
-            // `prometheus_rule_group` with no required_providers entry
-            // implies hashicorp/prometheus, as in Terraform; Strata's own
-            // providers must be declared.
-            let own = source.strip_prefix("hashicorp/").map(|name| format!("strata/{name}"));
-            let hint = match own.filter(|s| self.registry.get(s).is_some()) {
+            // `prometheus_rule_group` or `opensearch_ism_policy` with no
+            // required_providers entry implies hashicorp/<name>, as in
+            // Terraform; a built-in provider of the same local name under
+            // another namespace must be declared.
+            let local = source.rsplit('/').next().unwrap_or(source);
+            let same_name = available.iter().find(|s| **s != source && s.rsplit('/').next() == Some(local));
+            let hint = match same_name {
                 Some(s) => format!(
-                    " Strata's own provider {s:?} serves this type: declare it in required_providers ({} = {{ source = {s:?} }}).",
-                    &s["strata/".len()..]
+                    " The built-in provider {s:?} serves this type: declare it in required_providers ({local} = {{ source = {s:?} }})."
                 ),
                 None => String::new(),
             };

@@ -6,7 +6,7 @@
 //! snapshot management <https://opensearch.org/docs/latest/tuning-your-cluster/availability-and-recovery/snapshots/sm-api/>).
 
 use crate::connection::Settings;
-use crate::document::DocumentType;
+use crate::document::{segment, DocumentType};
 use crate::normalize::Kind;
 use serde_json::Value as Json;
 use strata_provider::ProviderDiagnostic;
@@ -68,24 +68,8 @@ pub const SM_POLICY: DocumentType = DocumentType {
     check: check_sm_policy,
 };
 
-pub const ALL: [&DocumentType; 5] =
-    [&ISM_POLICY, &COMPOSABLE_TEMPLATE, &COMPONENT_TEMPLATE, &LEGACY_TEMPLATE, &SM_POLICY];
-
 pub fn ism_policy_path(s: &Settings, id: &str) -> Result<String, ProviderDiagnostic> {
     Ok(format!("/{}/_ism/policies/{}", s.server()?.plugins_prefix(), segment(id)))
-}
-
-/// A name as one URL path segment.
-pub fn segment(name: &str) -> String {
-    let mut out = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `{"index_templates": [{"name": n, "index_template": {...}}]}`.
@@ -302,11 +286,5 @@ mod tests {
         assert_eq!(check_component_template(&json!({"version": 1})).len(), 1);
         assert!(check_sm_policy(&json!({"creation": {"schedule": {"cron": {"expression": "0 8 * * *", "timezone": "UTC"}}}, "snapshot_config": {"repository": "s3"}, "deletion": {"condition": {"max_count": 30, "min_count": 7}}})).is_empty());
         assert_eq!(check_sm_policy(&json!({"creation": {"schedule": {"cron": {"expression": "daily"}}}, "deletion": {"condition": {"max_count": 3, "min_count": 7}}})).len(), 3);
-    }
-
-    #[test]
-    fn names_are_one_path_segment() {
-        assert_eq!(segment("logs-2026.12"), "logs-2026.12");
-        assert_eq!(segment("a b/c"), "a%20b%2Fc");
     }
 }

@@ -8,7 +8,7 @@
 //! state's actions finish, as the documentation says.
 
 use crate::connection::{refused, Settings};
-use crate::opensearch::documents::segment;
+use crate::document::segment;
 use serde_json::{json, Value as Json};
 use strata_provider::ProviderDiagnostic;
 

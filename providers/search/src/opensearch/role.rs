@@ -9,7 +9,8 @@
 
 use crate::connection::{refused, Settings};
 use crate::document::at;
-use crate::opensearch::documents::segment;
+use crate::document::segment;
+use crate::resource::{Failure, ResourceType};
 use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use strata_lang::{Type, Value};
@@ -17,6 +18,35 @@ use strata_provider::values::{attr, str_attr, strings_of};
 use strata_provider::*;
 
 pub const TYPE: &str = "opensearch_role";
+
+pub struct Role;
+
+impl ResourceType for Role {
+    fn type_name(&self) -> &'static str {
+        TYPE
+    }
+    fn schema(&self) -> ResourceSchema {
+        schema()
+    }
+    fn validate(&self, config: &Value) -> Diagnostics {
+        validate(config)
+    }
+    fn plan(&self, _prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
+        plan(proposed, config, resp)
+    }
+    fn read(&self, s: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        read(s, current)
+    }
+    fn apply(&self, s: &Settings, prior: &Value, planned: &Value) -> Result<Value, Failure> {
+        Ok(apply(s, prior, planned)?)
+    }
+    fn import(&self, s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
+        import(s, id)
+    }
+    fn find_created(&self, s: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+        find_created(s, planned)
+    }
+}
 
 fn set_of_strings() -> Attribute {
     Attribute::optional(Type::set(Type::String))
@@ -58,11 +88,11 @@ fn block() -> Block {
     }
 }
 
-pub fn schema() -> ResourceSchema {
+fn schema() -> ResourceSchema {
     ResourceSchema { block: block(), read_only_wording: ReadOnlyWording::Sdk, ..Default::default() }
 }
 
-pub fn validate(config: &Value) -> Diagnostics {
+fn validate(config: &Value) -> Diagnostics {
     let mut out = Vec::new();
     let perms = attr(config, "index_permissions");
     for (i, p) in perms.unmark_deep().0.as_seq().unwrap_or_default().iter().enumerate() {
@@ -214,12 +244,12 @@ fn fetch(s: &Settings, name: &str) -> Result<Option<Json>, ProviderDiagnostic> {
     Ok(v.get(name).cloned())
 }
 
-pub fn read(s: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+fn read(s: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
     let name = str_attr(current, "id").unwrap_or_default();
     Ok(fetch(s, &name)?.map(|r| state_of(&name, &r, current)))
 }
 
-pub fn import(s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
+fn import(s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
     match fetch(s, id)? {
         Some(r) if r["reserved"] == true || r["static"] == true => Err(ProviderDiagnostic::error(
             "Cannot import a reserved role",
@@ -233,7 +263,7 @@ pub fn import(s: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
     }
 }
 
-pub fn plan(proposed: &Value, config: &Value, resp: &mut PlanResponse) {
+fn plan(proposed: &Value, config: &Value, resp: &mut PlanResponse) {
     resp.diagnostics = validate(config);
     resp.planned = strata_provider::values::with_attr(proposed, "id", attr(config, "role_name"));
 }
@@ -278,7 +308,7 @@ fn body_of(planned: &Value) -> Json {
     body
 }
 
-pub fn apply(s: &Settings, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
+fn apply(s: &Settings, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     if planned.is_null() {
         let name = str_attr(prior, "id").unwrap_or_default();
         let resp = s.call("DELETE", &path(s, &name)?, None)?;
@@ -315,7 +345,7 @@ pub fn apply(s: &Settings, prior: &Value, planned: &Value) -> Result<Value, Prov
 
 /// After a crash during a create: the named role holding the planned
 /// permissions is the one the create made.
-pub fn find_created(s: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
+fn find_created(s: &Settings, planned: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
     let Some(name) = str_attr(planned, "role_name") else { return Ok(None) };
     let Some(r) = fetch(s, &name)? else { return Ok(None) };
     let found = state_of(&name, &r, planned);
