@@ -13,10 +13,12 @@ target_dir="${CARGO_TARGET_DIR:-$PWD/target}"
 ensure_debian_packages
 
 # Python tools, pinned, in venvs outside the clone (reused between runs):
-# moto_server (the S3 tests start it on a free loopback port) and checkov
-# (reads Strata's plan JSON).
+# moto_server (the S3 tests start it on a free loopback port), osmem-server
+# (the search tests' OpenSearch-compatible upstream) and checkov (reads
+# Strata's plan JSON).
 . scripts/lib/venv.sh
 ensure_moto_venv
+ensure_osmem_venv
 checkov_venv="$STRATA_CACHE_DIR/checkov-3.3.30"
 if [ ! -x "$checkov_venv/bin/checkov" ]; then
   python3 -m venv "$checkov_venv"

@@ -69,6 +69,8 @@ mod refresh;
 mod resources;
 mod s3_backend;
 mod scenarios;
+mod search_server;
+mod search_support;
 mod show_json;
 mod state_commands;
 mod support;

@@ -1,0 +1,221 @@
+//! The security plugin's roles API (<https://opensearch.org/docs/latest/security/access-control/api/#roles>),
+//! under `_plugins/_security/api` and `_opendistro/_security/api`: its
+//! `{"status","message"}` answers, its configuration checks (unknown keys,
+//! wrong types), and its immutable roles: static ones (`all_access`,
+//! `kibana_user`, `readall`) and reserved ones (`security_rest_api_access`)
+//! are refused with 403 as opensearch-project/security's EndpointValidator
+//! refuses them (static is checked before reserved). Roles are stored, not
+//! evaluated: nothing here applies field- or document-level security.
+
+use crate::http::{Reply, Request};
+use crate::Server;
+use serde_json::{json, Map, Value as Json};
+use std::collections::BTreeMap;
+
+pub struct Roles {
+    roles: BTreeMap<String, Json>,
+}
+
+impl Default for Roles {
+    fn default() -> Self {
+        let builtin = |reserved: bool, is_static: bool, description: &str, cluster: Json, index: Json| {
+            json!({
+                "reserved": reserved,
+                "hidden": false,
+                "description": description,
+                "cluster_permissions": cluster,
+                "index_permissions": index,
+                "tenant_permissions": [],
+                "static": is_static
+            })
+        };
+        let all = json!([{"index_patterns": ["*"], "fls": [], "masked_fields": [], "allowed_actions": ["*"]}]);
+        let read = json!([{"index_patterns": ["*"], "fls": [], "masked_fields": [], "allowed_actions": ["read", "indices:admin/mappings/get", "indices_monitor"]}]);
+        let roles = BTreeMap::from([
+            (
+                "all_access".to_string(),
+                builtin(true, true, "Allow full access to all indices and all cluster APIs", json!(["*"]), all),
+            ),
+            (
+                "kibana_user".to_string(),
+                builtin(
+                    true,
+                    true,
+                    "Provide the minimum permissions for a Dashboards user",
+                    json!(["cluster_composite_ops"]),
+                    json!([]),
+                ),
+            ),
+            (
+                "readall".to_string(),
+                builtin(
+                    true,
+                    true,
+                    "Provide the minimum permissions for to readall indices",
+                    json!(["cluster_composite_ops_ro"]),
+                    read,
+                ),
+            ),
+            ("security_rest_api_access".to_string(), builtin(true, false, "", json!([]), json!([]))),
+        ]);
+        Roles { roles }
+    }
+}
+
+fn message(status: u16, text: &str) -> Reply {
+    let word = match status {
+        200 => "OK",
+        201 => "CREATED",
+        400 => "BAD_REQUEST",
+        403 => "FORBIDDEN",
+        404 => "NOT_FOUND",
+        _ => "error",
+    };
+    Reply::json(status, &json!({"status": word, "message": text}))
+}
+
+pub fn route(server: &Server, req: &Request, seg: &[&str]) -> Option<Reply> {
+    let ["_plugins" | "_opendistro", "_security", "api", "roles", rest @ ..] = seg else { return None };
+    let m = req.method.as_str();
+    Some(match (m, rest) {
+        ("GET", []) => {
+            let st = server.state.lock().unwrap();
+            let all: Map<String, Json> = st
+                .roles
+                .roles
+                .iter()
+                .filter(|(_, r)| r["hidden"] != true)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Reply::json(200, &Json::Object(all))
+        }
+        ("GET", [name]) => {
+            let st = server.state.lock().unwrap();
+            match st.roles.roles.get(*name) {
+                Some(r) => Reply::json(200, &json!({ *name: r })),
+                None => message(404, &format!("role '{name}' not found.")),
+            }
+        }
+        ("PUT", [name]) => put(server, req, name),
+        ("DELETE", [name]) => {
+            let mut st = server.state.lock().unwrap();
+            if let Some(r) = immutable(st.roles.roles.get(*name), name) {
+                return Some(r);
+            }
+            match st.roles.roles.remove(*name) {
+                Some(_) => message(200, &format!("'{name}' deleted.")),
+                None => message(404, &format!("role '{name}' not found.")),
+            }
+        }
+        _ => crate::common::no_handler(m, &req.target),
+    })
+}
+
+fn immutable(role: Option<&Json>, name: &str) -> Option<Reply> {
+    let role = role?;
+    if role["static"] == true {
+        return Some(message(403, &format!("Resource '{name}' is static.")));
+    }
+    if role["reserved"] == true {
+        return Some(message(403, &format!("Resource '{name}' is reserved.")));
+    }
+    None
+}
+
+fn invalid(kind: &str, detail: Json) -> Reply {
+    let mut body = json!({"status": "error", "reason": "Invalid configuration"});
+    body[kind] = detail;
+    Reply::json(400, &body)
+}
+
+/// The role as the plugin stores it, or the plugin's refusal.
+fn parse(body: &Json) -> Result<Json, Reply> {
+    let Some(o) = body.as_object() else {
+        return Err(Reply::json(
+            400,
+            &json!({"status": "error", "reason": "Invalid configuration", "invalid_keys": {"keys": "body is not an object"}}),
+        ));
+    };
+    let allowed = ["description", "cluster_permissions", "index_permissions", "tenant_permissions"];
+    let unknown: Vec<&str> = o.keys().map(String::as_str).filter(|k| !allowed.contains(k)).collect();
+    if !unknown.is_empty() {
+        return Err(invalid("invalid_keys", json!({"keys": unknown.join(",")})));
+    }
+    let mut wrong = Map::new();
+    let strings = |v: &Json| v.as_array().is_some_and(|a| a.iter().all(Json::is_string));
+    if o.get("description").is_some_and(|d| !d.is_string()) {
+        wrong.insert("description".into(), json!("String expected"));
+    }
+    if o.get("cluster_permissions").is_some_and(|c| !strings(c)) {
+        wrong.insert("cluster_permissions".into(), json!("Array expected"));
+    }
+    for key in ["index_permissions", "tenant_permissions"] {
+        if o.get(key).is_some_and(|c| !c.as_array().is_some_and(|a| a.iter().all(Json::is_object))) {
+            wrong.insert(key.into(), json!("Array expected"));
+        }
+    }
+    if !wrong.is_empty() {
+        return Err(invalid("wrong_datatypes", Json::Object(wrong)));
+    }
+    let mut index = Vec::new();
+    for p in o.get("index_permissions").and_then(Json::as_array).into_iter().flatten() {
+        let mut e = Map::new();
+        e.insert("index_patterns".into(), p.get("index_patterns").cloned().unwrap_or(json!([])));
+        if let Some(dls) = p.get("dls").filter(|d| d.as_str().is_some_and(|s| !s.is_empty())) {
+            // DLS is a query: the plugin refuses one that does not parse.
+            if serde_json::from_str::<Json>(dls.as_str().unwrap_or_default()).is_err() {
+                return Err(Reply::json(
+                    400,
+                    &json!({"status": "error", "reason": format!("Invalid DLS query: {}", dls.as_str().unwrap_or_default())}),
+                ));
+            }
+            e.insert("dls".into(), dls.clone());
+        }
+        e.insert("fls".into(), p.get("fls").cloned().unwrap_or(json!([])));
+        e.insert("masked_fields".into(), p.get("masked_fields").cloned().unwrap_or(json!([])));
+        e.insert("allowed_actions".into(), p.get("allowed_actions").cloned().unwrap_or(json!([])));
+        index.push(Json::Object(e));
+    }
+    let tenants: Vec<Json> = o
+        .get("tenant_permissions")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            json!({"tenant_patterns": t.get("tenant_patterns").cloned().unwrap_or(json!([])), "allowed_actions": t.get("allowed_actions").cloned().unwrap_or(json!([]))})
+        })
+        .collect();
+    let mut role = Map::new();
+    role.insert("reserved".into(), json!(false));
+    role.insert("hidden".into(), json!(false));
+    if let Some(d) = o.get("description") {
+        role.insert("description".into(), d.clone());
+    }
+    role.insert("cluster_permissions".into(), o.get("cluster_permissions").cloned().unwrap_or(json!([])));
+    role.insert("index_permissions".into(), Json::Array(index));
+    role.insert("tenant_permissions".into(), Json::Array(tenants));
+    role.insert("static".into(), json!(false));
+    Ok(Json::Object(role))
+}
+
+fn put(server: &Server, req: &Request, name: &str) -> Reply {
+    let body = match req.json() {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            return Reply::json(400, &json!({"status": "error", "reason": "Request body required for this action."}))
+        }
+        Err(_) => return Reply::json(400, &json!({"status": "error", "reason": "Unable to parse content"})),
+    };
+    let mut st = server.state.lock().unwrap();
+    if let Some(r) = immutable(st.roles.roles.get(name), name) {
+        return r;
+    }
+    let role = match parse(&body) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    match st.roles.roles.insert(name.to_string(), role) {
+        Some(_) => message(200, &format!("'{name}' updated.")),
+        None => message(201, &format!("'{name}' created.")),
+    }
+}
