@@ -5,49 +5,7 @@
 //! documented API, forwarding the rest to osmem); bodies checked before
 //! anything is sent.
 
-use temp_support::*;
-// TEMP until the search test server lands (search_support.rs).
-mod temp_support {
-    pub struct Server {
-        pub url: String,
-        _child: std::process::Child,
-    }
-    pub fn osmem() -> Option<Server> {
-        use std::io::BufRead;
-        let bin = std::env::var("STRATA_OSMEM_SERVER").ok()?;
-        let mut child = std::process::Command::new(bin)
-            .args(["-addr", "127.0.0.1:0"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        Some(Server { url: v["url"].as_str().unwrap().to_string(), _child: child })
-    }
-    pub fn request(method: &str, url: &str, body: Option<&str>) -> (u16, String) {
-        let out = std::process::Command::new("curl")
-            .args([
-                "-s",
-                "-o",
-                "/dev/stdout",
-                "-w",
-                "\n%{http_code}",
-                "-X",
-                method,
-                "-H",
-                "content-type: application/json",
-                url,
-            ])
-            .args(body.map(|b| vec!["-d", b]).unwrap_or_default())
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let (b, code) = text.rsplit_once('\n').unwrap();
-        (code.parse().unwrap(), b.to_string())
-    }
-}
+use crate::search_support::*;
 use crate::support::*;
 
 fn config(provider: &str, url: &str, body: &str) -> String {
@@ -81,8 +39,8 @@ fn plan_code(d: &TempDir) -> (i32, String) {
 }
 
 fn get_json(url: &str) -> (u16, serde_json::Value) {
-    let (status, body) = request("GET", url, None);
-    (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
+    let r = request("GET", url, None);
+    (r.status, serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null))
 }
 
 const TEMPLATES: &str = r#"
@@ -151,12 +109,12 @@ fn templates_settle_against_a_real_server_drift_refuse_overwrites_import_and_go(
     assert_eq!(plan_code(&d).0, 0);
 
     // A change made on the server is drift, reported and undone by apply.
-    let (status, _) = request(
+    let changed = request(
         "PUT",
         &format!("{}/_component_template/logs-base", osmem.url),
         Some(r#"{"template":{"settings":{"number_of_shards":3}}}"#),
     );
-    assert_eq!(status, 200);
+    assert_eq!(changed.status, 200, "{}", changed.body);
     let drift = run(d.path(), &["drift", "-json"]);
     assert_eq!(drift.code, 2, "{}", drift.transcript());
     let report: serde_json::Value = serde_json::from_str(&drift.stdout).unwrap();
@@ -187,7 +145,7 @@ fn templates_settle_against_a_real_server_drift_refuse_overwrites_import_and_go(
 
     run_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     for path in ["_component_template/logs-base", "_index_template/logs-monthly", "_template/audit"] {
-        assert_eq!(request("GET", &format!("{}/{path}", osmem.url), None).0, 404, "{path} is gone");
+        assert_eq!(request("GET", &format!("{}/{path}", osmem.url), None).status, 404, "{path} is gone");
     }
 }
 
@@ -254,4 +212,243 @@ resource "elasticsearch_index_lifecycle" "logs" {
         "{}",
         out.stderr
     );
+}
+
+const LIFECYCLE: &str = r#"
+resource "opensearch_snapshot_repository" "archive" {
+  name     = "archive"
+  type     = "fs"
+  settings = { location = "/mnt/snapshots", compress = "true" }
+}
+
+resource "opensearch_ism_policy" "security_logs" {
+  policy_id              = "security-logs"
+  update_managed_indices = true
+  body = jsonencode({
+    policy = {
+      description   = "hot HOT, warm, deleted after 7 years"
+      default_state = "hot"
+      states = [
+        { name = "hot", actions = [{ rollover = { min_index_age = "1d" } }],
+          transitions = [{ state_name = "warm", conditions = { min_index_age = "HOT" } }] },
+        { name = "warm", actions = [{ replica_count = { number_of_replicas = 1 } }],
+          transitions = [{ state_name = "delete", conditions = { min_index_age = "2555d" } }] },
+        { name = "delete", actions = [{ delete = {} }] },
+      ]
+      ism_template = [{ index_patterns = ["security-logs-*"], priority = 100 }]
+    }
+  })
+}
+
+resource "opensearch_sm_policy" "nightly" {
+  policy_name = "nightly"
+  body = jsonencode({
+    description     = "nightly snapshots kept 30 days"
+    creation        = { schedule = { cron = { expression = "0 2 * * *", timezone = "UTC" } } }
+    deletion        = { schedule = { cron = { expression = "0 3 * * *", timezone = "UTC" } }, condition = { max_age = "30d", min_count = 7 } }
+    snapshot_config = { repository = opensearch_snapshot_repository.archive.name, indices = "security-logs-*" }
+  })
+}
+
+resource "opensearch_role" "auditor" {
+  role_name           = "auditor"
+  description         = "reads audit logs without personal data"
+  cluster_permissions = ["cluster_composite_ops_ro"]
+
+  index_permissions {
+    index_patterns          = ["security-logs-*"]
+    allowed_actions         = ["read"]
+    field_level_security    = ["~patient.ssn", "~patient.address"]
+    masked_fields           = ["patient.name"]
+    document_level_security = jsonencode({ term = { tenant = "acme" } })
+  }
+}
+"#;
+
+fn managed_index(url: &str, index: &str) -> serde_json::Value {
+    let explained = request("GET", &format!("{url}/_plugins/_ism/explain/{index}"), None);
+    assert_eq!(explained.status, 200, "{}", explained.body);
+    explained.json()[index].clone()
+}
+
+#[test]
+fn ism_sm_roles_and_repositories_settle_move_managed_indices_and_refuse_stale_writes() {
+    let Some(osmem) = osmem() else { return };
+    let server = search_test_server(Flavour::OpenSearch, Some(&osmem.url));
+    let d = TempDir::with_files("os-lifecycle", &[]);
+    let write = |hot: &str| d.write("main.tf", &config("opensearch", &server.url, &LIFECYCLE.replace("HOT", hot)));
+    write("7d");
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let (code, out) = plan_code(&d);
+    assert_eq!(
+        code, 0,
+        "what the plugins add (retry, schema_version, last_updated_time, reserved, ...) is no change:\n{out}"
+    );
+    let st = state(d.path());
+    let ism = st["resources"].as_array().unwrap().iter().find(|r| r["type"] == "opensearch_ism_policy").unwrap();
+    let first_seq = ism["instances"][0]["attributes"]["seq_no"].as_i64().unwrap();
+
+    // An index made by the cluster's users is attached by the ISM template.
+    let made = request("PUT", &format!("{}/security-logs-2026.12", server.url), Some("{}"));
+    assert_eq!(made.status, 200, "{}", made.body);
+    let before = managed_index(&server.url, "security-logs-2026.12");
+    assert_eq!(before["policy_id"], "security-logs", "{before}");
+    assert_eq!(before["policy_seq_no"].as_i64(), Some(first_seq), "{before}");
+
+    // A new version of the policy moves the index to it (change_policy).
+    write("14d");
+    let plan = run(d.path(), &["plan", "-no-color"]);
+    assert!(plan.stdout.contains("# opensearch_ism_policy.security_logs will be updated in-place"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let st = state(d.path());
+    let ism = st["resources"].as_array().unwrap().iter().find(|r| r["type"] == "opensearch_ism_policy").unwrap();
+    let second_seq = ism["instances"][0]["attributes"]["seq_no"].as_i64().unwrap();
+    assert!(second_seq > first_seq, "{ism}");
+    let after = managed_index(&server.url, "security-logs-2026.12");
+    assert_eq!(after["policy_seq_no"].as_i64(), Some(second_seq), "the index follows the new version: {after}");
+    assert_eq!(plan_code(&d).0, 0);
+
+    // A change made on the server after the plan is not overwritten.
+    write("7d");
+    let saved = run(d.path(), &["plan", "-out=change.plan", "-no-color"]);
+    assert_eq!(saved.code, 0, "{}", saved.transcript());
+    let current = request("GET", &format!("{}/_plugins/_ism/policies/security-logs", server.url), None).json();
+    let mut theirs = serde_json::json!({ "policy": current["policy"].clone() });
+    theirs["policy"]["description"] = "changed by hand".into();
+    let hand = request(
+        "PUT",
+        &format!(
+            "{}/_plugins/_ism/policies/security-logs?if_seq_no={}&if_primary_term={}",
+            server.url, current["_seq_no"], current["_primary_term"]
+        ),
+        Some(&theirs.to_string()),
+    );
+    assert_eq!(hand.status, 200, "{}", hand.body);
+    let stale = run(d.path(), &["apply", "-no-color", "change.plan"]);
+    assert_eq!(stale.code, 1, "{}", stale.transcript());
+    assert!(stale.stderr.contains("changed since the plan"), "{}", stale.stderr);
+    assert!(stale.stderr.contains("Plan again"), "{}", stale.stderr);
+    let kept = request("GET", &format!("{}/_plugins/_ism/policies/security-logs", server.url), None).json();
+    assert_eq!(kept["policy"]["description"], "changed by hand");
+    // Planned again, the hand change shows as drift and is undone.
+    let drift = run(d.path(), &["plan", "-no-color"]);
+    assert!(drift.stdout.contains("changed by hand"), "{}", drift.stdout);
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(plan_code(&d).0, 0);
+
+    // The security plugin's own roles cannot be taken over.
+    let reserved = TempDir::with_files("os-reserved-role", &[]);
+    reserved.write(
+        "main.tf",
+        &config(
+            "opensearch",
+            &server.url,
+            "resource \"opensearch_role\" \"admin\" {\n  role_name = \"all_access\"\n}\n",
+        ),
+    );
+    let refused = run(reserved.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(refused.stderr.contains("Cannot manage a reserved role"), "{}", refused.stderr);
+
+    run_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    for path in [
+        "_plugins/_ism/policies/security-logs",
+        "_plugins/_sm/policies/nightly",
+        "_snapshot/archive",
+        "_plugins/_security/api/roles/auditor",
+    ] {
+        assert_eq!(request("GET", &format!("{}/{path}", server.url), None).status, 404, "{path} is gone");
+    }
+}
+
+const ELASTIC: &str = r#"
+resource "elasticsearch_snapshot_repository" "worm" {
+  name     = "worm"
+  type     = "fs"
+  settings = { location = "/mnt/worm" }
+}
+
+resource "elasticsearch_index_lifecycle" "audit" {
+  name = "audit-7y"
+  body = jsonencode({
+    policy = {
+      _meta = { owner = "security" }
+      phases = {
+        hot    = { actions = { rollover = { max_age = "30d", max_primary_shard_size = "50gb" }, set_priority = { priority = 100 } } }
+        warm   = { min_age = "WARM", actions = { allocate = { number_of_replicas = 1 }, readonly = {} } }
+        cold   = { min_age = "90d", actions = { set_priority = { priority = 0 } } }
+        delete = { min_age = "2555d", actions = { wait_for_snapshot = { policy = "nightly" }, delete = {} } }
+      }
+    }
+  })
+}
+
+resource "elasticsearch_snapshot_lifecycle" "nightly" {
+  name = "nightly"
+  body = jsonencode({
+    schedule   = "0 30 1 * * ?"
+    name       = "<audit-{now/d}>"
+    repository = elasticsearch_snapshot_repository.worm.name
+    config     = { indices = ["audit-*"], include_global_state = false }
+    retention  = { expire_after = "2555d", min_count = 30, max_count = 3000 }
+  })
+}
+
+resource "elasticsearch_component_template" "audit_mappings" {
+  name = "audit-mappings"
+  body = jsonencode({ template = { mappings = { properties = { "@timestamp" = { type = "date" }, user = { type = "object", properties = { id = { type = "keyword" } } } } } } })
+}
+
+resource "elasticsearch_index_template" "audit" {
+  name = "audit-monthly"
+  body = jsonencode({
+    index_patterns = ["audit-*"]
+    priority       = 200
+    composed_of    = [elasticsearch_component_template.audit_mappings.name]
+    template       = { settings = { "index.lifecycle.name" = elasticsearch_index_lifecycle.audit.name, number_of_replicas = 1 } }
+  })
+}
+"#;
+
+#[test]
+fn the_elasticsearch_flavour_settles_ilm_slm_templates_and_repositories() {
+    let Some(osmem) = osmem() else { return };
+    let server = search_test_server(Flavour::Elasticsearch, Some(&osmem.url));
+    let d = TempDir::with_files("es-lifecycle", &[]);
+    let write = |warm: &str| d.write("main.tf", &config("elasticsearch", &server.url, &ELASTIC.replace("WARM", warm)));
+    write("7d");
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let (code, out) = plan_code(&d);
+    assert_eq!(code, 0, "what Elasticsearch adds (version, modified_date, min_age 0ms, defaults) is no change:\n{out}");
+    let ilm = request("GET", &format!("{}/_ilm/policy/audit-7y", server.url), None).json();
+    assert_eq!(ilm["audit-7y"]["policy"]["phases"]["delete"]["min_age"], "2555d", "{ilm}");
+
+    write("14d");
+    let plan = run(d.path(), &["plan", "-no-color"]);
+    assert!(plan.stdout.contains("# elasticsearch_index_lifecycle.audit will be updated in-place"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let ilm = request("GET", &format!("{}/_ilm/policy/audit-7y", server.url), None).json();
+    assert_eq!(ilm["audit-7y"]["policy"]["phases"]["warm"]["min_age"], "14d", "{ilm}");
+    assert_eq!(plan_code(&d).0, 0);
+
+    // The opensearch provider pointed at Elasticsearch says which to use.
+    let wrong = TempDir::with_files("es-wrong-flavour", &[]);
+    wrong.write(
+        "main.tf",
+        &config(
+            "opensearch",
+            &server.url,
+            "resource \"opensearch_component_template\" \"x\" {\n  name = \"x\"\n  body = jsonencode({ template = {} })\n}\n",
+        ),
+    );
+    let refused = run(wrong.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(refused.code, 1, "{}", refused.transcript());
+    assert!(refused.stderr.contains("strata/elasticsearch"), "{}", refused.stderr);
+
+    run_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    for path in ["_ilm/policy/audit-7y", "_slm/policy/nightly", "_snapshot/worm", "_index_template/audit-monthly"] {
+        assert_eq!(request("GET", &format!("{}/{path}", server.url), None).status, 404, "{path} is gone");
+    }
 }

@@ -14,7 +14,7 @@
 //! - `null` is the same as absent (`error_notification: null`);
 //! - fields the server adds are dropped, per document kind (ISM's
 //!   `policy_id`, `last_updated_time`, `schema_version`; ILM's
-//!   `modified_date`; a template's empty `composed_of`), and defaults the
+//!   `modified_date`; SM's job `schedule`; a template's empty `composed_of`), and defaults the
 //!   server fills in are dropped when they hold the default (an ISM
 //!   action's `retry`, a legacy template's `order: 0`).
 //!
@@ -67,7 +67,8 @@ pub fn normalize(kind: Kind, doc: &mut Json) {
             }
         }
         Kind::SmPolicy => {
-            for key in ["schema_version", "last_updated_time", "enabled_time", "name"] {
+            // `schedule` is the job scheduler's own interval, not the user's.
+            for key in ["schema_version", "last_updated_time", "enabled_time", "name", "schedule"] {
                 remove(doc, key);
             }
             drop_if(doc, "enabled", &Json::Bool(true));
