@@ -55,6 +55,7 @@ mod interrupt;
 mod json_config;
 mod lifecycle;
 mod lock_file;
+mod logging_module;
 mod markdown;
 mod module_sources;
 mod moto;

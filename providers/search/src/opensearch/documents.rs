@@ -77,7 +77,9 @@ fn named_entry(answer: &Json, list: &str, field: &str, name: &str) -> Option<Jso
     answer[list].as_array()?.iter().find(|e| e["name"] == name).map(|e| e[field].clone())
 }
 
-/// The actions ISM knows (<https://opensearch.org/docs/latest/im-plugin/ism/policies/#actions>).
+/// The actions ISM knows (<https://opensearch.org/docs/latest/im-plugin/ism/policies/#actions>),
+/// and those Amazon OpenSearch Service adds for its UltraWarm and cold tiers
+/// (<https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ism.html>).
 const ISM_ACTIONS: &[&str] = &[
     "force_merge",
     "read_only",
@@ -97,6 +99,9 @@ const ISM_ACTIONS: &[&str] = &[
     "alias",
     "convert_index_to_remote",
     "stop_replication",
+    "warm_migration",
+    "cold_migration",
+    "cold_delete",
 ];
 
 /// What the ISM plugin refuses when a policy is put.
