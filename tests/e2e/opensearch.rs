@@ -452,3 +452,50 @@ fn the_elasticsearch_flavour_settles_ilm_slm_templates_and_repositories() {
         assert_eq!(request("GET", &format!("{}/{path}", server.url), None).status, 404, "{path} is gone");
     }
 }
+
+#[test]
+fn basic_auth_from_the_provider_block_or_the_environment_and_the_password_never_shown() {
+    let Some(osmem) = osmem() else { return };
+    let secret = "Tr0ub4dor-and-3";
+    let server = search_test_server_with(Flavour::OpenSearch, Some(&osmem.url), Some(("strata", secret)));
+    let d = TempDir::with_files("os-auth", &[]);
+    let body = r#"
+variable "search_password" {
+  type      = string
+  sensitive = true
+}
+
+resource "opensearch_component_template" "base" {
+  name = "auth-base"
+  body = jsonencode({ template = { settings = { number_of_shards = 1 } } })
+}
+"#;
+    let with_auth = config("opensearch", &server.url, body).replace(
+        &format!("  url = \"{}\"\n", server.url),
+        &format!("  url = \"{}\"\n  username = \"strata\"\n  password = var.search_password\n", server.url),
+    );
+    d.write("main.tf", &with_auth);
+    let wrong =
+        run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "search_password=not-it"], &[], None);
+    assert_eq!(wrong.code, 1, "{}", wrong.transcript());
+    assert!(wrong.stderr.contains("401"), "{}", wrong.stderr);
+    assert!(!wrong.transcript().contains("not-it"), "the password is not shown:\n{}", wrong.transcript());
+    let var = format!("search_password={secret}");
+    for args in [vec!["apply", "-auto-approve", "-no-color", "-var", &var], vec!["plan", "-no-color", "-var", &var]] {
+        let out = run(d.path(), &args);
+        assert_eq!(out.code, 0, "{}", out.transcript());
+        assert!(!out.transcript().contains(secret), "the password leaked in strata {args:?}:\n{}", out.transcript());
+    }
+    assert!(!std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap().contains(secret));
+
+    // The same from OPENSEARCH_USERNAME / OPENSEARCH_PASSWORD.
+    d.write(
+        "main.tf",
+        &config("opensearch", &server.url, &body.replace("sensitive = true", "sensitive = true\n  default   = null")),
+    );
+    let env = [("OPENSEARCH_USERNAME", "strata"), ("OPENSEARCH_PASSWORD", secret)];
+    let plan = run_with(d.path(), &["plan", "-detailed-exitcode", "-no-color"], &env, None);
+    assert_eq!(plan.code, 0, "{}", plan.transcript());
+    let out = run_with(d.path(), &["destroy", "-auto-approve", "-no-color"], &env, None);
+    assert_eq!(out.code, 0, "{}", out.transcript());
+}
