@@ -187,6 +187,7 @@ impl Server {
         }
         match self.flavour {
             Flavour::OpenSearch => {
+                ism::before_forward(self, req);
                 let reply = self.forward(req);
                 ism::after_forward(self, req, &seg, &reply);
                 reply
