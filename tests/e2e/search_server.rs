@@ -394,3 +394,32 @@ fn elasticsearch_lifecycles_around_osmem() {
     assert_eq!(request("DELETE", &url("/_slm/policy/nightly"), None).status, 200);
     assert_eq!(request("DELETE", &url("/_slm/policy/nightly"), None).status, 404);
 }
+
+#[test]
+fn the_server_exits_when_its_stdin_closes() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_search-test-server"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = serde_json::from_str::<serde_json::Value>(&line).unwrap()["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    assert_eq!(request("GET", &format!("{url}/"), None).status, 200);
+    drop(child.stdin.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server still runs 10 s after its stdin closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+}
