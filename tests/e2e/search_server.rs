@@ -65,18 +65,26 @@ fn ism_and_sm_refuse_invalid_policies() {
     let put = |body: &str| request("PUT", &format!("{}/_plugins/_ism/policies/p", s.url), Some(body));
     for (body, reason) in [
         (
-            r#"{"policy": {"default_state": "hot", "states": [{"name": "hot", "actions": [{"rolover": {}}]}]}}"#,
+            r#"{"policy": {"description": "", "default_state": "hot", "states": [{"name": "hot"}], "phases": {}}}"#,
+            "Invalid field: [phases] found in Policy.",
+        ),
+        (r#"{"policy": {"default_state": "hot", "states": [{"name": "hot"}]}}"#, "description is null"),
+        (
+            r#"{"policy": {"description": "", "default_state": "hot", "states": [{"name": "hot", "actions": [{"rolover": {}}]}]}}"#,
             "Invalid field: [rolover] found in Actions.",
         ),
         (
-            r#"{"policy": {"default_state": "hot", "states": [{"name": "hot", "transitions": [{"state_name": "gone"}]}]}}"#,
+            r#"{"policy": {"description": "", "default_state": "hot", "states": [{"name": "hot", "transitions": [{"state_name": "gone"}]}]}}"#,
             "pointing to a nonexistent state=gone",
         ),
         (
-            r#"{"policy": {"default_state": "warm", "states": [{"name": "hot"}]}}"#,
+            r#"{"policy": {"description": "", "default_state": "warm", "states": [{"name": "hot"}]}}"#,
             "Policy must have a valid default state",
         ),
-        (r#"{"policy": {"default_state": "hot", "states": []}}"#, "Policy must contain at least one State"),
+        (
+            r#"{"policy": {"description": "", "default_state": "hot", "states": []}}"#,
+            "Policy must contain at least one State",
+        ),
     ] {
         let r = put(body);
         assert_eq!(r.status, 400, "{body}: {}", r.body);
@@ -111,6 +119,14 @@ fn ism_and_sm_refuse_invalid_policies() {
     assert!(p["enabled_time"].is_u64() && p["last_updated_time"].is_u64() && p["schema_version"].is_u64(), "{p}");
     assert_eq!(p["enabled"], true);
     assert_eq!(p["deletion"]["schedule"], p["creation"]["schedule"], "deletion takes the creation schedule");
+    assert_eq!(p["deletion"]["condition"], json!({"min_count": 7, "max_count": 21}));
+    let weekly =
+        sm("POST", "weekly", &good.replace(r#""max_count": 21, "min_count": 7"#, r#""max_age": "30d""#)).json();
+    assert_eq!(
+        weekly["sm_policy"]["deletion"]["condition"],
+        json!({"max_age": "30d", "min_count": 1}),
+        "min_count defaults to 1"
+    );
     assert_eq!(sm("POST", "daily", good).status, 409);
     assert_eq!(sm("PUT", "daily", good).status, 400, "an update needs if_seq_no and if_primary_term");
     let seq = c["_seq_no"].as_u64().unwrap();
@@ -251,9 +267,18 @@ fn ism_templates_attach_indices_created_in_osmem() {
 
     assert_eq!(request("PUT", &url("/logs-2026.12"), Some("{}")).status, 200);
     assert_eq!(request("PUT", &url("/metrics-1"), Some("{}")).status, 200);
+    // A document written to a new index creates it: the template applies too.
+    assert_eq!(request("PUT", &url("/logs-auto/_doc/1?refresh=true"), Some(r#"{"message": "hi"}"#)).status, 201);
+    // The policy-id setting at creation names the policy itself.
+    let named = r#"{"settings": {"index.plugins.index_state_management.policy_id": "logs"}}"#;
+    assert_eq!(request("PUT", &url("/audit-1"), Some(named)).status, 200);
     assert_eq!(request("GET", &format!("{}/logs-2026.12", up.url), None).status, 200, "the index is in osmem");
     let explain = request("GET", &url("/_plugins/_ism/explain/*"), None).json();
-    assert_eq!(explain["total_managed_indices"], 1, "{explain}");
+    assert_eq!(explain["total_managed_indices"], 3, "{explain}");
+    assert_eq!(
+        (explain["logs-auto"]["policy_id"].clone(), explain["audit-1"]["policy_id"].clone()),
+        (json!("logs"), json!("logs"))
+    );
     let managed = &explain["logs-2026.12"];
     assert_eq!(managed["policy_id"], "logs");
     assert_eq!(managed["state"]["name"], "hot");
@@ -285,7 +310,7 @@ fn ism_templates_attach_indices_created_in_osmem() {
         Some(r#"{"policy_id": "logs", "state": "delete"}"#),
     )
     .json();
-    assert_eq!(moved["updated_indices"], 1);
+    assert_eq!(moved["updated_indices"], 2, "logs-2026.12 and logs-auto");
     let after = request("GET", &url("/_plugins/_ism/explain/logs-2026.12"), None).json();
     assert_eq!(
         (after["logs-2026.12"]["policy_seq_no"].as_u64(), after["logs-2026.12"]["state"]["name"].clone()),
@@ -294,6 +319,7 @@ fn ism_templates_attach_indices_created_in_osmem() {
     assert_eq!(request("POST", &url("/_plugins/_ism/remove/metrics-1"), None).json()["updated_indices"], 1);
     // A deleted index is no longer managed.
     assert_eq!(request("DELETE", &url("/logs-2026.12"), None).status, 200);
+    assert_eq!(request("DELETE", &url("/logs-auto,audit-1"), None).status, 200);
     assert_eq!(request("GET", &url("/_plugins/_ism/explain"), None).json(), json!({"total_managed_indices": 0}));
 }
 
@@ -367,4 +393,33 @@ fn elasticsearch_lifecycles_around_osmem() {
     assert!(got["nightly"]["next_execution_millis"].is_u64() && got["nightly"]["modified_date_millis"].is_u64());
     assert_eq!(request("DELETE", &url("/_slm/policy/nightly"), None).status, 200);
     assert_eq!(request("DELETE", &url("/_slm/policy/nightly"), None).status, 404);
+}
+
+#[test]
+fn the_server_exits_when_its_stdin_closes() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_search-test-server"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = serde_json::from_str::<serde_json::Value>(&line).unwrap()["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    assert_eq!(request("GET", &format!("{url}/"), None).status, 200);
+    drop(child.stdin.take());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server still runs 10 s after its stdin closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
 }

@@ -407,6 +407,12 @@ fn strip(settings: &mut Json) -> Map<String, Json> {
     out
 }
 
+/// `strip` on the settings at `pointer`, when the body has them (the body
+/// is otherwise passed on as it came).
+fn strip_at(body: &mut Json, pointer: &str) -> Map<String, Json> {
+    body.pointer_mut(pointer).map(strip).unwrap_or_default()
+}
+
 /// Puts kept settings back into a `settings` object, nested (or flat).
 fn restore(settings: &mut Json, kept: &Map<String, Json>, flat: bool) {
     if !settings.is_object() {
@@ -469,19 +475,26 @@ pub fn forward(server: &Server, req: &Request, seg: &[&str]) -> Reply {
     let settings_write = writes && matches!(seg, [_, "_settings"]);
     let create = writes && (seg.len() == 2 && holder != Holder::Index || seg.len() == 1 && holder == Holder::Index);
     if let Some(name) = name.clone().filter(|_| create || settings_write) {
-        let Ok(Some(mut body)) = req.json() else { return server.forward(req) };
+        let mut body = match req.json() {
+            Ok(Some(b)) => b,
+            // An index created without a body still takes its template's settings.
+            Ok(None) if holder == Holder::Index && create => json!({}),
+            _ => return server.forward(req),
+        };
         let kept = match (holder, settings_write) {
             (_, true) => {
                 if body.get("settings").is_some() {
-                    strip(&mut body["settings"])
+                    strip_at(&mut body, "/settings")
                 } else {
                     strip(&mut body)
                 }
             }
-            (Holder::Composable | Holder::Component, _) => strip(&mut body["template"]["settings"]),
-            _ => strip(&mut body["settings"]),
+            (Holder::Composable | Holder::Component, _) => strip_at(&mut body, "/template/settings"),
+            _ => strip_at(&mut body, "/settings"),
         };
-        let reply = if settings_write && !kept.is_empty() && common::string_settings(&body).is_empty() {
+        let reply = if kept.is_empty() {
+            server.forward(req)
+        } else if settings_write && common::string_settings(&body).is_empty() {
             Reply::json(200, &json!({"acknowledged": true}))
         } else {
             let mut changed = Request {

@@ -2,8 +2,8 @@
 //! under `_plugins/_ism` and `_opendistro/_ism`: policies with their
 //! versions, and the indices each manages. A managed index keeps the
 //! policy version it started with until `change_policy` moves it. Indices
-//! live upstream: a policy's `ism_template` (or the policy-id setting) is
-//! applied when a `PUT /{index}` passed upstream succeeds.
+//! live upstream: after each write passed upstream, the indices it created
+//! get the policy their settings name or whose `ism_template` matches.
 //!
 //! Not modelled: time. A managed index sits in its policy's default state
 //! (or the state `change_policy` names) forever; `change_policy` takes
@@ -23,6 +23,8 @@ const CONFIG_INDEX: &str = ".opendistro-ism-config";
 pub struct Ism {
     policies: BTreeMap<String, (Json, Versions)>,
     managed: BTreeMap<String, Managed>,
+    /// The uuids of the upstream indices seen so far (`None` until the first write).
+    known: Option<std::collections::BTreeSet<String>>,
 }
 
 struct Managed {
@@ -84,6 +86,29 @@ fn parse_policy(id: &str, body: Option<Json>) -> Result<Json, Reply> {
             "[1:2] Failed to parse policy: expected the field [policy]",
         ));
     };
+    // Policy.parse: unknown fields are refused, description and default_state required.
+    for key in p.keys() {
+        let known = [
+            "schema_version",
+            "last_updated_time",
+            "policy_id",
+            "description",
+            "error_notification",
+            "default_state",
+            "states",
+            "ism_template",
+            "user",
+        ];
+        if !known.contains(&key.as_str()) {
+            return Err(invalid(&format!("Invalid field: [{key}] found in Policy.")));
+        }
+    }
+    if p.get("description").and_then(Json::as_str).is_none() {
+        return Err(invalid("description is null"));
+    }
+    if p.get("default_state").and_then(Json::as_str).is_none() {
+        return Err(invalid("default_state is null"));
+    }
     let states = p.get("states").and_then(Json::as_array).cloned().unwrap_or_default();
     let mut names = Vec::new();
     for (i, s) in states.iter().enumerate() {
@@ -156,11 +181,6 @@ fn parse_policy(id: &str, body: Option<Json>) -> Result<Json, Reply> {
     stored.insert("default_state".into(), json!(default_state));
     stored.insert("states".into(), Json::Array(states));
     stored.insert("ism_template".into(), templates);
-    for (k, v) in p {
-        if !stored.contains_key(k) && k != "ism_template" {
-            stored.insert(k.clone(), v.clone());
-        }
-    }
     Ok(Json::Object(stored))
 }
 
@@ -454,48 +474,75 @@ fn policy_setting(body: &Json) -> Option<String> {
     .find_map(|k| flat.get(*k).and_then(Json::as_str).map(String::from))
 }
 
-/// After a request went upstream: a created index gets the policy whose
-/// `ism_template` matches it (the highest priority wins), or the one its
-/// settings name; a deleted index stops being managed.
+/// The policy whose `ism_template` matches `index`: the highest priority wins.
+fn template_policy(ism: &Ism, index: &str) -> Option<String> {
+    if index.starts_with('.') {
+        return None;
+    }
+    let mut best: Option<(i64, String)> = None;
+    for (id, (p, _)) in &ism.policies {
+        for t in p["ism_template"].as_array().into_iter().flatten() {
+            let hit = t["index_patterns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Json::as_str)
+                .any(|pat| common::glob(pat, index));
+            let prio = t["priority"].as_i64().unwrap_or(0);
+            if hit && best.as_ref().is_none_or(|(b, _)| prio > *b) {
+                best = Some((prio, id.clone()));
+            }
+        }
+    }
+    best.map(|(_, id)| id)
+}
+
+/// Before a write goes upstream: the indices already there are noted
+/// once, so that only indices created from now on get a policy.
+pub fn before_forward(server: &Server, req: &Request) {
+    if !matches!(req.method.as_str(), "PUT" | "POST") || server.state.lock().unwrap().ism.known.is_some() {
+        return;
+    }
+    if let Ok(all) = server.indices() {
+        server.state.lock().unwrap().ism.known.get_or_insert_with(|| all.into_values().collect());
+    }
+}
+
+/// After a request went upstream: every index it created (`PUT /{index}`,
+/// or a document written to a new index) gets the policy its settings name
+/// (ISM's "add policy at index creation") or the one whose `ism_template`
+/// matches it; a deleted index stops being managed.
 pub fn after_forward(server: &Server, req: &Request, seg: &[&str], reply: &Reply) {
-    let [index] = seg else { return };
-    if index.starts_with('_') || reply.status != 200 {
+    if !(200..300).contains(&reply.status) {
         return;
     }
     match req.method.as_str() {
-        "PUT" => {
-            let body = req.json().ok().flatten().unwrap_or(Json::Null);
-            let uuid = match server.indices() {
-                Ok(all) => all.get(*index).cloned().unwrap_or_else(|| "_na_".into()),
-                Err(_) => return,
+        "PUT" | "POST" => {
+            let Ok(all) = server.indices() else { return };
+            let named = match seg {
+                [index] if req.method == "PUT" => {
+                    req.json().ok().flatten().and_then(|b| policy_setting(&b)).map(|p| (index.to_string(), p))
+                }
+                _ => None,
             };
             let mut st = server.state.lock().unwrap();
-            let chosen = policy_setting(&body).or_else(|| {
-                if index.starts_with('.') {
-                    return None;
+            let mut known = st.ism.known.take().unwrap_or_default();
+            for (index, uuid) in all {
+                if !known.insert(uuid.clone()) {
+                    continue;
                 }
-                let mut best: Option<(i64, String)> = None;
-                for (id, (p, _)) in &st.ism.policies {
-                    for t in p["ism_template"].as_array().into_iter().flatten() {
-                        let hit = t["index_patterns"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(Json::as_str)
-                            .any(|pat| common::glob(pat, index));
-                        let prio = t["priority"].as_i64().unwrap_or(0);
-                        if hit && best.as_ref().is_none_or(|(b, _)| prio > *b) {
-                            best = Some((prio, id.clone()));
-                        }
-                    }
+                let chosen = match &named {
+                    Some((n, p)) if *n == index => Some(p.clone()),
+                    _ => template_policy(&st.ism, &index),
+                };
+                if let Some(id) = chosen {
+                    manage(&mut st, &index, &uuid, &id);
                 }
-                best.map(|(_, id)| id)
-            });
-            if let Some(id) = chosen {
-                manage(&mut st, index, &uuid, &id);
             }
+            st.ism.known = Some(known);
         }
         "DELETE" => {
+            let [index] = seg else { return };
             let mut st = server.state.lock().unwrap();
             let names: Vec<String> = st.ism.managed.keys().cloned().collect();
             let (gone, _) = common::select(index, names.iter());

@@ -187,6 +187,7 @@ impl Server {
         }
         match self.flavour {
             Flavour::OpenSearch => {
+                ism::before_forward(self, req);
                 let reply = self.forward(req);
                 ism::after_forward(self, req, &seg, &reply);
                 reply
@@ -237,6 +238,12 @@ fn serve(server: Arc<Server>, conn: TcpStream) {
             }
         };
         let reply = server.handle(&req);
+        // One line per request, as moto logs them (scripts/lib/server-errors.sh shows the 5xx ones).
+        #[allow(clippy::print_stderr)]
+        {
+            let path = req.target.split('?').next().unwrap_or("/");
+            eprintln!("\"{} {path} HTTP/1.1\" {} -", req.method, reply.status);
+        }
         if http::write_reply(&mut write, &reply, req.method == "HEAD", req.keep_alive).is_err() || !req.keep_alive {
             return;
         }

@@ -162,13 +162,6 @@ fn parse(body: &Json) -> Result<Json, Reply> {
         let mut e = Map::new();
         e.insert("index_patterns".into(), p.get("index_patterns").cloned().unwrap_or(json!([])));
         if let Some(dls) = p.get("dls").filter(|d| d.as_str().is_some_and(|s| !s.is_empty())) {
-            // DLS is a query: the plugin refuses one that does not parse.
-            if serde_json::from_str::<Json>(dls.as_str().unwrap_or_default()).is_err() {
-                return Err(Reply::json(
-                    400,
-                    &json!({"status": "error", "reason": format!("Invalid DLS query: {}", dls.as_str().unwrap_or_default())}),
-                ));
-            }
             e.insert("dls".into(), dls.clone());
         }
         e.insert("fls".into(), p.get("fls").cloned().unwrap_or(json!([])));

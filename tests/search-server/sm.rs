@@ -5,7 +5,9 @@
 //! `last_updated_time`). The policy's document id is `<name>-sm-policy`.
 //! SM does not check that the repository exists when a policy is written
 //! (index-management's TransportIndexSMPolicyAction indexes it as given),
-//! so neither does this server. No snapshot is ever taken.
+//! so neither does this server; the checks and their messages are
+//! SMPolicy.parse's (unknown fields are skipped, `deletion.condition`
+//! gets `min_count` 1). No snapshot is ever taken.
 
 use crate::common::{self, error, Versions};
 use crate::http::{Reply, Request};
@@ -94,18 +96,14 @@ fn parse(name: &str, body: Option<Json>, prior: Option<&Json>) -> Result<Json, R
     {
         return invalid(&format!("Policy name [{name}] must not contain uppercase letters, whitespace, or any of the characters # * ? \" < > | , / \\ and must not start with _"));
     }
-    for key in p.keys() {
-        if !matches!(
-            key.as_str(),
-            "description" | "creation" | "deletion" | "snapshot_config" | "enabled" | "notification" | "schedule"
-        ) {
-            return Err(error(400, "x_content_parse_exception", &format!("Unknown field [{key}] in SM policy")));
-        }
-    }
+    // SMPolicy.parse skips fields it does not know.
     let Some(creation) = p.get("creation") else { return invalid("Must provide the creation configuration.") };
+    if creation.get("schedule").is_none() {
+        return invalid("schedule field must not be null");
+    }
     check_schedule("creation", &creation["schedule"])?;
     let Some(config) = p.get("snapshot_config").filter(|c| c.is_object()) else {
-        return invalid("Must provide the snapshot_config configuration.");
+        return invalid("snapshot_config field must not be null");
     };
     if config["repository"].as_str().is_none_or(str::is_empty) {
         return invalid("Must provide the repository in snapshot config.");
@@ -118,19 +116,39 @@ fn parse(name: &str, body: Option<Json>, prior: Option<&Json>) -> Result<Json, R
             // SM uses the creation schedule for deletion when none is given.
             d["schedule"] = creation["schedule"].clone();
         }
-        let c = &d["condition"];
+        let Some(c) = d.get("condition").and_then(Json::as_object) else {
+            return invalid("condition must not be null.");
+        };
         if c.get("max_count").is_none() && c.get("max_age").is_none() {
-            return invalid("Please provide max_age or max_count in the deletion condition.");
+            return invalid("Please provide max_age or max_count.");
         }
-        let min = c["min_count"].as_u64().unwrap_or(1);
+        let min = c.get("min_count").and_then(Json::as_i64).unwrap_or(1);
         if min < 1 {
             return invalid("min_count should be bigger than 0.");
         }
-        if let Some(max) = c["max_count"].as_u64() {
-            if max <= min {
+        if let Some(max) = c.get("max_count").and_then(Json::as_i64) {
+            if max - min <= 0 {
                 return invalid("max_count should be bigger than min_count.");
             }
         }
+        // Written back as SM writes it: max_age, min_count (default 1), max_count.
+        let mut condition = Map::new();
+        if let Some(a) = c.get("max_age") {
+            condition.insert("max_age".into(), a.clone());
+        }
+        condition.insert("min_count".into(), json!(min));
+        if let Some(m) = c.get("max_count") {
+            condition.insert("max_count".into(), m.clone());
+        }
+        let mut out = Map::new();
+        out.insert("schedule".into(), d["schedule"].clone());
+        out.insert("condition".into(), Json::Object(condition));
+        for k in ["time_limit", "snapshot_pattern"] {
+            if let Some(v) = d.get(k) {
+                out.insert(k.into(), v.clone());
+            }
+        }
+        *d = Json::Object(out);
     }
     let now = common::now_millis();
     let enabled = p.get("enabled").and_then(Json::as_bool).unwrap_or(true);
@@ -140,7 +158,12 @@ fn parse(name: &str, body: Option<Json>, prior: Option<&Json>) -> Result<Json, R
         s.insert("description".into(), d.clone());
     }
     s.insert("schema_version".into(), json!(SCHEMA_VERSION));
-    s.insert("creation".into(), creation.clone());
+    let mut created = Map::new();
+    created.insert("schedule".into(), creation["schedule"].clone());
+    if let Some(t) = creation.get("time_limit") {
+        created.insert("time_limit".into(), t.clone());
+    }
+    s.insert("creation".into(), Json::Object(created));
     if let Some(d) = deletion {
         s.insert("deletion".into(), d);
     }
