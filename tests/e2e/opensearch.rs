@@ -245,7 +245,8 @@ resource "opensearch_sm_policy" "nightly" {
   body = jsonencode({
     description     = "nightly snapshots kept 30 days"
     creation        = { schedule = { cron = { expression = "0 2 * * *", timezone = "UTC" } } }
-    deletion        = { schedule = { cron = { expression = "0 3 * * *", timezone = "UTC" } }, condition = { max_age = "30d", min_count = 7 } }
+    # Deletion on the creation schedule and min_count 1, as SM fills them in.
+    deletion        = { condition = { max_age = "30d" } }
     snapshot_config = { repository = opensearch_snapshot_repository.archive.name, indices = "security-logs-*" }
   })
 }

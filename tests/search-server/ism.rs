@@ -53,7 +53,10 @@ pub fn route(server: &Server, req: &Request, seg: &[&str]) -> Option<Reply> {
     })
 }
 
-/// The actions ISM knows (<https://opensearch.org/docs/latest/im-plugin/ism/policies/#actions>).
+/// The actions ISM knows (<https://opensearch.org/docs/latest/im-plugin/ism/policies/#actions>),
+/// with the tier actions of Amazon OpenSearch Service, whose managed domains
+/// the logging module targets
+/// (<https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ism.html>).
 const ACTIONS: &[&str] = &[
     "force_merge",
     "read_only",
@@ -73,6 +76,9 @@ const ACTIONS: &[&str] = &[
     "alias",
     "convert_index_to_remote",
     "stop_replication",
+    "warm_migration",
+    "cold_migration",
+    "cold_delete",
 ];
 
 /// The policy as ISM stores and returns it, or its refusal.

@@ -72,6 +72,15 @@ pub fn normalize(kind: Kind, doc: &mut Json) {
                 remove(doc, key);
             }
             drop_if(doc, "enabled", &Json::Bool(true));
+            // Left out, deletion runs on the creation schedule and keeps at
+            // least one snapshot (SMPolicy.parse fills both in).
+            let creation_schedule = doc["creation"]["schedule"].clone();
+            if let Some(deletion) = doc.get_mut("deletion") {
+                drop_if(deletion, "schedule", &creation_schedule);
+                if let Some(condition) = deletion.get_mut("condition") {
+                    drop_if(condition, "min_count", &Json::from(1));
+                }
+            }
         }
         Kind::IlmPolicy => ilm_policy(doc),
         Kind::SlmPolicy => slm_policy(doc),
@@ -389,6 +398,24 @@ mod tests {
             Kind::IlmPolicy,
             json!({"policy": {"phases": {"delete": {"min_age": "2555d", "actions": {"delete": {"delete_searchable_snapshot": false}}}}}}),
             json!({"policy": {"phases": {"delete": {"min_age": "2555d", "actions": {"delete": {"delete_searchable_snapshot": true}}}}}}),
+        );
+    }
+
+    #[test]
+    fn an_sm_policy_drops_what_the_plugin_fills_in() {
+        let schedule = json!({"cron": {"expression": "0 2 * * *", "timezone": "UTC"}});
+        same(
+            Kind::SmPolicy,
+            json!({"creation": {"schedule": schedule}, "deletion": {"condition": {"max_age": "30d"}}, "snapshot_config": {"repository": "r"}}),
+            json!({"name": "nightly", "schema_version": 21, "enabled": true, "last_updated_time": 1, "enabled_time": 1,
+                "schedule": {"interval": {"start_time": 1, "period": 1, "unit": "Minutes"}},
+                "creation": {"schedule": schedule}, "deletion": {"schedule": schedule, "condition": {"max_age": "30d", "min_count": 1}},
+                "snapshot_config": {"repository": "r"}}),
+        );
+        differ(
+            Kind::SmPolicy,
+            json!({"creation": {"schedule": schedule}, "deletion": {"condition": {"max_age": "30d", "min_count": 7}}}),
+            json!({"creation": {"schedule": schedule}, "deletion": {"condition": {"max_age": "30d", "min_count": 1}}}),
         );
     }
 
