@@ -72,6 +72,7 @@ mod s3_backend;
 mod scenarios;
 mod search_server;
 mod search_support;
+mod search_tls;
 mod show_json;
 mod state_commands;
 mod support;

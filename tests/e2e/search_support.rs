@@ -48,7 +48,7 @@ fn log_file(name: &str) -> Stdio {
 
 /// Starts `cmd`, which prints `{"url": ...}` on its first stdout line when
 /// it is ready (30 s at most).
-fn start(mut cmd: Command, what: &str) -> Server {
+pub fn start(mut cmd: Command, what: &str) -> Server {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -114,6 +114,7 @@ impl Http {
             let chain = certificates(cert_pem).map_err(|e| format!("the client certificate file: {e}"))?;
             let key =
                 ureq::tls::PrivateKey::from_pem(key_pem).map_err(|e| format!("the client key file: {e}"))?.to_owned();
+            check_client_identity(cert_pem, key_pem)?;
             tls = tls.client_cert(Some(ureq::tls::ClientCert::new_with_certs(&chain, key)));
         }
         let agent = ureq::Agent::config_builder()
@@ -198,6 +199,26 @@ impl Http {
         }
         Ok(Response { status, body: String::from_utf8_lossy(&bytes).into_owned() })
     }
+}
+
+/// What rustls will refuse later, when the first connection is made (ureq
+/// then panics): a certificate it cannot use (an X.509 v1 one, as
+/// `openssl x509 -req` makes without extensions) or a key that is not the
+/// certificate's.
+fn check_client_identity(cert_pem: &[u8], key_pem: &[u8]) -> Result<(), String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("the client certificate file: {e}"))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| format!("the client key file: {e}"))?;
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_client_auth_cert(chain, key)
+        .map(|_| ())
+        .map_err(|e| format!("the client certificate and key cannot be used: {e}"))
 }
 
 fn certificates(pem: &[u8]) -> Result<Vec<ureq::tls::Certificate<'static>>, String> {
