@@ -2,7 +2,8 @@
 # tests need, installed when missing and when apt can be used (root, or
 # sudo): python3-venv (for `python3 -m venv`), and Prometheus 2.42 and
 # Alertmanager 0.25 with promtool and amtool, which the prometheus and
-# alertmanager providers' tests start on loopback. Elsewhere those tests
+# alertmanager providers' tests start on loopback, and openssl (the search
+# providers' TLS test makes its certificates with it). Elsewhere those tests
 # say so and skip (unless STRATA_REQUIRE_PROMETHEUS is set, as in CI).
 
 ensure_debian_packages() {
@@ -10,6 +11,7 @@ ensure_debian_packages() {
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || packages+=(python3-venv)
   command -v promtool >/dev/null || packages+=(prometheus)
   command -v amtool >/dev/null || packages+=(prometheus-alertmanager)
+  command -v openssl >/dev/null || packages+=(openssl)
   [ "${#packages[@]}" -gt 0 ] || return 0
   local sudo_cmd=""
   if [ "$(id -u)" != "0" ]; then
