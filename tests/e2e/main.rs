@@ -71,6 +71,7 @@ mod resources;
 mod s3_backend;
 mod scenarios;
 mod search_server;
+mod search_sigv4;
 mod search_support;
 mod search_tls;
 mod show_json;
