@@ -300,6 +300,9 @@ fn ism_sm_roles_and_repositories_settle_move_managed_indices_and_refuse_stale_wr
     write("14d");
     let plan = run(d.path(), &["plan", "-no-color"]);
     assert!(plan.stdout.contains("# opensearch_ism_policy.security_logs will be updated in-place"), "{}", plan.stdout);
+    let shown = plan.transcript();
+    assert!(shown.contains("Managed indices will move to the new policy version"), "{shown}");
+    assert!(shown.contains("1 index managed by \"security-logs\" (security-logs-2026.12)"), "{shown}");
     assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
     run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
     let st = state(d.path());

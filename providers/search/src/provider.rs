@@ -106,7 +106,13 @@ impl Provider for SearchProvider {
             return resp;
         }
         match self.find(req.type_name) {
-            Ok(t) => t.plan(req.prior, req.proposed, req.config, &mut resp),
+            Ok(t) => {
+                t.plan(req.prior, req.proposed, req.config, &mut resp);
+                if !has_errors(&resp.diagnostics) {
+                    let notes = t.plan_notes(self.settings(), req.prior, &resp.planned);
+                    resp.diagnostics.extend(notes);
+                }
+            }
             Err(d) => resp.diagnostics.push(d),
         }
         resp

@@ -13,6 +13,11 @@ pub trait ResourceType: Sync {
     fn validate(&self, config: &Value) -> Diagnostics;
     /// Fills `resp` (its `planned` starts as the proposed object).
     fn plan(&self, prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse);
+    /// Warnings for the reviewer of a planned change that the server must
+    /// be asked about (say, the indices an ISM update will move).
+    fn plan_notes(&self, _settings: &Settings, _prior: &Value, _planned: &Value) -> Diagnostics {
+        Vec::new()
+    }
     /// What the server holds now, or `None` when it is gone.
     fn read(&self, settings: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic>;
     /// Creates, updates, or (when `planned` is null) deletes. (One call per

@@ -87,6 +87,35 @@ impl ResourceType for IsmPolicy {
         resp.diagnostics.extend(validate_state_name(config));
     }
 
+    /// An update that will move managed indices names them, so the
+    /// reviewer sees what the apply touches beyond the policy.
+    fn plan_notes(&self, s: &Settings, prior: &Value, planned: &Value) -> Diagnostics {
+        let body_changed = !prior.is_null() && !attr(prior, "body").raw_equal(&attr(planned, "body"));
+        if !body_changed || bool_attr(planned, UPDATE_MANAGED) != Some(true) {
+            return Vec::new();
+        }
+        let id = str_attr(planned, "policy_id").unwrap_or_default();
+        match ism::managed_indices(s, &id) {
+            Ok(indices) if indices.is_empty() => Vec::new(),
+            Ok(indices) => {
+                let shown: Vec<&str> = indices.iter().take(5).map(String::as_str).collect();
+                let more = if indices.len() > 5 { format!(" and {} more", indices.len() - 5) } else { String::new() };
+                let into =
+                    str_attr(planned, MANAGED_STATE).map(|st| format!(", into the state {st:?}")).unwrap_or_default();
+                vec![ProviderDiagnostic::warning(
+                    "Managed indices will move to the new policy version",
+                    format!(
+                        "{} {} managed by {id:?} ({}{more}) will be moved to the updated policy with change_policy{into}, each once its current state's actions finish.",
+                        indices.len(),
+                        if indices.len() == 1 { "index" } else { "indices" },
+                        shown.join(", ")
+                    ),
+                )]
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
     fn read(&self, s: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
         Ok(ISM_POLICY.read(s, current)?.map(|v| with_extras(v, current)))
     }
