@@ -54,7 +54,7 @@ resource "opensearch_component_template" "base" {
   })
 }
 
-resource "opensearch_composable_index_template" "monthly" {
+resource "opensearch_index_template" "monthly" {
   name = "logs-monthly"
   body = jsonencode({
     index_patterns = ["logs-*"]
@@ -64,7 +64,7 @@ resource "opensearch_composable_index_template" "monthly" {
   })
 }
 
-resource "opensearch_index_template" "legacy" {
+resource "opensearch_legacy_index_template" "legacy" {
   name = "audit"
   body = jsonencode({ index_patterns = ["audit-*"], order = 1, settings = { "index.number_of_replicas" = 0 } })
 }
@@ -94,7 +94,7 @@ fn templates_settle_against_a_real_server_drift_refuse_overwrites_import_and_go(
     write("200");
     let plan = run(d.path(), &["plan", "-no-color"]);
     assert!(
-        plan.stdout.contains("# opensearch_composable_index_template.monthly will be updated in-place"),
+        plan.stdout.contains("# opensearch_index_template.monthly will be updated in-place"),
         "{}",
         plan.stdout
     );
@@ -130,7 +130,7 @@ fn templates_settle_against_a_real_server_drift_refuse_overwrites_import_and_go(
     // Another configuration declaring the same name does not overwrite it;
     // it is told how to import it, and after the import nothing differs.
     let other = TempDir::with_files("os-templates-other", &[]);
-    let base_only = &TEMPLATES[..TEMPLATES.find("resource \"opensearch_composable_index_template\"").unwrap()];
+    let base_only = &TEMPLATES[..TEMPLATES.find("resource \"opensearch_index_template\"").unwrap()];
     other.write("main.tf", &config("opensearch", &osmem.url, base_only));
     let refused = run(other.path(), &["apply", "-auto-approve", "-no-color"]);
     assert_eq!(refused.code, 1, "{}", refused.transcript());
@@ -139,7 +139,7 @@ fn templates_settle_against_a_real_server_drift_refuse_overwrites_import_and_go(
     let imported = run(other.path(), &["import", "-no-color", "opensearch_component_template.base", "logs-base"]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     assert_eq!(plan_code(&other).0, 0);
-    let missing = run(other.path(), &["import", "-no-color", "opensearch_index_template.legacy", "nothing-here"]);
+    let missing = run(other.path(), &["import", "-no-color", "opensearch_legacy_index_template.legacy", "nothing-here"]);
     assert_ne!(missing.code, 0);
     assert!(missing.stderr.contains("does not exist"), "{}", missing.stderr);
 
@@ -229,9 +229,9 @@ resource "opensearch_ism_policy" "security_logs" {
       description   = "hot HOT, warm, deleted after 7 years"
       default_state = "hot"
       states = [
-        { name = "hot", actions = [{ rollover = { min_index_age = "1d" } }],
+        { name = "hot", actions = [{ rollover = { min_index_age = "1d" }, retry = { count = 5 } }],
           transitions = [{ state_name = "warm", conditions = { min_index_age = "HOT" } }] },
-        { name = "warm", actions = [{ replica_count = { number_of_replicas = 1 } }],
+        { name = "warm", actions = [{ replica_count = { number_of_replicas = 1 } }, { allocation = { require = { temp = "warm" } } }],
           transitions = [{ state_name = "delete", conditions = { min_index_age = "2555d" } }] },
         { name = "delete", actions = [{ delete = {} }] },
       ]

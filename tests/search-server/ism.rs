@@ -185,9 +185,54 @@ fn parse_policy(id: &str, body: Option<Json>) -> Result<Json, Reply> {
     stored.insert("schema_version".into(), json!(SCHEMA_VERSION));
     stored.insert("error_notification".into(), p.get("error_notification").cloned().unwrap_or(Json::Null));
     stored.insert("default_state".into(), json!(default_state));
-    stored.insert("states".into(), Json::Array(states));
+    stored.insert("states".into(), Json::Array(states.into_iter().map(stored_state).collect()));
     stored.insert("ism_template".into(), templates);
     Ok(Json::Object(stored))
+}
+
+/// A state as ISM writes it back: transitions always present, and each
+/// action with the defaults its parser fills in (ActionRetry, RolloverAction
+/// `copy_alias`, AllocationAction's `require`/`include`/`exclude`/`wait_for`,
+/// ShrinkAction `switch_aliases`, a notification template's `lang`).
+fn stored_state(mut state: Json) -> Json {
+    if state.get("transitions").is_none() {
+        state["transitions"] = json!([]);
+    }
+    if let Some(Json::Array(actions)) = state.get_mut("actions") {
+        for action in actions.iter_mut() {
+            let Some(a) = action.as_object_mut() else { continue };
+            let retry = a.entry("retry").or_insert_with(|| json!({}));
+            if let Some(r) = retry.as_object_mut() {
+                r.entry("count").or_insert(json!(3));
+                r.entry("backoff").or_insert(json!("exponential"));
+                r.entry("delay").or_insert(json!("1m"));
+            }
+            let defaults: [(&str, Vec<(&str, Json)>); 3] = [
+                ("rollover", vec![("copy_alias", json!(false))]),
+                (
+                    "allocation",
+                    vec![
+                        ("require", json!({})),
+                        ("include", json!({})),
+                        ("exclude", json!({})),
+                        ("wait_for", json!(false)),
+                    ],
+                ),
+                ("shrink", vec![("switch_aliases", json!(false))]),
+            ];
+            for (name, fields) in defaults {
+                if let Some(Json::Object(body)) = a.get_mut(name) {
+                    for (k, v) in fields {
+                        body.entry(k).or_insert(v);
+                    }
+                }
+            }
+            if let Some(Json::Object(t)) = a.get_mut("notification").and_then(|n| n.get_mut("message_template")) {
+                t.entry("lang").or_insert(json!("mustache"));
+            }
+        }
+    }
+    state
 }
 
 fn put_policy(server: &Server, req: &Request, id: &str) -> Reply {

@@ -54,17 +54,26 @@ pub struct Tls {
     pub client_pem: Option<(Vec<u8>, Vec<u8>)>,
 }
 
+#[derive(Clone)]
 pub struct Options {
     pub auth: Auth,
     pub headers: Vec<(String, String)>,
     /// Each call's limit, connecting included.
     pub timeout: Duration,
     pub tls: Tls,
+    /// An HTTP(S) or SOCKS proxy URL (`http://user:pass@host:port`).
+    pub proxy: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { auth: Auth::None, headers: Vec::new(), timeout: Duration::from_secs(60), tls: Tls::default() }
+        Options {
+            auth: Auth::None,
+            headers: Vec::new(),
+            timeout: Duration::from_secs(60),
+            tls: Tls::default(),
+            proxy: None,
+        }
     }
 }
 
@@ -117,7 +126,12 @@ impl Http {
             check_client_identity(cert_pem, key_pem)?;
             tls = tls.client_cert(Some(ureq::tls::ClientCert::new_with_certs(&chain, key)));
         }
+        let proxy = match &options.proxy {
+            Some(url) => Some(ureq::Proxy::new(url).map_err(|e| format!("the proxy URL: {e}"))?),
+            None => None,
+        };
         let agent = ureq::Agent::config_builder()
+            .proxy(proxy)
             .tls_config(tls.build())
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10).min(options.timeout)))

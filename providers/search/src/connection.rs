@@ -67,6 +67,8 @@ impl Server {
 pub struct Settings {
     pub flavour: Flavour,
     http: Option<Http>,
+    /// The client for the version check, when `version_ping_timeout` is set.
+    ping: Option<Http>,
     /// The provider's `opensearch_version` / `elasticsearch_version`: the
     /// server is not asked.
     version_setting: Option<String>,
@@ -85,6 +87,11 @@ pub fn provider_block(flavour: Flavour) -> Block {
         ("password", Attribute::optional(Type::String).sensitive().describe(&format!("({p}_PASSWORD)"))),
         ("api_key", Attribute::optional(Type::String).sensitive().describe("An API key (Authorization: ApiKey)")),
         ("bearer_token", Attribute::optional(Type::String).sensitive()),
+        ("token", Attribute::optional(Type::String).sensitive().describe(&format!("A token sent as `Authorization: <token_name> <token>` ({p}_TOKEN)"))),
+        ("token_name", Attribute::optional(Type::String).describe("The token's scheme: Bearer (default) or ApiKey")),
+        ("proxy", Attribute::optional(Type::String).describe("An HTTP(S) or SOCKS proxy for every request")),
+        ("sniff", Attribute::optional(Type::Bool).describe("Accepted for compatibility; Strata talks to `url` only, never to nodes it discovers")),
+        ("version_ping_timeout", Attribute::optional(Type::Number).describe("Seconds to wait for the version check (default: timeout)")),
         ("headers", Attribute::optional(Type::map(Type::String)).describe("Headers sent with every request")),
         ("insecure", Attribute::optional(Type::Bool).describe("Accept any server certificate")),
         ("cacert_file", Attribute::optional(Type::String).describe("PEM certificates to trust")),
@@ -97,6 +104,8 @@ pub fn provider_block(flavour: Flavour) -> Block {
         ("aws_token", Attribute::optional(Type::String).sensitive()),
         ("aws_profile", Attribute::optional(Type::String)),
         ("aws_assume_role_arn", Attribute::optional(Type::String)),
+        ("aws_assume_role_external_id", Attribute::optional(Type::String)),
+        ("aws_assume_role_session_name", Attribute::optional(Type::String)),
         ("aws_signature_service", Attribute::optional(Type::String).describe("\"es\" (default) or \"aoss\"")),
         (version_attr, Attribute::optional(Type::String).describe("The server's release; it is not asked")),
         ("healthcheck", Attribute::optional(Type::Bool).describe("Accepted for compatibility; Strata asks the server once before the first change")),
@@ -115,8 +124,9 @@ fn at(name: &str) -> AttributePath {
     vec![PathStep::Attr(name.into())]
 }
 
-fn read_file(config: &Value, name: &str) -> Result<Option<Vec<u8>>, ProviderDiagnostic> {
-    match str_attr(config, name) {
+/// The file an attribute (or else the environment variable `env`) names.
+fn read_file(config: &Value, name: &str, env: &str) -> Result<Option<Vec<u8>>, ProviderDiagnostic> {
+    match setting(config, name, Some(env.to_string())) {
         Some(path) => std::fs::read(&path)
             .map(Some)
             .map_err(|e| ProviderDiagnostic::error("Cannot read file", format!("{name} {path:?}: {e}")).at(at(name))),
@@ -127,7 +137,7 @@ fn read_file(config: &Value, name: &str) -> Result<Option<Vec<u8>>, ProviderDiag
 impl Settings {
     /// Settings before `configure` (validate): nothing can be reached.
     pub fn unconfigured(flavour: Flavour) -> Settings {
-        Settings { flavour, http: None, version_setting: None, server: OnceLock::new() }
+        Settings { flavour, http: None, ping: None, version_setting: None, server: OnceLock::new() }
     }
 
     pub fn from_config(flavour: Flavour, config: &Value) -> Result<Settings, ProviderDiagnostic> {
@@ -144,8 +154,11 @@ impl Settings {
         };
         let tls = Tls {
             insecure: bool_attr(config, "insecure").unwrap_or(false),
-            ca_pem: read_file(config, "cacert_file")?,
-            client_pem: match (read_file(config, "client_cert_path")?, read_file(config, "client_key_path")?) {
+            ca_pem: read_file(config, "cacert_file", "OS_CACERT_FILE")?,
+            client_pem: match (
+                read_file(config, "client_cert_path", "OS_CLIENT_CERTIFICATE_PATH")?,
+                read_file(config, "client_key_path", "OS_CLIENT_KEY_PATH")?,
+            ) {
                 (Some(c), Some(k)) => Some((c, k)),
                 (None, None) => None,
                 _ => {
@@ -164,6 +177,7 @@ impl Settings {
         let endpoint_region = url.as_deref().and_then(region_of_endpoint);
         let region = str_attr(config, "aws_region").or_else(|| endpoint_region.as_ref().map(|(r, _)| r.clone()));
         let sign = bool_attr(config, "sign_aws_requests").unwrap_or(region.is_some());
+        let mut serverless = false;
         let auth = if sign {
             let Some(region) = region.or_else(|| std::env::var("AWS_REGION").ok()) else {
                 return Err(ProviderDiagnostic::error(
@@ -175,6 +189,7 @@ impl Settings {
             let service = str_attr(config, "aws_signature_service")
                 .or_else(|| endpoint_region.map(|(_, s)| s.to_string()))
                 .unwrap_or_else(|| "es".into());
+            serverless = service == "aoss";
             if service != "es" && service != "aoss" {
                 return Err(ProviderDiagnostic::error(
                     "Invalid aws_signature_service",
@@ -190,6 +205,8 @@ impl Settings {
                 session_token: str_attr(config, "aws_token"),
                 profile: str_attr(config, "aws_profile"),
                 assume_role_arn: str_attr(config, "aws_assume_role_arn"),
+                assume_role_external_id: str_attr(config, "aws_assume_role_external_id"),
+                assume_role_session_name: str_attr(config, "aws_assume_role_session_name"),
             })
             .map_err(|e| ProviderDiagnostic::error("Cannot sign requests", e))?;
             Auth::Signed(Arc::new(signer))
@@ -205,19 +222,50 @@ impl Settings {
         } else {
             Auth::None
         };
-        let headers = map_of(&attr(config, "headers")).into_iter().collect();
-        let http = match url {
-            Some(url) => Some(
-                Http::new(&url, Options { auth, headers, timeout, tls })
-                    .map_err(|e| ProviderDiagnostic::error("Invalid TLS settings", e))?,
-            ),
+        let mut headers: Vec<(String, String)> = map_of(&attr(config, "headers")).into_iter().collect();
+        if let Some(token) = setting(config, "token", Some(format!("{p}_TOKEN"))) {
+            if !matches!(auth, Auth::None) {
+                return Err(ProviderDiagnostic::error(
+                    "Two kinds of credentials",
+                    "token is sent as the Authorization header, which the other credentials set too: give one of them.",
+                )
+                .at(at("token")));
+            }
+            let scheme = str_attr(config, "token_name").unwrap_or_else(|| "Bearer".into());
+            headers.push(("Authorization".into(), format!("{scheme} {token}")));
+        }
+        let proxy = setting(config, "proxy", None);
+        let ping_timeout =
+            match attr(config, "version_ping_timeout").unmark_deep().0.as_number().and_then(|n| n.to_i64()) {
+                Some(s) if s < 1 => {
+                    return Err(ProviderDiagnostic::error(
+                        "Invalid version_ping_timeout",
+                        "it must be at least 1 second",
+                    )
+                    .at(at("version_ping_timeout")))
+                }
+                Some(s) => Some(Duration::from_secs(s as u64)),
+                None => None,
+            };
+        let options = Options { auth, headers, timeout, tls, proxy };
+        let client = |options: Options| {
+            url.as_deref()
+                .map(|url| Http::new(url, options).map_err(|e| ProviderDiagnostic::error("Invalid TLS settings", e)))
+                .transpose()
+        };
+        let ping = match ping_timeout {
+            Some(t) => client(Options { timeout: t, ..options.clone() })?,
             None => None,
         };
+        let http = client(options)?;
         let version_attr = match flavour {
             Flavour::OpenSearch => "opensearch_version",
             Flavour::Elasticsearch => "elasticsearch_version",
         };
-        Ok(Settings { flavour, http, version_setting: str_attr(config, version_attr), server: OnceLock::new() })
+        // Serverless collections have no `GET /` to ask (as
+        // opensearch-project/opensearch assumes, they speak OpenSearch 2).
+        let version_setting = str_attr(config, version_attr).or_else(|| serverless.then(|| "2.0.0".to_string()));
+        Ok(Settings { flavour, http, ping, version_setting, server: OnceLock::new() })
     }
 
     fn http(&self) -> Result<&Http, ProviderDiagnostic> {
@@ -242,13 +290,22 @@ impl Settings {
                     version: v.clone(),
                 },
                 None => {
-                    let resp = http.get("/")?;
+                    let resp = self.ping.as_ref().unwrap_or(http).get("/")?;
                     if !resp.ok() {
                         return Err(format!("{}/ answered {}: {}", http.base(), resp.status, error_reason(&resp)));
                     }
                     let info = resp.json()?;
+                    // OpenSearch in compatibility mode
+                    // (`compatibility.override_main_response_version`) names
+                    // no distribution and reports 7.10.2; its tagline stays.
+                    let tagline = info["tagline"].as_str().unwrap_or_default();
+                    let distribution = match info["version"]["distribution"].as_str() {
+                        Some(d) => d,
+                        None if tagline.contains("OpenSearch") => "opensearch",
+                        None => "elasticsearch",
+                    };
                     Server {
-                        distribution: info["version"]["distribution"].as_str().unwrap_or("elasticsearch").to_string(),
+                        distribution: distribution.to_string(),
                         version: info["version"]["number"].as_str().unwrap_or_default().to_string(),
                     }
                 }

@@ -38,6 +38,9 @@ pub struct DocumentType {
     pub create_method: &'static str,
     /// Has `seq_no`/`primary_term`, sent as `if_seq_no`/`if_primary_term`.
     pub versioned: bool,
+    /// The state's `id` is the name and this (`-sm-policy` for SM policies,
+    /// as opensearch-project/opensearch stores them).
+    pub id_suffix: &'static str,
     /// The body, from a GET answer for `name`.
     pub extract: fn(&Json, &str) -> Option<Json>,
     /// The document's shape checked before anything is sent: (where in the
@@ -57,8 +60,8 @@ impl ResourceType for DocumentType {
             ("body".to_string(), Attribute::required(Type::String).describe("The document, as JSON")),
         ]);
         if self.versioned {
-            attrs.insert("seq_no".into(), Attribute::computed(Type::Number));
-            attrs.insert("primary_term".into(), Attribute::computed(Type::Number));
+            attrs.insert("seq_no".into(), Attribute::optional_computed(Type::Number));
+            attrs.insert("primary_term".into(), Attribute::optional_computed(Type::Number));
         }
         ResourceSchema {
             block: Block { attributes: attrs, blocks: BTreeMap::new() },
@@ -85,13 +88,13 @@ impl ResourceType for DocumentType {
         }
         if let Some(name) = str_attr(config, self.name_attr) {
             if name.is_empty()
-                || name.contains(['/', '?', '#', ' ', '\\', '"', '*', ','])
-                || name.starts_with(['_', '-', '+'])
+                || name.contains(['/', '?', '#', ' ', '\\', '"', '*', ',', '<', '>', '|'])
+                || name.starts_with('_')
             {
                 out.push(
                     ProviderDiagnostic::error(
                         format!("Invalid {}", self.name_attr),
-                        format!("{name:?}: a name is not empty, does not start with _, - or +, and has no /, \\, *, ?, \", #, comma or space."),
+                        format!("{name:?}: a name is not empty, does not start with _, and has no /, \\, *, ?, \", #, <, >, |, comma or space."),
                     )
                     .at(at(self.name_attr)),
                 );
@@ -105,12 +108,13 @@ impl ResourceType for DocumentType {
     }
 
     fn read(&self, settings: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
-        let name = str_attr(current, "id").or_else(|| str_attr(current, self.name_attr)).unwrap_or_default();
+        let name = self.name_in(current);
         let held = str_attr(current, "body");
         Ok(self.fetch(settings, &name)?.map(|(doc, v)| self.state_of(&name, &doc, v, held.as_deref())))
     }
 
     fn import(&self, settings: &Settings, id: &str) -> Result<Value, ProviderDiagnostic> {
+        let id = id.strip_suffix(self.id_suffix).filter(|_| !self.id_suffix.is_empty()).unwrap_or(id);
         match self.fetch(settings, id)? {
             Some((doc, v)) => Ok(self.state_of(id, &doc, v, None)),
             None => Err(ProviderDiagnostic::error(
@@ -141,6 +145,14 @@ impl ResourceType for DocumentType {
 }
 
 impl DocumentType {
+    /// The document's name in a stored object: its name attribute, or
+    /// (in an imported object without it) its id.
+    fn name_in(&self, object: &Value) -> String {
+        str_attr(object, self.name_attr)
+            .or_else(|| str_attr(object, "id").map(|id| id.strip_suffix(self.id_suffix).unwrap_or(&id).to_string()))
+            .unwrap_or_default()
+    }
+
     fn what(&self) -> &'static str {
         match self.kind {
             Kind::IsmPolicy => "ISM policy",
@@ -161,7 +173,11 @@ impl DocumentType {
         }
         let mut planned = proposed.clone();
         let name = attr(config, self.name_attr);
-        planned = with_attr(&planned, "id", name.clone());
+        let id = match name.as_str() {
+            Some(n) if name.is_known() => Value::string(format!("{n}{}", self.id_suffix).as_str()),
+            _ => Value::unknown(Type::String),
+        };
+        planned = with_attr(&planned, "id", id);
         let (before, after) = (attr(prior, "body"), attr(config, "body"));
         let unchanged = match (before.as_str(), after.as_str()) {
             (Some(b), Some(a)) if before.is_known() && after.is_known() => same_text(self.kind, b, a),
@@ -217,7 +233,7 @@ impl DocumentType {
             }
         };
         let mut fields = BTreeMap::from([
-            ("id".to_string(), Value::string(name)),
+            ("id".to_string(), Value::string(format!("{name}{}", self.id_suffix).as_str())),
             (self.name_attr.to_string(), Value::string(name)),
             ("body".to_string(), Value::string(text.as_str())),
         ]);
@@ -232,7 +248,7 @@ impl DocumentType {
     /// Creates or updates; on a delete (`planned` null) removes.
     fn write(&self, settings: &Settings, prior: &Value, planned: &Value) -> Result<Value, ProviderDiagnostic> {
         if planned.is_null() {
-            let name = str_attr(prior, "id").unwrap_or_default();
+            let name = self.name_in(prior);
             let resp = settings.call("DELETE", &(self.path)(settings, &name)?, None)?;
             if !resp.ok() && resp.status != 404 {
                 return Err(refused(&format!("Deleting {} {name:?}", self.what()), &resp));

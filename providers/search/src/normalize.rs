@@ -49,11 +49,22 @@ pub fn normalize(kind: Kind, doc: &mut Json) {
         Kind::IndexTemplate => {
             listify(doc, "index_patterns");
             drop_if(doc, "composed_of", &Json::Array(Vec::new()));
+            template_dates(doc);
+            if let Some(ds) = doc.get_mut("data_stream") {
+                // OpenSearch's and Elasticsearch's defaults for `data_stream: {}`.
+                drop_if(ds, "timestamp_field", &serde_json::json!({"name": "@timestamp"}));
+                drop_if(ds, "hidden", &Json::Bool(false));
+                drop_if(ds, "allow_custom_routing", &Json::Bool(false));
+            }
+            if let Some(c) = doc.get_mut("context") {
+                drop_if(c, "version", &Json::String("_latest".into()));
+            }
             if let Some(t) = doc.get_mut("template") {
                 template_body(t);
             }
         }
         Kind::ComponentTemplate => {
+            template_dates(doc);
             if let Some(t) = doc.get_mut("template") {
                 template_body(t);
             }
@@ -74,6 +85,12 @@ pub fn normalize(kind: Kind, doc: &mut Json) {
             drop_if(doc, "enabled", &Json::Bool(true));
             // Left out, deletion runs on the creation schedule and keeps at
             // least one snapshot (SMPolicy.parse fills both in).
+            if let Some(c) = doc.get_mut("notification").and_then(|n| n.get_mut("conditions")) {
+                drop_if(c, "creation", &Json::Bool(true));
+                for key in ["deletion", "failure", "time_limit_exceeded"] {
+                    drop_if(c, key, &Json::Bool(false));
+                }
+            }
             let creation_schedule = doc["creation"]["schedule"].clone();
             if let Some(deletion) = doc.get_mut("deletion") {
                 drop_if(deletion, "schedule", &creation_schedule);
@@ -147,13 +164,32 @@ fn listify(doc: &mut Json, key: &str) {
     }
 }
 
-/// The `settings`, `mappings` and `aliases` of a template body.
+/// Elasticsearch 9's bookkeeping on templates (created and modified dates).
+fn template_dates(doc: &mut Json) {
+    for key in ["created_date", "created_date_millis", "modified_date", "modified_date_millis"] {
+        remove(doc, key);
+    }
+}
+
+/// The `settings`, `mappings` and `aliases` of a template body: empty
+/// mappings are not returned, and an alias's `routing` comes back as
+/// `index_routing` and `search_routing`.
 fn template_body(t: &mut Json) {
     if let Some(s) = t.get_mut("settings") {
         *s = index_settings(s);
     }
     if let Some(m) = t.get_mut("mappings") {
         mappings(m);
+    }
+    drop_if(t, "mappings", &Json::Object(Map::new()));
+    if let Some(Json::Object(aliases)) = t.get_mut("aliases") {
+        for alias in aliases.values_mut() {
+            let Some(a) = alias.as_object_mut() else { continue };
+            if let Some(routing) = a.remove("routing") {
+                a.entry("index_routing").or_insert_with(|| routing.clone());
+                a.entry("search_routing").or_insert(routing);
+            }
+        }
     }
 }
 
@@ -238,11 +274,49 @@ fn ism_policy(doc: &mut Json) {
             m.entry("actions").or_insert_with(|| Json::Array(Vec::new()));
             m.entry("transitions").or_insert_with(|| Json::Array(Vec::new()));
             if let Some(Json::Array(actions)) = m.get_mut("actions") {
-                for a in actions.iter_mut() {
-                    drop_if(a, "retry", &default_retry());
-                }
+                actions.iter_mut().for_each(ism_action);
             }
         }
+    }
+    if let Some(n) = p.get_mut("error_notification") {
+        message_template(n);
+    }
+}
+
+/// What the ISM plugin writes back into an action: the rest of a partial
+/// `retry` (then the whole default one dropped), each action's own
+/// defaults, a notification template's `lang`.
+fn ism_action(a: &mut Json) {
+    if let Some(Json::Object(retry)) = a.get_mut("retry") {
+        retry.entry("backoff").or_insert_with(|| Json::String("exponential".into()));
+        retry.entry("delay").or_insert_with(|| Json::String("1m".into()));
+    }
+    drop_if(a, "retry", &default_retry());
+    let empty = || Json::Object(Map::new());
+    let defaults: [(&str, &[(&str, Json)]); 3] = [
+        ("rollover", &[("copy_alias", Json::Bool(false))]),
+        (
+            "allocation",
+            &[("require", empty()), ("include", empty()), ("exclude", empty()), ("wait_for", Json::Bool(false))],
+        ),
+        ("shrink", &[("switch_aliases", Json::Bool(false))]),
+    ];
+    for (action, fields) in defaults {
+        if let Some(body) = a.get_mut(action) {
+            for (key, default) in fields {
+                drop_if(body, key, default);
+            }
+        }
+    }
+    if let Some(n) = a.get_mut("notification") {
+        message_template(n);
+    }
+}
+
+/// A mustache template's `lang`, which the plugin writes when left out.
+fn message_template(n: &mut Json) {
+    if let Some(t) = n.get_mut("message_template") {
+        drop_if(t, "lang", &Json::String("mustache".into()));
     }
 }
 
@@ -269,6 +343,7 @@ fn ilm_policy(doc: &mut Json) {
                 "searchable_snapshot" => &[("force_merge_index", Json::Bool(true))],
                 "migrate" => &[("enabled", Json::Bool(true))],
                 "shrink" => &[("allow_write_after_shrink", Json::Bool(false))],
+                "downsample" => &[("wait_timeout", Json::String("1d".into()))],
                 "allocate" => &[
                     ("include", Json::Object(Map::new())),
                     ("exclude", Json::Object(Map::new())),
@@ -366,6 +441,39 @@ mod tests {
         retried["policy"]["states"][1]["actions"][0]["retry"] =
             json!({"count": 5, "backoff": "constant", "delay": "1m"});
         differ(Kind::IsmPolicy, configured, retried);
+    }
+
+    #[test]
+    fn ism_actions_lose_the_defaults_the_plugin_writes_back() {
+        let configured = json!({"policy": {"default_state": "hot", "states": [{"name": "hot", "actions": [
+            {"rollover": {"min_index_age": "1d"}, "retry": {"count": 5}},
+            {"allocation": {"require": {"temp": "warm"}}},
+            {"notification": {"destination": {"slack": {"url": "https://hooks.example.com"}}, "message_template": {"source": "{{ctx.index}} rolled over"}}}
+        ]}]}});
+        let returned = json!({"policy": {"default_state": "hot", "states": [{"name": "hot", "actions": [
+            {"rollover": {"min_index_age": "1d", "copy_alias": false}, "retry": {"count": 5, "backoff": "exponential", "delay": "1m"}},
+            {"allocation": {"require": {"temp": "warm"}, "include": {}, "exclude": {}, "wait_for": false}, "retry": {"count": 3, "backoff": "exponential", "delay": "1m"}},
+            {"notification": {"destination": {"slack": {"url": "https://hooks.example.com"}}, "message_template": {"source": "{{ctx.index}} rolled over", "lang": "mustache"}}, "retry": {"count": 3, "backoff": "exponential", "delay": "1m"}}
+        ], "transitions": []}]}});
+        same(Kind::IsmPolicy, configured.clone(), returned.clone());
+        let mut copied = returned;
+        copied["policy"]["states"][0]["actions"][0]["rollover"]["copy_alias"] = json!(true);
+        differ(Kind::IsmPolicy, configured, copied);
+    }
+
+    #[test]
+    fn templates_lose_data_stream_defaults_dates_empty_mappings_and_split_routing() {
+        same(
+            Kind::IndexTemplate,
+            json!({"index_patterns": ["logs-*"], "data_stream": {}, "template": {"mappings": {}, "aliases": {"logs": {"routing": "1"}}}}),
+            json!({"index_patterns": ["logs-*"], "data_stream": {"timestamp_field": {"name": "@timestamp"}, "hidden": false, "allow_custom_routing": false},
+                "created_date_millis": 1, "modified_date_millis": 2, "template": {"aliases": {"logs": {"index_routing": "1", "search_routing": "1"}}}}),
+        );
+        differ(
+            Kind::IndexTemplate,
+            json!({"index_patterns": ["logs-*"], "data_stream": {"hidden": true}}),
+            json!({"index_patterns": ["logs-*"], "data_stream": {"hidden": false}}),
+        );
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn schema() -> ResourceSchema {
     let attrs = [
         ("id", Attribute::computed(Type::String)),
         ("name", Attribute::required(Type::String).force_new()),
-        ("type", Attribute::required(Type::String).force_new().describe("s3, fs, url, azure, gcs, hdfs")),
+        ("type", Attribute::required(Type::String).describe("s3, fs, url, azure, gcs, hdfs, or a plugin's")),
         ("settings", Attribute::optional(Type::map(Type::String))),
         ("verify", Attribute::optional(Type::Bool).describe("Check that every node can reach it (default true)")),
     ];
@@ -80,16 +80,6 @@ fn validate(config: &Value) -> Diagnostics {
         Some("gcs") => &["bucket"],
         Some("hdfs") => &["uri", "path"],
         Some("source") => &["delegate_type"],
-        Some(other) if attr(config, "type").is_known() => {
-            out.push(
-                ProviderDiagnostic::error(
-                    "Unknown repository type",
-                    format!("{other:?}: a repository type is s3, fs, url, azure, gcs, hdfs or source."),
-                )
-                .at(at("type")),
-            );
-            &[]
-        }
         _ => &[],
     };
     for key in required {

@@ -19,6 +19,8 @@ pub struct AwsSettings {
     pub session_token: Option<String>,
     pub profile: Option<String>,
     pub assume_role_arn: Option<String>,
+    pub assume_role_external_id: Option<String>,
+    pub assume_role_session_name: Option<String>,
 }
 
 pub struct AwsSigner {
@@ -56,11 +58,17 @@ impl AwsSigner {
             let base = conf.credentials_provider();
             match (&s.assume_role_arn, base) {
                 (Some(arn), _) => aws_credential_types::provider::SharedCredentialsProvider::new(
-                    aws_config::sts::AssumeRoleProvider::builder(arn)
-                        .session_name("strata")
-                        .configure(&conf)
-                        .build()
-                        .await,
+                    {
+                        let mut b = aws_config::sts::AssumeRoleProvider::builder(arn)
+                            .session_name(s.assume_role_session_name.as_deref().unwrap_or("strata"));
+                        if let Some(id) = &s.assume_role_external_id {
+                            b = b.external_id(id);
+                        }
+                        b
+                    }
+                    .configure(&conf)
+                    .build()
+                    .await,
                 ),
                 (None, Some(p)) => p,
                 (None, None) => aws_credential_types::provider::SharedCredentialsProvider::new(
@@ -103,14 +111,14 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 impl Signer for AwsSigner {
     fn sign(&self, request: &SignRequest) -> Result<Vec<(String, String)>, String> {
-        use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+        use aws_sigv4::http_request::{sign, SignableBody, SignableRequest};
         let identity = self.credentials()?.into();
         let params = aws_sigv4::sign::v4::SigningParams::builder()
             .identity(&identity)
             .region(&self.settings.region)
             .name(&self.settings.service)
             .time(SystemTime::now())
-            .settings(SigningSettings::default())
+            .settings(signing_settings(&self.settings.service))
             .build()
             .map_err(|e| e.to_string())?
             .into();
@@ -125,6 +133,16 @@ impl Signer for AwsSigner {
         let (headers, _query) = instructions.into_parts();
         Ok(headers.into_iter().map(|h| (h.name().to_string(), h.value().to_string())).collect())
     }
+}
+
+/// OpenSearch Serverless requires the payload's hash as
+/// `x-amz-content-sha256`; managed domains take it too.
+fn signing_settings(service: &str) -> aws_sigv4::http_request::SigningSettings {
+    let mut settings = aws_sigv4::http_request::SigningSettings::default();
+    if service == "aoss" {
+        settings.payload_checksum_kind = aws_sigv4::http_request::PayloadChecksumKind::XAmzSha256;
+    }
+    settings
 }
 
 /// The region of a managed domain's endpoint
@@ -170,6 +188,8 @@ mod tests {
             session_token: None,
             profile: None,
             assume_role_arn: None,
+            assume_role_external_id: None,
+            assume_role_session_name: None,
         })
         .unwrap();
         let headers = vec![("Content-Type".to_string(), "application/json".to_string())];

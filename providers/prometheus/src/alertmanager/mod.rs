@@ -162,8 +162,13 @@ impl Provider for AlertmanagerProvider {
         if has_errors(&diags) {
             return diags;
         }
-        let options =
-            Options { auth, headers, timeout: Duration::from_secs(60), tls: Tls { insecure, ..Tls::default() } };
+        let options = Options {
+            auth,
+            headers,
+            timeout: Duration::from_secs(60),
+            tls: Tls { insecure, ..Tls::default() },
+            proxy: None,
+        };
         let http = match Http::new(&url, options) {
             Ok(h) => h,
             Err(e) => return vec![ProviderDiagnostic::error("Invalid TLS settings", e)],

@@ -168,7 +168,7 @@ fn settings_from(config: &Value) -> Result<Settings, ProviderDiagnostic> {
     let insecure = bool_attr(config, "insecure_skip_verify").unwrap_or(false);
     let http = match setting(config, "url", Some("PROMETHEUS_URL")) {
         Some(url) => Some(
-            Http::new(&url, Options { auth, headers, timeout, tls: Tls { insecure, ..Tls::default() } })
+            Http::new(&url, Options { auth, headers, timeout, tls: Tls { insecure, ..Tls::default() }, proxy: None })
                 .map_err(|e| ProviderDiagnostic::error("Invalid TLS settings", e))?,
         ),
         None => None,

@@ -19,6 +19,7 @@ pub const LIFECYCLE_POLICY: DocumentType = DocumentType {
     path: |_, name| Ok(format!("/_ilm/policy/{}", segment(name))),
     create_method: "PUT",
     versioned: false,
+    id_suffix: "",
     // `{name: {"version", "modified_date", "policy", "in_use_by"}}`
     extract: |answer, name| answer.get(name)?.get("policy").map(|p| serde_json::json!({ "policy": p })),
     check: check_lifecycle_policy,
@@ -31,6 +32,7 @@ pub const INDEX_TEMPLATE: DocumentType = DocumentType {
     path: |_, name| Ok(format!("/_index_template/{}", segment(name))),
     create_method: "PUT",
     versioned: false,
+    id_suffix: "",
     extract: |answer, name| named_entry(answer, "index_templates", "index_template", name),
     check: check_index_template,
 };
@@ -42,6 +44,7 @@ pub const COMPONENT_TEMPLATE: DocumentType = DocumentType {
     path: |_, name| Ok(format!("/_component_template/{}", segment(name))),
     create_method: "PUT",
     versioned: false,
+    id_suffix: "",
     extract: |answer, name| named_entry(answer, "component_templates", "component_template", name),
     check: check_component_template,
 };
@@ -55,6 +58,7 @@ pub const SNAPSHOT_LIFECYCLE: DocumentType = DocumentType {
     path: |_, name| Ok(format!("/_slm/policy/{}", segment(name))),
     create_method: "PUT",
     versioned: false,
+    id_suffix: "",
     // `{id: {"version", "modified_date_millis", "policy", "next_execution_millis", "stats"}}`
     extract: |answer, name| answer.get(name)?.get("policy").cloned(),
     check: check_snapshot_lifecycle,
@@ -88,12 +92,22 @@ const PHASES: &[(&str, &[&str])] = &[
     ("delete", &["wait_for_snapshot", "delete"]),
 ];
 
-/// A time value (`30d`, `12h`, `0ms`) in milliseconds.
-fn millis(text: &str) -> Option<f64> {
+/// A time value (`30d`, `12h`, `0ms`, `0`, `-1`) in milliseconds, read as
+/// Elasticsearch's `TimeValue.parseTimeValue` reads it (trimmed, any case;
+/// a JSON number is its text).
+fn millis(value: &Json) -> Option<f64> {
+    let text = match value {
+        Json::String(s) => s.trim().to_lowercase(),
+        Json::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    if text == "0" || text == "-1" {
+        return Some(text.parse().ok()?);
+    }
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
     let (n, unit) = text.split_at(split);
     let n: f64 = n.parse().ok()?;
-    let scale = match unit {
+    let scale = match unit.trim() {
         "nanos" => 1e-6,
         "micros" => 1e-3,
         "ms" => 1.0,
@@ -121,15 +135,17 @@ pub fn check_lifecycle_policy(doc: &Json) -> Vec<String> {
         out.push("policy.phases is required".into());
         return out;
     };
-    let mut timings: Vec<(&str, f64, &str)> = Vec::new();
+    let mut timings: Vec<(&str, f64, String)> = Vec::new();
     for (name, phase) in phases {
         let Some((_, allowed)) = PHASES.iter().find(|(p, _)| p == name) else {
             out.push(format!("policy.phases.{name}: a phase is hot, warm, cold, frozen or delete"));
             continue;
         };
         if let Some(age) = phase.get("min_age") {
-            match age.as_str().and_then(|a| millis(a).map(|m| (a, m))) {
-                Some((text, ms)) => timings.push((name, ms, text)),
+            match millis(age) {
+                // A min_age of 0 is "not configured": not in the order check.
+                Some(ms) if ms <= 0.0 => {}
+                Some(ms) => timings.push((name, ms, age.to_string())),
                 None => out.push(format!("policy.phases.{name}.min_age {age}: a time such as 30d or 12h")),
             }
         }
@@ -165,10 +181,12 @@ pub fn check_lifecycle_policy(doc: &Json) -> Vec<String> {
     // Phases run in order; a later phase may not start before an earlier one.
     timings.sort_by_key(|(name, _, _)| PHASES.iter().position(|(p, _)| p == name));
     for pair in timings.windows(2) {
-        let ((early, a, a_text), (late, b, b_text)) = (pair[0], pair[1]);
+        let ((early, a, a_text), (late, b, b_text)) = (&pair[0], &pair[1]);
         if b < a {
             out.push(format!(
-                "policy.phases.{late}.min_age ({b_text}) is before the {early} phase's min_age ({a_text}); phases run in order hot, warm, cold, frozen, delete"
+                "policy.phases.{late}.min_age ({}) is before the {early} phase's min_age ({}); phases run in order hot, warm, cold, frozen, delete",
+                b_text.trim_matches('"'),
+                a_text.trim_matches('"')
             ));
         }
     }
@@ -186,14 +204,27 @@ pub fn check_snapshot_lifecycle(doc: &Json) -> Vec<String> {
     if let Some(s) = doc["schedule"].as_str() {
         // A Quartz cron: seconds minutes hours day-of-month month day-of-week [year].
         let fields = s.split_whitespace().count();
-        if !(6..=7).contains(&fields) && millis(s).is_none() {
+        if !(6..=7).contains(&fields) && millis(&doc["schedule"]).is_none() {
             out.push(format!(
                 "schedule {s:?} is a cron expression with 6 or 7 fields (\"0 30 1 * * ?\") or an interval (\"1h\")"
             ));
         }
     }
+    // Date math ({now/d{yyyy.MM.dd|Europe/Paris}}) is checked once resolved.
     if let Some(name) = doc["name"].as_str() {
-        if name != name.to_lowercase() {
+        let mut depth = 0usize;
+        let literal: String = name
+            .chars()
+            .filter(|c| {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth = depth.saturating_sub(1),
+                    _ => return depth == 0,
+                }
+                false
+            })
+            .collect();
+        if literal != literal.to_lowercase() {
             out.push(format!("name {name:?}: snapshot names are lowercase"));
         }
     }
@@ -204,7 +235,7 @@ pub fn check_snapshot_lifecycle(doc: &Json) -> Vec<String> {
         }
     }
     if let Some(e) = r.get("expire_after") {
-        if e.as_str().and_then(millis).is_none() {
+        if millis(e).is_none() {
             out.push(format!("retention.expire_after {e}: a time such as 30d"));
         }
     }
@@ -225,6 +256,9 @@ mod tests {
             "delete": {"min_age": "2555d", "actions": {"wait_for_snapshot": {"policy": "nightly"}, "delete": {}}}
         }}});
         assert_eq!(check_lifecycle_policy(&seven_years), Vec::<String>::new());
+        // As TimeValue reads them: any case, trimmed, numbers; 0 is "not set".
+        let loose = json!({"policy": {"phases": {"warm": {"min_age": " 7D", "actions": {}}, "cold": {"min_age": 0}, "delete": {"min_age": "2555D ", "actions": {"delete": {}}}}}});
+        assert_eq!(check_lifecycle_policy(&loose), Vec::<String>::new());
         let bad = json!({"policy": {"phases": {
             "hot": {"actions": {"shrink": {"number_of_shards": 1}, "allocate": {}}},
             "warm": {"min_age": "30d", "actions": {}},
@@ -246,7 +280,9 @@ mod tests {
         let nightly = json!({"schedule": "0 30 1 * * ?", "name": "<nightly-{now/d}>", "repository": "worm",
             "config": {"indices": ["audit-*"]}, "retention": {"expire_after": "2555d", "min_count": 7, "max_count": 3000}});
         assert_eq!(check_snapshot_lifecycle(&nightly), Vec::<String>::new());
-        let bad = json!({"schedule": "daily", "name": "Nightly", "retention": {"expire_after": 30, "min_count": 9, "max_count": 3}});
+        let paris = json!({"schedule": "0 30 1 * * ?", "name": "<audit-{now/d{yyyy.MM.dd|Europe/Paris}}>", "repository": "worm"});
+        assert_eq!(check_snapshot_lifecycle(&paris), Vec::<String>::new());
+        let bad = json!({"schedule": "daily", "name": "Nightly", "retention": {"expire_after": "soon", "min_count": 9, "max_count": 3}});
         assert_eq!(check_snapshot_lifecycle(&bad).len(), 5, "{:#?}", check_snapshot_lifecycle(&bad));
     }
 }

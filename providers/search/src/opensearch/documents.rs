@@ -18,6 +18,7 @@ pub const ISM_POLICY: DocumentType = DocumentType {
     path: ism_policy_path,
     create_method: "PUT",
     versioned: true,
+    id_suffix: "",
     extract: |answer, _| answer.get("policy").map(|p| serde_json::json!({ "policy": p })),
     check: check_ism_policy,
 };
@@ -29,6 +30,7 @@ pub const COMPOSABLE_TEMPLATE: DocumentType = DocumentType {
     path: |_, name| Ok(format!("/_index_template/{}", segment(name))),
     create_method: "PUT",
     versioned: false,
+    id_suffix: "",
     extract: |answer, name| named_entry(answer, "index_templates", "index_template", name),
     check: check_index_template,
 };
@@ -40,19 +42,27 @@ pub const COMPONENT_TEMPLATE: DocumentType = DocumentType {
     path: |_, name| Ok(format!("/_component_template/{}", segment(name))),
     create_method: "PUT",
     versioned: false,
+    id_suffix: "",
     extract: |answer, name| named_entry(answer, "component_templates", "component_template", name),
     check: check_component_template,
 };
 
-/// opensearch-project/opensearch's `opensearch_index_template` is the
-/// legacy `_template` API (its users asked for that name to stay).
+/// opensearch-project/opensearch's `opensearch_index_template` is, on
+/// OpenSearch after 1.0, the composable `_index_template` API too (its
+/// resource_opensearch_index_template.go), so existing configurations and
+/// states keep working.
+pub const INDEX_TEMPLATE: DocumentType = DocumentType { type_name: "opensearch_index_template", ..COMPOSABLE_TEMPLATE };
+
+/// Legacy templates (`_template`), which opensearch-project/opensearch no
+/// longer reaches on OpenSearch 2.x; Strata's own name.
 pub const LEGACY_TEMPLATE: DocumentType = DocumentType {
-    type_name: "opensearch_index_template",
+    type_name: "opensearch_legacy_index_template",
     name_attr: "name",
     kind: Kind::LegacyTemplate,
     path: |_, name| Ok(format!("/_template/{}", segment(name))),
     create_method: "PUT",
     versioned: false,
+    id_suffix: "",
     extract: |answer, name| answer.get(name).cloned(),
     check: check_legacy_template,
 };
@@ -61,9 +71,11 @@ pub const SM_POLICY: DocumentType = DocumentType {
     type_name: "opensearch_sm_policy",
     name_attr: "policy_name",
     kind: Kind::SmPolicy,
-    path: |s, name| Ok(format!("/{}/_sm/policies/{}", s.server()?.plugins_prefix(), segment(name))),
+    // Snapshot management has no Open Distro route.
+    path: |_, name| Ok(format!("/_plugins/_sm/policies/{}", segment(name))),
     create_method: "POST",
     versioned: true,
+    id_suffix: "-sm-policy",
     extract: |answer, _| answer.get("sm_policy").cloned(),
     check: check_sm_policy,
 };
@@ -99,6 +111,7 @@ const ISM_ACTIONS: &[&str] = &[
     "alias",
     "convert_index_to_remote",
     "stop_replication",
+    "search_only",
     "warm_migration",
     "cold_migration",
     "cold_delete",
@@ -138,6 +151,8 @@ pub fn check_ism_policy(doc: &Json) -> Vec<String> {
             let kinds: Vec<&String> =
                 a.keys().filter(|k| !matches!(k.as_str(), "retry" | "timeout" | "custom")).collect();
             match kinds.as_slice() {
+                // A plugin's action: {"custom": {"<type>": {...}}}.
+                [] if a.get("custom").and_then(Json::as_object).is_some_and(|c| c.len() == 1) => {}
                 [k] if ISM_ACTIONS.contains(&k.as_str()) => {}
                 [k] => out.push(format!("policy.states[{i}].actions[{j}]: {k:?} is not an ISM action")),
                 _ => out.push(format!("policy.states[{i}].actions[{j}] names exactly one action")),
@@ -186,7 +201,8 @@ fn check_template_block(t: Option<&Json>, out: &mut Vec<String>) {
         return;
     };
     for key in t.keys() {
-        if !matches!(key.as_str(), "settings" | "mappings" | "aliases") {
+        // Elasticsearch's templates also carry a data stream lifecycle.
+        if !matches!(key.as_str(), "settings" | "mappings" | "aliases" | "lifecycle" | "data_stream_options") {
             out.push(format!("template.{key}: a template holds settings, mappings and aliases"));
         }
     }
@@ -234,10 +250,16 @@ pub fn check_sm_policy(doc: &Json) -> Vec<String> {
         out.push("a snapshot management body is the policy itself (creation, deletion, snapshot_config), not {\"policy\": ...}".into());
         return out;
     }
-    match doc["creation"]["schedule"]["cron"]["expression"].as_str() {
-        Some(cron) if cron.split_whitespace().count() == 5 => {}
-        Some(cron) => out.push(format!("creation.schedule.cron.expression {cron:?} is a 5-field cron expression")),
-        None => out.push("creation.schedule.cron.expression is required".into()),
+    // Since index-management #1452 a policy may only create or only delete.
+    if doc.get("creation").is_none() && doc.get("deletion").is_none() {
+        out.push("a snapshot management policy has creation, deletion or both".into());
+    }
+    if let Some(c) = doc.get("creation") {
+        match c["schedule"]["cron"]["expression"].as_str() {
+            Some(cron) if cron.split_whitespace().count() == 5 => {}
+            Some(cron) => out.push(format!("creation.schedule.cron.expression {cron:?} is a 5-field cron expression")),
+            None => out.push("creation.schedule.cron.expression is required".into()),
+        }
     }
     if doc["snapshot_config"]["repository"].as_str().is_none() {
         out.push("snapshot_config.repository is required".into());

@@ -12,6 +12,21 @@ use crate::document::segment;
 use serde_json::{json, Value as Json};
 use strata_provider::ProviderDiagnostic;
 
+/// `indices` as comma-separated path segments of at most `limit` bytes each.
+fn batches(indices: &[String], limit: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for index in indices.iter().map(|i| segment(i)) {
+        match out.last_mut() {
+            Some(last) if last.len() + 1 + index.len() <= limit => {
+                last.push(',');
+                last.push_str(&index);
+            }
+            _ => out.push(index),
+        }
+    }
+    out
+}
+
 /// The indices ISM manages under `policy_id`, sorted.
 pub fn managed_indices(s: &Settings, policy_id: &str) -> Result<Vec<String>, ProviderDiagnostic> {
     let prefix = s.server()?.plugins_prefix();
@@ -57,25 +72,26 @@ pub fn move_managed_indices(
     if let Some(state) = state {
         body["state"] = Json::String(state.to_string());
     }
-    let list: Vec<String> = indices.iter().map(|i| segment(i)).collect();
-    let resp = s.call("POST", &format!("/{prefix}/_ism/change_policy/{}", list.join(",")), Some(&body))?;
-    if !resp.ok() {
-        return Err(refused("Moving the managed indices to the new policy version (change_policy)", &resp));
-    }
-    let v = resp.json().map_err(|e| ProviderDiagnostic::error("change_policy failed", e))?;
-    if v["failures"] == true {
-        let failed: Vec<String> = v["failed_indices"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|f| {
+    // One call per batch of names, each URL well under OpenSearch's 4 KB
+    // request line (http.max_initial_line_length).
+    let mut failed: Vec<String> = Vec::new();
+    for batch in batches(&indices, 3000) {
+        let resp = s.call("POST", &format!("/{prefix}/_ism/change_policy/{batch}"), Some(&body))?;
+        if !resp.ok() {
+            return Err(refused("Moving the managed indices to the new policy version (change_policy)", &resp));
+        }
+        let v = resp.json().map_err(|e| ProviderDiagnostic::error("change_policy failed", e))?;
+        if v["failures"] == true {
+            failed.extend(v["failed_indices"].as_array().into_iter().flatten().map(|f| {
                 format!(
                     "{} ({})",
                     f["index_name"].as_str().unwrap_or("?"),
                     f["reason"].as_str().unwrap_or("no reason given")
                 )
-            })
-            .collect();
+            }));
+        }
+    }
+    if !failed.is_empty() {
         return Err(ProviderDiagnostic::error(
             "Some managed indices were not moved to the new policy version",
             format!(
@@ -85,4 +101,16 @@ pub fn move_managed_indices(
         ));
     }
     Ok(indices)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn change_policy_urls_stay_short() {
+        let indices: Vec<String> = (0..2555).map(|d| format!("security-logs-{d:05}")).collect();
+        let batches = super::batches(&indices, 3000);
+        assert!(batches.len() > 10, "{}", batches.len());
+        assert!(batches.iter().all(|b| b.len() <= 3000));
+        assert_eq!(batches.join(",").split(',').count(), 2555);
+    }
 }

@@ -31,6 +31,7 @@ const TYPES: Types = &[
     &IsmPolicy,
     &documents::COMPOSABLE_TEMPLATE,
     &documents::COMPONENT_TEMPLATE,
+    &documents::INDEX_TEMPLATE,
     &documents::LEGACY_TEMPLATE,
     &documents::SM_POLICY,
     &Repository { type_name: "opensearch_snapshot_repository" },

@@ -122,16 +122,6 @@ fn validate(config: &Value) -> Diagnostics {
                 );
             }
         }
-        let patterns = attr(p, "index_patterns");
-        if patterns.is_wholly_known() && strings_of(&patterns).is_empty() {
-            out.push(
-                ProviderDiagnostic::error(
-                    "Missing index patterns",
-                    "Each index_permissions block names the indices it is for.",
-                )
-                .at(here("index_patterns")),
-            );
-        }
     }
     out
 }
