@@ -102,7 +102,7 @@ fn millis(value: &Json) -> Option<f64> {
         _ => return None,
     };
     if text == "0" || text == "-1" {
-        return Some(text.parse().ok()?);
+        return text.parse().ok();
     }
     let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
     let (n, unit) = text.split_at(split);
