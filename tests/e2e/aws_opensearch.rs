@@ -390,17 +390,15 @@ fn a_legacy_elasticsearch_domain_goes_through_the_same_api() {
 
 fn policy_config(name: &str, with_policy: bool) -> String {
     let policy = if with_policy {
-        format!(
-            r#"
-resource "aws_opensearch_domain_policy" "main" {{
+        r#"
+resource "aws_opensearch_domain_policy" "main" {
   domain_name = aws_opensearch_domain.search.domain_name
-  access_policies = jsonencode({{
+  access_policies = jsonencode({
     Version   = "2012-10-17"
-    Statement = [{{ Effect = "Allow", Principal = {{ AWS = "*" }}, Action = "es:*", Resource = "${{aws_opensearch_domain.search.arn}}/*" }}]
-  }})
-}}
-"#
-        )
+    Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "es:*", Resource = "${aws_opensearch_domain.search.arn}/*" }]
+  })
+}"#
+        .to_string()
     } else {
         String::new()
     };
