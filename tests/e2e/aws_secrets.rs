@@ -1,6 +1,7 @@
 //! Secrets held by the new AWS types appear in no rendering. A database
 //! password, a Secrets Manager secret string, a Lambda environment
-//! variable fed by a sensitive variable and an API key's value are planted;
+//! variable fed by a sensitive variable, an API key's value and an OpenSearch
+//! domain's master password are planted;
 //! then every command a user or a CI job runs prints none of them: plan and
 //! apply output, `show`, the plan's `show -json` (which marks them
 //! sensitive instead),
@@ -17,6 +18,7 @@ const DB_PASSWORD: &str = "planted-db-password-4f1c";
 const HOOK_TOKEN: &str = "planted-hook-token-93ab";
 const API_KEY: &str = "plantedApiKeyValue0000000000000000001";
 const ROTATED: &str = "planted-rotated-secret-77de";
+const DOMAIN_PASSWORD: &str = "Planted-Domain-Pw-5e2a!";
 
 fn config(extra: &str) -> String {
     format!(
@@ -32,6 +34,11 @@ variable "hook_token" {{
 }}
 
 variable "api_key" {{
+  type      = string
+  sensitive = true
+}}
+
+variable "domain_password" {{
   type      = string
   sensitive = true
 }}
@@ -90,12 +97,37 @@ resource "aws_api_gateway_api_key" "partner" {{
   name  = "leak-partner"
   value = var.api_key
 }}
+
+resource "aws_opensearch_domain" "search" {{
+  domain_name = "leak-search"
+  encrypt_at_rest {{
+    enabled = true
+  }}
+  node_to_node_encryption {{
+    enabled = true
+  }}
+  domain_endpoint_options {{
+    enforce_https = true
+  }}
+  advanced_security_options {{
+    enabled                        = true
+    internal_user_database_enabled = true
+    master_user_options {{
+      master_user_name     = "admin"
+      master_user_password = var.domain_password
+    }}
+  }}
+}}
 {extra}"#,
-        provider = provider_block(None, REGION, "")
+        provider = provider_block(
+            None,
+            REGION,
+            &format!("  endpoints {{\n    opensearch = \"{}\"\n  }}\n", crate::moto::moto().endpoint)
+        )
     )
 }
 
-const VARS: &str = "db_password = \"planted-db-password-4f1c\"\nhook_token = \"planted-hook-token-93ab\"\napi_key = \"plantedApiKeyValue0000000000000000001\"\n";
+const VARS: &str = "db_password = \"planted-db-password-4f1c\"\nhook_token = \"planted-hook-token-93ab\"\napi_key = \"plantedApiKeyValue0000000000000000001\"\ndomain_password = \"Planted-Domain-Pw-5e2a!\"\n";
 
 /// Every command run, with what it printed.
 struct Session<'a> {
@@ -112,7 +144,7 @@ impl Session<'_> {
 
 fn assert_no_secret(outputs: &[(String, Output)]) {
     for (what, o) in outputs {
-        for secret in [DB_PASSWORD, HOOK_TOKEN, API_KEY, ROTATED] {
+        for secret in [DB_PASSWORD, HOOK_TOKEN, API_KEY, ROTATED, DOMAIN_PASSWORD] {
             assert!(
                 !o.stdout.contains(secret) && !o.stderr.contains(secret),
                 "{secret} leaked in `strata {what}`:\n{}",
@@ -139,6 +171,11 @@ fn secrets_of_the_new_types_appear_nowhere() {
     assert_eq!(change("aws_secretsmanager_secret_version.hook")["change"]["after_sensitive"]["secret_string"], true);
     assert_eq!(change("aws_api_gateway_api_key.partner")["change"]["after_sensitive"]["value"], true);
     assert_eq!(
+        change("aws_opensearch_domain.search")["change"]["after_sensitive"]["advanced_security_options"][0]
+            ["master_user_options"][0]["master_user_password"],
+        true
+    );
+    assert_eq!(
         change("aws_lambda_function.hook")["change"]["after_sensitive"]["environment"][0]["variables"]["HOOK_TOKEN"],
         true
     );
@@ -147,7 +184,10 @@ fn secrets_of_the_new_types_appear_nowhere() {
     assert_eq!(apply.code, 0, "{}", apply.transcript());
     let state = std::fs::read_to_string(d.path().join("terraform.tfstate")).unwrap();
     assert!(
-        state.contains(DB_PASSWORD) && state.contains(HOOK_TOKEN) && state.contains(API_KEY),
+        state.contains(DB_PASSWORD)
+            && state.contains(HOOK_TOKEN)
+            && state.contains(API_KEY)
+            && state.contains(DOMAIN_PASSWORD),
         "the state holds them"
     );
     s.run(&["show", "-no-color"]);
@@ -160,8 +200,14 @@ fn secrets_of_the_new_types_appear_nowhere() {
     assert_eq!(marks("aws_db_instance.db")["password"], true);
     assert_eq!(marks("aws_secretsmanager_secret_version.hook")["secret_string"], true);
     assert_eq!(marks("aws_api_gateway_api_key.partner")["value"], true);
+    assert_eq!(
+        marks("aws_opensearch_domain.search")["advanced_security_options"][0]["master_user_options"][0]
+            ["master_user_password"],
+        true
+    );
     assert_eq!(marks("aws_lambda_function.hook")["environment"][0]["variables"]["HOOK_TOKEN"], true);
     s.run(&["state", "show", "aws_db_instance.db"]);
+    s.run(&["state", "show", "aws_opensearch_domain.search"]);
     s.run(&["output"]);
 
     // Rotated behind Strata's back: the drift report shows a change, not the text.

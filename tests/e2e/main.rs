@@ -22,6 +22,7 @@ mod aws_logs;
 mod aws_messaging;
 mod aws_network;
 mod aws_network_acl;
+mod aws_opensearch;
 mod aws_plan_contract;
 mod aws_policy_document;
 mod aws_rds;

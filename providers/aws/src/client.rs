@@ -41,6 +41,8 @@ pub struct Aws {
     pub apigateway: aws_sdk_apigateway::Client,
     /// Amazon Managed Service for Prometheus (`amp`).
     pub amp: aws_sdk_amp::Client,
+    /// OpenSearch Service, both engines (`opensearch`).
+    pub opensearch: aws_sdk_opensearch::Client,
     pub region: String,
     pub account_id: Option<String>,
     pub default_tags: BTreeMap<String, String>,
@@ -114,6 +116,7 @@ impl Aws {
             lambda,
             apigateway,
             amp,
+            opensearch,
             region,
         } = runtime.block_on(clients(&settings))?;
         let call_log = std::env::var_os("STRATA_AWS_CALL_LOG")
@@ -141,6 +144,7 @@ impl Aws {
             lambda,
             apigateway,
             amp,
+            opensearch,
             region,
             account_id: None,
             default_tags: settings.default_tags.clone(),
@@ -268,6 +272,7 @@ struct Clients {
     lambda: aws_sdk_lambda::Client,
     apigateway: aws_sdk_apigateway::Client,
     amp: aws_sdk_amp::Client,
+    opensearch: aws_sdk_opensearch::Client,
     region: String,
 }
 
@@ -399,6 +404,15 @@ async fn clients(s: &Settings) -> Result<Clients, ProviderDiagnostic> {
         lambda: client!(aws_sdk_lambda, "lambda"),
         apigateway: client!(aws_sdk_apigateway, "apigateway"),
         amp: client!(aws_sdk_amp, "amp", "prometheus", "prometheusservice"),
+        // One client for both engines: the legacy type's endpoint names too.
+        opensearch: client!(
+            aws_sdk_opensearch,
+            "opensearch",
+            "opensearchservice",
+            "es",
+            "elasticsearch",
+            "elasticsearchservice"
+        ),
         appautoscaling: aws_sdk_applicationautoscaling::Client::from_conf(appautoscaling.build()),
         elbv2: aws_sdk_elasticloadbalancingv2::Client::from_conf(elbv2.build()),
         ecs: aws_sdk_ecs::Client::from_conf(ecs.build()),

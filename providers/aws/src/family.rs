@@ -117,6 +117,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &crate::lambda::Lambda,
     &crate::s3::S3,
     &crate::amp::Amp,
+    &crate::opensearch::OpenSearch,
 ];
 
 /// The family serving resource type `type_name`.

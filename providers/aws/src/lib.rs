@@ -33,7 +33,8 @@
 //! (`kms`), Secrets Manager secrets and versions (`secretsmanager`),
 //! DynamoDB tables (`dynamodb`), Lambda (`lambda`), S3 (`s3`) and Amazon
 //! Managed Service for Prometheus workspaces, rule group namespaces and
-//! alert manager definitions (`amp`). The
+//! alert manager definitions (`amp`), OpenSearch and Elasticsearch domains
+//! and domain policies (`opensearch`). The
 //! network types, log groups, subnet groups and most family types can
 //! also be listed, for `strata drift -unmanaged` (`list`).
 //!
@@ -75,6 +76,7 @@ mod logs;
 mod metric_alarm;
 mod nacl;
 mod nat;
+mod opensearch;
 mod policy_document;
 mod rds;
 mod region;
@@ -140,16 +142,18 @@ struct AwsProvider {
 /// computed, so the group and table read them back); an attachment
 /// changes its IAM policy's `attachment_count`, and a role's
 /// `managed_policy_arns` (and `inline_policy`, by `aws_iam_role_policy`);
-/// `aws_sqs_queue_policy` sets its queue's `policy`; the split S3
+/// `aws_sqs_queue_policy` sets its queue's `policy`, `aws_opensearch_domain_policy` its
+/// domain's `access_policies`; the split S3
 /// configuration resources write a bucket's optional and computed inline
 /// blocks (`versioning`, `policy`, …).
-const CHANGED_BY_DEPENDENTS: [&str; 11] = [
+const CHANGED_BY_DEPENDENTS: [&str; 12] = [
     "aws_default_route_table",
     "aws_default_security_group",
     "aws_eip",
     "aws_iam_policy",
     "aws_iam_role",
     "aws_network_acl",
+    "aws_opensearch_domain",
     "aws_route_table",
     "aws_s3_bucket",
     "aws_security_group",
