@@ -93,11 +93,7 @@ fn templates_settle_against_a_real_server_drift_refuse_overwrites_import_and_go(
     // An edit is an in-place update the server then holds.
     write("200");
     let plan = run(d.path(), &["plan", "-no-color"]);
-    assert!(
-        plan.stdout.contains("# opensearch_index_template.monthly will be updated in-place"),
-        "{}",
-        plan.stdout
-    );
+    assert!(plan.stdout.contains("# opensearch_index_template.monthly will be updated in-place"), "{}", plan.stdout);
     assert!(
         plan.stdout.contains("priority       = 100 -> 200") || plan.stdout.contains("100 -> 200"),
         "{}",
@@ -139,7 +135,8 @@ fn templates_settle_against_a_real_server_drift_refuse_overwrites_import_and_go(
     let imported = run(other.path(), &["import", "-no-color", "opensearch_component_template.base", "logs-base"]);
     assert_eq!(imported.code, 0, "{}", imported.transcript());
     assert_eq!(plan_code(&other).0, 0);
-    let missing = run(other.path(), &["import", "-no-color", "opensearch_legacy_index_template.legacy", "nothing-here"]);
+    let missing =
+        run(other.path(), &["import", "-no-color", "opensearch_legacy_index_template.legacy", "nothing-here"]);
     assert_ne!(missing.code, 0);
     assert!(missing.stderr.contains("does not exist"), "{}", missing.stderr);
 

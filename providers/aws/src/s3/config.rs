@@ -211,7 +211,9 @@ pub fn validate(type_name: &str, config: &Value) -> Vec<ProviderDiagnostic> {
             }
             if let Some(r) = first(config, "rule").and_then(|r| first(&r, "default_retention")) {
                 diags.extend(check_retention(&r, "rule"));
-                if int_attr(&r, "days").is_none() && int_attr(&r, "years").is_none() {
+                // Unknown (a module's input at validate) is not missing.
+                let missing = |k: &str| attr(&r, k).is_null();
+                if missing("days") && missing("years") {
                     diags.push(invalid(
                         "rule",
                         "one of `rule.0.default_retention.0.days,rule.0.default_retention.0.years` must be specified"
