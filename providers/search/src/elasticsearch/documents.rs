@@ -8,7 +8,7 @@
 
 use crate::document::{segment, DocumentType};
 use crate::normalize::Kind;
-use crate::opensearch::documents::{check_component_template, check_index_template};
+use crate::opensearch::documents as opensearch;
 use serde_json::Value as Json;
 
 /// `{"policy": {"phases": {...}, "_meta": {...}}}` at `_ilm/policy/{name}`.
@@ -25,29 +25,12 @@ pub const LIFECYCLE_POLICY: DocumentType = DocumentType {
     check: check_lifecycle_policy,
 };
 
-pub const INDEX_TEMPLATE: DocumentType = DocumentType {
-    type_name: "elasticsearch_index_template",
-    name_attr: "name",
-    kind: Kind::IndexTemplate,
-    path: |_, name| Ok(format!("/_index_template/{}", segment(name))),
-    create_method: "PUT",
-    versioned: false,
-    id_suffix: "",
-    extract: |answer, name| named_entry(answer, "index_templates", "index_template", name),
-    check: check_index_template,
-};
+/// Templates are the same API in both products.
+pub const INDEX_TEMPLATE: DocumentType =
+    DocumentType { type_name: "elasticsearch_index_template", ..opensearch::COMPOSABLE_TEMPLATE };
 
-pub const COMPONENT_TEMPLATE: DocumentType = DocumentType {
-    type_name: "elasticsearch_component_template",
-    name_attr: "name",
-    kind: Kind::ComponentTemplate,
-    path: |_, name| Ok(format!("/_component_template/{}", segment(name))),
-    create_method: "PUT",
-    versioned: false,
-    id_suffix: "",
-    extract: |answer, name| named_entry(answer, "component_templates", "component_template", name),
-    check: check_component_template,
-};
+pub const COMPONENT_TEMPLATE: DocumentType =
+    DocumentType { type_name: "elasticsearch_component_template", ..opensearch::COMPONENT_TEMPLATE };
 
 /// `{"schedule", "name", "repository", "config", "retention"}` at
 /// `_slm/policy/{id}`.
@@ -63,10 +46,6 @@ pub const SNAPSHOT_LIFECYCLE: DocumentType = DocumentType {
     extract: |answer, name| answer.get(name)?.get("policy").cloned(),
     check: check_snapshot_lifecycle,
 };
-
-fn named_entry(answer: &Json, list: &str, field: &str, name: &str) -> Option<Json> {
-    answer[list].as_array()?.iter().find(|e| e["name"] == name).map(|e| e[field].clone())
-}
 
 /// The phases in the order ILM runs them, with the actions each allows.
 const PHASES: &[(&str, &[&str])] = &[
