@@ -479,3 +479,81 @@ fn a_domain_policy_is_set_on_its_own_and_the_data_source_reads_the_domain() {
     strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(remote_domain(&name), "gone");
 }
+
+fn vpc_domain_config(name: &str, group: &str) -> String {
+    format!(
+        r#"{provider}
+resource "aws_vpc" "search" {{
+  cidr_block = "10.40.0.0/16"
+}}
+
+resource "aws_subnet" "a" {{
+  vpc_id            = aws_vpc.search.id
+  cidr_block        = "10.40.1.0/24"
+  availability_zone = "{REGION}a"
+}}
+
+resource "aws_security_group" "first" {{
+  name   = "{name}-first"
+  vpc_id = aws_vpc.search.id
+}}
+
+resource "aws_security_group" "second" {{
+  name   = "{name}-second"
+  vpc_id = aws_vpc.search.id
+}}
+
+resource "aws_opensearch_domain" "private" {{
+  domain_name    = "{name}"
+  engine_version = "OpenSearch_2.11"
+
+  cluster_config {{
+    instance_type  = "r6g.large.search"
+    instance_count = 1
+  }}
+
+  ebs_options {{
+    ebs_enabled = true
+    volume_size = 20
+  }}
+
+  vpc_options {{
+    subnet_ids         = [aws_subnet.a.id]
+    security_group_ids = [aws_security_group.{group}.id]
+  }}
+}}
+"#,
+        provider = provider()
+    )
+}
+
+#[test]
+fn a_domain_in_a_vpc_is_placed_in_its_subnet_and_replaced_when_its_placement_changes() {
+    let name = format!("vpc{}", std::process::id());
+    let d = TempDir::with_files("aws-os-vpc", &[("main.tf", &vpc_domain_config(&name, "first"))]);
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let subnet = state_id(&d, "aws_subnet", "a");
+    let first = state_id(&d, "aws_security_group", "first");
+    let placed = opensearch(&format!(
+        "v = osc.describe_domain(DomainName='{name}')['DomainStatus']['VPCOptions']\nprint(v['SubnetIds'], v['SecurityGroupIds'])"
+    ));
+    assert_eq!(placed, format!("['{subnet}'] ['{first}']"));
+    let s = state_json(&d, "aws_opensearch_domain", "private");
+    assert_eq!(s["vpc_options"][0]["subnet_ids"][0], subnet.as_str(), "{s}");
+    no_changes(&d);
+
+    // vpc_options forces a new domain, as in the provider.
+    d.write("main.tf", &vpc_domain_config(&name, "second"));
+    let plan = planned_changes(&d);
+    assert!(plan.contains("aws_opensearch_domain.private must be replaced"), "{plan}");
+    assert!(plan.contains("# forces replacement"), "{plan}");
+    strata_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let second = state_id(&d, "aws_security_group", "second");
+    let placed = opensearch(&format!(
+        "print(osc.describe_domain(DomainName='{name}')['DomainStatus']['VPCOptions']['SecurityGroupIds'])"
+    ));
+    assert_eq!(placed, format!("['{second}']"));
+    no_changes(&d);
+    strata_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(remote_domain(&name), "gone");
+}
