@@ -191,9 +191,17 @@ fn iam_roles_policies_attachments_and_inline_policies() {
     no_changes(&d);
 
     // A policy attached by hand to the prefixed role is detached on destroy.
-    iam(&format!("iam.attach_role_policy(RoleName='{prefixed}', PolicyArn='{arn}')"));
+    // (One made by hand: attaching aws_iam_policy.p would race its own
+    // destroy, which moto lets go through while the attachment stays.)
+    let hand = iam(&format!(
+        "print(iam.create_policy(PolicyName='hand-{name}', PolicyDocument=json.dumps({{'Version': '2012-10-17', 'Statement': [{{'Effect': 'Allow', 'Action': 's3:ListBucket', 'Resource': '*'}}]}}))['Policy']['Arn'])"
+    ));
+    let hand = hand.trim();
+    iam(&format!("iam.attach_role_policy(RoleName='{prefixed}', PolicyArn='{hand}')"));
     let destroy = strata(&d, &["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(destroy.code, 0, "{}", destroy.transcript());
+    assert_eq!(iam(&format!("print(iam.get_policy(PolicyArn='{hand}')['Policy']['AttachmentCount'])")).trim(), "0");
+    iam(&format!("iam.delete_policy(PolicyArn='{hand}')"));
     let left = iam(&format!(
         "print(len([r for r in iam.list_roles()['Roles'] if r['RoleName'].startswith('{name}')]), len([p for p in iam.list_policies(Scope='Local')['Policies'] if p['PolicyName'].startswith('{name}')]))"
     ));
