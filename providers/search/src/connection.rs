@@ -7,6 +7,7 @@
 //! the first change, so that an `elasticsearch` provider pointed at an
 //! OpenSearch cluster (or the reverse) stops with a clear message.
 
+use crate::document::at;
 use crate::sigv4::{region_of_endpoint, AwsSettings, AwsSigner};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -118,10 +119,6 @@ fn setting(config: &Value, name: &str, env: Option<String>) -> Option<String> {
     str_attr(config, name)
         .filter(|s| !s.is_empty())
         .or_else(|| env.and_then(|e| std::env::var(e).ok()).filter(|s| !s.is_empty()))
-}
-
-fn at(name: &str) -> AttributePath {
-    vec![PathStep::Attr(name.into())]
 }
 
 /// The file an attribute (or else the environment variable `env`) names.

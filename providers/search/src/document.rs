@@ -6,7 +6,7 @@
 //! - validate: the body is JSON of the right shape (`check`), problems at
 //!   `body`;
 //! - plan: a body that means what the stored one means keeps the stored
-//!   text (no change shows); a new name replaces;
+//!   text (no change shows); a new name replaces (force_new);
 //! - apply: PUT (or POST to create), with `if_seq_no`/`if_primary_term`
 //!   where versioned, so a change made since the plan is not overwritten;
 //!   then read back;
@@ -103,8 +103,35 @@ impl ResourceType for DocumentType {
         out
     }
 
+    /// A body that means what the stored one means keeps the stored text.
     fn plan(&self, prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
-        self.plan_body(prior, proposed, config, resp)
+        resp.diagnostics = self.validate(config);
+        if has_errors(&resp.diagnostics) {
+            return;
+        }
+        let mut planned = proposed.clone();
+        let name = attr(config, self.name_attr);
+        let id = match name.as_str() {
+            Some(n) if name.is_known() => Value::string(format!("{n}{}", self.id_suffix).as_str()),
+            _ => Value::unknown(Type::String),
+        };
+        planned = with_attr(&planned, "id", id);
+        let (before, after) = (attr(prior, "body"), attr(config, "body"));
+        let unchanged = match (before.as_str(), after.as_str()) {
+            (Some(b), Some(a)) if before.is_known() && after.is_known() => same_text(self.kind, b, a),
+            _ => false,
+        };
+        if unchanged {
+            planned = with_attr(&planned, "body", before);
+        }
+        if self.versioned {
+            for key in ["seq_no", "primary_term"] {
+                let v = if unchanged && !prior.is_null() { attr(prior, key) } else { Value::unknown(Type::Number) };
+                planned = with_attr(&planned, key, v);
+            }
+        }
+        // A new name replaces: the schema marks it force_new for the engine.
+        resp.planned = planned;
     }
 
     fn read(&self, settings: &Settings, current: &Value) -> Result<Option<Value>, ProviderDiagnostic> {
@@ -162,39 +189,6 @@ impl DocumentType {
             Kind::SmPolicy => "snapshot management policy",
             Kind::IlmPolicy => "index lifecycle policy",
             Kind::SlmPolicy => "snapshot lifecycle policy",
-        }
-    }
-
-    /// A body that means what the stored one means keeps the stored text.
-    fn plan_body(&self, prior: &Value, proposed: &Value, config: &Value, resp: &mut PlanResponse) {
-        resp.diagnostics = self.validate(config);
-        if has_errors(&resp.diagnostics) {
-            return;
-        }
-        let mut planned = proposed.clone();
-        let name = attr(config, self.name_attr);
-        let id = match name.as_str() {
-            Some(n) if name.is_known() => Value::string(format!("{n}{}", self.id_suffix).as_str()),
-            _ => Value::unknown(Type::String),
-        };
-        planned = with_attr(&planned, "id", id);
-        let (before, after) = (attr(prior, "body"), attr(config, "body"));
-        let unchanged = match (before.as_str(), after.as_str()) {
-            (Some(b), Some(a)) if before.is_known() && after.is_known() => same_text(self.kind, b, a),
-            _ => false,
-        };
-        if unchanged {
-            planned = with_attr(&planned, "body", before);
-        }
-        if self.versioned {
-            for key in ["seq_no", "primary_term"] {
-                let v = if unchanged && !prior.is_null() { attr(prior, key) } else { Value::unknown(Type::Number) };
-                planned = with_attr(&planned, key, v);
-            }
-        }
-        resp.planned = planned;
-        if !prior.is_null() && !attr(prior, self.name_attr).raw_equal(&name) {
-            resp.requires_replace.push(at(self.name_attr));
         }
     }
 
