@@ -17,9 +17,9 @@ resource "prometheus_rule_group" "ingestion" {
   }
 
   rule {
-    alert = "IngestionBelowBaseline"
-    expr  = "${local.recorded}{pipeline=\"${var.pipeline}\"} < ${var.ratio} * (${local.recorded}{pipeline=\"${var.pipeline}\"} offset ${var.baseline_offset})"
-    for   = var.for
+    alert  = "IngestionBelowBaseline"
+    expr   = "${local.recorded}{pipeline=\"${var.pipeline}\"} < ${var.ratio} * (${local.recorded}{pipeline=\"${var.pipeline}\"} offset ${var.baseline_offset})"
+    for    = var.for
     labels = local.labels
     annotations = {
       summary     = "${var.pipeline} ingests below ${var.ratio * 100}% of its rate ${var.baseline_offset} ago"
@@ -29,9 +29,9 @@ resource "prometheus_rule_group" "ingestion" {
   }
 
   rule {
-    alert = "IngestionStalled"
-    expr  = "${local.recorded}{pipeline=\"${var.pipeline}\"} == 0"
-    for   = var.stalled_for
+    alert  = "IngestionStalled"
+    expr   = "${local.recorded}{pipeline=\"${var.pipeline}\"} == 0"
+    for    = var.stalled_for
     labels = local.labels
     annotations = {
       summary     = "${var.pipeline} ingests nothing"
