@@ -155,6 +155,40 @@ fn slo_alerts_rules_load_in_prometheus_and_routes_in_alertmanager() {
     ] {
         assert!(running.contains(text), "Alertmanager runs the routes ({text}):\n{running}");
     }
+
+    // Alerts as the rules would send them: each reaches its team's pager or
+    // ticket queue, the page holds back the same service's ticket, and an
+    // alert of no known severity goes to the fallback.
+    let routed = run.python(
+        "\
+import json, time
+alerts = [
+    {'alertname': 'ErrorBudgetFastBurn', 'service': 'checkout', 'severity': 'page', 'team': 'payments'},
+    {'alertname': 'ErrorBudgetSlowBurn', 'service': 'checkout', 'severity': 'ticket', 'team': 'payments'},
+    {'alertname': 'ErrorBudgetSlowBurn', 'service': 'search', 'severity': 'ticket', 'team': 'discovery'},
+    {'alertname': 'DiskFull', 'service': 'db', 'severity': 'info'},
+]
+status, body = http('POST', alertmanager_url + '/api/v2/alerts', json.dumps([{'labels': l} for l in alerts]))
+assert status == 200, body
+for _ in range(50):
+    status, body = http('GET', alertmanager_url + '/api/v2/alerts')
+    got = json.loads(body)
+    if len(got) == 4 and any(a['status']['inhibitedBy'] for a in got):
+        break
+    time.sleep(0.2)
+for a in got:
+    print(a['labels']['alertname'], a['labels']['service'], ','.join(r['name'] for r in a['receivers']), a['status']['state'])
+",
+    );
+    assert_eq!(
+        lines(&routed),
+        [
+            "DiskFull db slos-fallback active",
+            "ErrorBudgetFastBurn checkout slos-payments-pager active",
+            "ErrorBudgetSlowBurn checkout slos-payments-tickets suppressed",
+            "ErrorBudgetSlowBurn search slos-discovery-tickets active",
+        ]
+    );
     run.destroy();
     assert_eq!(run.python(NO_RULES_LEFT).trim(), "");
 }
