@@ -14,6 +14,6 @@ output "rule_group_namespaces" {
 }
 
 output "alert_topics" {
-  description = "Per team and kind (pager, tickets), the SNS topic its alerts are published to."
-  value       = { for key, topic in aws_sns_topic.alerts : key => topic.arn }
+  description = "Per team and kind (<team>-pager, <team>-tickets), and `fallback`, the SNS topic alerts are published to."
+  value       = module.oncall.topics
 }
