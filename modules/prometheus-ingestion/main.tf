@@ -5,37 +5,68 @@
 locals {
   recorded = "pipeline:ingestion:rate"
   labels   = merge({ pipeline = var.pipeline }, var.labels)
-}
+  group    = "${var.name}-${var.pipeline}"
+  current  = "${local.recorded}{pipeline=\"${var.pipeline}\"}"
 
-resource "prometheus_rule_group" "ingestion" {
-  name = "${var.name}-${var.pipeline}"
-
-  rule {
+  recordings = [{
     record = local.recorded
     expr   = var.rate_expr
     labels = { pipeline = var.pipeline }
-  }
+  }]
+  alerts = [
+    {
+      alert  = "IngestionBelowBaseline"
+      expr   = "${local.current} < ${var.ratio} * (${local.current} offset ${var.baseline_offset})"
+      for    = var.for
+      labels = local.labels
+      annotations = {
+        summary     = "${var.pipeline} ingests below ${var.ratio * 100}% of its rate ${var.baseline_offset} ago"
+        description = "{{ $value | humanize }} per second now."
+        runbook_url = var.runbook_url
+      }
+    },
+    {
+      alert  = "IngestionStalled"
+      expr   = "${local.current} == 0"
+      for    = var.stalled_for
+      labels = local.labels
+      annotations = {
+        summary     = "${var.pipeline} ingests nothing"
+        runbook_url = var.runbook_url
+      }
+    },
+  ]
+  # The same group as a rule file's text, for a server Strata does not
+  # write files to (an Amazon Managed Prometheus namespace's `data`).
+  document = yamlencode({ groups = [{ name = local.group, rules = concat(local.recordings, local.alerts) }] })
+}
 
-  rule {
-    alert = "IngestionBelowBaseline"
-    expr  = "${local.recorded}{pipeline=\"${var.pipeline}\"} < ${var.ratio} * (${local.recorded}{pipeline=\"${var.pipeline}\"} offset ${var.baseline_offset})"
-    for   = var.for
-    labels = local.labels
-    annotations = {
-      summary     = "${var.pipeline} ingests below ${var.ratio * 100}% of its rate ${var.baseline_offset} ago"
-      description = "{{ $value | humanize }} per second now."
-      runbook_url = var.runbook_url
+moved {
+  from = prometheus_rule_group.ingestion
+  to   = prometheus_rule_group.ingestion[0]
+}
+
+resource "prometheus_rule_group" "ingestion" {
+  count = var.prometheus ? 1 : 0
+  name  = local.group
+
+  dynamic "rule" {
+    for_each = local.recordings
+    content {
+      record = rule.value.record
+      expr   = rule.value.expr
+      labels = rule.value.labels
     }
   }
 
-  rule {
-    alert = "IngestionStalled"
-    expr  = "${local.recorded}{pipeline=\"${var.pipeline}\"} == 0"
-    for   = var.stalled_for
-    labels = local.labels
-    annotations = {
-      summary     = "${var.pipeline} ingests nothing"
-      runbook_url = var.runbook_url
+  dynamic "rule" {
+    for_each = local.alerts
+    content {
+      alert       = rule.value.alert
+      expr        = rule.value.expr
+      for         = rule.value["for"]
+      labels      = rule.value.labels
+      annotations = rule.value.annotations
     }
   }
 }

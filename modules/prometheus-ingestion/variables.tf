@@ -48,3 +48,9 @@ variable "labels" {
   type        = map(string)
   default     = { severity = "page" }
 }
+
+variable "prometheus" {
+  description = "Write the group to a self-hosted Prometheus (prometheus_rule_group). false: only render it, as `document`, for Amazon Managed Prometheus."
+  type        = bool
+  default     = true
+}

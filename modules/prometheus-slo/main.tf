@@ -17,53 +17,93 @@ locals {
   errors = "${var.requests_metric}{${var.selector},${var.error_matcher}}"
   total  = "${var.requests_metric}{${var.selector}}"
   ratio  = "slo:sli_error:ratio_rate"
-  labels = { service = var.service }
+  # Errors per 100,000 requests at the budget's own rate, for the self test.
+  budget_errors = floor((1 - var.objective) * 100000 + 0.5)
+  labels        = { service = var.service }
+}
+
+locals {
+  group = var.name == "" ? "slo-${var.service}" : var.name
+  recordings = [
+    for window, range in local.windows : {
+      record = "${local.ratio}${window}"
+      expr   = "sum(rate(${local.errors}[${range}])) / sum(rate(${local.total}[${range}]))"
+      labels = local.labels
+    }
+  ]
+  alerts = [
+    {
+      alert  = "ErrorBudgetFastBurn"
+      expr   = "${local.ratio}1h{service=\"${var.service}\"} > (14.4 * ${local.budget}) and ${local.ratio}5m{service=\"${var.service}\"} > (14.4 * ${local.budget})"
+      for    = "2m"
+      labels = merge(local.labels, var.page_labels)
+      annotations = {
+        summary     = "${var.service} is burning its error budget 14.4x too fast (1h and 5m windows)"
+        description = "Error ratio {{ $value | humanizePercentage }} over 1h; at this rate a 30-day budget (objective ${var.objective}) lasts about 2 days."
+        runbook_url = var.runbook_url
+      }
+    },
+    {
+      alert  = "ErrorBudgetSlowBurn"
+      expr   = "${local.ratio}6h{service=\"${var.service}\"} > (6 * ${local.budget}) and ${local.ratio}30m{service=\"${var.service}\"} > (6 * ${local.budget})"
+      for    = "15m"
+      labels = merge(local.labels, var.ticket_labels)
+      annotations = {
+        summary     = "${var.service} is burning its error budget 6x too fast (6h and 30m windows)"
+        description = "Error ratio {{ $value | humanizePercentage }} over 6h; at this rate a 30-day budget lasts 5 days."
+        runbook_url = var.runbook_url
+      }
+    },
+  ]
+  # The same group as a rule file's text, for a server Strata does not
+  # write files to (an Amazon Managed Prometheus namespace's `data`).
+  document = yamlencode({
+    groups = [{
+      name     = local.group
+      interval = var.interval
+      rules    = concat(local.recordings, local.alerts)
+    }]
+  })
+}
+
+moved {
+  from = prometheus_rule_group.slo
+  to   = prometheus_rule_group.slo[0]
 }
 
 resource "prometheus_rule_group" "slo" {
-  name     = "slo-${var.service}"
+  count    = var.prometheus ? 1 : 0
+  name     = local.group
   interval = var.interval
 
   dynamic "rule" {
-    for_each = local.windows
+    for_each = local.recordings
     content {
-      record = "${local.ratio}${rule.key}"
-      expr   = "sum(rate(${local.errors}[${rule.value}])) / sum(rate(${local.total}[${rule.value}]))"
-      labels = local.labels
+      record = rule.value.record
+      expr   = rule.value.expr
+      labels = rule.value.labels
     }
   }
 
-  rule {
-    alert = "ErrorBudgetFastBurn"
-    expr  = "${local.ratio}1h{service=\"${var.service}\"} > (14.4 * ${local.budget}) and ${local.ratio}5m{service=\"${var.service}\"} > (14.4 * ${local.budget})"
-    for   = "2m"
-    labels = merge(local.labels, var.page_labels)
-    annotations = {
-      summary     = "${var.service} is burning its error budget 14.4x too fast (1h and 5m windows)"
-      description = "Error ratio {{ $value | humanizePercentage }} over 1h; at this rate a 30-day budget (objective ${var.objective}) lasts about 2 days."
-      runbook_url = var.runbook_url
-    }
-  }
-
-  rule {
-    alert = "ErrorBudgetSlowBurn"
-    expr  = "${local.ratio}6h{service=\"${var.service}\"} > (6 * ${local.budget}) and ${local.ratio}30m{service=\"${var.service}\"} > (6 * ${local.budget})"
-    for   = "15m"
-    labels = merge(local.labels, var.ticket_labels)
-    annotations = {
-      summary     = "${var.service} is burning its error budget 6x too fast (6h and 30m windows)"
-      description = "Error ratio {{ $value | humanizePercentage }} over 6h; at this rate a 30-day budget lasts 5 days."
-      runbook_url = var.runbook_url
+  dynamic "rule" {
+    for_each = local.alerts
+    content {
+      alert       = rule.value.alert
+      expr        = rule.value.expr
+      for         = rule.value["for"]
+      labels      = rule.value.labels
+      annotations = rule.value.annotations
     }
   }
 }
 
 # A total outage (every request fails from the start) pages once the 5m
 # and 1h windows are both above the threshold and 2 minutes have passed;
-# a steady 1 % error rate stays well under a 99.9 % objective's 14.4 % line.
+# errors at exactly the budget's rate (0.1 % for a 99.9 % objective: the
+# budget lasts the 30 days) never page.
 resource "prometheus_rule_test" "slo" {
   count      = var.self_test ? 1 : 0
-  rule_files = [prometheus_rule_group.slo.content]
+  rule_files = [local.document]
 
   test {
     name     = "a total outage pages"
@@ -91,15 +131,15 @@ resource "prometheus_rule_test" "slo" {
   }
 
   test {
-    name     = "background errors do not page"
+    name     = "errors at the budget's own rate do not page"
     interval = "1m"
     input_series {
       series = "${var.requests_metric}{${var.selector},code=\"500\"}"
-      values = "0+1x30"
+      values = "0+${local.budget_errors}x30"
     }
     input_series {
       series = "${var.requests_metric}{${var.selector},code=\"200\"}"
-      values = "0+99x30"
+      values = "0+${100000 - local.budget_errors}x30"
     }
     alert_rule_test {
       eval_time = "20m"

@@ -1,11 +1,16 @@
 output "group" {
   description = "The rule group's name."
-  value       = prometheus_rule_group.slo.name
+  value       = local.group
 }
 
 output "content" {
-  description = "The rule file as written (for prometheus_rule_test, or an Amazon Managed Prometheus namespace)."
-  value       = prometheus_rule_group.slo.content
+  description = "The rule file as written (null when `prometheus = false`)."
+  value       = one(prometheus_rule_group.slo[*].content)
+}
+
+output "document" {
+  description = "The group as a rule file's text, known at plan: an Amazon Managed Prometheus namespace's `data` (with `prometheus = false`), or prometheus_rule_test's input."
+  value       = local.document
 }
 
 output "alerts" {

@@ -3,6 +3,12 @@ variable "service" {
   type        = string
 }
 
+variable "name" {
+  description = "The rule group's name, and its file's (default slo-<service>); prefix it where several stacks share one Prometheus."
+  type        = string
+  default     = ""
+}
+
 variable "objective" {
   description = "The availability objective, e.g. 0.999 (99.9 % of requests succeed over 30 days)."
   type        = number
@@ -57,4 +63,10 @@ variable "self_test" {
   description = "Prove on every plan, with promtool, that a total outage pages within the fast window and a 1 % error rate does not (needs promtool)."
   type        = bool
   default     = false
+}
+
+variable "prometheus" {
+  description = "Write the group to a self-hosted Prometheus (prometheus_rule_group). false: only render it, as `document`, for Amazon Managed Prometheus."
+  type        = bool
+  default     = true
 }

@@ -52,6 +52,7 @@ mod drift;
 mod errored_plan;
 mod examples;
 mod examples_ci;
+mod examples_prom;
 mod failures;
 mod imports;
 mod interrupt;

@@ -281,7 +281,7 @@ module "lag" {
     std::fs::write(
         &slo_main,
         text.replace("${local.ratio}1h{service", "${local.ratio}6h{service")
-            .replace("for   = \"2m\"", "for   = \"15m\""),
+            .replace("for    = \"2m\"", "for    = \"15m\""),
     )
     .unwrap();
     let plan = run(d.path(), &["plan", "-no-color"]);

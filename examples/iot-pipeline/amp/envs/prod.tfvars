@@ -1,0 +1,16 @@
+pipelines = {
+  telemetry = {
+    rate_expr = "sum(rate(mqtt_messages_received_total{topic=~\"devices/.+/telemetry\"}[5m]))"
+    team      = "ingest"
+  }
+  firmware-events = {
+    rate_expr = "sum(rate(mqtt_messages_received_total{topic=~\"devices/.+/events\"}[5m]))"
+    team      = "devices"
+  }
+}
+
+consumer_groups = "stream-.*"
+max_lag         = 10000
+lag_team        = "ingest"
+
+teams = ["ingest", "devices"]

@@ -1,0 +1,22 @@
+services = {
+  checkout = {
+    objective = 0.999
+    selector  = "job=\"checkout\""
+    team      = "payments"
+    runbook   = "https://runbooks.example.com/slo/checkout"
+  }
+  payments = {
+    objective = 0.9995
+    selector  = "job=\"payments-api\""
+    team      = "payments"
+    runbook   = "https://runbooks.example.com/slo/payments"
+  }
+  search = {
+    objective = 0.995
+    selector  = "job=\"search\""
+    team      = "discovery"
+    runbook   = "https://runbooks.example.com/slo/search"
+  }
+}
+
+teams = ["payments", "discovery"]
