@@ -53,6 +53,7 @@ mod errored_plan;
 mod examples;
 mod examples_ci;
 mod examples_prom;
+mod examples_serverless;
 mod failures;
 mod imports;
 mod interrupt;

@@ -4,14 +4,19 @@
 //! enabled state change in place. A batch size left out is the source's
 //! default (10 for SQS, 100 for streams), as the provider's diff
 //! suppression has it. Create and update wait until the mapping is
-//! Enabled or Disabled, delete until it is gone.
+//! Enabled or Disabled, delete until it is gone. `destination_config`
+//! (`on_failure.destination_arn`, an SQS queue or SNS topic) is where a
+//! stream source sends the records of a batch that failed every retry; it
+//! changes in place.
 
 use super::{at, changed, first, is_gone, poll};
 use crate::client::{aws_error, Aws};
 use crate::tags;
 use crate::util::{attr, attrs, bool_attr, i32_attr, map_of, nonempty, object, set_of, single, str_attr};
 use crate::util::{string_list, strings_of, with_attr};
-use aws_sdk_lambda::types::{EventSourcePosition, Filter, FilterCriteria, FunctionResponseType, ScalingConfig};
+use aws_sdk_lambda::types::{
+    DestinationConfig, EventSourcePosition, Filter, FilterCriteria, FunctionResponseType, OnFailure, ScalingConfig,
+};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use strata_lang::{Type, Value};
@@ -35,6 +40,17 @@ fn scaling_block() -> Block {
     Block {
         attributes: attrs(vec![("maximum_concurrency", Attribute::optional(Type::Number))]),
         blocks: BTreeMap::new(),
+    }
+}
+
+fn on_failure_block() -> Block {
+    Block { attributes: attrs(vec![("destination_arn", Attribute::required(Type::String))]), blocks: BTreeMap::new() }
+}
+
+fn destination_block() -> Block {
+    Block {
+        attributes: BTreeMap::new(),
+        blocks: BTreeMap::from([("on_failure".to_string(), single(on_failure_block()))]),
     }
 }
 
@@ -69,6 +85,7 @@ pub fn schema() -> Block {
             ("uuid", Attribute::computed(Type::String)),
         ]),
         blocks: BTreeMap::from([
+            ("destination_config".to_string(), single(destination_block())),
             ("filter_criteria".to_string(), single(filter_criteria_block())),
             ("scaling_config".to_string(), single(scaling_block())),
         ]),
@@ -189,6 +206,7 @@ pub fn plan(planned: &Value, config: &Value, prior: &Value) -> (Value, Vec<Attri
                 p = with_attr(&p, n, Value::unknown(Type::String));
             }
         } else if changed(prior, &p, "batch_size")
+            || changed(prior, &p, "destination_config")
             || changed(prior, &p, "filter_criteria")
             || changed(prior, &p, "scaling_config")
         {
@@ -212,6 +230,17 @@ fn filter_criteria_of(v: &Value) -> Option<FilterCriteria> {
         .map(|f| Filter::builder().set_pattern(nonempty(f, "pattern")).build())
         .collect();
     Some(FilterCriteria::builder().set_filters(Some(filters)).build())
+}
+
+/// The on-failure destination as written, if any.
+fn on_failure_arn(v: &Value) -> Option<String> {
+    first(v, "destination_config").and_then(|d| first(&d, "on_failure")).and_then(|f| nonempty(&f, "destination_arn"))
+}
+
+/// The destination to send: one removed is sent as an empty one, which is
+/// how the API clears it.
+fn destination_of(v: &Value) -> DestinationConfig {
+    DestinationConfig::builder().on_failure(OnFailure::builder().set_destination(on_failure_arn(v)).build()).build()
 }
 
 fn scaling_of(v: &Value) -> Option<ScalingConfig> {
@@ -260,6 +289,7 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
                     .set_filter_criteria(filter_criteria_of(planned))
                     .set_function_response_types(Some(response_types_of(planned)).filter(|t| !t.is_empty()))
                     .set_scaling_config(scaling_of(planned))
+                    .set_destination_config(on_failure_arn(planned).map(|_| destination_of(planned)))
                     .set_bisect_batch_on_function_error(bool_attr(planned, "bisect_batch_on_function_error"))
                     .set_maximum_record_age_in_seconds(i32_attr(planned, "maximum_record_age_in_seconds"))
                     .set_maximum_retry_attempts(i32_attr(planned, "maximum_retry_attempts"))
@@ -332,6 +362,9 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     if differs("scaling_config") {
         req = req.scaling_config(scaling_of(planned).unwrap_or_else(|| ScalingConfig::builder().build()));
     }
+    if differs("destination_config") {
+        req = req.destination_config(destination_of(planned));
+    }
     if differs("bisect_batch_on_function_error") {
         req = req.set_bisect_batch_on_function_error(bool_attr(planned, "bisect_batch_on_function_error"));
     }
@@ -353,7 +386,7 @@ pub fn update(aws: &Aws, prior: &Value, planned: &Value) -> Result<Value, Provid
     }
     let in_place = ["function_name", "enabled", "batch_size", "maximum_batching_window_in_seconds", "filter_criteria"]
         .iter()
-        .chain(&["function_response_types", "scaling_config", "bisect_batch_on_function_error"])
+        .chain(&["function_response_types", "scaling_config", "bisect_batch_on_function_error", "destination_config"])
         .chain(&[
             "maximum_record_age_in_seconds",
             "maximum_retry_attempts",
@@ -435,6 +468,20 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
         .map(|n| object(&scaling_block(), [("maximum_concurrency", Value::int(i64::from(n)))]))
         .into_iter()
         .collect();
+    let destination: Vec<Value> = out
+        .destination_config()
+        .and_then(|d| d.on_failure())
+        .and_then(|f| f.destination())
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            let on_failure = object(&on_failure_block(), [("destination_arn", Value::string(d))]);
+            object(
+                &destination_block(),
+                [("on_failure", Value::list(on_failure_block().implied_type(), vec![on_failure]))],
+            )
+        })
+        .into_iter()
+        .collect();
     let state = out.state().unwrap_or_default();
     let enabled = matches!(state, "Enabled" | "Enabling" | "Updating");
     // The function as written (name or ARN) stays while it names the same function.
@@ -495,6 +542,7 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
             ("topics", strings_set(out.topics())),
             ("tumbling_window_in_seconds", int(out.tumbling_window_in_seconds())),
             ("uuid", Value::string(out.uuid().unwrap_or(&uuid))),
+            ("destination_config", Value::list(destination_block().implied_type(), destination)),
             ("filter_criteria", Value::list(filter_criteria_block().implied_type(), filter_criteria)),
             ("scaling_config", Value::list(scaling_block().implied_type(), scaling)),
         ],
@@ -563,6 +611,29 @@ mod tests {
         let config = with_attr(&prior, "function_name", Value::string("f"));
         let (p, _) = plan(&config, &config, &prior);
         assert_eq!(str_attr(&p, "function_name").as_deref(), Some("arn:aws:lambda:r:1:function:f"));
+    }
+
+    #[test]
+    fn an_on_failure_destination_is_sent_and_a_removed_one_cleared() {
+        let queue = "arn:aws:sqs:r:1:dlq";
+        let on_failure = object(&on_failure_block(), [("destination_arn", Value::string(queue))]);
+        let destination = object(
+            &destination_block(),
+            [("on_failure", Value::list(on_failure_block().implied_type(), vec![on_failure]))],
+        );
+        let with =
+            mapping(vec![("destination_config", Value::list(destination_block().implied_type(), vec![destination]))]);
+        assert_eq!(on_failure_arn(&with).as_deref(), Some(queue));
+        assert_eq!(destination_of(&with).on_failure().and_then(|f| f.destination()), Some(queue));
+        let without = mapping(vec![]);
+        assert_eq!(on_failure_arn(&without), None);
+        let cleared = destination_of(&without);
+        assert!(cleared.on_failure().is_some_and(|f| f.destination().is_none()));
+        // A change of destination is in place, and shows in last_modified.
+        let prior = with_attr(&with, "id", Value::string("u"));
+        let (p, replace) = plan(&without, &without, &prior);
+        assert!(replace.is_empty());
+        assert!(attr(&p, "last_modified").is_unknown());
     }
 
     #[test]

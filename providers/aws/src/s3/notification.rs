@@ -73,13 +73,15 @@ pub fn validate(config: &Value) -> Vec<ProviderDiagnostic> {
 }
 
 /// A destination's `id` left out: the one at its place before, unknown
-/// for a new one.
+/// for a new one. Done whenever the list of destinations is known, even
+/// if a destination's ARN is not yet (a function made in the same apply):
+/// an id left null there would turn unknown when the ARN is learned.
 pub fn plan(planned: &Value, config: &Value, prior: &Value) -> Value {
     let mut out = planned.clone();
     for (name, arn, _) in KINDS {
         let before = items(prior, name);
         let written = items(config, name);
-        if !attr(planned, name).is_wholly_known() {
+        if !attr(planned, name).is_known() {
             continue;
         }
         let planned_items: Vec<Value> = items(planned, name)
@@ -196,16 +198,18 @@ fn destination_value(
             .unwrap_or_default()
             .iter()
             .find(|r| r.name().is_some_and(|n| n.as_str().eq_ignore_ascii_case(kind.as_str())))
-            .and_then(|r| r.value().map(String::from))
-            .unwrap_or_default()
+            .and_then(|r| r.value())
+            .map_or(Value::null(Type::String), Value::string)
     };
     object(
         &destination_block(arn_name),
         [
             (arn_name, Value::string(arn)),
             ("events", string_set(events.iter().map(|e| e.as_str().to_string()))),
-            ("filter_prefix", Value::string(rule(FilterRuleName::Prefix).as_str())),
-            ("filter_suffix", Value::string(rule(FilterRuleName::Suffix).as_str())),
+            // A rule S3 does not hold is null, as a filter left out is
+            // written (the provider's "" there is no diff under SDKv2).
+            ("filter_prefix", rule(FilterRuleName::Prefix)),
+            ("filter_suffix", rule(FilterRuleName::Suffix)),
             ("id", Value::string(id.unwrap_or_default())),
         ],
     )
@@ -263,5 +267,58 @@ pub fn delete(aws: &Aws, prior: &Value) -> Result<(), ProviderDiagnostic> {
     {
         Err(e) if !is_gone(&e) => Err(e.into_diag(&what)),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn notification(arn: Value) -> Value {
+        let schema = schema();
+        let block = destination_block("lambda_function_arn");
+        let destination = object(
+            &block,
+            [
+                ("lambda_function_arn", arn),
+                ("events", Value::set(Type::String, vec![Value::string("s3:ObjectCreated:*")])),
+            ],
+        );
+        object(&schema, [("bucket", Value::string("b")), ("lambda_function", list_of(&block, vec![destination]))])
+    }
+
+    #[test]
+    fn a_new_destination_id_is_unknown_even_while_its_arn_is() {
+        let null = Value::null(schema().implied_type());
+        for arn in [Value::unknown(Type::String), Value::string("arn:aws:lambda:r:1:function:f")] {
+            let config = notification(arn.clone());
+            let planned = plan(&config, &config, &null);
+            let destination = items(&planned, "lambda_function").remove(0);
+            assert!(attr(&destination, "id").is_unknown(), "{arn:?}: {destination:?}");
+        }
+    }
+
+    #[test]
+    fn a_filter_rule_s3_does_not_hold_reads_as_null() {
+        let prefix = FilterRule::builder().name(FilterRuleName::Prefix).value("incoming/").build();
+        let filter =
+            NotificationConfigurationFilter::builder().key(S3KeyFilter::builder().filter_rules(prefix).build()).build();
+        let read = destination_value("lambda_function_arn", "arn", Some("i"), &[], Some(&filter));
+        assert_eq!(str_attr(&read, "filter_prefix").as_deref(), Some("incoming/"));
+        assert!(attr(&read, "filter_suffix").is_null());
+        let unfiltered = destination_value("lambda_function_arn", "arn", Some("i"), &[], None);
+        assert!(attr(&unfiltered, "filter_prefix").is_null() && attr(&unfiltered, "filter_suffix").is_null());
+    }
+
+    #[test]
+    fn a_destination_id_left_out_keeps_the_one_before() {
+        let config = notification(Value::unknown(Type::String));
+        let prior = notification(Value::string("arn:aws:lambda:r:1:function:f"));
+        let block = destination_block("lambda_function_arn");
+        let kept = with_attr(&items(&prior, "lambda_function")[0], "id", Value::string("tf-s3-lambda-1"));
+        let prior = with_attr(&prior, "lambda_function", list_of(&block, vec![kept]));
+        let planned = plan(&config, &config, &prior);
+        let destination = items(&planned, "lambda_function").remove(0);
+        assert_eq!(str_attr(&destination, "id").as_deref(), Some("tf-s3-lambda-1"));
     }
 }
