@@ -43,12 +43,50 @@ pub struct DriftArgs {
     pub unmanaged: bool,
 }
 
-/// A value as a report shows it; anything holding a secret is hidden whole.
+/// A value as a report shows it, collections on one line (`[…]`,
+/// `{ k = v }`) so that each changed attribute is one line; anything
+/// holding a secret is hidden whole.
 fn show(v: &Value) -> String {
     if v.marks_deep().contains(strata_lang::Marks::SENSITIVE) {
-        "(sensitive value)".to_string()
+        return "(sensitive value)".to_string();
+    }
+    let mut out = String::new();
+    one_line(v, &mut out);
+    out
+}
+
+fn one_line(v: &Value, out: &mut String) {
+    if v.is_unknown() || v.is_null() {
+        out.push_str(&crate::plan_view::show(v));
+        return;
+    }
+    if let Some(items) = v.as_seq() {
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            one_line(item, out);
+        }
+        out.push(']');
+    } else if let Some(fields) = v.as_entries() {
+        if fields.is_empty() {
+            out.push_str("{}");
+            return;
+        }
+        out.push_str("{ ");
+        for (i, (k, item)) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let plain = !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+            out.push_str(&if plain { k.clone() } else { serde_json::to_string(k).unwrap_or_default() });
+            out.push_str(" = ");
+            one_line(item, out);
+        }
+        out.push_str(" }");
     } else {
-        crate::plan_view::show(v)
+        out.push_str(&crate::plan_view::show(v));
     }
 }
 
@@ -242,9 +280,13 @@ fn diff(recorded: &Value, actual: &Value, path: String, out: &mut Vec<Changed>) 
             }
         }
         if let (Some(rl), Some(al)) = (recorded.as_seq(), actual.as_seq()) {
-            if rl.len() == al.len() && !matches!(recorded.kind(), Kind::Set(..)) {
-                for (i, (x, y)) in rl.iter().zip(al).enumerate() {
-                    diff(x, y, format!("{path}[{i}]"), out);
+            let sets = matches!(recorded.kind(), Kind::Set(..)) || matches!(actual.kind(), Kind::Set(..));
+            if !sets && !recorded.is_null() && !actual.is_null() {
+                // Element by element; an element only one side has (a
+                // nested block added or removed) is one line of its own.
+                let null = Value::dynamic_null();
+                for i in 0..rl.len().max(al.len()) {
+                    diff(rl.get(i).unwrap_or(&null), al.get(i).unwrap_or(&null), format!("{path}[{i}]"), out);
                 }
                 return;
             }
@@ -390,4 +432,57 @@ fn markdown_report(drift: &[Drift], checked: usize, unmanaged: Option<&[Unmanage
         out.push_str(&format!("| {} | unmanaged | | | |\n", cell(&unmanaged_label(u))));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_lang::Type;
+
+    fn object(fields: &[(&str, Value)]) -> Value {
+        Value::object(fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    fn lines(recorded: &Value, actual: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        diff(recorded, actual, String::new(), &mut out);
+        out.iter().map(|c| format!("{}: {} -> {}", c.path, show(&c.recorded), show(&c.actual))).collect()
+    }
+
+    #[test]
+    fn a_removed_nested_block_is_one_line_with_its_content() {
+        let on_failure = object(&[("destination_arn", Value::string("arn:aws:sqs:us-east-1:1:dlq"))]);
+        let block = object(&[("on_failure", Value::list(on_failure.ty(), vec![on_failure.clone()]))]);
+        let recorded = object(&[
+            ("batch_size", Value::int(10)),
+            ("destination_config", Value::list(block.ty(), vec![block.clone()])),
+        ]);
+        let actual = object(&[("batch_size", Value::int(10)), ("destination_config", Value::list(block.ty(), vec![]))]);
+        assert_eq!(
+            lines(&recorded, &actual),
+            ["destination_config[0]: { on_failure = [{ destination_arn = \"arn:aws:sqs:us-east-1:1:dlq\" }] } -> null"]
+        );
+        assert_eq!(
+            lines(&actual, &recorded),
+            ["destination_config[0]: null -> { on_failure = [{ destination_arn = \"arn:aws:sqs:us-east-1:1:dlq\" }] }"]
+        );
+    }
+
+    #[test]
+    fn sets_maps_and_secrets_on_one_line() {
+        let set = |items: &[&str]| Value::set(Type::String, items.iter().map(|s| Value::string(*s)).collect());
+        assert_eq!(
+            lines(&object(&[("ids", set(&["a", "b"]))]), &object(&[("ids", set(&["a"]))])),
+            ["ids: [\"a\", \"b\"] -> [\"a\"]"]
+        );
+        let secret = object(&[("password", Value::string("hunter2").mark_sensitive())]);
+        let other = object(&[("password", Value::string("swordfish").mark_sensitive())]);
+        assert_eq!(lines(&secret, &other), ["password: (sensitive value) -> (sensitive value)"]);
+        let tags = |v: &str| {
+            object(&[("tags", Value::map(Type::String, [("Cost Center".to_string(), Value::string(v))].into()))])
+        };
+        assert_eq!(lines(&tags("a"), &tags("b")), ["tags[\"Cost Center\"]: \"a\" -> \"b\""]);
+        let empty = object(&[("tags", Value::map(Type::String, Default::default()))]);
+        assert_eq!(lines(&empty, &tags("b")), ["tags[\"Cost Center\"]: null -> \"b\""]);
+    }
 }
