@@ -50,6 +50,7 @@ mod differential;
 mod differential_plans;
 mod drift;
 mod errored_plan;
+mod examples;
 mod failures;
 mod imports;
 mod interrupt;
