@@ -4,6 +4,17 @@
 # code runs as. Each gets only the inline policy it needs, on the
 # resources passed in; no managed policy is attached.
 
+data "aws_partition" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  # The roles' ARNs, known when planning (an ARN from the role itself is
+  # known only after apply, and a caller's `count = arn == null ? ...`
+  # could not be planned). The outputs still wait for the roles.
+  role_arn_prefix = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/"
+}
+
 data "aws_iam_policy_document" "assume" {
   statement {
     sid     = "EcsTasksAssume"

@@ -1,6 +1,7 @@
 output "execution_role_arn" {
-  description = "ARN of the task execution role: the task definition's execution_role_arn."
-  value       = aws_iam_role.execution.arn
+  description = "ARN of the task execution role: the task definition's execution_role_arn. Known when planning."
+  value       = "${local.role_arn_prefix}${aws_iam_role.execution.name}"
+  depends_on  = [aws_iam_role_policy.execution]
 }
 
 output "execution_role_name" {
@@ -9,8 +10,9 @@ output "execution_role_name" {
 }
 
 output "task_role_arn" {
-  description = "ARN of the task role: the task definition's task_role_arn."
-  value       = aws_iam_role.task.arn
+  description = "ARN of the task role: the task definition's task_role_arn. Known when planning."
+  value       = "${local.role_arn_prefix}${aws_iam_role.task.name}"
+  depends_on  = [aws_iam_role_policy.task]
 }
 
 output "task_role_name" {
