@@ -821,6 +821,19 @@ pub fn read(aws: &Aws, current: &Value) -> Result<Option<Value>, ProviderDiagnos
     Ok(Some(to_state(aws, current, &i, remote)))
 }
 
+/// `manage_master_user_password` as read: what the state says, or true
+/// for an instance that reports a secret the state does not know about
+/// (an import). Not for a replica: its credentials are its source's, and
+/// moto 5.2.5 copies the source's `MasterUserSecret` onto it, which would
+/// turn a replica configured without the argument into a change.
+fn managed_password(in_state: Value, reports_secret: bool, replica: bool) -> Value {
+    if in_state.is_null() && reports_secret && !replica {
+        Value::bool(true)
+    } else {
+        in_state
+    }
+}
+
 fn text_or_null(v: Option<&str>) -> Value {
     v.map(Value::string).unwrap_or_else(|| Value::null(Type::String))
 }
@@ -871,10 +884,11 @@ fn to_state(aws: &Aws, current: &Value, i: &DbInstance, remote_tags: Vec<(String
         })
         .into_iter()
         .collect();
-    let manage = match attr(current, "manage_master_user_password") {
-        v if v.is_null() && !secret.is_empty() => Value::bool(true),
-        v => v,
-    };
+    let manage = managed_password(
+        attr(current, "manage_master_user_password"),
+        !secret.is_empty(),
+        i.read_replica_source_db_instance_identifier().is_some(),
+    );
     let listener: Vec<Value> = i
         .listener_endpoint()
         .map(|e| {
@@ -1211,6 +1225,15 @@ mod tests {
             ("manage_master_user_password", Value::bool(true)),
         ]);
         assert!(validate(&c).is_empty());
+    }
+
+    #[test]
+    fn a_reported_secret_means_a_managed_password_except_on_a_replica() {
+        let unset = || Value::null(Type::Bool);
+        assert_eq!(managed_password(unset(), true, false).as_bool(), Some(true), "imported primary");
+        assert!(managed_password(unset(), true, true).is_null(), "replica: the source's secret");
+        assert!(managed_password(unset(), false, false).is_null());
+        assert_eq!(managed_password(Value::bool(false), true, false).as_bool(), Some(false), "the state's own value");
     }
 
     #[test]
