@@ -3,8 +3,10 @@
 # sudo): python3-venv (for `python3 -m venv`), and Prometheus 2.42 and
 # Alertmanager 0.25 with promtool and amtool, which the prometheus and
 # alertmanager providers' tests start on loopback, and openssl (the search
-# providers' TLS test makes its certificates with it). Elsewhere those tests
-# say so and skip (unless STRATA_REQUIRE_PROMETHEUS is set, as in CI).
+# providers' TLS test makes its certificates with it), and the AWS CLI and
+# jq, which the examples' operator scripts (the DR drill, plan archiving)
+# use. Elsewhere those tests say so and skip (unless STRATA_REQUIRE_PROMETHEUS
+# or STRATA_REQUIRE_CLI_TOOLS is set, as in CI).
 
 ensure_debian_packages() {
   local packages=()
@@ -12,6 +14,8 @@ ensure_debian_packages() {
   command -v promtool >/dev/null || packages+=(prometheus)
   command -v amtool >/dev/null || packages+=(prometheus-alertmanager)
   command -v openssl >/dev/null || packages+=(openssl)
+  command -v aws >/dev/null || packages+=(awscli)
+  command -v jq >/dev/null || packages+=(jq)
   [ "${#packages[@]}" -gt 0 ] || return 0
   local sudo_cmd=""
   if [ "$(id -u)" != "0" ]; then

@@ -178,6 +178,10 @@ fn installed(tool: &str) -> bool {
 /// runs it; without them there is nothing to run (said so, and skipped).
 fn drill_tools_installed() -> bool {
     let found = installed("aws") && installed("jq");
+    assert!(
+        found || std::env::var_os("STRATA_REQUIRE_CLI_TOOLS").is_none(),
+        "the aws CLI and jq are needed (Debian: apt-get install awscli jq; scripts/test.sh installs them)"
+    );
     if !found {
         #[allow(clippy::print_stderr)]
         {
