@@ -52,6 +52,7 @@ mod drift;
 mod errored_plan;
 mod examples;
 mod examples_ci;
+mod examples_ecs;
 mod examples_platform;
 mod examples_prom;
 mod examples_serverless;

@@ -145,13 +145,15 @@ struct AwsProvider {
 /// `aws_sqs_queue_policy` sets its queue's `policy`, `aws_opensearch_domain_policy` its
 /// domain's `access_policies`; the split S3
 /// configuration resources write a bucket's optional and computed inline
-/// blocks (`versioning`, `policy`, …).
-const CHANGED_BY_DEPENDENTS: [&str; 12] = [
+/// blocks (`versioning`, `policy`, …); a listener (or listener rule)
+/// forwarding to a target group fills the group's `load_balancer_arns`.
+const CHANGED_BY_DEPENDENTS: [&str; 13] = [
     "aws_default_route_table",
     "aws_default_security_group",
     "aws_eip",
     "aws_iam_policy",
     "aws_iam_role",
+    "aws_lb_target_group",
     "aws_network_acl",
     "aws_opensearch_domain",
     "aws_route_table",

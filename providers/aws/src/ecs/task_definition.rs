@@ -364,6 +364,15 @@ pub fn create(aws: &Aws, planned: &Value) -> Result<Value, ProviderDiagnostic> {
     let Some(td) = out.task_definition() else {
         return Err(ProviderDiagnostic::error(format!("{what}: empty result"), "ECS returned no task definition"));
     };
+    // ECS answers with the tags it stored; an endpoint that leaves them out
+    // (moto) is asked again, so the state does not start without them.
+    if out.tags().is_empty() && !map_of(&attr(planned, "tags_all")).is_empty() {
+        if let Some(arn) = td.task_definition_arn() {
+            if let Some((td, tags)) = describe(aws, arn).map_err(|e| e.into_diag(&what))? {
+                return to_state(aws, planned, &td, &tags);
+            }
+        }
+    }
     to_state(aws, planned, td, out.tags())
 }
 
