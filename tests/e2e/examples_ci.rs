@@ -6,6 +6,7 @@
 //! that stack reported as drifted.
 
 use crate::aws_example::copy_tree;
+use crate::examples_ecs::mask_ids;
 use crate::moto::{aws, moto, ENV};
 use crate::support::{repo_root, run_with, strata_bin, Output, TempDir};
 use std::path::Path;
@@ -52,25 +53,6 @@ fn script(root: &Path, name: &str, stacks: &str, out: &str) -> (i32, String) {
         .expect("bash runs");
     let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
     (o.status.code().unwrap_or(-1), text)
-}
-
-/// The comment with moto's random resource ids (the hex tails of ARNs)
-/// masked.
-fn mask_ids(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('/') {
-        out.push_str(&rest[..=i]);
-        rest = &rest[i + 1..];
-        let hex = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
-        let ends = rest[hex..].chars().next().is_none_or(|c| !c.is_ascii_alphanumeric() && c != '-');
-        if hex >= 16 && ends {
-            out.push_str("<id>");
-            rest = &rest[hex..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]
