@@ -72,6 +72,9 @@ pub struct Attribute {
     pub sensitive: bool,
     /// Changing it replaces the object (providers may also decide this in plan).
     pub force_new: bool,
+    /// Computed, and changes by itself as the service runs (a restore
+    /// point's time): refreshed into the state, never reported as drift.
+    pub volatile: bool,
     pub description: String,
 }
 
@@ -84,6 +87,7 @@ impl Attribute {
             computed: false,
             sensitive: false,
             force_new: false,
+            volatile: false,
             description: String::new(),
         }
     }
@@ -102,6 +106,10 @@ impl Attribute {
     }
     pub fn force_new(mut self) -> Attribute {
         self.force_new = true;
+        self
+    }
+    pub fn volatile(mut self) -> Attribute {
+        self.volatile = true;
         self
     }
     pub fn describe(mut self, d: &str) -> Attribute {

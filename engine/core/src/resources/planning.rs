@@ -59,11 +59,12 @@ impl ResourceEngine<'_> {
                 diags.push(Diagnostic::error("Cannot import non-existent remote object").with_detail(format!("While attempting to import an existing object to {addr}, the provider detected that no object exists with the given id {id:?}. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"strata apply\" to create a new remote object for this resource.")).with_span(span.clone()));
                 return Value::dynamic_unknown();
             }
-            if importing.is_none() && !prior.unmark_deep().0.raw_equal(&stored.unmark_deep().0) {
+            let recorded = with_volatile_of(&stored, &prior, schema);
+            if importing.is_none() && !prior.unmark_deep().0.raw_equal(&recorded.unmark_deep().0) {
                 self.drift.lock().expect("no poisoned locks").push(Drift {
                     addr: addr.clone(),
                     provider: provider_addr.to_string(),
-                    before: stored.clone(),
+                    before: recorded,
                     after: prior.clone(),
                 });
             }
@@ -174,5 +175,54 @@ impl ResourceEngine<'_> {
                 .insert(strip_module_keys(&addr.resource.to_string()));
         }
         planned
+    }
+}
+
+/// The stored object with its volatile attributes as the refreshed one has
+/// them: what drift compares and reports, so that a value the service
+/// moves by itself is refreshed without being reported as changed outside
+/// Strata.
+fn with_volatile_of(stored: &Value, refreshed: &Value, schema: &strata_provider::ResourceSchema) -> Value {
+    let volatile = || schema.block.attributes.iter().filter(|(_, a)| a.volatile).map(|(k, _)| k);
+    if volatile().next().is_none() || stored.is_null() || refreshed.is_null() {
+        return stored.clone();
+    }
+    let (Some(fields), Some(now)) = (stored.as_entries(), refreshed.as_entries()) else { return stored.clone() };
+    let mut fields = fields.clone();
+    for k in volatile() {
+        if let (Some(slot), Some(v)) = (fields.get_mut(k), now.get(k)) {
+            *slot = v.clone();
+        }
+    }
+    Value::object(fields).mark(stored.marks())
+}
+
+#[cfg(test)]
+mod volatile_tests {
+    use super::with_volatile_of;
+    use strata_lang::{Type, Value};
+    use strata_provider::{Attribute, ResourceSchema};
+
+    #[test]
+    fn a_volatile_attribute_is_refreshed_but_is_not_drift() {
+        let mut schema = ResourceSchema::default();
+        schema.block.attributes.insert("restorable".into(), Attribute::computed(Type::String).volatile());
+        schema.block.attributes.insert("retention".into(), Attribute::optional(Type::Number));
+        let object = |restorable: &str, retention: i64| {
+            Value::object(
+                [
+                    ("restorable".to_string(), Value::string(restorable)),
+                    ("retention".to_string(), Value::int(retention)),
+                ]
+                .into(),
+            )
+        };
+        let (stored, moved) = (object("10:00", 7), object("10:05", 7));
+        assert!(with_volatile_of(&stored, &moved, &schema).raw_equal(&moved), "only the restore point moved: no drift");
+        let changed = object("10:05", 1);
+        let recorded = with_volatile_of(&stored, &changed, &schema);
+        assert!(recorded.raw_equal(&object("10:05", 7)), "the report shows the retention only");
+        let gone = Value::null(schema.implied_type());
+        assert!(with_volatile_of(&stored, &gone, &schema).raw_equal(&stored), "a deleted object is drift");
     }
 }

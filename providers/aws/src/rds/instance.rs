@@ -96,7 +96,7 @@ pub fn schema() -> Block {
             ("instance_class", A::required(s.clone())),
             ("iops", A::optional_computed(n.clone())),
             ("kms_key_id", A::optional_computed(s.clone()).force_new()),
-            ("latest_restorable_time", A::computed(s.clone())),
+            ("latest_restorable_time", A::computed(s.clone()).volatile()),
             ("license_model", A::optional_computed(s.clone())),
             ("listener_endpoint", A::computed(Type::list(listener_type()))),
             ("maintenance_window", A::optional_computed(s.clone())),
