@@ -35,6 +35,9 @@ who=${USER:-unknown}@$(hostname)
 message="plan-archived s3://$bucket/$prefix/ sha256=$sha by=$who"
 
 if command -v aws >/dev/null 2>&1; then
+  # AWS_ENDPOINT_URL (a local emulator) given explicitly: AWS CLI releases
+  # before 2.13 (Debian 12's) do not read it from the environment.
+  aws() { command aws ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} "$@"; }
   aws --region "$region" s3 cp --only-show-errors "$plan" "s3://$bucket/$prefix/plan.tfplan" --metadata "sha256=$sha"
   aws --region "$region" s3 cp --only-show-errors "$json" "s3://$bucket/$prefix/plan.json" --content-type application/json --metadata "sha256=$sha"
   aws --region "$region" logs create-log-stream --log-group-name "$log_group" --log-stream-name "$id"
