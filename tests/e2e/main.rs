@@ -51,6 +51,7 @@ mod differential_plans;
 mod drift;
 mod errored_plan;
 mod examples;
+mod examples_search;
 mod failures;
 mod imports;
 mod interrupt;
