@@ -18,6 +18,7 @@ mod aws_gateways;
 mod aws_iam;
 mod aws_lambda;
 mod aws_load_balancing;
+mod aws_log_subscriptions;
 mod aws_logs;
 mod aws_messaging;
 mod aws_network;
