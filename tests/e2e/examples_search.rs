@@ -4,7 +4,9 @@
 //! bucket, a strict trail that refuses an unknown field, and log events
 //! shipped by the example's own shipper into the daily indices its
 //! templates shape. The AWS side runs against moto, the data plane against
-//! the search test server over osmem-server.
+//! the search test server over osmem-server. The rows' and stories' names
+//! are no prefix of one another: they run at once, and the leftovers
+//! checks look for `<name>-…`.
 
 use crate::examples::{examples, Example, Needs};
 
@@ -89,7 +91,7 @@ examples! {
 fn security_logs_encrypt_the_domain_and_the_bucket_with_their_own_key_and_lock_the_snapshots() {
     static ROW: Example = Example {
         dir: "security-logs",
-        name: "seclogs-enc",
+        name: "seckeys",
         region: "eu-west-1",
         var_file: Some("envs/dev.tfvars"),
         other_var_files: &[],
@@ -131,7 +133,7 @@ fn security_logs_encrypt_the_domain_and_the_bucket_with_their_own_key_and_lock_t
          p = r['index_permissions'][0]\n\
          print(r['cluster_permissions'], p['index_patterns'], sorted(p['allowed_actions']), p['masked_fields'])\n",
     );
-    assert_eq!(role, "['cluster_composite_ops_ro'] ['seclogs-enc-*'] ['indices_monitor', 'read'] ['user']\n");
+    assert_eq!(role, "['cluster_composite_ops_ro'] ['seckeys-*'] ['indices_monitor', 'read'] ['user']\n");
     // Prod's tiers are planned in place on the running domain: more nodes,
     // UltraWarm, cold storage; nothing replaced.
     let mut run = run;
