@@ -86,15 +86,16 @@ resource "opensearch_component_template" "mappings" {
   body = jsonencode({
     template = {
       mappings = {
-        dynamic = true
-        properties = {
+        # true (a boolean) or "strict": jsondecode keeps the two types apart.
+        dynamic = jsondecode(var.strict_mappings ? "\"strict\"" : "true")
+        properties = merge({
           "@timestamp" = { type = "date" }
           message      = { type = "text" }
           level        = { type = "keyword" }
           service      = { type = "keyword" }
           trace_id     = { type = "keyword" }
           host         = { properties = { name = { type = "keyword" } } }
-        }
+        }, { for field, type in var.fields : field => { type = type } })
       }
     }
   })

@@ -16,6 +16,8 @@ locals {
 # ---- The write-once snapshot bucket ------------------------------------------
 # Object Lock protects every version for retention_days; a snapshot delete
 # only adds a delete marker, so snapshots are kept (and paid for) that long.
+# COMPLIANCE: nobody, root included, shortens or removes the lock;
+# GOVERNANCE: who has s3:BypassGovernanceRetention can.
 
 resource "aws_s3_bucket" "snapshots" {
   bucket              = local.bucket
@@ -34,7 +36,7 @@ resource "aws_s3_bucket_object_lock_configuration" "snapshots" {
   bucket = aws_s3_bucket.snapshots.id
   rule {
     default_retention {
-      mode = "COMPLIANCE"
+      mode = var.lock_mode
       days = var.retention_days
     }
   }
@@ -53,8 +55,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "snapshots" {
   bucket = aws_s3_bucket.snapshots.id
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm = "aws:kms"
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.kms_key_arn
     }
+    bucket_key_enabled = var.kms_key_arn != null ? true : null
   }
 }
 
@@ -137,7 +141,8 @@ resource "aws_opensearch_domain" "this" {
   }
 
   encrypt_at_rest {
-    enabled = true
+    enabled    = true
+    kms_key_id = var.kms_key_arn
   }
 
   node_to_node_encryption {

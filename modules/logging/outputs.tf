@@ -28,3 +28,12 @@ output "index_pattern" {
   description = "The monthly indices the template and the policy apply to."
   value       = "${local.prefix}-*"
 }
+
+output "component_templates" {
+  description = "The settings and mappings components, for more index templates over the same indices (a daily stream, say)."
+  value       = [opensearch_component_template.settings.name, opensearch_component_template.mappings.name]
+}
+
+output "snapshot_repository" {
+  value = opensearch_snapshot_repository.worm.name
+}

@@ -150,3 +150,32 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "kms_key_arn" {
+  description = "A customer managed KMS key for the domain at rest and the snapshot bucket (SSE-KMS); default: the AWS managed keys."
+  type        = string
+  default     = null
+}
+
+variable "lock_mode" {
+  description = "Object Lock mode of the snapshot bucket: COMPLIANCE (nobody can shorten it) or GOVERNANCE."
+  type        = string
+  default     = "COMPLIANCE"
+
+  validation {
+    condition     = contains(["COMPLIANCE", "GOVERNANCE"], var.lock_mode)
+    error_message = "lock_mode is COMPLIANCE or GOVERNANCE."
+  }
+}
+
+variable "strict_mappings" {
+  description = "Refuse documents with fields the mappings do not name (dynamic = strict), instead of mapping new fields as they come."
+  type        = bool
+  default     = false
+}
+
+variable "fields" {
+  description = "More top-level fields of the mappings, name => type (keyword, date, ip, long, boolean, text, ...)."
+  type        = map(string)
+  default     = {}
+}

@@ -195,7 +195,7 @@ fn error_at(path: AttributePath, summary: &str, detail: String) -> ProviderDiagn
 }
 
 /// The provider's `verify.ValidARN`: `arn:partition:service:region:account:resource`.
-fn arn_problem(value: &str) -> Option<&'static str> {
+pub(crate) fn arn_problem(value: &str) -> Option<&'static str> {
     let parts: Vec<&str> = value.splitn(6, ':').collect();
     if parts.first() != Some(&"arn") {
         return Some("arn: invalid prefix");

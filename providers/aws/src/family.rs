@@ -118,6 +118,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &crate::s3::S3,
     &crate::amp::Amp,
     &crate::opensearch::OpenSearch,
+    &crate::subscription_filter::Subscriptions,
 ];
 
 /// The family serving resource type `type_name`.

@@ -34,7 +34,8 @@
 //! DynamoDB tables (`dynamodb`), Lambda (`lambda`), S3 (`s3`) and Amazon
 //! Managed Service for Prometheus workspaces, rule group namespaces and
 //! alert manager definitions (`amp`), OpenSearch and Elasticsearch domains
-//! and domain policies (`opensearch`). The
+//! and domain policies (`opensearch`), and CloudWatch Logs subscription
+//! filters (`subscription_filter`). The
 //! network types, log groups, subnet groups and most family types can
 //! also be listed, for `strata drift -unmanaged` (`list`).
 //!
@@ -91,6 +92,7 @@ mod sns;
 mod sqs;
 mod subnet;
 mod subnet_group;
+mod subscription_filter;
 mod tags;
 mod timeouts;
 mod util;
