@@ -74,7 +74,8 @@ fn one_comment_for_several_stacks_and_a_drift_job_that_names_the_drifted_stack()
     insta::assert_snapshot!("saas_teams_comment", mask_ids(&comment));
 
     // A stack that cannot plan is named at the top, and fails the job.
-    let (code, _) = script(root.path(), "plan-stacks.sh", &format!("{stacks}examples/saas-teams/teams/nowhere\n"), "plans2");
+    let (code, _) =
+        script(root.path(), "plan-stacks.sh", &format!("{stacks}examples/saas-teams/teams/nowhere\n"), "plans2");
     assert_eq!(code, 1);
     let comment = std::fs::read_to_string(root.path().join("plans2/comment.md")).unwrap();
     assert!(
@@ -101,8 +102,9 @@ fn one_comment_for_several_stacks_and_a_drift_job_that_names_the_drifted_stack()
             {"stack": "examples/saas-teams/teams/search/1-canary-5", "code": 0},
         ])
     );
-    let report = std::fs::read_to_string(root.path().join("drift/examples/saas-teams/teams/payments/1-canary-5/report.md"))
-        .unwrap();
+    let report =
+        std::fs::read_to_string(root.path().join("drift/examples/saas-teams/teams/payments/1-canary-5/report.md"))
+            .unwrap();
     assert!(report.contains("aws_cloudwatch_log_group.this"), "{report}");
     let json: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(root.path().join("drift/examples/saas-teams/teams/payments/1-canary-5/report.json"))
@@ -119,7 +121,8 @@ fn one_comment_for_several_stacks_and_a_drift_job_that_names_the_drifted_stack()
     std::fs::remove_file(team_dir("search").join("broken.tf")).unwrap();
 
     for (team, _) in TEAMS {
-        let out = strata(&team_dir(team), &["destroy", "-auto-approve", "-no-color", "-var-file=envs/1-canary-5.tfvars"]);
+        let out =
+            strata(&team_dir(team), &["destroy", "-auto-approve", "-no-color", "-var-file=envs/1-canary-5.tfvars"]);
         assert_eq!(out.code, 0, "{team}:\n{}", out.transcript());
     }
 }

@@ -323,7 +323,11 @@ fn saas_teams_canary_moves_by_the_listener_alone_then_promotes() {
     payments.use_var_file("envs/2-canary-50.tfvars");
     let plan = payments.strata_ok(&["plan", "-out=tfplan"]);
     assert!(plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "{}", plan.stdout);
-    assert!(!plan.stdout.contains("changed outside"), "an apply must leave nothing to report as drift:\n{}", plan.stdout);
+    assert!(
+        !plan.stdout.contains("changed outside"),
+        "an apply must leave nothing to report as drift:\n{}",
+        plan.stdout
+    );
 
     // The rest of the payments rollout: 100 % is the listener again; the
     // promotion rolls stable to the release and removes the canary.

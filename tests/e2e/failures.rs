@@ -172,3 +172,51 @@ resource "testing_resource" "u" {
     let plan = run_with(d.path(), &["plan", "-no-color", "-var", "value=2"], &[], None);
     assert!(plan.stdout.contains("# testing_resource.u will be updated in-place"), "{}", plan.stdout);
 }
+
+/// A destroy whose dependent fails to go keeps what that dependent uses
+/// (and what those use in turn), as Terraform does; independent objects
+/// still go, and a destroy after the fix finishes the job.
+#[test]
+fn a_failed_delete_keeps_what_it_depends_on() {
+    let config = r#"
+terraform {
+  required_providers {
+    testing = { source = "strata/testing" }
+  }
+}
+variable "fail" {
+  default = true
+}
+resource "testing_resource" "base" {
+  name = "base"
+}
+resource "testing_resource" "middle" {
+  name  = "middle"
+  value = testing_resource.base.result
+}
+resource "testing_resource" "top" {
+  name        = "top"
+  value       = testing_resource.middle.result
+  fail_delete = var.fail
+}
+resource "testing_resource" "alone" {
+  name = "alone"
+}
+"#;
+    let d = TempDir::with_files("failed-delete", &[("main.tf", config)]);
+    let ok = run_with(d.path(), &["apply", "-auto-approve", "-no-color"], &[], None);
+    assert_eq!(ok.code, 0, "{}", ok.transcript());
+    let destroy = run_with(d.path(), &["destroy", "-auto-approve", "-no-color"], &[], None);
+    assert_eq!(destroy.code, 1, "{}", destroy.transcript());
+    assert!(destroy.stderr.contains("Deletion failed"), "{}", destroy.stderr);
+    assert_eq!(
+        names_in_state(d.path()).into_iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        ["base", "middle", "top"],
+        "the failed object and everything it uses stay; the independent one is gone"
+    );
+    let apply = run_with(d.path(), &["apply", "-auto-approve", "-no-color", "-var", "fail=false"], &[], None);
+    assert_eq!(apply.code, 0, "{}", apply.transcript());
+    let destroy = run_with(d.path(), &["destroy", "-auto-approve", "-no-color", "-var", "fail=false"], &[], None);
+    assert_eq!(destroy.code, 0, "{}", destroy.transcript());
+    assert!(names_in_state(d.path()).is_empty());
+}

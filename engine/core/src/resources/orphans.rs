@@ -2,6 +2,7 @@
 //! destroying) and deposed objects are deleted, dependents first, or forgotten.
 
 use super::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 impl<'a> ResourceEngine<'a> {
     /// After the walk: objects in state that the configuration no longer has
@@ -105,7 +106,15 @@ impl<'a> ResourceEngine<'a> {
             }
         }
         let outcomes: Vec<Mutex<Diagnostics>> = groups.iter().map(|_| Mutex::new(Diagnostics::new())).collect();
+        // A resource whose dependent failed to go stays (with what it
+        // depends on in turn): the dependent still uses it, as Terraform
+        // skips the dependencies of a failed destroy.
+        let failed: Vec<AtomicBool> = groups.iter().map(|_| AtomicBool::new(false)).collect();
         crate::parallel::run_dag(&needs, self.parallelism.min(groups.len()), |g| {
+            if needs[g].iter().any(|&h| failed[h].load(Ordering::SeqCst)) {
+                failed[g].store(true, Ordering::SeqCst);
+                return;
+            }
             let group = &groups[g];
             let per_instance: Vec<Mutex<Diagnostics>> = group.iter().map(|_| Mutex::new(Diagnostics::new())).collect();
             let independent = vec![Vec::new(); group.len()];
@@ -122,6 +131,9 @@ impl<'a> ResourceEngine<'a> {
             let mut all = Diagnostics::new();
             for d in per_instance {
                 all.extend(d.into_inner().expect("no poisoned locks"));
+            }
+            if all.has_errors() {
+                failed[g].store(true, Ordering::SeqCst);
             }
             *outcomes[g].lock().expect("no poisoned locks") = all;
         });
