@@ -21,7 +21,7 @@ pub fn venv() -> PathBuf {
 }
 
 /// One moto server for the whole test process (it stops by itself after
-/// 15 minutes at the latest).
+/// 30 minutes at the latest: the whole suite is well under that).
 pub fn moto() -> &'static Moto {
     static MOTO: OnceLock<Moto> = OnceLock::new();
     MOTO.get_or_init(|| {
@@ -46,7 +46,7 @@ pub fn moto() -> &'static Moto {
             None => Stdio::null(),
         };
         let mut server = Command::new("timeout")
-            .args(["900", server.to_str().unwrap(), "-H", "127.0.0.1", "-p", &port.to_string()])
+            .args(["1800", server.to_str().unwrap(), "-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

@@ -127,7 +127,7 @@ pub fn prometheus(
     let config_file = work.join(format!("prometheus-{port}.yml"));
     std::fs::write(&config_file, config).unwrap();
     let mut child = Command::new("timeout")
-        .arg("900")
+        .arg("1800")
         .arg("prometheus")
         .arg(format!("--config.file={}", config_file.display()))
         .arg(format!("--storage.tsdb.path={}", data.display()))
@@ -148,7 +148,7 @@ pub fn alertmanager(work: &Path, config_file: &Path) -> Server {
     let data = work.join(format!("alertmanager-data-{port}"));
     std::fs::create_dir_all(&data).unwrap();
     let mut child = Command::new("timeout")
-        .arg("900")
+        .arg("1800")
         .arg("prometheus-alertmanager")
         .arg(format!("--config.file={}", config_file.display()))
         .arg(format!("--storage.path={}", data.display()))

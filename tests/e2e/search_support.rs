@@ -96,7 +96,7 @@ pub fn osmem() -> Option<Server> {
         return None;
     };
     let mut cmd = Command::new("timeout");
-    cmd.arg("900").arg(binary).args(["-addr", "127.0.0.1:0", "-no-ja"]);
+    cmd.arg("1800").arg(binary).args(["-addr", "127.0.0.1:0", "-no-ja"]);
     Some(start(cmd, "osmem"))
 }
 
@@ -107,7 +107,7 @@ pub fn search_test_server(flavour: Flavour, upstream: Option<&str>) -> Server {
 /// The test server; with `credentials` it requires them (HTTP basic auth).
 pub fn search_test_server_with(flavour: Flavour, upstream: Option<&str>, credentials: Option<(&str, &str)>) -> Server {
     let mut cmd = Command::new("timeout");
-    cmd.arg("900").arg(env!("CARGO_BIN_EXE_search-test-server")).args(["--listen", "127.0.0.1:0"]);
+    cmd.arg("1800").arg(env!("CARGO_BIN_EXE_search-test-server")).args(["--listen", "127.0.0.1:0"]);
     cmd.args([
         "--flavour",
         match flavour {
