@@ -1,7 +1,7 @@
 //! A real Prometheus and Alertmanager (Debian's `prometheus` and
 //! `prometheus-alertmanager` packages, which `.ci/run` installs) started on
 //! 127.0.0.1 for one test, with `--web.enable-lifecycle`, their data in the
-//! test's directory, stopped when the test ends (and by `timeout` after 15
+//! test's directory, stopped when the test ends (and by `timeout` after 30
 //! minutes at the latest). Without the packages the tests are skipped,
 //! unless `STRATA_REQUIRE_PROMETHEUS` is set (CI sets it).
 
