@@ -141,3 +141,12 @@ resource "opensearch_role" "auditor" {
     allowed_actions = ["read", "indices_monitor"]
   }
 }
+
+# The writer's IAM role holds the append-only role: requests it signs are
+# mapped to it as a backend role. Auditors are mapped the same way, by the
+# role their identity provider gives them.
+resource "opensearch_roles_mapping" "writer" {
+  role_name     = opensearch_role.writer.role_name
+  description   = "The audit shipper, through its IAM role"
+  backend_roles = [aws_iam_role.writer.arn]
+}

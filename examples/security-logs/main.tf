@@ -124,3 +124,11 @@ resource "opensearch_role" "analyst" {
     masked_fields   = ["user"]
   }
 }
+
+# The analysts' IAM role holds the OpenSearch role: requests it signs are
+# mapped to it as a backend role.
+resource "opensearch_roles_mapping" "analyst" {
+  role_name     = opensearch_role.analyst.role_name
+  description   = "Security analysts, through their IAM role"
+  backend_roles = [aws_iam_role.analyst.arn]
+}

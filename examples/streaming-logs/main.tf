@@ -177,3 +177,22 @@ resource "opensearch_role" "reader" {
     allowed_actions = ["read", "indices_monitor"]
   }
 }
+
+# The shipper writes the streams' indices and nothing else; requests its
+# IAM role signs are mapped to this role as a backend role.
+resource "opensearch_role" "shipper" {
+  role_name           = "${var.name}-shipper"
+  description         = "Bulk writes to ${module.logs.index_pattern}"
+  cluster_permissions = ["indices:data/write/bulk"]
+
+  index_permissions {
+    index_patterns  = [module.logs.index_pattern]
+    allowed_actions = ["crud", "create_index"]
+  }
+}
+
+resource "opensearch_roles_mapping" "shipper" {
+  role_name     = opensearch_role.shipper.role_name
+  description   = "The log shipper, through its IAM role"
+  backend_roles = [aws_iam_role.shipper.arn]
+}

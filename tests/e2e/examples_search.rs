@@ -12,7 +12,7 @@ use crate::examples::{examples, Example, Needs};
 
 /// What a domain example leaves behind in moto and on the search server.
 macro_rules! leftovers {
-    ($role:literal) => {
+    ($role:literal, $mapped:literal) => {
         concat!(
             "left = [d['DomainName'] for d in client('opensearch').list_domain_names()['DomainNames'] if d['DomainName'] == name]\n",
             "left += [b['Name'] for b in client('s3').list_buckets()['Buckets'] if b['Name'].startswith(name + '-')]\n",
@@ -20,6 +20,8 @@ macro_rules! leftovers {
             "left += [a['AliasName'] for a in client('kms').list_aliases()['Aliases'] if a['AliasName'].startswith('alias/' + name + '-')]\n",
             "for path in ['/_plugins/_ism/policies/' + name + '-retention', '/_index_template/' + name + '-monthly', '/_plugins/_security/api/roles/' + name + '",
             $role,
+            "', '/_plugins/_security/api/rolesmapping/' + name + '",
+            $mapped,
             "']:\n",
             "    if http('GET', search_url + path)[0] != 404: left.append(path)\n",
             "print(' '.join(left))\n",
@@ -52,7 +54,7 @@ examples! {
         needs: &[Needs::Search],
         drift: TEMPLATE_DRIFT,
         drifted: &["module.logs.opensearch_composable_index_template.monthly has changed", "\\\"priority\\\":50"],
-        leftovers: Some(leftovers!("-analyst")),
+        leftovers: Some(leftovers!("-analyst", "-analyst")),
     };
     audit_trail_applies_plans_clean_catches_drift_and_destroys: Example {
         dir: "audit-trail",
@@ -63,7 +65,7 @@ examples! {
         needs: &[Needs::Search],
         drift: RETENTION_DRIFT,
         drifted: &["module.audit.opensearch_ism_policy.retention has changed", "min_index_age\\\":\\\"1d"],
-        leftovers: Some(leftovers!("-auditor")),
+        leftovers: Some(leftovers!("-auditor", "-audit-writer")),
     };
     streaming_logs_applies_plans_clean_catches_drift_and_destroys: Example {
         dir: "streaming-logs",
@@ -81,7 +83,7 @@ examples! {
                          left += [f['FunctionName'] for f in client('lambda').list_functions()['Functions'] if f['FunctionName'].startswith(name + '-')]\n\
                          left += [d['DomainName'] for d in client('opensearch').list_domain_names()['DomainNames'] if d['DomainName'] == name]\n\
                          left += [b['Name'] for b in client('s3').list_buckets()['Buckets'] if b['Name'].startswith(name + '-')]\n\
-                         for path in ['/_index_template/' + name + '-access-daily', '/_index_template/' + name + '-monthly', '/_plugins/_ism/policies/' + name + '-retention']:\n    \
+                         for path in ['/_index_template/' + name + '-access-daily', '/_index_template/' + name + '-monthly', '/_plugins/_ism/policies/' + name + '-retention', '/_plugins/_security/api/rolesmapping/' + name + '-shipper']:\n    \
                              if http('GET', search_url + path)[0] != 404: left.append(path)\n\
                          print(' '.join(left))\n"),
     };
@@ -134,6 +136,14 @@ fn security_logs_encrypt_the_domain_and_the_bucket_with_their_own_key_and_lock_t
          print(r['cluster_permissions'], p['index_patterns'], sorted(p['allowed_actions']), p['masked_fields'])\n",
     );
     assert_eq!(role, "['cluster_composite_ops_ro'] ['seckeys-*'] ['indices_monitor', 'read'] ['user']\n");
+    // The analysts' IAM role holds it, as a backend role.
+    let mapped = run.python(
+        "import json\n\
+         m = json.loads(http('GET', search_url + '/_plugins/_security/api/rolesmapping/' + name + '-analyst')[1])[name + '-analyst']\n\
+         arn = client('iam').get_role(RoleName=name + '-analyst')['Role']['Arn']\n\
+         print(m['backend_roles'] == [arn], m['users'])\n",
+    );
+    assert_eq!(mapped, "True []\n");
     // Prod's tiers are planned in place on the running domain: more nodes,
     // UltraWarm, cold storage; nothing replaced.
     let mut run = run;

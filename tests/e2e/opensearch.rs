@@ -500,3 +500,83 @@ resource "opensearch_component_template" "base" {
     let out = run_with(d.path(), &["destroy", "-auto-approve", "-no-color"], &env, None);
     assert_eq!(out.code, 0, "{}", out.transcript());
 }
+
+/// `opensearch_roles_mapping` against the search test server: a role's
+/// users and backend roles (an IAM role ARN, as a managed domain sees it)
+/// mapped, planned clean, a user added by hand caught by drift and put
+/// back, a mapping of a role that does not exist and the reserved mapping
+/// refused, and destroy removing the mapping only.
+#[test]
+fn roles_mappings_map_users_and_backend_roles_and_refuse_missing_or_reserved_roles() {
+    let server = search_test_server(Flavour::OpenSearch, None);
+    let body = r#"
+resource "opensearch_role" "analyst" {
+  role_name           = "analyst"
+  cluster_permissions = ["cluster_composite_ops_ro"]
+  index_permissions {
+    index_patterns  = ["logs-*"]
+    allowed_actions = ["read"]
+  }
+}
+
+resource "opensearch_roles_mapping" "analyst" {
+  role_name     = opensearch_role.analyst.role_name
+  description   = "Analysts, through their IAM role"
+  backend_roles = ["arn:aws:iam::123456789012:role/analyst"]
+  users         = ["alice"]
+}
+"#;
+    let d = TempDir::with_files("os-roles-mapping", &[("main.tf", &config("opensearch", &server.url, body))]);
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    let url = format!("{}/_plugins/_security/api/rolesmapping/analyst", server.url);
+    let (status, mapping) = get_json(&url);
+    assert_eq!(status, 200);
+    assert_eq!(mapping["analyst"]["backend_roles"], serde_json::json!(["arn:aws:iam::123456789012:role/analyst"]));
+    assert_eq!(mapping["analyst"]["users"], serde_json::json!(["alice"]));
+    assert_eq!(plan_code(&d).0, 0, "a clean re-plan");
+
+    // Bob given the role by hand: drift, and the next apply takes it back.
+    let put = request(
+        "PUT",
+        &url,
+        Some(
+            r#"{"backend_roles": ["arn:aws:iam::123456789012:role/analyst"], "users": ["alice", "bob"], "description": "Analysts, through their IAM role"}"#,
+        ),
+    );
+    assert_eq!(put.status, 200, "{}", put.body);
+    let drift = run(d.path(), &["drift", "-no-color"]);
+    assert_eq!(drift.code, 2, "{}", drift.transcript());
+    assert!(drift.stdout.contains("opensearch_roles_mapping.analyst has changed"), "{}", drift.stdout);
+    run_ok(&d, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(get_json(&url).1["analyst"]["users"], serde_json::json!(["alice"]));
+
+    // A role that does not exist, and the plugin's reserved mapping.
+    let bad = TempDir::with_files(
+        "os-roles-mapping-bad",
+        &[(
+            "main.tf",
+            &config(
+                "opensearch",
+                &server.url,
+                "resource \"opensearch_roles_mapping\" \"ghost\" {\n  role_name = \"ghost\"\n  users     = [\"alice\"]\n}\n",
+            ),
+        )],
+    );
+    let out = run(bad.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("NOT_FOUND"), "{}", out.stderr);
+    bad.write(
+        "main.tf",
+        &config(
+            "opensearch",
+            &server.url,
+            "resource \"opensearch_roles_mapping\" \"api\" {\n  role_name = \"security_rest_api_access\"\n  users     = [\"mallory\"]\n}\n",
+        ),
+    );
+    let out = run(bad.path(), &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(out.stderr.contains("reserved"), "{}", out.stderr);
+
+    run_ok(&d, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(get_json(&url).0, 404);
+}

@@ -6,6 +6,10 @@
 //! are refused with 403 as opensearch-project/security's EndpointValidator
 //! refuses them (static is checked before reserved). Roles are stored, not
 //! evaluated: nothing here applies field- or document-level security.
+//! Role mappings (`rolesmapping`, the same page): `backend_roles`, `hosts`,
+//! `users`, `and_backend_roles` (lists of strings) and `description`; a
+//! mapping needs its role to exist (404 otherwise) and a reserved one is
+//! refused with 403.
 
 use crate::http::{Reply, Request};
 use crate::Server;
@@ -14,6 +18,9 @@ use std::collections::BTreeMap;
 
 pub struct Roles {
     roles: BTreeMap<String, Json>,
+    /// Role name → its mapping (`rolesmapping`); the security_rest_api_access
+    /// mapping is reserved, as in the plugin's demo configuration.
+    mappings: BTreeMap<String, Json>,
 }
 
 impl Default for Roles {
@@ -58,7 +65,11 @@ impl Default for Roles {
             ),
             ("security_rest_api_access".to_string(), builtin(true, false, "", json!([]), json!([]))),
         ]);
-        Roles { roles }
+        let mappings = BTreeMap::from([(
+            "security_rest_api_access".to_string(),
+            json!({"reserved": true, "hidden": false, "backend_roles": [], "hosts": [], "users": [], "and_backend_roles": []}),
+        )]);
+        Roles { roles, mappings }
     }
 }
 
@@ -75,6 +86,9 @@ fn message(status: u16, text: &str) -> Reply {
 }
 
 pub fn route(server: &Server, req: &Request, seg: &[&str]) -> Option<Reply> {
+    if let ["_plugins" | "_opendistro", "_security", "api", "rolesmapping", rest @ ..] = seg {
+        return Some(mapping_route(server, req, rest));
+    }
     let ["_plugins" | "_opendistro", "_security", "api", "roles", rest @ ..] = seg else { return None };
     let m = req.method.as_str();
     Some(match (m, rest) {
@@ -210,5 +224,73 @@ fn put(server: &Server, req: &Request, name: &str) -> Reply {
     match st.roles.roles.insert(name.to_string(), role) {
         Some(_) => message(200, &format!("'{name}' updated.")),
         None => message(201, &format!("'{name}' created.")),
+    }
+}
+
+/// The rolesmapping API: GET all or one, PUT (create 201, replace 200),
+/// DELETE.
+fn mapping_route(server: &Server, req: &Request, rest: &[&str]) -> Reply {
+    let m = req.method.as_str();
+    let mut st = server.state.lock().unwrap();
+    match (m, rest) {
+        ("GET", []) => {
+            let all: Map<String, Json> = st.roles.mappings.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            Reply::json(200, &Json::Object(all))
+        }
+        ("GET", [name]) => match st.roles.mappings.get(*name) {
+            Some(v) => Reply::json(200, &json!({ *name: v })),
+            None => message(404, &format!("'{name}' not found.")),
+        },
+        ("PUT", [name]) => {
+            let body = match req.json() {
+                Ok(Some(b)) => b,
+                Ok(None) => {
+                    return Reply::json(
+                        400,
+                        &json!({"status": "error", "reason": "Request body required for this action."}),
+                    )
+                }
+                Err(_) => return Reply::json(400, &json!({"status": "error", "reason": "Unable to parse content"})),
+            };
+            if st.roles.mappings.get(*name).is_some_and(|v| v["reserved"] == true) {
+                return message(403, &format!("Resource '{name}' is reserved."));
+            }
+            if !st.roles.roles.contains_key(*name) {
+                return message(404, &format!("The role '{name}' does not exist."));
+            }
+            let Some(fields) = body.as_object() else {
+                return invalid("wrong_datatypes", json!({"body": "Object expected"}));
+            };
+            let mut mapping = json!({"reserved": false, "hidden": false, "backend_roles": [], "hosts": [], "users": [], "and_backend_roles": []});
+            for (k, v) in fields {
+                match k.as_str() {
+                    "backend_roles" | "hosts" | "users" | "and_backend_roles"
+                        if v.as_array().is_some_and(|a| a.iter().all(Json::is_string)) =>
+                    {
+                        mapping[k] = v.clone();
+                    }
+                    "description" if v.is_string() => mapping[k] = v.clone(),
+                    "description" => return invalid("wrong_datatypes", json!({"description": "String expected"})),
+                    "backend_roles" | "hosts" | "users" | "and_backend_roles" => {
+                        return invalid("wrong_datatypes", json!({ k.as_str(): "Array expected" }))
+                    }
+                    _ => return invalid("invalid_keys", json!({"keys": k})),
+                }
+            }
+            match st.roles.mappings.insert(name.to_string(), mapping) {
+                Some(_) => message(200, &format!("'{name}' updated.")),
+                None => message(201, &format!("'{name}' created.")),
+            }
+        }
+        ("DELETE", [name]) => {
+            if st.roles.mappings.get(*name).is_some_and(|v| v["reserved"] == true) {
+                return message(403, &format!("Resource '{name}' is reserved."));
+            }
+            match st.roles.mappings.remove(*name) {
+                Some(_) => message(200, &format!("'{name}' deleted.")),
+                None => message(404, &format!("'{name}' not found.")),
+            }
+        }
+        _ => crate::common::no_handler(m, &req.target),
     }
 }

@@ -4,11 +4,13 @@
 //! move the indices an older version manages, `ism`), composable, component
 //! and legacy index templates and snapshot management policies (JSON
 //! bodies, `documents`), snapshot repositories (`crate::repository`) and
-//! security roles with field- and document-level security (`role`).
+//! security roles with field- and document-level security (`role`) and
+//! what maps users, backend roles and hosts to them (`roles_mapping`).
 
 pub mod documents;
 mod ism;
 mod role;
+mod roles_mapping;
 
 use crate::connection::{Flavour, Settings};
 use crate::document::at;
@@ -36,6 +38,7 @@ const TYPES: Types = &[
     &documents::SM_POLICY,
     &Repository { type_name: "opensearch_snapshot_repository" },
     &role::Role,
+    &roles_mapping::RolesMapping,
 ];
 
 /// The ISM policy's own arguments, beside its body.

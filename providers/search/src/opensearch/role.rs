@@ -48,7 +48,7 @@ impl ResourceType for Role {
     }
 }
 
-fn set_of_strings() -> Attribute {
+pub(super) fn set_of_strings() -> Attribute {
     Attribute::optional(Type::set(Type::String))
 }
 
@@ -130,7 +130,7 @@ fn path(s: &Settings, name: &str) -> Result<String, ProviderDiagnostic> {
     Ok(format!("/{}/_security/api/roles/{}", s.server()?.plugins_prefix(), segment(name)))
 }
 
-fn strings(v: &Json) -> BTreeSet<String> {
+pub(super) fn strings(v: &Json) -> BTreeSet<String> {
     v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
 }
 
@@ -144,7 +144,7 @@ fn set_value(items: &BTreeSet<String>) -> Value {
 
 /// A configured set and a read one, the same when they hold the same
 /// strings (an empty set and none are the same).
-fn keep(held: &Value, read: &BTreeSet<String>) -> Value {
+pub(super) fn keep(held: &Value, read: &BTreeSet<String>) -> Value {
     if held.is_wholly_known() && strings_of(held).into_iter().collect::<BTreeSet<_>>() == *read {
         held.clone()
     } else {
