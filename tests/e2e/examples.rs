@@ -17,10 +17,11 @@
 //! [`Example::start`] and the same steps.
 
 use crate::aws_example::copy_tree;
+use crate::aws_support::strata_with;
 use crate::moto::{moto, ENV};
 use crate::prom_support::{self, installed};
 use crate::search_support::{self, Flavour};
-use crate::support::{repo_root, run, run_with, Output, TempDir};
+use crate::support::{repo_root, run, Output, TempDir};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -76,7 +77,6 @@ pub struct Running {
     var_file: Option<String>,
     /// `-var name=…` and the servers' variables.
     vars: Vec<String>,
-    env: Vec<(String, String)>,
     python_vars: Vec<(&'static str, String)>,
     _alertmanager: Option<prom_support::Server>,
     _scratch: TempDir,
@@ -84,20 +84,17 @@ pub struct Running {
 
 /// The shared Prometheus: its URL and rules directory (it lives until the
 /// test process ends, stopped by `timeout` at the latest).
-fn shared_prometheus() -> Option<&'static (String, PathBuf)> {
-    static PROMETHEUS: OnceLock<(String, PathBuf, prom_support::Server)> = OnceLock::new();
+fn shared_prometheus() -> Option<(&'static str, &'static Path)> {
+    static PROMETHEUS: OnceLock<(prom_support::Server, PathBuf)> = OnceLock::new();
     if !installed("prometheus") {
         return None;
     }
-    let (url, dir, _) = PROMETHEUS.get_or_init(|| {
+    let (server, rules) = PROMETHEUS.get_or_init(|| {
         let work = std::env::temp_dir().join(format!("strata-e2e-examples-prometheus-{}", std::process::id()));
         let rules = work.join("rules");
-        let server = prom_support::prometheus(&work, &rules, "1s", None, None);
-        (server.url.clone(), rules, server)
+        (prom_support::prometheus(&work, &rules, "1s", None, None), rules)
     });
-    // The pair without the server, so callers see plain data.
-    static VIEW: OnceLock<(String, PathBuf)> = OnceLock::new();
-    Some(VIEW.get_or_init(|| (url.clone(), dir.clone())))
+    Some((server.url.as_str(), rules.as_path()))
 }
 
 /// The shared search test server (OpenSearch flavour) over one osmem.
@@ -133,7 +130,7 @@ impl Example {
                     let (url, rules) = shared_prometheus()?;
                     vars.extend(var("prometheus_url", url));
                     vars.extend(var("prometheus_rules_dir", &rules.display().to_string()));
-                    python_vars.push(("prometheus_url", url.clone()));
+                    python_vars.push(("prometheus_url", url.to_string()));
                     python_vars.push(("rules_dir", rules.display().to_string()));
                 }
                 Needs::Alertmanager => {
@@ -156,14 +153,11 @@ impl Example {
                 }
             }
         }
-        let mut env: Vec<(String, String)> = ENV.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        env.push(("AWS_ENDPOINT_URL".into(), moto().endpoint.clone()));
         Some(Running {
             example: self,
             dir,
             var_file: self.var_file.map(|f| format!("-var-file={f}")),
             vars,
-            env,
             python_vars,
             _alertmanager: alertmanager,
             _scratch: scratch,
@@ -210,8 +204,7 @@ impl Running {
             all.extend(self.var_file.as_deref());
             all.extend(self.vars.iter().map(String::as_str));
         }
-        let env: Vec<(&str, &str)> = self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        run_with(&self.dir, &all, &env, None)
+        strata_with(&self.dir, &all, &[("AWS_ENDPOINT_URL", moto().endpoint.as_str())])
     }
 
     /// [`Running::strata`], which must exit 0.

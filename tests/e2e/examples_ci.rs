@@ -6,9 +6,10 @@
 //! that stack reported as drifted.
 
 use crate::aws_example::copy_tree;
+use crate::aws_support::strata_with;
 use crate::examples_ecs::mask_ids;
 use crate::moto::{aws, moto, ENV};
-use crate::support::{repo_root, run_with, strata_bin, Output, TempDir};
+use crate::support::{repo_root, strata_bin, Output, TempDir};
 use std::path::Path;
 use std::process::Command;
 
@@ -36,9 +37,7 @@ fn env() -> Vec<(&'static str, String)> {
 }
 
 fn strata(dir: &Path, args: &[&str]) -> Output {
-    let env = env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    run_with(dir, args, &env, None)
+    strata_with(dir, args, &[("AWS_ENDPOINT_URL", moto().endpoint.as_str())])
 }
 
 /// Runs one of the scripts in `root` with `stacks`: (exit code, output).

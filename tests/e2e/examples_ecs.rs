@@ -5,9 +5,10 @@
 //! pull-request comment for every team's stack. Then the provider gaps
 //! these examples found, each pinned by a check right after an apply.
 
+use crate::aws_support::strata_ok_with;
 use crate::examples::{examples, Example, Running};
 use crate::moto::{moto, ENV};
-use crate::support::{run_with, strata_bin, Output, TempDir};
+use crate::support::{strata_bin, Output, TempDir};
 
 examples! {
     startup_mvp_applies_plans_clean_catches_drift_and_destroys: Example {
@@ -82,12 +83,7 @@ fn changes(plan: &str) -> Vec<String> {
 /// strata in the running copy without the row's variables (applying a
 /// saved plan takes none).
 fn strata_plain(run: &Running, args: &[&str]) -> Output {
-    let endpoint = moto().endpoint.clone();
-    let mut env: Vec<(&str, &str)> = ENV.to_vec();
-    env.push(("AWS_ENDPOINT_URL", endpoint.as_str()));
-    let out = run_with(run.path(), args, &env, None);
-    assert_eq!(out.code, 0, "strata {args:?}:\n{}", out.transcript());
-    out
+    strata_ok_with(run.path(), args, &[("AWS_ENDPOINT_URL", moto().endpoint.as_str())])
 }
 
 /// `file` written into the running copy (a step of a story the example's

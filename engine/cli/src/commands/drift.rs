@@ -55,6 +55,12 @@ fn show(v: &Value) -> String {
     out
 }
 
+/// A key that reads as a name (`tags.Team`, `{ Team = … }`); others are
+/// quoted.
+fn plain_key(k: &str) -> bool {
+    !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
 fn one_line(v: &Value, out: &mut String) {
     if v.is_unknown() || v.is_null() {
         out.push_str(&crate::plan_view::show(v));
@@ -79,8 +85,7 @@ fn one_line(v: &Value, out: &mut String) {
             if i > 0 {
                 out.push_str(", ");
             }
-            let plain = !k.is_empty() && k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-            out.push_str(&if plain { k.clone() } else { serde_json::to_string(k).unwrap_or_default() });
+            out.push_str(&if plain_key(k) { k.clone() } else { serde_json::to_string(k).unwrap_or_default() });
             out.push_str(" = ");
             one_line(item, out);
         }
@@ -267,7 +272,7 @@ fn diff(recorded: &Value, actual: &Value, path: String, out: &mut Vec<Changed>) 
                 let null = Value::dynamic_null();
                 let map = matches!(recorded.kind(), Kind::Map(..)) || matches!(actual.kind(), Kind::Map(..));
                 for k in keys {
-                    let step = if map || !k.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
+                    let step = if map || !plain_key(k) {
                         format!("{path}[{}]", serde_json::to_string(k).unwrap_or_default())
                     } else if path.is_empty() {
                         k.clone()

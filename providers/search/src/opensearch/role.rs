@@ -223,14 +223,26 @@ fn state_of(name: &str, role: &Json, held: &Value) -> Value {
 }
 
 fn fetch(s: &Settings, name: &str) -> Result<Option<Json>, ProviderDiagnostic> {
-    let resp = s.call("GET", &path(s, name)?, None)?;
+    fetch_entry(s, &path(s, name)?, "role", name)
+}
+
+/// The security API's entry `name` at `path` (its answers are
+/// `{"<name>": {...}}`), or `None` where there is none; `what` names it in
+/// errors.
+pub(super) fn fetch_entry(
+    s: &Settings,
+    path: &str,
+    what: &str,
+    name: &str,
+) -> Result<Option<Json>, ProviderDiagnostic> {
+    let resp = s.call("GET", path, None)?;
     if resp.status == 404 {
         return Ok(None);
     }
     if !resp.ok() {
-        return Err(refused(&format!("Reading role {name:?}"), &resp));
+        return Err(refused(&format!("Reading {what} {name:?}"), &resp));
     }
-    let v = resp.json().map_err(|e| ProviderDiagnostic::error("Reading a role failed", e))?;
+    let v = resp.json().map_err(|e| ProviderDiagnostic::error(format!("Reading {what} {name:?} failed"), e))?;
     Ok(v.get(name).cloned())
 }
 

@@ -6,7 +6,7 @@
 //! role, which must exist; what the plugin adds (`reserved`, `hidden`) is
 //! not state, and the plugin's reserved mappings cannot be managed.
 
-use super::role::{keep, set_of_strings, strings};
+use super::role::{fetch_entry, keep, set_of_strings, strings};
 use crate::connection::{refused, Settings};
 use crate::document::{at, segment};
 use crate::resource::{Failure, ResourceType};
@@ -85,15 +85,7 @@ fn path(s: &Settings, name: &str) -> Result<String, ProviderDiagnostic> {
 }
 
 fn fetch(s: &Settings, name: &str) -> Result<Option<Json>, ProviderDiagnostic> {
-    let resp = s.call("GET", &path(s, name)?, None)?;
-    if resp.status == 404 {
-        return Ok(None);
-    }
-    if !resp.ok() {
-        return Err(refused(&format!("Reading the mapping of role {name:?}"), &resp));
-    }
-    let v = resp.json().map_err(|e| ProviderDiagnostic::error("Reading a role mapping failed", e))?;
-    Ok(v.get(name).cloned())
+    fetch_entry(s, &path(s, name)?, "the mapping of role", name)
 }
 
 /// The mapping the server answered, as state; `held` keeps its own form
